@@ -1,0 +1,53 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= small
+PORT ?= 8000
+export DEBUG ?= 1
+export SECURE_HTTPS ?= 0
+
+.PHONY: demo test quality bench worker serve migrate messages clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+migrate: $(BIN)/activate
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --scale $(SCALE)
+	@echo "Starting the task worker and the web server on http://127.0.0.1:$(PORT)"
+	$(BIN)/python manage.py db_worker & \
+	worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: migrate
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: migrate
+	$(BIN)/python manage.py db_worker
+
+test: $(BIN)/activate
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+quality: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(BIN)/activate
+	$(BIN)/python bench/seed_demo.py
+
+messages: $(BIN)/activate
+	cd relais && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
+	cd relais && ../$(BIN)/python ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var

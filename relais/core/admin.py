@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from .models import Agency, AuditEvent, CrisisModeChange, Federation, Membership, Organisation
+
+
+@admin.register(Federation)
+class FederationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "siren", "federation", "mfa_required"]
+    list_filter = ["federation", "mfa_required"]
+    search_fields = ["name", "siren"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "is_active"]
+    list_filter = ["role", "is_active", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "city", "public_status"]
+    list_filter = ["public_status", "organisation"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: written by services (which audit), never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CrisisModeChange)
+class CrisisModeChangeAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "mode", "changed_at", "changed_by"]
+    list_filter = ["mode", "organisation"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "organisation", "actor", "action", "object_repr"]
+    list_filter = ["action", "organisation"]
+    search_fields = ["action", "object_repr"]

@@ -1,0 +1,121 @@
+"""The hash-chained audit trail: append an event, verify the chains.
+
+Each organisation has its own chain (``org:<id>``), events without an organisation go to the
+``global`` chain. Appending locks the chain's head row (``SELECT … FOR UPDATE``), so two
+writers never fork a chain; the ``(chain, sequence)`` unique constraint is the backstop.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "chain",
+    "sequence",
+    "organisation_id",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "created_at",
+)
+
+
+def chain_for(organisation) -> str:
+    return f"org:{organisation.pk}" if organisation is not None else "global"
+
+
+def _normalise(changes) -> dict:
+    """JSON round-trip, so what is hashed is exactly what the database gives back."""
+    return json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder))
+
+
+def content_hash(prev_hash: str, values: dict) -> str:
+    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload["created_at"] = values["created_at"].astimezone(UTC).isoformat()
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}{canonical}".encode()).hexdigest()
+
+
+def record(
+    *, action: str, organisation=None, actor=None, obj=None, changes=None, object_repr=""
+) -> AuditEvent:
+    """Append one event to the organisation's chain, inside the caller's transaction."""
+    chain = chain_for(organisation)
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    values = {
+        "chain": chain,
+        "organisation_id": organisation.pk if organisation is not None else None,
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": (object_repr or (str(obj) if obj is not None else ""))[:300],
+        "changes": _normalise(changes),
+        "created_at": timezone.now(),
+    }
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+            chain=chain, defaults={"hash": GENESIS_HASH}
+        )
+        values["sequence"] = head.sequence + 1
+        digest = content_hash(head.hash, values)
+        event = AuditEvent.objects.create(prev_hash=head.hash, hash=digest, **values)
+        head.sequence, head.hash = values["sequence"], digest
+        head.save(update_fields=["sequence", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    chain: str
+    sequence: int | None
+    message: str
+
+    def __str__(self):
+        where = f"#{self.sequence}" if self.sequence is not None else "head"
+        return f"{self.chain} {where}: {self.message}"
+
+
+def verify_chain(chain: str, head: AuditChainHead | None) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+    prev_hash, expected = GENESIS_HASH, 1
+    rows = (
+        AuditEvent.objects.filter(chain=chain)
+        .order_by("sequence")
+        .values("prev_hash", "hash", *HASHED_FIELDS)
+    )
+    for row in rows.iterator(chunk_size=5000):
+        seq = row["sequence"]
+        if seq != expected:
+            problems.append(ChainProblem(chain, seq, f"expected event #{expected}: missing"))
+        if row["prev_hash"] != prev_hash:
+            problems.append(ChainProblem(chain, seq, "link to the previous event broken"))
+        if content_hash(row["prev_hash"], row) != row["hash"]:
+            problems.append(ChainProblem(chain, seq, "content altered"))
+        prev_hash, expected = row["hash"], seq + 1
+    if head is None:
+        problems.append(ChainProblem(chain, None, "chain head missing"))
+    elif (head.sequence, head.hash) != (expected - 1, prev_hash):
+        problems.append(ChainProblem(chain, None, "newest events missing or head altered"))
+    return problems
+
+
+def verify_all() -> tuple[int, list[ChainProblem]]:
+    """Verify every chain; returns (number of events checked, problems found)."""
+    heads = {head.chain: head for head in AuditChainHead.objects.all()}
+    chains = set(heads) | set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    problems: list[ChainProblem] = []
+    for chain in sorted(chains):
+        problems.extend(verify_chain(chain, heads.get(chain)))
+    return AuditEvent.objects.count(), problems

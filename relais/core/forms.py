@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, CrisisMode, CrisisModeChange
+
+# Switches a mode turns on by default; the director may still adjust each one.
+MODE_DEFAULT_SWITCHES = {
+    CrisisMode.NORMAL: set(),
+    CrisisMode.CRISIS: set(CrisisModeChange.SWITCHES),
+    CrisisMode.RESTART: {"outreach_active"},
+}
+
+
+class CrisisModeForm(forms.ModelForm):
+    class Meta:
+        model = CrisisModeChange
+        fields = ["mode", *CrisisModeChange.SWITCHES, "note"]
+        widgets = {
+            "mode": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "reception_closed": _("Agencies show “closed” to the public; requests go online."),
+            "urgent_interventions_only": _(
+                "Only fire safety, access control, lifts and fluids are dispatched."
+            ),
+            "remote_commissions": _("New allocation commission sessions default to remote."),
+            "outreach_active": _("Call campaigns to vulnerable tenants run."),
+        }
+
+    def switches(self) -> dict[str, bool]:
+        return {name: self.cleaned_data[name] for name in CrisisModeChange.SWITCHES}
+
+
+class AgencyStatusForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["public_status", "public_message"]
+        widgets = {"public_message": forms.Textarea(attrs={"rows": 3})}
+
+
+class OrganisationSettingsForm(forms.Form):
+    mfa_required = forms.BooleanField(
+        label=_("Require two-factor authentication for every member"), required=False
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Key name"), max_length=100)
+
+
+class OrganisationSwitchForm(forms.Form):
+    organisation = forms.IntegerField(widget=forms.HiddenInput)

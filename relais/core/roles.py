@@ -1,0 +1,51 @@
+"""Roles and what each may do: permissions are data, read by views, templates and the API."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    MANAGER = "manager", _("Manager")
+    ALLOCATION_OFFICER = "allocation_officer", _("Allocation officer")
+    CUSTOMER_OFFICER = "customer_officer", _("Customer officer")
+    CARETAKER = "caretaker", _("Caretaker (proximity agent)")
+    TECHNICIAN = "technician", _("Technician")
+    ACCOUNTANT = "accountant", _("Accountant")
+    OUTREACH_CALLER = "outreach_caller", _("Outreach caller")
+    READ_ONLY = "read_only", _("Read-only")
+    # Outside roles, used by later capabilities; they see nothing of the housing stock.
+    COMMISSION_MEMBER = "commission_member", _("Commission member (outside)")
+    SOCIAL_PARTNER = "social_partner", _("Social-services partner (outside)")
+    FEDERATION_ANALYST = "federation_analyst", _("Federation analyst (outside)")
+
+
+OUTSIDE_ROLES = frozenset({Role.COMMISSION_MEMBER, Role.SOCIAL_PARTNER, Role.FEDERATION_ANALYST})
+STAFF_ROLES = frozenset(Role) - OUTSIDE_ROLES
+
+_R = Role
+ABILITY_ROLES: dict[str, frozenset[str]] = {
+    # Browse residences, buildings and dwellings.
+    "housing.view": STAFF_ROLES,
+    # Create and edit stock, households, occupants and leases.
+    "housing.edit": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    "housing.import": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "housing.export": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT}),
+    # Households are personal data: not for technicians.
+    "household.view": STAFF_ROLES - {_R.TECHNICIAN},
+    # Health, disability, living alone and consents: only those who act on them.
+    "household.view_sensitive": frozenset(
+        {_R.ALLOCATION_OFFICER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}
+    ),
+    "agency.edit": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "crisis.change": frozenset({_R.DIRECTOR}),
+    "organisation.manage": frozenset({_R.DIRECTOR}),
+    "audit.view": frozenset({_R.DIRECTOR}),
+    "api.use": STAFF_ROLES,
+}
+ABILITIES = tuple(ABILITY_ROLES)
+
+
+def abilities_for_role(role: str | None) -> dict[str, bool]:
+    """Every ability name mapped to whether ``role`` has it (all False without a role)."""
+    return {name: role in roles for name, roles in ABILITY_ROLES.items()}

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/changer/", views.organisation_switch, name="organisation_switch"),
+    path("organisation/parametres/", views.organisation_settings, name="organisation_settings"),
+    path("crise/", views.crisis, name="crisis"),
+    path("agences/", views.agency_list, name="agency_list"),
+    path("agences/<int:pk>/statut/", views.agency_edit, name="agency_edit"),
+    path("journal/", views.audit_log, name="audit_log"),
+    path("profil/", views.profile, name="profile"),
+    path("profil/cles/<int:pk>/revoquer/", views.api_key_revoke, name="api_key_revoke"),
+    path("o/<slug:slug>/agences/", views.public_agencies, name="public_agencies"),
+]

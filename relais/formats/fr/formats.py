@@ -1,0 +1,8 @@
+# French formats (Django's own, made explicit): "1 234,56", "23/11/2026".
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "j F Y H:i"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\u202f"
+NUMBER_GROUPING = 3

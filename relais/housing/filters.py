@@ -1,0 +1,70 @@
+"""Search filters of the housing lists (django-filter), all scoped by the view's queryset."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Financing, Typology
+from .selectors import search_households
+
+YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class _Base(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    commune = django_filters.CharFilter(
+        label=_("Commune (name or INSEE code)"), method="filter_commune"
+    )
+    commune_path = "commune"
+
+    def filter_commune(self, queryset, name, value):
+        path = self.commune_path
+        return queryset.filter(
+            Q(**{f"{path}__code": value}) | Q(**{f"{path}__name__icontains": value})
+        )
+
+
+class ResidenceFilter(_Base):
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value))
+
+
+class BuildingFilter(_Base):
+    in_qpv = django_filters.TypedChoiceFilter(
+        label=_("In a QPV"), choices=YES_NO, coerce=lambda v: v == "true"
+    )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(address__icontains=value) | Q(reference__icontains=value))
+
+
+class DwellingFilter(_Base):
+    commune_path = "building__commune"
+    typology = django_filters.MultipleChoiceFilter(
+        label=_("Typology"), choices=Typology.choices, widget=forms.CheckboxSelectMultiple
+    )
+    financing = django_filters.ChoiceFilter(
+        label=_("Financing"), choices=Financing.choices, empty_label=_("All")
+    )
+    occupied = django_filters.TypedChoiceFilter(
+        label=_("Occupied"), choices=YES_NO, coerce=lambda v: v == "true"
+    )
+    accessible = django_filters.TypedChoiceFilter(
+        label=_("Accessible"), choices=YES_NO, coerce=lambda v: v == "true"
+    )
+    residence = django_filters.NumberFilter(field_name="building__residence_id",
+                                            widget=forms.HiddenInput)
+    building = django_filters.NumberFilter(field_name="building_id", widget=forms.HiddenInput)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(building__address__icontains=value)
+        )
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name, reference or occupant"), method="search")
+
+    def search(self, queryset, name, value):
+        return search_households(queryset, value)

@@ -1,0 +1,168 @@
+"""Housing forms. Money is typed in euros and stored in cents; communes by INSEE code."""
+
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.models import Agency
+
+from .models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
+
+
+class EuroField(forms.DecimalField):
+    """Euros with a decimal comma (« 1234,56 »), cleaned to integer cents."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(max_digits=9, decimal_places=2, localize=True, **kwargs)
+
+    def clean(self, value):
+        euros = super().clean(value)
+        return None if euros is None else int(euros * 100)
+
+
+class CommuneField(forms.CharField):
+    """An INSEE code (« 37261 ») → Commune, with a clear message when unknown."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Commune (INSEE code)"))
+        kwargs.setdefault("help_text", _("Type a name to search, e.g. « Tours » → 37261."))
+        super().__init__(max_length=5, min_length=5, **kwargs)
+        self.widget.attrs.update(
+            {
+                "list": "commune-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("housing:commune_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#commune-options",
+            }
+        )
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Commune) else value
+
+    def clean(self, value):
+        code = super().clean(value)
+        commune = Commune.objects.filter(code=code).first()
+        if commune is None:
+            raise forms.ValidationError(_("No commune has the INSEE code %(code)s."),
+                                        params={"code": code})
+        return commune
+
+
+class MoneyFormMixin:
+    """Maps ``EuroField``s named in ``money_fields`` to the model's ``<name>_cents`` fields."""
+
+    money_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.money_fields:
+            cents = getattr(self.instance, f"{name}_cents", None)
+            if cents is not None:
+                self.initial.setdefault(name, Decimal(cents) / 100)
+
+    def _post_clean(self):
+        for name in self.money_fields:
+            if self.cleaned_data.get(name) is not None:
+                setattr(self.instance, f"{name}_cents", self.cleaned_data[name])
+        super()._post_clean()
+
+
+class ResidenceForm(forms.ModelForm):
+    commune = CommuneField()
+
+    class Meta:
+        model = Residence
+        fields = ["reference", "name", "commune", "agency", "construction_year"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["agency"].queryset = Agency.objects.for_organisation(organisation)
+
+
+class BuildingForm(forms.ModelForm):
+    commune = CommuneField()
+
+    class Meta:
+        model = Building
+        fields = ["reference", "address", "postcode", "commune", "in_qpv", "floors", "has_lift"]
+
+
+class DwellingForm(MoneyFormMixin, forms.ModelForm):
+    money_fields = ("rent",)
+    rent = EuroField(label=_("Monthly rent (€)"))
+
+    class Meta:
+        model = Dwelling
+        fields = ["reference", "typology", "surface", "floor", "lift", "accessible", "financing"]
+        localized_fields = ["surface"]
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["reference", "name"]
+
+
+class OccupantForm(forms.ModelForm):
+    class Meta:
+        model = Occupant
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "is_holder",
+            "phone",
+            "email",
+            "preferred_channel",
+            *Occupant.SENSITIVE_FIELDS,
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "consent_recorded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, show_sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_sensitive:
+            for name in Occupant.SENSITIVE_FIELDS:
+                del self.fields[name]
+
+
+class LeaseStartForm(MoneyFormMixin, forms.ModelForm):
+    money_fields = ("charges", "housing_benefit")
+    household_reference = forms.CharField(label=_("Household reference"), max_length=30)
+    charges = EuroField(label=_("Monthly charges provision (€)"))
+    housing_benefit = EuroField(label=_("Housing benefit paid to the landlord (€)"),
+                                required=False)
+
+    class Meta:
+        model = Lease
+        fields = ["reference", "start_date"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_household_reference(self):
+        reference = self.cleaned_data["household_reference"]
+        household = (
+            Household.objects.for_organisation(self.organisation)
+            .filter(reference=reference)
+            .first()
+        )
+        if household is None:
+            raise forms.ValidationError(_("No household has the reference %(ref)s."),
+                                        params={"ref": reference})
+        return household
+
+
+class LeaseEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

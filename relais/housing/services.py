@@ -1,0 +1,103 @@
+"""Housing writes: every create, update and lease change is audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+
+from relais.core import audit
+
+from .models import Dwelling, Household, Lease
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _plain(instance) -> dict:
+    """Field values as JSON-friendly plain data (ids for foreign keys, strings for the rest)."""
+    values = model_to_dict(instance)
+    return {
+        name: value if isinstance(value, bool | int | type(None)) else str(value)
+        for name, value in values.items()
+        if name != "id"
+    }
+
+
+def record_save(*, organisation, actor, instance, entity: str):
+    """Save a tenant-owned row (new or changed) and audit what changed."""
+    if instance.organisation_id is None:
+        instance.organisation = organisation
+    if instance.organisation_id != organisation.pk:
+        raise ValueError("instance belongs to another organisation")
+    with transaction.atomic():
+        created = instance.pk is None
+        before = {} if created else _plain(type(instance).objects.get(pk=instance.pk))
+        instance.full_clean()
+        instance.save()
+        changes = _diff(before, _plain(instance))
+        if created or changes:
+            audit.record(
+                action=f"{entity}.{'created' if created else 'updated'}",
+                organisation=organisation,
+                actor=actor,
+                obj=instance,
+                changes=changes,
+            )
+    return instance
+
+
+def lease_start(
+    *,
+    organisation,
+    actor,
+    dwelling: Dwelling,
+    household: Household,
+    reference: str,
+    start_date,
+    charges_cents: int,
+    housing_benefit_cents: int = 0,
+    rent_cents: int | None = None,
+) -> Lease:
+    """Let a vacant dwelling to a household (locks the dwelling: no two current leases)."""
+    with transaction.atomic():
+        dwelling = Dwelling.objects.select_for_update().get(
+            pk=dwelling.pk, organisation=organisation
+        )
+        if dwelling.leases.filter(end_date__isnull=True).exists():
+            raise ValidationError(_("This dwelling already has a current lease."))
+        lease = Lease(
+            organisation=organisation,
+            dwelling=dwelling,
+            household=household,
+            reference=reference,
+            start_date=start_date,
+            rent_cents=dwelling.rent_cents if rent_cents is None else rent_cents,
+            charges_cents=charges_cents,
+            housing_benefit_cents=housing_benefit_cents,
+        )
+        return record_save(organisation=organisation, actor=actor, instance=lease, entity="lease")
+
+
+def lease_end(*, organisation, actor, lease: Lease, end_date) -> Lease:
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().get(pk=lease.pk, organisation=organisation)
+        if lease.end_date is not None:
+            raise ValidationError(_("This lease has already ended."))
+        lease.end_date = end_date
+        return record_save(organisation=organisation, actor=actor, instance=lease, entity="lease")
+
+
+def household_viewed(*, organisation, actor, household: Household, sensitive: bool) -> None:
+    """Opening a household's file is a sensitive read: it is audited."""
+    audit.record(
+        action="household.viewed",
+        organisation=organisation,
+        actor=actor,
+        obj=household,
+        changes={"via": "web", "sensitive": sensitive},
+    )

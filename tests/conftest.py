@@ -1,0 +1,78 @@
+import os
+
+import pytest
+from django.test import Client
+
+from relais.core.roles import Role
+
+from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _strict_test_settings(settings):
+    """Undefined template variables fail; caches and tasks stay in process; no HTTPS redirect."""
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable("%s")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class InvalidVariable(str):
+    """``string_if_invalid`` that raises, so a typo in a template fails the test."""
+
+    def __mod__(self, other):
+        raise AssertionError(f"Undefined template variable: {other}")
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Tours Habitat", slug="tours-habitat")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Scalis", slug="scalis")
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_factory(organisation):
+    """``member_factory(role, organisation=None)`` → (user, logged-in client)."""
+
+    def make(role=Role.DIRECTOR, org=None):
+        membership = MembershipFactory(organisation=org or organisation, role=role)
+        return membership.user, _client_for(membership.user)
+
+    return make
+
+
+@pytest.fixture
+def owner_client(member_factory):
+    return member_factory(Role.DIRECTOR)[1]
+
+
+@pytest.fixture
+def readonly_client(member_factory):
+    return member_factory(Role.READ_ONLY)[1]
+
+
+@pytest.fixture
+def outsider_client(member_factory, other_organisation):
+    return member_factory(Role.DIRECTOR, other_organisation)[1]
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

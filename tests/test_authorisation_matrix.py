@@ -1,0 +1,185 @@
+"""Walk every page of the site with the owner, a member without the right role and an outsider.
+
+Every URL pattern of the ``core`` and ``housing`` namespaces must be listed in ``PAGES`` (a new
+page without an entry fails ``test_every_page_is_in_the_matrix``). Objects of both
+organisations carry a marker in their names; no response may show the other's marker.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from relais.core.roles import ABILITY_ROLES, OUTSIDE_ROLES, STAFF_ROLES, Role
+
+from .factories import (
+    AgencyFactory,
+    BuildingFactory,
+    DwellingFactory,
+    LeaseFactory,
+    MembershipFactory,
+    OccupantFactory,
+    OrganisationFactory,
+    ResidenceFactory,
+)
+
+MARK = {"a": "MARKER-AAA", "b": "MARKER-BBB"}
+
+# url name → (ability needed or None, object kwarg → key in the world dict, or None)
+PAGES = {
+    "core:home": (None, None),
+    "core:crisis": (None, None),
+    "core:profile": (None, None),
+    "core:agency_list": ("housing.view", None),
+    "core:agency_edit": ("agency.edit", {"pk": "agency"}),
+    "core:audit_log": ("audit.view", None),
+    "core:organisation_settings": ("organisation.manage", None),
+    "housing:residence_list": ("housing.view", None),
+    "housing:residence_detail": ("housing.view", {"pk": "residence"}),
+    "housing:residence_create": ("housing.edit", None),
+    "housing:residence_edit": ("housing.edit", {"pk": "residence"}),
+    "housing:building_create": ("housing.edit", {"residence_pk": "residence"}),
+    "housing:building_list": ("housing.view", None),
+    "housing:building_detail": ("housing.view", {"pk": "building"}),
+    "housing:building_edit": ("housing.edit", {"pk": "building"}),
+    "housing:dwelling_create": ("housing.edit", {"building_pk": "building"}),
+    "housing:dwelling_list": ("housing.view", None),
+    "housing:dwelling_detail": ("housing.view", {"pk": "dwelling"}),
+    "housing:dwelling_edit": ("housing.edit", {"pk": "dwelling"}),
+    "housing:lease_start": ("housing.edit", {"dwelling_pk": "vacant_dwelling"}),
+    "housing:lease_end": ("housing.edit", {"pk": "lease"}),
+    "housing:household_list": ("household.view", None),
+    "housing:household_create": ("housing.edit", None),
+    "housing:household_detail": ("household.view", {"pk": "household"}),
+    "housing:household_edit": ("housing.edit", {"pk": "household"}),
+    "housing:occupant_create": ("housing.edit", {"household_pk": "household"}),
+    "housing:occupant_edit": ("housing.edit", {"pk": "occupant"}),
+    "housing:commune_options": ("housing.view", None),
+    "housing:import": ("housing.import", None),
+    "housing:import_template": ("housing.import", {"kind": "stock", "file_type": "csv"}),
+    "housing:export": ("housing.export", {"kind": "stock", "file_type": "csv"}),
+}
+# Not pages: POST-only actions (tested in their own modules) and the public agency page.
+NOT_PAGES = {"core:organisation_switch", "core:api_key_revoke", "core:public_agencies"}
+
+
+def _names(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_page_is_in_the_matrix():
+    site = {n for n in _names(get_resolver()) if n.split(":")[0] in {"core", "housing"}}
+    assert site == set(PAGES) | NOT_PAGES
+
+
+def _world(organisation, mark):
+    residence = ResidenceFactory(organisation=organisation, name=f"Résidence {mark}")
+    building = BuildingFactory(residence=residence, address=f"1 rue {mark}")
+    lease = LeaseFactory(
+        dwelling__building=building,
+        household__name=f"Famille {mark}",
+        reference=f"B-{mark}",
+    )
+    occupant = OccupantFactory(household=lease.household, last_name=mark, vulnerable=True)
+    return {
+        "agency": AgencyFactory(organisation=organisation, name=f"Agence {mark}"),
+        "residence": residence,
+        "building": building,
+        "dwelling": lease.dwelling,
+        "vacant_dwelling": DwellingFactory(building=building, reference=f"V-{mark}"),
+        "lease": lease,
+        "household": lease.household,
+        "occupant": occupant,
+    }
+
+
+@pytest.fixture
+def worlds(db):
+    org_a = OrganisationFactory(name="Organisation A")
+    org_b = OrganisationFactory(name="Organisation B")
+    return {"a": (org_a, _world(org_a, MARK["a"])), "b": (org_b, _world(org_b, MARK["b"]))}
+
+
+def _url(name, spec, world):
+    kwargs = {}
+    for key, value in (spec or {}).items():
+        kwargs[key] = world[value].pk if value in world else value
+    return reverse(name, kwargs=kwargs)
+
+
+def _client(organisation, role):
+    client = Client()
+    client.force_login(MembershipFactory(organisation=organisation, role=role).user)
+    return client
+
+
+def _owner_role(ability):
+    if ability is None or Role.DIRECTOR in ABILITY_ROLES[ability]:
+        return Role.DIRECTOR
+    return sorted(ABILITY_ROLES[ability])[0]
+
+
+def _roles_without(ability):
+    """A staff role lacking the ability (the sharpest case), and an outside role."""
+    lacking = sorted(STAFF_ROLES - ABILITY_ROLES[ability])
+    return [*lacking[:1], sorted(OUTSIDE_ROLES)[0]]
+
+
+def _assert_no_foreign_marker(response, foreign):
+    if response.streaming:
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+    else:
+        body = response.content.decode()
+    assert MARK[foreign] not in body, f"{response.request['PATH_INFO']} shows a foreign object"
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_owner_sees_the_page_and_only_their_objects(worlds, name):
+    ability, spec = PAGES[name]
+    organisation, world = worlds["a"]
+    response = _client(organisation, _owner_role(ability)).get(_url(name, spec, world))
+    assert response.status_code == 200
+    _assert_no_foreign_marker(response, "b")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (ability, _s) in PAGES.items() if ability))
+def test_member_without_the_role_is_refused(worlds, name):
+    ability, spec = PAGES[name]
+    organisation, world = worlds["a"]
+    for role in _roles_without(ability):
+        response = _client(organisation, role).get(_url(name, spec, world))
+        assert response.status_code == 403, role
+        _assert_no_foreign_marker(response, "a")
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_outsider_never_sees_our_objects(worlds, name):
+    ability, spec = PAGES[name]
+    _organisation, world = worlds["a"]
+    outsider_org, _their_world = worlds["b"]
+    response = _client(outsider_org, _owner_role(ability)).get(_url(name, spec, world))
+    object_page = any(value in world for value in (spec or {}).values())
+    assert response.status_code == (404 if object_page else 200)
+    _assert_no_foreign_marker(response, "a")
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_is_sent_to_login(worlds, name):
+    _ability, spec = PAGES[name]
+    response = Client().get(_url(name, spec, worlds["a"][1]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_sensitive_occupant_data_only_for_roles_that_need_it(worlds):
+    organisation, world = worlds["a"]
+    url = reverse("housing:household_detail", args=[world["household"].pk])
+    for role in STAFF_ROLES:
+        response = _client(organisation, role).get(url)
+        if role in ABILITY_ROLES["household.view"]:
+            sensitive_shown = 'data-testid="sensitive"' in response.content.decode()
+            assert sensitive_shown == (role in ABILITY_ROLES["household.view_sensitive"]), role
