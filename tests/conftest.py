@@ -5,7 +5,7 @@ from django.test import Client
 
 from relais.core.roles import Role
 
-from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from .factories import PASSWORD, MembershipFactory, OrganisationFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -28,6 +28,10 @@ class CrisisModeForm(forms.ModelForm):
             "outreach_active": _("Call campaigns to vulnerable tenants run."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = CrisisMode.choices  # no blank "---------" radio
+
     def switches(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in CrisisModeChange.SWITCHES}
 

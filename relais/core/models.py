@@ -219,6 +219,9 @@ class AuditChainHead(models.Model):
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
+    def __str__(self):
+        return f"{self.chain} #{self.sequence}"
+
 
 class ApiKey(OrganisationOwned):
     """A personal API key; only its SHA-256 is stored, the key is shown once at creation."""

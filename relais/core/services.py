@@ -107,9 +107,7 @@ def api_key_create(*, organisation: Organisation, actor, name: str) -> tuple[Api
             prefix=key[: len(API_KEY_PREFIX) + 6],
             key_hash=hash_api_key(key),
         )
-        audit.record(
-            action="api_key.created", organisation=organisation, actor=actor, obj=api_key
-        )
+        audit.record(action="api_key.created", organisation=organisation, actor=actor, obj=api_key)
     return api_key, key
 
 

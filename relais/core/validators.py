@@ -17,4 +17,6 @@ def luhn_valid(digits: str) -> bool:
 def validate_siren(value: str) -> None:
     """A SIREN is 9 digits with a Luhn check digit (INSEE)."""
     if not (len(value) == 9 and value.isdigit() and luhn_valid(value)):
-        raise ValidationError(_("“%(value)s” is not a valid SIREN number."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a valid SIREN number."), params={"value": value}
+        )

@@ -150,9 +150,7 @@ def profile(request):
             )
             form = ApiKeyForm()
     keys = ApiKey.objects.filter(user=request.user).select_related("organisation")
-    return render(
-        request, "core/profile.html", {"form": form, "keys": keys, "new_key": new_key}
-    )
+    return render(request, "core/profile.html", {"form": form, "keys": keys, "new_key": new_key})
 
 
 @login_required

@@ -18,6 +18,12 @@ class EuroField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal("0"))
         super().__init__(max_digits=9, decimal_places=2, localize=True, **kwargs)
 
+    def to_python(self, value):
+        if isinstance(value, str):
+            # People type « 1 234,56 € », « 1234.56 » or paste a narrow no-break space.
+            value = "".join(value.replace("€", "").split()).replace(",", ".")
+        return super().to_python(value)
+
     def clean(self, value):
         euros = super().clean(value)
         return None if euros is None else int(euros * 100)
@@ -47,8 +53,9 @@ class CommuneField(forms.CharField):
         code = super().clean(value)
         commune = Commune.objects.filter(code=code).first()
         if commune is None:
-            raise forms.ValidationError(_("No commune has the INSEE code %(code)s."),
-                                        params={"code": code})
+            raise forms.ValidationError(
+                _("No commune has the INSEE code %(code)s."), params={"code": code}
+            )
         return commune
 
 
@@ -137,8 +144,7 @@ class LeaseStartForm(MoneyFormMixin, forms.ModelForm):
     money_fields = ("charges", "housing_benefit")
     household_reference = forms.CharField(label=_("Household reference"), max_length=30)
     charges = EuroField(label=_("Monthly charges provision (€)"))
-    housing_benefit = EuroField(label=_("Housing benefit paid to the landlord (€)"),
-                                required=False)
+    housing_benefit = EuroField(label=_("Housing benefit paid to the landlord (€)"), required=False)
 
     class Meta:
         model = Lease
@@ -157,8 +163,9 @@ class LeaseStartForm(MoneyFormMixin, forms.ModelForm):
             .first()
         )
         if household is None:
-            raise forms.ValidationError(_("No household has the reference %(ref)s."),
-                                        params={"ref": reference})
+            raise forms.ValidationError(
+                _("No household has the reference %(ref)s."), params={"ref": reference}
+            )
         return household
 
 

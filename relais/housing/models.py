@@ -109,7 +109,9 @@ class Residence(OrganisationOwned):
         blank=True,
         related_name="residences",
     )
-    construction_year = models.PositiveSmallIntegerField(_("construction year"), null=True, blank=True)
+    construction_year = models.PositiveSmallIntegerField(
+        _("construction year"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("residence")

@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 
 def _list(request, *, queryset, filterset_class, template, ordering):
-    filterset = filterset_class(request.GET or None, queryset=queryset)
+    filterset = filterset_class(request.GET, queryset=queryset)
     rows = filterset.qs.order_by(*ordering) if filterset.is_valid() else queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page}
@@ -98,7 +98,10 @@ def residence_edit(request, pk=None):
     instance = get_for_request(request, Residence.objects, pk=pk) if pk else None
     form = ResidenceForm(request.POST or None, instance=instance, organisation=organisation)
     if _save_form(
-        request, form, organisation=organisation, entity="residence",
+        request,
+        form,
+        organisation=organisation,
+        entity="residence",
         success_message=_("Residence saved."),
     ):
         return redirect("housing:residence_detail", pk=form.instance.pk)
@@ -146,13 +149,18 @@ def building_edit(request, pk=None, residence_pk=None):
         instance = Building(organisation=organisation, residence=residence)
     form = BuildingForm(request.POST or None, instance=instance)
     if _save_form(
-        request, form, organisation=organisation, entity="building",
+        request,
+        form,
+        organisation=organisation,
+        entity="building",
         success_message=_("Building saved."),
     ):
         return redirect("housing:building_detail", pk=form.instance.pk)
-    title = _("Edit building") if pk else _("New building in %(name)s") % {
-        "name": instance.residence.name
-    }
+    title = (
+        _("Edit building")
+        if pk
+        else _("New building in %(name)s") % {"name": instance.residence.name}
+    )
     return _form_page(request, form, title=title, cancel_url=instance.residence.get_absolute_url())
 
 
@@ -178,7 +186,8 @@ def dwelling_detail(request, pk):
     )
     context = {
         "dwelling": dwelling,
-        "leases": selectors.dwelling_leases(dwelling) if request.abilities["household.view"]
+        "leases": selectors.dwelling_leases(dwelling)
+        if request.abilities["household.view"]
         else [],
     }
     return render(request, "housing/dwelling_detail.html", context)
@@ -195,13 +204,18 @@ def dwelling_edit(request, pk=None, building_pk=None):
         instance = Dwelling(organisation=organisation, building=building)
     form = DwellingForm(request.POST or None, instance=instance)
     if _save_form(
-        request, form, organisation=organisation, entity="dwelling",
+        request,
+        form,
+        organisation=organisation,
+        entity="dwelling",
         success_message=_("Dwelling saved."),
     ):
         return redirect("housing:dwelling_detail", pk=form.instance.pk)
-    title = _("Edit dwelling") if pk else _("New dwelling at %(address)s") % {
-        "address": instance.building.address
-    }
+    title = (
+        _("Edit dwelling")
+        if pk
+        else _("New dwelling at %(address)s") % {"address": instance.building.address}
+    )
     cancel = instance.get_absolute_url() if pk else instance.building.get_absolute_url()
     return _form_page(request, form, title=title, cancel_url=cancel)
 
@@ -277,7 +291,9 @@ def household_detail(request, pk):
     household = get_for_request(request, Household.objects, ability="household.view", pk=pk)
     sensitive = request.abilities["household.view_sensitive"]
     services.household_viewed(
-        organisation=request.organisation, actor=request.user, household=household,
+        organisation=request.organisation,
+        actor=request.user,
+        household=household,
         sensitive=sensitive,
     )
     context = {
@@ -300,7 +316,10 @@ def household_edit(request, pk=None):
     )
     form = HouseholdForm(request.POST or None, instance=instance)
     if _save_form(
-        request, form, organisation=organisation, entity="household",
+        request,
+        form,
+        organisation=organisation,
+        entity="household",
         success_message=_("Household saved."),
     ):
         return redirect("housing:household_detail", pk=form.instance.pk)
@@ -324,13 +343,18 @@ def occupant_edit(request, pk=None, household_pk=None):
         show_sensitive=request.abilities["household.view_sensitive"],
     )
     if _save_form(
-        request, form, organisation=organisation, entity="occupant",
+        request,
+        form,
+        organisation=organisation,
+        entity="occupant",
         success_message=_("Occupant saved."),
     ):
         return redirect(instance.household.get_absolute_url())
-    title = _("Edit occupant") if pk else _("New occupant of %(name)s") % {
-        "name": instance.household.name
-    }
+    title = (
+        _("Edit occupant")
+        if pk
+        else _("New occupant of %(name)s") % {"name": instance.household.name}
+    )
     return _form_page(request, form, title=title, cancel_url=instance.household.get_absolute_url())
 
 

@@ -44,8 +44,8 @@ def test_login_switch_find_dwelling_open_household_and_crisis(new_page, tmp_path
 
     page = new_page()
     _login(page, "multi")
-    page.get_by_label("Organisation").select_option(label="Tours Habitat")
-    page.get_by_role("button", name="Changer").click()
+    page.get_by_label("Organisme", exact=True).select_option(label="Tours Habitat")
+    page.get_by_role("form", name="Changer d'organisme").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tours Habitat")
 
     page.get_by_role("link", name="Patrimoine").click()

@@ -16,9 +16,7 @@ def chain(db):
     organisation = OrganisationFactory()
     actor = UserFactory()
     events = [
-        audit.record(
-            action="test.done", organisation=organisation, actor=actor, changes={"n": n}
-        )
+        audit.record(action="test.done", organisation=organisation, actor=actor, changes={"n": n})
         for n in range(5)
     ]
     audit.record(action="global.done")
@@ -80,9 +78,7 @@ def test_rewriting_a_whole_event_with_a_new_hash_breaks_the_next_link(chain):
         changes=forged.changes, hash=audit.content_hash(forged.prev_hash, values)
     )
     problems = audit.verify_all()[1]
-    assert [(p.sequence, p.message) for p in problems] == [
-        (4, "link to the previous event broken")
-    ]
+    assert [(p.sequence, p.message) for p in problems] == [(4, "link to the previous event broken")]
 
 
 def test_each_organisation_has_its_own_chain(chain):

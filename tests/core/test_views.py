@@ -166,9 +166,7 @@ def test_login_page_is_french_and_logs_in(member_factory, password):
     client = Client()
     page = client.get(reverse("account_login"))
     assert "Mot de passe" in page.content.decode()
-    response = client.post(
-        reverse("account_login"), {"login": user.username, "password": password}
-    )
+    response = client.post(reverse("account_login"), {"login": user.username, "password": password})
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
 

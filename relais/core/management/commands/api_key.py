@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from relais.core.models import ApiKey
 from relais.core.roles import abilities_for_role
@@ -38,9 +39,7 @@ class Command(BaseCommand):
                 f"{username}'s role in {membership.organisation.slug} "
                 f"({membership.get_role_display()}) may not use the API."
             )
-        api_key, key = api_key_create(
-            organisation=membership.organisation, actor=user, name=name
-        )
+        api_key, key = api_key_create(organisation=membership.organisation, actor=user, name=name)
         self.stderr.write(
             f"Created {api_key} for {username} in {membership.organisation.slug}. "
             "Store it now: it will not be shown again."
@@ -54,14 +53,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{username} has no API key.")
         for api_key in keys:
             if api_key.revoked_at:
-                state = f"revoked {api_key.revoked_at:%Y-%m-%d %H:%M}"
+                state = f"revoked {_local(api_key.revoked_at)}"
             elif api_key.last_used_at:
-                state = f"last used {api_key.last_used_at:%Y-%m-%d %H:%M}"
+                state = f"last used {_local(api_key.last_used_at)}"
             else:
                 state = "never used"
             self.stdout.write(
                 f"{api_key.prefix}  {api_key.organisation.slug}  {api_key.name}  "
-                f"created {api_key.created_at:%Y-%m-%d}  {state}"
+                f"created {_local(api_key.created_at)}  {state}"
             )
 
     def handle_revoke(self, *, prefix, **options):
@@ -73,6 +72,10 @@ class Command(BaseCommand):
         # Run by an operator, not by a Relais user: the audit event has no actor.
         api_key = api_key_revoke(api_key=keys[0], actor=None)
         self.stdout.write(f"Revoked {api_key}.")
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def _user(username):
