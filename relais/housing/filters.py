@@ -53,8 +53,9 @@ class DwellingFilter(_Base):
     accessible = django_filters.TypedChoiceFilter(
         label=_("Accessible"), choices=YES_NO, coerce=lambda v: v == "true"
     )
-    residence = django_filters.NumberFilter(field_name="building__residence_id",
-                                            widget=forms.HiddenInput)
+    residence = django_filters.NumberFilter(
+        field_name="building__residence_id", widget=forms.HiddenInput
+    )
     building = django_filters.NumberFilter(field_name="building_id", widget=forms.HiddenInput)
 
     def search(self, queryset, name, value):

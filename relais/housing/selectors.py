@@ -43,14 +43,11 @@ def dwellings(organisation):
 
 def households(organisation):
     current = _current_lease("household").select_related("dwelling")
-    return (
-        Household.objects.for_organisation(organisation)
-        .annotate(
-            occupant_count=Count("occupants"),
-            dwelling_id=Subquery(current.values("dwelling_id")[:1]),
-            dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
-            commune_name=Subquery(current.values("dwelling__building__commune__name")[:1]),
-        )
+    return Household.objects.for_organisation(organisation).annotate(
+        occupant_count=Count("occupants"),
+        dwelling_id=Subquery(current.values("dwelling_id")[:1]),
+        dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
+        commune_name=Subquery(current.values("dwelling__building__commune__name")[:1]),
     )
 
 
