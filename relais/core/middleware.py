@@ -6,7 +6,8 @@ from .tenancy import abilities_of, resolve_membership
 
 # Paths a member may reach before setting up the two-factor authentication their
 # organisation requires.
-MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+# The API authenticates with its own keys and answers 401 itself.
+MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
 
 class CurrentOrganisationMiddleware:

@@ -92,12 +92,14 @@ def lease_end(*, organisation, actor, lease: Lease, end_date) -> Lease:
         return record_save(organisation=organisation, actor=actor, instance=lease, entity="lease")
 
 
-def household_viewed(*, organisation, actor, household: Household, sensitive: bool) -> None:
+def household_viewed(
+    *, organisation, actor, household: Household, sensitive: bool, via: str = "web"
+) -> None:
     """Opening a household's file is a sensitive read: it is audited."""
     audit.record(
         action="household.viewed",
         organisation=organisation,
         actor=actor,
         obj=household,
-        changes={"via": "web", "sensitive": sensitive},
+        changes={"via": via, "sensitive": sensitive},
     )

@@ -1,0 +1,85 @@
+"""API authentication: personal API keys sent as ``Authorization: Bearer <key>``.
+
+A key authenticates only while it is not revoked, its user is active and still has an active
+membership, in the key's organisation, whose role grants ``api.use``. Sessions are never used
+by the API, so it needs no CSRF token.
+"""
+
+from datetime import timedelta
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from ninja.errors import AuthorizationError
+from ninja.security import HttpBearer
+
+from relais.core.models import ApiKey, Membership
+from relais.core.roles import abilities_for_role
+from relais.core.services import API_KEY_PREFIX, hash_api_key
+
+# ``last_used_at`` is written at most once per key in this interval.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Keys are ``rls_`` + 43 URL-safe characters; anything much longer is not one of ours.
+MAX_KEY_LENGTH = 100
+
+
+def find_api_key(key: str) -> ApiKey | None:
+    """The live key matching ``key``, with its user, organisation and membership role.
+
+    One query: the role of the user's active membership in the key's organisation is a
+    subquery, ``None`` when there is no such membership.
+    """
+    if not key.startswith(API_KEY_PREFIX) or len(key) > MAX_KEY_LENGTH:
+        return None
+    role = Membership.objects.filter(
+        user=OuterRef("user"), organisation=OuterRef("organisation"), is_active=True
+    ).values("role")[:1]
+    return (
+        ApiKey.objects.filter(
+            key_hash=hash_api_key(key), revoked_at__isnull=True, user__is_active=True
+        )
+        .select_related("user", "organisation")
+        .annotate(membership_role=Subquery(role))
+        .first()
+    )
+
+
+def touch_last_used(api_key: ApiKey) -> None:
+    """Record the use of a key, at most once per ``LAST_USED_RESOLUTION``.
+
+    The UPDATE is conditional, so concurrent requests write the row once, and requests
+    within the interval write nothing at all.
+    """
+    now = timezone.now()
+    stale = now - LAST_USED_RESOLUTION
+    if api_key.last_used_at is not None and api_key.last_used_at > stale:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale)
+    ).update(last_used_at=now)
+    api_key.last_used_at = now
+
+
+class ApiKeyAuth(HttpBearer):
+    """Bearer API key → ``request.organisation``, ``request.abilities``, ``request.user``."""
+
+    openapi_description = "A personal API key: `manage.py api_key create <username>`."
+
+    def authenticate(self, request, token):
+        api_key = find_api_key(token)
+        if api_key is None or api_key.membership_role is None:
+            return None  # 401
+        abilities = abilities_for_role(api_key.membership_role)
+        if not abilities["api.use"]:
+            raise AuthorizationError  # 403: a known member whose role may not use the API
+        touch_last_used(api_key)
+        request.user = api_key.user
+        request.organisation = api_key.organisation
+        request.abilities = abilities
+        request.api_key = api_key
+        return api_key
+
+
+def require_ability(request, ability: str) -> None:
+    """403 unless the key's role grants ``ability``."""
+    if not request.abilities.get(ability):
+        raise AuthorizationError

@@ -1,0 +1,27 @@
+"""The JSON API (/api/v1/): each domain's ``api.py`` routers, behind API-key authentication.
+
+OpenAPI schema at /api/v1/openapi.json, interactive docs at /api/v1/docs.
+"""
+
+from ninja import NinjaAPI
+
+from relais.housing import api as housing
+
+from .auth import ApiKeyAuth
+
+api = NinjaAPI(
+    title="Relais API",
+    version="1",
+    description=(
+        "Read-only access to an organisation's housing stock and households. "
+        "Send a personal API key as `Authorization: Bearer <key>` "
+        "(create one with `manage.py api_key create <username>`)."
+    ),
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+)
+
+api.add_router("/residences", housing.residences)
+api.add_router("/buildings", housing.buildings)
+api.add_router("/dwellings", housing.dwellings)
+api.add_router("/households", housing.households)
