@@ -1,8 +1,10 @@
-"""Walk every page of the site with the owner, a member without the right role and an outsider.
+"""Walk every page of the site and every API path with the owner, a member without the right
+role and an outsider.
 
-Every URL pattern of the ``core`` and ``housing`` namespaces must be listed in ``PAGES`` (a new
-page without an entry fails ``test_every_page_is_in_the_matrix``). Objects of both
-organisations carry a marker in their names; no response may show the other's marker.
+Every URL pattern of the ``core`` and ``housing`` namespaces must be listed in ``PAGES`` and
+every API path's resource in ``API_RESOURCES`` (a new one without an entry fails the suite).
+Objects of both organisations carry a marker in their names; no response may show the
+other's marker.
 """
 
 import pytest
@@ -183,3 +185,59 @@ def test_sensitive_occupant_data_only_for_roles_that_need_it(worlds):
         if role in ABILITY_ROLES["household.view"]:
             sensitive_shown = 'data-testid="sensitive"' in response.content.decode()
             assert sensitive_shown == (role in ABILITY_ROLES["household.view_sensitive"]), role
+
+
+# The API ---------------------------------------------------------------------------------
+
+# First path segment → (ability, key of the world dict for ``{id}``).
+API_RESOURCES = {
+    "residences": ("housing.view", "residence"),
+    "buildings": ("housing.view", "building"),
+    "dwellings": ("housing.view", "dwelling"),
+    "households": ("household.view", "household"),
+}
+
+
+def _api_get_paths():
+    from relais.api.urls import api
+
+    schema = api.get_openapi_schema()
+    prefix = "/api/v1/"
+    return sorted(
+        path.removeprefix(prefix)
+        for path, operations in schema["paths"].items()
+        if "get" in operations
+    )
+
+
+def test_every_api_path_is_in_the_matrix():
+    assert {path.split("/")[0] for path in _api_get_paths()} == set(API_RESOURCES)
+
+
+def _api_url(path, world):
+    resource = path.split("/")[0]
+    return "/api/v1/" + path.replace("{id}", str(world[API_RESOURCES[resource][1]].pk))
+
+
+def _api_client(organisation, role):
+    from .api.factories import api_key_for
+
+    return Client(headers={"Authorization": f"Bearer {api_key_for(organisation, role)}"})
+
+
+@pytest.mark.parametrize("path", _api_get_paths())
+def test_api_owner_member_without_role_and_outsider(worlds, path):
+    ability = API_RESOURCES[path.split("/")[0]][0]
+    organisation, world = worlds["a"]
+    url = _api_url(path, world)
+    owner = _api_client(organisation, _owner_role(ability)).get(url)
+    assert owner.status_code == 200
+    _assert_no_foreign_marker(owner, "b")
+    for role in _roles_without(ability):
+        response = _api_client(organisation, role).get(url)
+        assert response.status_code == 403, role
+        _assert_no_foreign_marker(response, "a")
+    outsider = _api_client(worlds["b"][0], _owner_role(ability)).get(url)
+    assert outsider.status_code == (404 if "{id}" in path else 200)
+    _assert_no_foreign_marker(outsider, "a")
+    assert Client().get(url).status_code == 401
