@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "relais.core",
     "relais.housing",
+    "relais.allocation",
     "relais.api",
 ]
 

@@ -6,6 +6,7 @@ from relais.api.urls import api
 urlpatterns = [
     path("", include("relais.core.urls")),
     path("patrimoine/", include("relais.housing.urls")),
+    path("attributions/", include("relais.allocation.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,9 @@ Objects of both organisations carry a marker in their names; no response may sho
 other's marker.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -62,6 +65,24 @@ PAGES = {
 }
 # Not pages: POST-only actions (tested in their own modules) and the public agency page.
 NOT_PAGES = {"core:organisation_switch", "core:api_key_revoke", "core:public_agencies"}
+NAMESPACES = {"core", "housing", "allocation"}
+
+
+def _app_page_modules():
+    """Other apps register their pages in ``tests/<app>/pages_*.py``: a ``PAGES`` dict like
+    the one above, ``NOT_PAGES`` (pages whose access is tested in their own module, e.g.
+    those open to commission members by seat rather than by role) and ``world(organisation,
+    mark, base)`` returning the extra objects their URLs need."""
+    import tests
+
+    for info in pkgutil.walk_packages(tests.__path__, "tests."):
+        if info.name.rsplit(".", 1)[-1].startswith("pages_"):
+            yield importlib.import_module(info.name)
+
+
+for _module in _app_page_modules():
+    PAGES.update(_module.PAGES)
+    NOT_PAGES |= set(getattr(_module, "NOT_PAGES", ()))
 
 
 def _names(resolver, namespace=""):
@@ -74,7 +95,7 @@ def _names(resolver, namespace=""):
 
 
 def test_every_page_is_in_the_matrix():
-    site = {n for n in _names(get_resolver()) if n.split(":")[0] in {"core", "housing"}}
+    site = {n for n in _names(get_resolver()) if n.split(":")[0] in NAMESPACES}
     assert site == set(PAGES) | NOT_PAGES
 
 
@@ -87,7 +108,7 @@ def _world(organisation, mark):
         reference=f"B-{mark}",
     )
     occupant = OccupantFactory(household=lease.household, last_name=mark, vulnerable=True)
-    return {
+    world = {
         "agency": AgencyFactory(organisation=organisation, name=f"Agence {mark}"),
         "residence": residence,
         "building": building,
@@ -97,6 +118,9 @@ def _world(organisation, mark):
         "household": lease.household,
         "occupant": occupant,
     }
+    for module in _app_page_modules():
+        world.update(module.world(organisation, mark, world))
+    return world
 
 
 @pytest.fixture

@@ -37,6 +37,14 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "household.view_sensitive": frozenset(
         {_R.ALLOCATION_OFFICER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}
     ),
+    # Allocation: application files are sensitive (income, health, family situation).
+    "allocation.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ALLOCATION_OFFICER}),
+    "allocation.edit": frozenset({_R.MANAGER, _R.ALLOCATION_OFFICER}),
+    "allocation.import": frozenset({_R.MANAGER, _R.ALLOCATION_OFFICER}),
+    # Prepare commissions and sessions, publish letters.
+    "commission.manage": frozenset({_R.DIRECTOR, _R.ALLOCATION_OFFICER}),
+    # Eligibility simulator and income ceilings (read).
+    "eligibility.simulate": STAFF_ROLES,
     "agency.edit": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "crisis.change": frozenset({_R.DIRECTOR}),
     "organisation.manage": frozenset({_R.DIRECTOR}),

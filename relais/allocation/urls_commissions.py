@@ -1,0 +1,3 @@
+"""Routes of the allocation commissions pages (included in the ``allocation`` namespace)."""
+
+urlpatterns = []

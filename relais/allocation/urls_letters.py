@@ -1,0 +1,3 @@
+"""Routes of the allocation letters pages (included in the ``allocation`` namespace)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of the allocation vacancies pages (included in the ``allocation`` namespace)."""
+
+urlpatterns = []
