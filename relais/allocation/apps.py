@@ -6,3 +6,10 @@ class AllocationConfig(AppConfig):
     name = "relais.allocation"
     label = "allocation"
     verbose_name = _("Allocation")
+
+    def ready(self):
+        from relais.housing.demo.extensions import registry
+
+        from .demo_extension import AllocationDemo
+
+        registry.register(AllocationDemo())

@@ -27,19 +27,20 @@ def household_category(
     person + 1 dependant, or a jeune ménage (couple, combined ages ≤ 55, no dependant); 4 four
     persons or one + 2 dependants; 5 five or one + 3; 6 six or one + 4; beyond, extra persons.
     A single adult with dependants counts one category up; a household with a disabled member
-    counts as one more person.
+    counts as one more person; the two do not add up.
     """
     if persons < 1 or dependants < 0 or dependants >= persons:
         raise ValueError("a household has at least one adult and fewer dependants than persons")
     reasons = []
-    size = persons
-    if has_disabled_member:
-        size += 1
-        reasons.append("disabled_member_counts_one_more")
     single_with_dependants = not is_couple and dependants > 0 and persons - dependants == 1
-    if single_with_dependants:
-        size += 1
+    if has_disabled_member:
+        reasons.append("disabled_member_counts_one_more")
+    elif single_with_dependants:
         reasons.append("single_adult_with_dependants_one_up")
+    # The arrêté lists these as alternative ways into a category ("une personne seule avec une
+    # personne à charge" or "deux personnes dont au moins une en situation de handicap" are
+    # both category 3): they raise the household by one, never by two.
+    size = persons + (1 if has_disabled_member or single_with_dependants else 0)
     jeune_menage = (
         is_couple
         and dependants == 0

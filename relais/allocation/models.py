@@ -99,6 +99,14 @@ class Application(OrganisationOwned):
     reference_income = models.PositiveIntegerField(_("reference income retained (€)"))
     reference_income_basis = models.CharField(_("income retained"), max_length=12, default="n2")
     monthly_resources_cents = models.PositiveIntegerField(_("monthly resources (cents)"), default=0)
+    # --- Added for scoring (effort-rate bands): unknown (None) earns no effort-rate points.
+    current_housing_cost_cents = models.PositiveIntegerField(
+        _("current monthly housing cost (cents)"),
+        null=True,
+        blank=True,
+        help_text=_("Rent and charges of the current home, net of housing benefit."),
+    )
+    # --- End of the scoring addition.
     housing_situation = models.CharField(
         _("current housing situation"), max_length=20, choices=HousingSituation.choices
     )
@@ -156,6 +164,26 @@ class Application(OrganisationOwned):
             models.Index(
                 fields=["organisation", "status", "household_category", "-score"],
                 name="application_ranking",
+            ),
+            # Candidate search (vacancies helper, docs/decisions/0009): the organisation's
+            # active applications in ranking order, with every column the filters read, so
+            # the walk in score order never touches the table.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "status",
+                    "-score",
+                    "first_applied_on",
+                    "id",
+                    "persons",
+                    "typology_mask",
+                    "max_rent_cents",
+                    "needs_accessible",
+                    "household_category",
+                    "extra_persons",
+                    "reference_income",
+                ],
+                name="application_candidates",
             ),
         ]
 
@@ -291,6 +319,29 @@ class Vacancy(OrganisationOwned):
 
     def __str__(self):
         return f"{self.dwelling.reference} ({self.get_status_display()})"
+
+
+# Fairness (vacancies helper) ------------------------------------------------------------------
+
+
+class QuartileThreshold(models.Model):
+    """Yearly income threshold of the first quartile of applicants (article L441-1 CCH).
+
+    Shared reference data, like ``IncomeCeiling``: at least 25 % of each year's allocations
+    outside QPV must go to applicants at or below it. A year without a row has no indicator.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    amount_eur = models.PositiveIntegerField(_("first-quartile threshold (€ a year)"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("first-quartile threshold")
+        verbose_name_plural = _("first-quartile thresholds")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount_eur} €"
 
 
 # Commissions ---------------------------------------------------------------------------------

@@ -1,3 +1,10 @@
 """Routes of the allocation eligibility pages (included in the ``allocation`` namespace)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_eligibility as views
+
+urlpatterns = [
+    path("eligibilite/", views.eligibility_simulator, name="eligibility_simulator"),
+    path("plafonds-de-ressources/", views.income_ceilings, name="income_ceilings"),
+]

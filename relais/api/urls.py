@@ -5,6 +5,7 @@ OpenAPI schema at /api/v1/openapi.json, interactive docs at /api/v1/docs.
 
 from ninja import NinjaAPI
 
+from relais.allocation import api as allocation
 from relais.housing import api as housing
 
 from .auth import ApiKeyAuth
@@ -25,3 +26,4 @@ api.add_router("/residences", housing.residences)
 api.add_router("/buildings", housing.buildings)
 api.add_router("/dwellings", housing.dwellings)
 api.add_router("/households", housing.households)
+api.add_router("/allocation", allocation.router)

@@ -19,6 +19,7 @@ from ..geo import load_geo
 from ..models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
 from .accounts import create_accounts, foreign_usernames
 from .errors import DemoAlreadyLoaded, DemoError
+from .extensions import registry
 from .landlords import AGENCY_FIELDS, Landlord, write_agencies, write_federation, write_landlords
 from .people import HOUSEHOLD_FIELDS, LEASE_FIELDS, OCCUPANT_FIELDS, PeopleGenerator
 from .places import Places
@@ -92,6 +93,8 @@ def seed_demo(*, scale="small", seed=DEFAULT_SEED, reset=False, writer=None) -> 
         if is_loaded(existing):
             if not reset:
                 raise DemoAlreadyLoaded()
+            for extension in reversed(registry.extensions):
+                extension.reset(list(existing))
             deleted = reset_demo(existing)
             clock.lap("reset")
         ensure_geo()
@@ -100,8 +103,16 @@ def seed_demo(*, scale="small", seed=DEFAULT_SEED, reset=False, writer=None) -> 
         rows = sum(writer.finish().values())
         clock.lap("rows")
         memberships = create_accounts({landlord.name: landlord.id for landlord in landlords})
+        clock.lap("accounts")
+        for extension in registry.extensions:
+            extra = extension.seed(
+                organisation_ids=[landlord.id for landlord in landlords], scale=scale, seed=seed
+            )
+            for landlord in landlords:
+                counts[landlord.slug].update(extra.get(landlord.id, {}))
+            clock.lap(extension.name)
         _audit(landlords, counts, deleted, scale, seed)
-        clock.lap("accounts_audit")
+        clock.lap("audit")
     clock.lap("commit")
     return SeedResult(scale, seed, landlords, counts, rows, len(memberships), clock.laps)
 

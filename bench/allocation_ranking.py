@@ -1,0 +1,569 @@
+#!/usr/bin/env python
+"""Benchmark of the candidate search: ``search_candidates`` against the bare SQL query.
+
+    .venv/bin/python bench/allocation_ranking.py                     # 100,000 applications
+    DATABASE_URL=postgres://… .venv/bin/python bench/allocation_ranking.py --national
+
+Builds a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server of
+``DATABASE_URL``, dropped at the end), loads the communes and the income ceilings, inserts the
+applications of one landlord over the communes of Centre-Val de Loire — all of them in the pool
+of the landlord searched, harsher than reality where each landlord sees its own territory — plus
+a small pool in a second landlord, and a few hundred vacancies in those communes. Then, for ~200
+random vacancies, it times ``search_candidates`` (the service the vacancy page calls: eligibility,
+fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
+filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
+Targets: p95 ≤ 25 ms at 100,000 applications, ≤ 60 ms at 2,500,000 (``--national``, PostgreSQL).
+"""
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+REGION = "24"  # Centre-Val de Loire
+TODAY = dt.date(2026, 11, 23)
+REGIONAL, NATIONAL = 100_000, 2_500_000
+TARGET_MS = {REGIONAL: 25, NATIONAL: 60}
+INACTIVE_SHARE = 0.10  # allocated, cancelled or expired applications stay in the table
+NATIONAL_OTHERS = 24
+CHUNK = 10_000
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--national", action="store_true", help="2,500,000 applications")
+    parser.add_argument("--applications", type=int, help="override the number of applications")
+    parser.add_argument("--vacancies", type=int, default=300, help="vacancies created")
+    parser.add_argument("--runs", type=int, default=200, help="vacancies searched")
+    parser.add_argument("--seed", type=int, default=2020)
+    args = parser.parse_args()
+    args.count = args.applications or (NATIONAL if args.national else REGIONAL)
+    return args
+
+
+@contextlib.contextmanager
+def fresh_database():
+    """Yields the DATABASE_URL of an empty database, removed afterwards."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
+            yield f"sqlite:///{Path(tmp) / 'ranking.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"relais_bench_ranking_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEBUG"] = "1"
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+
+
+def ensure_model_indexes() -> None:
+    """Create an index declared on ``Application`` that no migration has created yet, so the
+    figures are those of the model as written (and say so)."""
+    from django.db import connection
+
+    from relais.allocation.models import Application
+
+    table = Application._meta.db_table
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.get_constraints(cursor, table))
+    for index in Application._meta.indexes:
+        if index.name not in existing:
+            print(f"note: index {index.name} is not in the migrations yet; created for this run")
+            with connection.schema_editor() as editor:
+                editor.add_index(Application, index)
+
+
+# Reference data --------------------------------------------------------------------------
+
+
+def load_reference_data() -> dict[str, list]:
+    """Communes, EPCIs and income ceilings; returns the inhabited communes of each region."""
+    from relais.allocation.eligibility import load_income_ceilings
+    from relais.housing.geo import load_geo
+    from relais.housing.models import Commune
+
+    load_geo()
+    load_income_ceilings()
+    regions: dict[str, list] = {}
+    communes = Commune.objects.filter(population__gt=0).select_related("departement", "epci")
+    for commune in communes.order_by("code"):
+        regions.setdefault(commune.departement.region_id, []).append(commune)
+    return regions
+
+
+def ceiling_year() -> int:
+    """The latest year with both a PLAI and a PLUS table (PLS derives from PLUS)."""
+    from django.db.models import Count
+
+    from relais.allocation.models import IncomeCeiling
+
+    years = (
+        IncomeCeiling.objects.values("year")
+        .annotate(tables=Count("financing", distinct=True))
+        .filter(tables=2)
+        .order_by("-year")
+    )
+    return years[0]["year"]
+
+
+# Vacancies -------------------------------------------------------------------------------
+
+TYPOLOGY_WEIGHTS = {"T1": 8, "T2": 22, "T3": 37, "T4": 25, "T5": 7, "T6": 1}
+FINANCING_WEIGHTS = {"PLUS": 70, "PLAI": 20, "PLS": 10}
+RENT_PER_M2_CENTS = {"PLAI": 520, "PLUS": 600, "PLS": 890}
+SURFACE = {"T1": 30, "T2": 47, "T3": 66, "T4": 80, "T5": 95, "T6": 110}
+
+
+def create_vacancies(rng, organisation, communes, count: int) -> list:
+    from relais.allocation.models import Vacancy
+    from relais.housing.models import Building, Dwelling, Residence
+
+    weights = [c.population for c in communes]
+    chosen = rng.choices(communes, weights=weights, k=count)
+    residences = Residence.objects.bulk_create(
+        Residence(organisation=organisation, reference=f"R{n}", name=f"Rés {n}", commune=c)
+        for n, c in enumerate(chosen)
+    )
+    buildings = Building.objects.bulk_create(
+        Building(
+            organisation=organisation,
+            residence=residence,
+            reference=f"B{n}",
+            address=f"{n} rue de la Loire",
+            postcode="37000",
+            commune=residence.commune,
+        )
+        for n, residence in enumerate(residences)
+    )
+    dwellings = []
+    for n, building in enumerate(buildings):
+        typology = rng.choices(list(TYPOLOGY_WEIGHTS), weights=TYPOLOGY_WEIGHTS.values())[0]
+        financing = rng.choices(list(FINANCING_WEIGHTS), weights=FINANCING_WEIGHTS.values())[0]
+        surface = SURFACE[typology] * rng.uniform(0.85, 1.15)
+        dwellings.append(
+            Dwelling(
+                organisation=organisation,
+                building=building,
+                reference=f"L{n}",
+                typology=typology,
+                surface=round(surface, 2),
+                financing=financing,
+                rent_cents=int(surface * RENT_PER_M2_CENTS[financing]),
+                accessible=rng.random() < 0.12,
+            )
+        )
+    Dwelling.objects.bulk_create(dwellings)
+    vacancies = Vacancy.objects.bulk_create(
+        Vacancy(
+            organisation=organisation,
+            dwelling=dwelling,
+            status="ready",
+            notice_received_on=TODAY - dt.timedelta(days=60),
+            charges_cents=int(dwelling.rent_cents * 0.2),
+        )
+        for dwelling in dwellings
+    )
+    return [v.pk for v in vacancies]
+
+
+# Applications ----------------------------------------------------------------------------
+
+PERSONS_WEIGHTS = (38, 24, 16, 12, 6, 3, 1)  # 1 to 7 persons
+WISHED_TYPOLOGIES = {1: "T1 T2", 2: "T2 T3", 3: "T3 T4", 4: "T3 T4 T5", 5: "T4 T5", 6: "T5 T6"}
+INACTIVE = ("allocated", "cancelled", "expired")
+
+
+class Places:
+    """Communes drawn as home (weighted by population) and wished ones in the same area."""
+
+    def __init__(self, communes):
+        self.communes = communes
+        self.home_weights = list(_cumulate(c.population**1.1 for c in communes))
+        by_departement: dict[str, list] = {}
+        for commune in communes:
+            by_departement.setdefault(commune.departement_id, []).append(commune)
+        self.nearby = {
+            code: (members, list(_cumulate(c.population for c in members)))
+            for code, members in by_departement.items()
+        }
+
+    def wishes(self, rng) -> tuple[list[str], str | None]:
+        home = rng.choices(self.communes, cum_weights=self.home_weights)[0]
+        members, weights = self.nearby[home.departement_id]
+        extra = 0 if rng.random() < 0.45 else (1 if rng.random() < 0.6 else 2)
+        codes = {home.code, *(c.code for c in rng.choices(members, cum_weights=weights, k=extra))}
+        epci = home.epci_id if home.epci_id and rng.random() < 0.3 else None
+        return sorted(codes), epci
+
+
+def _cumulate(values):
+    total = 0
+    for value in values:
+        total += value
+        yield total
+
+
+def _household(rng) -> dict:
+    from relais.allocation.household import household_category
+
+    persons = rng.choices(range(1, 8), weights=PERSONS_WEIGHTS)[0]
+    couple = persons >= 2 and rng.random() < 0.5
+    dependants = max(persons - (2 if couple else 1), 0)
+    age = rng.randint(19, 78)
+    disabled = rng.random() < 0.07
+    category = household_category(
+        persons=persons,
+        dependants=dependants,
+        is_couple=couple,
+        combined_age=age * 2 if couple else None,
+        has_disabled_member=disabled,
+    )
+    return {
+        "persons": persons,
+        "dependants": dependants,
+        "is_couple": couple,
+        "has_disabled_member": disabled,
+        "needs_accessible": disabled and rng.random() < 0.35,
+        "applicant_birth_date": TODAY.replace(year=TODAY.year - age, day=1),
+        "household_category": category.category,
+        "extra_persons": category.extra_persons,
+    }
+
+
+def _money_and_wishes(rng, persons: int) -> dict:
+    from relais.allocation.models import TYPOLOGY_BITS
+
+    income = int(rng.lognormvariate(math.log(10_500 + 3_800 * (persons - 1)), 0.55))
+    wished = WISHED_TYPOLOGIES[min(persons, 6)].split()
+    mask = sum(TYPOLOGY_BITS[code] for code in wished)
+    max_rent = None if rng.random() < 0.55 else (250 + 110 * persons + rng.randint(0, 250)) * 100
+    return {
+        "income_n2": income,
+        "reference_income": income,
+        "monthly_resources_cents": int(income / 12 * rng.uniform(1.0, 1.4) * 100),
+        "typology_mask": mask,
+        "max_rent_cents": max_rent,
+    }
+
+
+def _score(rng) -> dict:
+    months = min(int(rng.expovariate(1 / 24)), 180)
+    explanation = [[f"waiting:{months}", months]]
+    if months > 36:
+        explanation.append(["waiting_bonus:36", 20])
+    for criterion, share, points in (("priority:dalo", 0.015, 50), ("priority:eviction", 0.03, 20)):
+        if rng.random() < share:
+            explanation.append([criterion, points])
+    applied = TODAY - dt.timedelta(days=int(months * 30.44) + rng.randint(0, 29))
+    return {
+        "first_applied_on": applied,
+        "score": sum(points for _code, points in explanation),
+        "score_explanation": json.dumps(explanation),
+    }
+
+
+def application_values(rng, number: int, organisation_id: int, status: str) -> dict:
+    household = _household(rng)
+    return {
+        "organisation_id": organisation_id,
+        "registration_number": f"024{number:010d}",
+        "applicant_first_name": "Camille",
+        "applicant_last_name": f"Demandeur {number}",
+        "housing_situation": "hosted",
+        "status": status,
+        "created_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        "updated_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        **household,
+        **_money_and_wishes(rng, household["persons"]),
+        **_score(rng),
+    }
+
+
+class RowWriter:
+    """Rows of one model's table: ``cursor.copy()`` on PostgreSQL, ``executemany`` on SQLite.
+
+    Fields the benchmark does not set get their model default, so a field added to the model
+    later does not break the benchmark.
+    """
+
+    def __init__(self, connection, model, given: tuple[str, ...]):
+        from django.db.models import JSONField
+
+        self.connection = connection
+        fields = [f for f in model._meta.concrete_fields if f.attname in given or not f.primary_key]
+        self.defaults = {
+            f.attname: json.dumps(f.get_default()) if isinstance(f, JSONField) else f.get_default()
+            for f in fields
+            if f.attname not in given
+        }
+        self.columns = [f.attname for f in fields]
+        quote = connection.ops.quote_name
+        column_sql = ", ".join(quote(model._meta.get_field(n).column) for n in self.columns)
+        self.table_sql = f"{quote(model._meta.db_table)} ({column_sql})"
+        self.rows: list[tuple] = []
+
+    def add(self, values: dict) -> None:
+        merged = {**self.defaults, **values}
+        self.rows.append(tuple(merged[name] for name in self.columns))
+        if len(self.rows) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.table_sql} FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.columns))
+                cursor.executemany(f"INSERT INTO {self.table_sql} VALUES ({marks})", self.rows)
+        self.rows = []
+
+
+def insert_applications(rng, pools: list[tuple[int, int, Places]]) -> int:
+    """``pools``: (organisation id, active applications, their places). Returns the rows."""
+    from django.db import connection, transaction
+
+    from relais.allocation.models import Application
+
+    apps = RowWriter(connection, Application, ("id", *application_values(rng, 0, 0, "").keys()))
+    communes = RowWriter(
+        connection, Application.wished_communes.through, ("application_id", "commune_id")
+    )
+    epcis = RowWriter(connection, Application.wished_epcis.through, ("application_id", "epci_id"))
+    pk = 0
+    with transaction.atomic():
+        for organisation_id, active, places in pools:
+            total = int(active / (1 - INACTIVE_SHARE))
+            for n in range(total):
+                pk += 1
+                status = "active" if n < active else rng.choice(INACTIVE)
+                apps.add({"id": pk, **application_values(rng, pk, organisation_id, status)})
+                codes, epci = places.wishes(rng)
+                for code in codes:
+                    communes.add({"application_id": pk, "commune_id": code})
+                if epci:
+                    epcis.add({"application_id": pk, "epci_id": epci})
+        for writer in (apps, communes, epcis):
+            writer.flush()
+    reset_sequences()
+    return pk
+
+
+def reset_sequences() -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from relais.allocation.models import Application
+
+    models = [Application, Application.wished_communes.through, Application.wished_epcis.through]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+# Measures --------------------------------------------------------------------------------
+
+BARE_SQL = """
+SELECT a.id, a.registration_number, a.applicant_first_name, a.applicant_last_name, a.persons,
+       a.household_category, a.extra_persons, a.reference_income, a.monthly_resources_cents,
+       a.max_rent_cents, a.typology_mask, a.needs_accessible, a.score, a.score_explanation,
+       a.first_applied_on
+FROM allocation_application a
+WHERE a.organisation_id = %(organisation)s AND a.status = 'active'
+  AND a.persons BETWEEN %(smallest)s AND %(largest)s
+  AND (a.typology_mask = 0 OR (a.typology_mask & %(bit)s) <> 0)
+  AND (a.max_rent_cents IS NULL OR a.max_rent_cents >= %(cost)s)
+  AND (%(accessible)s OR NOT a.needs_accessible)
+  AND a.reference_income <= CASE a.household_category
+        WHEN 1 THEN %(c1)s WHEN 2 THEN %(c2)s WHEN 3 THEN %(c3)s
+        WHEN 4 THEN %(c4)s WHEN 5 THEN %(c5)s WHEN 6 THEN %(c6)s END
+      + a.extra_persons * %(c7)s
+  AND {wish}
+ORDER BY a.score DESC, a.first_applied_on, a.id
+LIMIT 50
+"""
+FEW_WISHERS_SQL = """a.id IN (
+    SELECT application_id FROM allocation_application_wished_communes WHERE commune_id = %(commune)s
+    UNION ALL
+    SELECT application_id FROM allocation_application_wished_epcis WHERE epci_id = %(epci)s)"""
+MANY_WISHERS_SQL = """(
+    (SELECT w.application_id FROM allocation_application_wished_communes w
+     WHERE w.application_id = a.id AND w.commune_id = %(commune)s LIMIT 1) IS NOT NULL
+    OR (SELECT e.application_id FROM allocation_application_wished_epcis e
+        WHERE e.application_id = a.id AND e.epci_id = %(epci)s LIMIT 1) IS NOT NULL)"""
+PROBE_SQL = (
+    "SELECT 1 FROM allocation_application_wished_{table}s WHERE {table}_id = %s LIMIT 1 OFFSET %s"
+)
+TABLE_SQL = """SELECT category, ceiling_eur FROM allocation_incomeceiling
+WHERE year = %s AND financing = %s AND zone = %s"""
+
+
+def bare_search(cursor, vacancy, year: int) -> list[tuple]:
+    """The same search by hand: the ceiling table, the wishers probe, then the query."""
+    from relais.allocation.candidates import MANY_WISHERS, OCCUPANCY
+    from relais.allocation.models import TYPOLOGY_BITS
+
+    dwelling = vacancy.dwelling
+    commune = dwelling.building.commune
+    pls = dwelling.financing == "PLS"
+    cursor.execute(TABLE_SQL, [year, "PLUS" if pls else dwelling.financing, commune.zone])
+    table = {f"c{category}": amount for category, amount in cursor.fetchall()}
+    if pls:
+        table = {key: (amount * 130 + 50) // 100 for key, amount in table.items()}
+    many = False
+    for kind, code in (("commune", commune.code), ("epci", commune.epci_id)):
+        cursor.execute(PROBE_SQL.format(table=kind), [code, MANY_WISHERS - 1])
+        many = many or bool(cursor.fetchall())
+    smallest, largest = OCCUPANCY[dwelling.typology]
+    params = {
+        **table,
+        "organisation": vacancy.organisation_id,
+        "smallest": smallest,
+        "largest": largest,
+        "bit": TYPOLOGY_BITS[dwelling.typology],
+        "cost": dwelling.rent_cents + vacancy.charges_cents,
+        "accessible": dwelling.accessible,
+        "commune": commune.code,
+        "epci": commune.epci_id or "",
+    }
+    cursor.execute(BARE_SQL.format(wish=MANY_WISHERS_SQL if many else FEW_WISHERS_SQL), params)
+    return cursor.fetchall()
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> tuple[list, list, list]:
+    """Times of the service and of the bare query (ms), interleaved, and result sizes."""
+    from django.db import connection
+
+    from relais.allocation.candidates import search_candidates
+    from relais.allocation.models import Vacancy
+
+    chosen = [rng.choice(vacancy_ids) for _ in range(runs)]
+    vacancies = Vacancy.objects.select_related(
+        "organisation", "dwelling__building__commune__epci"
+    ).in_bulk(set(chosen))
+    for pk in chosen[:10]:  # warm the caches and the connection
+        search_candidates(vacancies[pk], year=year)
+    service, bare, sizes = [], [], []
+    with connection.cursor() as cursor:
+        for pk in chosen:
+            vacancy = vacancies[pk]
+            started = time.perf_counter()
+            rows = search_candidates(vacancy, year=year)
+            service.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            bare_rows = bare_search(cursor, vacancy, year)
+            bare.append((time.perf_counter() - started) * 1000)
+            if [r.application.pk for r in rows] != [r[0] for r in bare_rows]:
+                raise AssertionError(f"vacancy {pk}: the service and the bare query disagree")
+            sizes.append(len(rows))
+    return service, bare, sizes
+
+
+def landlords(args, regions: dict[str, list]) -> list[tuple]:
+    """The pools of applications: (organisation, active applications, places).
+
+    The landlord searched works in Centre-Val de Loire. At regional scale it holds all the
+    applications (a neighbour holds a few more on the same communes); at national scale it holds
+    a tenth of them, as the largest landlords do, and 24 others share the rest over the other
+    regions.
+    """
+    from relais.core.models import Organisation
+
+    searched = Organisation.objects.create(name="Val de Loire Habitat", slug="vlh")
+    if not args.national:
+        neighbour = Organisation.objects.create(name="Voisin", slug="voisin")
+        places = Places(regions[REGION])
+        return [(searched, args.count, places), (neighbour, args.count // 50, places)]
+    pools = [(searched, args.count // 10, Places(regions[REGION]))]
+    others = sorted(code for code in regions if code != REGION)
+    share = (args.count - args.count // 10) // NATIONAL_OTHERS
+    for n in range(NATIONAL_OTHERS):
+        landlord = Organisation.objects.create(name=f"Bailleur {n}", slug=f"bailleur-{n}")
+        pools.append((landlord, share, Places(regions[others[n % len(others)]])))
+    return pools
+
+
+def run(args) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    rng = random.Random(args.seed)
+    call_command("migrate", verbosity=0)
+    ensure_model_indexes()
+    regions = load_reference_data()
+    year = ceiling_year()
+    pools = landlords(args, regions)
+    searched, active, _places = pools[0]
+    vacancy_ids = create_vacancies(rng, searched, regions[REGION], args.vacancies)
+    started = time.perf_counter()
+    written = insert_applications(rng, [(org.pk, count, places) for org, count, places in pools])
+    print(
+        f"inserted {written:,} applications ({active:,} active in the pool of the landlord "
+        f"searched) in {time.perf_counter() - started:.0f} s"
+    )
+    service, bare, sizes = measure(rng, vacancy_ids, args.runs, year)
+    vendor = connection.vendor
+    target = TARGET_MS.get(args.count)
+    line = (
+        f"ranking {args.count:,} apps ({vendor}): p95 {p95(service):.1f} ms; "
+        f"bare SQL p95 {p95(bare):.1f} ms; ratio {p95(service) / p95(bare):.1f}"
+    )
+    if target:
+        line += f"; target p95 ≤ {target} ms: {'met' if p95(service) <= target else 'NOT met'}"
+    print(line)
+    print(
+        f"{len(sizes)} searches over {len(set(vacancy_ids))} vacancies (ceilings {year}); "
+        f"candidates returned: median {sorted(sizes)[len(sizes) // 2]}, "
+        f"fewer than 50 for {sum(size < 50 for size in sizes)}"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    with fresh_database() as url:
+        setup_django(url)
+        run(args)
+        from django.db import connections
+
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Administration of the allocation reference data: income ceilings and scoring grids.
+
+Income ceilings are shared by every organisation: staff with the model permissions correct or
+add a year's table here (or load the CSV with ``manage.py load_income_ceilings``); every change
+is written to the audit trail. Tenant-owned allocation rows are not edited here.
+"""
+
+from django.contrib import admin
+from django.db import transaction
+
+from relais.core import audit
+
+from .models import IncomeCeiling, ScoringGrid
+
+
+@admin.register(IncomeCeiling)
+class IncomeCeilingAdmin(admin.ModelAdmin):
+    list_display = ["year", "financing", "zone", "category", "ceiling_eur", "source"]
+    list_display_links = ["year", "financing", "zone", "category"]
+    list_editable = ["ceiling_eur"]
+    list_filter = ["year", "financing", "zone"]
+    ordering = ["-year", "financing", "zone", "category"]
+    list_per_page = 42  # a year: the PLAI and PLUS tables of its three zones
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                action="income_ceiling.changed" if change else "income_ceiling.created",
+                actor=request.user,
+                obj=obj,
+                changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit.record(action="income_ceiling.deleted", actor=request.user, obj=obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                audit.record(action="income_ceiling.deleted", actor=request.user, obj=obj)
+            super().delete_queryset(request, queryset)
+
+
+@admin.register(ScoringGrid)
+class ScoringGridAdmin(admin.ModelAdmin):
+    list_display = ["name", "epci", "valid_from", "valid_until"]
+    list_filter = ["valid_from"]
+    search_fields = ["name", "epci__name"]
+    raw_id_fields = ["epci"]

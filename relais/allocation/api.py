@@ -1,0 +1,90 @@
+"""Public JSON API of eligibility (mounted under /api/v1/allocation).
+
+``POST /eligibility`` needs no API key: the income ceilings are public rules, and the request
+carries no personal data beyond what the caller sends. It runs the same service as the
+simulator page (``relais.allocation.eligibility.check_eligibility``).
+"""
+
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import ValidationError
+
+from relais.api.schemas import Error, ValidationErrorOut
+from relais.housing.models import Commune, Zone
+
+from .eligibility import EligibilityError, check_eligibility
+
+INSEE_CODE = r"^(?:\d{2}|2[AB])\d{3}$"
+# The payload's location in ninja's validation errors, so that every 422 reads the same.
+PAYLOAD = ("body", "payload")
+
+router = Router(tags=["allocation"])
+
+
+class EligibilityIn(Schema):
+    year: int = Field(ge=1987, le=2100, description="Year of the income ceilings.")
+    financing: Literal["PLAI", "PLUS", "PLS"] = Field(description="Financing of the dwelling.")
+    commune_code: str = Field(pattern=INSEE_CODE, description="INSEE code of the commune.")
+    persons: int = Field(ge=1, le=20, description="Persons in the household.")
+    dependants: int = Field(ge=0, le=19, description="Dependants (personnes à charge).")
+    is_couple: bool
+    combined_age: int | None = Field(
+        None, ge=0, le=250, description="Sum of the couple's ages (for the jeune ménage rule)."
+    )
+    has_disabled_member: bool = Field(description="A member holds a disability card.")
+    reference_income: int = Field(
+        ge=0, le=100_000_000, description="Reference income (revenu fiscal de référence), €."
+    )
+
+
+class EligibilityOut(Schema):
+    category: int = Field(description="Household category, 1–6.")
+    extra_persons: int = Field(description="Persons beyond category 6.")
+    zone: Zone = Field(description="Zone of the commune for the income ceilings.")
+    ceiling: int = Field(description="Income ceiling, € a year.")
+    eligible: bool = Field(description="Reference income ≤ ceiling.")
+    explanation: list[str] = Field(description="Each rule applied, in order, in words.")
+
+
+def _unprocessable(loc: tuple, message: str, kind: str) -> ValidationError:
+    return ValidationError([{"type": kind, "loc": [*PAYLOAD, *loc], "msg": message}])
+
+
+@router.post(
+    "/eligibility",
+    auth=None,
+    response={200: EligibilityOut, 400: Error, 422: ValidationErrorOut},
+    summary="Check a household's eligibility to social housing",
+)
+def eligibility(request, payload: EligibilityIn):
+    """Household category, zone, income ceiling and eligibility, with the rules applied.
+
+    Public: no API key needed. 422 when the year or financing has no ceiling table, the
+    commune is unknown, or the household is inconsistent (dependants ≥ persons…); 400 when
+    the body is not JSON.
+    """
+    commune = Commune.objects.filter(code=payload.commune_code).first()
+    if commune is None:
+        raise _unprocessable(
+            ("commune_code",),
+            _("No commune has the INSEE code %(code)s.") % {"code": payload.commune_code},
+            "unknown_commune",
+        )
+    try:
+        result = check_eligibility(
+            year=payload.year,
+            financing=payload.financing,
+            zone=commune.zone,
+            persons=payload.persons,
+            dependants=payload.dependants,
+            is_couple=payload.is_couple,
+            combined_age=payload.combined_age,
+            has_disabled_member=payload.has_disabled_member,
+            reference_income=payload.reference_income,
+        )
+    except EligibilityError as error:
+        loc = (error.field,) if error.field else ()
+        raise _unprocessable(loc, error.message, error.code) from error
+    return {**result.__dict__, "explanation": list(result.explanation)}

@@ -1,0 +1,123 @@
+"""Allocation's part of ``seed_demo``: reference data, applications and a commission.
+
+Registered with ``relais.housing.demo.extensions`` from ``AllocationConfig.ready``.
+"""
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from relais.housing.models import Commune
+
+from . import eligibility, scoring
+from .demo import seed_applications
+from .models import (
+    AgendaItem,
+    Application,
+    Candidate,
+    Commission,
+    CommissionMember,
+    ItemDeclaration,
+    Letter,
+    Position,
+    Seat,
+    Session,
+    Vacancy,
+)
+
+# Active applications per dwelling: ~3,000 at `small` (10,000 dwellings), ~30,000 at
+# `region` (196,000 dwellings).
+APPLICATIONS_PER_DWELLING = {"tiny": 0.3, "small": 0.3, "region": 0.15}
+DEMO_COMMISSION = "CALEOL Tours Habitat"
+# username → seat on the demo commission (accounts created by the housing demo).
+DEMO_SEATS = {
+    "directrice": Seat.PRESIDENT,
+    "attribution": Seat.LANDLORD,
+    "manager": Seat.LANDLORD,
+    "commission": Seat.MAYOR,
+}
+TOURS = "37261"
+# Children first; many-to-many tables are emptied before (see ``reset``).
+RESET_ORDER = (
+    Letter,
+    Position,
+    ItemDeclaration,
+    Candidate,
+    AgendaItem,
+    Session,
+    CommissionMember,
+    Commission,
+    Vacancy,
+)
+
+
+class AllocationDemo:
+    name = "allocation"
+
+    def seed(self, *, organisation_ids, scale, seed):
+        eligibility.load_income_ceilings()
+        scoring.ensure_default_grid()
+        counts = seed_applications(
+            organisation_ids,
+            per_dwelling_ratio=APPLICATIONS_PER_DWELLING[scale],
+            rng=random.Random(f"{seed}:applications"),
+        )
+        commissions = _demo_commission(organisation_ids)
+        return {
+            pk: {"applications": count, "commissions": commissions.get(pk, 0)}
+            for pk, count in counts.items()
+        }
+
+    def reset(self, organisation_ids):
+        quote = connection.ops.quote_name
+        many_to_many = [
+            (Application.wished_communes.through, "application_id", Application),
+            (Application.wished_epcis.through, "application_id", Application),
+            (Commission.communes.through, "commission_id", Commission),
+        ]
+        with connection.cursor() as cursor:
+            for through, column, parent in many_to_many:
+                cursor.execute(
+                    f"DELETE FROM {quote(through._meta.db_table)} WHERE {column} IN "
+                    f"(SELECT id FROM {quote(parent._meta.db_table)} "
+                    f"WHERE organisation_id {_in(organisation_ids)})",
+                    organisation_ids,
+                )
+            for model in (*RESET_ORDER, Application):
+                cursor.execute(
+                    f"DELETE FROM {quote(model._meta.db_table)} "
+                    f"WHERE organisation_id {_in(organisation_ids)}",
+                    organisation_ids,
+                )
+
+
+def _in(ids) -> str:
+    return f"IN ({', '.join(['%s'] * len(ids))})"
+
+
+def _demo_commission(organisation_ids) -> dict[int, int]:
+    """One commission for Tours Habitat, with the demo accounts in their seats."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_SEATS)}
+    director = users.get("directrice")
+    if director is None:
+        return {}
+    organisation = director.memberships.get().organisation
+    if organisation.pk not in organisation_ids:
+        return {}
+    commission = Commission.objects.create(
+        organisation=organisation, name=DEMO_COMMISSION, territory="Tours Métropole"
+    )
+    commission.communes.set(Commune.objects.filter(epci__communes__code=TOURS).distinct())
+    CommissionMember.objects.bulk_create(
+        CommissionMember(
+            organisation=organisation,
+            commission=commission,
+            user=users[username],
+            seat=seat,
+            commune_id=TOURS if seat == Seat.MAYOR else None,
+        )
+        for username, seat in DEMO_SEATS.items()
+        if username in users
+    )
+    return {organisation.pk: 1}

@@ -1,0 +1,14 @@
+"""Eligibility pages in the authorisation matrix (tests/test_authorisation_matrix.py).
+
+Both show shared reference data and no organisation's rows: every staff role opens them, an
+outside role gets 403, and an outsider organisation's member sees the same page (200).
+"""
+
+PAGES = {
+    "allocation:eligibility_simulator": ("eligibility.simulate", None),
+    "allocation:income_ceilings": ("eligibility.simulate", None),
+}
+
+
+def world(organisation, mark, base):
+    return {}

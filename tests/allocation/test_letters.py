@@ -1,0 +1,270 @@
+"""Letters after a session and the offer cycle: offer, answer, lapse, next ranked, exhaustion."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from relais.allocation import letters
+from relais.allocation.models import (
+    ApplicationStatus,
+    ItemStatus,
+    Letter,
+    LetterKind,
+    OfferAnswer,
+    Vacancy,
+    VacancyStatus,
+)
+from relais.core.audit import verify_all
+from relais.core.models import AuditEvent
+
+from .factories import AgendaItemFactory, CandidateFactory
+from .factories_letters import closed_session, pdf_text
+
+
+@pytest.fixture
+def outcome(organisation):
+    world = closed_session(organisation)
+    # As the close leaves them: attributed candidates stay proposed until their offer ends.
+    for candidate in (world.first, world.second, world.conditional):
+        candidate.application.status = ApplicationStatus.PROPOSED
+        candidate.application.save()
+    return world
+
+
+def _kinds(candidate):
+    return set(Letter.objects.filter(candidate=candidate).values_list("kind", flat=True))
+
+
+def _offer(candidate):
+    return Letter.objects.get(candidate=candidate, kind=LetterKind.OFFER)
+
+
+def test_one_letter_per_decision_and_the_offer_to_the_first_ranked(outcome):
+    created = letters.letters_after_close(outcome.session)
+
+    assert len(created) == 4
+    assert _kinds(outcome.first) == {LetterKind.OFFER}
+    assert _kinds(outcome.second) == set()  # waits for the first's answer
+    assert _kinds(outcome.conditional) == {LetterKind.CONDITIONAL}
+    assert _kinds(outcome.refused) == {LetterKind.NON_ATTRIBUTION}
+    assert _kinds(outcome.inadmissible) == {LetterKind.INADMISSIBLE}
+    assert not Letter.objects.filter(candidate__item=outcome.sent_back).exists()
+    outcome.item.vacancy.refresh_from_db()
+    assert outcome.item.vacancy.status == VacancyStatus.ALLOCATED
+
+
+def test_writing_letters_twice_creates_nothing_twice(outcome):
+    letters.letters_after_close(outcome.session)
+    assert letters.letters_after_close(outcome.session) == []
+    assert Letter.objects.count() == 4
+    assert AuditEvent.objects.filter(action="letter.created").count() == 4
+
+
+def test_offer_gives_ten_days_to_answer(outcome):
+    letters.letters_after_close(outcome.session)
+    offer = _offer(outcome.first)
+    assert offer.answer == OfferAnswer.PENDING
+    assert offer.answer_due_on == timezone.localdate(offer.sent_at) + dt.timedelta(days=10)
+    others = Letter.objects.exclude(kind=LetterKind.OFFER)
+    assert not others.filter(answer_due_on__isnull=False).exists()
+    assert set(others.values_list("answer", flat=True)) == {""}
+
+
+def test_offer_letter_carries_what_the_law_and_the_applicant_need(outcome):
+    letters.letters_after_close(outcome.session)
+    offer = _offer(outcome.first)
+    text = pdf_text(offer.pdf)
+    application = outcome.first.application
+    assert outcome.session.organisation.name in text
+    assert "Joëlle Lefèvre" in text
+    assert "12 rue de la Fontaine Appartement 3 37000 Tours" in text
+    assert application.registration_number in text
+    assert "3 allée des Peupliers, 37000 Tours" in text and "T3" in text
+    assert "1 234,56 € hors charges, 90,50 € de provisions pour charges" in text
+    assert "article R441-10" in text and "dix jours" in text
+    day = offer.answer_due_on
+    assert f"jusqu’au {day.day} " in text and str(day.year) in text
+    assert "équivaut à un refus" in text
+
+
+def test_decision_letters_carry_reasons_document_and_deadline(outcome):
+    letters.letters_after_close(outcome.session)
+
+    def text(candidate, kind):
+        return pdf_text(Letter.objects.get(candidate=candidate, kind=kind).pdf)
+
+    refusal = text(outcome.refused, LetterKind.NON_ATTRIBUTION)
+    assert "Décision de non-attribution" in refusal
+    assert "« Logement inadapté à la composition du ménage (sous-occupation). »" in refusal
+    assert "L441-2-2" in refusal
+    conditional = text(outcome.conditional, LetterKind.CONDITIONAL)
+    assert "condition suspensive" in conditional
+    assert "Pièce à fournir : Avis d'imposition 2025" in conditional
+    assert "Au plus tard le : 15 décembre 2026" in conditional
+    assert "rang n° 3" in conditional
+    inadmissible = text(outcome.inadmissible, LetterKind.INADMISSIBLE)
+    assert "Décision d’irrecevabilité" in inadmissible
+    assert "« Ressources supérieures aux plafonds réglementaires. »" in inadmissible
+
+
+def test_offer_is_emailed_with_the_pdf_when_the_applicant_has_an_address(
+    outcome, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        letters.letters_after_close(outcome.session)
+    assert len(callbacks) == 1  # only the offer, only to the applicant with an e-mail
+    offer = _offer(outcome.first)
+    [message] = mail.outbox
+    assert message.to == ["joelle.lefevre@example.org"]
+    assert outcome.first.application.registration_number in message.body
+    [(filename, content, mimetype)] = message.attachments
+    assert (
+        filename == f"proposition-de-logement-{outcome.first.application.registration_number}.pdf"
+    )
+    assert mimetype == "application/pdf" and content == bytes(offer.pdf)
+    assert AuditEvent.objects.filter(action="letter.emailed", object_id=str(offer.pk)).exists()
+
+
+def test_no_email_before_the_transaction_commits(outcome, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        letters.letters_after_close(outcome.session)
+    assert mail.outbox == []
+
+
+def test_refusal_passes_the_offer_to_the_next_ranked(outcome):
+    letters.letters_after_close(outcome.session)
+    officer = outcome.president.user
+    letters.offer_answer(letter=_offer(outcome.first), actor=officer, answer=OfferAnswer.REFUSED)
+
+    assert _offer(outcome.first).answer == OfferAnswer.REFUSED
+    assert _offer(outcome.second).answer == OfferAnswer.PENDING
+    outcome.first.application.refresh_from_db()
+    assert outcome.first.application.status == ApplicationStatus.ACTIVE
+    assert "au rang n° 2" in pdf_text(_offer(outcome.second).pdf)
+    # A double click records nothing more; changing a recorded answer is refused.
+    letters.offer_answer(letter=_offer(outcome.first), actor=officer, answer=OfferAnswer.REFUSED)
+    with pytest.raises(ValidationError):
+        letters.offer_answer(
+            letter=_offer(outcome.first), actor=officer, answer=OfferAnswer.ACCEPTED
+        )
+    assert Letter.objects.filter(kind=LetterKind.OFFER).count() == 2
+    assert AuditEvent.objects.filter(action="offer.refused").count() == 1
+
+
+def test_silence_lapses_the_offer_and_passes_it_on(outcome):
+    letters.letters_after_close(outcome.session)
+    due = _offer(outcome.first).answer_due_on
+    assert letters.offers_lapse(today=due) == 0  # the last day is still open
+    assert letters.offers_lapse(today=due + dt.timedelta(days=1)) == 1
+    assert _offer(outcome.first).answer == OfferAnswer.LAPSED
+    assert _offer(outcome.second).answer == OfferAnswer.PENDING
+    assert letters.offers_lapse(today=due) == 0
+    assert AuditEvent.objects.filter(action="offer.lapsed").count() == 1
+
+
+def test_exhausted_list_puts_the_vacancy_back_to_ready(outcome):
+    letters.letters_after_close(outcome.session)
+    officer = outcome.president.user
+    for candidate in (outcome.first, outcome.second, outcome.conditional):
+        letters.offer_answer(letter=_offer(candidate), actor=officer, answer=OfferAnswer.REFUSED)
+    vacancy = outcome.item.vacancy
+    vacancy.refresh_from_db()
+    assert vacancy.status == VacancyStatus.READY and vacancy.allocated_on is None
+    # The conditional candidate's offer repeated the condition.
+    assert "Avis d'imposition 2025" in pdf_text(_offer(outcome.conditional).pdf)
+    offered = Letter.objects.filter(kind=LetterKind.OFFER).values_list("candidate", flat=True)
+    assert set(offered) == {outcome.first.pk, outcome.second.pk, outcome.conditional.pk}
+    assert not Letter.objects.filter(answer=OfferAnswer.PENDING).exists()
+    assert verify_all()[1] == []
+
+
+def test_acceptance_allocates_the_application_and_stops_the_cycle(outcome):
+    letters.letters_after_close(outcome.session)
+    letters.offer_answer(
+        letter=_offer(outcome.first), actor=outcome.president.user, answer=OfferAnswer.ACCEPTED
+    )
+    outcome.first.application.refresh_from_db()
+    assert outcome.first.application.status == ApplicationStatus.ALLOCATED
+    outcome.item.vacancy.refresh_from_db()
+    assert outcome.item.vacancy.status == VacancyStatus.ALLOCATED
+    assert letters.letters_after_close(outcome.session) == []
+    assert letters.offers_lapse(today=timezone.localdate() + dt.timedelta(days=30)) == 0
+    assert _kinds(outcome.second) == set()
+
+
+def test_only_offers_have_answers(outcome):
+    letters.letters_after_close(outcome.session)
+    letter = Letter.objects.get(candidate=outcome.refused)
+    with pytest.raises(ValidationError):
+        letters.offer_answer(letter=letter, actor=None, answer=OfferAnswer.ACCEPTED)
+    with pytest.raises(ValidationError):
+        letters.offer_answer(letter=_offer(outcome.first), actor=None, answer=OfferAnswer.LAPSED)
+
+
+def test_undecided_items_get_no_letters(outcome):
+    outcome.item.status = ItemStatus.POSTPONED
+    outcome.item.save()
+    assert letters.letters_after_close(outcome.session) == []
+
+
+def test_the_lapse_task_lapses_overdue_offers(outcome):
+    from relais.allocation.tasks_letters import lapse_offers
+
+    letters.letters_after_close(outcome.session)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Letter.objects.filter(candidate=outcome.first).update(answer_due_on=yesterday)
+    result = lapse_offers.enqueue()
+    assert result.return_value == 1
+    assert _offer(outcome.first).answer == OfferAnswer.LAPSED
+    assert _offer(outcome.second).answer == OfferAnswer.PENDING
+
+
+def test_after_the_close_the_minutes_and_letters_are_written(outcome):
+    from relais.allocation.tasks import session_after_close
+
+    session_after_close.enqueue(outcome.session.pk)
+    session_after_close.enqueue(outcome.session.pk)
+    outcome.session.refresh_from_db()
+    assert outcome.session.minutes_pdf is not None
+    assert Letter.objects.count() == 4
+
+
+def test_names_are_printed_as_typed_never_as_typst_markup(outcome):
+    application = outcome.refused.application
+    application.applicant_last_name = '*Dupont* #import "x.typ" $y$ <z>'
+    application.save()
+    letters.letters_after_close(outcome.session)
+    text = pdf_text(Letter.objects.get(candidate=outcome.refused).pdf)
+    assert 'Joëlle *Dupont* #import "x.typ" $y$ <z>' in text
+
+
+def test_accepting_releases_the_candidates_still_waiting(outcome):
+    letters.letters_after_close(outcome.session)
+    letters.offer_answer(letter=_offer(outcome.first), actor=None, answer=OfferAnswer.ACCEPTED)
+    for candidate in (outcome.second, outcome.conditional):
+        candidate.application.refresh_from_db()
+        assert candidate.application.status == ApplicationStatus.ACTIVE
+
+
+def test_a_refusal_keeps_an_application_proposed_while_it_waits_elsewhere(outcome):
+    letters.letters_after_close(outcome.session)
+    elsewhere = AgendaItemFactory(session__commission=outcome.session.commission)
+    CandidateFactory(item=elsewhere, application=outcome.first.application, proposed_rank=1)
+    letters.offer_answer(letter=_offer(outcome.first), actor=None, answer=OfferAnswer.REFUSED)
+    outcome.first.application.refresh_from_db()
+    assert outcome.first.application.status == ApplicationStatus.PROPOSED
+
+
+def test_an_old_session_never_moves_a_vacancy_put_on_a_later_agenda(outcome):
+    letters.letters_after_close(outcome.session)
+    for candidate in (outcome.first, outcome.second, outcome.conditional):
+        letters.offer_answer(letter=_offer(candidate), actor=None, answer=OfferAnswer.REFUSED)
+    vacancy = outcome.item.vacancy
+    AgendaItemFactory(session__commission=outcome.session.commission, vacancy=vacancy)
+    Vacancy.objects.filter(pk=vacancy.pk).update(status=VacancyStatus.ON_AGENDA)
+    assert letters.letters_after_close(outcome.session) == []
+    vacancy.refresh_from_db()
+    assert vacancy.status == VacancyStatus.ON_AGENDA

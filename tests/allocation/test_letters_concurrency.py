@@ -1,0 +1,80 @@
+"""Races on the offer cycle (PostgreSQL only: SQLite serialises every writer anyway).
+
+An officer's refusal, a second click and the lapse task hit the same offer at once; the close's
+letters run twice at once. Each offer must end exactly once and pass on exactly once.
+"""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from relais.allocation import letters
+from relais.allocation.models import Letter, LetterKind, OfferAnswer
+from relais.core.audit import verify_all
+from relais.core.models import AuditEvent
+
+from .factories_letters import closed_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(*calls):
+    """Run the calls in threads released together; returns the exceptions raised."""
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except Exception as error:  # collected and asserted on by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.fixture
+def outcome(organisation):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are only contended on PostgreSQL")
+    return closed_session(organisation)
+
+
+def test_letters_written_twice_at_once_exist_once(outcome):
+    errors = _race(*[lambda: letters.letters_after_close(outcome.session)] * 3)
+    assert errors == []
+    assert Letter.objects.count() == 4
+    assert AuditEvent.objects.filter(action="letter.created").count() == 4
+
+
+def test_refusal_double_click_and_lapse_pass_the_offer_once(outcome):
+    letters.letters_after_close(outcome.session)
+    offer = Letter.objects.get(candidate=outcome.first, kind=LetterKind.OFFER)
+    officer = outcome.president.user
+    later = timezone.localdate() + dt.timedelta(days=11)
+
+    def refuse():
+        letters.offer_answer(letter=offer, actor=officer, answer=OfferAnswer.REFUSED)
+
+    errors = _race(refuse, refuse, lambda: letters.offers_lapse(today=later))
+    assert errors == []
+    offer.refresh_from_db()
+    assert offer.answer in (OfferAnswer.REFUSED, OfferAnswer.LAPSED)
+    ended = AuditEvent.objects.filter(action__in=["offer.refused", "offer.lapsed"])
+    assert ended.count() == 1
+    offers = Letter.objects.filter(kind=LetterKind.OFFER)
+    assert sorted(offers.values_list("candidate_id", flat=True)) == sorted(
+        [outcome.first.pk, outcome.second.pk]
+    )
+    assert offers.filter(answer=OfferAnswer.PENDING).count() == 1
+    assert verify_all()[1] == []

@@ -1,0 +1,260 @@
+"""The session pages at work: preparing, voting from a phone with htmx, reading results."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.allocation import sessions
+from relais.allocation.models import (
+    AgendaItem,
+    Position,
+    Session,
+    SessionKind,
+    SessionStatus,
+    VacancyStatus,
+)
+from relais.core.models import AuditEvent
+from relais.core.services import crisis_mode_change
+
+from .factories import ApplicationFactory, VacancyFactory
+from .factories_commissions import board
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(user)
+    return client
+
+
+def _vote_url(prepared, item=None):
+    url = reverse("allocation:vote", args=[prepared.session.pk])
+    return f"{url}?item={item}" if item else url
+
+
+def _position_url(prepared, candidate):
+    return reverse("allocation:vote_position", args=[prepared.session.pk, candidate.pk])
+
+
+def _past_due(session):
+    Session.objects.filter(pk=session.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+
+
+def test_htmx_saves_a_position_and_answers_with_the_card_only(organisation):
+    prepared = board(organisation)
+    client = _client(prepared.landlord.user)
+    candidate = prepared.candidates()[1]
+    response = client.post(
+        _position_url(prepared, candidate),
+        {"choice": "attribution", "rank": "2"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and f'id="candidate-{candidate.pk}"' in body
+    assert 'data-testid="my-position"' in body and "saved" in body
+    again = client.post(
+        _position_url(prepared, candidate),
+        {"choice": "non_attribution", "reason": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert "Give the reason." in again.content.decode()
+    position = Position.objects.get()
+    assert (position.member, position.choice, position.rank) == (
+        prepared.landlord,
+        "attribution",
+        2,
+    )
+
+
+def test_without_javascript_the_form_posts_and_comes_back_to_the_item(organisation):
+    prepared = board(organisation, items=2)
+    candidate = prepared.candidates(1)[0]
+    response = _client(prepared.tenant.user).post(
+        _position_url(prepared, candidate), {"choice": "inadmissible", "reason": "Plafond"}
+    )
+    assert response["Location"] == _vote_url(prepared, item=2)
+    assert Position.objects.get().reason == "Plafond"
+
+
+def test_the_vote_page_shows_one_item_and_only_my_own_positions(organisation):
+    prepared = board(organisation, items=2)
+    first = prepared.candidates(0)[0]
+    sessions.position_record(
+        session=prepared.session,
+        member=prepared.tenant,
+        candidate=first,
+        choice="non_attribution",
+        reason="MOTIF-SECRET",
+    )
+    mine = _client(prepared.tenant.user).get(_vote_url(prepared)).content.decode()
+    theirs = _client(prepared.landlord.user).get(_vote_url(prepared)).content.decode()
+    assert "MOTIF-SECRET" in mine and 'data-testid="my-position"' in mine
+    assert "MOTIF-SECRET" not in theirs and 'data-testid="my-position"' not in theirs
+    second_item = _client(prepared.tenant.user).get(_vote_url(prepared, item=2)).content.decode()
+    assert prepared.candidates(1)[0].application.registration_number in second_item
+    assert first.application.registration_number not in second_item
+
+
+def test_the_candidate_file_shows_what_the_decision_needs_and_is_audited(organisation):
+    prepared = board(organisation)
+    candidate = prepared.candidates()[0]
+    application = candidate.application
+    url = reverse("allocation:vote_candidate", args=[prepared.session.pk, candidate.pk])
+    body = _client(prepared.mayor.user).get(url).content.decode()
+    assert application.registration_number in body
+    for secret in (
+        application.phone,
+        application.email,
+        application.postal_address,
+        application.applicant_last_name,
+        application.applicant_birth_date.strftime("%d/%m/%Y"),
+    ):
+        assert secret not in body
+    event = AuditEvent.objects.get(action="application.viewed")
+    assert (event.actor, event.object_id, event.changes) == (
+        prepared.mayor.user,
+        str(application.pk),
+        {"via": "commission"},
+    )
+
+
+def test_opening_a_past_due_session_closes_it_and_shows_the_decisions(organisation):
+    prepared = board(organisation)
+    for member in prepared.voters:
+        for rank, candidate in enumerate(prepared.candidates(), start=1):
+            sessions.position_record(
+                session=prepared.session,
+                member=member,
+                candidate=candidate,
+                choice="attribution",
+                rank=rank,
+            )
+    _past_due(prepared.session)
+    client = _client(prepared.tenant.user)
+    body = client.get(_vote_url(prepared)).content.decode()
+    assert Session.objects.get(pk=prepared.session.pk).status == SessionStatus.CLOSED
+    assert "Attribution with ranking" in body and "Save my position" not in body
+    late = client.post(
+        _position_url(prepared, prepared.candidates()[0]),
+        {"choice": "non_attribution", "reason": "Trop tard"},
+        headers={"HX-Request": "true"},
+    )
+    assert "positions can no longer change" in late.content.decode()
+    assert not Position.objects.filter(choice="non_attribution").exists()
+
+
+def test_staff_see_participation_not_positions_then_the_tally(organisation, member_factory):
+    prepared = board(organisation)
+    sessions.position_record(
+        session=prepared.session,
+        member=prepared.tenant,
+        candidate=prepared.candidates()[0],
+        choice="non_attribution",
+        reason="MOTIF-SECRET",
+    )
+    _user, client = member_factory()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = reverse("allocation:session_detail", args=[prepared.session.pk])
+    body = client.get(url).content.decode()
+    assert "1 of 4 members have taken position" in body
+    assert "MOTIF-SECRET" not in body
+    _past_due(prepared.session)
+    body = client.get(url).content.decode()
+    assert "1 of 4 voting members took part" in body
+    assert "Postponed" in body
+
+
+def test_the_officer_prepares_and_opens_a_session(organisation, member_factory):
+    _user, client = member_factory()
+    crisis_mode_change(
+        organisation=organisation, actor=None, mode="crisis", switches={"remote_commissions": True}
+    )
+    prepared = board(organisation, status=SessionStatus.DRAFT)
+    commission = prepared.commission
+    form = client.get(reverse("allocation:session_create", args=[commission.pk]))
+    assert form.context["form"].initial["kind"] == SessionKind.REMOTE
+    opens_at = timezone.localtime() + dt.timedelta(hours=1)
+    created = client.post(
+        reverse("allocation:session_create", args=[commission.pk]),
+        {"kind": "remote", "opens_at": opens_at.strftime("%Y-%m-%dT%H:%M")},
+    )
+    session = Session.objects.exclude(pk=prepared.session.pk).get()
+    assert created["Location"] == reverse("allocation:session_detail", args=[session.pk])
+    assert session.closes_at - session.opens_at == dt.timedelta(hours=24)
+    vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
+    numbers = [ApplicationFactory(organisation=organisation).registration_number for _ in "abc"]
+    added = client.post(
+        reverse("allocation:session_item_add", args=[session.pk]),
+        {"vacancy": vacancy.pk, "registration_numbers": "\n".join(numbers[::-1])},
+    )
+    assert added.status_code == 302
+    item = AgendaItem.objects.get(session=session)
+    ranked = item.candidates.order_by("proposed_rank")
+    assert [c.application.registration_number for c in ranked] == numbers[::-1]
+    vacancy.refresh_from_db()
+    assert vacancy.status == VacancyStatus.ON_AGENDA
+    client.post(reverse("allocation:session_open", args=[session.pk]))
+    assert Session.objects.get(pk=session.pk).status == SessionStatus.OPEN
+
+
+def test_unknown_registration_numbers_are_a_form_error(organisation, member_factory):
+    _user, client = member_factory()
+    prepared = board(organisation, status=SessionStatus.DRAFT)
+    vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
+    response = client.post(
+        reverse("allocation:session_item_add", args=[prepared.session.pk]),
+        {"vacancy": vacancy.pk, "registration_numbers": "NOPE-1 NOPE-2 NOPE-3"},
+    )
+    assert response.status_code == 200
+    assert "registration_numbers" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("items", [1, 4])
+def test_pages_have_a_bounded_number_of_queries(
+    organisation, member_factory, django_assert_max_num_queries, items
+):
+    """The counts do not grow with the agenda (candidates and dwellings are prefetched)."""
+    prepared = board(organisation, items=items)
+    _user, client = member_factory()
+    member = _client(prepared.tenant.user)
+    with django_assert_max_num_queries(11):
+        client.get(reverse("allocation:session_detail", args=[prepared.session.pk]))
+    with django_assert_max_num_queries(11):
+        member.get(_vote_url(prepared))
+    with django_assert_max_num_queries(8):
+        member.get(reverse("allocation:my_sessions"))
+    with django_assert_max_num_queries(7):
+        client.get(reverse("allocation:commission_list"))
+
+
+def test_the_candidate_search_can_prefill_the_agenda_form(organisation, member_factory):
+    _user, client = member_factory()
+    prepared = board(organisation, status=SessionStatus.DRAFT)
+    vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
+    url = reverse("allocation:session_item_add", args=[prepared.session.pk])
+    response = client.get(f"{url}?vacancy={vacancy.pk}&numbers=A1,B2,C3")
+    form = response.context["form"]
+    assert form.initial == {"vacancy": str(vacancy.pk), "registration_numbers": "A1\nB2\nC3"}
+    assert f'<option value="{vacancy.pk}" selected>' in response.content.decode()
+
+
+def test_items_sent_back_wait_on_the_commissions_page(organisation, member_factory):
+    prepared = board(organisation, mark="Peupliers")
+    sessions.declaration_record(
+        session=prepared.session,
+        member=prepared.tenant,
+        item=prepared.items[0],
+        kind="send_back",
+        reason="À voir en séance",
+    )
+    _past_due(prepared.session)
+    sessions.session_close(session_id=prepared.session.pk)
+    _user, client = member_factory()
+    body = client.get(reverse("allocation:commission_list")).content.decode()
+    assert 'data-testid="sent-back"' in body
+    assert prepared.items[0].vacancy.dwelling.reference in body
