@@ -17,20 +17,24 @@ $(BIN)/activate: pyproject.toml
 venv: $(BIN)/activate
 
 migrate: $(BIN)/activate
+	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo --scale $(SCALE)
 	@echo "Starting the task worker and the web server on http://127.0.0.1:$(PORT)"
-	$(BIN)/python manage.py db_worker & \
-	worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py run_schedule > var/schedule.log 2>&1 & schedule=$$!; \
+	trap "kill $$worker $$schedule" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: migrate
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: migrate
+	$(BIN)/python manage.py run_schedule > var/schedule.log 2>&1 & \
+	schedule=$$!; trap "kill $$schedule" EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker
 
 test: $(BIN)/activate
@@ -44,6 +48,7 @@ quality: $(BIN)/activate
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/seed_demo.py
+	$(BIN)/python bench/allocation_ranking.py
 
 messages: $(BIN)/activate
 	cd relais && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete

@@ -142,6 +142,13 @@ TASKS = {
     }
 }
 
+# Periodic tasks queued by ``manage.py run_schedule``: (task, period in seconds).
+RELAIS_SCHEDULE = [
+    ("relais.allocation.tasks.close_due_sessions", 60),
+    ("relais.allocation.tasks_letters.lapse_offers", 3600),
+    ("relais.allocation.scoring.recompute_all_scores", 86400),
+]
+
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

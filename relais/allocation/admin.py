@@ -10,6 +10,8 @@ from django.db import transaction
 
 from relais.core import audit
 
+from . import scoring
+from .forms_applications import ScoringGridForm
 from .models import IncomeCeiling, ScoringGrid
 
 
@@ -46,7 +48,20 @@ class IncomeCeilingAdmin(admin.ModelAdmin):
 
 @admin.register(ScoringGrid)
 class ScoringGridAdmin(admin.ModelAdmin):
+    """Grids are shared data: saving or deleting one is audited and rescores applications."""
+
+    form = ScoringGridForm
     list_display = ["name", "epci", "valid_from", "valid_until"]
     list_filter = ["valid_from"]
     search_fields = ["name", "epci__name"]
     raw_id_fields = ["epci"]
+
+    def save_model(self, request, obj, form, change):
+        scoring.grid_save(actor=request.user, grid=obj)
+
+    def delete_model(self, request, obj):
+        scoring.grid_delete(actor=request.user, grid=obj)
+
+    def delete_queryset(self, request, queryset):
+        for grid in queryset:
+            scoring.grid_delete(actor=request.user, grid=grid)

@@ -3,12 +3,14 @@
 Registered with ``relais.housing.demo.extensions`` from ``AllocationConfig.ready``.
 """
 
+import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 
-from relais.housing.models import Commune
+from relais.housing.models import Commune, Dwelling
 
 from . import eligibility, scoring
 from .demo import seed_applications
@@ -24,6 +26,7 @@ from .models import (
     Seat,
     Session,
     Vacancy,
+    VacancyStatus,
 )
 
 # Active applications per dwelling: ~3,000 at `small` (10,000 dwellings), ~30,000 at
@@ -38,6 +41,14 @@ DEMO_SEATS = {
     "commission": Seat.MAYOR,
 }
 TOURS = "37261"
+VACANCIES_PER_LANDLORD = 20
+VACANCY_STATUSES = (
+    VacancyStatus.NOTICE,
+    VacancyStatus.REFURBISHMENT,
+    VacancyStatus.READY,
+    VacancyStatus.READY,
+    VacancyStatus.READY,
+)
 # Children first; many-to-many tables are emptied before (see ``reset``).
 RESET_ORDER = (
     Letter,
@@ -64,8 +75,13 @@ class AllocationDemo:
             rng=random.Random(f"{seed}:applications"),
         )
         commissions = _demo_commission(organisation_ids)
+        vacancies = _demo_vacancies(organisation_ids, random.Random(f"{seed}:vacancies"))
         return {
-            pk: {"applications": count, "commissions": commissions.get(pk, 0)}
+            pk: {
+                "applications": count,
+                "commissions": commissions.get(pk, 0),
+                "vacancies": vacancies.get(pk, 0),
+            }
             for pk, count in counts.items()
         }
 
@@ -90,6 +106,45 @@ class AllocationDemo:
                     f"WHERE organisation_id {_in(organisation_ids)}",
                     organisation_ids,
                 )
+
+
+def _demo_vacancies(organisation_ids, rng) -> dict[int, int]:
+    """Up to VACANCIES_PER_LANDLORD vacant dwellings of each landlord being re-let, at
+    every step of the pipeline (most of them ready, so candidates can be searched)."""
+    today = timezone.localdate()
+    vacant = (
+        Dwelling.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(leases__end_date__isnull=True)
+        .order_by("organisation_id", "reference")
+        .values_list("pk", "organisation_id")
+    )
+    per_organisation: dict[int, list[int]] = {}
+    for pk, organisation_id in vacant:
+        per_organisation.setdefault(organisation_id, []).append(pk)
+    rows = []
+    for organisation_id, dwellings in per_organisation.items():
+        for pk in dwellings[:VACANCIES_PER_LANDLORD]:
+            status = rng.choice(VACANCY_STATUSES)
+            notice = today - dt.timedelta(days=rng.randint(20, 90))
+            rows.append(
+                Vacancy(
+                    organisation_id=organisation_id,
+                    dwelling_id=pk,
+                    status=status,
+                    notice_received_on=notice,
+                    vacated_on=notice + dt.timedelta(days=30),
+                    contractor="Entreprise Martin Rénovation" if status != "notice" else "",
+                    ready_on=today - dt.timedelta(days=rng.randint(0, 10))
+                    if status == VacancyStatus.READY
+                    else None,
+                    charges_cents=rng.randint(60, 140) * 100,
+                )
+            )
+    Vacancy.objects.bulk_create(rows, batch_size=500)
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row.organisation_id] = counts.get(row.organisation_id, 0) + 1
+    return counts
 
 
 def _in(ids) -> str:

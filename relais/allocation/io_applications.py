@@ -26,7 +26,7 @@ from relais.housing.io.importers import (
     Count,
     Importer,
     ImportResult,
-    _apply,
+    apply_values,
     chunks,
     save_all,
 )
@@ -331,7 +331,7 @@ class ApplicationImporter(Importer):
                 )
                 to_create.append(application)
             before = [getattr(application, name) for name in DERIVED]
-            changed = _apply(application, self.values(row))
+            changed = apply_values(application, self.values(row))
             derive(application, on=today)
             after = [getattr(application, name) for name in DERIVED]
             changed += [name for name, b, a in zip(DERIVED, before, after, strict=True) if a != b]

@@ -514,3 +514,14 @@ def scores_recompute(*, organisation: Organisation, actor=None) -> int:
 def recompute_scores(organisation_id: int) -> int:
     """Daily: rescore an organisation's waiting applications (thin; see scores_recompute)."""
     return scores_recompute(organisation=Organisation.objects.get(pk=organisation_id))
+
+
+@task()
+def recompute_all_scores() -> int:
+    """Daily: queue one rescoring per organisation with waiting applications."""
+    organisation_ids = list(
+        scored(Application.objects.all()).values_list("organisation_id", flat=True).distinct()
+    )
+    for organisation_id in organisation_ids:
+        recompute_scores.enqueue(organisation_id)
+    return len(organisation_ids)

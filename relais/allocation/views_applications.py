@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.io import exporters
-from relais.housing.views_io import _file_response
+from relais.housing.views_io import file_response
 
 from . import io_applications, scoring
 from . import selectors_applications as selectors
@@ -163,7 +163,7 @@ def application_import(request):
 def application_import_template(request, file_type):
     require_ability(request, "allocation.import")
     name = exporters.file_name(request.organisation, io_applications.KIND, file_type, template=True)
-    return _file_response(
+    return file_response(
         name, io_applications.KIND, file_type, io_applications.APPLICATIONS.columns, rows=()
     )
 
@@ -176,7 +176,7 @@ def application_export(request, file_type):
         organisation=request.organisation, actor=request.user, file_type=file_type
     )
     name = exporters.file_name(request.organisation, io_applications.KIND, file_type)
-    return _file_response(
+    return file_response(
         name, io_applications.KIND, file_type, io_applications.APPLICATIONS.columns, rows
     )
 

@@ -46,7 +46,7 @@ def import_template(request, kind, file_type):
     require_ability(request, "housing.import")
     columns = FORMATS[kind].columns
     name = exporters.file_name(request.organisation, kind, file_type, template=True)
-    return _file_response(name, kind, file_type, columns, rows=())
+    return file_response(name, kind, file_type, columns, rows=())
 
 
 @login_required
@@ -65,10 +65,11 @@ def export_view(request, kind, file_type):
         columns=columns,
     )
     name = exporters.file_name(request.organisation, kind, file_type)
-    return _file_response(name, kind, file_type, columns, rows)
+    return file_response(name, kind, file_type, columns, rows)
 
 
-def _file_response(name, kind, file_type, columns, rows):
+def file_response(name, kind, file_type, columns, rows):
+    """Stream ``rows`` as a CSV or XLSX download in ``columns`` (shared by every export)."""
     if file_type == "csv":
         response = StreamingHttpResponse(
             exporters.csv_lines(columns, rows), content_type="text/csv; charset=utf-8"

@@ -10,6 +10,7 @@ close turns its attribution into one under suspensive condition.
 import time
 from dataclasses import dataclass
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -31,7 +32,6 @@ from ..factories import (
 )
 
 COMMISSION = "CALEOL Touraine Est"
-TOTP_PERIOD = 30  # allauth's default MFA_TOTP_PERIOD
 # key → (first name, last name, score, documents received)
 APPLICANTS = {
     "A1": ("Samia", "Benali", 90, ["identity"]),
@@ -60,7 +60,7 @@ class World:
 
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows now for ``secret``."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD))
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 def _member(organisation, commission, username, names, seat, role, **extra):

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import math
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -748,3 +749,11 @@ def test_ten_thousand_dwellings_in_bounded_queries_and_seconds(
     assert b"import-result" in response.content
     assert Dwelling.objects.count() == rows and Building.objects.count() == rows // 40
     assert elapsed < 20, f"10,000 rows took {elapsed:.1f} s"
+
+
+def test_an_empty_money_cell_exports_as_an_empty_xlsx_cell():
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    money = next(column for column in LEASES.columns if column.type == "money")
+    assert exporters.xlsx_cell(sheet, money, None).value is None
+    assert exporters.xlsx_cell(sheet, money, 123456).value == Decimal("1234.56")

@@ -146,7 +146,8 @@ def xlsx_cell(sheet, column: Column, value) -> WriteOnlyCell:
         case "bool":
             value = None if value is None else ("oui" if value else "non")
         case "money":
-            value, number_format = Decimal(value) / 100, "0.00"
+            value = None if value is None else Decimal(value) / 100
+            number_format = "0.00"
         case "decimal":
             number_format = "0.00"
         case "date":

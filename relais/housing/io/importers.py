@@ -130,7 +130,7 @@ def by_reference(queryset, references) -> dict[str, Any]:
     return found
 
 
-def _apply(obj, values: dict[str, Any]) -> list[str]:
+def apply_values(obj, values: dict[str, Any]) -> list[str]:
     """Set ``values`` (by attname) on ``obj``; the names of the fields that really changed."""
     changed = []
     for attname, value in values.items():
@@ -169,7 +169,7 @@ def upsert(model, organisation, existing, desired, count: Count, new_values=None
             )
             to_create.append(obj)
             rows[reference] = obj
-        elif changed := _apply(obj, values):
+        elif changed := apply_values(obj, values):
             to_update.append(obj)
             fields.update(changed)
         else:
@@ -456,7 +456,7 @@ class HouseholdImporter(Importer):
                 to_create.append(
                     Occupant(organisation=self.organisation, household_id=household.pk, **values)
                 )
-            elif changed := _apply(occupant, values):
+            elif changed := apply_values(occupant, values):
                 to_update.append(occupant)
                 fields.update(changed)
             else:
