@@ -7,7 +7,8 @@ accessibility) and the order (stored score, then seniority of the application). 
 shown to the officer are built afterwards, in Python, for the ``limit`` rows returned only.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -45,13 +46,44 @@ WishedCommune = Application.wished_communes.through
 WishedEpci = Application.wished_epcis.through
 
 
+@dataclass(frozen=True)
+class Applicant:
+    """What the candidate list shows of an application (read as values: no model instances
+    on the hot path)."""
+
+    pk: int
+    registration_number: str
+    applicant_first_name: str
+    applicant_last_name: str
+    persons: int
+    dependants: int
+    is_couple: bool
+    household_category: int
+    extra_persons: int
+    reference_income: int
+    monthly_resources_cents: int
+    max_rent_cents: int | None
+    typology_mask: int
+    needs_accessible: bool
+    score: int
+    score_explanation: list
+    first_applied_on: date
+    applicant_birth_date: date
+    co_applicant_birth_date: date | None
+    ceiling: int  # € a year, for the application's category
+    wishes_commune: bool
+    wishes_epci: bool
+
+
+APPLICANT_FIELDS = tuple(applicant_field.name for applicant_field in fields(Applicant))
+
+
 @dataclass
 class CandidateRow:
     """One ranked application, with what the officer needs to judge the proposal."""
 
     rank: int
-    application: Application
-    ceiling: int  # € a year, for the application's category
+    application: Applicant
     reasons: list[str] = field(default_factory=list)
     score_lines: list[tuple[str, int]] = field(default_factory=list)
     effort: EffortRate | None = None
@@ -177,21 +209,21 @@ def search_candidates(vacancy, *, year: int | None = None, limit: int = 50) -> l
     ctx = search_context(vacancy, year)
     commune_wish, epci_wish = _wishes(vacancy.dwelling.building.commune)
     top = candidates_queryset(ctx).values("pk")[:limit]
-    applications = (
+    applicants = (
         Application.objects.filter(pk__in=top)
         .annotate(ceiling=ctx.ceiling, wishes_commune=commune_wish, wishes_epci=epci_wish)
         .order_by(*RANKING)
+        .values(*APPLICANT_FIELDS)
     )
     reasons = _Reasons(ctx)
     rows = [
         CandidateRow(
             rank=rank,
             application=application,
-            ceiling=application.ceiling,
             reasons=reasons.of(application),
             score_lines=labelled(application.score_explanation or []),
         )
-        for rank, application in enumerate(applications, start=1)
+        for rank, application in enumerate((Applicant(**values) for values in applicants), start=1)
     ]
     _add_effort_rates(rows, vacancy)
     return rows
@@ -247,7 +279,7 @@ class _Reasons:
     def eur(self, amount: int) -> str:
         return f"{amount:,}".replace(",", self.separator) + "\u00a0€"
 
-    def of(self, application: Application) -> list[str]:
+    def of(self, application: Applicant) -> list[str]:
         dwelling = self.ctx.vacancy.dwelling
         category = str(application.household_category)
         if application.extra_persons:

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relais.core.models import OrganisationOwned, OrganisationQuerySet
 from relais.housing.models import Typology, Zone
@@ -439,8 +440,8 @@ class SessionKind(models.TextChoices):
 
 class SessionStatus(models.TextChoices):
     DRAFT = "draft", _("In preparation")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("session status", "Open")
+    CLOSED = "closed", pgettext_lazy("session status", "Closed")
     SEALED = "sealed", _("Minutes sealed")
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relais.core import audit
@@ -530,8 +530,13 @@ def _after_close(session_id: int) -> None:
 
 
 def _missing_documents(application: Application) -> tuple[str, ...]:
+    """Labels of the missing documents, in French whatever the closer's language: they are
+    stored on the candidate and printed in the (French) minutes and letters."""
     received = set(application.documents_received or ())
-    return tuple(str(Document(code).label) for code in SUSPENSIVE_DOCUMENTS if code not in received)
+    with translation.override("fr"):
+        return tuple(
+            str(Document(code).label) for code in SUSPENSIVE_DOCUMENTS if code not in received
+        )
 
 
 def _items_input(session: Session, items) -> dict[int, ItemIn]:

@@ -50,7 +50,7 @@ def test_pls_ceiling_is_plus_times_1_30_rounded(organisation):
     at = applicant(organisation, income_n2=ceiling, reference_income=ceiling)
     applicant(organisation, income_n2=ceiling + 1, reference_income=ceiling + 1)
     [row] = search_candidates(pls, year=YEAR)
-    assert (row.application.pk, row.ceiling) == (at.pk, ceiling)
+    assert (row.application.pk, row.application.ceiling) == (at.pk, ceiling)
 
 
 def test_extra_persons_add_the_per_person_amount(organisation):
@@ -62,7 +62,7 @@ def test_extra_persons_add_the_per_person_amount(organisation):
     at = applicant(organisation, typology_mask=mask, reference_income=ceiling, **household)
     applicant(organisation, typology_mask=mask, reference_income=ceiling + 1, **household)
     [row] = search_candidates(big, year=YEAR)
-    assert (row.application.pk, row.ceiling) == (at.pk, ceiling)
+    assert (row.application.pk, row.application.ceiling) == (at.pk, ceiling)
     assert "Category 6 + 2: income 76\N{NO-BREAK SPACE}445" in row.reasons[0].replace(
         "\N{NARROW NO-BREAK SPACE}", "\N{NO-BREAK SPACE}"
     )

@@ -108,7 +108,7 @@ def test_a_missing_tax_notice_gives_a_conditional_attribution(organisation):
     closed = sessions.session_close(session_id=prepared.session.pk)
     first, second, third = prepared.candidates()
     assert (first.decision, first.decided_rank) == (DecisionType.CONDITIONAL, 1)
-    assert first.missing_document == "Tax notice N-2"
+    assert first.missing_document == "Avis d'imposition N-2"  # French, as printed in letters
     local_close = timezone.localdate(closed.closed_at)
     assert first.document_deadline == local_close + dt.timedelta(days=10)
     assert second.decision == DecisionType.NON_ATTRIBUTION
