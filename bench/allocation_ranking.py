@@ -6,9 +6,9 @@
 
 Builds a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server of
 ``DATABASE_URL``, dropped at the end), loads the communes and the income ceilings, inserts the
-applications of one landlord over the communes of Centre-Val de Loire — all of them in the pool
-of the landlord searched, harsher than reality where each landlord sees its own territory — plus
-a small pool in a second landlord, and a few hundred vacancies in those communes. Then, for ~200
+applications (see ``landlords``: at regional scale all in the pool of the landlord searched, in
+Centre-Val de Loire; at national scale shared among the regions by population) and a few
+hundred vacancies of that landlord over the communes of Centre-Val de Loire. Then, for ~200
 random vacancies, it times ``search_candidates`` (the service the vacancy page calls: eligibility,
 fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
 filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
@@ -36,7 +36,6 @@ TODAY = dt.date(2026, 11, 23)
 REGIONAL, NATIONAL = 100_000, 2_500_000
 TARGET_MS = {REGIONAL: 25, NATIONAL: 60}
 INACTIVE_SHARE = 0.10  # allocated, cancelled or expired applications stay in the table
-NATIONAL_OTHERS = 24
 CHUNK = 10_000
 
 
@@ -82,23 +81,6 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
-
-
-def ensure_model_indexes() -> None:
-    """Create an index declared on ``Application`` that no migration has created yet, so the
-    figures are those of the model as written (and say so)."""
-    from django.db import connection
-
-    from relais.allocation.models import Application
-
-    table = Application._meta.db_table
-    with connection.cursor() as cursor:
-        existing = set(connection.introspection.get_constraints(cursor, table))
-    for index in Application._meta.indexes:
-        if index.name not in existing:
-            print(f"note: index {index.name} is not in the migrations yet; created for this run")
-            with connection.schema_editor() as editor:
-                editor.add_index(Application, index)
 
 
 # Reference data --------------------------------------------------------------------------
@@ -497,12 +479,13 @@ def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> tuple[list, li
 
 
 def landlords(args, regions: dict[str, list]) -> list[tuple]:
-    """The pools of applications: (organisation, active applications, places).
+    """The pools of applications: (organisation, active applications, places); searched first.
 
-    The landlord searched works in Centre-Val de Loire. At regional scale it holds all the
-    applications (a neighbour holds a few more on the same communes); at national scale it holds
-    a tenth of them, as the largest landlords do, and 24 others share the rest over the other
-    regions.
+    Regional scale: the landlord searched, in Centre-Val de Loire, holds all the applications
+    (1.5 times the region's real demand, in one landlord), a neighbour a few more on the same
+    communes. National scale: the applications are shared among the regions by population, one
+    landlord per region; the one searched is Centre-Val de Loire's (about 96,000 applications),
+    the 2.4 million others are in the same tables.
     """
     from relais.core.models import Organisation
 
@@ -511,12 +494,14 @@ def landlords(args, regions: dict[str, list]) -> list[tuple]:
         neighbour = Organisation.objects.create(name="Voisin", slug="voisin")
         places = Places(regions[REGION])
         return [(searched, args.count, places), (neighbour, args.count // 50, places)]
-    pools = [(searched, args.count // 10, Places(regions[REGION]))]
-    others = sorted(code for code in regions if code != REGION)
-    share = (args.count - args.count // 10) // NATIONAL_OTHERS
-    for n in range(NATIONAL_OTHERS):
-        landlord = Organisation.objects.create(name=f"Bailleur {n}", slug=f"bailleur-{n}")
-        pools.append((landlord, share, Places(regions[others[n % len(others)]])))
+    population = {code: sum(c.population for c in communes) for code, communes in regions.items()}
+    pools = []
+    for code in sorted(regions, key=lambda code: code != REGION):
+        landlord = searched
+        if code != REGION:
+            landlord = Organisation.objects.create(name=f"Bailleur {code}", slug=f"region-{code}")
+        count = round(args.count * population[code] / sum(population.values()))
+        pools.append((landlord, count, Places(regions[code])))
     return pools
 
 
@@ -526,7 +511,6 @@ def run(args) -> None:
 
     rng = random.Random(args.seed)
     call_command("migrate", verbosity=0)
-    ensure_model_indexes()
     regions = load_reference_data()
     year = ceiling_year()
     pools = landlords(args, regions)

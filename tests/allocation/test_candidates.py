@@ -6,6 +6,7 @@ walking the applications in score order (many wishers), the two shapes of the on
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from relais.allocation import candidates
 from relais.allocation.candidates import search_candidates, validate_proposal
@@ -16,6 +17,14 @@ from ..factories import CommuneFactory, EpciFactory
 from .factories_vacancies import CEILINGS, YEAR, applicant, applied, ceilings, orleans, vacancy
 
 CAT3 = CEILINGS[3]
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are checked in English (the msgids)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(params=["few_wishers", "many_wishers"], autouse=True)
@@ -63,9 +72,10 @@ def test_extra_persons_add_the_per_person_amount(organisation):
     applicant(organisation, typology_mask=mask, reference_income=ceiling + 1, **household)
     [row] = search_candidates(big, year=YEAR)
     assert (row.application.pk, row.application.ceiling) == (at.pk, ceiling)
-    assert "Category 6 + 2: income 76\N{NO-BREAK SPACE}445" in row.reasons[0].replace(
-        "\N{NARROW NO-BREAK SPACE}", "\N{NO-BREAK SPACE}"
-    )
+    assert row.reasons[0].startswith("Category 6 + 2: income 76,445\N{NO-BREAK SPACE}€ ≤")
+    with translation.override("fr"):
+        [row] = search_candidates(big, year=YEAR)
+    assert "76\N{NARROW NO-BREAK SPACE}445\N{NO-BREAK SPACE}€" in row.reasons[0]
 
 
 def test_a_year_without_table_is_an_error_never_a_guess(organisation, open_vacancy):
@@ -174,8 +184,8 @@ def test_reasons_effort_rate_and_score_explanation(organisation, open_vacancy):
         score_explanation=[["waiting:22", 22], ["single_parent", 5]],
     )
     [row] = search_candidates(open_vacancy, year=YEAR)
-    text = " | ".join(row.reasons).replace("\N{NARROW NO-BREAK SPACE}", " ")
-    assert "Category 3: income 18 000\N{NO-BREAK SPACE}€ ≤ PLUS 2026 ceiling 39 051" in text
+    text = " | ".join(row.reasons)
+    assert "Category 3: income 18,000\N{NO-BREAK SPACE}€ ≤ PLUS 2026 ceiling 39,051" in text
     assert "2 persons fit a T3 (2–4)" in text
     assert "Wishes a T3" in text
     assert "Rent and charges 540\N{NO-BREAK SPACE}€ ≤ maximum 600\N{NO-BREAK SPACE}€" in text

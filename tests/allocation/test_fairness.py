@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.allocation.fairness import fairness
 from relais.allocation.models import DecisionType, QuartileThreshold, SessionStatus
@@ -21,6 +21,14 @@ from .factories import (
 
 THRESHOLD = 9_720
 POOR, RICHER = 9_720, 9_721  # at the threshold is in the first quartile
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are checked in English (the msgids)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def _session(organisation, *, closed_on=dt.date(2026, 3, 10), status=SessionStatus.CLOSED):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from relais.allocation.models import VacancyStatus as S
 from relais.allocation.vacancies import (
@@ -20,6 +21,14 @@ from ..factories import DwellingFactory, UserFactory
 from .factories import VacancyFactory
 
 NOTICE = dt.date(2026, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are checked in English (the msgids)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

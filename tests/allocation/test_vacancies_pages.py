@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from relais.allocation.models import AgendaItem, ApplicationStatus, Vacancy, VacancyStatus
 from relais.core.models import AuditEvent
@@ -14,6 +15,14 @@ from .factories import SessionFactory, VacancyFactory
 from .factories_vacancies import applicant, ceilings, orleans, vacancy
 
 NOTICE = dt.date(2026, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are checked in English (the msgids)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
