@@ -12,7 +12,7 @@ from relais.core import audit
 
 from . import scoring
 from .forms_applications import ScoringGridForm
-from .models import IncomeCeiling, ScoringGrid
+from .models import IncomeCeiling, QuartileThreshold, ScoringGrid
 
 
 @admin.register(IncomeCeiling)
@@ -65,3 +65,21 @@ class ScoringGridAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for grid in queryset:
             scoring.grid_delete(actor=request.user, grid=grid)
+
+
+@admin.register(QuartileThreshold)
+class QuartileThresholdAdmin(admin.ModelAdmin):
+    """The yearly first-quartile threshold behind the fairness indicator (shared data)."""
+
+    list_display = ["year", "amount_eur", "source"]
+    ordering = ["-year"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                action="quartile_threshold.changed" if change else "quartile_threshold.created",
+                actor=request.user,
+                obj=obj,
+                changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+            )

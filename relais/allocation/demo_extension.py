@@ -114,7 +114,8 @@ def _demo_vacancies(organisation_ids, rng) -> dict[int, int]:
     today = timezone.localdate()
     vacant = (
         Dwelling.objects.filter(organisation_id__in=organisation_ids)
-        .exclude(leases__end_date__isnull=True)
+        .with_current_lease()
+        .filter(occupied=False)
         .order_by("organisation_id", "reference")
         .values_list("pk", "organisation_id")
     )

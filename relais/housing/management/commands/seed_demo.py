@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 "this means other data refers to the demo landlords' stock or tenants."
             ) from exc
         elapsed = time.perf_counter() - started
-        totals = ", ".join(f"{result.total(kind):,} {kind}" for kind in KINDS)
+        extra = sorted({kind for counts in result.counts.values() for kind in counts} - set(KINDS))
+        totals = ", ".join(f"{result.total(kind):,} {kind}" for kind in (*KINDS, *extra))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo seeded (scale {scale}, seed {seed}) in {elapsed:.1f} s: "

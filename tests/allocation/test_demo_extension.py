@@ -1,0 +1,38 @@
+"""Allocation's part of the demo: applications, vacancies and a commission, and its reset."""
+
+import pytest
+
+from relais.allocation.models import (
+    Application,
+    CommissionMember,
+    IncomeCeiling,
+    ScoringGrid,
+    Seat,
+    Vacancy,
+    VacancyStatus,
+)
+from relais.housing.demo import seed_demo
+from relais.housing.models import Lease
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_applications_vacancies_and_a_commission():
+    seed_demo(scale="tiny", seed=3)
+    assert IncomeCeiling.objects.filter(year=2026, financing="PLUS").count() == 21
+    assert ScoringGrid.objects.filter(epci__isnull=True).exists()
+    assert Application.objects.filter(score__gt=0).count() > 50
+    vacancies = Vacancy.objects.all()
+    assert vacancies.filter(status=VacancyStatus.READY).exists()
+    let = Lease.objects.filter(end_date__isnull=True, dwelling__vacancies__in=vacancies)
+    assert not let.exists(), "only vacant dwellings are being re-let"
+    seats = dict(CommissionMember.objects.values_list("user__username", "seat"))
+    assert seats["directrice"] == Seat.PRESIDENT and seats["commission"] == Seat.MAYOR
+
+
+def test_reset_removes_the_allocation_rows_and_seeds_them_again():
+    seed_demo(scale="tiny", seed=3)
+    before = (Application.objects.count(), Vacancy.objects.count())
+    seed_demo(scale="tiny", seed=3, reset=True)
+    assert (Application.objects.count(), Vacancy.objects.count()) == before
+    assert CommissionMember.objects.filter(seat=Seat.PRESIDENT).count() == 1
