@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from relais.housing.models import Typology
 
-from .benefits import EffortRate, effort_rates
+from .benefits import EffortRate, effort_rate
 from .eligibility import ceiling_subquery
 from .models import TYPOLOGY_BITS, Application, ApplicationStatus, FewCandidatesReason
 from .scoring import labelled
@@ -230,11 +230,17 @@ def search_candidates(vacancy, *, year: int | None = None, limit: int = 50) -> l
 
 
 def _add_effort_rates(rows: list[CandidateRow], vacancy) -> None:
-    """Effort rate of the shown candidates, in one batch (housing benefit when estimable)."""
+    """Effort rate of the shown candidates before housing benefit: the benefit is estimated
+    (openfisca) once per session's candidates, when they are put on the agenda, not on
+    every search."""
     dwelling = vacancy.dwelling
-    rates = effort_rates((row.application, dwelling, vacancy.charges_cents) for row in rows)
     for row in rows:
-        row.effort = rates[(row.application.pk, dwelling.pk)]
+        row.effort = effort_rate(
+            monthly_resources_cents=row.application.monthly_resources_cents,
+            rent_cents=dwelling.rent_cents,
+            charges_cents=vacancy.charges_cents,
+            benefit_cents=None,
+        )
 
 
 class _Reasons:

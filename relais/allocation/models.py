@@ -551,6 +551,17 @@ class Candidate(OrganisationOwned):
     missing_document = models.CharField(_("missing document"), max_length=200, blank=True)
     document_deadline = models.DateField(_("document deadline"), null=True, blank=True)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
+    # Estimated once, in one batch, when the candidate is put on the agenda (openfisca runs
+    # then, not on every page view); None: not estimated.
+    housing_benefit_cents = models.PositiveIntegerField(
+        _("estimated housing benefit (cents)"), null=True, blank=True
+    )
+    effort_rate = models.DecimalField(
+        _("effort rate"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    remaining_income_cents = models.IntegerField(
+        _("remaining income (cents a month)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("candidate")

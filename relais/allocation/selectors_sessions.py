@@ -178,7 +178,9 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
         "income_basis": application.reference_income_basis,
         "income": _income_line(application, vacancy, on.year),
         "monthly_resources_cents": resources,
-        "effort_percent": round(cost * 100 / resources) if resources else None,
+        "effort_percent": _effort_percent(candidate, cost, resources),
+        "benefit_cents": candidate.housing_benefit_cents,
+        "remaining_income_cents": candidate.remaining_income_cents,
         "situation": HousingSituation(application.housing_situation).label,
         "priorities": [
             PriorityCriterion(code).label
@@ -194,3 +196,11 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
         "vacancy": vacancy,
         "cost_cents": cost,
     }
+
+
+def _effort_percent(candidate, cost: int, resources: int) -> int | None:
+    """The effort rate stored when the candidate was put on the agenda (after the estimated
+    housing benefit), else rent and charges over resources."""
+    if candidate.effort_rate is not None:
+        return round(candidate.effort_rate * 100)
+    return round(cost * 100 / resources) if resources else None

@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.selectors import current_crisis_state
+from relais.housing.models import Dwelling
 
 from .applications import Document, application_set_status
+from .benefits import effort_rates
 from .candidates import validate_proposal
 from .models import (
     VOTING_SEATS,
@@ -158,6 +160,7 @@ def _carry_over(item: AgendaItem, session: Session, actor) -> AgendaItem | None:
         )
         for c in candidates
     )
+    _store_effort_rates(new)
     _propose([c.application for c in candidates], actor)
     audit.record(
         action="agenda_item.carried_over",
@@ -256,6 +259,7 @@ def agenda_item_add(
             )
             for rank, application in enumerate(applications, start=1)
         )
+        _store_effort_rates(item)
         _vacancy_move(vacancy, to=VacancyStatus.ON_AGENDA, actor=actor)
         _propose(applications, actor)
         audit.record(
@@ -658,3 +662,20 @@ def _after_item(session: Session, item: AgendaItem, actor, decided_on: dt.date) 
         "carried_to_session": carried_to,
         "decisions": {str(c.pk): [c.decision, c.decided_rank] for c in candidates},
     }
+
+
+def _store_effort_rates(item: AgendaItem) -> None:
+    """Estimate the housing benefit and effort rate of an item's candidates in one batch
+    (one openfisca simulation when installed) and store them for the members' pages."""
+    candidates = list(item.candidates.select_related("application"))
+    dwelling = Dwelling.objects.select_related("building").get(pk=item.vacancy.dwelling_id)
+    charges = item.vacancy.charges_cents
+    rates = effort_rates((c.application, dwelling, charges) for c in candidates)
+    for candidate in candidates:
+        rate = rates[(candidate.application_id, dwelling.pk)]
+        candidate.housing_benefit_cents = rate.benefit_cents
+        candidate.effort_rate = rate.effort_rate
+        candidate.remaining_income_cents = rate.remaining_income_cents
+    Candidate.objects.bulk_update(
+        candidates, ["housing_benefit_cents", "effort_rate", "remaining_income_cents"]
+    )

@@ -1,6 +1,7 @@
 """Preparing a session: creation, the agenda, opening; positions and declarations."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -281,3 +282,33 @@ def test_send_back_needs_a_reason_and_a_remote_session(organisation):
     in_person = board(organisation, kind=SessionKind.IN_PERSON)
     with pytest.raises(ValidationError, match="Only a remote session"):
         send_back(in_person.tenant, "Dossier incomplet", in_person)
+
+
+def test_effort_rates_are_estimated_once_when_candidates_go_on_the_agenda(
+    organisation, monkeypatch
+):
+    """The benefit estimate (openfisca when installed) runs in one batch per agenda item and is
+    stored; the members' pages read it instead of simulating on every view."""
+    real = sessions.effort_rates
+    batches = []
+
+    def counting(candidates, **kwargs):
+        candidates = list(candidates)
+        batches.append(len(candidates))
+        return real(candidates, **kwargs)
+
+    monkeypatch.setattr(sessions, "effort_rates", counting)
+    session = SessionFactory(commission__organisation=organisation, status=SessionStatus.DRAFT)
+    vacancy = VacancyFactory(
+        dwelling__building__residence__organisation=organisation,
+        dwelling__rent_cents=40_000,
+        charges_cents=10_000,
+    )
+    applications = _applications(organisation, 3, monthly_resources_cents=200_000)
+    item = sessions.agenda_item_add(
+        session=session, vacancy=vacancy, actor=None, application_ids=[a.pk for a in applications]
+    )
+    assert batches == [3]
+    for candidate in item.candidates.all():
+        assert candidate.effort_rate == Decimal("0.2500")  # no benefit estimated here
+        assert candidate.remaining_income_cents == 150_000

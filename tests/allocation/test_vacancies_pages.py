@@ -197,7 +197,7 @@ def test_candidates_page_ranks_and_audits(organisation, officer_client, ranked):
     assert rows == [a.pk for a in applications]
     body = response.content.decode()
     assert applications[0].registration_number in body
-    assert "housing benefit not estimated" in body
+    assert "before housing benefit (estimated when put on a session)" in body
     event = AuditEvent.objects.get(action="vacancy.candidates_viewed")
     assert event.changes["applications"] == rows
 
