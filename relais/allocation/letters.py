@@ -38,6 +38,7 @@ from .models import (
     Vacancy,
     VacancyStatus,
 )
+from .vacancies import vacancy_transition
 
 ANSWER_DAYS = 10
 ATTRIBUTED = (DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL)
@@ -145,23 +146,12 @@ def _enqueue_email(letter_id: int) -> None:
     send_letter_email.enqueue(letter_id)
 
 
-def _vacancy_move(vacancy_id: int, *, to: str, allowed: tuple, actor, **fields) -> None:
-    """Conditional status change, audited only when it happened (safe to repeat)."""
+def _vacancy_move(vacancy_id: int, *, to: str, allowed: tuple, actor) -> None:
+    """Move the vacancy through the pipeline if it is still in one of ``allowed`` (checked
+    under the row lock, so repeating or racing it is harmless)."""
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy_id)
-    if vacancy.status not in allowed:
-        return
-    before = vacancy.status
-    vacancy.status = to
-    for name, value in fields.items():
-        setattr(vacancy, name, value)
-    vacancy.save(update_fields=["status", *fields])
-    audit.record(
-        action="vacancy.status_changed",
-        organisation=vacancy.organisation,
-        actor=actor,
-        obj=vacancy,
-        changes={"status": [before, to]},
-    )
+    if vacancy.status in allowed:
+        vacancy_transition(vacancy=vacancy, actor=actor, to=to)
 
 
 def _offer_next(item: AgendaItem, actor) -> Letter | None:
@@ -187,7 +177,6 @@ def _offer_next(item: AgendaItem, actor) -> Letter | None:
             to=VacancyStatus.READY,
             allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.ALLOCATED),
             actor=actor,
-            allocated_on=None,
         )
         return None
     _vacancy_move(
@@ -195,7 +184,6 @@ def _offer_next(item: AgendaItem, actor) -> Letter | None:
         to=VacancyStatus.ALLOCATED,
         allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.READY),
         actor=actor,
-        allocated_on=timezone.localdate(),
     )
     return _letter_create(candidate, LetterKind.OFFER, actor)
 
