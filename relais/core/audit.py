@@ -3,15 +3,23 @@
 Each organisation has its own chain (``org:<id>``), events without an organisation go to the
 ``global`` chain. Appending locks the chain's head row (``SELECT … FOR UPDATE``), so two
 writers never fork a chain; the ``(chain, sequence)`` unique constraint is the backstop.
+
+The head is the hottest row of an organisation: every audited write and sensitive read of the
+landlord goes through it. Inside ``appended_last()`` (which ``core.transactions.
+write_transaction`` opens) ``record()`` only queues its event; the queue is appended when the
+block ends, so the head is locked by the last statements of the transaction and never held
+while other rows are locked after it (lock order: docs/decisions/0024-lock-order.md).
 """
 
 import hashlib
 import json
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
@@ -50,7 +58,11 @@ def content_hash(prev_hash: str, values: dict) -> str:
 def record(
     *, action: str, organisation=None, actor=None, obj=None, changes=None, object_repr=""
 ) -> AuditEvent:
-    """Append one event to the organisation's chain, inside the caller's transaction."""
+    """Append one event to the organisation's chain, inside the caller's transaction.
+
+    Within ``appended_last()`` the event is queued and appended at the end of that block; the
+    returned instance gets its ``pk``, ``sequence`` and ``hash`` then.
+    """
     chain = chain_for(organisation)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     values = {
@@ -64,16 +76,89 @@ def record(
         "changes": _normalise(changes),
         "created_at": timezone.now(),
     }
+    if _queue.events is not None and connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return _enqueue(values)
     with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-            chain=chain, defaults={"hash": GENESIS_HASH}
-        )
-        values["sequence"] = head.sequence + 1
-        digest = content_hash(head.hash, values)
-        event = AuditEvent.objects.create(prev_hash=head.hash, hash=digest, **values)
-        head.sequence, head.hash = values["sequence"], digest
-        head.save(update_fields=["sequence", "hash"])
+        return _append(values)
+
+
+def _append(values: dict) -> AuditEvent:
+    """Link one event to its chain's head, in the caller's transaction (locks the head)."""
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+        chain=values["chain"], defaults={"hash": GENESIS_HASH}
+    )
+    values["sequence"] = head.sequence + 1
+    digest = content_hash(head.hash, values)
+    event = AuditEvent.objects.create(prev_hash=head.hash, hash=digest, **values)
+    head.sequence, head.hash = values["sequence"], digest
+    head.save(update_fields=["sequence", "hash"])
     return event
+
+
+# Appending last --------------------------------------------------------------------------------
+
+
+class _Queue(threading.local):
+    events: list | None = None  # [(marker, values, event)] while ``appended_last`` is open
+
+
+_queue = _Queue()
+
+
+class _Marker:
+    """A no-op ``on_commit`` callback per queued event. Django drops the callbacks registered
+    inside a savepoint that rolls back; a queued event whose marker was dropped belongs to a
+    write that did not happen, and is not appended."""
+
+    def __call__(self):
+        pass
+
+
+def _enqueue(values: dict) -> AuditEvent:
+    """Queue the event; the returned (unsaved) instance is filled in when it is appended."""
+    marker = _Marker()
+    transaction.on_commit(marker)
+    event = AuditEvent(**values)
+    _queue.events.append((marker, values, event))
+    return event
+
+
+def appending_last() -> bool:
+    """True inside an ``appended_last()`` block (``record()`` queues its events)."""
+    return _queue.events is not None
+
+
+@contextmanager
+def appended_last(using: str = DEFAULT_DB_ALIAS):
+    """Queue ``record()``'s events while the block runs; append them when it ends without error.
+
+    Must run inside a transaction (``write_transaction`` opens both). The heads are locked in
+    chain-name order, then each event is linked in the order it was recorded. Nested blocks
+    leave the appending to the outermost. An exception discards the queue (the transaction
+    rolls back with it).
+    """
+    if _queue.events is not None:
+        yield
+        return
+    _queue.events = []
+    try:
+        yield
+        queued, _queue.events = _queue.events, None
+        live = {id(func) for _sids, func, _robust in connections[using].run_on_commit}
+        kept = [(values, event) for marker, values, event in queued if id(marker) in live]
+        chains = sorted({values["chain"] for values, _event in kept})
+        if len(chains) > 1:  # one order for everybody: no two writers wait on each other
+            for chain in chains:
+                AuditChainHead.objects.select_for_update().get_or_create(
+                    chain=chain, defaults={"hash": GENESIS_HASH}
+                )
+        for values, event in kept:
+            stored = _append(values)
+            event.pk, event.sequence = stored.pk, stored.sequence
+            event.prev_hash, event.hash = stored.prev_hash, stored.hash
+            event._state.adding, event._state.db = False, stored._state.db
+    finally:
+        _queue.events = None
 
 
 @dataclass(frozen=True)

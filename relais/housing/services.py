@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from relais.core import audit
+from relais.core.transactions import write_transaction
 
 from .models import Dwelling, Household, Lease
 
@@ -92,6 +93,7 @@ def lease_end(*, organisation, actor, lease: Lease, end_date) -> Lease:
         return record_save(organisation=organisation, actor=actor, instance=lease, entity="lease")
 
 
+@write_transaction
 def household_viewed(
     *, organisation, actor, household: Household, sensitive: bool, via: str = "web"
 ) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.core import audit
+from relais.core.transactions import write_transaction
 
 from ..eligibility import household
 from ..models import Application, ApplicationStatus
@@ -192,6 +193,7 @@ def application_set_status(*, actor, application: Application, status: str) -> A
     return stored
 
 
+@write_transaction
 def application_viewed(*, actor, application: Application, via: str = "web") -> None:
     """Opening an application's file is a sensitive read: it is audited."""
     audit.record(

@@ -203,7 +203,7 @@ def minutes_generate(session: Session, *, actor=None) -> bytes:
     Idempotent: when the rendering equals the stored minutes nothing is written or audited.
     """
     with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
+        locked = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
         if locked.status == SessionStatus.SEALED:
             raise ValidationError(_("The minutes are sealed and can no longer change."))
         if locked.status != SessionStatus.CLOSED:
@@ -232,7 +232,7 @@ def minutes_acknowledge(*, session: Session, actor, expected_sha256: str = "") -
     if not is_president(session, actor):
         raise PermissionDenied(_("Only the commission's president acknowledges the minutes."))
     with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
+        locked = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
         if locked.status == SessionStatus.SEALED:
             raise ValidationError(_("The minutes are already sealed."))
         if locked.status != SessionStatus.CLOSED or locked.minutes_pdf is None:

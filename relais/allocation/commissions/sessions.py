@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 from relais.core.enqueue import enqueue
 from relais.core.selectors import current_crisis_state
+from relais.core.transactions import write_transaction
 from relais.housing.models import Dwelling
 
 from ..applications.services import Document, application_set_status
@@ -75,8 +76,15 @@ def default_kind(organisation) -> str:
 
 
 def _lock(session: Session) -> Session:
+    """Lock the session row, first of all (lock order: docs/decisions/0024-lock-order.md).
+
+    ``of=("self",)``: the joined commission and organisation are read, not locked — a lock on
+    the organisation row would block every audited request of the landlord (their audit
+    event's foreign-key check needs it). ``no_key``: nothing changes the session's key, so
+    inserts that reference the session are not blocked either.
+    """
     return (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",), no_key=True)
         .select_related("commission", "organisation")
         .get(pk=session.pk, organisation_id=session.organisation_id)
     )
@@ -226,6 +234,7 @@ def _applications_in_order(organisation, application_ids) -> list[Application]:
     return applications
 
 
+@write_transaction
 def agenda_item_add(
     *, session: Session, vacancy: Vacancy, actor, application_ids, few_candidates_reason: str = ""
 ) -> AgendaItem:
@@ -280,6 +289,7 @@ def agenda_item_add(
     return item
 
 
+@write_transaction
 def agenda_item_remove(*, item: AgendaItem, actor) -> None:
     """Take an item off a session still in preparation (its vacancy is ready again)."""
     with transaction.atomic():
@@ -310,6 +320,7 @@ def voting_members(commission):
     )
 
 
+@write_transaction
 def session_open(*, session: Session, actor) -> Session:
     """Open the agenda to the members' positions and tell them (with the link to vote)."""
     with transaction.atomic():
@@ -387,6 +398,7 @@ def _clean_position(candidate: Candidate, choice: str, rank, reason: str):
     return None, reason.strip()
 
 
+@write_transaction
 def position_record(
     *,
     session: Session,
@@ -434,6 +446,7 @@ def position_record(
     return position
 
 
+@write_transaction
 def declaration_record(
     *, session: Session, member: CommissionMember, item: AgendaItem, kind: str, reason: str = ""
 ) -> ItemDeclaration:
@@ -471,6 +484,7 @@ def declaration_record(
     return declaration
 
 
+@write_transaction
 def declaration_withdraw(
     *, session: Session, member: CommissionMember, item: AgendaItem, kind: str
 ) -> None:
@@ -492,6 +506,7 @@ def declaration_withdraw(
 # The close ----------------------------------------------------------------------------------
 
 
+@write_transaction
 def session_close(*, session_id: int, actor=None, now=None) -> Session | None:
     """Close a session exactly once and decide its items; None when there was nothing to do.
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
+from relais.core.transactions import write_transaction
 
 from .. import pdf
 from ..applications.services import application_set_status
@@ -242,7 +243,9 @@ def _offer_close(letter: Letter, *, answer: str, actor) -> None:
         obj=letter,
         changes={"answer": [OfferAnswer.PENDING, answer]},
     )
-    candidate = Candidate.objects.select_for_update().select_related("application", "item")
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related(
+        "application", "item"
+    )
     candidate = candidate.get(pk=letter.candidate_id)
     if answer != OfferAnswer.ACCEPTED:
         _release([candidate.application_id], actor)
@@ -257,6 +260,7 @@ def _offer_close(letter: Letter, *, answer: str, actor) -> None:
     _release(list(waiting.values_list("application_id", flat=True)), actor)
 
 
+@write_transaction
 def offer_answer(*, letter: Letter, actor, answer: str) -> Letter:
     """The officer records the applicant's answer to an offer (accepted or refused).
 

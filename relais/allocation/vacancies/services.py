@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
+from relais.core.transactions import write_transaction
 
 from ..models import Vacancy, VacancyStatus
 
@@ -195,6 +196,7 @@ def vacancy_transition(*, vacancy: Vacancy, actor, to: str, on: date | None = No
     return vacancy
 
 
+@write_transaction
 def candidates_viewed(*, vacancy: Vacancy, actor, application_ids) -> None:
     """Showing candidates shows their income and household: the reading is audited."""
     audit.record(
