@@ -32,6 +32,7 @@ ITEMS = 3
 STAFF = 5
 ACCEPTED: dict[tuple[int, int], tuple[str, int | None]] = {}  # (member, candidate) → last word
 LOGGED_IN = [0]  # users past their login (the runner measures once all are)
+LOGIN_ATTEMPTS = 5
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -80,6 +81,7 @@ def prepare(voters: int = 100) -> dict:
         ],
         "staff": [u.username for u in staff],
         "candidates": [c.pk for c in candidates],
+        "proposed_ranks": {c.pk: c.proposed_rank for c in candidates},
         "applications": [c.application_id for c in candidates],
         "household": household.pk,
     }
@@ -134,6 +136,7 @@ class _Browser(FastHttpUser):
             path, data=data, name=name, headers=headers, allow_redirects=False, catch_response=True
         ) as response:
             text = response.text or ""
+            self.status = response.status_code
             if response.status_code != expect:
                 response.failure(f"status {response.status_code}")
             elif refused and refused in text:
@@ -144,19 +147,20 @@ class _Browser(FastHttpUser):
         return text
 
     def _login(self, username: str, secret: str | None = None) -> None:
-        self.csrf = ""
-        self._page("/accounts/login/", "login page")
-        self._page(
-            "/accounts/login/",
-            "login",
-            data={"login": username, "password": PASSWORD},
-            expect=302,
-        )
-        if secret is not None:
-            self._page("/accounts/2fa/authenticate/", "login TOTP page")
-            code = {"code": totp_code(secret)}
-            self._page("/accounts/2fa/authenticate/", "login TOTP", data=code, expect=302)
-        LOGGED_IN[0] += 1
+        """Log in as a person does, trying again (after a pause) when a step fails."""
+        for _attempt in range(LOGIN_ATTEMPTS):
+            self.csrf = ""
+            self._page("/accounts/login/", "login page")
+            credentials = {"login": username, "password": PASSWORD}
+            self._page("/accounts/login/", "login", data=credentials, expect=302)
+            if self.status == 302 and secret is not None:
+                self._page("/accounts/2fa/authenticate/", "login TOTP page")
+                code = {"code": totp_code(secret)}
+                self._page("/accounts/2fa/authenticate/", "login TOTP", data=code, expect=302)
+            if self.status == 302:
+                LOGGED_IN[0] += 1
+                return
+            time.sleep(random.uniform(1, 5))
 
 
 class Voter(_Browser):
@@ -186,8 +190,9 @@ class Voter(_Browser):
     @task(6)
     def take_position(self):
         candidate = self.rng.choice(self.prepared["candidates"])
-        if self.rng.random() < 0.7:
-            word = ("attribution", self.rng.randint(1, 3))
+        if self.rng.random() < 0.7:  # each member ranks an item's three candidates in its order
+            proposed = self.prepared["proposed_ranks"][candidate]
+            word = ("attribution", 1 + (self.me["member"] + proposed) % 3)
             data = {"choice": "attribution", "rank": str(word[1])}
         else:
             word = ("non_attribution", None)
@@ -231,7 +236,8 @@ USERS = [Voter, Staff]
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 SQLITE_FILE = ROOT / "var" / "bench-voting.sqlite3"
-LOGIN_TIMEOUT_SECONDS = 600  # the logins (password hashing + TOTP) are not measured
+SPAWN_RATE = 5  # users a second: logins (password hashing) spread over the warm-up
+LOGIN_TIMEOUT_SECONDS = 900  # the logins (password hashing + TOTP) are not measured
 
 
 def _fresh_database() -> str:
@@ -279,7 +285,7 @@ def _gunicorn(port: int, workers: int):
         "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}",
     }
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers)]
-    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"]
+    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     for _attempt in range(120):
         try:
@@ -297,15 +303,17 @@ def _run(host: str, voters: int, seconds: int) -> None:
     Voter._next = Staff._next = LOGGED_IN[0] = 0
     environment = Environment(user_classes=USERS, host=host)
     runner = environment.create_local_runner()
-    runner.start(voters + STAFF, spawn_rate=voters + STAFF)
+    runner.start(voters + STAFF, spawn_rate=SPAWN_RATE)
     started = time.monotonic()
     while LOGGED_IN[0] < voters + STAFF and time.monotonic() - started < LOGIN_TIMEOUT_SECONDS:
         gevent.sleep(0.5)
     logins = environment.stats.get("login", "POST")
     print(
         f"logins: {LOGGED_IN[0]}/{voters + STAFF} in {time.monotonic() - started:.0f} s, "
-        f"{logins.num_failures} failed (not measured below)"
+        f"{logins.num_failures} attempts failed and retried (not measured below)"
     )
+    for error in environment.stats.errors.values():
+        print(f"  login failure x{error.occurrences}: {error.method} {error.name}: {error.error}")
     environment.stats.reset_all()
     gevent.sleep(seconds)
     runner.quit()

@@ -312,3 +312,19 @@ def test_effort_rates_are_estimated_once_when_candidates_go_on_the_agenda(
     for candidate in item.candidates.all():
         assert candidate.effort_rate == Decimal("0.2500")  # no benefit estimated here
         assert candidate.remaining_income_cents == 150_000
+
+
+def test_a_member_cannot_give_the_same_rank_to_two_candidates_of_an_item(organisation):
+    """Issue 7 §9: two candidates could both get rank 1 from the same member."""
+    prepared = board(organisation)
+    first, second, _third = prepared.candidates()
+    _record(prepared, prepared.landlord, first, rank=1)
+    with pytest.raises(ValidationError, match="already gave rank 1 to candidate 1"):
+        _record(prepared, prepared.landlord, second, rank=1)
+    assert list(Position.objects.values_list("candidate_id", "rank")) == [(first.pk, 1)]
+    _record(prepared, prepared.tenant, second, rank=1)  # another member's ranks are their own
+    _record(prepared, prepared.landlord, first, rank=2)  # re-ranking frees rank 1
+    _record(prepared, prepared.landlord, second, rank=1)
+    _record(prepared, prepared.landlord, first, rank=2)  # saving the same rank again is fine
+    mine = Position.objects.filter(member=prepared.landlord).order_by("rank")
+    assert [(p.candidate_id, p.rank) for p in mine] == [(second.pk, 1), (first.pk, 2)]

@@ -258,3 +258,34 @@ def test_items_sent_back_wait_on_the_commissions_page(organisation, member_facto
     body = client.get(reverse("allocation:commission_list")).content.decode()
     assert 'data-testid="sent-back"' in body
     assert prepared.items[0].vacancy.dwelling.reference in body
+
+
+def test_a_saved_position_is_shown_selected_and_ticks_its_item_without_a_reload(organisation):
+    """Issue 7 §9: the chosen choice stays selected after saving, and the item tabs' ticks
+    follow at once (an out-of-band swap of the tabs rides along with the card)."""
+    prepared = board(organisation, items=2)
+    client = _client(prepared.landlord.user)
+    before = client.get(_vote_url(prepared, item=2)).content.decode()
+    assert "(positions taken)" not in before
+    candidate = prepared.candidates(1)[0]
+    body = client.post(
+        _position_url(prepared, candidate),
+        {"choice": "non_attribution", "reason": "Trop petit"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f'id="choice-{candidate.pk}-n" checked' in body
+    assert f'id="choice-{candidate.pk}-a" checked' not in body
+    tabs = body[body.index('id="item-tabs"') :]
+    assert 'hx-swap-oob="true"' in tabs[:40]
+    ticked = [chunk for chunk in tabs.split("<li")[1:] if "(positions taken)" in chunk]
+    assert len(ticked) == 1 and "?item=2" in ticked[0]  # item 2 ticked, item 1 not
+
+
+def test_declaring_a_conflict_asks_for_a_confirmation_first(organisation):
+    """Issue 7 §9: one click declared a conflict (and withdrew the positions) unasked."""
+    prepared = board(organisation)
+    body = _client(prepared.mayor.user).get(_vote_url(prepared)).content.decode()
+    form = body[body.index('name="kind" value="conflict"') :].split("</form>")[0]
+    assert '<summary class="btn btn-warning">' in form  # opens the confirmation, posts nothing
+    assert "positions on its candidates will be withdrawn" in form
+    assert form.index("<summary") < form.index('type="submit"')  # the submit is behind it

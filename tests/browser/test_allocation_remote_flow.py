@@ -166,6 +166,12 @@ def _tenant_votes_and_sends_back(new_page, world) -> None:
     expect(page.get_by_test_id("my-position")).to_have_count(0)
     a1, a2, a3 = world.numbers("A")
     _position(page, a1, "attribution", rank=1)
+    # Two candidates cannot share a rank (issue 7 §9): the second rank 1 is refused.
+    _card(page, a2).get_by_text(tr("Attribution"), exact=True).click()
+    _card(page, a2).get_by_label(tr("Rank (for an attribution)")).select_option("1")
+    _card(page, a2).get_by_role("button", name=tr("Save my position")).click()
+    expect(_card(page, a2).get_by_role("alert")).to_contain_text(tr("rank"))
+    _position(page, a1, "attribution", rank=2)
     _position(page, a2, "attribution", rank=1)
     _position(page, a3, "non_attribution", reason="Logement trop grand pour le ménage")
     _item_link(page, 2).click()
@@ -182,8 +188,11 @@ def _mayor_votes_on_a_phone(new_page, world, shots) -> None:
     page = _member_page(new_page, world, world.mayor, **PHONE)
     a1 = world.numbers("A")[0]
     _position(page, a1, "attribution", rank=1)
+    expect(_item_link(page, 1)).to_contain_text("✓")  # the tab ticks without a reload
     page.screenshot(path=str(shots / "vote-phone.png"), full_page=True)
-    page.get_by_role("button", name=tr("I have a conflict of interest")).click()
+    page.get_by_text(tr("I have a conflict of interest"), exact=True).click()
+    expect(page.get_by_test_id("my-position")).to_have_count(1)  # nothing declared yet
+    page.get_by_role("button", name=tr("Confirm my conflict of interest")).click()
     conflict = tr("You declared a conflict of interest on this item: you do not vote on it.")
     expect(page.get_by_role("status").filter(has_text=conflict)).to_be_visible()
     expect(page.get_by_test_id("my-position")).to_have_count(0)

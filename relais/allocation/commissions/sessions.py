@@ -398,6 +398,27 @@ def _clean_position(candidate: Candidate, choice: str, rank, reason: str):
     return None, reason.strip()
 
 
+def _check_rank_free(member: CommissionMember, candidate: Candidate, rank: int | None) -> None:
+    """A member ranks the candidates of an item in an order: no two attributions share a rank
+    (checked under the session lock, so two tabs saving at once cannot both pass)."""
+    if rank is None:
+        return
+    taken = (
+        Position.objects.filter(member=member, candidate__item_id=candidate.item_id, rank=rank)
+        .exclude(candidate=candidate)
+        .select_related("candidate")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            _(
+                "You already gave rank %(rank)d to candidate %(other)d on this item: "
+                "change that position first."
+            )
+            % {"rank": rank, "other": taken.candidate.proposed_rank}
+        )
+
+
 @write_transaction
 def position_record(
     *,
@@ -426,6 +447,7 @@ def position_record(
         if conflicted.exists():
             raise ValidationError(_("You declared a conflict of interest on this item."))
         rank, reason = _clean_position(candidate, choice, rank, reason)
+        _check_rank_free(member, candidate, rank)
         position, created = Position.objects.update_or_create(
             member=member,
             candidate=candidate,

@@ -12,8 +12,9 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,6 +305,7 @@ def vote(request, pk):
         "previous": items[index - 1] if index > 0 else None,
         "next": items[index + 1] if index + 1 < len(items) else None,
         "done_items": {c.item_id for c in _candidates_of(items) if c.pk in positions},
+        "oob": False,
         "conflicted": conflicted,
         "sent_back": item is not None and (item.pk, DeclarationKind.SEND_BACK) in declared,
         "can_declare": session.status == SessionStatus.OPEN and _in_hours(session),
@@ -370,9 +372,14 @@ def vote_position(request, pk, candidate_pk):
         errors=errors,
         saved=not errors,
     )
-    return render(
-        request, "allocation/vote.html#candidate_card", {"card": card, "session": session}
+    card_html = render_to_string(
+        "allocation/vote.html#candidate_card", {"card": card, "session": session}, request
     )
+    items = list(selectors.agenda(session))
+    done = {c.item_id for c in _candidates_of(items) if c.pk in positions}
+    tabs = {"items": items, "item": candidate.item, "done_items": done, "oob": True}
+    tabs_html = render_to_string("allocation/vote.html#item_tabs", tabs, request)
+    return HttpResponse(card_html + tabs_html)
 
 
 @login_required
