@@ -6,8 +6,6 @@ account that has TOTP and used it in this session. A staff session opened with a
 (for instance before TOTP was set up) is asked for a TOTP code again (``mfa_reauthenticate``).
 """
 
-from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
@@ -16,20 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def used_second_factor(request) -> bool:
-    """Whether this session's login (or a later re-authentication) included a TOTP code."""
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
-
-
-def needs_totp(user) -> bool:
-    """Staff and superusers must have TOTP, whatever their organisations require."""
-    return user.is_authenticated and (user.is_staff or user.is_superuser)
+from .mfa import has_totp, used_second_factor
 
 
 class RelaisAdminSite(AdminSite):

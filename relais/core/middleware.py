@@ -1,8 +1,7 @@
-from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .admin_site import needs_totp
+from .mfa import has_totp, needs_totp
 from .tenancy import abilities_of, resolve_membership
 
 # Paths a member may reach before setting up the two-factor authentication their
@@ -34,6 +33,4 @@ class CurrentOrganisationMiddleware:
             return False
         if request.path.startswith(MFA_SETUP_PREFIXES):
             return False
-        return not Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not has_totp(request.user)
