@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relais.core.middleware.CurrentOrganisationMiddleware",
+    "relais.core.form_organisation.FormOrganisationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +112,8 @@ TEMPLATES = [
                 "relais.core.context_processors.relais",
             ],
             "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
+            # ``{% csrf_token %}`` also renders the current organisation (ADR 0021).
+            "builtins": ["relais.core.templatetags.organisation_forms"],
         },
     }
 ]
@@ -186,7 +189,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Relais"
 
-# Longest life of a new API key, in days (0: a key may have no expiry date). See ADR 0021.
+# Longest life of a new API key, in days (0: a key may have no expiry date). See ADR 0020.
 API_KEY_MAX_DAYS = env_int("API_KEY_MAX_DAYS", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .form_organisation import organisation_check_exempt
 from .forms import (
     MODE_DEFAULT_SWITCHES,
     AgencyStatusForm,
@@ -32,6 +33,7 @@ def home(request):
 
 @login_required
 @require_POST
+@organisation_check_exempt  # switching from a stale tab is what the member wants
 def organisation_switch(request):
     form = OrganisationSwitchForm(request.POST)
     if not form.is_valid():
