@@ -3,8 +3,8 @@ import json
 
 from django.urls import reverse
 
-from relais.allocation import scoring
 from relais.allocation.models import ScoringGrid
+from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
 
 
