@@ -44,8 +44,8 @@ def test_an_out_of_range_integer_is_a_400_naming_the_field(owner_client, organis
     body = response.content.decode()
     assert 'class="alert alert-danger"' in body
     (name,) = params
-    label = {"residence": "Résidence", "building": "Bâtiment", "waited": "Ancienneté minimale"}[name]
-    assert label in body
+    labels = {"residence": "Résidence", "building": "Bâtiment", "waited": "Ancienneté minimale"}
+    assert f"{labels[name]} : " in body
 
 
 def test_the_largest_id_is_accepted_and_matches_nothing(owner_client, organisation):
