@@ -44,7 +44,11 @@ def test_an_out_of_range_integer_is_a_400_naming_the_field(owner_client, organis
     body = response.content.decode()
     assert 'class="alert alert-danger"' in body
     (name,) = params
-    labels = {"residence": "Résidence", "building": "Bâtiment", "waited": "Ancienneté minimale"}
+    labels = {
+        "residence": "Résidence",
+        "building": "Bâtiment",
+        "waited": "Ancienneté minimale (mois)",
+    }
     assert f"{labels[name]} : " in body
 
 
