@@ -239,6 +239,7 @@ def lease_start(request, dwelling_pk):
                 start_date=form.cleaned_data["start_date"],
                 charges_cents=form.cleaned_data["charges"],
                 housing_benefit_cents=form.cleaned_data["housing_benefit"] or 0,
+                transfer=form.cleaned_data["transfer"],
             )
         except ValidationError as error:
             form.add_error(None, error)
