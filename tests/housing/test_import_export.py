@@ -540,7 +540,7 @@ def stock(organisation, tours):
 
 
 def export(organisation, kind, file_type, *, sensitive=True):
-    columns = exporters.export_columns(kind, sensitive=sensitive)
+    columns = exporters.export_columns(kind, sensitive=sensitive, benefit=sensitive)
     rows = exporters.export_rows(kind, organisation, columns)
     if file_type == "csv":
         data = "".join(exporters.csv_lines(columns, rows)).encode()
