@@ -51,6 +51,8 @@ class CommuneField(forms.CharField):
 
     def clean(self, value):
         code = super().clean(value)
+        if not code:  # optional and left empty: nothing to look up
+            return None
         commune = Commune.objects.filter(code=code).first()
         if commune is None:
             raise forms.ValidationError(
