@@ -59,7 +59,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "relais.core.apps.RelaisAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "relais.core.middleware.CurrentOrganisationMiddleware",
+    "relais.core.form_organisation.FormOrganisationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +112,8 @@ TEMPLATES = [
                 "relais.core.context_processors.relais",
             ],
             "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
+            # ``{% csrf_token %}`` also renders the current organisation (ADR 0021).
+            "builtins": ["relais.core.templatetags.organisation_forms"],
         },
     }
 ]
@@ -171,12 +174,23 @@ ACCOUNT_ADAPTER = "relais.core.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Only failed attempts are limited (ADR 0020): allauth's default of 30 logins a minute per
+# address would refuse a whole office behind one proxy at 9 a.m. The per-account rate comes
+# first, so one person hammering their own account stops counting against the address; the key
+# is the account itself (``AccountAdapter``), whether typed as username or e-mail.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login": None,
+    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/5m/key,20/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
 }
+# How many reverse proxies of ours stand in front of Relais: the client address is read that
+# many entries from the right of X-Forwarded-For (0: the header is ignored, REMOTE_ADDR is used).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Relais"
+
+# Longest life of a new API key, in days (0: a key may have no expiry date). See ADR 0020.
+API_KEY_MAX_DAYS = env_int("API_KEY_MAX_DAYS", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))

@@ -1,14 +1,18 @@
 """API authentication: personal API keys sent as ``Authorization: Bearer <key>``.
 
-A key authenticates only while it is not revoked, its user is active and still has an active
-membership, in the key's organisation, whose role grants ``api.use``. Sessions are never used
-by the API, so it needs no CSRF token.
+A key authenticates only while it is not revoked nor past its end date (``expires_on``), its
+user is active and still has an active membership, in the key's organisation, whose role grants
+``api.use``; when that organisation requires two-factor authentication, the user must have an
+authenticator app set up, or the key is refused (403) until they do. Sessions are never used by
+the API, so it needs no CSRF token.
 """
 
 from datetime import timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 
@@ -26,19 +30,24 @@ def find_api_key(key: str) -> ApiKey | None:
     """The live key matching ``key``, with its user, organisation and membership role.
 
     One query: the role of the user's active membership in the key's organisation is a
-    subquery, ``None`` when there is no such membership.
+    subquery, ``None`` when there is no such membership; ``user_has_totp`` tells whether the
+    user has an authenticator app. Expired and revoked keys are not found.
     """
     if not key.startswith(API_KEY_PREFIX) or len(key) > MAX_KEY_LENGTH:
         return None
     role = Membership.objects.filter(
         user=OuterRef("user"), organisation=OuterRef("organisation"), is_active=True
     ).values("role")[:1]
+    totp = Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)
     return (
         ApiKey.objects.filter(
-            key_hash=hash_api_key(key), revoked_at__isnull=True, user__is_active=True
+            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()),
+            key_hash=hash_api_key(key),
+            revoked_at__isnull=True,
+            user__is_active=True,
         )
         .select_related("user", "organisation")
-        .annotate(membership_role=Subquery(role))
+        .annotate(membership_role=Subquery(role), user_has_totp=Exists(totp))
         .first()
     )
 
@@ -71,6 +80,13 @@ class ApiKeyAuth(HttpBearer):
         abilities = abilities_for_role(api_key.membership_role)
         if not abilities["api.use"]:
             raise AuthorizationError  # 403: a known member whose role may not use the API
+        if api_key.organisation.mfa_required and not api_key.user_has_totp:
+            raise AuthorizationError(
+                message=_(
+                    "Your organisation requires two-factor authentication: set up an "
+                    "authenticator app in Relais before using this key."
+                )
+            )
         touch_last_used(api_key)
         request.user = api_key.user
         request.organisation = api_key.organisation

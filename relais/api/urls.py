@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from relais.allocation import api as allocation
 from relais.housing import api as housing
 
+from . import errors
 from .auth import ApiKeyAuth
 
 api = NinjaAPI(
@@ -21,6 +22,7 @@ api = NinjaAPI(
     auth=ApiKeyAuth(),
     urls_namespace="api",
 )
+errors.install(api)
 
 api.add_router("/residences", housing.residences)
 api.add_router("/buildings", housing.buildings)

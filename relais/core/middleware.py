@@ -1,11 +1,11 @@
-from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .mfa import has_totp, needs_totp
 from .tenancy import abilities_of, resolve_membership
 
 # Paths a member may reach before setting up the two-factor authentication their
-# organisation requires.
+# organisation (or their staff status) requires.
 # The API authenticates with its own keys and answers 401 itself.
 MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
@@ -28,10 +28,9 @@ class CurrentOrganisationMiddleware:
     @staticmethod
     def _mfa_setup_needed(request) -> bool:
         organisation = request.organisation
-        if organisation is None or not organisation.mfa_required:
+        required = organisation is not None and organisation.mfa_required
+        if not (required or needs_totp(request.user)):
             return False
         if request.path.startswith(MFA_SETUP_PREFIXES):
             return False
-        return not Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not has_totp(request.user)

@@ -7,6 +7,7 @@ Every tenant-owned model in Relais inherits :class:`OrganisationOwned`, so rows 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -235,6 +236,8 @@ class ApiKey(OrganisationOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Last day (Europe/Paris) the key works; empty: until revoked.
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API key")
@@ -243,3 +246,7 @@ class ApiKey(OrganisationOwned):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()

@@ -37,6 +37,12 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "household.view_sensitive": frozenset(
         {_R.ALLOCATION_OFFICER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}
     ),
+    # The housing benefit (APL) a household receives is a means-tested social benefit: those
+    # who let, manage and allocate see it; caretakers, read-only members and accountants (who
+    # reconcile totals, not households) do not — in pages, exports and the API alike.
+    "lease.view_benefit": frozenset(
+        {_R.DIRECTOR, _R.MANAGER, _R.ALLOCATION_OFFICER, _R.CUSTOMER_OFFICER}
+    ),
     # Allocation: application files are sensitive (income, health, family situation).
     "allocation.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ALLOCATION_OFFICER}),
     "allocation.edit": frozenset({_R.MANAGER, _R.ALLOCATION_OFFICER}),

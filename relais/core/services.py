@@ -1,12 +1,17 @@
 """Core writes. Every write goes through here and leaves an audit event."""
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
+from .mfa import has_totp
 from .models import Agency, ApiKey, CrisisModeChange, Membership, Organisation
 from .selectors import current_crisis_state
 
@@ -96,8 +101,21 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_key_create(*, organisation: Organisation, actor, name: str) -> tuple[ApiKey, str]:
-    """Create a key for ``actor`` in ``organisation``; returns the row and the clear key."""
+def api_key_create(
+    *, organisation: Organisation, actor, name: str, expires_on: dt.date | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key for ``actor`` in ``organisation``; returns the row and the clear key.
+
+    ``expires_on`` is the last day (Europe/Paris) the key works; ``None`` for no end, allowed
+    only when ``settings.API_KEY_MAX_DAYS`` is 0. Raises ``ValidationError`` for a past date,
+    a date beyond that limit, or a member whose organisation requires MFA and who has no
+    authenticator app (the key would be refused anyway).
+    """
+    check_api_key_expiry(expires_on)
+    if organisation.mfa_required and not has_totp(actor):
+        raise ValidationError(
+            _("Your organisation requires two-factor authentication: set it up first.")
+        )
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         api_key = ApiKey.objects.create(
@@ -106,9 +124,35 @@ def api_key_create(*, organisation: Organisation, actor, name: str) -> tuple[Api
             name=name,
             prefix=key[: len(API_KEY_PREFIX) + 6],
             key_hash=hash_api_key(key),
+            expires_on=expires_on,
         )
-        audit.record(action="api_key.created", organisation=organisation, actor=actor, obj=api_key)
+        audit.record(
+            action="api_key.created",
+            organisation=organisation,
+            actor=actor,
+            obj=api_key,
+            changes={"expires_on": expires_on.isoformat() if expires_on else None},
+        )
     return api_key, key
+
+
+def check_api_key_expiry(expires_on: dt.date | None) -> None:
+    """Raise ``ValidationError`` unless ``expires_on`` is today or later, within the limit."""
+    max_days = settings.API_KEY_MAX_DAYS
+    today = timezone.localdate()
+    if expires_on is None:
+        if max_days:
+            raise ValidationError(
+                _("An API key must have an end date, at most %(days)s days from today.")
+                % {"days": max_days}
+            )
+        return
+    if expires_on < today:
+        raise ValidationError(_("The end date is in the past."))
+    if max_days and expires_on > today + dt.timedelta(days=max_days):
+        raise ValidationError(
+            _("The end date must be at most %(days)s days from today.") % {"days": max_days}
+        )
 
 
 def api_key_revoke(*, api_key: ApiKey, actor) -> ApiKey:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .form_organisation import organisation_check_exempt
 from .forms import (
     MODE_DEFAULT_SWITCHES,
     AgencyStatusForm,
@@ -31,6 +33,7 @@ def home(request):
 
 @login_required
 @require_POST
+@organisation_check_exempt  # switching from a stale tab is what the member wants
 def organisation_switch(request):
     form = OrganisationSwitchForm(request.POST)
     if not form.is_valid():
@@ -145,10 +148,17 @@ def profile(request):
     if request.method == "POST":
         require_ability(request, "api.use")
         if form.is_valid():
-            _api_key, new_key = services.api_key_create(
-                organisation=organisation, actor=request.user, name=form.cleaned_data["name"]
-            )
-            form = ApiKeyForm()
+            try:
+                _api_key, new_key = services.api_key_create(
+                    organisation=organisation,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    expires_on=form.cleaned_data["expires_on"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                form = ApiKeyForm()
     keys = ApiKey.objects.filter(user=request.user).select_related("organisation")
     return render(request, "core/profile.html", {"form": form, "keys": keys, "new_key": new_key})
 

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.filters import IntegerFilter
+
 from .models import Financing, Typology
 from .selectors import search_households
 
@@ -53,10 +55,12 @@ class DwellingFilter(_Base):
     accessible = django_filters.TypedChoiceFilter(
         label=_("Accessible"), choices=YES_NO, coerce=lambda v: v == "true"
     )
-    residence = django_filters.NumberFilter(
-        field_name="building__residence_id", widget=forms.HiddenInput
+    residence = IntegerFilter(
+        label=_("Residence"), field_name="building__residence_id", widget=forms.HiddenInput
     )
-    building = django_filters.NumberFilter(field_name="building_id", widget=forms.HiddenInput)
+    building = IntegerFilter(
+        label=_("Building"), field_name="building_id", widget=forms.HiddenInput
+    )
 
     def search(self, queryset, name, value):
         return queryset.filter(

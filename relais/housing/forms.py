@@ -51,6 +51,8 @@ class CommuneField(forms.CharField):
 
     def clean(self, value):
         code = super().clean(value)
+        if not code:  # optional and left empty: nothing to look up
+            return None
         commune = Commune.objects.filter(code=code).first()
         if commune is None:
             raise forms.ValidationError(
@@ -145,6 +147,11 @@ class LeaseStartForm(MoneyFormMixin, forms.ModelForm):
     household_reference = forms.CharField(label=_("Household reference"), max_length=30)
     charges = EuroField(label=_("Monthly charges provision (€)"))
     housing_benefit = EuroField(label=_("Housing benefit paid to the landlord (€)"), required=False)
+    transfer = forms.BooleanField(
+        label=_("Transfer: end the household's current lease the day before"),
+        required=False,
+        help_text=_("For a household moving from another of our dwellings."),
+    )
 
     class Meta:
         model = Lease

@@ -313,6 +313,12 @@ class Lease(OrganisationOwned):
                 condition=Q(end_date__isnull=True),
                 name="lease_one_current_per_dwelling",
             ),
+            # A household lives in one dwelling: a transfer ends its old lease first.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(end_date__isnull=True),
+                name="lease_one_current_per_household",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="lease_ends_after_start",

@@ -1,8 +1,11 @@
 """Housing writes: every create, update and lease change is audited."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from relais.core import audit
@@ -63,14 +66,34 @@ def lease_start(
     charges_cents: int,
     housing_benefit_cents: int = 0,
     rent_cents: int | None = None,
+    transfer: bool = False,
 ) -> Lease:
-    """Let a vacant dwelling to a household (locks the dwelling: no two current leases)."""
+    """Let a vacant dwelling to a household.
+
+    A dwelling and a household each have at most one current lease (constraints
+    ``lease_one_current_per_dwelling`` and ``…_per_household``). When the household already
+    has one, ``transfer=True`` ends it the day before ``start_date`` (a mutation to another
+    dwelling), in the same transaction; otherwise ``ValidationError``. The dwelling, then the
+    household, are locked, so two concurrent lettings cannot both pass the checks.
+    """
     with transaction.atomic():
         dwelling = Dwelling.objects.select_for_update().get(
             pk=dwelling.pk, organisation=organisation
         )
         if dwelling.leases.filter(end_date__isnull=True).exists():
             raise ValidationError(_("This dwelling already has a current lease."))
+        household = Household.objects.select_for_update().get(
+            pk=household.pk, organisation=organisation
+        )
+        current = household.leases.filter(end_date__isnull=True).first()
+        if current is not None:
+            _end_for_transfer(
+                organisation=organisation,
+                actor=actor,
+                lease=current,
+                start_date=start_date,
+                transfer=transfer,
+            )
         lease = Lease(
             organisation=organisation,
             dwelling=dwelling,
@@ -82,6 +105,25 @@ def lease_start(
             housing_benefit_cents=housing_benefit_cents,
         )
         return record_save(organisation=organisation, actor=actor, instance=lease, entity="lease")
+
+
+def _end_for_transfer(*, organisation, actor, lease: Lease, start_date, transfer: bool) -> None:
+    """End the household's current ``lease`` the day before its new one starts."""
+    if not transfer:
+        raise ValidationError(
+            _(
+                "This household already has a current lease (%(lease)s): end it first, "
+                "or record the new lease as a transfer."
+            )
+            % {"lease": lease.reference}
+        )
+    end_date = start_date - dt.timedelta(days=1)
+    if end_date < lease.start_date:
+        raise ValidationError(
+            _("A transfer must start after the current lease %(lease)s began (%(date)s).")
+            % {"lease": lease.reference, "date": date_format(lease.start_date, "SHORT_DATE_FORMAT")}
+        )
+    lease_end(organisation=organisation, actor=actor, lease=lease, end_date=end_date)
 
 
 def lease_end(*, organisation, actor, lease: Lease, end_date) -> Lease:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from relais.core.filters import filter_status
 from relais.core.tenancy import get_for_request, require_ability
 
 from . import selectors, services
@@ -37,9 +38,10 @@ def _list(request, *, queryset, filterset_class, template, ordering):
     rows = filterset.qs.order_by(*ordering) if filterset.is_valid() else queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page}
+    status = filter_status(request, filterset)
     if request.htmx:
-        return render(request, f"{template}#results", context)
-    return render(request, template, context)
+        return render(request, f"{template}#results", context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _save_form(request, form, *, organisation, entity: str, success_message: str):
@@ -237,6 +239,7 @@ def lease_start(request, dwelling_pk):
                 start_date=form.cleaned_data["start_date"],
                 charges_cents=form.cleaned_data["charges"],
                 housing_benefit_cents=form.cleaned_data["housing_benefit"] or 0,
+                transfer=form.cleaned_data["transfer"],
             )
         except ValidationError as error:
             form.add_error(None, error)

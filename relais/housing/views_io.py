@@ -56,7 +56,9 @@ def export_view(request, kind, file_type):
     if kind == "households":
         require_ability(request, "household.view")
     sensitive = kind == "households" and request.abilities.get("household.view_sensitive", False)
-    columns = exporters.export_columns(kind, sensitive=sensitive)
+    columns = exporters.export_columns(
+        kind, sensitive=sensitive, benefit=request.abilities.get("lease.view_benefit", False)
+    )
     rows = exporters.housing_export(
         organisation=request.organisation,
         actor=request.user,

@@ -23,6 +23,8 @@ PAGES = {
 }
 NOT_PAGES = {
     "allocation:commission_member_remove",
+    # Only the invited person's page (404 to anyone else): test_commission_invitations.py.
+    "allocation:invitation_answer",
     "allocation:session_item_remove",
     "allocation:session_open",
     "allocation:session_close",

@@ -1,20 +1,11 @@
 import datetime as dt
 import json
 
-import pytest
 from django.urls import reverse
 
 from relais.allocation.models import ScoringGrid
 from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
-
-from ..factories import UserFactory
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_saving_a_grid_in_the_admin_is_audited_and_rescores(admin_client):

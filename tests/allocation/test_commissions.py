@@ -40,21 +40,28 @@ def _invite(commission, email="maire.adjointe@ville-tours.fr", seat=Seat.MAYOR, 
     )
 
 
+def _seat(commission, **kwargs):
+    """Invite, and the invited person accepts."""
+    invitation = _invite(commission, **kwargs)
+    return commissions.commission_invitation_answer(
+        invitation=invitation, user=invitation.user, accept=True
+    )
+
+
 def test_an_outside_member_gets_an_account_to_activate(
     organisation, django_capture_on_commit_callbacks
 ):
     commission = CommissionFactory(organisation=organisation)
     with django_capture_on_commit_callbacks(execute=True):
-        member = _invite(commission)
-    user = member.user
+        invitation = _invite(commission)
+    user = invitation.user
     assert not user.has_usable_password()
-    assert (user.email, user.first_name, member.commune.code) == (
+    assert (user.email, user.first_name, invitation.commune.code) == (
         "maire.adjointe@ville-tours.fr",
         "Anne",
         "37261",
     )
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    assert membership.role == Role.COMMISSION_MEMBER
+    assert not Membership.objects.filter(user=user).exists()  # not before accepting
     assert AuditEvent.objects.filter(action="commission.member_invited").count() == 1
     (message,) = mail.outbox
     assert message.to == ["maire.adjointe@ville-tours.fr"]
@@ -71,12 +78,16 @@ def test_an_outside_member_gets_an_account_to_activate(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
+    member = commissions.commission_invitation_answer(invitation=invitation, user=user, accept=True)
+    assert member.commune.code == "37261"
+    membership = Membership.objects.get(user=user, organisation=organisation)
+    assert membership.role == Role.COMMISSION_MEMBER
 
 
 def test_staff_keep_their_role_when_they_take_a_seat(organisation, member_factory):
     staff, _client = member_factory(Role.ALLOCATION_OFFICER)
     commission = CommissionFactory(organisation=organisation)
-    member = _invite(commission, email=staff.email.upper(), seat=Seat.PRESIDENT)
+    member = _seat(commission, email=staff.email.upper(), seat=Seat.PRESIDENT)
     assert member.user == staff
     assert Membership.objects.get(user=staff).role == Role.ALLOCATION_OFFICER
     assert get_user_model().objects.filter(email__iexact=staff.email).count() == 1
@@ -84,7 +95,7 @@ def test_staff_keep_their_role_when_they_take_a_seat(organisation, member_factor
 
 def test_one_president_one_seat_per_person_a_commune_for_a_mayor(organisation):
     commission = CommissionFactory(organisation=organisation)
-    _invite(commission, email="president@example.org", seat=Seat.PRESIDENT)
+    _seat(commission, email="president@example.org", seat=Seat.PRESIDENT)
     with pytest.raises(ValidationError, match="already has a president"):
         _invite(commission, email="other@example.org", seat=Seat.PRESIDENT)
     with pytest.raises(ValidationError, match="already sits"):
@@ -96,11 +107,11 @@ def test_one_president_one_seat_per_person_a_commune_for_a_mayor(organisation):
 
 def test_a_removed_member_can_be_invited_again(organisation):
     commission = CommissionFactory(organisation=organisation)
-    member = _invite(commission, seat=Seat.TENANT)
+    member = _seat(commission, seat=Seat.TENANT)
     commissions.commission_member_remove(member=member, actor=None)
     member.refresh_from_db()
     assert not member.is_active
-    again = _invite(commission, seat=Seat.PREFECT)
+    again = _seat(commission, seat=Seat.PREFECT)
     assert (again.pk, again.seat, again.is_active, again.commune) == (
         member.pk,
         Seat.PREFECT,
@@ -143,7 +154,7 @@ def test_director_creates_a_commission_and_invites_a_mayor(owner_client, organis
     )
     detail = owner_client.get(reverse("allocation:commission_detail", args=[commission.pk]))
     assert "Marc Maire" in detail.content.decode()
-    assert commission.members.get().commune_id == "37261"
+    assert commission.invitations.get().commune_id == "37261"
 
 
 def test_same_name_twice_is_a_form_error(owner_client, organisation):

@@ -205,3 +205,35 @@ def test_operation_is_in_the_openapi_schema_without_security():
     assert set(operation["responses"]) == {"200", "400", "422"}
     body = schema["components"]["schemas"]["EligibilityIn"]
     assert set(body["required"]) == set(VALID) - {"combined_age"}
+
+
+# Issue 19 §7: the API answers JSON, whatever the request.
+
+TWO_AND_A_HALF_MB = 2_621_440
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_2_5_mb_body_is_a_json_413(settings, debug):
+    """The issue's case: a traceback with DEBUG=1, an HTML 400 without."""
+    settings.DEBUG = debug
+    payload = {**VALID, "padding": "x" * TWO_AND_A_HALF_MB}
+
+    response = post(payload)
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"detail": "The request body is too large."}
+
+
+def test_a_body_within_the_limit_still_works():
+    assert post({**VALID, "padding": "x" * 1000}).status_code == 200
+
+
+def test_an_unknown_api_path_is_a_json_404():
+    response = Client().post(
+        "/api/v1/allocation/eligibilite", data="{}", content_type="application/json"
+    )
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()

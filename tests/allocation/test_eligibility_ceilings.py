@@ -11,8 +11,6 @@ from relais.core.audit import verify_all
 from relais.core.models import AuditEvent
 from relais.housing.models import Zone
 
-from ..factories import UserFactory
-
 ROWS = DATA_FILE.read_text(encoding="utf-8").splitlines()
 HEADER, DATA = ROWS[0], ROWS[1:]
 
@@ -158,10 +156,9 @@ def test_command_loads_and_reports(db, tmp_path, capsys):
 
 
 @pytest.fixture
-def admin_client(client, db):
+def admin_client(admin_client):
     load_income_ceilings()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
+    return admin_client
 
 
 def test_admin_lists_and_edits_ceilings_with_an_audit_event(admin_client):

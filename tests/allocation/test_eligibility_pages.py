@@ -9,6 +9,7 @@ from relais.allocation.eligibility.ceilings import load_income_ceilings
 from relais.allocation.models import IncomeCeiling
 from relais.core.roles import Role
 
+from ..accounts import add_totp, login_with_totp
 from ..factories import MembershipFactory, UserFactory
 from .factories_eligibility import commune
 
@@ -148,7 +149,7 @@ def test_ceilings_page_without_any_table(owner_client):
 def test_superusers_get_the_admin_link(client, organisation):
     user = UserFactory(is_staff=True, is_superuser=True)
     MembershipFactory(organisation=organisation, user=user, role=Role.READ_ONLY)
-    client.force_login(user)
+    login_with_totp(client, user, add_totp(user))
 
     html = page(client, CEILINGS)
 

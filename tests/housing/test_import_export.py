@@ -540,7 +540,7 @@ def stock(organisation, tours):
 
 
 def export(organisation, kind, file_type, *, sensitive=True):
-    columns = exporters.export_columns(kind, sensitive=sensitive)
+    columns = exporters.export_columns(kind, sensitive=sensitive, benefit=sensitive)
     rows = exporters.export_rows(kind, organisation, columns)
     if file_type == "csv":
         data = "".join(exporters.csv_lines(columns, rows)).encode()
@@ -757,3 +757,14 @@ def test_an_empty_money_cell_exports_as_an_empty_xlsx_cell():
     money = next(column for column in LEASES.columns if column.type == "money")
     assert exporters.xlsx_cell(sheet, money, None).value is None
     assert exporters.xlsx_cell(sheet, money, 123456).value == Decimal("1234.56")
+
+
+def test_a_household_keeps_one_current_lease(organisation, dwelling, household, tours):
+    other = DwellingFactory(building=dwelling.building, reference="LOG2")
+    LeaseFactory(dwelling=other, household=household, reference="ANCIEN")
+
+    result = run(organisation, "leases", csv_file([LEASE_ROW]))
+
+    assert [(e.row, e.column) for e in result.errors] == [(2, "end_date")]
+    assert "MEN1" in messages(result)[0] and "ANCIEN" in messages(result)[0]
+    assert Lease.objects.count() == 1

@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.filters import IntegerFilter
+
 from ..models import ApplicationStatus, PriorityCriterion
 from . import selectors
 
@@ -31,7 +33,7 @@ class ApplicationFilter(django_filters.FilterSet):
         empty_label=_("All"),
         method="filter_priority",
     )
-    waited = django_filters.NumberFilter(
+    waited = IntegerFilter(
         label=_("Waiting at least (months)"),
         min_value=0,
         max_value=600,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from relais.core.filters import filter_status
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.io import exporters
 from relais.housing.views_io import file_response
@@ -42,7 +43,12 @@ def application_list(request):
     page.object_list = selectors.with_waiting_months(page.object_list, timezone.localdate())
     context = {"filter": filterset, "page": page}
     template = "allocation/application_list.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render(
+        request,
+        f"{template}#results" if request.htmx else template,
+        context,
+        status=filter_status(request, filterset),
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from ..models import (
     Application,
     Candidate,
     Commission,
+    CommissionInvitation,
     CommissionMember,
     HousingSituation,
     ItemDeclaration,
@@ -30,6 +31,15 @@ def commissions(organisation):
     return Commission.objects.for_organisation(organisation).annotate(
         member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
         session_count=Count("sessions", distinct=True),
+    )
+
+
+def pending_invitations(commission):
+    """Invitations not yet answered, with only what the inviter typed (no account data)."""
+    return (
+        CommissionInvitation.objects.filter(commission=commission, answered_at__isnull=True)
+        .select_related("commune")
+        .order_by("last_name", "first_name", "pk")
     )
 
 

@@ -1,8 +1,10 @@
 """Commission writes: create and edit commissions, invite members to a seat, remove them.
 
-Outside members (mayors' representatives, préfecture, EPCI…) get an account with an unusable
-password and an e-mail holding a link to allauth's "set a new password" page; their membership
-of the organisation carries the outside role ``commission_member``, which opens no staff page.
+A seat is offered by an invitation the person accepts (``commission_invitation_answer``).
+Outside members (mayors' representatives, préfecture, EPCI…) without an account get one with an
+unusable password and an e-mail holding a link to allauth's "set a new password" page; once
+they accept, their membership of the organisation carries the outside role
+``commission_member``, which opens no staff page.
 Their session pages require two-factor authentication (``relais.allocation.views_sessions``).
 """
 
@@ -15,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
@@ -22,7 +25,7 @@ from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.core.services import membership_grant
 
-from ..models import Commission, CommissionMember, Seat
+from ..models import Commission, CommissionInvitation, CommissionMember, Seat
 
 COMMISSION_FIELDS = ("name", "territory", "quorum_ratio", "remote_duration_hours")
 
@@ -95,46 +98,99 @@ def commission_member_invite(
     last_name: str,
     seat: str,
     commune=None,
-) -> CommissionMember:
-    """Give someone a seat; create their account (and outside membership) when needed.
+) -> CommissionInvitation:
+    """Offer someone a seat; they accept it by the link of the e-mail sent to ``email``.
 
-    A new account gets an e-mail to set its password; an existing one an appointment notice.
-    Staff of the organisation keep their role: the seat is what opens the session pages.
+    Nothing of an existing account is shown to the inviter nor given to it before it accepts:
+    the invitation keeps what the inviter typed. Without an account for this e-mail, one is
+    created without a password (its e-mail holds the link to choose one). A second pending
+    invitation to the same commission for the same person is refused.
     """
-    organisation = commission.organisation
     email = email.strip()
     with transaction.atomic():
         user, created = _user_for(email, first_name, last_name)
-        previous = _check_seat(commission, user, seat, commune)
-        membership = Membership.objects.filter(organisation=organisation, user=user).first()
-        if membership is None or not membership.is_active:
-            membership_grant(
-                organisation=organisation, actor=actor, user=user, role=Role.COMMISSION_MEMBER
-            )
-        member = previous or CommissionMember(
-            organisation=organisation, commission=commission, user=user
+        _check_seat(commission, user, seat, commune)
+        invitation = CommissionInvitation(
+            organisation=commission.organisation,
+            commission=commission,
+            user=user,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            seat=seat,
+            commune=commune if seat == Seat.MAYOR else None,
+            invited_by=actor,
         )
-        member.seat, member.is_active = seat, True
-        member.commune = commune if seat == Seat.MAYOR else None
         try:
             with transaction.atomic():
-                member.save()
-        except IntegrityError as error:  # a concurrent invite took the seat first
-            raise ValidationError(_("This seat was just taken: reload the page.")) from error
+                invitation.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                _("This person has already been invited to this commission.")
+            ) from error
         audit.record(
             action="commission.member_invited",
-            organisation=organisation,
+            organisation=commission.organisation,
             actor=actor,
-            obj=member,
+            obj=invitation,
             changes={
                 "commission": commission.pk,
-                "user": user.get_username(),
+                "email": email,
                 "seat": seat,
-                "commune": commune.code if member.commune else "",
+                "commune": invitation.commune.code if invitation.commune else "",
                 "new_account": created,
             },
         )
-        transaction.on_commit(lambda: _send_invitation(member, new_account=created))
+        transaction.on_commit(lambda: _send_invitation(invitation, new_account=created))
+    return invitation
+
+
+def commission_invitation_answer(
+    *, invitation: CommissionInvitation, user, accept: bool
+) -> CommissionMember | None:
+    """The invited person accepts (→ their seat) or declines; only they may answer, once.
+
+    Accepting gives them the outside role ``commission_member`` in the organisation when they
+    have no active membership there (the seat remembers it, so removing the seat ends it);
+    staff keep their role.
+    """
+    with transaction.atomic():
+        invitation = CommissionInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.user_id != user.pk or invitation.answered_at is not None:
+            raise ValidationError(_("This invitation is no longer open."))
+        invitation.answered_at, invitation.accepted = timezone.now(), accept
+        invitation.save(update_fields=["answered_at", "accepted"])
+        member = _take_seat(invitation) if accept else None
+        audit.record(
+            action="commission.invitation_accepted" if accept else "commission.invitation_declined",
+            organisation=invitation.organisation,
+            actor=user,
+            obj=member or invitation,
+            changes={"commission": invitation.commission_id, "seat": invitation.seat},
+        )
+    return member
+
+
+def _take_seat(invitation: CommissionInvitation) -> CommissionMember:
+    commission, user = invitation.commission, invitation.user
+    organisation = commission.organisation
+    previous = _check_seat(commission, user, invitation.seat, invitation.commune)
+    active = Membership.objects.filter(organisation=organisation, user=user, is_active=True)
+    created_membership = not active.exists()
+    if created_membership:
+        membership_grant(
+            organisation=organisation, actor=user, user=user, role=Role.COMMISSION_MEMBER
+        )
+    member = previous or CommissionMember(
+        organisation=organisation, commission=commission, user=user
+    )
+    member.seat, member.commune, member.is_active = invitation.seat, invitation.commune, True
+    member.membership_created = created_membership
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as error:  # a concurrent acceptance took the seat first
+        raise ValidationError(_("This seat was just taken: reload the page.")) from error
     return member
 
 
@@ -148,27 +204,32 @@ def password_set_url(user) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send_invitation(member: CommissionMember, *, new_account: bool) -> None:
-    user = member.user
+def _send_invitation(invitation: CommissionInvitation, *, new_account: bool) -> None:
+    user = invitation.user
+    site = settings.SITE_URL.rstrip("/")
     context = {
-        "member": member,
-        "commission": member.commission,
-        "organisation": member.organisation,
+        "invitation": invitation,
+        "commission": invitation.commission,
+        "organisation": invitation.organisation,
         "new_account": new_account,
         "password_url": password_set_url(user) if new_account else "",
-        "sessions_url": settings.SITE_URL.rstrip("/") + reverse("allocation:my_sessions"),
+        "answer_url": site + reverse("allocation:invitation_answer", args=[invitation.pk]),
         "username": user.get_username(),
     }
     send_mail(
-        subject=_("Relais: your seat on the commission %(name)s") % {"name": member.commission},
+        subject=_("Relais: a seat on the commission %(name)s") % {"name": invitation.commission},
         message=render_to_string("allocation/commission_invitation_email.txt", context),
         from_email=None,
-        recipient_list=[user.email],
+        recipient_list=[invitation.email],
     )
 
 
 def commission_member_remove(*, member: CommissionMember, actor) -> CommissionMember:
-    """End a seat (kept for the history of past sessions: positions point to it)."""
+    """End a seat (kept for the history of past sessions: positions point to it).
+
+    The membership the seat created ends with it, unless the person still holds another seat
+    in the organisation.
+    """
     with transaction.atomic():
         updated = CommissionMember.objects.filter(pk=member.pk, is_active=True).update(
             is_active=False
@@ -182,4 +243,28 @@ def commission_member_remove(*, member: CommissionMember, actor) -> CommissionMe
                 obj=member,
                 changes={"commission": member.commission_id, "seat": member.seat},
             )
+            if member.membership_created:
+                _end_membership_of_seat(member, actor)
     return member
+
+
+def _end_membership_of_seat(member: CommissionMember, actor) -> None:
+    other_seats = CommissionMember.objects.filter(
+        organisation=member.organisation, user=member.user, is_active=True
+    )
+    if other_seats.exists():
+        return
+    membership = Membership.objects.filter(
+        organisation=member.organisation, user=member.user, is_active=True
+    ).first()
+    if membership is None or membership.role != Role.COMMISSION_MEMBER:
+        return  # made staff since: that membership is no longer the seat's
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit.record(
+        action="membership.ended",
+        organisation=member.organisation,
+        actor=actor,
+        obj=membership,
+        changes={"user": member.user.get_username(), "reason": "commission seat removed"},
+    )

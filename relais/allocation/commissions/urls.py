@@ -14,6 +14,7 @@ urlpatterns = [
         commissions.commission_member_invite,
         name="commission_member_invite",
     ),
+    path("invitations/<int:pk>/", commissions.invitation_answer, name="invitation_answer"),
     path(
         "commissions/membres/<int:pk>/retirer/",
         commissions.commission_member_remove,

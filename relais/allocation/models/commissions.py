@@ -79,6 +79,9 @@ class CommissionMember(OrganisationOwned):
         help_text=_("The mayor has the casting vote for dwellings of this commune."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The seat gave the person their membership of the organisation (they had none active):
+    # removing the seat ends it, unless another seat of the organisation still needs it.
+    membership_created = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("commission member")
@@ -102,6 +105,47 @@ class CommissionMember(OrganisationOwned):
     @property
     def votes(self) -> bool:
         return self.seat in VOTING_SEATS
+
+
+class CommissionInvitation(OrganisationOwned):
+    """A seat offered to someone, who accepts it (then becomes a ``CommissionMember``) or not.
+
+    ``email``, ``first_name`` and ``last_name`` are what the inviter typed, the only names the
+    commission's pages show until the person accepts; ``user`` is the account with that e-mail
+    (created without a password when there was none), never shown to the inviter.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commission_invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    seat = models.CharField(_("seat"), max_length=10, choices=Seat.choices)
+    commune = models.ForeignKey(
+        "housing.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)  # None while pending
+
+    class Meta:
+        verbose_name = _("commission invitation")
+        verbose_name_plural = _("commission invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "user"],
+                condition=Q(answered_at__isnull=True),
+                name="commission_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} – {self.get_seat_display()}"
 
 
 class SessionKind(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relais.core.filters import filter_status
 from relais.core.tenancy import get_for_request, require_ability
 
 from ..commissions.sessions import agenda_item_add
@@ -53,7 +54,12 @@ def vacancy_list(request):
         vacancy.days = vacancy_days(vacancy, today)
     context = {"filter": filterset, "page": page}
     template = "allocation/vacancy_list.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render(
+        request,
+        f"{template}#results" if request.htmx else template,
+        context,
+        status=filter_status(request, filterset),
+    )
 
 
 @login_required

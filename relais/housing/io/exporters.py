@@ -77,8 +77,15 @@ LOOKUPS = {
 }
 
 
-def export_columns(kind: str, *, sensitive: bool) -> tuple[Column, ...]:
-    return FORMATS[kind].export_columns(sensitive=sensitive)
+# Columns exported only to roles with ``lease.view_benefit``.
+BENEFIT_COLUMNS = frozenset({"housing_benefit"})
+
+
+def export_columns(kind: str, *, sensitive: bool, benefit: bool = False) -> tuple[Column, ...]:
+    """The columns of ``kind`` a role may export: sensitive ones only with ``sensitive``, the
+    housing benefit only with ``benefit`` (``lease.view_benefit``)."""
+    columns = FORMATS[kind].export_columns(sensitive=sensitive)
+    return tuple(c for c in columns if benefit or c.name not in BENEFIT_COLUMNS)
 
 
 def export_rows(kind: str, organisation, columns: Iterable[Column]) -> Iterator[tuple]:

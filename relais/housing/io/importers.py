@@ -531,37 +531,58 @@ class LeaseImporter(Importer):
         return lease.end_date if lease else None
 
     def _check_current_leases(self) -> None:
-        """``lease_one_current_per_dwelling``: at most one lease without end date."""
+        """At most one lease without end date per dwelling and per household (constraints
+        ``lease_one_current_per_dwelling`` and ``lease_one_current_per_household``)."""
+        flagged = self._check_one_current(
+            "dwelling_id",
+            self.dwellings,
+            "dwelling_reference",
+            _(
+                "Dwelling “%(ref)s” would have two current leases (%(leases)s): "
+                "give the older one an end date."
+            ),
+        )
+        self._check_one_current(
+            "household_id",
+            self.households,
+            "household_reference",
+            _(
+                "Household “%(ref)s” would have two current leases (%(leases)s): "
+                "give the older one an end date (a transfer ends the old lease first)."
+            ),
+            skip=flagged,
+        )
+
+    def _check_one_current(
+        self, field: str, targets: dict, column: str, message: str, skip=frozenset()
+    ) -> set[int]:
+        """Flag rows giving ``field`` a second current lease; returns their numbers (rows in
+        ``skip`` already have this error for their dwelling, and get no second message)."""
+        flagged = set()
         in_file = {row["lease_reference"] for row in self.rows}
         current: dict[int, list[str]] = {}
-        ids = sorted({dwelling.pk for dwelling in self.dwellings.values()})
+        ids = sorted({target.pk for target in targets.values()})
         for chunk in chunks(ids):
-            for reference, dwelling_id in (
+            for reference, target_id in (
                 self.objects(Lease)
-                .filter(dwelling_id__in=chunk, end_date__isnull=True)
-                .values_list("reference", "dwelling_id")
+                .filter(**{f"{field}__in": chunk, "end_date__isnull": True})
+                .values_list("reference", field)
             ):
                 if reference not in in_file:
-                    current.setdefault(dwelling_id, []).append(reference)
+                    current.setdefault(target_id, []).append(reference)
         for row in self.rows:
-            dwelling = self.dwellings.get(row["dwelling_reference"])
-            if dwelling is None or self.end_date(row) is not None:
+            target = targets.get(row[column])
+            if target is None or self.end_date(row) is not None:
                 continue
-            others = current.setdefault(dwelling.pk, [])
-            if others:
+            others = current.setdefault(target.pk, [])
+            if others and row.number not in skip:
+                leases = ", ".join([*others, row["lease_reference"]])
                 self.errors.add(
-                    row.number,
-                    "end_date",
-                    _(
-                        "Dwelling “%(dwelling)s” would have two current leases (%(leases)s): "
-                        "give the older one an end date."
-                    )
-                    % {
-                        "dwelling": dwelling.reference,
-                        "leases": ", ".join([*others, row["lease_reference"]]),
-                    },
+                    row.number, "end_date", message % {"ref": target.reference, "leases": leases}
                 )
+                flagged.add(row.number)
             others.append(row["lease_reference"])
+        return flagged
 
     def write(self) -> list[Count]:
         count = _count(Lease)

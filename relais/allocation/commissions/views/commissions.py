@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.tenancy import get_for_request, require_ability
 
-from ...models import Commission, CommissionMember
+from ...models import Commission, CommissionInvitation, CommissionMember
 from .. import selectors, services
 from ..forms import CommissionForm, MemberInviteForm
 
@@ -66,6 +66,7 @@ def commission_detail(request, pk):
     context = {
         "commission": commission,
         "members": selectors.commission_members(commission),
+        "invitations": selectors.pending_invitations(commission),
         "sessions": sessions.order_by("-opens_at")[:20],
     }
     return render(request, "allocation/commission_detail.html", context)
@@ -78,7 +79,7 @@ def commission_member_invite(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            member = services.commission_member_invite(
+            invitation = services.commission_member_invite(
                 commission=commission,
                 actor=request.user,
                 email=data["email"],
@@ -90,10 +91,17 @@ def commission_member_invite(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # Only what the inviter typed: nothing of an existing account is revealed.
             messages.success(
                 request,
-                _("%(name)s now sits on the commission; an e-mail has been sent to %(email)s.")
-                % {"name": member.user.get_full_name(), "email": member.user.email},
+                _(
+                    "An invitation has been sent to %(name)s (%(email)s); the seat is theirs "
+                    "once they accept it."
+                )
+                % {
+                    "name": f"{invitation.first_name} {invitation.last_name}",
+                    "email": invitation.email,
+                },
             )
             return redirect("allocation:commission_detail", pk=commission.pk)
     return render(
@@ -121,3 +129,28 @@ def commission_member_remove(request, pk):
         % {"name": member.user.get_full_name() or member.user.get_username()},
     )
     return redirect("allocation:commission_detail", pk=member.commission_id)
+
+
+@login_required
+def invitation_answer(request, pk):
+    """The invited person's page: accept or decline the seat (404 to anyone else)."""
+    invitation = get_object_or_404(
+        CommissionInvitation.objects.select_related("commission", "organisation", "commune"),
+        pk=pk,
+        user=request.user,
+    )
+    if request.method == "POST" and invitation.answered_at is None:
+        accept = request.POST.get("answer") == "accept"
+        try:
+            services.commission_invitation_answer(
+                invitation=invitation, user=request.user, accept=accept
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if accept:
+                messages.success(request, _("You now sit on the commission."))
+                return redirect("allocation:my_sessions")
+            messages.success(request, _("You have declined the invitation."))
+            return redirect("core:home")
+    return render(request, "allocation/invitation_answer.html", {"invitation": invitation})

@@ -1,6 +1,9 @@
 """Create, list and revoke personal API keys (the clear key is printed once, at creation)."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -23,6 +26,12 @@ class Command(BaseCommand):
             help="Organisation of the key; needed only when the user belongs to several.",
         )
         create.add_argument("--name", default="API key", help="What the key is for.")
+        create.add_argument(
+            "--expires-on",
+            metavar="YYYY-MM-DD",
+            type=dt.date.fromisoformat,
+            help="Last day the key works (required when API_KEY_MAX_DAYS is set).",
+        )
         listing = actions.add_parser("list", help="List a user's keys (never the keys).")
         listing.add_argument("username")
         revoke = actions.add_parser("revoke", help="Revoke a key, given its prefix.")
@@ -31,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"handle_{action}")(**options)
 
-    def handle_create(self, *, username, organisation, name, **options):
+    def handle_create(self, *, username, organisation, name, expires_on, **options):
         user = _user(username)
         membership = _membership(user, organisation)
         if not abilities_for_role(membership.role)["api.use"]:
@@ -39,7 +48,15 @@ class Command(BaseCommand):
                 f"{username}'s role in {membership.organisation.slug} "
                 f"({membership.get_role_display()}) may not use the API."
             )
-        api_key, key = api_key_create(organisation=membership.organisation, actor=user, name=name)
+        try:
+            api_key, key = api_key_create(
+                organisation=membership.organisation,
+                actor=user,
+                name=name,
+                expires_on=expires_on,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stderr.write(
             f"Created {api_key} for {username} in {membership.organisation.slug}. "
             "Store it now: it will not be shown again."
@@ -54,6 +71,8 @@ class Command(BaseCommand):
         for api_key in keys:
             if api_key.revoked_at:
                 state = f"revoked {_local(api_key.revoked_at)}"
+            elif api_key.is_expired:
+                state = f"expired {api_key.expires_on:%Y-%m-%d}"
             elif api_key.last_used_at:
                 state = f"last used {_local(api_key.last_used_at)}"
             else:
