@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "relais.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app describes its audit actions in ``audit_actions.py`` (see audit_trail).
+        autodiscover_modules("audit_actions")

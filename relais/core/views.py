@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,8 +17,6 @@ from .forms import (
 )
 from .models import Agency, ApiKey, Organisation
 from .tenancy import SESSION_KEY, get_for_request, require_ability
-
-AUDIT_PAGE_SIZE = 50
 
 
 @login_required
@@ -108,15 +105,6 @@ def public_agencies(request, slug):
         "core/public_agencies.html",
         {"organisation": organisation, "agencies": selectors.agencies(organisation)},
     )
-
-
-@login_required
-def audit_log(request):
-    require_ability(request, "audit.view")
-    page = Paginator(selectors.audit_events(request.organisation), AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "core/audit_log.html", {"page": page})
 
 
 @login_required
