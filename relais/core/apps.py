@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
 
         # Each app describes its audit actions in ``audit_actions.py`` (see audit_trail).
         autodiscover_modules("audit_actions")
+        from . import checks  # noqa: F401  (registers the system checks)
