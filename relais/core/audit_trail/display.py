@@ -112,7 +112,10 @@ class Names:
         self.found: dict[tuple[type, str], str] = {}
 
     def want(self, model, value) -> None:
-        if value not in (None, ""):
+        if isinstance(value, list):  # many-to-many: a list of ids
+            for item in value:
+                self.want(model, item)
+        elif value not in (None, ""):
             self.wanted[model].add(str(value))
 
     def fetch(self) -> None:
@@ -131,6 +134,8 @@ def field_value(field, value, names: Names) -> str:
     """A stored value of a model field, as the field's form would show it."""
     if value is None or value == "":
         return EMPTY
+    if field.is_relation and isinstance(value, list):
+        return ", ".join(names.name(field.related_model, item) for item in value) or EMPTY
     if field.is_relation:
         return names.name(field.related_model, value)
     if field.flatchoices:
