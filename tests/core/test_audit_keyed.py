@@ -171,3 +171,25 @@ def test_the_migration_refuses_to_seal_a_tampered_legacy_trail(organisation_chai
     with pytest.raises(RuntimeError, match="broken at event #3"):
         rekeying.forwards(apps, None)
     assert sorted(AuditEvent.objects.values_list("hash", flat=True)) == before
+
+
+def test_changing_the_key_re_hashes_every_chain_and_anchors_it(
+    organisation_chain, settings, monkeypatch
+):
+    write_anchor()
+    old = settings.AUDIT_HMAC_KEY
+    monkeypatch.setenv("OLD_AUDIT_HMAC_KEY", old)
+    settings.AUDIT_HMAC_KEY = "a new key, at least thirty-two characters long"
+    assert audit.verify_all()[1]  # under the new key the old hashes do not verify
+    call_command("audit_rekey")
+    assert audit.verify_all()[1] == []
+
+
+def test_a_broken_chain_is_not_re_keyed(organisation_chain, settings, monkeypatch):
+    monkeypatch.setenv("OLD_AUDIT_HMAC_KEY", settings.AUDIT_HMAC_KEY)
+    AuditEvent.objects.filter(sequence=3).update(changes={"n": 99})
+    before = sorted(AuditEvent.objects.values_list("hash", flat=True))
+    settings.AUDIT_HMAC_KEY = "a new key, at least thirty-two characters long"
+    with pytest.raises(CommandError, match="nothing changed"):
+        call_command("audit_rekey")
+    assert sorted(AuditEvent.objects.values_list("hash", flat=True)) == before
