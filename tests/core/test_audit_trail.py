@@ -170,7 +170,8 @@ def test_the_page_is_paginated_in_a_bounded_number_of_queries(
         occupant.first_name = f"Prénom {n}"
         record_save(organisation=organisation, actor=user, instance=occupant, entity="occupant")
         audit.record(action="household.viewed", organisation=organisation, obj=households[n % 3])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):  # 9 measured: session, user, memberships,
+        # count, events, one per linked object type, crisis banner, the people to filter by
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 50
     assert response.context["page"].paginator.num_pages == 3
