@@ -54,6 +54,12 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production-0123456789"
 
+# The audit chain is keyed (HMAC-SHA256) with a secret kept out of the database, so that
+# someone who can write to the database cannot rewrite the trail unnoticed (ADR 0016).
+# Required with DEBUG=0 (system check relais.E001); changing it needs ``audit_rekey``.
+AUDIT_DEV_HMAC_KEY = "insecure-development-audit-key-do-not-use-in-production"
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY") or (AUDIT_DEV_HMAC_KEY if DEBUG else "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -150,7 +156,13 @@ RELAIS_SCHEDULE = [
     ("relais.allocation.commissions.tasks.close_due_sessions", 60),
     ("relais.allocation.letters.tasks.lapse_offers", 3600),
     ("relais.allocation.scoring.services.recompute_all_scores", 86400),
+    ("relais.core.tasks.anchor_audit_heads", env_int("AUDIT_ANCHOR_PERIOD", 3600)),
 ]
+# Signed copies of the audit chain heads, written outside the database (ADR 0016): a
+# directory on other storage than the database's (absolute, or relative to the project),
+# and optionally addresses that receive each copy by e-mail.
+AUDIT_ANCHOR_DIR = BASE_DIR / env_str("AUDIT_ANCHOR_DIR", "var/audit-anchors")
+AUDIT_ANCHOR_EMAILS = env_list("AUDIT_ANCHOR_EMAILS")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -28,6 +28,11 @@ def _strict_test_settings(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchors_in_a_temporary_directory(settings, tmp_path):
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
 class InvalidVariable(str):
     """``string_if_invalid`` that raises, so a typo in a template fails the test."""
 

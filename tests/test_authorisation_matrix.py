@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from relais.core import audit
 from relais.core.roles import ABILITY_ROLES, OUTSIDE_ROLES, STAFF_ROLES, Role
 
 from .factories import (
@@ -37,6 +38,7 @@ PAGES = {
     "core:agency_list": ("housing.view", None),
     "core:agency_edit": ("agency.edit", {"pk": "agency"}),
     "core:audit_log": ("audit.view", None),
+    "core:audit_export": ("audit.export", None),
     "core:organisation_settings": ("organisation.manage", None),
     "housing:residence_list": ("housing.view", None),
     "housing:residence_detail": ("housing.view", {"pk": "residence"}),
@@ -108,6 +110,7 @@ def _world(organisation, mark):
         reference=f"B-{mark}",
     )
     occupant = OccupantFactory(household=lease.household, last_name=mark, vulnerable=True)
+    audit.record(action="api_key.created", organisation=organisation, object_repr=f"Clé {mark}")
     world = {
         "agency": AgencyFactory(organisation=organisation, name=f"Agence {mark}"),
         "residence": residence,

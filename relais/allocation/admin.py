@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from relais.core import audit
+from relais.core.admin_audit import AuditedModelAdmin
 
 from .applications.forms import ScoringGridForm
 from .models import IncomeCeiling, QuartileThreshold, ScoringGrid
@@ -16,7 +17,8 @@ from .scoring import services as scoring
 
 
 @admin.register(IncomeCeiling)
-class IncomeCeilingAdmin(admin.ModelAdmin):
+class IncomeCeilingAdmin(AuditedModelAdmin):
+    audited_by_service = ("created", "changed", "deleted")  # save_model, delete_model below
     list_display = ["year", "financing", "zone", "category", "ceiling_eur", "source"]
     list_display_links = ["year", "financing", "zone", "category"]
     list_editable = ["ceiling_eur"]
@@ -47,8 +49,10 @@ class IncomeCeilingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringGrid)
-class ScoringGridAdmin(admin.ModelAdmin):
+class ScoringGridAdmin(AuditedModelAdmin):
     """Grids are shared data: saving or deleting one is audited and rescores applications."""
+
+    audited_by_service = ("created", "changed", "deleted")  # scoring.grid_save, grid_delete
 
     form = ScoringGridForm
     list_display = ["name", "epci", "valid_from", "valid_until"]
@@ -68,8 +72,10 @@ class ScoringGridAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuartileThreshold)
-class QuartileThresholdAdmin(admin.ModelAdmin):
+class QuartileThresholdAdmin(AuditedModelAdmin):
     """The yearly first-quartile threshold behind the fairness indicator (shared data)."""
+
+    audited_by_service = ("created", "changed")  # save_model below; deletions by the mixin
 
     list_display = ["year", "amount_eur", "source"]
     ordering = ["-year"]

@@ -1,16 +1,23 @@
+"""Administration of core data; every change made here is written to the audit chain."""
+
 from django.contrib import admin
 
+from .admin_audit import AuditedModelAdmin, audit_admin_site
 from .models import Agency, AuditEvent, CrisisModeChange, Federation, Membership, Organisation
+
+# Users, groups, e-mail addresses, authenticators and tasks are registered by their packages
+# before this module is imported (INSTALLED_APPS order): their changes are audited too.
+audit_admin_site()
 
 
 @admin.register(Federation)
-class FederationAdmin(admin.ModelAdmin):
+class FederationAdmin(AuditedModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "siren", "federation", "mfa_required"]
     list_filter = ["federation", "mfa_required"]
     search_fields = ["name", "siren"]
@@ -18,7 +25,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "organisation", "role", "is_active"]
     list_filter = ["role", "is_active", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
@@ -26,12 +33,12 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedModelAdmin):
     list_display = ["name", "organisation", "city", "public_status"]
     list_filter = ["public_status", "organisation"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedModelAdmin):
     """Append-only records: written by services (which audit), never edited here."""
 
     def has_add_permission(self, request):

@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app describes its audit actions in ``audit_actions.py`` (see audit_trail).
+        autodiscover_modules("audit_actions")
+        from . import checks  # noqa: F401  (registers the system checks)
+
 
 class RelaisAdminConfig(admin_apps.AdminConfig):
     """The admin, reachable only through the normal login and its second factor."""

@@ -9,20 +9,26 @@ landlord goes through it. Inside ``appended_last()`` (which ``core.transactions.
 write_transaction`` opens) ``record()`` only queues its event; the queue is appended when the
 block ends, so the head is locked by the last statements of the transaction and never held
 while other rows are locked after it (lock order: docs/decisions/0024-lock-order.md).
+
+Hashes are HMAC-SHA256 with ``settings.AUDIT_HMAC_KEY``, a key that is not in the database
+(ADR 0016): without it nobody can recompute a chain after deleting or altering an event.
 """
 
 import hashlib
+import hmac
 import json
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, Organisation
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -48,11 +54,30 @@ def _normalise(changes) -> dict:
     return json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder))
 
 
-def content_hash(prev_hash: str, values: dict) -> str:
+def hmac_key() -> bytes:
+    """The chain key from the settings; refusing to hash without one (never a silent default)."""
+    if not settings.AUDIT_HMAC_KEY:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set to write or verify the audit trail")
+    return settings.AUDIT_HMAC_KEY.encode()
+
+
+def canonical_content(prev_hash: str, values: dict) -> bytes:
+    """What is hashed: the previous hash, then the event's fields as canonical JSON."""
     payload = {name: values[name] for name in HASHED_FIELDS}
     payload["created_at"] = values["created_at"].astimezone(UTC).isoformat()
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}{canonical}".encode()).hexdigest()
+    return f"{prev_hash}{canonical}".encode()
+
+
+def content_hash(prev_hash: str, values: dict, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the event under ``key`` (default: the configured chain key), in hex."""
+    message = canonical_content(prev_hash, values)
+    return hmac.new(key or hmac_key(), message, hashlib.sha256).hexdigest()
+
+
+def legacy_hash(prev_hash: str, values: dict) -> str:
+    """The unkeyed SHA-256 of the first version (ADR 0005), read once by the re-keying."""
+    return hashlib.sha256(canonical_content(prev_hash, values)).hexdigest()
 
 
 def record(
@@ -174,6 +199,7 @@ class ChainProblem:
 
 def verify_chain(chain: str, head: AuditChainHead | None) -> list[ChainProblem]:
     problems: list[ChainProblem] = []
+    key = hmac_key()
     prev_hash, expected = GENESIS_HASH, 1
     rows = (
         AuditEvent.objects.filter(chain=chain)
@@ -186,7 +212,7 @@ def verify_chain(chain: str, head: AuditChainHead | None) -> list[ChainProblem]:
             problems.append(ChainProblem(chain, seq, f"expected event #{expected}: missing"))
         if row["prev_hash"] != prev_hash:
             problems.append(ChainProblem(chain, seq, "link to the previous event broken"))
-        if content_hash(row["prev_hash"], row) != row["hash"]:
+        if not hmac.compare_digest(content_hash(row["prev_hash"], row, key), row["hash"]):
             problems.append(ChainProblem(chain, seq, "content altered"))
         prev_hash, expected = row["hash"], seq + 1
     if head is None:
@@ -196,11 +222,28 @@ def verify_chain(chain: str, head: AuditChainHead | None) -> list[ChainProblem]:
     return problems
 
 
-def verify_all() -> tuple[int, list[ChainProblem]]:
-    """Verify every chain; returns (number of events checked, problems found)."""
+def missing_organisation_chains(chains_with_events: set[str]) -> list[ChainProblem]:
+    """Every organisation's chain starts with its creation: none may be missing or empty."""
+    return [
+        ChainProblem(chain_for(organisation), None, "the organisation's chain is missing")
+        for organisation in Organisation.objects.only("pk").order_by("pk")
+        if chain_for(organisation) not in chains_with_events
+    ]
+
+
+def verify_all(anchor_dir=None) -> tuple[int, list[ChainProblem]]:
+    """Verify every chain, that each organisation has one, and that no chain went back from
+    its newest signed anchor (in ``anchor_dir``, default ``settings.AUDIT_ANCHOR_DIR``).
+
+    Returns (number of events checked, problems found).
+    """
+    from .audit_anchor import anchor_problems
+
     heads = {head.chain: head for head in AuditChainHead.objects.all()}
-    chains = set(heads) | set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    with_events = set(AuditEvent.objects.values_list("chain", flat=True).distinct())
     problems: list[ChainProblem] = []
-    for chain in sorted(chains):
+    for chain in sorted(set(heads) | with_events):
         problems.extend(verify_chain(chain, heads.get(chain)))
+    problems.extend(missing_organisation_chains(with_events))
+    problems.extend(anchor_problems(heads, anchor_dir))
     return AuditEvent.objects.count(), problems

@@ -6,7 +6,7 @@ Every tenant-owned model in Relais inherits :class:`OrganisationOwned`, so rows 
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +74,17 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """A new organisation's audit chain starts with its creation: ``audit_verify`` then
+        tells a deleted chain from one never written (ADR 0016)."""
+        from . import audit
+
+        creating = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                audit.record(action="organisation.created", organisation=self, obj=self)
 
 
 class AgencyStatus(models.TextChoices):

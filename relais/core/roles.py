@@ -55,6 +55,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "crisis.change": frozenset({_R.DIRECTOR}),
     "organisation.manage": frozenset({_R.DIRECTOR}),
     "audit.view": frozenset({_R.DIRECTOR}),
+    # Download the filtered audit trail (CSV); each export is itself audited.
+    "audit.export": frozenset({_R.DIRECTOR}),
     "api.use": STAFF_ROLES,
 }
 ABILITIES = tuple(ABILITY_ROLES)

@@ -1,6 +1,6 @@
 """Reads for core pages."""
 
-from .models import Agency, AuditEvent, CrisisMode, CrisisModeChange
+from .models import Agency, CrisisMode, CrisisModeChange
 
 
 def current_crisis_state(organisation) -> CrisisModeChange:
@@ -15,7 +15,3 @@ def crisis_history(organisation):
 
 def agencies(organisation):
     return Agency.objects.for_organisation(organisation).order_by("name")
-
-
-def audit_events(organisation):
-    return AuditEvent.objects.filter(organisation=organisation).select_related("actor")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .audit_trail import views as audit_trail
 
 app_name = "core"
 urlpatterns = [
@@ -10,7 +11,8 @@ urlpatterns = [
     path("crise/", views.crisis, name="crisis"),
     path("agences/", views.agency_list, name="agency_list"),
     path("agences/<int:pk>/statut/", views.agency_edit, name="agency_edit"),
-    path("journal/", views.audit_log, name="audit_log"),
+    path("journal/", audit_trail.audit_log, name="audit_log"),
+    path("journal/export.csv", audit_trail.audit_export, name="audit_export"),
     path("profil/", views.profile, name="profile"),
     path("profil/cles/<int:pk>/revoquer/", views.api_key_revoke, name="api_key_revoke"),
     path("o/<slug:slug>/agences/", views.public_agencies, name="public_agencies"),

@@ -21,8 +21,6 @@ from .forms import (
 from .models import Agency, ApiKey, Organisation
 from .tenancy import SESSION_KEY, get_for_request, require_ability
 
-AUDIT_PAGE_SIZE = 50
-
 
 @login_required
 def home(request):
@@ -111,15 +109,6 @@ def public_agencies(request, slug):
         "core/public_agencies.html",
         {"organisation": organisation, "agencies": selectors.agencies(organisation)},
     )
-
-
-@login_required
-def audit_log(request):
-    require_ability(request, "audit.view")
-    page = Paginator(selectors.audit_events(request.organisation), AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "core/audit_log.html", {"page": page})
 
 
 @login_required

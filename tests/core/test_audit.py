@@ -24,17 +24,20 @@ def chain(db):
 
 
 def test_events_are_chained(chain):
-    _organisation, events = chain
-    assert [e.sequence for e in events] == [1, 2, 3, 4, 5]
-    assert events[0].prev_hash == audit.GENESIS_HASH
+    organisation, events = chain
+    opening = AuditEvent.objects.get(organisation=organisation, sequence=1)
+    assert (opening.action, opening.object_id) == ("organisation.created", str(organisation.pk))
+    assert opening.prev_hash == audit.GENESIS_HASH
+    assert [e.sequence for e in events] == [2, 3, 4, 5, 6]
+    assert events[0].prev_hash == opening.hash
     for previous, event in zip(events, events[1:], strict=False):
         assert event.prev_hash == previous.hash
-    assert audit.verify_all() == (6, [])
+    assert audit.verify_all() == (7, [])
 
 
 def test_verify_command_passes_on_an_intact_trail(chain, capsys):
     call_command("audit_verify")
-    assert "6 events verified" in capsys.readouterr().out
+    assert "7 events verified" in capsys.readouterr().out
 
 
 def test_altered_content_is_detected(chain):
@@ -43,7 +46,7 @@ def test_altered_content_is_detected(chain):
     with pytest.raises(CommandError, match="corrupted"):
         call_command("audit_verify")
     _count, problems = audit.verify_all()
-    assert [(p.sequence, p.message) for p in problems] == [(3, "content altered")]
+    assert [(p.sequence, p.message) for p in problems] == [(4, "content altered")]
 
 
 def test_row_altered_with_raw_sql_is_detected(chain):
@@ -59,7 +62,7 @@ def test_deleted_event_is_detected(chain):
     _organisation, events = chain
     AuditEvent.objects.filter(pk=events[1].pk).delete()
     messages = [p.message for p in audit.verify_all()[1]]
-    assert "expected event #2: missing" in messages
+    assert "expected event #3: missing" in messages
 
 
 def test_deleting_the_newest_event_is_detected(chain):
@@ -78,15 +81,15 @@ def test_rewriting_a_whole_event_with_a_new_hash_breaks_the_next_link(chain):
         changes=forged.changes, hash=audit.content_hash(forged.prev_hash, values)
     )
     problems = audit.verify_all()[1]
-    assert [(p.sequence, p.message) for p in problems] == [(4, "link to the previous event broken")]
+    assert [(p.sequence, p.message) for p in problems] == [(5, "link to the previous event broken")]
 
 
 def test_each_organisation_has_its_own_chain(chain):
     organisation, _events = chain
     other = OrganisationFactory()
     event = audit.record(action="test.other", organisation=other)
-    assert event.sequence == 1
-    assert AuditChainHead.objects.get(chain=f"org:{organisation.pk}").sequence == 5
+    assert event.sequence == 2  # after the other organisation's creation
+    assert AuditChainHead.objects.get(chain=f"org:{organisation.pk}").sequence == 6
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,5 +117,5 @@ def test_concurrent_writers_never_fork_the_chain():
     sequences = sorted(
         AuditEvent.objects.filter(organisation=organisation).values_list("sequence", flat=True)
     )
-    assert sequences == list(range(1, 41))
+    assert sequences == list(range(1, 42))  # the creation, then 40 events
     assert audit.verify_all()[1] == []

@@ -115,7 +115,12 @@ def test_create_residence_building_dwelling(organisation, member_factory):
     assert (dwelling.rent_cents, str(dwelling.surface)) == (123456, "48.50")
     assert dwelling.organisation == organisation
     actions = list(AuditEvent.objects.order_by("sequence").values_list("action", flat=True))
-    assert actions == ["residence.created", "building.created", "dwelling.created"]
+    assert actions == [
+        "organisation.created",
+        "residence.created",
+        "building.created",
+        "dwelling.created",
+    ]
     detail = client.get(dwelling.get_absolute_url()).content.decode()
     assert "1\u202f234,56\u00a0€" in detail
 

@@ -1,0 +1,110 @@
+"""Audit actions of allocation: applications, vacancies, commissions, sessions and letters."""
+
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
+
+from .models import DeclarationKind, OfferAnswer
+
+VIA = Detail(
+    _("through"),
+    {
+        "web": _("the website"),
+        "api": _("the API"),
+        "edit": _("the edit form"),
+        "commission": _("a commission session"),
+    },
+)
+FORMAT = Detail(_("format"), {"csv": "CSV", "xlsx": "Excel (XLSX)"})
+
+action("application.created", _("Application created"), fields=_("fields"))
+action("application.updated", _("Application changed"), fields=_("fields"))
+action("application.status_changed", _("Application status changed"))
+action("application.viewed", _("Application file opened"), via=VIA)
+action("application.imported", _("Applications imported"))
+action("application.exported", _("Applications exported"), format=FORMAT)
+action("application.scores_recomputed", _("Scores recomputed"), changed=_("scores changed"))
+action("income_ceiling.created", _("Income ceiling added"))
+action("income_ceiling.changed", _("Income ceiling changed"))
+action("income_ceiling.deleted", _("Income ceiling deleted"))
+action("income_ceilings.loaded", _("Income ceilings loaded"))
+action("quartile_threshold.created", _("First-quartile threshold added"))
+action("quartile_threshold.changed", _("First-quartile threshold changed"))
+action("scoring_grid.created", _("Scoring grid created"), source=_("source file"))
+action("scoring_grid.updated", _("Scoring grid changed"))
+action("scoring_grid.deleted", _("Scoring grid deleted"))
+action("vacancy.created", _("Vacancy created"), dwelling=_("dwelling"))
+action("vacancy.updated", _("Vacancy changed"))
+action("vacancy.status_changed", _("Vacancy moved on"), on=_("on"))
+action("vacancy.candidates_viewed", _("Candidates of a vacancy searched"))
+action("commission.created", _("Commission created"))
+action("commission.updated", _("Commission changed"))
+action(
+    "commission.member_invited",
+    _("Commission member invited"),
+    user=_("account"),
+    new_account=_("new account"),
+)
+action("commission.member_removed", _("Commission member removed"))
+action("session.created", _("Session created"))
+action("session.opened", _("Session opened"), items=_("items on the agenda"))
+action("session.closed", _("Session closed"), positions_counted=_("positions counted"))
+action("agenda_item.added", _("Dwelling put on the agenda"), few_candidates_reason=_("reason"))
+action("agenda_item.removed", _("Dwelling taken off the agenda"))
+action("agenda_item.carried_over", _("Item carried over to the next session"))
+action("vote.position_recorded", _("Position taken"), changed=_("changed position"))
+for kind, declared, withdrawn in [
+    (
+        DeclarationKind.CONFLICT,
+        _("Conflict of interest declared"),
+        _("Conflict of interest withdrawn"),
+    ),
+    (DeclarationKind.SEND_BACK, _("Sending back requested"), _("Sending back withdrawn")),
+]:
+    action(
+        f"vote.{kind}_declared",
+        declared,
+        reason=_("reason"),
+        positions_withdrawn=_("positions withdrawn"),
+    )
+    action(f"vote.{kind}_withdrawn", withdrawn)
+action("minutes.generated", _("Minutes generated"))
+action("minutes.sealed", _("Minutes sealed"))
+action("minutes.downloaded", _("Minutes downloaded"))
+action("letter.created", _("Letter written"))
+action("letter.downloaded", _("Letter downloaded"))
+action("letter.emailed", _("Letter sent by e-mail"), to=_("to"))
+for answer, label in [
+    (OfferAnswer.ACCEPTED, _("Offer accepted")),
+    (OfferAnswer.REFUSED, _("Offer refused")),
+    (OfferAnswer.LAPSED, _("Offer lapsed (no answer)")),
+]:
+    action(f"offer.{answer}", label)
+
+object_link("allocation.application", "allocation:application_detail", "allocation.view")
+object_link("allocation.vacancy", "allocation:vacancy_detail", "allocation.view")
+object_link("allocation.commission", "allocation:commission_detail", "commission.manage")
+object_link("allocation.session", "allocation:session_detail", "commission.manage")
+object_link("allocation.letter", "allocation:letter_detail", "allocation.view")
+object_link("allocation.scoringgrid", "allocation:scoring_grid_detail", "allocation.view")
+
+# Income, health and family situation: for those who may open application files.
+sensitive(
+    "allocation.application",
+    [
+        "income_n2",
+        "income_n1",
+        "income_last_12_months",
+        "reference_income",
+        "reference_income_basis",
+        "monthly_resources_cents",
+        "current_housing_cost_cents",
+        "has_disabled_member",
+        "needs_accessible",
+        "priority_criteria",
+    ],
+    "allocation.view",
+)
+sensitive(
+    "allocation.candidate", ["housing_benefit_cents", "remaining_income_cents"], "allocation.view"
+)

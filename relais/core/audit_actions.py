@@ -1,0 +1,46 @@
+"""Audit actions of the core app (organisations, crisis mode, agencies, members, the trail)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .audit_trail.registry import action, object_link, shared_details
+
+shared_details(
+    rows=_("rows"),
+    file=_("file"),
+    created=_("created"),
+    updated=_("updated"),
+    deleted=_("deleted"),
+    changed=_("changed"),
+    note=_("note"),
+    # Counts of imports, exports and the demo seed.
+    agencies=_("agencies"),
+    residences=_("residences"),
+    buildings=_("buildings"),
+    dwellings=_("dwellings"),
+    households=_("households"),
+    occupants=_("occupants"),
+    leases=_("leases"),
+    applications=_("applications"),
+    residence=_("residences"),
+    building=_("buildings"),
+    dwelling=_("dwellings"),
+    household=_("households"),
+    occupant=_("occupants"),
+    lease=_("leases"),
+)
+
+action("organisation.created", _("Organisation created"))
+action("organisation.settings_changed", _("Organisation settings changed"))
+action("crisis.mode_changed", _("Mode of the organisation changed"))
+action("agency.status_changed", _("Agency status changed"))
+action("membership.granted", _("Access given"), user=_("account"), role=_("role"))
+action("membership.changed", _("Access changed"), user=_("account"), role=_("role"))
+action("api_key.created", _("API key created"))
+action("api_key.revoked", _("API key revoked"))
+action("audit.exported", _("Audit trail exported"), criteria=_("filters"))
+action("audit.chain_opened", _("Audit trail opened"))
+action("admin.created", _("Added in the administration"), fields=_("fields"))
+action("admin.changed", _("Changed in the administration"), fields=_("fields"))
+action("admin.deleted", _("Deleted in the administration"))
+
+object_link("core.agency", "core:agency_edit", "agency.edit")
