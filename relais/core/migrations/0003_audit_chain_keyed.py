@@ -126,6 +126,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
+    dependencies = [("core", "0002_api_key_expiry")]
 
     operations = [migrations.RunPython(forwards, backwards)]
