@@ -46,6 +46,8 @@ action(
     new_account=_("new account"),
 )
 action("commission.member_removed", _("Commission member removed"))
+action("commission.invitation_accepted", _("Invitation to a commission accepted"))
+action("commission.invitation_declined", _("Invitation to a commission declined"))
 action("session.created", _("Session created"))
 action("session.opened", _("Session opened"), items=_("items on the agenda"))
 action("session.closed", _("Session closed"), positions_counted=_("positions counted"))

@@ -14,14 +14,9 @@ from ..factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture
-def superuser(db):
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
+def superuser(admin_user):
+    """The superuser of the ``admin_client`` fixture (logged in with password and TOTP)."""
+    return admin_user
 
 
 def test_every_registered_admin_is_audited():
