@@ -35,6 +35,7 @@ PASSWORD = "bench-voting-password"
 ITEMS = 3
 STAFF = 5
 ACCEPTED: dict[tuple[int, int], tuple[str, int | None]] = {}  # (member, candidate) → last word
+IN_FLIGHT: dict[tuple[int, int], tuple[str, int | None]] = {}  # sent, answer not read yet
 LOGGED_IN = [0]  # users past their login (the runner measures once all are)
 LOGIN_ATTEMPTS = 5
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -134,10 +135,11 @@ def check_positions() -> tuple[int, list[str]]:
         (p.member_id, p.candidate_id): (p.choice, p.rank)
         for p in Position.objects.filter(member_id__in={m for m, _c in ACCEPTED})
     }
+    # A position sent when the run stopped may be stored without its answer being read.
     problems = [
         f"member {m} candidate {c}: stored {rows.get((m, c))}, last accepted {word}"
         for (m, c), word in ACCEPTED.items()
-        if rows.get((m, c)) != word
+        if rows.get((m, c)) not in (word, IN_FLIGHT.get((m, c)))
     ]
     return len(ACCEPTED), problems
 
@@ -242,7 +244,9 @@ class Voter(_Browser):
             word = ("non_attribution", None)
             data = {"choice": "non_attribution", "reason": "Typologie inadaptée"}
         path = f"{self.ballot}candidats/{candidate}/position/"
+        IN_FLIGHT[(self.me["member"], candidate)] = word
         text = self._page(path, "position", data=data, htmx=True, refused="alert-danger")
+        del IN_FLIGHT[(self.me["member"], candidate)]
         if 'data-testid="my-position"' in text and "alert-danger" not in text:
             ACCEPTED[(self.me["member"], candidate)] = word
 
