@@ -289,3 +289,28 @@ def test_declaring_a_conflict_asks_for_a_confirmation_first(organisation):
     assert '<summary class="btn btn-warning">' in form  # opens the confirmation, posts nothing
     assert "positions on its candidates will be withdrawn" in form
     assert form.index("<summary") < form.index('type="submit"')  # the submit is behind it
+
+
+def test_a_member_with_a_conflict_is_not_counted_among_those_expected_to_vote(
+    organisation, member_factory
+):
+    """Issue 7 §1: "3 members of 4 have taken a position" counted a conflicted member."""
+    prepared = board(organisation, items=2)
+    first_item = prepared.items[0]
+    sessions.declaration_record(
+        session=prepared.session, member=prepared.mayor, item=first_item, kind="conflict"
+    )
+    for member in (prepared.president, prepared.tenant, prepared.landlord):
+        sessions.position_record(
+            session=prepared.session,
+            member=member,
+            candidate=prepared.candidates(0)[0],
+            choice="non_attribution",
+            reason="Motif",
+        )
+    _user, client = member_factory()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = reverse("allocation:session_detail", args=[prepared.session.pk])
+    body = client.get(url).content.decode()
+    assert "3 of 3 members have taken position" in body  # item 1: the mayor abstains
+    assert "0 of 4 members have taken position" in body  # item 2: everybody is expected

@@ -10,6 +10,7 @@ from ..models import (
     Commission,
     CommissionInvitation,
     CommissionMember,
+    DeclarationKind,
     HousingSituation,
     ItemDeclaration,
     ItemStatus,
@@ -105,6 +106,22 @@ def participation(session) -> dict[int, int]:
         .annotate(members=Count("member", distinct=True))
     )
     return {row["candidate__item_id"]: row["members"] for row in rows}
+
+
+def conflicts(session) -> dict[int, int]:
+    """Per item, how many active voting members declared a conflict of interest on it: they
+    are not expected to take position on that item."""
+    rows = (
+        ItemDeclaration.objects.filter(
+            item__session=session,
+            kind=DeclarationKind.CONFLICT,
+            member__is_active=True,
+        )
+        .exclude(member__seat=Seat.ADVISORY)
+        .values("item_id")
+        .annotate(members=Count("member", distinct=True))
+    )
+    return {row["item_id"]: row["members"] for row in rows}
 
 
 def voters_count(session) -> int:

@@ -120,12 +120,15 @@ def session_detail(request, pk):
     services.close_if_due(session)
     items = list(selectors.agenda(session))
     participation = selectors.participation(session)
+    conflicts = selectors.conflicts(session)
+    voters = selectors.voters_count(session)
     for item in items:
         item.members_voted = participation.get(item.pk, 0)
+        item.expected_voters = voters - conflicts.get(item.pk, 0)  # a conflicted member abstains
     context = {
         "session": session,
         "items": items,
-        "voters": selectors.voters_count(session),
+        "voters": voters,
         "sits": selectors.member_seats(request.user, request.organisation)
         .filter(commission_id=session.commission_id)
         .exists(),
