@@ -65,6 +65,28 @@ class CommuneField(forms.CharField):
         return commune
 
 
+class FrenchIntegerField(forms.IntegerField):
+    """A whole number typed the French way (« 18 000 »); « 18.000 » is refused as ambiguous
+    where Django's own field would read 18 (the imports' rule, ``cells.french_decimal``).
+    A text input: a number input would not take the spaces."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric"}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                number = french_decimal(value)
+            except CellError as exc:
+                raise forms.ValidationError(exc.message, code="invalid") from None
+            if number != number.to_integral_value():
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = int(number)
+        return super().to_python(value)
+
+
 class MoneyFormMixin:
     """Maps ``EuroField``s named in ``money_fields`` to the model's ``<name>_cents`` fields."""
 

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from relais.core.enqueue import enqueue
+
 from ..models import ImportJob, ImportStatus
 from .service import ImportResult
 from .validation import RowError
@@ -58,9 +60,7 @@ def import_job_start(*, organisation, actor, kind: str, file, sensitive: bool) -
 
 
 def _enqueue(job_id: int) -> None:
-    from relais.housing.tasks import run_import_job
-
-    run_import_job.enqueue(job_id)
+    enqueue("relais.housing.tasks.run_import_job", job_id)
 
 
 def import_job_run(job_id: int) -> None:
