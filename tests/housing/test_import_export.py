@@ -120,9 +120,14 @@ def xlsx_file(header, rows, *, name="import.xlsx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def run(organisation, kind, upload, actor=None, sensitive=True):
+def run(organisation, kind, upload, actor=None, sensitive=True, job=None):
     return housing_import(
-        organisation=organisation, actor=actor, kind=kind, file=upload, sensitive=sensitive
+        organisation=organisation,
+        actor=actor,
+        kind=kind,
+        file=upload,
+        sensitive=sensitive,
+        job=job,
     )
 
 

@@ -62,14 +62,50 @@ def sheet_xml(data: bytes) -> bytes:
     return zipfile.ZipFile(io.BytesIO(data)).read(SHEET)
 
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MINIMAL_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        f'<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="Feuil1" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def minimal_workbook(sheet: bytes) -> bytes:
+    """The smallest workbook Excel opens: four parts and ``sheet``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in MINIMAL_PARTS.items():
+            target.writestr(name, content)
+        target.writestr(SHEET, sheet)
+    return out.getvalue()
+
+
 def declared_size_bomb() -> bytes:
-    """About 1.6 KB: an empty sheet that declares A1:XFD100000."""
-    xml = (
-        b'<?xml version="1.0" encoding="UTF-8"?>'
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<dimension ref="A1:XFD100000"/><sheetData/></worksheet>'
+    """About 1.4 KB: a sheet holding one cell that declares A1:XFD100000."""
+    return minimal_workbook(
+        f'<worksheet xmlns="{MAIN}"><dimension ref="A1:XFD100000"/><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>a</t></is></c></row></sheetData></worksheet>'.encode()
     )
-    return rewrite(workbook(["a"], []), SHEET, lambda _old: xml)
 
 
 def cells_far_apart() -> bytes:
@@ -127,9 +163,7 @@ def lying_member_size(data: bytes, part: str, declared: int) -> bytes:
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo(part)
     struct.pack_into("<I", buffer, info.header_offset + 22, declared)
     name = part.encode()
-    central = bytes(buffer).index(
-        b"PK\x01\x02" + bytes(buffer[info.header_offset + 4 : info.header_offset + 6])
-    )
+    central = bytes(buffer).index(b"PK\x01\x02")
     while buffer[central + 46 : central + 46 + len(name)] != name:
         central = bytes(buffer).index(b"PK\x01\x02", central + 4)
     struct.pack_into("<I", buffer, central + 24, declared)

@@ -13,6 +13,7 @@ undo resumes where it stopped. See docs/decisions/0023-background-imports.md.
 """
 
 import contextlib
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,12 @@ from django.utils import timezone
 from ..models import ImportJob, ImportUndo
 
 BATCH_SIZE = 1000
+# Rows per transaction of a background job: each holds SQLite's write lock a few tens of ms.
+JOB_BATCH_SIZE = 250
+# SQLite has no queue for its write lock: a writer that waits retries after a sleep of up to
+# 100 ms (its busy handler), so a job that begins its next batch at once would starve it.
+# After each batch the job leaves the lock free for longer than that sleep.
+SQLITE_PAUSE_SECONDS = 0.12
 PREVIOUS = "_import_previous"  # attname → value before the import, on changed instances
 
 
@@ -96,10 +103,11 @@ class Writer:
     ) -> None:
         """Bulk-update the changed rows (``fields`` changed), then bulk-create the new ones
         (``given``: the fields the file sets on them, for the audit event)."""
-        for batch in chunks(to_update, BATCH_SIZE):
+        size = BATCH_SIZE if self.job is None else JOB_BATCH_SIZE
+        for batch in chunks(to_update, size):
             with self._batch(model, batch, created=False):
                 model.objects.bulk_update(batch, sorted(fields))
-        for batch in chunks(to_create, BATCH_SIZE):
+        for batch in chunks(to_create, size):
             with self._batch(model, batch, created=True):
                 model.objects.bulk_create(batch)
         count.created += len(to_create)
@@ -132,6 +140,8 @@ class Writer:
             ImportJob.objects.filter(pk=self.job.pk).update(
                 rows_done=F("rows_done") + len(objs), heartbeat_at=timezone.now()
             )
+        if connection.vendor == "sqlite":
+            time.sleep(SQLITE_PAUSE_SECONDS)
 
 
 def save_all(model, to_create: list, to_update: list, fields: set, count: Count) -> None:
