@@ -179,7 +179,7 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         )
         stored_phone = parse_phone(self.instance.phone)
         if stored_phone is not None:
-            self.initial.setdefault("phone", national(stored_phone))
+            self.initial["phone"] = national(stored_phone)  # not the stored E.164 text
         if self.instance.pk:
             self.initial.setdefault("wished_communes", list(wishes[0]))
             self.initial.setdefault("wished_epcis", list(wishes[1]))
