@@ -264,3 +264,24 @@ def test_pages(member_factory, organisation, other_organisation):
         openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content))).active.values
     )
     assert list(header) == list(APPLICATIONS.names)
+
+
+@pytest.mark.parametrize("written", ["18.000", "1.234.567"])
+def test_an_income_with_an_ambiguous_dot_is_refused_never_18_euros(organisation, written):
+    result = run(organisation, [row(income_n2=written)])
+    assert [(error.row, error.column) for error in result.errors] == [(2, "income_n2")]
+    assert "ambiguous" in result.errors[0].message
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("written", ["18 000", "18\u00a0000", "18\u202f000", "18000"])
+def test_an_income_typed_the_french_way(organisation, written):
+    result = run(organisation, [row(income_n2=written)])
+    assert result.ok, [str(e) for e in result.errors]
+    assert Application.objects.get().income_n2 == 18_000
+
+
+def test_an_overseas_phone_is_stored_under_its_country_code(organisation):
+    result = run(organisation, [row(phone="0690 62 90 42")])
+    assert result.ok, [str(e) for e in result.errors]
+    assert Application.objects.get().phone == "+590690629042"
