@@ -658,8 +658,8 @@ def test_htmx_post_renders_the_partial(owner_client, tours):
     assert b"<html" not in response.content and b"import-result" in response.content
 
 
-def test_file_too_large(owner_client, monkeypatch):
-    monkeypatch.setattr("relais.housing.io.forms.MAX_UPLOAD_BYTES", 100)
+def test_file_too_large(owner_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100
     response = owner_client.post(
         reverse("housing:import"),
         {"kind": "stock", "file": csv_file([stock_row()] * 5)},
