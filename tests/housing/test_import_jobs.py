@@ -129,7 +129,7 @@ def test_job_with_errors_writes_nothing_and_shows_them(
 
 def test_a_failure_half_way_undoes_the_committed_batches(organisation, tours, monkeypatch):
     """Batches commit one by one; a crash after some of them takes them all back."""
-    monkeypatch.setattr(writing, "BATCH_SIZE", 10)
+    monkeypatch.setattr(writing, "JOB_BATCH_SIZE", 10)
     existing = run(organisation, "stock", csv_file(stock_rows(5)))
     assert existing.ok
     job = ImportJob.objects.create(organisation=organisation, kind="stock", filename="x.csv")
@@ -157,7 +157,7 @@ def test_a_failure_half_way_undoes_the_committed_batches(organisation, tours, mo
 
 def test_a_job_whose_worker_died_is_undone_by_the_recovery(organisation, tours, monkeypatch):
     """Simulated death: batches committed with their journal, then the process vanished."""
-    monkeypatch.setattr(writing, "BATCH_SIZE", 10)
+    monkeypatch.setattr(writing, "JOB_BATCH_SIZE", 10)
     run(organisation, "stock", csv_file(stock_rows(3)))
     job = ImportJob.objects.create(
         organisation=organisation, kind="stock", filename="x.csv", status=ImportStatus.RUNNING
@@ -180,7 +180,8 @@ def test_a_job_whose_worker_died_is_undone_by_the_recovery(organisation, tours, 
     assert jobs.recover_interrupted() == [job.pk]
 
     job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED and "interrupted" in job.result["errors"][0][2]
+    # In the uploader's language (the job keeps it): French by default.
+    assert job.status == ImportStatus.FAILED and "interrompu" in job.result["errors"][0][2]
     assert Dwelling.objects.count() == 3
     assert set(Dwelling.objects.values_list("rent_cents", flat=True)) == {123456}
     assert not ImportUndo.objects.exists()
