@@ -136,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # SQLite has one writer at a time: a request waits this long (seconds) for the write lock
+    # instead of failing with "database is locked" (Python's default is 5 s). Imports write in
+    # short batches (relais/housing/io/writing.py), so the wait is that of one batch.
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -157,6 +161,7 @@ RELAIS_SCHEDULE = [
     ("relais.allocation.letters.tasks.lapse_offers", 3600),
     ("relais.allocation.scoring.services.recompute_all_scores", 86400),
     ("relais.core.tasks.anchor_audit_heads", env_int("AUDIT_ANCHOR_PERIOD", 3600)),
+    ("relais.housing.tasks.recover_interrupted_imports", 300),
 ]
 # Signed copies of the audit chain heads, written outside the database (ADR 0016): a
 # directory on other storage than the database's (absolute, or relative to the project),
@@ -257,6 +262,21 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 FORMAT_MODULE_PATH = ["relais.formats"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Spreadsheet imports (relais/housing/io, docs/import-formats.md): a file over a limit is refused
+# with a message before its rows are read, so a small crafted file cannot cost minutes of CPU or
+# gigabytes of memory (docs/decisions/0022-import-readers.md).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)  # data rows, header excluded
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 3_000_000)  # rows × columns of the sheet's extent
+# What an .xlsx may inflate to, all parts together (it is a zip of XML files).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+# Files bigger than this (about 2,000 rows) are imported by a background task with a progress
+# page; smaller ones in the request. 0: every import in the background.
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 256 * 1024)
+# A background import with no heartbeat for this long was interrupted: its writes are undone.
+IMPORT_STALE_SECONDS = env_int("IMPORT_STALE_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from relais.core import audit
 from relais.core.roles import ABILITY_ROLES, OUTSIDE_ROLES, STAFF_ROLES, Role
+from relais.housing.models import ImportJob
 
 from .factories import (
     AgencyFactory,
@@ -62,6 +63,7 @@ PAGES = {
     "housing:occupant_edit": ("housing.edit", {"pk": "occupant"}),
     "housing:commune_options": ("housing.view", None),
     "housing:import": ("housing.import", None),
+    "housing:import_job": ("housing.import", {"pk": "import_job"}),
     "housing:import_template": ("housing.import", {"kind": "stock", "file_type": "csv"}),
     "housing:export": ("housing.export", {"kind": "stock", "file_type": "csv"}),
 }
@@ -120,6 +122,9 @@ def _world(organisation, mark):
         "lease": lease,
         "household": lease.household,
         "occupant": occupant,
+        "import_job": ImportJob.objects.create(
+            organisation=organisation, kind="stock", filename=f"{mark}.csv"
+        ),
     }
     for module in _app_page_modules():
         world.update(module.world(organisation, mark, world))

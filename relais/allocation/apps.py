@@ -13,3 +13,14 @@ class AllocationConfig(AppConfig):
         from .demo_extension import AllocationDemo
 
         registry.register(AllocationDemo())
+
+        from relais.housing.io import jobs
+
+        from .applications.io import KIND, applications_import
+
+        jobs.register(
+            KIND,
+            applications_import,
+            ability="allocation.import",
+            url_name="allocation:application_import",
+        )

@@ -7,7 +7,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Agency
+from relais.core.phones import PhoneField
 
+from .io.cells import CellError, french_decimal
 from .models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
 
 
@@ -19,9 +21,13 @@ class EuroField(forms.DecimalField):
         super().__init__(max_digits=9, decimal_places=2, localize=True, **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, str):
-            # People type « 1 234,56 € », « 1234.56 » or paste a narrow no-break space.
-            value = "".join(value.replace("€", "").split()).replace(",", ".")
+        if isinstance(value, str) and value.strip():
+            # « 1 234,56 € », « 1234,56 », a pasted narrow no-break space: the imports' rule,
+            # which refuses « 18.000 » (18 or 18,000?) instead of guessing.
+            try:
+                value = french_decimal(value)
+            except CellError as exc:
+                raise forms.ValidationError(exc.message, code="invalid") from None
         return super().to_python(value)
 
     def clean(self, value):
@@ -59,6 +65,28 @@ class CommuneField(forms.CharField):
                 _("No commune has the INSEE code %(code)s."), params={"code": code}
             )
         return commune
+
+
+class FrenchIntegerField(forms.IntegerField):
+    """A whole number typed the French way (« 18 000 »); « 18.000 » is refused as ambiguous
+    where Django's own field would read 18 (the imports' rule, ``cells.french_decimal``).
+    A text input: a number input would not take the spaces."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric"}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                number = french_decimal(value)
+            except CellError as exc:
+                raise forms.ValidationError(exc.message, code="invalid") from None
+            if number != number.to_integral_value():
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = int(number)
+        return super().to_python(value)
 
 
 class MoneyFormMixin:
@@ -120,6 +148,7 @@ class HouseholdForm(forms.ModelForm):
 class OccupantForm(forms.ModelForm):
     class Meta:
         model = Occupant
+        field_classes = {"phone": PhoneField}
         fields = [
             "first_name",
             "last_name",

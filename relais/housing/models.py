@@ -6,6 +6,7 @@ other models are tenant-owned (``OrganisationOwned``).
 
 from datetime import date
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -331,3 +332,76 @@ class Lease(OrganisationOwned):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("In progress")
+    SUCCEEDED = "succeeded", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+class ImportJob(OrganisationOwned):
+    """One uploaded file imported by a background task (``relais.housing.io.jobs``).
+
+    ``data`` holds the file until the task has read it (10 MB at most), so any worker can
+    run it. ``result`` is what the result page shows: {"rows", "counts": [{"key", "created",
+    "updated"}], "errors": [{"row", "column", "cell", "message"}], "error_count"}. A running
+    job whose ``heartbeat_at`` is old was interrupted: its journal is undone
+    (docs/decisions/0023-background-imports.md).
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    filename = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(editable=False)
+    sensitive = models.BooleanField(default=False)  # the uploader may import sensitive columns
+    language = models.CharField(max_length=10, default="fr")  # of the uploader, for messages
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="importjob_status")]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
+class ImportUndo(OrganisationOwned):
+    """One row an import job wrote, written in the same transaction as that row: enough to
+    take it back if the job does not finish. ``previous`` is None for a row the job created,
+    else the values (by attname) the job replaced."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="undo")
+    model = models.CharField(max_length=60)  # "housing.dwelling"
+    object_id = models.BigIntegerField()
+    previous = models.JSONField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "id"], name="importundo_job")]

@@ -10,6 +10,7 @@ FILE_TYPE = "|".join(FILE_TYPES)
 
 urlpatterns = [
     path("import/", views_io.import_view, name="import"),
+    path("import/suivi/<int:pk>/", views_io.import_job, name="import_job"),
     re_path(
         rf"^import/modele-(?P<kind>{KIND})\.(?P<file_type>{FILE_TYPE})$",
         views_io.import_template,

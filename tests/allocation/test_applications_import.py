@@ -99,7 +99,9 @@ def test_import_creates_applications_with_derived_fields_wishes_and_scores(organ
     assert ["priority:dalo", 50] in application.score_explanation
     assert Application.objects.get(registration_number="0372024000102").score < application.score
     event = AuditEvent.objects.get(action="application.imported")
-    assert event.changes == {"file": "demandes.csv", "rows": 2, "created": 2, "updated": 0}
+    changes = dict(event.changes)
+    assert set(changes.pop("fields")) >= {"income_n2", "phone", "reference_income"}
+    assert changes == {"file": "demandes.csv", "rows": 2, "created": 2, "updated": 0}
 
 
 def test_bad_rows_report_every_error_and_write_nothing(organisation):
@@ -114,15 +116,16 @@ def test_bad_rows_report_every_error_and_write_nothing(organisation):
     result = run(organisation, rows)
     assert not result.ok
     assert [str(error) for error in result.errors] == [
-        "Line 3, column “dependants”: A household counts at least one adult.",
-        "Line 4, column “wished_communes”: Unknown code: 99999.",
-        "Line 5, column “co_applicant_birth_date”: Required for a couple.",
-        "Line 6, column “registration_number”: “0372024000101” already appears on line 2.",
-        "Line 7, column “registration_number”: “bad number!” is not a valid registration "
-        "number (letters, digits, spaces and . _ / -, 40 characters at most).",
-        "Line 7, column “income_n2”: “beaucoup” is not a number.",
-        "Line 7, column “housing_situation”: “palace” is not a housing situation (social_tenant, "
-        "private_tenant, hosted, shelter, homeless, unfit, owner, other).",
+        "Line 3, column “dependants” (cell J3): A household counts at least one adult.",
+        "Line 4, column “wished_communes” (cell R4): Unknown code: 99999.",
+        "Line 5, column “co_applicant_birth_date” (cell F5): Required for a couple.",
+        "Line 6, column “registration_number” (cell A6): “0372024000101” already appears on "
+        "line 2.",
+        "Line 7, column “registration_number” (cell A7): “bad number!” is not a valid "
+        "registration number (letters, digits, spaces and . _ / -, 40 characters at most).",
+        "Line 7, column “income_n2” (cell L7): “beaucoup” is not a number (for example 1 234,56).",
+        "Line 7, column “housing_situation” (cell P7): “palace” is not a housing situation "
+        "(social_tenant, private_tenant, hosted, shelter, homeless, unfit, owner, other).",
     ]
     assert not Application.objects.exists()
     assert not AuditEvent.objects.filter(action="application.imported").exists()
@@ -261,3 +264,24 @@ def test_pages(member_factory, organisation, other_organisation):
         openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content))).active.values
     )
     assert list(header) == list(APPLICATIONS.names)
+
+
+@pytest.mark.parametrize("written", ["18.000", "1.234.567"])
+def test_an_income_with_an_ambiguous_dot_is_refused_never_18_euros(organisation, written):
+    result = run(organisation, [row(income_n2=written)])
+    assert [(error.row, error.column) for error in result.errors] == [(2, "income_n2")]
+    assert "ambiguous" in result.errors[0].message
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("written", ["18 000", "18\u00a0000", "18\u202f000", "18000"])
+def test_an_income_typed_the_french_way(organisation, written):
+    result = run(organisation, [row(income_n2=written)])
+    assert result.ok, [str(e) for e in result.errors]
+    assert Application.objects.get().income_n2 == 18_000
+
+
+def test_an_overseas_phone_is_stored_under_its_country_code(organisation):
+    result = run(organisation, [row(phone="0690 62 90 42")])
+    assert result.ok, [str(e) for e in result.errors]
+    assert Application.objects.get().phone == "+590690629042"

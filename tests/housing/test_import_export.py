@@ -120,8 +120,15 @@ def xlsx_file(header, rows, *, name="import.xlsx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def run(organisation, kind, upload, actor=None):
-    return housing_import(organisation=organisation, actor=actor, kind=kind, file=upload)
+def run(organisation, kind, upload, actor=None, sensitive=True, job=None):
+    return housing_import(
+        organisation=organisation,
+        actor=actor,
+        kind=kind,
+        file=upload,
+        sensitive=sensitive,
+        job=job,
+    )
 
 
 def counts(result):
@@ -242,7 +249,9 @@ def test_three_bad_rows_report_three_errors_and_write_nothing(organisation, tour
         (5, "surface"),
         (6, "rent"),
     ]
-    assert messages(result)[0] == ("Line 3, column “typology”: “T9” is not a typology (T1 to T6).")
+    assert messages(result)[0] == (
+        "Line 3, column “typology” (cell K3): “T9” is not a typology (T1 to T6)."
+    )
     assert table_counts() == before
     assert not AuditEvent.objects.filter(action="housing.imported").exists()
 
@@ -251,7 +260,9 @@ def test_errors_are_reported_in_french(organisation, tours):
     with translation.override("fr"):
         result = run(organisation, "stock", csv_file([stock_row(typology="T9")]))
         text = str(result.errors[0])
-    assert text == "Ligne 2, colonne « typology » : « T9 » n'est pas une typologie (T1 à T6)."
+    assert text == (
+        "Ligne 2, colonne « typology » (cellule K2) : « T9 » n'est pas une typologie (T1 à T6)."
+    )
 
 
 def test_duplicate_dwelling_in_the_file(organisation, tours):
@@ -627,7 +638,7 @@ def test_page_lists_errors_and_caps_them(owner_client, organisation, tours):
         reverse("housing:import"), {"kind": "stock", "file": csv_file(rows)}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     content = response.content.decode()
     assert "import-errors" in content
     assert content.count('data-testid="import-error"') == 200
@@ -647,13 +658,13 @@ def test_htmx_post_renders_the_partial(owner_client, tours):
     assert b"<html" not in response.content and b"import-result" in response.content
 
 
-def test_file_too_large(owner_client, monkeypatch):
-    monkeypatch.setattr("relais.housing.io.forms.MAX_UPLOAD_BYTES", 100)
+def test_file_too_large(owner_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100
     response = owner_client.post(
         reverse("housing:import"),
         {"kind": "stock", "file": csv_file([stock_row()] * 5)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].errors["file"]
     assert not Residence.objects.exists()
 
@@ -718,8 +729,9 @@ def test_templates_hold_the_header_row(owner_client, kind):
 
 
 def test_ten_thousand_dwellings_in_bounded_queries_and_seconds(
-    owner_client, tours, django_assert_max_num_queries
+    owner_client, tours, django_assert_max_num_queries, settings
 ):
+    settings.IMPORT_BACKGROUND_BYTES = 10 * 1024 * 1024  # in the request: one transaction
     rows = 10_000
     lines = [
         stock_row(

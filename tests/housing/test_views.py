@@ -246,3 +246,18 @@ def test_commune_autocomplete(owner_client):
     CommuneFactory()
     response = owner_client.get(reverse("housing:commune_options"), {"commune": "tou"})
     assert '<option value="37261">Tours (37)</option>' in response.content.decode()
+
+
+def test_occupant_form_stores_an_overseas_phone_under_its_country_code(organisation, owner_client):
+    household = HouseholdFactory(organisation=organisation)
+    owner_client.post(
+        reverse("housing:occupant_create", args=[household.pk]),
+        {
+            "first_name": "Ana",
+            "last_name": "A",
+            "birth_date": "1990-01-01",
+            "phone": "0692 12 34 56",
+            "preferred_channel": "sms",
+        },
+    )
+    assert Occupant.objects.get().phone.as_e164 == "+262692123456"

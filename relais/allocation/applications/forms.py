@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relais.housing.forms import EuroField, MoneyFormMixin
+from relais.core.phones import PhoneField, national, parse_phone
+from relais.housing.forms import EuroField, FrenchIntegerField, MoneyFormMixin
 from relais.housing.io.forms import ImportForm
 from relais.housing.models import Commune, Epci, Typology
 
@@ -91,9 +92,18 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
     typologies = _checkboxes(Typology.choices, _("Wished typologies"))
     max_rent = EuroField(label=_("Maximum rent (€ a month)"), required=False)
     documents_received = _checkboxes(Document.choices, _("Documents received"))
+    # Stored as E.164 text; read with every French numbering region in mind (core.phones).
+    phone = PhoneField(
+        label=_("Phone"), required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
 
     class Meta:
         model = Application
+        field_classes = {
+            "income_n2": FrenchIntegerField,
+            "income_n1": FrenchIntegerField,
+            "income_last_12_months": FrenchIntegerField,
+        }
         fields = [
             "registration_number",
             "first_applied_on",
@@ -167,6 +177,9 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         self.fields["co_applicant_birth_date"].help_text = _(
             "Required for a couple (a young couple, combined ages ≤ 55, is category 3)."
         )
+        stored_phone = parse_phone(self.instance.phone)
+        if stored_phone is not None:
+            self.initial["phone"] = national(stored_phone)  # not the stored E.164 text
         if self.instance.pk:
             self.initial.setdefault("wished_communes", list(wishes[0]))
             self.initial.setdefault("wished_epcis", list(wishes[1]))
@@ -177,6 +190,10 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
     def sections(self):
         """(legend, bound fields) groups, in the order the form shows them."""
         return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
+
+    def clean_phone(self) -> str:
+        number = self.cleaned_data["phone"]
+        return number.as_e164 if number else ""
 
     def clean_registration_number(self):
         number = self.cleaned_data["registration_number"].strip()

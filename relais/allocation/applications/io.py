@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,17 +20,10 @@ from django.utils.translation import gettext_lazy
 from relais.core import audit
 from relais.housing.io import cells
 from relais.housing.io.formats import Column, Format
-from relais.housing.io.importers import (
-    BATCH_SIZE,
-    Count,
-    Importer,
-    ImportResult,
-    apply_values,
-    chunks,
-    save_all,
-)
-from relais.housing.io.readers import FileError, read_upload
-from relais.housing.io.validation import Errors, RowError, check_unique, parse_table
+from relais.housing.io.importers import Importer
+from relais.housing.io.service import ImportResult, run_import
+from relais.housing.io.validation import check_unique
+from relais.housing.io.writing import BATCH_SIZE, Count, apply_values, chunks
 from relais.housing.models import Commune, Epci, Typology
 
 from ..models import (
@@ -221,9 +213,22 @@ WISHES = {"wished_communes": "commune", "wished_epcis": "epci"}
 
 
 class ApplicationImporter(Importer):
-    """One row per application, matched by registration number within the organisation."""
+    """One row per application, matched by registration number within the organisation.
+
+    Written in one transaction even as a background job (``batched = False``): the updates go
+    through ``scoring.update_rows`` and the wishes are rewritten, which the undo journal of
+    ``relais.housing.io.writing`` does not record.
+    """
 
     spec = APPLICATIONS
+    batched = False
+
+    def _given(self) -> set[str]:
+        """Fields set on new applications: the file's columns and the derived ones."""
+        names = {attname for name, attname in ATTNAMES.items() if name in self.header}
+        if "typologies" in self.header:
+            names.add("typology_mask")
+        return {"registration_number", *names, *DERIVED}
 
     def check(self) -> None:
         check_unique(self.rows, "registration_number", self.errors)
@@ -297,10 +302,12 @@ class ApplicationImporter(Importer):
         return values
 
     def write(self) -> list[Count]:
-        count = Count("application", Application._meta.verbose_name_plural)
+        count = Count(
+            "application", Application._meta.verbose_name_plural, "allocation.application"
+        )
         now = timezone.now()
         applications, to_create, to_update, fields = self._prepare()
-        save_all(Application, to_create, [], set(), count)
+        self.writer.save_all(Application, to_create, [], set(), count, self._given())
         saved = {application.pk for application in to_create + to_update}
         rewired = self._write_wishes(applications)
         wishes_only = [a for a in applications.values() if a.pk in rewired and a.pk not in saved]
@@ -310,6 +317,9 @@ class ApplicationImporter(Importer):
         changed = [_field_values(a, fields) for a in to_update + wishes_only]
         scoring.update_rows(Application, fields, changed)
         count.updated += len(to_update) + len(wishes_only)
+        count.fields.update(set(fields) - {"updated_at"} if to_update else set())
+        if rewired:
+            count.fields.update(column for column in WISHES if column in self.header)
         count.unchanged = len(applications) - count.created - count.updated
         touched = Application.objects.for_organisation(self.organisation).filter(
             updated_at__gte=now
@@ -377,52 +387,35 @@ def _field_values(application: Application, fields: list[str]) -> tuple:
     return (*(getattr(application, meta.get_field(f).attname) for f in fields), application.pk)
 
 
-def applications_import(*, organisation, actor, file) -> ImportResult:
-    """Import ``file`` (.csv or .xlsx) of applications into ``organisation``, all or nothing."""
-    result = ImportResult(kind=KIND, filename=getattr(file, "name", "") or "")
-    errors = Errors()
-    try:
-        table = read_upload(file)
-    except FileError as exc:
-        errors.add(0, "", exc.message)
-        result.errors = errors.sorted()
-        return result
-    header, rows = parse_table(APPLICATIONS, table, errors)
-    result.rows = len(rows)
-    if not header or not rows:
-        result.errors = errors.sorted()
-        return result
-    importer = ApplicationImporter(organisation, header, rows, errors)
-    try:
-        with transaction.atomic():
-            importer.check()
-            if errors:
-                result.errors = errors.sorted()
-                return result
-            result.counts = importer.write()
-            _audit_import(organisation, actor, result)
-    except IntegrityError:
-        result.counts = []
-        result.errors = [
-            RowError(0, "", _("The data changed during the import: nothing was saved. Try again."))
-        ]
-    return result
+def applications_import(*, organisation, actor, file, sensitive=True, job=None) -> ImportResult:
+    """Import ``file`` (.csv or .xlsx) of applications into ``organisation``, all or nothing.
 
-
-def _audit_import(organisation, actor, result: ImportResult) -> None:
-    (count,) = result.counts
-    audit.record(
-        action="application.imported",
+    ``job``: run as that background import job (``relais.housing.io.jobs``). ``sensitive`` is
+    accepted for the job registry: this format has no column reserved to a narrower ability
+    than ``allocation.import``. Writes one ``application.imported`` audit event on success.
+    """
+    return run_import(
+        spec=APPLICATIONS,
+        importer_class=ApplicationImporter,
         organisation=organisation,
         actor=actor,
-        object_repr=result.filename,
-        changes={
-            "file": result.filename,
-            "rows": result.rows,
-            "created": count.created,
-            "updated": count.updated,
-        },
+        file=file,
+        sensitive=sensitive,
+        audit_action="application.imported",
+        audit_changes=_audit_changes,
+        job=job,
     )
+
+
+def _audit_changes(result: ImportResult) -> dict:
+    (count,) = result.counts
+    return {
+        "file": result.filename,
+        "rows": result.rows,
+        "created": count.created,
+        "updated": count.updated,
+        "fields": sorted(count.fields),
+    }
 
 
 # Export --------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.core.filters import filter_status
 from relais.core.tenancy import get_for_request, require_ability
-from relais.housing.io import exporters
-from relais.housing.views_io import file_response
+from relais.housing.io import exporters, jobs
+from relais.housing.views_io import file_response, in_background, refused_status, to_job_page
 
 from ..models import Application, ApplicationStatus, PriorityCriterion, ScoringGrid
 from ..scoring import services as scoring
@@ -152,8 +152,18 @@ def application_import(request):
     form = ApplicationImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if in_background(upload):
+            job = jobs.import_job_start(
+                organisation=request.organisation,
+                actor=request.user,
+                kind=io_applications.KIND,
+                file=upload,
+                sensitive=False,
+            )
+            return to_job_page(request, job)
         result = io_applications.applications_import(
-            organisation=request.organisation, actor=request.user, file=form.cleaned_data["file"]
+            organisation=request.organisation, actor=request.user, file=upload
         )
         if result.ok:
             template = "allocation/application_import_result.html"
@@ -162,7 +172,8 @@ def application_import(request):
             )
     template = "allocation/application_import.html"
     context = {"form": form, "result": result, "format": io_applications.APPLICATIONS}
-    return render(request, f"{template}#import-panel" if request.htmx else template, context)
+    page = f"{template}#import-panel" if request.htmx else template
+    return render(request, page, context, status=refused_status(request, form, result))
 
 
 @login_required

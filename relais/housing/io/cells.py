@@ -9,17 +9,24 @@ cell (empty cells are handled by the column: default value or "required" error) 
 import datetime as dt
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
+from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from phonenumber_field.phonenumber import to_python as to_phone
+
+from relais.core.phones import parse_phone
 
 # Exported text that a spreadsheet would read as a formula gets a leading apostrophe
 # (CSV injection); the apostrophe is dropped again on import, so the round trip is exact.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_LOCALE = "fr_FR"
+GROUP = get_group_symbol(NUMBER_LOCALE)  # narrow no-break space (CLDR)
 SPACES = (" ", "\u00a0", "\u202f")
+FRENCH_NUMBER_RE = re.compile(rf"[+-]?[0-9][0-9{GROUP}]*(,[0-9]+)?")
+# Excel shows (and computes with) 15 significant digits: 0.1 + 0.2 is shown 0,3.
+SIGNIFICANT_DIGITS = 15
 MAX_CENTS = 2_147_483_647  # PositiveIntegerField
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 REFERENCE_MAX_LENGTH = 30
@@ -37,30 +44,59 @@ class CellError(ValueError):
 
 def shown(value, limit: int = 40) -> str:
     """The value as quoted in an error message (long values cut)."""
-    text = as_text(value)
+    try:
+        text = as_text(value)
+    except CellError:
+        text = str(value)
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def as_text(value) -> str:
-    """The cell as trimmed text: 12.0 → "12", a date → "2020-03-17", None → ""."""
+    """The cell as trimmed text, as the spreadsheet shows it: 12.0 → "12", 0.1 + 0.2 → "0.3",
+    a date → "17/03/2020", None → "".
+
+    Raises :class:`CellError` for a value that has no exact text: a time of day, a duration,
+    a date with a time, a number only shown in scientific notation.
+    """
     if value is None:
         return ""
     if type(value) is str:
-        text = value.strip()
-        if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
-            return text[1:]
-        return text
+        return _unprefixed(value.strip())
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return number_text(value)
     if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    text = str(value).strip()
+        if value.time() != dt.time():
+            raise CellError(
+                _("“%(value)s” is a date with a time: type the date alone.")
+                % {"value": value.strftime("%d/%m/%Y %H:%M")}
+            )
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time | dt.timedelta):
+        raise CellError(
+            _("“%(value)s” is a time or a duration, not a value this column takes.")
+            % {"value": str(value)}
+        )
+    return _unprefixed(str(value).strip())
+
+
+def _unprefixed(text: str) -> str:
     if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
         return text[1:]
+    return text
+
+
+def number_text(value: float) -> str:
+    """A spreadsheet number as the spreadsheet shows it (15 significant digits)."""
+    text = format(value, f".{SIGNIFICANT_DIGITS}g")
+    if "e" in text or "n" in text:  # 1e+20, inf, nan
+        raise CellError(
+            _("The number %(value)s is too large or too small to be read exactly.")
+            % {"value": text}
+        )
     return text
 
 
@@ -123,7 +159,7 @@ def boolean(value) -> bool:
 def integer(minimum: int, maximum: int):
     def parse(value) -> int:
         raw = as_text(value)
-        if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):
             raise CellError(_("“%(value)s” is not a whole number.") % {"value": shown(raw)})
         result = int(raw)
         if not minimum <= result <= maximum:
@@ -136,30 +172,60 @@ def integer(minimum: int, maximum: int):
     return parse
 
 
-def _number_text(raw: str) -> str:
-    """French or English number text → "1234.56": drops spaces and the thousands separator."""
-    for space in (*SPACES, "'"):
-        raw = raw.replace(space, "")
-    raw = raw.removesuffix("€")
-    if "," in raw and "." in raw:
-        thousands = "." if raw.rindex(",") > raw.rindex(".") else ","
-        raw = raw.replace(thousands, "")
-    return raw.replace(",", ".")
+def french_decimal(value) -> Decimal:
+    """A number as a French spreadsheet shows it → Decimal, by one rule for every column.
+
+    Text follows Babel's strict number parsing for ``fr_FR``: a decimal comma, groups of three
+    digits separated by a space, a no-break or a narrow no-break space (« 1 234,56 »,
+    « 1234,56 »), an optional « € ». A dot is not a French separator: it is read as a decimal
+    point only where it cannot be anything else (« 48.25 »); « 18.000 » (18 or 18,000?) and
+    « 1.234.567 » are refused (Babel would read the first as 18). Spreadsheet numbers are taken
+    as shown (15 significant digits). Raises :class:`CellError`.
+    """
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": shown(value)})
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(number_text(value))
+    text = as_text(value).removesuffix("€").strip()
+    for space in SPACES:
+        text = text.replace(space, GROUP)
+    if "." in text:
+        text = _decimal_dot(text, value)
+    try:
+        if not FRENCH_NUMBER_RE.fullmatch(text):
+            raise NumberFormatError(text)
+        return parse_decimal(text, locale=NUMBER_LOCALE, strict=True)
+    except NumberFormatError:
+        raise CellError(
+            _("“%(value)s” is not a number (for example 1 234,56).") % {"value": shown(value)}
+        ) from None
+
+
+def _decimal_dot(text: str, value) -> str:
+    """« 48.25 » → « 48,25 »: a lone dot that can only be a decimal point is read as one.
+
+    Refused as ambiguous: a dot followed by exactly three digits (« 18.000 »: 18 or 18,000?),
+    several dots (« 1.234.567 »), a dot with a comma (« 1.234,56 »).
+    """
+    whole, _dot, decimals = text.partition(".")
+    if "," in text or "." in decimals or len(decimals) == 3:
+        raise CellError(
+            _(
+                "“%(value)s” is ambiguous: in French the decimal separator is a comma and a dot "
+                "is not a thousands separator. Write 18000 or 18 000 for eighteen thousand, "
+                "18,5 for eighteen and a half."
+            )
+            % {"value": shown(value)}
+        )
+    return f"{whole},{decimals}"
 
 
 def decimal(*, places: int, max_digits: int, minimum: Decimal):
     def parse(value) -> Decimal:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            raw = repr(value)
-        else:
-            raw = _number_text(as_text(value))
-        try:
-            result = Decimal(raw) if re.fullmatch(r"\d+(\.\d*)?", raw) else None
-        except InvalidOperation:
-            result = None
-        if result is None:
-            raise CellError(_("“%(value)s” is not a number.") % {"value": shown(value)})
-        if result.as_tuple().exponent < -places and result != round(result, places):
+        result = french_decimal(value)
+        if result != round(result, places):
             raise CellError(
                 _("“%(value)s” has more than %(places)s decimals.")
                 % {"value": shown(value), "places": places}
@@ -175,18 +241,14 @@ def decimal(*, places: int, max_digits: int, minimum: Decimal):
 
 
 def money(value) -> int:
-    """Euros → integer cents: "1 234,56", "1234.56", "450" and spreadsheet numbers."""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        amount = Decimal(repr(value) if isinstance(value, float) else value)
-        amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    else:
-        raw = _number_text(as_text(value))
-        if not re.fullmatch(r"\d{1,8}(\.\d{1,2})?", raw):
-            raise CellError(
-                _("“%(value)s” is not an amount in euros (for example 1 234,56).")
-                % {"value": shown(value)}
-            )
-        amount = Decimal(raw)
+    """Euros → integer cents: "1 234,56", "1234,56", "450 €" and spreadsheet numbers; never
+    rounded (a third decimal is an error)."""
+    amount = french_decimal(value)
+    if amount != round(amount, 2):
+        raise CellError(
+            _("“%(value)s” has more than %(places)s decimals.")
+            % {"value": shown(value), "places": 2}
+        )
     cents = int(amount * 100)
     if not 0 <= cents <= MAX_CENTS:
         raise CellError(
@@ -198,14 +260,15 @@ def money(value) -> int:
 
 def date(value) -> dt.date:
     if isinstance(value, dt.datetime):
+        as_text(value)  # refuses a date with a time of day
         result = value.date()
     elif isinstance(value, dt.date):
         result = value
     else:
-        result = None
+        result, text = None, as_text(value)
         for date_format in DATE_FORMATS:
             try:
-                result = dt.datetime.strptime(as_text(value), date_format).date()
+                result = dt.datetime.strptime(text, date_format).date()
                 break
             except ValueError:
                 continue
@@ -236,14 +299,14 @@ def _leading_zero(raw: str, length: int) -> str:
 
 def postcode(value) -> str:
     result = _leading_zero(as_text(value), 5)
-    if not re.fullmatch(r"\d{5}", result):
+    if not re.fullmatch(r"[0-9]{5}", result):
         raise CellError(_("“%(value)s” is not a postcode (5 digits).") % {"value": shown(value)})
     return result
 
 
 def commune_code(value) -> str:
     result = _leading_zero(as_text(value), 5).upper()
-    if not re.fullmatch(r"\d{5}|2[AB]\d{3}", result):
+    if not re.fullmatch(r"[0-9]{5}|2[AB][0-9]{3}", result):
         raise CellError(
             _("“%(value)s” is not an INSEE commune code (5 characters).") % {"value": shown(value)}
         )
@@ -251,12 +314,14 @@ def commune_code(value) -> str:
 
 
 def phone(value) -> str:
-    """A French (or international, +…) number → E.164 text, as the database stores it."""
+    """A phone number → E.164 text, as the database stores it. National numbers are read with
+    every French numbering region in mind (``relais.core.phones``): « 0692 12 34 56 » is
+    +262 692 12 34 56 (La Réunion), « 0596 70 00 00 » +596 596 70 00 00 (Martinique)."""
     raw = as_text(value)
     if raw.isdigit() and len(raw) == 9 and raw[0] != "0":
         raw = f"0{raw}"  # 247000000 from a spreadsheet number cell
-    number = to_phone(raw, region="FR")
-    if number is None or not number.is_valid():
+    number = parse_phone(raw)
+    if number is None:
         raise CellError(_("“%(value)s” is not a valid phone number.") % {"value": shown(value)})
     return number.as_e164
 

@@ -9,12 +9,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-import phonenumbers
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from relais.core import audit
+from relais.core.phones import national
 
 from ..models import Dwelling, Household, Lease, Occupant
 from .cells import FORMULA_PREFIXES
@@ -121,11 +121,9 @@ def _text(value: str) -> str:
 
 
 def _phone(value) -> str:
-    if not value:
-        return ""
-    if value.country_code == 33:
-        return value.format_as(phonenumbers.PhoneNumberFormat.NATIONAL)
-    return value.format_as(phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    """National format in the whole French plan: the import reads it back to the same
+    country code (``relais.core.phones``)."""
+    return national(value) if value else ""
 
 
 def csv_cell(column: Column, value) -> str:

@@ -1,10 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .formats import FORMATS
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
 
 
@@ -28,9 +28,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Send a .csv or .xlsx file (in Excel: File › Save as › CSV UTF-8 or .xlsx).")
             )
-        if upload.size > MAX_UPLOAD_BYTES:
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
                 _("The file is %(size)s; the limit is %(limit)s. Split it into several files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         return upload

@@ -1,195 +1,103 @@
-"""Importing a file: validate everything, then write everything in one transaction, or nothing.
+"""The housing importers: stock, households, leases. All or nothing (``service.run_import``).
 
 Set-based: existing rows are resolved with one query per model (chunked only where the
 database limits the number of parameters), new rows go in with ``bulk_create`` and changed
-rows with ``bulk_update``, in batches. Rows are matched by reference within the organisation,
-so importing the same file twice changes nothing the second time.
+rows with ``bulk_update``, in batches (``writing.Writer``). Rows are matched by reference
+within the organisation, so importing the same file twice changes nothing the second time.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
-
-from relais.core import audit
 
 from ..models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
 from .cells import fold
 from .formats import FORMATS, HOUSEHOLDS, LEASES, STOCK, Format
-from .readers import FileError, read_upload
-from .validation import (
-    MAX_SHOWN_ERRORS,
-    Errors,
-    RowError,
-    check_consistent,
-    check_unique,
-    parse_table,
+from .service import ImportResult, run_import
+from .validation import Errors, check_consistent, check_unique
+from .writing import (
+    BATCH_SIZE,
+    Count,
+    Writer,
+    apply_values,
+    by_reference,
+    chunks,
+    save_all,
 )
 
-BATCH_SIZE = 1000
+# Imported from here by the applications importer.
+__all__ = ["BATCH_SIZE", "Count", "ImportResult", "Importer", "apply_values", "chunks", "save_all"]
 
 
-@dataclass
-class Count:
-    key: str
-    label: Any  # lazy translated plural name
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+def housing_import(*, organisation, actor, kind: str, file, sensitive: bool, job=None):
+    """Import ``file`` (an uploaded .csv or .xlsx) of ``kind`` into ``organisation``.
+
+    ``sensitive``: the actor has ``household.view_sensitive`` (else a households file with
+    sensitive columns is refused). ``job``: run as that background job (batched writes).
+    Returns an :class:`ImportResult`; writes one ``housing.imported`` audit event on success.
+    """
+    return run_import(
+        spec=FORMATS[kind],
+        importer_class=IMPORTERS[kind],
+        organisation=organisation,
+        actor=actor,
+        file=file,
+        sensitive=sensitive,
+        audit_action="housing.imported",
+        audit_changes=lambda result: {
+            "kind": kind,
+            "file": result.filename,
+            "rows": result.rows,
+            "created": {count.key: count.created for count in result.counts},
+            "updated": {count.key: count.updated for count in result.counts},
+            "fields": {count.key: sorted(count.fields) for count in result.counts},
+        },
+        job=job,
+    )
 
 
-@dataclass
-class ImportResult:
-    kind: str
-    filename: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    counts: list[Count] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def shown_errors(self) -> list[RowError]:
-        return self.errors[:MAX_SHOWN_ERRORS]
-
-    @property
-    def hidden_error_count(self) -> int:
-        return max(0, len(self.errors) - MAX_SHOWN_ERRORS)
-
-    @property
-    def created(self) -> int:
-        return sum(count.created for count in self.counts)
-
-    @property
-    def updated(self) -> int:
-        return sum(count.updated for count in self.counts)
-
-
-def housing_import(*, organisation, actor, kind: str, file) -> ImportResult:
-    """Import ``file`` (an uploaded .csv or .xlsx) of ``kind`` into ``organisation``."""
-    spec = FORMATS[kind]
-    result = ImportResult(kind=kind, filename=getattr(file, "name", "") or "")
-    errors = Errors()
-    try:
-        table = read_upload(file)
-    except FileError as exc:
-        errors.add(0, "", exc.message)
-        result.errors = errors.sorted()
-        return result
-    header, rows = parse_table(spec, table, errors)
-    result.rows = len(rows)
-    if not header or not rows:
-        result.errors = errors.sorted()
-        return result
-    importer = IMPORTERS[kind](organisation, header, rows, errors)
-    try:
-        with transaction.atomic():
-            importer.check()
-            if errors:
-                result.errors = errors.sorted()
-                return result
-            result.counts = importer.write()
-            audit.record(
-                action="housing.imported",
-                organisation=organisation,
-                actor=actor,
-                object_repr=result.filename,
-                changes={
-                    "kind": kind,
-                    "file": result.filename,
-                    "rows": result.rows,
-                    "created": {count.key: count.created for count in result.counts},
-                    "updated": {count.key: count.updated for count in result.counts},
-                },
-            )
-    except IntegrityError:
-        # Someone else changed the same rows between our checks and our writes.
-        result.counts = []
-        result.errors = [
-            RowError(0, "", _("The data changed during the import: nothing was saved. Try again."))
-        ]
-    return result
-
-
-def chunks(values: list, size: int | None = None):
-    size = size or connection.features.max_query_params or len(values) or 1
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def by_reference(queryset, references) -> dict[str, Any]:
-    """reference → row, for the given references (like ``in_bulk`` on a per-tenant key)."""
-    found = {}
-    for chunk in chunks(sorted(references)):
-        for obj in queryset.filter(reference__in=chunk):
-            found[obj.reference] = obj
-    return found
-
-
-def apply_values(obj, values: dict[str, Any]) -> list[str]:
-    """Set ``values`` (by attname) on ``obj``; the names of the fields that really changed."""
-    changed = []
-    for attname, value in values.items():
-        model_field = obj._meta.get_field(attname)
-        if model_field.get_prep_value(getattr(obj, attname)) != model_field.get_prep_value(value):
-            setattr(obj, attname, value)
-            changed.append(model_field.name)
-    return changed
-
-
-def save_all(model, to_create: list, to_update: list, fields: set[str], count: Count) -> None:
-    """Bulk-update the changed rows, then bulk-create the new ones."""
-    if to_update:
-        model.objects.bulk_update(to_update, sorted(fields), batch_size=BATCH_SIZE)
-    model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    count.created += len(to_create)
-    count.updated += len(to_update)
-
-
-def upsert(model, organisation, existing, desired, count: Count, new_values=None) -> dict:
+def upsert(writer, model, organisation, existing, desired, count: Count, new_values=None) -> dict:
     """Create or update one row per reference of ``desired`` (reference → values by attname).
 
     ``new_values`` (reference → values) are set on new rows only. Returns reference → row.
     """
     new_values = new_values or {}
-    to_create, to_update, fields = [], [], set()
+    to_create, to_update, fields, given = [], [], set(), {"reference"}
     rows = dict(existing)
     for reference, values in desired.items():
         obj = existing.get(reference)
         if obj is None:
-            obj = model(
-                organisation=organisation,
-                reference=reference,
-                **values,
-                **new_values.get(reference, {}),
-            )
+            extra = new_values.get(reference, {})
+            obj = model(organisation=organisation, reference=reference, **values, **extra)
             to_create.append(obj)
+            given.update(values, extra)
             rows[reference] = obj
         elif changed := apply_values(obj, values):
             to_update.append(obj)
             fields.update(changed)
         else:
             count.unchanged += 1
-    save_all(model, to_create, to_update, fields, count)
+    writer.save_all(model, to_create, to_update, fields, count, given)
     return rows
 
 
 def _count(model) -> Count:
-    return Count(model._meta.model_name, model._meta.verbose_name_plural)
+    return Count(model._meta.model_name, model._meta.verbose_name_plural, model._meta.label_lower)
 
 
 class Importer:
     spec: Format
+    # Written in batches with an undo journal when run as a job (writing.py); False: in one
+    # transaction (an importer whose writes the journal cannot take back).
+    batched = True
 
-    def __init__(self, organisation, header: list[str], rows, errors: Errors):
+    def __init__(self, organisation, header: list[str], rows, errors: Errors, writer=None):
         self.organisation = organisation
         self.header = set(header)
         self.rows = rows
         self.errors = errors
+        self.writer = writer or Writer()
 
     def objects(self, model):
         return model.objects.for_organisation(self.organisation)
@@ -281,6 +189,7 @@ class StockImporter(Importer):
     def write(self) -> list[Count]:
         counts = [_count(Residence), _count(Building), _count(Dwelling)]
         residences = upsert(
+            self.writer,
             Residence,
             self.organisation,
             self.existing_residences,
@@ -291,6 +200,7 @@ class StockImporter(Importer):
             },
         )
         buildings = upsert(
+            self.writer,
             Building,
             self.organisation,
             self.existing_buildings,
@@ -307,6 +217,7 @@ class StockImporter(Importer):
             counts[1],
         )
         upsert(
+            self.writer,
             Dwelling,
             self.organisation,
             self.existing_dwellings,
@@ -436,13 +347,14 @@ class HouseholdImporter(Importer):
     def write(self) -> list[Count]:
         counts = [_count(Household), _count(Occupant)]
         households = upsert(
+            self.writer,
             Household,
             self.organisation,
             self.existing_households,
             {ref: {"name": row["household_name"]} for ref, row in self.households.items()},
             counts[0],
         )
-        to_create, to_update, fields = [], [], set()
+        to_create, to_update, fields, given = [], [], set(), {"household"}
         for row in self.occupant_rows:
             values = {
                 "first_name": row["first_name"],
@@ -456,12 +368,13 @@ class HouseholdImporter(Importer):
                 to_create.append(
                     Occupant(organisation=self.organisation, household_id=household.pk, **values)
                 )
+                given.update(values)
             elif changed := apply_values(occupant, values):
                 to_update.append(occupant)
                 fields.update(changed)
             else:
                 counts[1].unchanged += 1
-        save_all(Occupant, to_create, to_update, fields, counts[1])
+        self.writer.save_all(Occupant, to_create, to_update, fields, counts[1], given)
         return counts
 
 
@@ -599,9 +512,9 @@ class LeaseImporter(Importer):
         }
         # Ending leases first, so that a dwelling never has two current leases in between.
         ending = {ref: values for ref, values in desired.items() if self._ends(ref, values)}
-        upsert(Lease, self.organisation, self.existing, ending, count)
+        upsert(self.writer, Lease, self.organisation, self.existing, ending, count)
         staying = {ref: values for ref, values in desired.items() if ref not in ending}
-        upsert(Lease, self.organisation, self.existing, staying, count)
+        upsert(self.writer, Lease, self.organisation, self.existing, staying, count)
         return [count]
 
     def _ends(self, reference, values) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from . import cells
+from .errors import column_letter
 from .formats import Format
 from .readers import Table
 
@@ -21,8 +22,22 @@ class RowError:
     row: int  # row number in the spreadsheet (1 = header); 0 for the whole file
     column: str  # "" when the error is not about one column
     message: str
+    cell: str = ""  # "Q7": column letter and row, as the spreadsheet names the cell
 
     def __str__(self) -> str:
+        if self.row and self.column and self.cell:
+            return _("Line %(row)s, column “%(field)s” (cell %(cell)s): %(message)s") % {
+                "row": self.row,
+                "field": self.column,
+                "cell": self.cell,
+                "message": self.message,
+            }
+        if self.row and self.cell:
+            return _("Line %(row)s, cell %(cell)s: %(message)s") % {
+                "row": self.row,
+                "cell": self.cell,
+                "message": self.message,
+            }
         if self.row and self.column:
             return _("Line %(row)s, column “%(field)s”: %(message)s") % {
                 "row": self.row,
@@ -39,9 +54,18 @@ class Errors:
 
     def __init__(self):
         self.items: list[RowError] = []
+        self.header: list[str] = []  # once checked: names the cell of each error
 
     def add(self, row: int, column: str, message: str) -> None:
-        self.items.append(RowError(row, column, message))
+        cell = ""
+        if row and column in self.header:
+            cell = f"{column_letter(self.header.index(column))}{row}"
+        self.items.append(RowError(row, column, message, cell))
+
+    def add_cell(self, row: int, index: int, message: str) -> None:
+        """An error about the cell in column ``index`` (0-based), inside the header or not."""
+        column = self.header[index] if index < len(self.header) else ""
+        self.items.append(RowError(row, column, message, f"{column_letter(index)}{row}"))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -114,6 +138,11 @@ def parse_table(spec: Format, table: Table, errors: Errors) -> tuple[list[str], 
     header = check_header(spec, table.header, errors)
     if not header:
         return [], []
+    errors.header = header
+    unreadable: dict[int, set[int]] = {}
+    for row_number, index, why in table.unreadable:
+        errors.add_cell(row_number, index, why)
+        unreadable.setdefault(row_number, set()).add(index)
     if not table.rows:
         errors.add(0, "", _("The file has no data rows under the header."))
         return header, []
@@ -128,7 +157,12 @@ def parse_table(spec: Format, table: Table, errors: Errors) -> tuple[list[str], 
             raw = [*raw, *([None] * (width - len(raw)))]
         row = Row(number, {})
         for index, column in columns:
-            key = (index, raw[index])
+            if index in unreadable.get(number, ()):
+                row.values[column.name] = column.default
+                row.invalid.add(column.name)
+                continue
+            # True, 1 and 1.0 are equal keys: the type keeps them apart.
+            key = (index, type(raw[index]), raw[index])
             try:
                 value, message = cache[key]
             except KeyError:

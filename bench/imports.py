@@ -1,0 +1,231 @@
+#!/usr/bin/env python
+"""Benchmark of the housing stock import: a 10,000-dwelling file, CSV and XLSX.
+
+    .venv/bin/python bench/imports.py                 # temporary SQLite file
+    .venv/bin/python bench/imports.py --rows 100000
+
+Builds a fresh SQLite database in a temporary directory (migrations, one commune, one
+organisation), writes a stock file of ``--rows`` dwellings (40 per building, 400 per
+residence) as CSV and as XLSX, then times ``housing_import`` (the service the page and the
+background task call): a first import of the CSV (everything created), the same CSV again
+(nothing changes), the XLSX into a second organisation, and the CSV as a background job
+(batches of 1,000 rows, each its own transaction with its undo journal). With
+``--concurrent``, two more imports run in a thread while this thread writes for another
+organisation every 20 ms, as its pages would: once in one transaction, once as a job. Prints
+one line per run (wall time, rows per second; writes done, failed, longest wait).
+"""
+
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER = [
+    "residence_reference",
+    "residence_name",
+    "building_reference",
+    "address",
+    "postcode",
+    "commune_code",
+    "in_qpv",
+    "has_lift",
+    "floors",
+    "dwelling_reference",
+    "typology",
+    "surface",
+    "floor",
+    "lift",
+    "accessible",
+    "financing",
+    "rent",
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000, help="dwellings in the file")
+    parser.add_argument(
+        "--concurrent",
+        action="store_true",
+        help="also import while another organisation writes every 20 ms",
+    )
+    return parser.parse_args()
+
+
+def setup_django(url: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEBUG"] = "1"
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def rows(count: int):
+    for n in range(count):
+        yield [
+            f"RES{n // 400}",
+            f"Résidence {n // 400}",
+            f"BAT{n // 40}",
+            f"{n // 40} rue Nationale",
+            "37000",
+            "37261",
+            "oui",
+            "non",
+            "4",
+            f"LOG{n:06d}",
+            "T3",
+            "65,5",
+            str(n % 5),
+            "non",
+            "",
+            "PLUS",
+            "1 234,56",
+        ]
+
+
+def csv_bytes(count: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(HEADER)
+    writer.writerows(rows(count))
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(count: int) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADER)
+    for row in rows(count):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def timed(label: str, organisation, name: str, data: bytes, count: int, *, job=False):
+    """One import of ``data``: in the request's way (one transaction), or as a job (batches)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from relais.housing.io.importers import housing_import
+    from relais.housing.models import ImportJob
+
+    upload = SimpleUploadedFile(name, data)
+    job_row = ImportJob.objects.create(organisation=organisation, kind="stock", filename=name)
+    started, cpu = time.perf_counter(), time.process_time()
+    result = housing_import(
+        organisation=organisation,
+        actor=None,
+        kind="stock",
+        file=upload,
+        sensitive=False,
+        job=job_row if job else None,
+    )
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert result.ok, [str(error) for error in result.errors[:5]]
+    print(
+        f"{label:<34} {count:>7} rows  {elapsed:6.2f} s (CPU {cpu:5.2f} s)  "
+        f"{count / elapsed:6.0f} rows/s  created {result.created}, updated {result.updated}"
+    )
+
+
+def other_organisation_writes(organisation, stop) -> tuple[int, int, float]:
+    """Writes of another organisation while an import runs: (done, failed, longest wait in s).
+
+    Each write is what a page of that organisation does: a short transaction with an audit
+    event (the crisis switch, a household edit).
+    """
+    from django.db import OperationalError, connection, transaction
+
+    from relais.core import audit
+    from relais.housing.models import Household
+
+    household = Household.objects.create(organisation=organisation, reference="H1", name="A")
+    done = failed = 0
+    longest = 0.0
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                Household.objects.filter(pk=household.pk).update(name=f"Famille {done}")
+                audit.record(action="bench.write", organisation=organisation)
+            done += 1
+        except OperationalError:
+            failed += 1
+        longest = max(longest, time.perf_counter() - started)
+        time.sleep(0.02)
+    connection.close()
+    return done, failed, longest
+
+
+def concurrent(label, importing, other, data: bytes, count: int, *, job: bool) -> None:
+    """An import of ``importing`` in a thread while ``other`` writes in this one."""
+    import threading
+
+    from django.db import connection
+
+    stop = threading.Event()
+
+    def target():
+        try:
+            timed(label, importing, "stock.csv", data, count, job=job)
+        finally:
+            connection.close()
+            stop.set()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    done, failed, longest = other_organisation_writes(other, stop)
+    thread.join()
+    print(
+        f"{'  other organisation meanwhile':<34} {done:>7} writes  {failed} failed  "
+        f"longest wait {longest * 1000:.0f} ms"
+    )
+
+
+def run(args) -> None:
+    from relais.core.models import Organisation
+    from relais.housing.models import Commune, Departement, Region
+
+    region = Region.objects.create(code="24", name="Centre-Val de Loire")
+    departement = Departement.objects.create(code="37", name="Indre-et-Loire", region=region)
+    Commune.objects.create(code="37261", name="Tours", departement=departement, zone="")
+    orgs = [Organisation.objects.create(name=f"Bench {n}", slug=f"bench-{n}") for n in range(5)]
+    data_csv, data_xlsx = csv_bytes(args.rows), xlsx_bytes(args.rows)
+    timed("stock CSV, first import", orgs[0], "stock.csv", data_csv, args.rows)
+    timed("stock CSV, same file again", orgs[0], "stock.csv", data_csv, args.rows)
+    timed("stock XLSX, first import", orgs[1], "stock.xlsx", data_xlsx, args.rows)
+    timed("stock CSV, as a job (batches)", orgs[2], "stock.csv", data_csv, args.rows, job=True)
+    if args.concurrent:
+        concurrent(
+            "one transaction, other org writing", orgs[3], orgs[0], data_csv, args.rows, job=False
+        )
+        concurrent(
+            "job (batches), other org writing", orgs[4], orgs[1], data_csv, args.rows, job=True
+        )
+
+
+def main() -> None:
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
+        setup_django(f"sqlite:///{Path(tmp) / 'imports.sqlite3'}")
+        run(args)
+        from django.db import connections
+
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    main()
