@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('housing', '0001_initial'),
+        ('housing', '0002_lease_one_current_per_household'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
