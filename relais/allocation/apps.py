@@ -10,6 +10,8 @@ class AllocationConfig(AppConfig):
     def ready(self):
         from relais.housing.demo.extensions import registry
 
+        from . import contributions
         from .demo_extension import AllocationDemo
 
         registry.register(AllocationDemo())
+        contributions.register()

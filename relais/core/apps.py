@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "relais.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import crisis, home_cards
+
+        crisis.register_core_effects()
+        home_cards.register()
