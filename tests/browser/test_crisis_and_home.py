@@ -71,7 +71,8 @@ def test_crisis_on_closes_every_agency_on_the_public_page_and_off_restores(new_p
     director.get_by_label("Numéros de téléphone et leurs horaires").fill(
         "02 47 60 00 00 | du lundi au vendredi, de 9 h à 17 h"
     )
-    director.get_by_label(re.compile(r"^Numéro d’astreinte pour les urgences")).fill("06 12 34 56 78")
+    emergency = director.get_by_label(re.compile(r"^Numéro d’astreinte pour les urgences"))
+    emergency.fill("06 12 34 56 78")
     director.get_by_role("button", name="Enregistrer").click()
     expect(director.get_by_text("L’avis de crise au public est enregistré.")).to_be_visible()
 
