@@ -46,7 +46,7 @@ class CardRow:
 class Card:
     key: str
     title: str
-    count: int
+    count: int | None  # None: a state card (e.g. the crisis mode), no number to show
     empty: str
     url: str = ""
     link_label: str = ""
@@ -59,7 +59,7 @@ class Card:
     def more(self) -> int:
         if self.hidden is not None:
             return self.hidden
-        return max(self.count - len(self.rows), 0)
+        return max((self.count or 0) - len(self.rows), 0)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,6 @@ ALERT_ACTIONS = {
     "scoring_grid.deleted": gettext_lazy("Scoring grid deleted"),
 }
 ALERT_DAYS = 7
-CRISIS_CARD_ROLES = {Role.DIRECTOR, Role.MANAGER, Role.CUSTOMER_OFFICER}
 
 
 def _when(value: dt.datetime) -> str:
@@ -52,22 +51,23 @@ def crisis_card(ctx: home.HomeContext) -> home.Card:
     if state.reception_closed:
         rows.append(home.CardRow(_("Public reception closed"), tone="warning"))
     if notice is not None:
+        # Editors open the notice; other staff print it for the building halls.
+        editable = ctx.abilities.get("crisis.notice_edit")
         rows.append(
             home.CardRow(
-                _("Public notice"),
+                _("Public notice") if editable else _("Print the public notice (A4 PDF)"),
                 _("updated on %(date)s") % {"date": _when(notice.updated_at)},
-                url=reverse("core:crisis_notice"),
+                url=reverse("core:crisis_notice" if editable else "core:crisis_notice_pdf"),
             )
         )
     elif state.mode == CrisisMode.CRISIS:
         rows.append(home.CardRow(_("No public notice yet"), tone="warning"))
-    in_crisis = state.mode != CrisisMode.NORMAL
     return home.Card(
         key="core.crisis",
         title=_("Crisis mode and public notice"),
-        count=int(in_crisis),
+        count=None,
         text=state.get_mode_display(),
-        empty=_("Normal operation. The public notice and the switches are on the crisis page."),
+        empty=_("No public notice yet: write it before a crisis, so it is ready to show."),
         url=reverse("core:crisis"),
         link_label=_("See what each switch changes"),
         rows=rows,
@@ -121,7 +121,7 @@ def agencies_card(ctx: home.HomeContext) -> home.Card:
 
 
 def register() -> None:
-    home.register_card("core.crisis", roles=CRISIS_CARD_ROLES, order=10, build=crisis_card)
+    home.register_card("core.crisis", roles=STAFF_ROLES, order=10, build=crisis_card)
     home.register_card(
         "core.audit_alerts", roles={Role.DIRECTOR}, order=90, build=audit_alerts_card
     )

@@ -139,9 +139,6 @@ def test_each_roles_home_at_1280_and_390(new_page, tmp_path):
     # The commission member sits on the open session's commission.
     seated.tenant.user = users[Role.COMMISSION_MEMBER]
     seated.tenant.save()
-    from ..allocation.factories_commissions import with_totp
-
-    with_totp(users[Role.COMMISSION_MEMBER])
     for role in NAMES:
         for width in (1280, 390):
             page = new_page(width=width, height=900 if width > 400 else 844)

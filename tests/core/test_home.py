@@ -33,6 +33,7 @@ EXPECTED = {
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
+        "core.crisis",
         "allocation.vacancies_ready",
         "allocation.sessions_to_prepare",
         "allocation.offers_pending",
@@ -40,11 +41,11 @@ EXPECTED = {
         "core.agencies",
     ],
     Role.CUSTOMER_OFFICER: ["core.crisis", "core.agencies"],
-    Role.CARETAKER: ["core.agencies"],
-    Role.TECHNICIAN: ["core.agencies"],
-    Role.ACCOUNTANT: ["core.agencies"],
-    Role.OUTREACH_CALLER: ["core.agencies"],
-    Role.READ_ONLY: ["core.agencies"],
+    Role.CARETAKER: ["core.crisis", "core.agencies"],
+    Role.TECHNICIAN: ["core.crisis", "core.agencies"],
+    Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
+    Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
+    Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
     Role.FEDERATION_ANALYST: [],
@@ -129,7 +130,7 @@ def test_director_sees_the_crisis_card_and_the_audit_alerts(busy):
     response = client.get(reverse("core:home"))
     cards = {card.key: card for card in response.context["cards"]}
     crisis = cards["core.crisis"]
-    assert (crisis.count, crisis.text) == (1, "Crise")
+    assert (crisis.count, crisis.text) == (None, "Crise")
     assert [row.label for row in crisis.rows] == ["Accueil du public fermé", "Avis au public"]
     alerts = cards["core.audit_alerts"]
     assert alerts.count == 1
@@ -137,6 +138,13 @@ def test_director_sees_the_crisis_card_and_the_audit_alerts(busy):
     assert "par Claire Moreau" in alerts.rows[0].detail
     agencies = cards["core.agencies"]
     assert agencies.count == 0  # reception closed: none open to the public
+
+
+def test_staff_who_cannot_edit_the_notice_are_offered_the_poster(busy):
+    response = _client(busy, Role.CARETAKER).get(reverse("core:home"))
+    crisis = response.context["cards"][0]
+    assert crisis.rows[1].label == "Imprimer l’avis au public (PDF A4)"
+    assert crisis.rows[1].url == reverse("core:crisis_notice_pdf")
 
 
 def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_contact(organisation):
