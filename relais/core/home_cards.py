@@ -50,9 +50,9 @@ def crisis_card(ctx: home.HomeContext) -> home.Card:
     rows = []
     if state.reception_closed:
         rows.append(home.CardRow(_("Public reception closed"), tone="warning"))
+    # Editors open the notice; other staff print it for the building halls.
+    editable = ctx.abilities.get("crisis.notice_edit")
     if notice is not None:
-        # Editors open the notice; other staff print it for the building halls.
-        editable = ctx.abilities.get("crisis.notice_edit")
         rows.append(
             home.CardRow(
                 _("Public notice") if editable else _("Print the public notice (A4 PDF)"),
@@ -67,7 +67,12 @@ def crisis_card(ctx: home.HomeContext) -> home.Card:
         title=_("Crisis mode and public notice"),
         count=None,
         text=state.get_mode_display(),
-        empty=_("No public notice yet: write it before a crisis, so it is ready to show."),
+        empty=_("No public notice yet: write it before a crisis, so it is ready to show.")
+        if editable
+        else _(
+            "No public notice yet: once a director or manager writes it, you can print it "
+            "from here."
+        ),
         url=reverse("core:crisis"),
         link_label=_("See what each switch changes"),
         rows=rows,

@@ -147,6 +147,15 @@ def test_staff_who_cannot_edit_the_notice_are_offered_the_poster(busy):
     assert crisis.rows[1].url == reverse("core:crisis_notice_pdf")
 
 
+def test_without_a_notice_editors_are_asked_to_write_it_and_others_told_who_will(organisation):
+    for role, words in (
+        (Role.MANAGER, "rédigez-le avant une crise"),
+        (Role.CUSTOMER_OFFICER, "dès qu’un directeur ou un responsable l’aura rédigé"),
+    ):
+        body = _client(organisation, role).get(reverse("core:home")).content.decode()
+        assert words in body, role
+
+
 def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_contact(organisation):
     organisation.contact_name = "Service relations partenaires"
     organisation.contact_email = "partenaires@tours-habitat.example"
