@@ -65,9 +65,14 @@ class Organisation(models.Model):
         help_text=_("Members must set up an authenticator app before using Relais."),
     )
     # Whom outside partners (social services, federation) contact about their access.
-    contact_name = models.CharField(_("contact for partners"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # db_default too: the demo seed inserts organisations and agencies with raw SQL.
+    contact_name = models.CharField(
+        _("contact for partners"), max_length=200, blank=True, default="", db_default=""
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, default="", db_default="")
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -104,7 +109,9 @@ class Agency(OrganisationOwned):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # A skeleton reception: this agency keeps its own status while the organisation's public
     # reception is closed (see ``shown_status``).
-    open_during_closure = models.BooleanField(_("open during the closure"), default=False)
+    open_during_closure = models.BooleanField(
+        _("open during the closure"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("agency")

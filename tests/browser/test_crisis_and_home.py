@@ -105,6 +105,13 @@ def test_crisis_on_closes_every_agency_on_the_public_page_and_off_restores(new_p
         "button", name="Ouverte pendant la fermeture"
     ).click()
     assert _public_statuses(public, "tours-habitat") == ["Fermée", "Sur rendez-vous uniquement"]
+    for path, name in (
+        ("/agences/", "agencies"),
+        ("/crise/", "crisis"),
+        ("/crise/avis/", "notice"),
+    ):
+        director.goto(path)
+        director.screenshot(path=str(shots / f"{name}-closed-1280.png"), full_page=True)
 
     director.goto("/crise/")
     director.get_by_label("Fonctionnement normal", exact=True).check()
