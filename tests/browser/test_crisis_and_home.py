@@ -102,7 +102,7 @@ def test_crisis_on_closes_every_agency_on_the_public_page_and_off_restores(new_p
     # A skeleton reception: one agency opened during the closure.
     director.goto("/agences/")
     director.get_by_test_id("agency-row").filter(has_text="Agence Nord").get_by_role(
-        "button", name="Ouverte pendant la fermeture"
+        "button", name="Ouvrir pendant la fermeture"
     ).click()
     assert _public_statuses(public, "tours-habitat") == ["Fermée", "Sur rendez-vous uniquement"]
     for path, name in (
