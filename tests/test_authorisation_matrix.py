@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from relais.core import audit
 from relais.core.roles import ABILITY_ROLES, OUTSIDE_ROLES, STAFF_ROLES, Role
+from relais.core.services import crisis_notice_save
 from relais.housing.models import ImportJob
 
 from .factories import (
@@ -35,6 +36,8 @@ MARK = {"a": "MARKER-AAA", "b": "MARKER-BBB"}
 PAGES = {
     "core:home": (None, None),
     "core:crisis": (None, None),
+    "core:crisis_notice": ("crisis.notice_edit", None),
+    "core:crisis_notice_pdf": ("housing.view", None),
     "core:profile": (None, None),
     "core:agency_list": ("housing.view", None),
     "core:agency_edit": ("agency.edit", {"pk": "agency"}),
@@ -68,7 +71,12 @@ PAGES = {
     "housing:export": ("housing.export", {"kind": "stock", "file_type": "csv"}),
 }
 # Not pages: POST-only actions (tested in their own modules) and the public agency page.
-NOT_PAGES = {"core:organisation_switch", "core:api_key_revoke", "core:public_agencies"}
+NOT_PAGES = {
+    "core:organisation_switch",
+    "core:api_key_revoke",
+    "core:agency_closure",  # POST only: tests/core/test_crisis_effects.py
+    "core:public_agencies",
+}
 NAMESPACES = {"core", "housing", "allocation"}
 
 
@@ -113,6 +121,14 @@ def _world(organisation, mark):
     )
     occupant = OccupantFactory(household=lease.household, last_name=mark, vulnerable=True)
     audit.record(action="api_key.created", organisation=organisation, object_repr=f"Clé {mark}")
+    crisis_notice_save(
+        organisation=organisation,
+        actor=None,
+        text=f"Avis {mark}",
+        phone_lines="",
+        emergency_phone="06 12 34 56 78",
+        links="",
+    )
     world = {
         "agency": AgencyFactory(organisation=organisation, name=f"Agence {mark}"),
         "residence": residence,

@@ -10,6 +10,7 @@ class AllocationConfig(AppConfig):
     def ready(self):
         from relais.housing.demo.extensions import registry
 
+        from . import contributions
         from .demo_extension import AllocationDemo
 
         registry.register(AllocationDemo())
@@ -24,3 +25,4 @@ class AllocationConfig(AppConfig):
             ability="allocation.import",
             url_name="allocation:application_import",
         )
+        contributions.register()

@@ -13,7 +13,14 @@ class CoreConfig(AppConfig):
 
         # Each app describes its audit actions in ``audit_actions.py`` (see audit_trail).
         autodiscover_modules("audit_actions")
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            crisis,
+            home_cards,
+        )
+
+        crisis.register_core_effects()
+        home_cards.register()
 
 
 class RelaisAdminConfig(admin_apps.AdminConfig):

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, CrisisMode, CrisisModeChange
+from . import crisis
+from .models import Agency, CrisisMode, CrisisModeChange, CrisisNotice, Organisation
 from .services import check_api_key_expiry
 
 # Switches a mode turns on by default; the director may still adjust each one.
@@ -24,18 +25,14 @@ class CrisisModeForm(forms.ModelForm):
             "mode": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {
-            "reception_closed": _("Agencies show “closed” to the public; requests go online."),
-            "urgent_interventions_only": _(
-                "Only fire safety, access control, lifts and fluids are dispatched."
-            ),
-            "remote_commissions": _("New allocation commission sessions default to remote."),
-            "outreach_active": _("Call campaigns to vulnerable tenants run."),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = CrisisMode.choices  # no blank "---------" radio
+        # Each switch says what it changes, from the registry the capabilities fill.
+        for name in CrisisModeChange.SWITCHES:
+            lines = crisis.effects(name)
+            self.fields[name].help_text = " ".join(lines) or _("Nothing in Relais reads it yet.")
 
     def switches(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in CrisisModeChange.SWITCHES}
@@ -48,10 +45,50 @@ class AgencyStatusForm(forms.ModelForm):
         widgets = {"public_message": forms.Textarea(attrs={"rows": 3})}
 
 
-class OrganisationSettingsForm(forms.Form):
-    mfa_required = forms.BooleanField(
-        label=_("Require two-factor authentication for every member"), required=False
-    )
+class OrganisationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["mfa_required", "contact_name", "contact_email", "contact_phone"]
+        labels = {"mfa_required": _("Require two-factor authentication for every member")}
+        help_texts = {
+            "contact_name": _(
+                "Shown to outside partners (social services, federation) on their home page."
+            )
+        }
+
+    def clean_contact_phone(self):
+        number = self.cleaned_data["contact_phone"]
+        return crisis.validate_phone(number, where=_("Contact phone")) if number else number
+
+
+class CrisisNoticeForm(forms.ModelForm):
+    class Meta:
+        model = CrisisNotice
+        fields = ["text", "phone_lines", "emergency_phone", "links"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "phone_lines": forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    "placeholder": _("02 47 60 00 00 | Monday to Friday, 9 am to 5 pm"),
+                }
+            ),
+            "links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_phone_lines(self):
+        text = self.cleaned_data["phone_lines"]
+        crisis.parse_phone_lines(text)
+        return text
+
+    def clean_emergency_phone(self):
+        number = self.cleaned_data["emergency_phone"].strip()
+        return crisis.validate_phone(number, where=_("On-call number"))
+
+    def clean_links(self):
+        text = self.cleaned_data["links"]
+        crisis.parse_links(text)
+        return text
 
 
 class ApiKeyForm(forms.Form):

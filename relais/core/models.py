@@ -65,6 +65,15 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Members must set up an authenticator app before using Relais."),
     )
+    # Whom outside partners (social services, federation) contact about their access.
+    # db_default too: the demo seed inserts organisations and agencies with raw SQL.
+    contact_name = models.CharField(
+        _("contact for partners"), max_length=200, blank=True, default="", db_default=""
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, default="", db_default="")
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=30, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +119,11 @@ class Agency(OrganisationOwned):
     )
     public_message = models.TextField(_("message to the public"), blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # A skeleton reception: this agency keeps its own status while the organisation's public
+    # reception is closed (see ``shown_status``).
+    open_during_closure = models.BooleanField(
+        _("open during the closure"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -121,6 +135,17 @@ class Agency(OrganisationOwned):
 
     def __str__(self):
         return self.name
+
+    def shown_status(self, reception_closed: bool) -> str:
+        """The status the public sees: "closed" while the organisation's public reception is
+        closed, unless this agency is opened during the closure; else its own status.
+
+        The agency's own ``public_status`` is never overwritten by the crisis switch, so
+        switching reception back on shows each agency as it was.
+        """
+        if reception_closed and not self.open_during_closure:
+            return AgencyStatus.CLOSED
+        return self.public_status
 
 
 class Membership(OrganisationOwned):
@@ -183,6 +208,40 @@ class CrisisModeChange(OrganisationOwned):
 
     def __str__(self):
         return f"{self.organisation_id} {self.mode} {self.changed_at:%Y-%m-%d}"
+
+
+class CrisisNotice(OrganisationOwned):
+    """The public crisis notice of an organisation (one per organisation), shown at the head of
+    its public agencies page while it is in crisis, and printed for building halls."""
+
+    text = models.TextField(_("message"), max_length=800)
+    phone_lines = models.TextField(
+        _("phone lines and their hours"),
+        max_length=800,
+        blank=True,
+        help_text=_("One line per number: the number, a vertical bar, then its hours."),
+    )
+    emergency_phone = models.CharField(_("on-call number for emergencies"), max_length=30)
+    links = models.TextField(
+        _("what tenants can still do"),
+        max_length=1500,
+        blank=True,
+        help_text=_("One link per line: what it does, a vertical bar, then its address."),
+    )
+    updated_at = models.DateTimeField(_("last updated"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("crisis notice")
+        verbose_name_plural = _("crisis notices")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="crisis_notice_one_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.updated_at:%Y-%m-%d}"
 
 
 class AuditEvent(models.Model):

@@ -53,6 +53,10 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "eligibility.simulate": STAFF_ROLES,
     "agency.edit": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "crisis.change": frozenset({_R.DIRECTOR}),
+    # The public crisis notice (text, phone lines, on-call number, links).
+    "crisis.notice_edit": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # The notes written with each mode change are internal: outside roles see the mode only.
+    "crisis.view_notes": STAFF_ROLES,
     "organisation.manage": frozenset({_R.DIRECTOR}),
     "audit.view": frozenset({_R.DIRECTOR}),
     # Download the filtered audit trail (CSV); each export is itself audited.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .mfa import has_totp
-from .models import Agency, ApiKey, CrisisModeChange, Membership, Organisation
+from .models import Agency, ApiKey, CrisisModeChange, CrisisNotice, Membership, Organisation
 from .selectors import current_crisis_state
 
 API_KEY_PREFIX = "rls_"
@@ -65,19 +65,81 @@ def agency_status_update(
     return agency
 
 
-def organisation_settings_update(
-    *, organisation: Organisation, actor, mfa_required: bool
-) -> Organisation:
+def agency_open_during_closure(*, agency: Agency, actor, is_open: bool) -> Agency:
+    """Open (or close again) one agency while the organisation's public reception is closed.
+
+    Only the override changes: the agency's own status is kept for when reception reopens.
+    Setting the value it already has writes nothing (a double submit is harmless).
+    """
     with transaction.atomic():
-        before = organisation.mfa_required
-        organisation.mfa_required = mfa_required
-        organisation.save(update_fields=["mfa_required"])
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        before = agency.open_during_closure
+        if before == is_open:
+            return agency
+        agency.open_during_closure = is_open
+        agency.save(update_fields=["open_during_closure"])
+        audit.record(
+            action="agency.closure_override_changed",
+            organisation=agency.organisation,
+            actor=actor,
+            obj=agency,
+            changes={"open_during_closure": [before, is_open]},
+        )
+    return agency
+
+
+NOTICE_FIELDS = ("text", "phone_lines", "emergency_phone", "links")
+
+
+def crisis_notice_save(*, organisation: Organisation, actor, **values) -> CrisisNotice:
+    """Create or update the organisation's public crisis notice (``NOTICE_FIELDS``).
+
+    The notice row is locked while it changes, so two editors saving at once leave the last
+    one's text and two audit events, never two notices (the unique constraint is the backstop).
+    """
+    with transaction.atomic():
+        notice = CrisisNotice.objects.select_for_update().for_organisation(organisation).first()
+        before = {name: getattr(notice, name, "") for name in NOTICE_FIELDS}
+        if notice is None:
+            notice = CrisisNotice(organisation=organisation)
+        for name in NOTICE_FIELDS:
+            setattr(notice, name, values[name])
+        notice.updated_at, notice.updated_by = timezone.now(), actor
+        notice.save()
+        audit.record(
+            action="crisis.notice_updated",
+            organisation=organisation,
+            actor=actor,
+            obj=notice,
+            changes={
+                name: [before[name], values[name]]
+                for name in NOTICE_FIELDS
+                if before[name] != values[name]
+            },
+        )
+    return notice
+
+
+SETTINGS_FIELDS = ("mfa_required", "contact_name", "contact_email", "contact_phone")
+
+
+def organisation_settings_update(*, organisation: Organisation, actor, **values) -> Organisation:
+    """Change the organisation's settings (``SETTINGS_FIELDS``; those not given are kept)."""
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changes = {}
+        for name in SETTINGS_FIELDS:
+            if name in values and getattr(organisation, name) != values[name]:
+                changes[name] = [getattr(organisation, name), values[name]]
+                setattr(organisation, name, values[name])
+        if changes:
+            organisation.save(update_fields=list(changes))
         audit.record(
             action="organisation.settings_changed",
             organisation=organisation,
             actor=actor,
             obj=organisation,
-            changes={"mfa_required": [before, mfa_required]},
+            changes=changes,
         )
     return organisation
 

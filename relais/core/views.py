@@ -1,31 +1,53 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import crisis as crisis_rules
+from . import home as home_registry
+from . import pdf, selectors, services
 from .form_organisation import organisation_check_exempt
 from .forms import (
     MODE_DEFAULT_SWITCHES,
     AgencyStatusForm,
     ApiKeyForm,
     CrisisModeForm,
+    CrisisNoticeForm,
     OrganisationSettingsForm,
     OrganisationSwitchForm,
 )
-from .models import Agency, ApiKey, Organisation
+from .models import Agency, ApiKey, CrisisMode, CrisisNotice, Organisation
+from .roles import Role
 from .tenancy import SESSION_KEY, get_for_request, require_ability
+
+# Outside roles with no capability in Relais yet: their home says what will come and whom to ask.
+WAITING_ROLES = (Role.SOCIAL_PARTNER, Role.FEDERATION_ANALYST)
 
 
 @login_required
 def home(request):
+    """The person's work queue: the cards of their role (``relais.core.home``)."""
     organisation = request.organisation
-    context = {"agencies": selectors.agencies(organisation) if organisation else []}
+    context = {"cards": [], "links": [], "waiting_role": False}
+    if organisation is not None:
+        ctx = home_registry.HomeContext(
+            user=request.user,
+            organisation=organisation,
+            membership=request.membership,
+            abilities=request.abilities,
+            now=timezone.now(),
+            crisis_state=selectors.current_crisis_state(organisation),
+        )
+        context["cards"] = home_registry.cards_for(ctx)
+        context["links"] = home_registry.links_for(request.abilities)
+        context["waiting_role"] = request.membership.role in WAITING_ROLES
     return render(request, "core/home.html", context)
 
 
@@ -70,19 +92,71 @@ def crisis(request):
         require_ability(request, "crisis.change")
     history = selectors.crisis_history(organisation)[:50]
     mode_defaults = {mode: sorted(names) for mode, names in MODE_DEFAULT_SWITCHES.items()}
-    return render(
-        request,
-        "core/crisis.html",
-        {"state": state, "form": form, "history": history, "mode_defaults": mode_defaults},
-    )
+    context = {
+        "state": state,
+        "form": form,
+        "history": history,
+        "mode_defaults": mode_defaults,
+        "switch_effects": crisis_rules.switch_effects(state),
+        "mode_effects": crisis_rules.effects(crisis_rules.MODE),
+        "notice": CrisisNotice.objects.for_organisation(organisation).first(),
+    }
+    return render(request, "core/crisis.html", context)
+
+
+@login_required
+def crisis_notice(request):
+    """Directors and managers write the public crisis notice."""
+    require_ability(request, "crisis.notice_edit")
+    organisation = request.organisation
+    notice = CrisisNotice.objects.for_organisation(organisation).first()
+    form = CrisisNoticeForm(request.POST or None, instance=notice)
+    if request.method == "POST" and form.is_valid():
+        services.crisis_notice_save(
+            organisation=organisation,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in services.NOTICE_FIELDS},
+        )
+        messages.success(request, _("The public crisis notice has been saved."))
+        return redirect("core:crisis_notice")
+    return render(request, "core/crisis_notice.html", {"form": form, "notice": notice})
+
+
+@login_required
+@require_GET
+def crisis_notice_pdf(request):
+    """The notice as an A4 poster for building halls (any staff member may print it)."""
+    require_ability(request, "housing.view")
+    notice = get_for_request(request, CrisisNotice.objects.select_related("organisation"))
+    content = pdf.crisis_notice_pdf(notice, site_url=settings.SITE_URL)
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"avis-de-crise-{slugify(notice.organisation.name)}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @login_required
 def agency_list(request):
     require_ability(request, "housing.view")
-    return render(
-        request, "core/agency_list.html", {"agencies": selectors.agencies(request.organisation)}
-    )
+    state = selectors.current_crisis_state(request.organisation)
+    agencies = crisis_rules.with_shown_status(selectors.agencies(request.organisation), state)
+    return render(request, "core/agency_list.html", {"agencies": agencies, "state": state})
+
+
+@login_required
+@require_POST
+def agency_closure(request, pk):
+    """Open one agency during the closure of public reception (a skeleton reception), or
+    close it again with the others."""
+    agency = get_for_request(request, Agency.objects, ability="agency.edit", pk=pk)
+    is_open = request.POST.get("open_during_closure") == "1"
+    services.agency_open_during_closure(agency=agency, actor=request.user, is_open=is_open)
+    if is_open:
+        message = _("%(agency)s stays open during the closure.")
+    else:
+        message = _("%(agency)s closes with the others during the closure.")
+    messages.success(request, message % {"agency": agency.name})
+    return redirect("core:agency_list")
 
 
 @login_required
@@ -104,25 +178,30 @@ def agency_edit(request, pk):
 def public_agencies(request, slug):
     """Public page (no login): which offices of a landlord are open, and how to reach them."""
     organisation = get_object_or_404(Organisation, slug=slug)
-    return render(
-        request,
-        "core/public_agencies.html",
-        {"organisation": organisation, "agencies": selectors.agencies(organisation)},
-    )
+    state = selectors.current_crisis_state(organisation)
+    notice = None
+    if state.mode == CrisisMode.CRISIS:
+        notice = CrisisNotice.objects.for_organisation(organisation).first()
+    context = {
+        "organisation": organisation,
+        "agencies": crisis_rules.with_shown_status(selectors.agencies(organisation), state),
+        "notice": notice,
+        "phones": crisis_rules.parse_phone_lines(notice.phone_lines) if notice else [],
+        "links": crisis_rules.parse_links(notice.links) if notice else [],
+    }
+    return render(request, "core/public_agencies.html", context)
 
 
 @login_required
 def organisation_settings(request):
     require_ability(request, "organisation.manage")
     organisation = request.organisation
-    form = OrganisationSettingsForm(
-        request.POST or None, initial={"mfa_required": organisation.mfa_required}
-    )
+    form = OrganisationSettingsForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_settings_update(
-            organisation=organisation,
+            organisation=Organisation.objects.get(pk=organisation.pk),
             actor=request.user,
-            mfa_required=form.cleaned_data["mfa_required"],
+            **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
         )
         messages.success(request, _("Settings saved."))
         return redirect("core:organisation_settings")

@@ -17,7 +17,7 @@ from relais.core.models import AuditChainHead, AuditEvent
 
 from ..factories import OrganisationFactory, UserFactory
 
-rekeying = importlib.import_module("relais.core.migrations.0003_audit_chain_keyed")
+rekeying = importlib.import_module("relais.core.migrations.0004_audit_chain_keyed")
 
 
 @pytest.fixture

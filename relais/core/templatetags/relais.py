@@ -44,3 +44,19 @@ def bootstrap_widget(field):
     if any(described_by):
         attrs["aria-describedby"] = " ".join(item for item in described_by if item)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def tel(number: str) -> str:
+    """The number to put in a ``tel:`` link: digits only (a leading + kept)."""
+    from relais.core.crisis import phone_digits
+
+    return phone_digits(number or "")
+
+
+@register.filter
+def person(user) -> str:
+    """A person as shown to others: first and last name, else the username; "—" for nobody."""
+    if user is None or user == "":
+        return "—"
+    return user.get_full_name() or user.get_username()

@@ -126,6 +126,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_api_key_expiry")]
+    dependencies = [("core", "0003_crisis_notice_agency_override_contact")]
 
     operations = [migrations.RunPython(forwards, backwards)]

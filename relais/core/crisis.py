@@ -1,0 +1,181 @@
+"""What the crisis mode does: the effects registry shown on ``/crise/``, the agencies as the
+public sees them, and the crisis notice's lines.
+
+Effects registry
+    Each capability that reads a crisis switch registers, from its ``AppConfig.ready()``, one
+    plain-French line per effect: ``register_effect("reception_closed", _("…"))``. The
+    ``/crise/`` page lists, for each switch, the lines registered for it, so a director knows
+    what a click does. A switch nobody reads yet says so instead of promising something.
+    ``switch`` is a name of ``CrisisModeChange.SWITCHES`` or ``"mode"`` for what the crisis mode
+    itself does (whatever the switches).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AgencyStatus, CrisisModeChange
+
+MODE = "mode"
+_EFFECTS: dict[str, list[tuple[str, Promise | str]]] = {}
+
+
+def register_effect(switch: str, text: Promise | str, *, capability: str) -> None:
+    """Register what ``switch`` changes (a lazy translated sentence); idempotent per
+    (capability, text), so a reloaded app does not list a line twice."""
+    if switch != MODE and switch not in CrisisModeChange.SWITCHES:
+        raise ValueError(f"unknown crisis switch: {switch}")
+    lines = _EFFECTS.setdefault(switch, [])
+    if (capability, text) not in lines:
+        lines.append((capability, text))
+
+
+def effects(switch: str) -> list[str]:
+    """The plain-French lines registered for ``switch``, in registration order."""
+    return [str(text) for _capability, text in _EFFECTS.get(switch, [])]
+
+
+@dataclass(frozen=True)
+class SwitchEffects:
+    name: str
+    label: str
+    on: bool
+    lines: list[str]
+
+
+def switch_effects(state: CrisisModeChange) -> list[SwitchEffects]:
+    """Each switch with its label, whether it is on in ``state``, and what it changes."""
+    return [
+        SwitchEffects(
+            name=name,
+            label=str(CrisisModeChange._meta.get_field(name).verbose_name),
+            on=getattr(state, name),
+            lines=effects(name),
+        )
+        for name in CrisisModeChange.SWITCHES
+    ]
+
+
+def register_core_effects() -> None:
+    register_effect(
+        "reception_closed",
+        gettext_lazy(
+            "Agencies show as closed to the public, on staff pages and on the public agencies "
+            "page, except those opened one by one during the closure."
+        ),
+        capability="core",
+    )
+    register_effect(
+        "reception_closed",
+        gettext_lazy(
+            "Each agency keeps its own status: it comes back as soon as reception reopens."
+        ),
+        capability="core",
+    )
+    register_effect(
+        MODE,
+        gettext_lazy(
+            "The crisis notice (phone lines, hours, on-call number, what can be done online) "
+            "heads the public agencies page, with the date it was last updated."
+        ),
+        capability="core",
+    )
+
+
+# Agencies as the public sees them ------------------------------------------------------------
+
+
+def with_shown_status(agencies, state: CrisisModeChange) -> list:
+    """The agencies with ``shown_status``, its label and ``closed_by_crisis`` set, for pages."""
+    labels = dict(AgencyStatus.choices)
+    rows = list(agencies)
+    for agency in rows:
+        agency.current_status = agency.shown_status(state.reception_closed)
+        agency.current_status_label = labels[agency.current_status]
+        agency.closed_by_crisis = state.reception_closed and not agency.open_during_closure
+    return rows
+
+
+# The crisis notice's lines ---------------------------------------------------------------------
+
+SEPARATOR = "|"
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """``first`` | ``second`` of a notice line: (number, hours) or (label, address)."""
+
+    first: str
+    second: str
+
+
+def _split(line: str) -> tuple[str, str]:
+    first, _sep, second = line.partition(SEPARATOR)
+    return first.strip(), second.strip()
+
+
+def phone_digits(number: str) -> str:
+    """The number to dial (for ``tel:`` links): digits, with a leading + kept."""
+    digits = "".join(c for c in number if c.isdigit())
+    return f"+{digits}" if number.strip().startswith("+") else digits
+
+
+def validate_phone(number: str, *, where: str) -> str:
+    """A phone number of 3 to 15 digits (short numbers such as 3919 included), written with
+    spaces, dots or dashes; raises ValidationError naming ``where`` otherwise."""
+    allowed = set("0123456789 .-+()")
+    digits = phone_digits(number).lstrip("+")
+    if not number or set(number) - allowed or not 3 <= len(digits) <= 15:
+        raise ValidationError(
+            _("%(where)s: “%(number)s” is not a phone number.") % {"where": where, "number": number}
+        )
+    return number
+
+
+def parse_phone_lines(text: str) -> list[NoticeLine]:
+    """``02 47 60 00 00 | du lundi au vendredi, 9 h – 17 h`` per line → (number, hours).
+
+    Raises ValidationError naming the line when a number is not a phone number.
+    """
+    lines = []
+    for index, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        number, hours = _split(raw)
+        validate_phone(number, where=_("Line %(line)d") % {"line": index})
+        lines.append(NoticeLine(number, hours))
+    return lines
+
+
+def parse_links(text: str) -> list[NoticeLine]:
+    """``Faire une demande d'intervention | https://…`` per line → (label, address).
+
+    An address is an http(s) URL or a path of this site starting with ``/``. Raises
+    ValidationError naming the line when the label or the address is missing or wrong.
+    """
+    lines = []
+    for index, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        label, address = _split(raw)
+        where = _("Line %(line)d") % {"line": index}
+        if not label or not address:
+            raise ValidationError(
+                _("%(where)s: write what the link does, a vertical bar, then its address.")
+                % {"where": where}
+            )
+        if not (address.startswith("/") and not address.startswith("//")):
+            try:
+                _url(address)
+            except ValidationError:
+                raise ValidationError(
+                    _("%(where)s: “%(address)s” is not a web address.")
+                    % {"where": where, "address": address}
+                ) from None
+        lines.append(NoticeLine(label, address))
+    return lines
