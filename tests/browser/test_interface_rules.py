@@ -23,7 +23,7 @@ from relais.core.roles import Role
 from ..allocation.factories_commissions import board
 from ..factories import MembershipFactory, OrganisationFactory
 from ..test_authorisation_matrix import PAGES, _url, _world
-from .crawl import PHONE, crawl, log_in, summary
+from .crawl import CSP_LISTENER, PHONE, crawl, log_in, summary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -157,3 +157,15 @@ def test_a_member_votes_with_the_keyboard_alone(browser, live_server, world):
     context.close()
     position = Position.objects.get(member=member, candidate=candidate)
     assert (position.choice, position.rank) == ("attribution", 1)
+
+
+def test_the_api_docs_work_under_the_content_security_policy(browser, live_server, world):
+    context = _context(browser, live_server, world["director"], width=1280, height=900)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    response = page.goto("/api/v1/docs")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible()
+    violations = page.evaluate("() => window.__cspViolations")
+    context.close()
+    assert violations == []
