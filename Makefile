@@ -5,6 +5,8 @@ SCALE ?= small
 PORT ?= 8000
 export DEBUG ?= 1
 export SECURE_HTTPS ?= 0
+# Links in e-mails and letters point to the local server the demo starts.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: demo test quality bench worker serve migrate messages clean
 

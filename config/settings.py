@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,9 @@ AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY") or (AUDIT_DEV_HMAC_KEY if DEBUG else 
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address of this deployment, for links in e-mails, letters and PDFs. Development
+# falls back to the local server; production must set it (deploy checks ``relais.E001``–``E003``).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 INSTALLED_APPS = [
     "relais.core.apps.RelaisAdminConfig",
@@ -81,6 +84,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    # Serves the API docs' swagger files itself (no CDN, see ADR 0015).
+    "ninja",
     "relais.core",
     "relais.housing",
     "relais.allocation",
@@ -89,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "relais.core.context_processors.relais",
+                "relais.core.site.context.operator",
             ],
             "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
             # ``{% csrf_token %}`` also renders the current organisation (ADR 0021).
@@ -255,6 +263,44 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, no inline script or
+# style anywhere (docs/decisions/0015-content-security-policy.md). ``data:`` images are
+# Bootstrap's SVG icons (select arrows, menu button) embedded in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# Error pages: French, styled, with a way back (relais.core.site.errors).
+CSRF_FAILURE_VIEW = "relais.core.site.errors.csrf_failure"
+
+# Who runs this deployment: shown in the footer, the legal notices, the personal-data notice
+# and the accessibility statement (relais.core.site). Each deployment fills them in; the
+# deploy check ``relais.W001`` lists those left empty.
+RELAIS_OPERATOR = {
+    "name": env_str("OPERATOR_NAME"),
+    "address": env_str("OPERATOR_ADDRESS"),
+    "registration": env_str("OPERATOR_REGISTRATION"),
+    "phone": env_str("OPERATOR_PHONE"),
+    "publication_director": env_str("OPERATOR_PUBLICATION_DIRECTOR"),
+    "dpo_email": env_str("OPERATOR_DPO_EMAIL"),
+    "support_email": env_str("OPERATOR_SUPPORT_EMAIL"),
+    "support_phone": env_str("OPERATOR_SUPPORT_PHONE"),
+    "host_name": env_str("OPERATOR_HOST_NAME"),
+    "host_address": env_str("OPERATOR_HOST_ADDRESS"),
+    "host_phone": env_str("OPERATOR_HOST_PHONE"),
+}
 
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"

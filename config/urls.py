@@ -6,6 +6,7 @@ from relais.api.urls import api
 
 urlpatterns = [
     path("", include("relais.core.urls")),
+    path("", include("relais.core.site.urls")),
     path("patrimoine/", include("relais.housing.urls")),
     path("attributions/", include("relais.allocation.urls")),
     path("api/v1/", api.urls),
@@ -14,3 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# French, styled error pages with a way back (the CSRF one is settings.CSRF_FAILURE_VIEW).
+handler400 = "relais.core.site.errors.bad_request"
+handler403 = "relais.core.site.errors.permission_denied"
+handler404 = "relais.core.site.errors.page_not_found"
+handler500 = "relais.core.site.errors.server_error"

@@ -70,14 +70,19 @@ PAGES = {
     "housing:import_template": ("housing.import", {"kind": "stock", "file_type": "csv"}),
     "housing:export": ("housing.export", {"kind": "stock", "file_type": "csv"}),
 }
-# Not pages: POST-only actions (tested in their own modules) and the public agency page.
+# Not pages: POST-only actions (tested in their own modules) and public pages (the agencies,
+# the legal pages and the favicon: tests/core/test_site.py).
 NOT_PAGES = {
     "core:organisation_switch",
     "core:api_key_revoke",
     "core:agency_closure",  # POST only: tests/core/test_crisis_effects.py
     "core:public_agencies",
+    "site:legal_notice",
+    "site:personal_data",
+    "site:accessibility",
+    "site:favicon",
 }
-NAMESPACES = {"core", "housing", "allocation"}
+NAMESPACES = {"core", "housing", "allocation", "site"}
 
 
 def _app_page_modules():

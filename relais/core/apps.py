@@ -19,6 +19,8 @@ class CoreConfig(AppConfig):
             home_cards,
         )
 
+        from .site import checks as site_checks  # noqa: F401  (registers the deploy checks)
+
         crisis.register_core_effects()
         home_cards.register()
 
