@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from relais.core.search import compact
 from relais.core.tenancy import get_for_request, require_ability
 
 from . import selectors, services
@@ -361,11 +362,12 @@ def occupant_edit(request, pk=None, household_pk=None):
 @login_required
 @require_GET
 def commune_options(request):
-    """htmx autocomplete: communes whose name starts with the text typed (a <datalist>)."""
+    """htmx autocomplete: communes whose name starts with the text typed (a <datalist>),
+    accents, case, spaces and hyphens ignored ("joue les tours" → Joué-lès-Tours)."""
     require_ability(request, "housing.view")
-    text = request.GET.get("commune", "").strip()
+    text = compact(request.GET.get("commune", ""))
     communes = (
-        Commune.objects.filter(name__istartswith=text).order_by("-population")[:15]
+        Commune.objects.filter(search_name__startswith=text).order_by("-population", "name")[:15]
         if len(text) >= 2
         else []
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 
 from ..models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
+from ..search import refresh_dwellings, refresh_households
 from .cells import fold
 from .formats import FORMATS, HOUSEHOLDS, LEASES, STOCK, Format
 from .readers import FileError, read_upload
@@ -93,6 +94,7 @@ def housing_import(*, organisation, actor, kind: str, file) -> ImportResult:
                 result.errors = errors.sorted()
                 return result
             result.counts = importer.write()
+            importer.refresh_search()
             audit.record(
                 action="housing.imported",
                 organisation=organisation,
@@ -202,6 +204,10 @@ class Importer:
         raise NotImplementedError
 
     def write(self) -> list[Count]:
+        raise NotImplementedError
+
+    def refresh_search(self) -> None:
+        """Refresh the search columns of the rows the file touched (``housing.search``)."""
         raise NotImplementedError
 
 
@@ -324,6 +330,12 @@ class StockImporter(Importer):
             counts[2],
         )
         return counts
+
+    def refresh_search(self) -> None:
+        for chunk in chunks(sorted(self.residences)):
+            refresh_dwellings(
+                self.objects(Dwelling).filter(building__residence__reference__in=chunk)
+            )
 
 
 class HouseholdImporter(Importer):
@@ -464,6 +476,10 @@ class HouseholdImporter(Importer):
         save_all(Occupant, to_create, to_update, fields, counts[1])
         return counts
 
+    def refresh_search(self) -> None:
+        for chunk in chunks(sorted(self.households)):
+            refresh_households(self.objects(Household).filter(reference__in=chunk))
+
 
 class LeaseImporter(Importer):
     """Leases of existing dwellings and households; a dwelling keeps one current lease."""
@@ -582,6 +598,11 @@ class LeaseImporter(Importer):
         staying = {ref: values for ref, values in desired.items() if ref not in ending}
         upsert(Lease, self.organisation, self.existing, staying, count)
         return [count]
+
+    def refresh_search(self) -> None:
+        ids = sorted({household.pk for household in self.households.values()})
+        for chunk in chunks(ids):
+            refresh_households(self.objects(Household).filter(pk__in=chunk))
 
     def _ends(self, reference, values) -> bool:
         if "end_date" in values:
