@@ -18,7 +18,7 @@ LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "
 NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # A query made only of digits, spaces, dots, dashes, slashes, brackets and an optional leading
 # "+", with at least four digits, is a phone number (or a numeric reference): one term.
-PHONE_QUERY = re.compile(r"^\+?[\d\s.\-/()]+$")
+PHONE_QUERY = re.compile(r"^[\s(]*\+?[\d\s.\-/()]+$")
 MIN_PHONE_DIGITS = 4
 MAX_TERMS = 8  # a bound on the query's LIKEs: nobody types more words than that to find a row
 
@@ -43,7 +43,7 @@ def phone_digits(phone: str) -> str:
     ("+44 20 7946 0000" → "00442079460000"); "" for an empty value."""
     text = str(phone or "").strip()
     digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
+    if text.lstrip("( ").startswith("+"):
         digits = "00" + digits
     if digits.startswith("0033"):
         return "0" + digits[4:]

@@ -43,8 +43,13 @@ class BuildingFilter(_Base):
 
 class DwellingFilter(_Base):
     commune_path = "building__commune"
+    # distinct=False: an IN on the dwelling's own column cannot duplicate rows, and DISTINCT
+    # would make the paginator count a sub-query over every column.
     typology = django_filters.MultipleChoiceFilter(
-        label=_("Typology"), choices=Typology.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Typology"),
+        choices=Typology.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     financing = django_filters.ChoiceFilter(
         label=_("Financing"), choices=Financing.choices, empty_label=_("All")

@@ -40,6 +40,7 @@ def dwellings(organisation):
     current = _current_lease("dwelling")
     return (
         Dwelling.objects.for_organisation(organisation)
+        .defer("search")
         .select_related("building__residence", "building__commune")
         .with_current_lease()
         .annotate(
@@ -63,11 +64,15 @@ def count_of(queryset, field: str):
 
 def households(organisation):
     current = _current_lease("household")
-    return Household.objects.for_organisation(organisation).annotate(
-        occupant_count=count_of(Occupant.objects.all(), "household"),
-        dwelling_id=Subquery(current.values("dwelling_id")[:1]),
-        dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
-        commune_name=Subquery(current.values("dwelling__building__commune__name")[:1]),
+    return (
+        Household.objects.for_organisation(organisation)
+        .defer("search")
+        .annotate(
+            occupant_count=count_of(Occupant.objects.all(), "household"),
+            dwelling_id=Subquery(current.values("dwelling_id")[:1]),
+            dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
+            commune_name=Subquery(current.values("dwelling__building__commune__name")[:1]),
+        )
     )
 
 
