@@ -40,8 +40,9 @@ def compact(text: str) -> str:
 def phone_digits(phone: str) -> str:
     """A phone number as national digits: "+33 6 12 34 56 78", "0033612345678" and
     "06.12.34.56.78" all give "0612345678"; another country keeps its "00" prefix
-    ("+44 20 7946 0000" → "00442079460000"); "" for an empty value."""
-    text = str(phone or "").strip()
+    ("+44 20 7946 0000" → "00442079460000"); "" for an empty value. A ``PhoneNumber``
+    (phonenumber_field) is read in E.164, whatever its display format."""
+    text = (getattr(phone, "as_e164", None) or str(phone or "")).strip()
     digits = re.sub(r"\D", "", text)
     if text.lstrip("( ").startswith("+"):
         digits = "00" + digits

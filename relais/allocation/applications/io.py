@@ -216,7 +216,10 @@ ATTNAMES = {
     "current_housing_cost": "current_housing_cost_cents",
     "max_rent": "max_rent_cents",
 }
-DERIVED = ("household_category", "extra_persons", "reference_income", "reference_income_basis")
+DERIVED = (
+    *("household_category", "extra_persons", "reference_income", "reference_income_basis"),
+    "search",
+)
 WISHES = {"wished_communes": "commune", "wished_epcis": "epci"}
 
 
