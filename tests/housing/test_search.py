@@ -338,3 +338,14 @@ def test_demo_seed_fills_the_search_columns(db):
     dwelling = lease.dwelling
     assert compact(dwelling.building.residence.name) in dwelling.search
     assert not Household.objects.filter(search="").exists()
+
+
+def test_a_foreign_phone_is_found_with_its_country_code(organisation, owner_client):
+    OccupantFactory(
+        household__organisation=organisation,
+        household__reference="MEN-UK",
+        phone="+44 20 7946 0000",
+    )
+    assert _found(owner_client, "+44 20 7946 0000") == ["MEN-UK"]
+    assert _found(owner_client, "0044 20 7946") == ["MEN-UK"]
+    assert _found(owner_client, "02079460000") == []  # not a French number
