@@ -20,7 +20,6 @@ import locust  # noqa: F401, I001
 import argparse
 import importlib
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -28,7 +27,7 @@ import sys
 import time
 import urllib.request
 
-from region import ROOT, ensure_region_demo, machine, setup_django
+from region import ROOT, ensure_region_demo, machine, production_env, setup_django
 
 TARGET_P95_MS = {10: 500}
 WARM_UP_SECONDS = 5
@@ -51,16 +50,7 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:``port``, production-like settings, on the benched database."""
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "SECURE_HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "DB_CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = {**os.environ, **production_env()}
     command = [
         *(sys.executable, "-m", "gunicorn", "config.wsgi"),
         *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),

@@ -3,6 +3,7 @@
 
 import math
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,20 @@ OFFICER = "attribution"  # the demo's allocation officer in Tours Habitat
 
 
 SQLITE_FILE = ROOT / "var" / "bench-region.sqlite3"
+
+
+def production_env() -> dict[str, str]:
+    """Settings as in production (DEBUG off: cached templates, no query log), served over
+    plain HTTP on the loopback, with a throwaway secret key."""
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "SECURE_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "DB_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
 
 
 def setup_django() -> str:

@@ -11,9 +11,10 @@ a surname, typed in lower case without accents) and half phone numbers of its oc
 one of four spellings (``0612345678``, ``06 12 34 56 78``, ``+33 6 12 34 56 78``, the first
 digits only). For each it times, in random order:
 
-- the search: what the household list and the API run — ``search_households`` on the
-  annotated ``selectors.households`` queryset, ordered, paginated by 50: the ``COUNT`` and
-  the first page with its occupant count, current dwelling and commune;
+- the search: what the household list runs — ``search_households`` on the annotated
+  ``selectors.households`` queryset, ordered, first page of 50 through ``ListPaginator``
+  (the page's ids, its rows with their occupant count, current dwelling and commune, and the
+  ``COUNT`` when more than 50 rows match);
 - the bare indexed query: one hand-written ``SELECT id, name`` of the matching rows of the
   organisation (``search LIKE`` every term), ordered, ``LIMIT 50``, through a cursor.
 
@@ -74,12 +75,11 @@ def draw_queries(rng, organisation, count: int) -> list[str]:
 
 
 def full_search(organisation, query: str) -> int:
-    from django.core.paginator import Paginator
-
+    from relais.core.pagination import ListPaginator
     from relais.housing import selectors
 
     rows = selectors.search_households(selectors.households(organisation), query)
-    page = Paginator(rows.order_by("name", "pk"), PAGE).get_page(1)
+    page = ListPaginator(rows.order_by("name", "pk"), PAGE).get_page(1)
     list(page.object_list)
     return page.paginator.count
 

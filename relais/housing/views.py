@@ -7,13 +7,13 @@ paginated and render the table partial alone for htmx requests.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from relais.core.pagination import ListPaginator
 from relais.core.search import compact
 from relais.core.tenancy import get_for_request, require_ability
 
@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 def _list(request, *, queryset, filterset_class, template, ordering):
     filterset = filterset_class(request.GET, queryset=queryset)
     rows = filterset.qs.order_by(*ordering) if filterset.is_valid() else queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page}
     if request.htmx:
         return render(request, f"{template}#results", context)

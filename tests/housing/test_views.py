@@ -46,12 +46,14 @@ def stock(organisation):
 def test_list_pages_run_a_bounded_number_of_queries(
     stock, owner_client, django_assert_max_num_queries, name, params
 ):
-    """Session, user, memberships, crisis state, one COUNT, one page query (+ margin)."""
+    """Session, user, memberships, crisis state, the page's ids, its rows, the COUNT when
+    the first page does not hold every row (+ margin)."""
     with django_assert_max_num_queries(8) as captured:
         response = owner_client.get(reverse(f"housing:{name}"), params)
     assert response.status_code == 200
-    (count,) = [query["sql"] for query in captured.captured_queries if "COUNT(*)" in query["sql"]]
-    assert "DISTINCT" not in count and "housing_occupant" not in count
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(*)" in query["sql"]]
+    assert len(counts) <= 1
+    assert not any("DISTINCT" in sql or "housing_occupant" in sql for sql in counts)
 
 
 def test_dwelling_filters(stock, owner_client):

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 from relais.allocation.applications.services import search_text
 
-# The pg_trgm extension comes with housing 0002 (docs/decisions/0018-search-column.md).
+# The pg_trgm and btree_gin extensions come with housing 0002 (docs/decisions/0018-search-column.md).
 TRIGRAM_INDEX = "allocation_application_search_trgm"
 
 
@@ -27,7 +27,7 @@ def create_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX {TRIGRAM_INDEX} ON allocation_application "
-            "USING gin (search gin_trgm_ops)"
+            "USING gin (organisation_id, search gin_trgm_ops)"
         )
 
 

@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 
-from django.contrib.postgres.operations import TrigramExtension
+from django.contrib.postgres.operations import BtreeGinExtension, TrigramExtension
 from django.db import migrations, models
 
 from relais.housing.search import commune_search_name, dwelling_document, household_document
 
 # LIKE '%term%' on the folded columns is served by trigram GIN indexes on PostgreSQL
-# (docs/decisions/0018-search-column.md); SQLite scans the organisation's rows.
+# (docs/decisions/0018-search-column.md), led by organisation_id (btree_gin) since every search
+# is scoped to one organisation; SQLite scans the organisation's rows.
 TRIGRAM_INDEXES = (("housing_household", "search"), ("housing_dwelling", "search"))
 
 
@@ -78,7 +79,8 @@ def create_trigram_indexes(apps, schema_editor):
         return
     for table, column in TRIGRAM_INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX {table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
+            f"CREATE INDEX {table}_{column}_trgm ON {table} "
+            f"USING gin (organisation_id, {column} gin_trgm_ops)"
         )
 
 
@@ -117,6 +119,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['organisation', 'name', 'id'], name='housing_hou_organis_b8ea2f_idx'),
         ),
         TrigramExtension(),
+        BtreeGinExtension(),
         migrations.RunPython(fill_search_columns, migrations.RunPython.noop),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]
