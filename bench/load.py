@@ -49,8 +49,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    """gunicorn on 127.0.0.1:``port``, production-like settings, on the benched database."""
-    env = {**os.environ, **production_env()}
+    """gunicorn on 127.0.0.1:``port``, with this process's (production) settings."""
+    env = dict(os.environ)
     command = [
         *(sys.executable, "-m", "gunicorn", "config.wsgi"),
         *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
@@ -69,8 +69,11 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 
 
 def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    else:
+        print(f"gunicorn had stopped (exit status {server.returncode})")
 
 
 def run_users(scenario, host: str, users: int, seconds: int):
@@ -112,6 +115,9 @@ def report(stats, users: int) -> bool:
 
 def main() -> None:
     args = parse_args()
+    # The same settings (and secret key, which signs the sessions ``prepare`` creates) here
+    # and in the server.
+    os.environ.update(production_env())
     vendor = setup_django()
     scenario = importlib.import_module(f"load_scenarios.{args.scenario}")
     seconds = ensure_region_demo()
