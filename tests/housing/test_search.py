@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from relais.core.search import compact, phone_digits, terms
 from relais.housing import selectors
@@ -278,6 +279,7 @@ def test_commune_picker(communes, owner_client, typed, first):
     assert f">{first} (37)</option>" in options.split("<option")[1]
 
 
+@translation.override("en")
 def test_commune_field_takes_a_name_or_a_code(communes):
     assert CommuneField().clean("joue les tours").code == "37122"
     assert CommuneField().clean("37261").name == "Tours"

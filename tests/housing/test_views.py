@@ -52,7 +52,7 @@ def test_list_pages_run_a_bounded_number_of_queries(
         response = owner_client.get(reverse(f"housing:{name}"), params)
     assert response.status_code == 200
     counts = [query["sql"] for query in captured.captured_queries if "COUNT(*)" in query["sql"]]
-    assert len(counts) <= 1
+    assert 1 <= len(counts) <= 3  # the ids with the total; past the end, a COUNT and page 1
     assert not any("DISTINCT" in sql or "housing_occupant" in sql for sql in counts)
 
 
