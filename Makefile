@@ -48,9 +48,14 @@ quality: $(BIN)/activate
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The region-scale benches seed the region demo into DATABASE_URL (a throwaway database!) or,
+# unset, into var/bench-region.sqlite3, once; load.py is meant for PostgreSQL.
 bench: $(BIN)/activate
 	$(BIN)/python bench/seed_demo.py
 	$(BIN)/python bench/allocation_ranking.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/load.py --scenario browse
 
 messages: $(BIN)/activate
 	cd relais && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete

@@ -20,8 +20,22 @@ from relais.housing.models import (
     Residence,
     Zone,
 )
+from relais.housing.search import refresh_after_save
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+class SearchedFactory(factory.django.DjangoModelFactory):
+    """Keeps the search columns as the services do (``housing.search``)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = super()._create(model_class, *args, **kwargs)
+        refresh_after_save(instance)
+        return instance
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -112,7 +126,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     zone = Zone.OTHER
 
 
-class ResidenceFactory(factory.django.DjangoModelFactory):
+class ResidenceFactory(SearchedFactory):
     class Meta:
         model = Residence
 
@@ -122,7 +136,7 @@ class ResidenceFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
 
 
-class BuildingFactory(factory.django.DjangoModelFactory):
+class BuildingFactory(SearchedFactory):
     class Meta:
         model = Building
 
@@ -136,7 +150,7 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     has_lift = True
 
 
-class DwellingFactory(factory.django.DjangoModelFactory):
+class DwellingFactory(SearchedFactory):
     class Meta:
         model = Dwelling
 
@@ -151,7 +165,7 @@ class DwellingFactory(factory.django.DjangoModelFactory):
     rent_cents = 45_000
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class HouseholdFactory(SearchedFactory):
     class Meta:
         model = Household
 
@@ -160,7 +174,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Famille Martin {n}")
 
 
-class OccupantFactory(factory.django.DjangoModelFactory):
+class OccupantFactory(SearchedFactory):
     class Meta:
         model = Occupant
 
@@ -181,7 +195,7 @@ class OccupantFactory(factory.django.DjangoModelFactory):
         )
 
 
-class LeaseFactory(factory.django.DjangoModelFactory):
+class LeaseFactory(SearchedFactory):
     class Meta:
         model = Lease
 

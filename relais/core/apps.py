@@ -18,7 +18,6 @@ class CoreConfig(AppConfig):
             crisis,
             home_cards,
         )
-
         from .site import checks as site_checks  # noqa: F401  (registers the deploy checks)
 
         crisis.register_core_effects()

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.filters import IntegerFilter
+from relais.core.search import compact
 
 from .models import Financing, Typology
-from .selectors import search_households
+from .selectors import search_dwellings, search_households
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -21,10 +22,10 @@ class _Base(django_filters.FilterSet):
     commune_path = "commune"
 
     def filter_commune(self, queryset, name, value):
-        path = self.commune_path
-        return queryset.filter(
-            Q(**{f"{path}__code": value}) | Q(**{f"{path}__name__icontains": value})
-        )
+        """By INSEE code, or by name as the pickers search it ("joue les tours")."""
+        path, folded = self.commune_path, compact(value)
+        by_name = Q(**{f"{path}__search_name__startswith": folded}) if folded else Q(pk__in=[])
+        return queryset.filter(Q(**{f"{path}__code": value.strip()}) | by_name)
 
 
 class ResidenceFilter(_Base):
@@ -43,8 +44,13 @@ class BuildingFilter(_Base):
 
 class DwellingFilter(_Base):
     commune_path = "building__commune"
+    # distinct=False: an IN on the dwelling's own column cannot duplicate rows, and DISTINCT
+    # would make the paginator count a sub-query over every column.
     typology = django_filters.MultipleChoiceFilter(
-        label=_("Typology"), choices=Typology.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Typology"),
+        choices=Typology.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     financing = django_filters.ChoiceFilter(
         label=_("Financing"), choices=Financing.choices, empty_label=_("All")
@@ -63,13 +69,13 @@ class DwellingFilter(_Base):
     )
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(reference__icontains=value) | Q(building__address__icontains=value)
-        )
+        return search_dwellings(queryset, value)
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name, reference or occupant"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Name, reference, occupant, phone or e-mail"), method="search"
+    )
 
     def search(self, queryset, name, value):
         return search_households(queryset, value)

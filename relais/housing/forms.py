@@ -1,5 +1,6 @@
-"""Housing forms. Money is typed in euros and stored in cents; communes by INSEE code."""
+"""Housing forms. Money is typed in euros and stored in cents; communes by INSEE code or name."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Agency
 from relais.core.phones import PhoneField
+from relais.core.search import compact
 
 from .io.cells import CellError, french_decimal
 from .models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
@@ -35,13 +37,23 @@ class EuroField(forms.DecimalField):
         return None if euros is None else int(euros * 100)
 
 
+INSEE_CODE = re.compile(r"^\d[\dAaBb]\d{3}$")  # 2A/2B: Corsica
+
+
 class CommuneField(forms.CharField):
-    """An INSEE code (« 37261 ») → Commune, with a clear message when unknown."""
+    """An INSEE code (« 37261 ») or a commune's name (« joue les tours ») → Commune.
+
+    The picker (``housing:commune_options``) lists matching communes as one types and fills
+    in the code; a name typed in full is accepted when it names one commune only.
+    """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Commune (INSEE code)"))
-        kwargs.setdefault("help_text", _("Type a name to search, e.g. « Tours » → 37261."))
-        super().__init__(max_length=5, min_length=5, **kwargs)
+        kwargs.setdefault("label", _("Commune"))
+        kwargs.setdefault(
+            "help_text",
+            _("Type a name and pick it in the list, e.g. « joue les tours »."),
+        )
+        super().__init__(max_length=200, **kwargs)
         self.widget.attrs.update(
             {
                 "list": "commune-options",
@@ -56,15 +68,25 @@ class CommuneField(forms.CharField):
         return value.code if isinstance(value, Commune) else value
 
     def clean(self, value):
-        code = super().clean(value)
-        if not code:  # optional and left empty: nothing to look up
+        text = super().clean(value)
+        if not text:
             return None
-        commune = Commune.objects.filter(code=code).first()
-        if commune is None:
-            raise forms.ValidationError(
-                _("No commune has the INSEE code %(code)s."), params={"code": code}
+        if INSEE_CODE.match(text):
+            commune = Commune.objects.filter(code=text.upper()).first()
+            if commune is None:
+                raise forms.ValidationError(
+                    _("No commune has the INSEE code %(code)s."), params={"code": text}
+                )
+            return commune
+        named = list(Commune.objects.filter(search_name=compact(text))[:2])
+        if len(named) != 1:
+            message = (
+                _("Several communes are named “%(name)s”: pick one in the list.")
+                if named
+                else _("No commune is named “%(name)s”.")
             )
-        return commune
+            raise forms.ValidationError(message, params={"name": text})
+        return named[0]
 
 
 class FrenchIntegerField(forms.IntegerField):

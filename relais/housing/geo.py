@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from relais.core.search import compact
+
 GEO_DIR = Path(__file__).parent / "data" / "geo"
 NPM_PACKAGE = "@etalab/decoupage-administratif"
 ADJOINING_FILE = "paris_adjoining.csv"
@@ -89,7 +91,7 @@ def load_geo(data_dir: Path = GEO_DIR) -> dict[str, int]:
         _upsert(
             Commune,
             communes,
-            ["name", "departement", "epci", "postcodes", "population", "zone"],
+            ["name", "search_name", "departement", "epci", "postcodes", "population", "zone"],
         )
     return {
         "regions": len(regions),
@@ -103,6 +105,7 @@ def _commune(model, row: dict[str, str], adjoining: frozenset[str]):
     return model(
         code=row["code"],
         name=row["name"],
+        search_name=compact(row["name"]),  # see housing.search
         departement_id=row["departement"],
         epci_id=row["epci"] or None,
         postcodes=row["postcodes"],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from relais.core.models import OrganisationOwned, OrganisationQuerySet
+from relais.core.search import compact
 
 reference_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
@@ -70,6 +71,8 @@ class Commune(models.Model):
     postcodes = models.CharField(max_length=200, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
     zone = models.CharField(_("zone"), max_length=20, choices=Zone.choices)
+    # The name folded for the pickers ("saint avertin" finds Saint-Avertin): see housing.search.
+    search_name = models.CharField(max_length=200, default="", editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("commune")
@@ -78,6 +81,10 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = compact(self.name)
+        super().save(*args, **kwargs)
 
 
 class Financing(models.TextChoices):
@@ -187,6 +194,9 @@ class Dwelling(OrganisationOwned):
     accessible = models.BooleanField(_("accessible to wheelchair users"), default=False)
     financing = models.CharField(_("financing"), max_length=4, choices=Financing.choices)
     rent_cents = models.PositiveIntegerField(_("monthly rent (cents)"))
+    # Reference, address and residence name, folded (housing.search); trigram-indexed on
+    # PostgreSQL (migration 0002).
+    search = models.TextField(default="", editable=False)
 
     objects = DwellingQuerySet.as_manager()
 
@@ -212,6 +222,9 @@ class Household(OrganisationOwned):
     reference = models.CharField(_("reference"), max_length=30, validators=[reference_validator])
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Name, reference, occupants' names, phones and e-mails, current dwelling's reference,
+    # folded (housing.search); trigram-indexed on PostgreSQL (migration 0002).
+    search = models.TextField(default="", editable=False)
 
     class Meta:
         verbose_name = _("household")
@@ -222,6 +235,8 @@ class Household(OrganisationOwned):
                 fields=["organisation", "reference"], name="household_unique_reference"
             )
         ]
+        # The list's order (name, then id), walked a page at a time.
+        indexes = [models.Index(fields=["organisation", "name", "id"])]
 
     def __str__(self):
         return f"{self.name} ({self.reference})"

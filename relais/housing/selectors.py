@@ -1,6 +1,14 @@
-"""Reads for housing pages: scoped, with what the tables show joined in one query."""
+"""Reads for housing pages: scoped, with what the tables show joined in one query.
 
-from django.db.models import Count, OuterRef, Q, Subquery
+List annotations are correlated sub-queries, not joins with ``Count``: the paginator's
+``COUNT(*)`` then drops them (Django strips unused annotations) and counts the filtered rows
+alone, and the page query computes them for its 50 rows only.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from relais.core.search import filter_terms
 
 from .models import Building, Dwelling, Household, Lease, Occupant, Residence
 
@@ -10,8 +18,8 @@ def residences(organisation):
         Residence.objects.for_organisation(organisation)
         .select_related("commune", "agency")
         .annotate(
-            building_count=Count("buildings", distinct=True),
-            dwelling_count=Count("buildings__dwellings", distinct=True),
+            building_count=count_of(Building.objects.all(), "residence"),
+            dwelling_count=count_of(Dwelling.objects.all(), "building__residence"),
         )
     )
 
@@ -20,7 +28,7 @@ def buildings(organisation):
     return (
         Building.objects.for_organisation(organisation)
         .select_related("residence", "commune")
-        .annotate(dwelling_count=Count("dwellings"))
+        .annotate(dwelling_count=count_of(Dwelling.objects.all(), "building"))
     )
 
 
@@ -32,6 +40,7 @@ def dwellings(organisation):
     current = _current_lease("dwelling")
     return (
         Dwelling.objects.for_organisation(organisation)
+        .defer("search")
         .select_related("building__residence", "building__commune")
         .with_current_lease()
         .annotate(
@@ -41,24 +50,43 @@ def dwellings(organisation):
     )
 
 
+def count_of(queryset, field: str):
+    """A correlated ``COUNT(*)`` of ``queryset``'s rows whose ``field`` is the outer row."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def households(organisation):
-    current = _current_lease("household").select_related("dwelling")
-    return Household.objects.for_organisation(organisation).annotate(
-        occupant_count=Count("occupants"),
-        dwelling_id=Subquery(current.values("dwelling_id")[:1]),
-        dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
-        commune_name=Subquery(current.values("dwelling__building__commune__name")[:1]),
+    current = _current_lease("household")
+    return (
+        Household.objects.for_organisation(organisation)
+        .defer("search")
+        .annotate(
+            occupant_count=count_of(Occupant.objects.all(), "household"),
+            dwelling_id=Subquery(current.values("dwelling_id")[:1]),
+            dwelling_reference=Subquery(current.values("dwelling__reference")[:1]),
+            commune_name=Subquery(current.values("dwelling__building__commune__name")[:1]),
+        )
     )
 
 
 def search_households(queryset, text: str):
-    """Households whose name, reference or an occupant's name contains ``text``."""
-    matching = Occupant.objects.filter(
-        Q(last_name__icontains=text) | Q(first_name__icontains=text)
-    ).values("household_id")
-    return queryset.filter(
-        Q(name__icontains=text) | Q(reference__icontains=text) | Q(pk__in=matching)
-    )
+    """Households whose name, reference, occupants' names, phones or e-mails, or current
+    dwelling's reference contain every word of ``text`` (accents, case, spaces and phone
+    spelling ignored: ``relais.core.search``). One table, no sub-query: the household's
+    ``search`` column holds all of it."""
+    return filter_terms(queryset, text)
+
+
+def search_dwellings(queryset, text: str):
+    """Dwellings whose reference, address, commune or residence name contain ``text``."""
+    return filter_terms(queryset, text)
 
 
 def household_leases(household):

@@ -12,6 +12,7 @@ from relais.core import audit
 from relais.core.transactions import write_transaction
 
 from .models import Dwelling, Household, Lease
+from .search import refresh_after_save
 
 
 def _diff(before: dict, after: dict) -> dict:
@@ -33,7 +34,8 @@ def _plain(instance) -> dict:
 
 
 def record_save(*, organisation, actor, instance, entity: str):
-    """Save a tenant-owned row (new or changed) and audit what changed."""
+    """Save a tenant-owned row (new or changed), refresh the search columns it appears in
+    (``housing.search``) and audit what changed."""
     if instance.organisation_id is None:
         instance.organisation = organisation
     if instance.organisation_id != organisation.pk:
@@ -43,6 +45,7 @@ def record_save(*, organisation, actor, instance, entity: str):
         before = {} if created else _plain(type(instance).objects.get(pk=instance.pk))
         instance.full_clean()
         instance.save()
+        refresh_after_save(instance)
         changes = _diff(before, _plain(instance))
         if created or changes:
             audit.record(

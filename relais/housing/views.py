@@ -7,7 +7,6 @@ paginated and render the table partial alone for htmx requests.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from relais.core.filters import filter_status
+from relais.core.pagination import ListPaginator
+from relais.core.search import compact
 from relais.core.tenancy import get_for_request, require_ability
 
 from . import selectors, services
@@ -36,7 +37,7 @@ PAGE_SIZE = 50
 def _list(request, *, queryset, filterset_class, template, ordering):
     filterset = filterset_class(request.GET, queryset=queryset)
     rows = filterset.qs.order_by(*ordering) if filterset.is_valid() else queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page}
     status = filter_status(request, filterset)
     if request.htmx:
@@ -364,11 +365,12 @@ def occupant_edit(request, pk=None, household_pk=None):
 @login_required
 @require_GET
 def commune_options(request):
-    """htmx autocomplete: communes whose name starts with the text typed (a <datalist>)."""
+    """htmx autocomplete: communes whose name starts with the text typed (a <datalist>),
+    accents, case, spaces and hyphens ignored ("joue les tours" → Joué-lès-Tours)."""
     require_ability(request, "housing.view")
-    text = request.GET.get("commune", "").strip()
+    text = compact(request.GET.get("commune", ""))
     communes = (
-        Commune.objects.filter(name__istartswith=text).order_by("-population")[:15]
+        Commune.objects.filter(search_name__startswith=text).order_by("-population", "name")[:15]
         if len(text) >= 2
         else []
     )

@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from relais.allocation.applications.services import search_text
 from relais.allocation.models import (
     AgendaItem,
     Application,
@@ -40,6 +41,18 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     housing_situation = HousingSituation.HOSTED
     household_category = 3
     typology_mask = 0b000110  # T2, T3
+    phone = ""
+    email = ""
+    # Kept by the services' ``derive``; the factory writes rows directly.
+    search = factory.LazyAttribute(
+        lambda o: search_text(
+            o.registration_number,
+            o.applicant_first_name,
+            o.applicant_last_name,
+            o.phone,
+            o.email,
+        )
+    )
 
 
 class IncomeCeilingFactory(factory.django.DjangoModelFactory):

@@ -56,7 +56,10 @@ def test_list_filters_by_status_and_commune(organisation, officer_client):
     assert listed() == {tours.pk, notice.pk, elsewhere.pk}
     assert listed(status="notice") == {notice.pk}
     assert listed(commune="Orléans") == {elsewhere.pk}
+    assert listed(commune="orleans") == {elsewhere.pk}
     assert listed(commune="37261") == {tours.pk, notice.pk}
+    reference = elsewhere.dwelling.reference
+    assert listed(q=reference.lower()) == {elsewhere.pk}
 
 
 def test_list_shows_vacancy_days_with_bounded_queries(

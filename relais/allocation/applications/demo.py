@@ -27,7 +27,7 @@ from relais.housing.models import Commune, Dwelling
 from ..eligibility import household
 from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, HousingSituation
 from ..scoring import services as scoring
-from .services import Document
+from .services import Document, search_text
 
 # PLUS ceilings 2026, "autres régions", categories 1–6 (../shared/data/income_ceilings.csv).
 PLUS_CEILINGS = (23_403, 31_254, 37_584, 45_374, 53_376, 60_156)
@@ -102,6 +102,7 @@ APPLICATION_FIELDS = (
     "scored_at",
     "created_at",
     "updated_at",
+    "search",
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -199,19 +200,24 @@ class ApplicationGenerator:
         cost = int(resources * (0.22 + rng.random() * 0.3)) if situation in TENANTS else None
         first, last = self._names(ages[0])
         births = [self._date(self._birth(age)) for age in ages]
+        number = f"{home_code[:2]:0>3}{applied.year % 100:02d}{organisation_id:04d}{index + 1:06d}"
+        phone = mobile(rng) if rng.random() < 0.85 else ""
+        email = (
+            f"{ascii_name(first)}.{ascii_name(last)}{below(rng, 100)}@example.org"
+            if rng.random() < 0.6
+            else ""
+        )
         return (
             pk,
             organisation_id,
-            f"{home_code[:2]:0>3}{applied.year % 100:02d}{organisation_id:04d}{index + 1:06d}",
+            number,
             self._date(applied),
             first,
             last,
             births[0],
             births[1] if couple else None,
-            mobile(rng) if rng.random() < 0.85 else "",
-            f"{ascii_name(first)}.{ascii_name(last)}{below(rng, 100)}@example.org"
-            if rng.random() < 0.6
-            else "",
+            phone,
+            email,
             self._address(home_code),
             persons,
             dependants,
@@ -237,6 +243,7 @@ class ApplicationGenerator:
             None,
             self.now,
             self.now,
+            search_text(number, first, last, phone, email),
         )
 
     def _names(self, age: int) -> tuple[str, str]:

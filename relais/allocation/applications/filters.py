@@ -14,7 +14,9 @@ CATEGORIES = [(n, str(n)) for n in range(1, 7)]
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Registration number or name"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Registration number, name, phone or e-mail"), method="search"
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ApplicationStatus.choices, empty_label=_("All")
     )

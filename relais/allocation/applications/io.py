@@ -208,7 +208,10 @@ ATTNAMES = {
     "current_housing_cost": "current_housing_cost_cents",
     "max_rent": "max_rent_cents",
 }
-DERIVED = ("household_category", "extra_persons", "reference_income", "reference_income_basis")
+DERIVED = (
+    *("household_category", "extra_persons", "reference_income", "reference_income_basis"),
+    "search",
+)
 WISHES = {"wished_communes": "commune", "wished_epcis": "epci"}
 
 
@@ -300,6 +303,9 @@ class ApplicationImporter(Importer):
         if "typologies" in self.header:
             values["typology_mask"] = sum(TYPOLOGY_BITS[code] for code in row["typologies"])
         return values
+
+    def refresh_search(self) -> None:
+        """Nothing to refresh: ``derive`` sets the search column of every application written."""
 
     def write(self) -> list[Count]:
         count = Count(

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from relais.core.search import compact, filter_terms
 from relais.housing.models import Commune, Epci
 
 from ..models import Application, ApplicationStatus, ScoringGrid
@@ -39,21 +40,16 @@ def ranking(organisation):
 
 
 def search(queryset, text: str):
-    """Applications whose registration number or applicant's name contains ``text``."""
-    query = Q()
-    for word in text.split():
-        query &= (
-            Q(registration_number__icontains=word)
-            | Q(applicant_last_name__icontains=word)
-            | Q(applicant_first_name__icontains=word)
-        )
-    return queryset.filter(query)
+    """Applications whose registration number, applicant's names, phone or e-mail contain
+    every word of ``text`` (accents, case, spaces and phone spelling ignored)."""
+    return filter_terms(queryset, text)
 
 
 def wishing_commune(queryset, value: str):
-    """Applications wishing a commune given by INSEE code or name."""
+    """Applications wishing a commune given by INSEE code or name (folded as the pickers
+    fold it: "joue les tours" is Joué-lès-Tours)."""
     through = Application.wished_communes.through.objects.filter(application_id=OuterRef("pk"))
-    commune = Q(commune_id=value.upper()) | Q(commune__name__iexact=value)
+    commune = Q(commune_id=value.upper()) | Q(commune__search_name=compact(value) or "-")
     return queryset.filter(Exists(through.filter(commune)))
 
 

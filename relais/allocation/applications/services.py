@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.core import audit
+from relais.core.search import document, phone_digits
 from relais.core.transactions import write_transaction
 
 from ..eligibility import household
@@ -41,7 +42,10 @@ class Document(models.TextChoices):
 
 # Derived, or kept by the service: not "changed by the user".
 NOT_AUDITED = frozenset(
-    {"id", "created_at", "updated_at", "score", "score_explanation", "scored_with_id", "scored_at"}
+    {
+        *("id", "created_at", "updated_at", "search"),
+        *("score", "score_explanation", "scored_with_id", "scored_at"),
+    }
 )
 
 
@@ -58,8 +62,15 @@ def combined_age(application: Application, on: dt.date) -> int | None:
     )
 
 
+def search_text(number: str, first_name: str, last_name: str, phone: str, email: str) -> str:
+    """The ``search`` column: registration number, applicant's names, phone, e-mail, folded
+    (``relais.core.search``)."""
+    return document(number, first_name, last_name, phone_digits(phone), email)
+
+
 def derive(application: Application, *, on: dt.date) -> None:
-    """Set the household category, extra persons and retained income from the file."""
+    """Set the household category, extra persons, retained income and the search column
+    from the file."""
     category = household.household_category(
         persons=application.persons,
         dependants=application.dependants,
@@ -71,6 +82,13 @@ def derive(application: Application, *, on: dt.date) -> None:
     application.extra_persons = category.extra_persons
     application.reference_income, application.reference_income_basis = household.retained_income(
         application.income_n2, application.income_n1, application.income_last_12_months
+    )
+    application.search = search_text(
+        application.registration_number,
+        application.applicant_first_name,
+        application.applicant_last_name,
+        application.phone,
+        application.email,
     )
 
 

@@ -4,7 +4,6 @@ scoring grids. Views are thin: tenancy and abilities, then selectors or services
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from relais.core.filters import filter_status
+from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.io import exporters, jobs
 from relais.housing.views_io import file_response, in_background, refused_status, to_job_page
@@ -39,7 +39,7 @@ def application_list(request):
     queryset = selectors.applications(request.organisation)
     filterset = ApplicationFilter(request.GET, queryset=queryset)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_waiting_months(page.object_list, timezone.localdate())
     context = {"filter": filterset, "page": page}
     template = "allocation/application_list.html"

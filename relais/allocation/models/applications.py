@@ -139,6 +139,9 @@ class Application(OrganisationOwned):
     scored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Registration number, applicant's names, phone and e-mail, folded for search
+    # (relais.core.search); set by ``derive``, trigram-indexed on PostgreSQL.
+    search = models.TextField(default="", editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -159,6 +162,11 @@ class Application(OrganisationOwned):
             models.Index(
                 fields=["organisation", "status", "household_category", "-score"],
                 name="application_ranking",
+            ),
+            # The application list: every status, best score first, a page at a time.
+            models.Index(
+                fields=["organisation", "-score", "first_applied_on", "id"],
+                name="application_list",
             ),
             # Candidate search (vacancies helper, docs/decisions/0009): the organisation's
             # active applications in ranking order, with every column the filters read, so

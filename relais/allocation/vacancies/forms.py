@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.search import compact, filter_terms
 from relais.housing.forms import EuroField, MoneyFormMixin
 
 from ..models import FewCandidatesReason, Vacancy, VacancyStatus
@@ -20,7 +21,9 @@ def _date_input():
 
 
 class VacancyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Dwelling reference"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Dwelling reference, address or residence"), method="search"
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=VacancyStatus.choices, empty_label=_("All")
     )
@@ -29,12 +32,15 @@ class VacancyFilter(django_filters.FilterSet):
     )
 
     def search(self, queryset, name, value):
-        return queryset.filter(dwelling__reference__icontains=value)
+        """The dwelling's folded search column (``relais.core.search``)."""
+        return filter_terms(queryset, value, field="dwelling__search")
 
     def filter_commune(self, queryset, name, value):
+        """By INSEE code, or by name as the pickers search it ("joue les tours")."""
+        folded = compact(value)
+        by_name = Q(dwelling__building__commune__search_name__startswith=folded)
         return queryset.filter(
-            Q(dwelling__building__commune__code=value)
-            | Q(dwelling__building__commune__name__icontains=value)
+            Q(dwelling__building__commune__code=value.strip()) | (by_name if folded else Q())
         )
 
 

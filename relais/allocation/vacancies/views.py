@@ -5,7 +5,6 @@ selectors or services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.filters import filter_status
+from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
 from ..commissions.sessions import agenda_item_add
@@ -48,7 +48,7 @@ def vacancy_list(request):
     queryset = selectors.vacancies(request.organisation)
     filterset = VacancyFilter(request.GET, queryset=queryset)
     rows = filterset.qs.order_by("-notice_received_on", "-pk") if filterset.is_valid() else []
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for vacancy in page.object_list:
         vacancy.days = vacancy_days(vacancy, today)

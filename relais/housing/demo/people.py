@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 from itertools import accumulate
 
+from ..search import household_document
 from .names import DECADES, FIRST_NAMES, LAST_NAMES
 from .rand import below, between, draw
 
@@ -48,7 +49,7 @@ BENEFIT_SHARE = {
     "family": 0.4,
 }
 
-HOUSEHOLD_FIELDS = ("id", "organisation", "reference", "name", "created_at")
+HOUSEHOLD_FIELDS = ("id", "organisation", "reference", "name", "created_at", "search")
 OCCUPANT_FIELDS = (
     "id",
     "organisation",
@@ -129,7 +130,7 @@ class PeopleGenerator:
         self.created_at = created_at
         self.households = self.occupant_count = 0
 
-    def occupy(self, dwelling_id, typology, tenths, rent, lift, year) -> None:
+    def occupy(self, dwelling_id, dwelling_ref, typology, tenths, rent, lift, year) -> None:
         """Called for each occupied dwelling; appends to the tables' rows without flushing."""
         rng, tables = self.rng, self.tables
         kind = KINDS[draw(rng, KIND_CUM[typology])]
@@ -141,14 +142,17 @@ class PeopleGenerator:
             name = f"Famille {surname}"
         else:
             name = f"{'Mme' if members[0][1] else 'M.'} {surname}"
+        reference, people = f"MEN{self.households:06d}", []
+        holder_birth = self.occupants(household_id, members, surname, people)
+        search = household_document(name, reference, people, dwelling_ref)
         tables.household.rows.append(
-            (household_id, self.org, f"MEN{self.households:06d}", name, self.created_at)
+            (household_id, self.org, reference, name, self.created_at, search)
         )
-        holder_birth = self.occupants(household_id, members, surname)
         self.lease(dwelling_id, household_id, kind, holder_birth, tenths, rent, lift, year)
 
-    def occupants(self, household_id, members, surname) -> int:
-        """Writes the occupants; returns the holder's birth date (ordinal)."""
+    def occupants(self, household_id, members, surname, people: list) -> int:
+        """Writes the occupants, adds their (first, last, phone, e-mail) to ``people``;
+        returns the holder's birth date (ordinal)."""
         rnd, table, org = self.rng.random, self.tables.occupant, self.org
         dates, date_of, append = self.writer.dates, self.writer.date, table.rows.append
         pk, alone, names = table.take_ids(len(members)), len(members) == 1, len(LAST_NAMES)
@@ -160,6 +164,7 @@ class PeopleGenerator:
             first_names = NAMES_BY_YEAR[REFERENCE_DATE.year - age - 1][0 if female else 1]
             first = first_names[int(rnd() * len(first_names))]
             phone, email, channel = self.contact(first, last, age, holder)
+            people.append((first, last, phone, email))
             disabled = rnd() < (0.08 if age >= 65 else 0.03 if age >= 18 else 0.01)
             consent = age >= 65 and (alone or disabled) and rnd() < 0.4
             append(

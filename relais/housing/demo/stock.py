@@ -4,6 +4,9 @@ from collections import Counter
 from decimal import Decimal
 from itertools import accumulate
 
+from relais.core.search import compact
+
+from ..search import dwelling_document
 from .names import RESIDENCE_NAMES, STREETS
 from .places import CITY, Place
 from .rand import between, draw, pick
@@ -62,6 +65,7 @@ DWELLING_FIELDS = (
     "accessible",
     "financing",
     "rent_cents",
+    "search",
 )
 
 
@@ -132,10 +136,13 @@ class StockGenerator:
         street, number = pick(rng, STREETS), between(rng, 1, 120)
         for index, shape in enumerate(building_shapes(rng, place, size), start=1):
             address = f"{number + 2 * (index - 1)} {street}"
-            self.building(pk, f"{reference}-B{index:02d}", address, place, in_qpv, year, shape)
+            building = (pk, f"{reference}-B{index:02d}", address, name)
+            self.building(building, place, in_qpv, year, shape)
 
-    def building(self, residence_id, reference, address, place, in_qpv, year, shape) -> None:
+    def building(self, building, place, in_qpv, year, shape) -> None:
+        """``building``: (residence id, reference, address, residence name)."""
         rng, table = self.rng, self.tables.building
+        residence_id, reference, address, residence_name = building
         floors, doors, count = shape
         pk, has_lift = table.new_id(), floors >= 4
         postcode = pick(rng, place.postcodes)
@@ -146,10 +153,15 @@ class StockGenerator:
         self.counts["buildings"] += 1
         financing = FINANCINGS[draw(rng, FINANCING_CUM)]
         rate = RENT_PER_M2_CENTS[financing] * (0.85 + 0.2 * (year - 1955) / 70)
-        self.dwellings(pk, reference, floors, doors, count, has_lift, financing, rate, year)
+        # The dwellings' search column: their reference, then what they share.
+        where = dwelling_document("", address, postcode, place.name, residence_name)
+        self.dwellings(pk, reference, where, (doors, count, has_lift), financing, rate, year)
         self.tables.flush_full()
 
-    def dwellings(self, building_id, prefix, floors, doors, count, lift, financing, rate, year):
+    def dwellings(self, building_id, prefix, where, shape, financing, rate, year):
+        """``where``: the folded address and residence name; ``shape``: (doors per floor,
+        dwellings, lift)."""
+        doors, count, lift = shape
         rng, table, org = self.rng, self.tables.dwelling, self.landlord.id
         occupy, surfaces, append = self.occupy, self._surfaces, table.rows.append
         first_id = table.take_ids(count)
@@ -176,10 +188,11 @@ class StockGenerator:
                     accessible,
                     financing,
                     rent,
+                    f"{compact(reference)} {where}",
                 )
             )
             if rng.random() < OCCUPANCY:
-                occupy(pk, typology, tenths, rent, lift, year)
+                occupy(pk, reference, typology, tenths, rent, lift, year)
         self.counts["dwellings"] += count
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
+from ..search import refresh_dwellings, refresh_households
 from .cells import fold
 from .formats import FORMATS, HOUSEHOLDS, LEASES, STOCK, Format
 from .service import ImportResult, run_import
@@ -110,6 +111,10 @@ class Importer:
         raise NotImplementedError
 
     def write(self) -> list[Count]:
+        raise NotImplementedError
+
+    def refresh_search(self) -> None:
+        """Refresh the search columns of the rows the file touched (``housing.search``)."""
         raise NotImplementedError
 
 
@@ -235,6 +240,12 @@ class StockImporter(Importer):
             counts[2],
         )
         return counts
+
+    def refresh_search(self) -> None:
+        for chunk in chunks(sorted(self.residences)):
+            refresh_dwellings(
+                self.objects(Dwelling).filter(building__residence__reference__in=chunk)
+            )
 
 
 class HouseholdImporter(Importer):
@@ -377,6 +388,10 @@ class HouseholdImporter(Importer):
         self.writer.save_all(Occupant, to_create, to_update, fields, counts[1], given)
         return counts
 
+    def refresh_search(self) -> None:
+        for chunk in chunks(sorted(self.households)):
+            refresh_households(self.objects(Household).filter(reference__in=chunk))
+
 
 class LeaseImporter(Importer):
     """Leases of existing dwellings and households; a dwelling keeps one current lease."""
@@ -516,6 +531,11 @@ class LeaseImporter(Importer):
         staying = {ref: values for ref, values in desired.items() if ref not in ending}
         upsert(self.writer, Lease, self.organisation, self.existing, staying, count)
         return [count]
+
+    def refresh_search(self) -> None:
+        ids = sorted({household.pk for household in self.households.values()})
+        for chunk in chunks(ids):
+            refresh_households(self.objects(Household).filter(pk__in=chunk))
 
     def _ends(self, reference, values) -> bool:
         if "end_date" in values:

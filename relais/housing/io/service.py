@@ -168,6 +168,7 @@ def run_import(
                 result.errors = errors.sorted()
                 return result
             result.counts = importer.write()
+            importer.refresh_search()
             finish()
     except IntegrityError:
         # Someone else changed the same rows between our checks and our writes.
@@ -185,6 +186,7 @@ def _run_batched(importer, result: ImportResult, finish) -> ImportResult:
     try:
         result.counts = importer.write()
         with transaction.atomic():
+            importer.refresh_search()
             finish()
     except BaseException as exc:
         undo(job)
