@@ -22,7 +22,7 @@ def audit_key_check(app_configs=None, **kwargs):
                 "AUDIT_HMAC_KEY must be set to a secret of at least "
                 f"{MIN_KEY_LENGTH} characters (not the development key) when DEBUG is off.",
                 hint=HINT,
-                id="relais.E001",
+                id="relais.E010",
             )
         ]
     return []

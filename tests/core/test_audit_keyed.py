@@ -139,9 +139,9 @@ def test_anchors_are_read_from_another_directory_and_mailed(organisation_chain, 
 def test_the_key_is_required_without_debug(settings, db):
     settings.DEBUG = False
     settings.AUDIT_HMAC_KEY = ""
-    assert [error.id for error in audit_key_check()] == ["relais.E001"]
+    assert [error.id for error in audit_key_check()] == ["relais.E010"]
     settings.AUDIT_HMAC_KEY = settings.AUDIT_DEV_HMAC_KEY
-    assert [error.id for error in audit_key_check()] == ["relais.E001"]
+    assert [error.id for error in audit_key_check()] == ["relais.E010"]
     settings.AUDIT_HMAC_KEY = "x" * 48
     assert audit_key_check() == []
     settings.AUDIT_HMAC_KEY = ""

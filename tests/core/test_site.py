@@ -240,6 +240,7 @@ def _check_deploy(**env) -> subprocess.CompletedProcess:
         "PATH": os.environ["PATH"],
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "relais.example.org",
         "SITE_URL": "https://relais.example.org",
         **{f"OPERATOR_{key.upper()}": value for key, value in OPERATOR.items() if value},
