@@ -88,7 +88,7 @@ def setup_django(url: str) -> None:
 
 def load_reference_data() -> dict[str, list]:
     """Communes, EPCIs and income ceilings; returns the inhabited communes of each region."""
-    from relais.allocation.eligibility import load_income_ceilings
+    from relais.allocation.eligibility.ceilings import load_income_ceilings
     from relais.housing.geo import load_geo
     from relais.housing.models import Commune
 
@@ -214,7 +214,7 @@ def _cumulate(values):
 
 
 def _household(rng) -> dict:
-    from relais.allocation.household import household_category
+    from relais.allocation.eligibility.household import household_category
 
     persons = rng.choices(range(1, 8), weights=PERSONS_WEIGHTS)[0]
     couple = persons >= 2 and rng.random() < 0.5
@@ -414,8 +414,8 @@ WHERE year = %s AND financing = %s AND zone = %s"""
 
 def bare_search(cursor, vacancy, year: int) -> list[tuple]:
     """The same search by hand: the ceiling table, the wishers probe, then the query."""
-    from relais.allocation.candidates import MANY_WISHERS, OCCUPANCY
     from relais.allocation.models import TYPOLOGY_BITS
+    from relais.allocation.vacancies.candidates import MANY_WISHERS, OCCUPANCY
 
     dwelling = vacancy.dwelling
     commune = dwelling.building.commune
@@ -453,8 +453,8 @@ def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> tuple[list, li
     """Times of the service and of the bare query (ms), interleaved, and result sizes."""
     from django.db import connection
 
-    from relais.allocation.candidates import search_candidates
     from relais.allocation.models import Vacancy
+    from relais.allocation.vacancies.candidates import search_candidates
 
     chosen = [rng.choice(vacancy_ids) for _ in range(runs)]
     vacancies = Vacancy.objects.select_related(

@@ -144,9 +144,9 @@ TASKS = {
 
 # Periodic tasks queued by ``manage.py run_schedule``: (task, period in seconds).
 RELAIS_SCHEDULE = [
-    ("relais.allocation.tasks.close_due_sessions", 60),
-    ("relais.allocation.tasks_letters.lapse_offers", 3600),
-    ("relais.allocation.scoring.recompute_all_scores", 86400),
+    ("relais.allocation.commissions.tasks.close_due_sessions", 60),
+    ("relais.allocation.letters.tasks.lapse_offers", 3600),
+    ("relais.allocation.scoring.services.recompute_all_scores", 86400),
 ]
 
 AUTHENTICATION_BACKENDS = [

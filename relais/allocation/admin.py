@@ -10,9 +10,9 @@ from django.db import transaction
 
 from relais.core import audit
 
-from . import scoring
-from .forms_applications import ScoringGridForm
+from .applications.forms import ScoringGridForm
 from .models import IncomeCeiling, QuartileThreshold, ScoringGrid
+from .scoring import services as scoring
 
 
 @admin.register(IncomeCeiling)

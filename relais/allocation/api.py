@@ -14,7 +14,7 @@ from ninja.errors import ValidationError
 from relais.api.schemas import Error, ValidationErrorOut
 from relais.housing.models import Commune, Zone
 
-from .eligibility import EligibilityError, check_eligibility
+from .eligibility.ceilings import EligibilityError, check_eligibility
 
 INSEE_CODE = r"^(?:\d{2}|2[AB])\d{3}$"
 # The payload's location in ninja's validation errors, so that every 422 reads the same.

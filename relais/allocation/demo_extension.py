@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from relais.housing.models import Commune, Dwelling
 
-from . import eligibility, scoring
-from .demo import seed_applications
+from .applications.demo import seed_applications
+from .eligibility import ceilings as eligibility
 from .models import (
     AgendaItem,
     Application,
@@ -28,6 +28,7 @@ from .models import (
     Vacancy,
     VacancyStatus,
 )
+from .scoring import services as scoring
 
 # Active applications per dwelling: ~3,000 at `small` (10,000 dwellings), ~30,000 at
 # `region` (196,000 dwellings).

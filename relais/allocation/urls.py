@@ -2,9 +2,9 @@ from django.urls import include, path
 
 app_name = "allocation"
 urlpatterns = [
-    path("", include("relais.allocation.urls_applications")),
-    path("", include("relais.allocation.urls_eligibility")),
-    path("", include("relais.allocation.urls_vacancies")),
-    path("", include("relais.allocation.urls_commissions")),
-    path("", include("relais.allocation.urls_letters")),
+    path("", include("relais.allocation.applications.urls")),
+    path("", include("relais.allocation.eligibility.urls")),
+    path("", include("relais.allocation.vacancies.urls")),
+    path("", include("relais.allocation.commissions.urls")),
+    path("", include("relais.allocation.letters.urls")),
 ]

@@ -4,7 +4,8 @@ The POST-only actions are tested in test_letters_pages.py and test_minutes_pages
 president's access to the minutes by their seat.
 """
 
-from relais.allocation import letters, minutes
+from relais.allocation.commissions import minutes
+from relais.allocation.letters import services as letters
 
 from .factories_letters import closed_session
 

@@ -4,8 +4,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from relais.allocation import scoring
 from relais.allocation.models import ScoringGrid
+from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
 
 from ..factories import UserFactory

@@ -7,14 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from relais.allocation import scoring
-from relais.allocation.applications import (
+from relais.allocation.applications.services import (
     application_create,
     application_set_status,
     application_update,
     combined_age,
 )
 from relais.allocation.models import Application, ApplicationStatus
+from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
 
 from ..factories import CommuneFactory, EpciFactory

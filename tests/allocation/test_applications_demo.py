@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from relais.allocation.applications import Document
-from relais.allocation.demo import PLUS_CEILINGS, seed_applications
+from relais.allocation.applications.demo import PLUS_CEILINGS, seed_applications
+from relais.allocation.applications.services import Document
 from relais.allocation.models import Application
-from relais.allocation.scoring import waiting_months
+from relais.allocation.scoring.services import waiting_months
 from relais.housing.models import Dwelling
 
 from ..factories import BuildingFactory, CommuneFactory, DwellingFactory, OrganisationFactory

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from relais.allocation import io_applications
-from relais.allocation.io_applications import APPLICATIONS, applications_import
+from relais.allocation.applications import io as io_applications
+from relais.allocation.applications.io import APPLICATIONS, applications_import
 from relais.allocation.models import Application
 from relais.core.models import AuditEvent
 from relais.core.roles import Role

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from relais.allocation import scoring
-from relais.allocation.applications import application_create
+from relais.allocation.applications.services import application_create
 from relais.allocation.models import TYPOLOGY_BITS, Application
+from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 

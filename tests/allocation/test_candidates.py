@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from relais.allocation import candidates
-from relais.allocation.candidates import search_candidates, validate_proposal
-from relais.allocation.eligibility import EligibilityError
+from relais.allocation.eligibility.ceilings import EligibilityError
 from relais.allocation.models import TYPOLOGY_BITS, ApplicationStatus, FewCandidatesReason
+from relais.allocation.vacancies import candidates
+from relais.allocation.vacancies.candidates import search_candidates, validate_proposal
 
 from ..factories import CommuneFactory, EpciFactory
 from .factories_vacancies import CEILINGS, YEAR, applicant, applied, ceilings, orleans, vacancy

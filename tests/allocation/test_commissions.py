@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from relais.allocation import commissions
+from relais.allocation.commissions import services as commissions
 from relais.allocation.models import Commission, CommissionMember, Seat
 from relais.core.models import AuditEvent, Membership
 from relais.core.roles import Role

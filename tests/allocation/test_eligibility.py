@@ -4,7 +4,7 @@ import pytest
 from django.db.models import F
 from django.utils import translation
 
-from relais.allocation.eligibility import (
+from relais.allocation.eligibility.ceilings import (
     EligibilityError,
     ceiling_for,
     ceiling_subquery,
@@ -12,7 +12,7 @@ from relais.allocation.eligibility import (
     load_income_ceilings,
     pls_ceiling,
 )
-from relais.allocation.household import retained_income
+from relais.allocation.eligibility.household import retained_income
 from relais.allocation.models import Application, IncomeCeiling
 from relais.housing.models import Zone
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from relais.allocation.eligibility import load_income_ceilings
+from relais.allocation.eligibility.ceilings import load_income_ceilings
 from relais.core.models import AuditEvent
 from relais.housing.geo import load_geo
 

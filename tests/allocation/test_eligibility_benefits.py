@@ -6,8 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from relais.allocation import benefits
-from relais.allocation.benefits import Household, effort_rate, effort_rates
+from relais.allocation.eligibility import benefits
+from relais.allocation.eligibility.benefits import Household, effort_rate, effort_rates
 
 from ..factories import DwellingFactory
 from .factories import ApplicationFactory

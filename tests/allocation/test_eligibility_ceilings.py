@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from relais.allocation.eligibility import DATA_FILE, CeilingFileError, load_income_ceilings
+from relais.allocation.eligibility.ceilings import DATA_FILE, CeilingFileError, load_income_ceilings
 from relais.allocation.models import IncomeCeiling
 from relais.core.audit import verify_all
 from relais.core.models import AuditEvent

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from relais.allocation import benefits
-from relais.allocation.eligibility import load_income_ceilings
+from relais.allocation.eligibility import benefits
+from relais.allocation.eligibility.ceilings import load_income_ceilings
 from relais.allocation.models import IncomeCeiling
 from relais.core.roles import Role
 

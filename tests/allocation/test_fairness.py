@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from relais.allocation.fairness import fairness
 from relais.allocation.models import DecisionType, QuartileThreshold, SessionStatus
+from relais.allocation.vacancies.fairness import fairness
 from relais.core.roles import Role
 
 from .factories import (

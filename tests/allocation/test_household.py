@@ -1,6 +1,6 @@
 import pytest
 
-from relais.allocation.household import household_category, retained_income
+from relais.allocation.eligibility.household import household_category, retained_income
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from relais.allocation import letters
+from relais.allocation.letters import services as letters
 from relais.allocation.models import (
     ApplicationStatus,
     ItemStatus,
@@ -211,7 +211,7 @@ def test_undecided_items_get_no_letters(outcome):
 
 
 def test_the_lapse_task_lapses_overdue_offers(outcome):
-    from relais.allocation.tasks_letters import lapse_offers
+    from relais.allocation.letters.tasks import lapse_offers
 
     letters.letters_after_close(outcome.session)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
@@ -223,7 +223,7 @@ def test_the_lapse_task_lapses_overdue_offers(outcome):
 
 
 def test_after_the_close_the_minutes_and_letters_are_written(outcome):
-    from relais.allocation.tasks import session_after_close
+    from relais.allocation.commissions.tasks import session_after_close
 
     session_after_close.enqueue(outcome.session.pk)
     session_after_close.enqueue(outcome.session.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from relais.allocation import letters
+from relais.allocation.letters import services as letters
 from relais.allocation.models import Letter, LetterKind, OfferAnswer
 from relais.core.audit import verify_all
 from relais.core.models import AuditEvent

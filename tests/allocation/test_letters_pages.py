@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from relais.allocation import letters
+from relais.allocation.letters import services as letters
 from relais.allocation.models import Letter, LetterKind, OfferAnswer, Session, SessionStatus
 from relais.core.models import AuditEvent
 from relais.core.roles import Role

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from relais.allocation import minutes
+from relais.allocation.commissions import minutes
 from relais.allocation.models import Session, SessionStatus
 from relais.core.audit import verify_all
 from relais.core.models import AuditEvent

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from relais.allocation import minutes
+from relais.allocation.commissions import minutes
 from relais.allocation.models import Session, SessionStatus
 from relais.core.roles import Role
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from relais.allocation import scoring
-from relais.allocation.applications import application_create
+from relais.allocation.applications.selectors import ranking
+from relais.allocation.applications.services import application_create
 from relais.allocation.models import Application, ApplicationStatus, ScoringGrid
-from relais.allocation.selectors_applications import ranking
+from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
 
 from ..factories import CommuneFactory, EpciFactory

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django_tasks import default_task_backend
 
-from relais.allocation import sessions
+from relais.allocation.commissions import sessions
 from relais.allocation.models import (
     AgendaItem,
     ApplicationStatus,

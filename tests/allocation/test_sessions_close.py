@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from relais.allocation import sessions, tasks
+from relais.allocation.commissions import sessions, tasks
 from relais.allocation.models import (
     AgendaItem,
     Application,

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.allocation import sessions
+from relais.allocation.commissions import sessions
 from relais.allocation.models import (
     AgendaItem,
     Position,

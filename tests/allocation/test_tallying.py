@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from relais.allocation.commissions.tally import CandidateIn, ItemIn, Vote, tally_item
 from relais.allocation.models import DecisionType, ItemStatus
-from relais.allocation.tallying import CandidateIn, ItemIn, Vote, tally_item
 
 A, B, C = 101, 102, 103  # candidates
 MEMBERS = frozenset({1, 2, 3, 4})

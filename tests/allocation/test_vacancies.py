@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from relais.allocation.models import VacancyStatus as S
-from relais.allocation.vacancies import (
+from relais.allocation.vacancies.services import (
     TRANSITIONS,
     VacancyTransitionError,
     vacancy_create,

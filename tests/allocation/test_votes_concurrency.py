@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from relais.allocation import sessions
+from relais.allocation.commissions import sessions
 from relais.allocation.models import Candidate, Position, Session, SessionKind, SessionStatus
 from relais.core.models import AuditEvent
 

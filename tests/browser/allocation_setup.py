@@ -18,7 +18,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 
-from relais.allocation.eligibility import load_income_ceilings
+from relais.allocation.eligibility.ceilings import load_income_ceilings
 from relais.allocation.models import Application, Seat, Vacancy
 from relais.core.roles import Role
 

@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from relais.allocation.tasks import close_due_sessions
+from relais.allocation.commissions.tasks import close_due_sessions
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relais.allocation.eligibility import DATA_FILE, CeilingFileError, load_income_ceilings
+from relais.allocation.eligibility.ceilings import DATA_FILE, CeilingFileError, load_income_ceilings
 
 
 class Command(BaseCommand):

@@ -1,0 +1,109 @@
+"""Reads for the application and scoring pages: scoped, one query per table shown."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from relais.housing.models import Commune, Epci
+
+from ..models import Application, ApplicationStatus, ScoringGrid
+from ..scoring.services import months_before, waiting_months
+
+LIST_FIELDS = (
+    "pk",
+    "registration_number",
+    "first_applied_on",
+    "applicant_first_name",
+    "applicant_last_name",
+    "persons",
+    "household_category",
+    "extra_persons",
+    "priority_criteria",
+    "status",
+    "score",
+)
+
+
+def applications(organisation):
+    """The organisation's applications with the columns of the list, best score first."""
+    return (
+        Application.objects.for_organisation(organisation)
+        .only(*LIST_FIELDS)
+        .order_by("-score", "first_applied_on", "pk")
+    )
+
+
+def ranking(organisation):
+    """Active applications, best score first: the ranking is a query on the stored score."""
+    return applications(organisation).active()
+
+
+def search(queryset, text: str):
+    """Applications whose registration number or applicant's name contains ``text``."""
+    query = Q()
+    for word in text.split():
+        query &= (
+            Q(registration_number__icontains=word)
+            | Q(applicant_last_name__icontains=word)
+            | Q(applicant_first_name__icontains=word)
+        )
+    return queryset.filter(query)
+
+
+def wishing_commune(queryset, value: str):
+    """Applications wishing a commune given by INSEE code or name."""
+    through = Application.wished_communes.through.objects.filter(application_id=OuterRef("pk"))
+    commune = Q(commune_id=value.upper()) | Q(commune__name__iexact=value)
+    return queryset.filter(Exists(through.filter(commune)))
+
+
+def with_priority(queryset, code: str):
+    """Applications with a priority criterion: the JSON list holds the quoted code (the
+    textual match works on SQLite and PostgreSQL alike; codes are not substrings of others
+    once quoted)."""
+    return queryset.filter(priority_criteria__icontains=f'"{code}"')
+
+
+def waited_at_least(queryset, months: int, on: dt.date):
+    return queryset.filter(first_applied_on__lte=months_before(on, months))
+
+
+def with_waiting_months(rows, on: dt.date) -> list:
+    """Set ``waiting_months`` on each row of a page (computed in Python: 50 rows)."""
+    rows = list(rows)
+    for row in rows:
+        row.waiting_months = waiting_months(row.first_applied_on, on)
+    return rows
+
+
+def wishes(application) -> tuple[list[Commune], list[Epci]]:
+    """The wished communes and EPCIs, in the order given (the first one chooses the grid)."""
+    communes = (
+        Application.wished_communes.through.objects.filter(application_id=application.pk)
+        .select_related("commune__epci")
+        .order_by("pk")
+    )
+    epcis = (
+        Application.wished_epcis.through.objects.filter(application_id=application.pk)
+        .select_related("epci")
+        .order_by("pk")
+    )
+    return [row.commune for row in communes], [row.epci for row in epcis]
+
+
+def grids():
+    return ScoringGrid.objects.select_related("epci").order_by(
+        "epci__name", "epci_id", "-valid_from"
+    )
+
+
+def grid_usage(organisation, grid: ScoringGrid) -> list[tuple[str, int]]:
+    """(status label, count) of the organisation's applications scored with ``grid``."""
+    rows = (
+        Application.objects.for_organisation(organisation)
+        .filter(scored_with=grid)
+        .values("status")
+        .annotate(count=Count("pk"))
+    )
+    counts = {row["status"]: row["count"] for row in rows}
+    return [(label, counts[code]) for code, label in ApplicationStatus.choices if code in counts]

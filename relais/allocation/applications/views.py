@@ -1,0 +1,211 @@
+"""Application pages: search, read (audited), create and edit, import and export; the
+scoring grids. Views are thin: tenancy and abilities, then selectors or services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from relais.core.tenancy import get_for_request, require_ability
+from relais.housing.io import exporters
+from relais.housing.views_io import file_response
+
+from ..models import Application, ApplicationStatus, PriorityCriterion, ScoringGrid
+from ..scoring import services as scoring
+from . import io as io_applications
+from . import selectors
+from .filters import ApplicationFilter
+from .forms import ApplicationForm, ApplicationImportForm, StatusForm
+from .services import (
+    Document,
+    application_create,
+    application_set_status,
+    application_update,
+    application_viewed,
+)
+
+PAGE_SIZE = 50
+
+
+@login_required
+def application_list(request):
+    require_ability(request, "allocation.view")
+    queryset = selectors.applications(request.organisation)
+    filterset = ApplicationFilter(request.GET, queryset=queryset)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_waiting_months(page.object_list, timezone.localdate())
+    context = {"filter": filterset, "page": page}
+    template = "allocation/application_list.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_for_request(
+        request,
+        Application.objects.select_related("scored_with__epci"),
+        ability="allocation.view",
+        pk=pk,
+    )
+    application_viewed(actor=request.user, application=application)
+    communes, epcis = selectors.wishes(application)
+    documents = set(application.documents_received)
+    context = {
+        "application": application,
+        "waiting_months": scoring.waiting_months(
+            application.first_applied_on, timezone.localdate()
+        ),
+        "explanation": scoring.labelled(application.score_explanation),
+        "communes": communes,
+        "epcis": epcis,
+        "priorities": [
+            label
+            for code, label in PriorityCriterion.choices
+            if code in application.priority_criteria
+        ],
+        "documents": [(label, code in documents) for code, label in Document.choices],
+        "status_form": StatusForm(initial={"status": application.status}),
+    }
+    return render(request, "allocation/application_detail.html", context)
+
+
+@login_required
+def application_edit(request, pk=None):
+    require_ability(request, "allocation.edit")
+    organisation = request.organisation
+    if pk:
+        application = get_for_request(request, Application.objects, pk=pk)
+        if request.method == "GET":
+            application_viewed(actor=request.user, application=application, via="edit")
+        wishes = selectors.wishes(application)
+        title = _("Edit application %(number)s") % {"number": application.registration_number}
+        cancel_url = reverse("allocation:application_detail", args=[pk])
+    else:
+        application = Application(organisation=organisation)
+        wishes = ((), ())
+        title, cancel_url = _("New application"), reverse("allocation:application_list")
+    form = ApplicationForm(
+        request.POST or None, instance=application, organisation=organisation, wishes=wishes
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(request, form, created=pk is None)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Application saved."))
+            return redirect("allocation:application_detail", pk=form.instance.pk)
+    context = {"form": form, "title": title, "cancel_url": cancel_url}
+    return render(request, "allocation/application_form.html", context)
+
+
+def _save(request, form, *, created: bool):
+    wishes = {
+        "wished_communes": form.cleaned_data["wished_communes"],
+        "wished_epcis": form.cleaned_data["wished_epcis"],
+    }
+    if created:
+        application_create(
+            organisation=request.organisation,
+            actor=request.user,
+            application=form.instance,
+            **wishes,
+        )
+    else:
+        application_update(actor=request.user, application=form.instance, **wishes)
+
+
+@login_required
+@require_POST
+def application_status(request, pk):
+    application = get_for_request(request, Application.objects, ability="allocation.edit", pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        application_set_status(
+            actor=request.user, application=application, status=form.cleaned_data["status"]
+        )
+        label = ApplicationStatus(form.cleaned_data["status"]).label
+        messages.success(request, _("Status changed to “%(status)s”.") % {"status": label})
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect("allocation:application_detail", pk=application.pk)
+
+
+# Import and export ---------------------------------------------------------------------------
+
+
+@login_required
+def application_import(request):
+    require_ability(request, "allocation.import")
+    form = ApplicationImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = io_applications.applications_import(
+            organisation=request.organisation, actor=request.user, file=form.cleaned_data["file"]
+        )
+        if result.ok:
+            template = "allocation/application_import_result.html"
+            return render(
+                request, f"{template}#result" if request.htmx else template, {"result": result}
+            )
+    template = "allocation/application_import.html"
+    context = {"form": form, "result": result, "format": io_applications.APPLICATIONS}
+    return render(request, f"{template}#import-panel" if request.htmx else template, context)
+
+
+@login_required
+@require_GET
+def application_import_template(request, file_type):
+    require_ability(request, "allocation.import")
+    name = exporters.file_name(request.organisation, io_applications.KIND, file_type, template=True)
+    return file_response(
+        name, io_applications.KIND, file_type, io_applications.APPLICATIONS.columns, rows=()
+    )
+
+
+@login_required
+@require_GET
+def application_export(request, file_type):
+    require_ability(request, "allocation.view")
+    rows = io_applications.applications_export(
+        organisation=request.organisation, actor=request.user, file_type=file_type
+    )
+    name = exporters.file_name(request.organisation, io_applications.KIND, file_type)
+    return file_response(
+        name, io_applications.KIND, file_type, io_applications.APPLICATIONS.columns, rows
+    )
+
+
+# Scoring grids -------------------------------------------------------------------------------
+
+
+@login_required
+def scoring_grid_list(request):
+    require_ability(request, "allocation.view")
+    today = timezone.localdate()
+    grids = list(selectors.grids())
+    in_force = {grid.pk for grid in scoring.in_force(grids, today).values()}
+    return render(
+        request,
+        "allocation/scoring_grid_list.html",
+        {"grids": grids, "in_force": in_force, "today": today},
+    )
+
+
+@login_required
+def scoring_grid_detail(request, pk):
+    """Grids are shared reference data (no organisation): any allocation role reads them."""
+    require_ability(request, "allocation.view")
+    grid = get_object_or_404(ScoringGrid.objects.select_related("epci"), pk=pk)
+    context = {
+        "grid": grid,
+        "criteria": scoring.described(grid.criteria),
+        "usage": selectors.grid_usage(request.organisation, grid),
+    }
+    return render(request, "allocation/scoring_grid_detail.html", context)

@@ -1,0 +1,422 @@
+"""Session pages: preparation and results for the staff (``commission.manage``), and the vote
+for the commission's members, who reach them by their seat, not by a role.
+
+A member sees only the sessions of the commissions they sit on: a session of another
+commission is a 404 for them, as it would be for another organisation; staff without a seat
+get a 403. Outside members must have set up two-factor authentication (``require_mfa``).
+"""
+
+from functools import wraps
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relais.core.roles import OUTSIDE_ROLES
+from relais.core.tenancy import get_for_request, require_ability
+
+from ...applications.services import application_viewed
+from ...models import (
+    AgendaItem,
+    Candidate,
+    Commission,
+    DeclarationKind,
+    Session,
+    SessionKind,
+    SessionStatus,
+)
+from .. import selectors
+from .. import sessions as services
+from ..forms import AgendaItemForm, DeclarationForm, PositionForm, SessionForm
+
+ABILITY = "commission.manage"
+
+
+def require_mfa(view):
+    """Outside members (role ``commission_member``…) must have an authenticator app set up:
+    without one they are sent to allauth's TOTP set-up page first."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = request.membership
+        if membership is not None and membership.role in OUTSIDE_ROLES:
+            has_totp = Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists()
+            if not has_totp:
+                messages.info(
+                    request, _("Set up an authenticator app before taking part in sessions.")
+                )
+                return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _close_due(rows) -> None:
+    for session in rows:
+        services.close_if_due(session)
+
+
+# Staff: prepare, open, close, read the results ----------------------------------------------
+
+
+@login_required
+def session_list(request):
+    require_ability(request, ABILITY)
+    rows = selectors.sessions(request.organisation).order_by("-opens_at")
+    _close_due(rows.filter(status=SessionStatus.OPEN, closes_at__lte=timezone.now()))
+    return render(request, "allocation/session_list.html", {"sessions": rows[:100]})
+
+
+@login_required
+def session_create(request, commission_pk):
+    commission = get_for_request(request, Commission.objects, ability=ABILITY, pk=commission_pk)
+    initial = {
+        "kind": services.default_kind(request.organisation),
+        "opens_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
+    }
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                commission=commission,
+                actor=request.user,
+                kind=data["kind"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Session created: now put vacancies on its agenda."))
+            return redirect("allocation:session_detail", pk=session.pk)
+    return render(
+        request,
+        "allocation/session_form.html",
+        {
+            "form": form,
+            "title": _("New session of %(name)s") % {"name": commission.name},
+            "cancel_url": reverse("allocation:commission_detail", args=[commission.pk]),
+            "remote_by_crisis": initial["kind"] == SessionKind.REMOTE,
+        },
+    )
+
+
+@login_required
+def session_detail(request, pk):
+    session = get_for_request(
+        request, Session.objects.select_related("commission"), ability=ABILITY, pk=pk
+    )
+    services.close_if_due(session)
+    items = list(selectors.agenda(session))
+    participation = selectors.participation(session)
+    for item in items:
+        item.members_voted = participation.get(item.pk, 0)
+    context = {
+        "session": session,
+        "items": items,
+        "voters": selectors.voters_count(session),
+        "sits": selectors.member_seats(request.user, request.organisation)
+        .filter(commission_id=session.commission_id)
+        .exists(),
+    }
+    return render(request, "allocation/session_detail.html", context)
+
+
+@login_required
+def session_item_add(request, pk):
+    session = get_for_request(
+        request, Session.objects.select_related("commission"), ability=ABILITY, pk=pk
+    )
+    if session.status != SessionStatus.DRAFT:
+        messages.error(request, _("Items can only be added while the session is in preparation."))
+        return redirect("allocation:session_detail", pk=session.pk)
+    # The candidate search may link here with the vacancy and the numbers already chosen.
+    initial = {
+        "vacancy": request.GET.get("vacancy"),
+        "registration_numbers": "\n".join(request.GET.get("numbers", "").split(",")),
+    }
+    form = AgendaItemForm(request.POST or None, organisation=request.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agenda_item_add(
+                session=session,
+                vacancy=data["vacancy"],
+                actor=request.user,
+                application_ids=data["registration_numbers"],
+                few_candidates_reason=data["few_candidates_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The vacancy is on the agenda."))
+            return redirect("allocation:session_detail", pk=session.pk)
+    return render(
+        request,
+        "allocation/session_form.html",
+        {
+            "form": form,
+            "title": _("Add a vacancy to the agenda"),
+            "cancel_url": reverse("allocation:session_detail", args=[session.pk]),
+        },
+    )
+
+
+def _staff_action(request, session, action, done: str):
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("allocation:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_item_remove(request, pk):
+    item = get_for_request(
+        request, AgendaItem.objects.select_related("session"), ability=ABILITY, pk=pk
+    )
+    return _staff_action(
+        request,
+        item.session,
+        lambda: services.agenda_item_remove(item=item, actor=request.user),
+        _("The vacancy is off the agenda."),
+    )
+
+
+@login_required
+@require_POST
+def session_open(request, pk):
+    session = get_for_request(request, Session.objects, ability=ABILITY, pk=pk)
+    return _staff_action(
+        request,
+        session,
+        lambda: services.session_open(session=session, actor=request.user),
+        _("The session is open: the members have been told by e-mail."),
+    )
+
+
+@login_required
+@require_POST
+def session_close(request, pk):
+    """The end of an in-person meeting (a remote session closes at its closing time)."""
+    session = get_for_request(request, Session.objects, ability=ABILITY, pk=pk)
+
+    def close():
+        if services.session_close(session_id=session.pk, actor=request.user) is None:
+            raise ValidationError(_("This session cannot be closed now."))
+
+    return _staff_action(request, session, close, _("The session is closed."))
+
+
+# Members: my sessions, the vote, a candidate's file -----------------------------------------
+
+
+def _seat(request, pk):
+    """(session, the user's seat on its commission), or 404 / 403 as described above."""
+    organisation = request.organisation
+    if organisation is None:
+        raise Http404
+    sessions = Session.objects.for_organisation(organisation).exclude(status=SessionStatus.DRAFT)
+    session = get_object_or_404(sessions.select_related("commission"), pk=pk)
+    seats = selectors.member_seats(request.user, organisation)
+    member = seats.filter(commission_id=session.commission_id).first()
+    if member is None:
+        if seats.exists():
+            raise Http404
+        raise PermissionDenied
+    return services.close_if_due(session), member
+
+
+@login_required
+@require_mfa
+def my_sessions(request):
+    """The sessions of the commissions the user sits on (an empty list without a seat)."""
+    organisation = request.organisation
+    if organisation is None:
+        raise Http404
+    rows = selectors.sessions_for_member(request.user, organisation)
+    _close_due(rows.filter(status=SessionStatus.OPEN, closes_at__lte=timezone.now()))
+    return render(request, "allocation/session_mine.html", {"sessions": rows[:100]})
+
+
+def _can_vote(session, member, conflicted: bool) -> bool:
+    now = timezone.now()
+    in_hours = session.kind == SessionKind.IN_PERSON or session.opens_at <= now < session.closes_at
+    return session.status == SessionStatus.OPEN and in_hours and member.votes and not conflicted
+
+
+def _card(candidate, position, *, size: int, can_vote: bool, errors=(), saved=False) -> dict:
+    return {
+        "candidate": candidate,
+        "position": position,
+        "ranks": range(1, size + 1),
+        "can_vote": can_vote,
+        "errors": list(errors),
+        "saved": saved,
+    }
+
+
+def _current_item(items, request):
+    try:
+        wanted = int(request.GET.get("item", ""))
+    except ValueError:
+        wanted = None
+    return next((item for item in items if item.position == wanted), items[0] if items else None)
+
+
+@login_required
+@require_mfa
+def vote(request, pk):
+    session, member = _seat(request, pk)
+    items = list(selectors.agenda(session))
+    positions, declared = selectors.ballot(session, member)
+    item = _current_item(items, request)
+    conflicted = item is not None and (item.pk, DeclarationKind.CONFLICT) in declared
+    can_vote = _can_vote(session, member, conflicted)
+    cards = []
+    if item is not None:
+        size = len(item.candidates.all())
+        cards = [
+            _card(c, positions.get(c.pk), size=size, can_vote=can_vote)
+            for c in item.candidates.all()
+        ]
+    index = items.index(item) if item is not None else 0
+    context = {
+        "session": session,
+        "member": member,
+        "items": items,
+        "item": item,
+        "cards": cards,
+        "previous": items[index - 1] if index > 0 else None,
+        "next": items[index + 1] if index + 1 < len(items) else None,
+        "done_items": {c.item_id for c in _candidates_of(items) if c.pk in positions},
+        "conflicted": conflicted,
+        "sent_back": item is not None and (item.pk, DeclarationKind.SEND_BACK) in declared,
+        "can_declare": session.status == SessionStatus.OPEN and _in_hours(session),
+        "can_vote": can_vote,
+    }
+    return render(request, "allocation/vote.html", context)
+
+
+def _in_hours(session) -> bool:
+    return session.kind == SessionKind.IN_PERSON or (
+        session.opens_at <= timezone.now() < session.closes_at
+    )
+
+
+def _candidates_of(items):
+    return [c for item in items for c in item.candidates.all()]
+
+
+def _vote_url(session, item) -> str:
+    return f"{reverse('allocation:vote', args=[session.pk])}?item={item.position}"
+
+
+@login_required
+@require_mfa
+@require_POST
+def vote_position(request, pk, candidate_pk):
+    session, member = _seat(request, pk)
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("item", "application"),
+        pk=candidate_pk,
+        item__session=session,
+    )
+    form = PositionForm(request.POST)
+    errors = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.position_record(
+                session=session,
+                member=member,
+                candidate=candidate,
+                choice=data["choice"],
+                rank=data["rank"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            errors = error.messages
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    if not request.htmx:
+        for message in errors:
+            messages.error(request, message)
+        if not errors:
+            messages.success(request, _("Position saved."))
+        return redirect(_vote_url(session, candidate.item))
+    positions, declared = selectors.ballot(session, member)
+    session.refresh_from_db()
+    conflicted = (candidate.item_id, DeclarationKind.CONFLICT) in declared
+    card = _card(
+        candidate,
+        positions.get(candidate.pk),
+        size=candidate.item.candidates.count(),
+        can_vote=_can_vote(session, member, conflicted),
+        errors=errors,
+        saved=not errors,
+    )
+    return render(
+        request, "allocation/vote.html#candidate_card", {"card": card, "session": session}
+    )
+
+
+@login_required
+@require_mfa
+@require_POST
+def vote_declaration(request, pk, item_pk):
+    session, member = _seat(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, session=session)
+    form = DeclarationForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    kind, reason = form.cleaned_data["kind"], form.cleaned_data["reason"]
+    try:
+        if form.cleaned_data["withdraw"]:
+            services.declaration_withdraw(session=session, member=member, item=item, kind=kind)
+        else:
+            services.declaration_record(
+                session=session, member=member, item=item, kind=kind, reason=reason
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Declaration saved."))
+    return redirect(_vote_url(session, item))
+
+
+@login_required
+@require_mfa
+def vote_candidate(request, pk, candidate_pk):
+    """A candidate's file as a member sees it (what the decision needs); each opening is
+    audited."""
+    session, member = _seat(request, pk)
+    candidate = get_object_or_404(
+        Candidate.objects.select_related(
+            "application", "item__vacancy__dwelling__building__commune"
+        ),
+        pk=candidate_pk,
+        item__session=session,
+    )
+    application_viewed(actor=request.user, application=candidate.application, via="commission")
+    context = {
+        "session": session,
+        "file": selectors.candidate_file(candidate, session),
+        "back_url": _vote_url(session, candidate.item),
+    }
+    return render(request, "allocation/vote_candidate.html", context)

@@ -1,0 +1,480 @@
+"""Eligibility to social housing: the household's category, the zone, the yearly income ceiling.
+
+The rules are those of the arrêté of 29 July 1987 (DOMAIN.md §2); the category itself comes
+from ``relais.allocation.household``. Ceilings are data (``IncomeCeiling``, loaded from
+``data/income_ceilings.csv`` and edited in the admin): PLAI and PLUS have their own tables, PLS
+is the PLUS table × 1.30 rounded half up to the euro, row by row. A year, financing or zone
+without a complete table is an ``EligibilityError``, never a guess.
+See docs/eligibility.md and docs/decisions/0007-income-ceilings.md.
+"""
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.expressions import ExpressionWrapper
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from relais.core import audit
+from relais.housing.models import Zone
+
+from ..models import IncomeCeiling
+from .household import JEUNE_MENAGE_MAX_COMBINED_AGE, household_category
+
+PLS_MAJORATION = Decimal("1.30")
+FINANCINGS = ("PLAI", "PLUS", "PLS")
+CATEGORIES = range(1, 7)
+EXTRA_PERSON = IncomeCeiling.EXTRA_PERSON
+DATA_FILE = Path(__file__).parent.parent / "data" / "income_ceilings.csv"
+CSV_COLUMNS = ["year", "financing", "zone", "category", "ceiling_eur", "source"]
+CSV_EXTRA = "extra"  # the ``category`` of the per-extra-person amount in the CSV
+YEARS = range(1987, 2101)
+MAX_CEILING_EUR = 1_000_000
+
+
+class EligibilityError(Exception):
+    """A question eligibility cannot answer: no ceiling table, invalid household, bad input.
+
+    ``field`` names the input at fault (``year`` when the year has no table), ``code`` is a
+    stable machine-readable kind for the API.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    category: int
+    extra_persons: int
+    zone: str
+    ceiling: int  # € a year
+    eligible: bool
+    explanation: tuple[str, ...]
+
+
+def _eur(amount: int) -> str:
+    return f"{number_format(amount, force_grouping=True)}\u00a0€"
+
+
+def pls_ceiling(plus_eur: int) -> int:
+    """PLUS × 1.30 rounded half up to the euro (article 1 of the arrêté of 29 July 1987)."""
+    return int((Decimal(plus_eur) * PLS_MAJORATION).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def ceiling_table(year: int, financing: str, zone: str) -> dict[int, int]:
+    """The seven amounts of a table, € a year: categories 1–6 and ``EXTRA_PERSON`` (7).
+
+    PLS amounts are derived from the PLUS table. Raises ``EligibilityError`` when the
+    financing has no table in Relais (PLI) or when the table is missing or incomplete.
+    """
+    if financing not in FINANCINGS:
+        raise EligibilityError(
+            _("Relais has no income ceilings for %(financing)s dwellings (only PLAI, PLUS, PLS).")
+            % {"financing": financing},
+            field="financing",
+            code="unknown_financing",
+        )
+    if zone not in Zone.values:
+        raise EligibilityError(
+            _("Unknown zone %(zone)s.") % {"zone": zone}, field="zone", code="unknown_zone"
+        )
+    base = "PLUS" if financing == "PLS" else financing
+    rows = dict(
+        IncomeCeiling.objects.filter(year=year, financing=base, zone=zone).values_list(
+            "category", "ceiling_eur"
+        )
+    )
+    missing = sorted(set(range(1, EXTRA_PERSON + 1)) - set(rows))
+    if missing:
+        message = (
+            _("No %(financing)s income-ceiling table for %(year)s (%(zone)s): enter it first.")
+            if len(missing) == EXTRA_PERSON
+            else _(
+                "The %(financing)s income-ceiling table for %(year)s (%(zone)s) is incomplete: "
+                "enter every category first."
+            )
+        )
+        raise EligibilityError(
+            message % {"financing": base, "year": year, "zone": Zone(zone).label},
+            field="year",
+            code="missing_table",
+        )
+    if financing == "PLS":
+        return {category: pls_ceiling(amount) for category, amount in rows.items()}
+    return rows
+
+
+def ceiling_for(year: int, financing: str, zone: str, category: int, extra_persons: int) -> int:
+    """The ceiling (€ a year) of one household category, extra persons included."""
+    if category not in CATEGORIES or extra_persons < 0 or (extra_persons and category != 6):
+        raise EligibilityError(
+            _("Invalid household category %(category)s + %(extra)s.")
+            % {"category": category, "extra": extra_persons},
+            code="invalid_category",
+        )
+    table = ceiling_table(year, financing, zone)
+    return table[category] + extra_persons * table[EXTRA_PERSON]
+
+
+def ceiling_subquery(year: int, financing: str, zone: str):
+    """Each ``Application`` row's ceiling (€ a year) as an SQL expression.
+
+    The table has seven rows, so it is read once here and inlined as ``CASE`` on the stored
+    ``household_category`` plus ``extra_persons`` × the per-person amount: no join, no
+    subquery, the same SQL on SQLite and PostgreSQL, and PLS rounding done exactly in Python.
+    A category outside 1–6 gives NULL, which no income satisfies. Use it as
+    ``.alias(ceiling=ceiling_subquery(...)).filter(reference_income__lte=F("ceiling"))``.
+    Raises ``EligibilityError`` when the table is missing, like ``ceiling_table``.
+    """
+    table = ceiling_table(year, financing, zone)
+    by_category = Case(
+        *(When(household_category=c, then=Value(table[c])) for c in CATEGORIES),
+        output_field=IntegerField(),
+    )
+    return ExpressionWrapper(
+        by_category + F("extra_persons") * Value(table[EXTRA_PERSON]),
+        output_field=IntegerField(),
+    )
+
+
+def _validate_household(*, persons, dependants, is_couple, combined_age, reference_income):
+    if persons < 1:
+        raise EligibilityError(_("A household has at least one person."), field="persons")
+    if dependants < 0 or dependants >= persons:
+        raise EligibilityError(
+            _("Dependants must be fewer than the persons of the household (at least one adult)."),
+            field="dependants",
+        )
+    if is_couple and persons - dependants < 2:
+        raise EligibilityError(
+            _("A couple is two adults: persons minus dependants must be at least 2."),
+            field="is_couple",
+        )
+    if combined_age is not None and combined_age < 0:
+        raise EligibilityError(_("The combined age cannot be negative."), field="combined_age")
+    if reference_income < 0:
+        raise EligibilityError(
+            _("The reference income cannot be negative."), field="reference_income"
+        )
+
+
+def check_eligibility(
+    *,
+    year: int,
+    financing: str,
+    zone: str,
+    persons: int,
+    dependants: int,
+    is_couple: bool,
+    combined_age: int | None,
+    has_disabled_member: bool,
+    reference_income: int,
+) -> EligibilityResult:
+    """Whether a household's reference income (€ a year) is within the ceiling, and why."""
+    _validate_household(
+        persons=persons,
+        dependants=dependants,
+        is_couple=is_couple,
+        combined_age=combined_age,
+        reference_income=reference_income,
+    )
+    household = household_category(
+        persons=persons,
+        dependants=dependants,
+        is_couple=is_couple,
+        combined_age=combined_age,
+        has_disabled_member=has_disabled_member,
+    )
+    table = ceiling_table(year, financing, zone)
+    ceiling = table[household.category] + household.extra_persons * table[EXTRA_PERSON]
+    eligible = reference_income <= ceiling
+    explanation = [
+        *_household_lines(persons, dependants, is_couple, combined_age, household.reasons),
+        _category_line(household.category, household.extra_persons),
+        *_ceiling_lines(year, financing, zone, household, table, ceiling),
+        _comparison_line(reference_income, ceiling, eligible),
+    ]
+    return EligibilityResult(
+        category=household.category,
+        extra_persons=household.extra_persons,
+        zone=zone,
+        ceiling=ceiling,
+        eligible=eligible,
+        explanation=tuple(explanation),
+    )
+
+
+# Explanation -------------------------------------------------------------------------------
+
+
+def _household_lines(persons, dependants, is_couple, combined_age, reasons) -> list[str]:
+    composition = ngettext(
+        "Household of %(persons)s person", "Household of %(persons)s persons", persons
+    ) % {"persons": persons}
+    composition += ngettext(
+        ", %(dependants)s dependant", ", %(dependants)s dependants", dependants
+    ) % {"dependants": dependants}
+    composition += ", " + (_("couple") if is_couple else _("no couple")) + "."
+    lines = [composition]
+    if "disabled_member_counts_one_more" in reasons:
+        lines.append(_("A member has a disability: the household counts as one more person."))
+    if "single_adult_with_dependants_one_up" in reasons:
+        lines.append(_("A single adult with dependants: the household goes one category up."))
+    if "jeune_menage" in reasons:
+        lines.append(
+            _(
+                "Young couple (jeune ménage: combined ages %(age)s ≤ %(limit)s, no dependant): "
+                "at least category 3."
+            )
+            % {"age": combined_age, "limit": JEUNE_MENAGE_MAX_COMBINED_AGE}
+        )
+    elif is_couple and dependants == 0 and persons == 2:
+        if combined_age is None:
+            lines.append(_("Combined ages not given: not treated as a young couple."))
+        else:
+            lines.append(
+                _("Combined ages %(age)s > %(limit)s: not a young couple (jeune ménage).")
+                % {"age": combined_age, "limit": JEUNE_MENAGE_MAX_COMBINED_AGE}
+            )
+    return lines
+
+
+def _category_line(category: int, extra_persons: int) -> str:
+    if not extra_persons:
+        return _("Household category %(category)s.") % {"category": category}
+    return ngettext(
+        "Household category 6 plus %(extra)s extra person.",
+        "Household category 6 plus %(extra)s extra persons.",
+        extra_persons,
+    ) % {"extra": extra_persons}
+
+
+def _ceiling_lines(year, financing, zone, household, table, ceiling) -> list[str]:
+    params = {
+        "financing": financing,
+        "year": year,
+        "zone": Zone(zone).label,
+        "category": household.category,
+        "amount": _eur(table[household.category]),
+    }
+    lines = [
+        _("%(financing)s ceiling %(year)s, %(zone)s, category %(category)s: %(amount)s a year.")
+        % params
+    ]
+    if financing == "PLS":
+        lines.append(_("PLS ceilings are the PLUS ceilings × 1.30, rounded to the euro."))
+    if household.extra_persons:
+        lines.append(
+            _("Plus %(extra)s × %(per_person)s per extra person: %(ceiling)s.")
+            % {
+                "extra": household.extra_persons,
+                "per_person": _eur(table[EXTRA_PERSON]),
+                "ceiling": _eur(ceiling),
+            }
+        )
+    return lines
+
+
+def _comparison_line(reference_income: int, ceiling: int, eligible: bool) -> str:
+    params = {"income": _eur(reference_income), "ceiling": _eur(ceiling)}
+    if eligible:
+        return _("Reference income %(income)s ≤ ceiling %(ceiling)s: eligible.") % params
+    return _("Reference income %(income)s > ceiling %(ceiling)s: not eligible.") % params
+
+
+# Loading the CSV ---------------------------------------------------------------------------
+
+
+class CeilingFileError(EligibilityError):
+    """The ceilings file is invalid; ``errors`` lists every problem, each naming its line."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors), code="invalid_file")
+        self.errors = errors
+
+
+def load_income_ceilings(path: Path | None = None) -> dict[str, int]:
+    """Upsert the ceilings CSV (``DATA_FILE`` by default) into ``IncomeCeiling``.
+
+    Every row is validated first and nothing is written if one is wrong
+    (``CeilingFileError``); then all rows are written in one transaction, with one audit
+    event when something changed. Idempotent: returns ``created``, ``updated`` and
+    ``unchanged`` counts, and a second load of the same file changes nothing.
+    """
+    path = Path(path or DATA_FILE)
+    rows = _read_ceilings(path)
+    with transaction.atomic():
+        years = {key[0] for key in rows}
+        existing = {
+            (c.year, c.financing, c.zone, c.category): c
+            for c in IncomeCeiling.objects.select_for_update().filter(year__in=years)
+        }
+        created, updated = [], []
+        for key, (amount, source) in rows.items():
+            ceiling = existing.get(key)
+            if ceiling is None:
+                year, financing, zone, category = key
+                created.append(
+                    IncomeCeiling(
+                        year=year,
+                        financing=financing,
+                        zone=zone,
+                        category=category,
+                        ceiling_eur=amount,
+                        source=source,
+                    )
+                )
+            elif (ceiling.ceiling_eur, ceiling.source) != (amount, source):
+                ceiling.ceiling_eur, ceiling.source = amount, source
+                updated.append(ceiling)
+        IncomeCeiling.objects.bulk_create(created)
+        IncomeCeiling.objects.bulk_update(updated, ["ceiling_eur", "source"])
+        counts = {
+            "created": len(created),
+            "updated": len(updated),
+            "unchanged": len(rows) - len(created) - len(updated),
+        }
+        if created or updated:
+            audit.record(
+                action="income_ceilings.loaded",
+                changes={"file": path.name, **counts},
+                object_repr=path.name,
+            )
+    return counts
+
+
+def _read_ceilings(path: Path) -> dict[tuple, tuple[int, str]]:
+    """Parse and check the whole file: (year, financing, zone, category) → (€, source)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != CSV_COLUMNS:
+                raise CeilingFileError(
+                    [
+                        _("Line 1: the columns must be %(columns)s.")
+                        % {"columns": ",".join(CSV_COLUMNS)}
+                    ]
+                )
+            parsed, errors = [], []
+            for row in reader:
+                try:
+                    parsed.append((reader.line_num, *_parse_ceiling_row(row)))
+                except ValueError as error:
+                    errors.append(_line_error(reader.line_num, str(error)))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise CeilingFileError(
+            [_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}]
+        ) from error
+    if not parsed and not errors:
+        errors.append(_("The file has no ceiling rows."))
+    rows, line_of = {}, {}
+    for line, key, amount, source in parsed:
+        if key in rows:
+            errors.append(
+                _line_error(line, _("same row as line %(other)s.") % {"other": line_of[key]})
+            )
+        rows[key], line_of[key] = (amount, source), line
+    errors += _table_errors(rows, line_of)
+    if errors:
+        raise CeilingFileError(errors)
+    return rows
+
+
+def _line_error(line: int, message: str) -> str:
+    return _("Line %(line)s: %(error)s") % {"line": line, "error": message}
+
+
+def _parse_ceiling_row(row: dict) -> tuple[tuple, int, str]:
+    """One CSV row → (key, amount, source); ``ValueError`` with a translated message."""
+    if None in row or any(row[column] is None for column in CSV_COLUMNS):
+        raise ValueError(_("expected %(count)s columns.") % {"count": len(CSV_COLUMNS)})
+    year = _integer(row["year"], _("year"), YEARS.start, YEARS.stop - 1)
+    financing = row["financing"].strip()
+    if financing not in ("PLAI", "PLUS"):
+        raise ValueError(
+            _("financing must be PLAI or PLUS (PLS is derived from PLUS), not « %(value)s ».")
+            % {"value": financing}
+        )
+    zone = row["zone"].strip()
+    if zone not in Zone.values:
+        raise ValueError(
+            _("zone must be one of %(zones)s, not « %(value)s ».")
+            % {"zones": ", ".join(Zone.values), "value": zone}
+        )
+    raw_category = row["category"].strip()
+    category = (
+        EXTRA_PERSON
+        if raw_category == CSV_EXTRA
+        else _integer(raw_category, _("category"), 1, EXTRA_PERSON)
+    )
+    amount = _integer(row["ceiling_eur"], _("ceiling"), 1, MAX_CEILING_EUR)
+    source = row["source"].strip()
+    if len(source) > IncomeCeiling._meta.get_field("source").max_length:
+        raise ValueError(_("the source is too long."))
+    return (year, financing, zone, category), amount, source
+
+
+def _integer(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise ValueError(
+            _("%(name)s must be a whole number from %(low)s to %(high)s, not « %(value)s ».")
+            % {"name": name, "low": low, "high": high, "value": value}
+        )
+    return number
+
+
+def _table_errors(rows: dict, line_of: dict) -> list[str]:
+    """Each (year, financing) must have the 3 zones × 7 amounts, growing with the category."""
+    tables = defaultdict(dict)
+    for (year, financing, zone, category), (amount, _source) in rows.items():
+        tables[year, financing, zone][category] = amount
+    errors = []
+    for year, financing in sorted({(year, financing) for year, financing, _z in tables}):
+        for zone in Zone.values:
+            table = tables.get((year, financing, zone), {})
+            missing = sorted(set(range(1, EXTRA_PERSON + 1)) - set(table))
+            if missing:
+                errors.append(
+                    _("%(financing)s %(year)s, %(zone)s: missing categories %(missing)s.")
+                    % {
+                        "financing": financing,
+                        "year": year,
+                        "zone": zone,
+                        "missing": ", ".join(
+                            CSV_EXTRA if c == EXTRA_PERSON else str(c) for c in missing
+                        ),
+                    }
+                )
+                continue
+            for category in range(2, 7):
+                if table[category] < table[category - 1]:
+                    line = line_of[year, financing, zone, category - 1]
+                    errors.append(
+                        _line_error(
+                            line,
+                            _(
+                                "the ceiling of category %(category)s (%(amount)s) is above the "
+                                "next category's (%(next)s): a typo?"
+                            )
+                            % {
+                                "category": category - 1,
+                                "amount": table[category - 1],
+                                "next": table[category],
+                            },
+                        )
+                    )
+    return errors

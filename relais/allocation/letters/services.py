@@ -1,0 +1,336 @@
+"""Letters to applicants after a session, and the offer cycle.
+
+After the close, ``letters_after_close`` writes one letter per decided candidate and kind: the
+non-attribution, inadmissibility and conditional decision letters, and the offer to the best
+ranked attributed candidate. The offer waits ten days (article R441-10 CCH): a refusal or
+silence (``offers_lapse``) passes it to the next ranked candidate; when nobody is left the
+vacancy is ready to be put on another agenda. Everything is idempotent: the ``(candidate,
+kind)`` unique constraint makes a letter exist once, and answers lock the letter row.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from relais.core import audit
+from relais.core.enqueue import enqueue
+
+from .. import pdf
+from ..applications.services import application_set_status
+from ..commissions.minutes import dwelling_data
+from ..models import (
+    AgendaItem,
+    Application,
+    ApplicationStatus,
+    Candidate,
+    DecisionType,
+    ItemStatus,
+    Letter,
+    LetterKind,
+    OfferAnswer,
+    Session,
+    Vacancy,
+    VacancyStatus,
+)
+from ..vacancies.services import vacancy_transition
+
+# Queued on commit, by path: ``tasks`` imports this module (see relais.core.enqueue).
+SEND_LETTER_EMAIL = "relais.allocation.letters.tasks.send_letter_email"
+ANSWER_DAYS = 10
+ATTRIBUTED = (DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL)
+DECISION_LETTER = {
+    DecisionType.NON_ATTRIBUTION: LetterKind.NON_ATTRIBUTION,
+    DecisionType.INADMISSIBLE: LetterKind.INADMISSIBLE,
+    DecisionType.CONDITIONAL: LetterKind.CONDITIONAL,
+}
+FILE_NAMES = {
+    LetterKind.OFFER: "proposition-de-logement",
+    LetterKind.NON_ATTRIBUTION: "non-attribution",
+    LetterKind.CONDITIONAL: "attribution-sous-condition",
+    LetterKind.INADMISSIBLE: "irrecevabilite",
+}
+
+
+def session_letters(session: Session):
+    return (
+        Letter.objects.for_organisation(session.organisation_id)
+        .filter(candidate__item__session=session)
+        .select_related("candidate__application", "candidate__item__vacancy__dwelling")
+        .order_by("candidate__item__position", "candidate__proposed_rank", "kind")
+    )
+
+
+def letter_filename(letter: Letter) -> str:
+    number = slugify(letter.candidate.application.registration_number)
+    return f"{FILE_NAMES[letter.kind]}-{number}.pdf"
+
+
+def _address_lines(address: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[\n,]", address) if part.strip()]
+
+
+def letter_data(candidate: Candidate, *, sent_on: dt.date, answer_due_on=None) -> dict:
+    """What a letter shows, formatted the French way (the typst templates' input)."""
+    application = candidate.application
+    session = candidate.item.session
+    return {
+        "landlord": candidate.organisation.name,
+        "date": pdf.fr_date(sent_on),
+        "applicant": {
+            "name": f"{application.applicant_first_name} {application.applicant_last_name}",
+            "address_lines": _address_lines(application.postal_address),
+        },
+        "registration_number": application.registration_number,
+        "commission": session.commission.name,
+        "session_date": pdf.fr_date(timezone.localdate(session.closed_at or session.closes_at)),
+        "dwelling": dwelling_data(candidate.item.vacancy),
+        "rank": str(candidate.decided_rank or ""),
+        "reason": candidate.decision_reason,
+        "missing_document": candidate.missing_document,
+        "document_deadline": pdf.fr_date(candidate.document_deadline),
+        "answer_due_on": pdf.fr_date(answer_due_on),
+    }
+
+
+def _candidates(queryset):
+    return queryset.select_related(
+        "organisation",
+        "application",
+        "item__session__commission",
+        "item__vacancy__dwelling__building__commune",
+    )
+
+
+def _letter_create(candidate: Candidate, kind: str, actor) -> Letter | None:
+    """Write the letter unless it exists; returns it only when this call created it."""
+    if Letter.objects.filter(candidate=candidate, kind=kind).exists():
+        return None
+    sent_at = timezone.now()
+    sent_on = timezone.localdate(sent_at)
+    due = sent_on + dt.timedelta(days=ANSWER_DAYS) if kind == LetterKind.OFFER else None
+    content = pdf.render(
+        kind, letter_data(candidate, sent_on=sent_on, answer_due_on=due), created_at=sent_at
+    )
+    letter, created = Letter.objects.get_or_create(
+        candidate=candidate,
+        kind=kind,
+        defaults={
+            "organisation_id": candidate.organisation_id,
+            "pdf": content,
+            "sent_at": sent_at,
+            "answer_due_on": due,
+            "answer": OfferAnswer.PENDING if kind == LetterKind.OFFER else "",
+        },
+    )
+    if not created:
+        return None
+    audit.record(
+        action="letter.created",
+        organisation=candidate.organisation,
+        actor=actor,
+        obj=letter,
+        changes={"kind": kind, "answer_due_on": due, "sha256": pdf.sha256(content)},
+    )
+    if kind == LetterKind.OFFER and candidate.application.email:
+        transaction.on_commit(lambda: _enqueue_email(letter.pk))
+    return letter
+
+
+def _enqueue_email(letter_id: int) -> None:
+    enqueue(SEND_LETTER_EMAIL, letter_id)
+
+
+def _vacancy_move(vacancy_id: int, *, to: str, allowed: tuple, actor) -> None:
+    """Move the vacancy through the pipeline if it is still in one of ``allowed`` (checked
+    under the row lock, so repeating or racing it is harmless)."""
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy_id)
+    if vacancy.status in allowed:
+        vacancy_transition(vacancy=vacancy, actor=actor, to=to)
+
+
+def _offer_next(item: AgendaItem, actor) -> Letter | None:
+    """Offer the item's dwelling to the best ranked attributed candidate not offered it yet.
+
+    Nothing while an offer is pending or accepted; the vacancy goes back to "ready" when the
+    ranked list is exhausted (unless it is already on a later agenda: that item owns it now).
+    """
+    offers = Letter.objects.filter(candidate__item=item, kind=LetterKind.OFFER)
+    if offers.filter(answer__in=[OfferAnswer.PENDING, OfferAnswer.ACCEPTED]).exists():
+        return None
+    if AgendaItem.objects.filter(vacancy_id=item.vacancy_id, pk__gt=item.pk).exists():
+        return None
+    waiting = (
+        _candidates(item.candidates.filter(decision__in=ATTRIBUTED))
+        .exclude(letters__kind=LetterKind.OFFER)
+        .order_by(F("decided_rank").asc(nulls_last=True), "proposed_rank")
+    )
+    candidate = waiting.first()
+    if candidate is None:
+        _vacancy_move(
+            item.vacancy_id,
+            to=VacancyStatus.READY,
+            allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.ALLOCATED),
+            actor=actor,
+        )
+        return None
+    _vacancy_move(
+        item.vacancy_id,
+        to=VacancyStatus.ALLOCATED,
+        allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.READY),
+        actor=actor,
+    )
+    return _letter_create(candidate, LetterKind.OFFER, actor)
+
+
+def letters_after_close(session: Session, *, actor=None) -> list[Letter]:
+    """Write the letters of a closed session's decisions; returns those this call created.
+
+    Calling it again creates nothing twice (it also resumes an interrupted run).
+    """
+    created = []
+    with transaction.atomic():
+        Session.objects.select_for_update().filter(pk=session.pk).first()
+        items = session.items.filter(status=ItemStatus.DECIDED).order_by("position", "pk")
+        for item in items:
+            candidates = _candidates(item.candidates.filter(decision__in=list(DECISION_LETTER)))
+            for candidate in candidates.order_by("proposed_rank"):
+                created.append(
+                    _letter_create(candidate, DECISION_LETTER[candidate.decision], actor)
+                )
+            created.append(_offer_next(item, actor))
+    return [letter for letter in created if letter is not None]
+
+
+def _release(application_ids, actor) -> None:
+    """Proposed applications with nothing left pending (no item to decide, no offer awaiting
+    an answer) become active again, so they can be proposed for other dwellings."""
+    pending_item = Candidate.objects.filter(
+        application=OuterRef("pk"), item__status=ItemStatus.PENDING
+    )
+    pending_offer = Letter.objects.filter(
+        candidate__application=OuterRef("pk"), kind=LetterKind.OFFER, answer=OfferAnswer.PENDING
+    )
+    idle = Application.objects.filter(
+        pk__in=application_ids, status=ApplicationStatus.PROPOSED
+    ).filter(~Exists(pending_item), ~Exists(pending_offer))
+    for application in idle:
+        application_set_status(
+            actor=actor, application=application, status=ApplicationStatus.ACTIVE
+        )
+
+
+def _offer_close(letter: Letter, *, answer: str, actor) -> None:
+    """Record the end of a pending offer (letter locked by the caller) and its consequences.
+
+    Accepted: the application is allocated and the candidates still waiting behind it are
+    released. Refused or lapsed: the applicant is released and the offer passes on.
+    """
+    letter.answer = answer
+    letter.answered_at = timezone.now()
+    letter.save(update_fields=["answer", "answered_at"])
+    audit.record(
+        action=f"offer.{answer}",
+        organisation=letter.organisation,
+        actor=actor,
+        obj=letter,
+        changes={"answer": [OfferAnswer.PENDING, answer]},
+    )
+    candidate = Candidate.objects.select_for_update().select_related("application", "item")
+    candidate = candidate.get(pk=letter.candidate_id)
+    if answer != OfferAnswer.ACCEPTED:
+        _release([candidate.application_id], actor)
+        _offer_next(candidate.item, actor)
+        return
+    application_set_status(
+        actor=actor, application=candidate.application, status=ApplicationStatus.ALLOCATED
+    )
+    waiting = candidate.item.candidates.filter(decision__in=ATTRIBUTED).exclude(
+        letters__kind=LetterKind.OFFER
+    )
+    _release(list(waiting.values_list("application_id", flat=True)), actor)
+
+
+def offer_answer(*, letter: Letter, actor, answer: str) -> Letter:
+    """The officer records the applicant's answer to an offer (accepted or refused).
+
+    Recording the same answer twice is harmless; changing a recorded answer is refused.
+    """
+    if answer not in (OfferAnswer.ACCEPTED, OfferAnswer.REFUSED):
+        raise ValidationError(_("Choose accepted or refused."))
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.kind != LetterKind.OFFER:
+            raise ValidationError(_("Only an offer has an answer."))
+        if locked.answer == answer:
+            return locked
+        if locked.answer != OfferAnswer.PENDING:
+            raise ValidationError(
+                _("This offer is already closed: %(answer)s.")
+                % {"answer": locked.get_answer_display()}
+            )
+        _offer_close(locked, answer=answer, actor=actor)
+    return locked
+
+
+def offers_lapse(*, today: dt.date | None = None, organisation=None, session=None) -> int:
+    """Mark the offers unanswered after their due date as lapsed and pass them on.
+
+    Silence is a refusal (article R441-10 CCH). Each offer is handled in its own transaction
+    with its row locked and re-checked, so a concurrent answer or run is never undone.
+    """
+    today = today or timezone.localdate()
+    due = Letter.objects.filter(
+        kind=LetterKind.OFFER, answer=OfferAnswer.PENDING, answer_due_on__lt=today
+    )
+    if organisation is not None:
+        due = due.for_organisation(organisation)
+    if session is not None:
+        due = due.filter(candidate__item__session=session)
+    lapsed = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            pending = Letter.objects.select_for_update().filter(pk=pk, answer=OfferAnswer.PENDING)
+            letter = pending.first()
+            if letter is None:
+                continue
+            _offer_close(letter, answer=OfferAnswer.LAPSED, actor=None)
+            lapsed += 1
+    return lapsed
+
+
+def letter_email_send(letter_id: int) -> None:
+    """E-mail an offer to the applicant with its PDF attached (run by a task after commit)."""
+    letter = Letter.objects.select_related(
+        "organisation", "candidate__application", "candidate__item__vacancy__dwelling"
+    ).get(pk=letter_id)
+    application = letter.candidate.application
+    if not application.email:
+        return
+    with translation.override("fr"):
+        subject = _("%(landlord)s: offer of a dwelling") % {"landlord": letter.organisation.name}
+        body = _(
+            "Hello,\n\nPlease find attached our offer of the dwelling %(dwelling)s. "
+            "You have until %(due)s to accept or refuse it; without an answer by then the offer "
+            "is considered refused.\n\nRegistration number: %(number)s\n\n%(landlord)s"
+        ) % {
+            "dwelling": letter.candidate.item.vacancy.dwelling.reference,
+            "due": pdf.fr_date(letter.answer_due_on),
+            "number": application.registration_number,
+            "landlord": letter.organisation.name,
+        }
+    message = EmailMessage(subject=subject, body=body, to=[application.email])
+    message.attach(letter_filename(letter), bytes(letter.pdf), "application/pdf")
+    message.send()
+    audit.record(
+        action="letter.emailed",
+        organisation=letter.organisation,
+        obj=letter,
+        changes={"to": application.email},
+    )

@@ -1,0 +1,21 @@
+"""Tasks of the letters and offer cycle: thin, they take ids and call ``letters``.
+
+django-tasks has no scheduler: enqueue ``lapse_offers`` once a day (cron or a systemd timer).
+Between two runs nobody sees a stale offer: the letters pages run the same service for their
+session when opened.
+"""
+
+from django_tasks import task
+
+from . import services as letters
+
+
+@task()
+def lapse_offers() -> int:
+    """Offers unanswered after their ten days lapse and pass to the next ranked candidate."""
+    return letters.offers_lapse()
+
+
+@task()
+def send_letter_email(letter_id: int) -> None:
+    letters.letter_email_send(letter_id)

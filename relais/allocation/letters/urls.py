@@ -1,0 +1,29 @@
+"""Routes of the allocation letters pages (included in the ``allocation`` namespace)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("seances/<int:session_pk>/courriers/", views.letter_list, name="letter_list"),
+    path("seances/<int:session_pk>/courriers/envoyer/", views.letters_send, name="letters_send"),
+    path("courriers/<int:pk>/", views.letter_detail, name="letter_detail"),
+    path("courriers/<int:pk>/pdf/", views.letter_download, name="letter_download"),
+    path("courriers/<int:pk>/reponse/", views.letter_answer, name="letter_answer"),
+    path("seances/<int:session_pk>/proces-verbal/", views.session_minutes, name="session_minutes"),
+    path(
+        "seances/<int:session_pk>/proces-verbal/pdf/",
+        views.minutes_download,
+        name="minutes_download",
+    ),
+    path(
+        "seances/<int:session_pk>/proces-verbal/etablir/",
+        views.minutes_generate,
+        name="minutes_generate",
+    ),
+    path(
+        "seances/<int:session_pk>/proces-verbal/prise-d-acte/",
+        views.minutes_acknowledge,
+        name="minutes_acknowledge",
+    ),
+]

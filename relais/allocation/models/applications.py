@@ -1,0 +1,190 @@
+"""Allocation models — Applications: the request for social housing, its household and wishes."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.models import OrganisationOwned, OrganisationQuerySet
+from relais.housing.models import Typology
+
+# Applications --------------------------------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PROPOSED = "proposed", _("Proposed to a commission")
+    ALLOCATED = "allocated", _("Allocated")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+class HousingSituation(models.TextChoices):
+    SOCIAL_TENANT = "social_tenant", _("Social housing tenant")
+    PRIVATE_TENANT = "private_tenant", _("Private tenant")
+    HOSTED = "hosted", _("Hosted by family or friends")
+    SHELTER = "shelter", _("Emergency or transitional accommodation")
+    HOMELESS = "homeless", _("Homeless")
+    UNFIT = "unfit", _("Unfit or non-decent housing")
+    OWNER = "owner", _("Owner-occupier")
+    OTHER = "other", _("Other")
+
+
+class PriorityCriterion(models.TextChoices):
+    """Priority publics of article L441-1 CCH, plus DALO designation."""
+
+    DALO = "dalo", _("DALO designation")
+    DISABILITY = "disability", _("Disabled person or household with a disabled member")
+    BADLY_HOUSED = "badly_housed", _("Badly housed or disadvantaged")
+    LEAVING_TRANSITIONAL = "leaving_transitional", _("Leaving transitional housing")
+    RETURN_TO_WORK = "return_to_work", _("Returning to work after long unemployment")
+    UNFIT_HOUSING = "unfit_housing", _("Living in unfit housing")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Victim of domestic violence")
+    OVERCROWDING_WITH_CHILD = "overcrowding_child", _("Overcrowded with a minor child")
+    NO_HOUSING = "no_housing", _("Without housing, including hosted by third parties")
+    EVICTION_THREAT = "eviction", _("Threatened with eviction")
+
+
+TYPOLOGY_BITS = {code: 1 << index for index, code in enumerate(Typology.values)}
+
+registration_number_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,39}$",
+    _("A registration number is made of letters, digits, spaces and . _ / -."),
+)
+
+
+class ApplicationQuerySet(OrganisationQuerySet):
+    def active(self):
+        return self.filter(status=ApplicationStatus.ACTIVE)
+
+
+class Application(OrganisationOwned):
+    """A request for social housing (demande de logement social), with its numéro unique."""
+
+    registration_number = models.CharField(
+        _("registration number"), max_length=40, validators=[registration_number_validator]
+    )
+    first_applied_on = models.DateField(_("date of first application"))
+    applicant_first_name = models.CharField(_("applicant's first name"), max_length=100)
+    applicant_last_name = models.CharField(_("applicant's last name"), max_length=100)
+    applicant_birth_date = models.DateField(_("applicant's birth date"))
+    co_applicant_birth_date = models.DateField(
+        _("co-applicant's birth date"), null=True, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    # Household composition.
+    persons = models.PositiveSmallIntegerField(
+        _("persons"), validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    dependants = models.PositiveSmallIntegerField(_("dependants"), default=0)
+    is_couple = models.BooleanField(_("couple"), default=False)
+    has_disabled_member = models.BooleanField(_("a member has a disability"), default=False)
+    needs_accessible = models.BooleanField(
+        _("needs a wheelchair-accessible dwelling"), default=False
+    )
+    # Income, in euros a year (revenu fiscal de référence N-2; N-1 or the last 12 months may be
+    # used when at least 10 % lower).
+    income_n2 = models.PositiveIntegerField(_("reference income N-2 (€)"))
+    income_n1 = models.PositiveIntegerField(_("income N-1 (€)"), null=True, blank=True)
+    income_last_12_months = models.PositiveIntegerField(
+        _("income of the last 12 months (€)"), null=True, blank=True
+    )
+    reference_income = models.PositiveIntegerField(_("reference income retained (€)"))
+    reference_income_basis = models.CharField(_("income retained"), max_length=12, default="n2")
+    monthly_resources_cents = models.PositiveIntegerField(_("monthly resources (cents)"), default=0)
+    # --- Added for scoring (effort-rate bands): unknown (None) earns no effort-rate points.
+    current_housing_cost_cents = models.PositiveIntegerField(
+        _("current monthly housing cost (cents)"),
+        null=True,
+        blank=True,
+        help_text=_("Rent and charges of the current home, net of housing benefit."),
+    )
+    # --- End of the scoring addition.
+    housing_situation = models.CharField(
+        _("current housing situation"), max_length=20, choices=HousingSituation.choices
+    )
+    priority_criteria = models.JSONField(_("priority criteria"), default=list, blank=True)
+    # Wishes.
+    wished_communes = models.ManyToManyField(
+        "housing.Commune", verbose_name=_("wished communes"), blank=True, related_name="+"
+    )
+    wished_epcis = models.ManyToManyField(
+        "housing.Epci", verbose_name=_("wished EPCIs"), blank=True, related_name="+"
+    )
+    typology_mask = models.PositiveSmallIntegerField(
+        _("wished typologies"), default=0, help_text="bit i set = typology T(i+1) wished"
+    )
+    max_rent_cents = models.PositiveIntegerField(_("maximum rent (cents)"), null=True, blank=True)
+    documents_received = models.JSONField(_("documents received"), default=list, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.ACTIVE,
+    )
+    # Derived and stored so that eligibility and ranking are queries.
+    household_category = models.PositiveSmallIntegerField(_("household category"), default=1)
+    extra_persons = models.PositiveSmallIntegerField(_("extra persons"), default=0)
+    score = models.IntegerField(_("score"), default=0)
+    score_explanation = models.JSONField(_("score explanation"), default=list, blank=True)
+    scored_with = models.ForeignKey(
+        "allocation.ScoringGrid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-score", "first_applied_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "registration_number"],
+                name="application_unique_registration_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(dependants__lt=models.F("persons")), name="application_dependants"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "household_category", "-score"],
+                name="application_ranking",
+            ),
+            # Candidate search (vacancies helper, docs/decisions/0009): the organisation's
+            # active applications in ranking order, with every column the filters read, so
+            # the walk in score order never touches the table.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "status",
+                    "-score",
+                    "first_applied_on",
+                    "id",
+                    "persons",
+                    "typology_mask",
+                    "max_rent_cents",
+                    "needs_accessible",
+                    "household_category",
+                    "extra_persons",
+                    "reference_income",
+                ],
+                name="application_candidates",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_number} – {self.applicant_last_name}"
+
+    @property
+    def wished_typologies(self) -> list[str]:
+        return [code for code, bit in TYPOLOGY_BITS.items() if self.typology_mask & bit]

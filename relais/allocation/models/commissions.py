@@ -1,0 +1,301 @@
+"""Allocation models — commissions and their members, sessions, agenda items, candidates,
+positions and declarations.
+
+Read ../shared/domain/DOMAIN.md §1–2 for the rules these models carry.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from relais.core.models import OrganisationOwned
+
+from .applications import Application
+from .vacancies import Vacancy
+
+# Commissions ---------------------------------------------------------------------------------
+
+
+class Commission(OrganisationOwned):
+    """An allocation commission (CAL / CALEOL) of a landlord, for a territory."""
+
+    name = models.CharField(_("name"), max_length=200)
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    communes = models.ManyToManyField(
+        "housing.Commune", verbose_name=_("communes covered"), blank=True, related_name="+"
+    )
+    quorum_ratio = models.DecimalField(
+        _("quorum (share of voting members)"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    remote_duration_hours = models.PositiveSmallIntegerField(
+        _("remote session length (hours)"), default=24
+    )
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="commission_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Seat(models.TextChoices):
+    PRESIDENT = "president", _("President (landlord representative)")
+    LANDLORD = "landlord", _("Landlord representative")
+    TENANT = "tenant", _("Tenant representative")
+    MAYOR = "mayor", _("Mayor or representative")
+    PREFECT = "prefect", _("Préfet or representative")
+    EPCI = "epci", _("EPCI president or representative")
+    ADVISORY = "advisory", _("Advisory member (no vote)")
+
+
+VOTING_SEATS = frozenset(Seat.values) - {Seat.ADVISORY}
+
+
+class CommissionMember(OrganisationOwned):
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_seats"
+    )
+    seat = models.CharField(_("seat"), max_length=10, choices=Seat.choices)
+    commune = models.ForeignKey(
+        "housing.Commune",
+        verbose_name=_("commune (mayor)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The mayor has the casting vote for dwellings of this commune."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("commission member")
+        verbose_name_plural = _("commission members")
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "user"], name="commission_member_once"),
+            models.UniqueConstraint(
+                fields=["commission"],
+                condition=Q(seat="president", is_active=True),
+                name="commission_one_president",
+            ),
+            models.CheckConstraint(
+                condition=~Q(seat="mayor") | Q(commune__isnull=False),
+                name="commission_mayor_has_commune",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_seat_display()}"
+
+    @property
+    def votes(self) -> bool:
+        return self.seat in VOTING_SEATS
+
+
+class SessionKind(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Remote")
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", _("In preparation")
+    OPEN = "open", pgettext_lazy("session status", "Open")
+    CLOSED = "closed", pgettext_lazy("session status", "Closed")
+    SEALED = "sealed", _("Minutes sealed")
+
+
+class Session(OrganisationOwned):
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    quorum_ratio = models.DecimalField(_("quorum"), max_digits=3, decimal_places=2)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    minutes_pdf = models.BinaryField(_("minutes (PDF)"), null=True, blank=True)
+    minutes_sha256 = models.CharField(_("minutes SHA-256"), max_length=64, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="session_closes_after_open"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "closes_at"], name="session_due")]
+
+    def __str__(self):
+        return f"{self.commission.name} – {self.opens_at:%d/%m/%Y}"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DECIDED = "decided", _("Decided")
+    POSTPONED = "postponed", _("Postponed (no quorum or tie)")
+    SENT_BACK = "sent_back", _("Sent back to an in-person session")
+
+
+class FewCandidatesReason(models.TextChoices):
+    TOO_FEW = "too_few", _("Too few candidates")
+    DALO = "dalo", _("Candidate designated by the préfet (DALO)")
+
+
+class AgendaItem(OrganisationOwned):
+    """One vacancy on a session's agenda, with its candidates."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING
+    )
+    few_candidates_reason = models.CharField(
+        _("exception to the three candidates rule"),
+        max_length=10,
+        choices=FewCandidatesReason.choices,
+        blank=True,
+    )
+    participants = models.PositiveSmallIntegerField(_("voting participants"), default=0)
+    voting_members = models.PositiveSmallIntegerField(_("voting members"), default=0)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "vacancy"], name="agenda_item_once")
+        ]
+
+    def __str__(self):
+        return f"{self.session} #{self.position}"
+
+
+class DecisionType(models.TextChoices):
+    """Decision types of article R441-3 CCH."""
+
+    ATTRIBUTION = "attribution", _("Attribution")
+    RANKED = "ranked", _("Attribution with ranking")
+    CONDITIONAL = "conditional", _("Attribution under suspensive condition")
+    NON_ATTRIBUTION = "non_attribution", _("Non-attribution")
+    INADMISSIBLE = "inadmissible", _("Inadmissible")
+
+
+class Candidate(OrganisationOwned):
+    """An application proposed on an agenda item, and the commission's decision on it."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="candidates")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="candidacies"
+    )
+    proposed_rank = models.PositiveSmallIntegerField(_("proposed rank"))
+    score_at_proposal = models.IntegerField(_("score when proposed"), default=0)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=DecisionType.choices, blank=True
+    )
+    decided_rank = models.PositiveSmallIntegerField(_("rank decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    missing_document = models.CharField(_("missing document"), max_length=200, blank=True)
+    document_deadline = models.DateField(_("document deadline"), null=True, blank=True)
+    tally = models.JSONField(_("tally"), default=dict, blank=True)
+    # Estimated once, in one batch, when the candidate is put on the agenda (openfisca runs
+    # then, not on every page view); None: not estimated.
+    housing_benefit_cents = models.PositiveIntegerField(
+        _("estimated housing benefit (cents)"), null=True, blank=True
+    )
+    effort_rate = models.DecimalField(
+        _("effort rate"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    remaining_income_cents = models.IntegerField(
+        _("remaining income (cents a month)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["item", "proposed_rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "application"], name="candidate_once"),
+            models.UniqueConstraint(fields=["item", "proposed_rank"], name="candidate_rank_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} ({self.proposed_rank})"
+
+
+class PositionChoice(models.TextChoices):
+    ATTRIBUTION = "attribution", _("Attribution")
+    NON_ATTRIBUTION = "non_attribution", _("Non-attribution")
+    INADMISSIBLE = "inadmissible", _("Inadmissible")
+
+
+class Position(OrganisationOwned):
+    """A voting member's position on a candidate during a session (one row, updated in place
+    until the close; the unique constraint makes a double submit harmless)."""
+
+    member = models.ForeignKey(CommissionMember, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="positions")
+    choice = models.CharField(_("position"), max_length=16, choices=PositionChoice.choices)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "candidate"], name="position_once"),
+            models.CheckConstraint(
+                condition=Q(choice="attribution", rank__isnull=False)
+                | (~Q(choice="attribution") & ~Q(reason="")),
+                name="position_rank_or_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} → {self.candidate_id}: {self.choice}"
+
+
+class DeclarationKind(models.TextChoices):
+    CONFLICT = "conflict", _("Conflict of interest (does not vote)")
+    SEND_BACK = "send_back", _("Send back to an in-person session")
+
+
+class ItemDeclaration(OrganisationOwned):
+    member = models.ForeignKey(CommissionMember, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
+    kind = models.CharField(_("declaration"), max_length=10, choices=DeclarationKind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "item", "kind"], name="declaration_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind} {self.item_id}"

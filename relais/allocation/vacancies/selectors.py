@@ -1,0 +1,84 @@
+"""Reads for the vacancy pages: scoped to the organisation, with what the pages show joined."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from relais.housing.models import Dwelling
+
+from ..models import AgendaItem, Session, SessionStatus, Vacancy
+
+
+def vacancies(organisation):
+    return Vacancy.objects.for_organisation(organisation).select_related(
+        "dwelling__building__commune"
+    )
+
+
+def vacancy_for_page(organisation):
+    """What the detail and candidate pages read: the dwelling, its place and EPCI."""
+    return Vacancy.objects.for_organisation(organisation).select_related(
+        "organisation", "dwelling__building__residence", "dwelling__building__commune__epci"
+    )
+
+
+def dwelling_by_reference(organisation, reference: str) -> Dwelling | None:
+    return Dwelling.objects.for_organisation(organisation).filter(reference=reference).first()
+
+
+def agenda_items(vacancy):
+    return (
+        AgendaItem.objects.filter(vacancy=vacancy)
+        .select_related("session__commission")
+        .order_by("session__opens_at", "pk")
+    )
+
+
+def draft_sessions(organisation):
+    """Sessions in preparation, where a vacancy and its candidates can still be put."""
+    return (
+        Session.objects.for_organisation(organisation)
+        .filter(status=SessionStatus.DRAFT)
+        .select_related("commission")
+        .order_by("opens_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    on: date
+    label: str
+    planned: bool = False
+
+
+DATED_STEPS = (
+    ("notice_received_on", _("Notice received"), False),
+    ("vacated_on", _("Dwelling vacated"), False),
+    ("refurbishment_planned_start", _("Works planned to start"), True),
+    ("refurbishment_planned_end", _("Works planned to end"), True),
+    ("refurbishment_actual_start", _("Works started"), False),
+    ("refurbishment_actual_end", _("Works finished"), False),
+    ("ready_on", _("Ready to let"), False),
+    ("allocated_on", _("Allocated"), False),
+    ("lease_signed_on", _("Lease signed"), False),
+)
+
+
+def timeline(vacancy: Vacancy, items) -> list[Step]:
+    """The vacancy's dated steps and its commission sessions, in date order."""
+    steps = [
+        Step(getattr(vacancy, name), label, planned)
+        for name, label, planned in DATED_STEPS
+        if getattr(vacancy, name)
+    ]
+    steps += [
+        Step(
+            timezone.localtime(item.session.opens_at).date(),
+            _("On the agenda of %(session)s (%(status)s)")
+            % {"session": item.session.commission.name, "status": item.get_status_display()},
+        )
+        for item in items
+    ]
+    return sorted(steps, key=lambda step: step.on)
