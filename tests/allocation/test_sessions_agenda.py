@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -26,6 +27,8 @@ from relais.core.services import crisis_mode_change
 
 from .factories import ApplicationFactory, CommissionFactory, SessionFactory, VacancyFactory
 from .factories_commissions import board
+
+PARIS = ZoneInfo("Europe/Paris")
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +315,21 @@ def test_effort_rates_are_estimated_once_when_candidates_go_on_the_agenda(
     for candidate in item.candidates.all():
         assert candidate.effort_rate == Decimal("0.2500")  # no benefit estimated here
         assert candidate.remaining_income_cents == 150_000
+
+
+@pytest.mark.parametrize(
+    ("opens_at", "closes_at"),
+    [
+        # Clocks go forward on 28 March 2027, back on 31 October 2027 (Europe/Paris).
+        (dt.datetime(2027, 3, 27, 10, tzinfo=PARIS), dt.datetime(2027, 3, 28, 11, tzinfo=PARIS)),
+        (dt.datetime(2027, 10, 30, 9, tzinfo=PARIS), dt.datetime(2027, 10, 31, 8, tzinfo=PARIS)),
+    ],
+)
+def test_a_24_hour_remote_session_lasts_24_elapsed_hours(organisation, opens_at, closes_at):
+    commission = CommissionFactory(organisation=organisation, remote_duration_hours=24)
+    session = sessions.session_create(
+        commission=commission, actor=None, opens_at=opens_at, kind=SessionKind.REMOTE
+    )
+    session.refresh_from_db()
+    assert session.closes_at == closes_at
+    assert session.closes_at - session.opens_at == dt.timedelta(hours=24)

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from relais.allocation.models import AgendaItem, ApplicationStatus, Vacancy, VacancyStatus
+from relais.allocation.models import (
+    AgendaItem,
+    ApplicationStatus,
+    CommuneAbcZone,
+    Vacancy,
+    VacancyStatus,
+)
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 
@@ -226,8 +232,14 @@ def test_candidates_page_queries_do_not_grow_with_applications(
 def test_a_pli_dwelling_shows_why_there_is_no_search(organisation, officer_client):
     ceilings(dt.date.today().year)
     pli = vacancy(organisation, financing="PLI")
-    response = officer_client.get(reverse("allocation:vacancy_candidates", args=[pli.pk]))
-    assert "no income ceilings for PLI" in response.content.decode()
+    CommuneAbcZone.objects.create(commune_id=pli.dwelling.building.commune_id, zone="b1")
+    with translation.override("en"):
+        response = officer_client.get(
+            reverse("allocation:vacancy_candidates", args=[pli.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    assert "No PLI income-ceiling table for" in response.content.decode()
+    assert "administrators must enter it first" in response.content.decode()
 
 
 def test_propose_three_ranked_candidates_to_a_draft_session(organisation, officer_client, ranked):

@@ -30,6 +30,7 @@ from relais.core.selectors import current_crisis_state
 from relais.housing.models import Dwelling
 
 from ..applications.services import Document, application_set_status
+from ..deadlines import elapsed_end
 from ..eligibility.benefits import effort_rates
 from ..models import (
     VOTING_SEATS,
@@ -106,7 +107,7 @@ def session_create(*, commission, actor, opens_at, kind: str = "", closes_at=Non
     kind = kind or default_kind(organisation)
     if closes_at is None:
         hours = commission.remote_duration_hours if kind == SessionKind.REMOTE else IN_PERSON_HOURS
-        closes_at = opens_at + dt.timedelta(hours=hours)
+        closes_at = elapsed_end(opens_at, hours)  # elapsed hours, across a clock change too
     if closes_at <= opens_at:
         raise ValidationError(_("The session must close after it opens."))
     with transaction.atomic():

@@ -32,7 +32,7 @@ from .commissions import (
     SessionKind,
     SessionStatus,
 )
-from .eligibility import CeilingFinancing, IncomeCeiling
+from .eligibility import CeilingFinancing, CommuneAbcZone, IncomeCeiling
 from .letters import Letter, LetterKind, OfferAnswer
 from .scoring import ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
@@ -48,6 +48,7 @@ __all__ = [
     "CeilingFinancing",
     "Commission",
     "CommissionMember",
+    "CommuneAbcZone",
     "DecisionType",
     "DeclarationKind",
     "FewCandidatesReason",

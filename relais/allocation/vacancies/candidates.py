@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from relais.housing.models import Typology
 
 from ..eligibility.benefits import EffortRate, effort_rate
-from ..eligibility.ceilings import ceiling_subquery
+from ..eligibility.ceilings import ceiling_subquery, ceiling_zone
 from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, FewCandidatesReason
 from ..scoring.services import labelled
 
@@ -107,7 +107,9 @@ def search_context(vacancy, year: int | None = None) -> SearchContext:
     return SearchContext(
         vacancy=vacancy,
         year=year,
-        ceiling=ceiling_subquery(year, dwelling.financing, dwelling.building.commune.zone),
+        ceiling=ceiling_subquery(
+            year, dwelling.financing, ceiling_zone(dwelling.financing, dwelling.building.commune)
+        ),
         rent_and_charges_cents=dwelling.rent_cents + vacancy.charges_cents,
         occupancy=OCCUPANCY[dwelling.typology],
     )

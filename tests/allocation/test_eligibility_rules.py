@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from relais.allocation.ceiling_rules import (
+from relais.allocation.eligibility.rules import (
     EXTRA_PERSON,
     ZONES_BY_FINANCING,
     AbcZone,
