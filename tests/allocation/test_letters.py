@@ -23,6 +23,8 @@ from relais.core.models import AuditEvent
 from .factories import AgendaItemFactory, CandidateFactory
 from .factories_letters import closed_session, pdf_text
 
+pytestmark = pytest.mark.usefixtures("ceilings_loaded")
+
 
 @pytest.fixture
 def outcome(organisation):

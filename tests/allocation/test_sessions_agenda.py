@@ -30,7 +30,7 @@ from .factories_commissions import board
 
 PARIS = ZoneInfo("Europe/Paris")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ceilings_loaded")]
 
 
 @pytest.fixture(autouse=True)

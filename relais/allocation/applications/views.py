@@ -15,6 +15,7 @@ from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.io import exporters
 from relais.housing.views_io import file_response
 
+from ..eligibility.decisions import income_to_update, required_income_year
 from ..models import Application, ApplicationStatus, PriorityCriterion, ScoringGrid
 from ..scoring import services as scoring
 from . import io as io_applications
@@ -71,6 +72,8 @@ def application_detail(request, pk):
         ],
         "documents": [(label, code in documents) for code, label in Document.choices],
         "status_form": StatusForm(initial={"status": application.status}),
+        "income_to_update": income_to_update(application, timezone.localdate()),
+        "income_year_needed": required_income_year(timezone.localdate()),
     }
     return render(request, "allocation/application_detail.html", context)
 

@@ -12,6 +12,7 @@ from .applications import (
     ApplicationStatus,
     HousingSituation,
     PriorityCriterion,
+    current_income_year,
     registration_number_validator,
 )
 from .commissions import (
@@ -70,5 +71,6 @@ __all__ = [
     "SessionStatus",
     "Vacancy",
     "VacancyStatus",
+    "current_income_year",
     "registration_number_validator",
 ]

@@ -180,6 +180,9 @@ class AgendaItem(OrganisationOwned):
         choices=FewCandidatesReason.choices,
         blank=True,
     )
+    # Why fewer than three: the DALO designation (with its decision date), or what the
+    # candidate search found at that moment; printed in the minutes.
+    few_candidates_justification = models.TextField(_("justification of the exception"), blank=True)
     participants = models.PositiveSmallIntegerField(_("voting participants"), default=0)
     voting_members = models.PositiveSmallIntegerField(_("voting members"), default=0)
 
