@@ -278,9 +278,17 @@ def test_fewer_than_three_need_the_exception(organisation, officer_client, ranke
     assert "At least three candidates must be examined" in response.content.decode()
     assert response.context["entries"][1]["checked"]
     assert not AgendaItem.objects.exists()
+    # DALO only with a designation: the criterion and the mediation commission's decision date.
+    response = officer_client.post(url, {**data, "few_candidates_reason": "dalo"})
+    assert "needs a proposed candidate with a DALO designation" in response.content.decode()
+    assert not AgendaItem.objects.exists()
+    applications[1].priority_criteria = ["dalo"]
+    applications[1].dalo_decided_on = dt.date(2026, 1, 12)
+    applications[1].save(update_fields=["priority_criteria", "dalo_decided_on"])
     officer_client.post(url, {**data, "few_candidates_reason": "dalo"})
     item = AgendaItem.objects.get()
     assert item.few_candidates_reason == "dalo"
+    assert "décision du 12/01/2026" in item.few_candidates_justification
     assert [c.application_id for c in item.candidates.all()] == [applications[1].pk]
 
 

@@ -102,6 +102,7 @@ APPLICATION_FIELDS = (
     "scored_at",
     "created_at",
     "updated_at",
+    "income_n2_year",
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -237,6 +238,7 @@ class ApplicationGenerator:
             None,
             self.now,
             self.now,
+            self.on.year - 2,  # the N-2 income a decision this year needs
         )
 
     def _names(self, age: int) -> tuple[str, str]:

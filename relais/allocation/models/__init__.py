@@ -34,7 +34,7 @@ from .commissions import (
     SessionStatus,
 )
 from .eligibility import CeilingFinancing, CommuneAbcZone, IncomeCeiling
-from .letters import Letter, LetterKind, OfferAnswer
+from .letters import Letter, LetterKind, OfferAnswer, ReceiptKind
 from .scoring import ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
@@ -64,6 +64,7 @@ __all__ = [
     "PositionChoice",
     "PriorityCriterion",
     "QuartileThreshold",
+    "ReceiptKind",
     "ScoringGrid",
     "Seat",
     "Session",

@@ -224,6 +224,10 @@ class Candidate(OrganisationOwned):
     decision_reason = models.TextField(_("reason"), blank=True)
     missing_document = models.CharField(_("missing document"), max_length=200, blank=True)
     document_deadline = models.DateField(_("document deadline"), null=True, blank=True)
+    # A conditional attribution: the day staff recorded the missing document(s) (the offer
+    # leaves then), or the day the deadline passed without them (the attribution lapsed).
+    condition_met_on = models.DateField(_("document received on"), null=True, blank=True)
+    condition_lapsed_on = models.DateField(_("condition lapsed on"), null=True, blank=True)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
     # Estimated once, in one batch, when the candidate is put on the agenda (openfisca runs
     # then, not on every page view); None: not estimated.
