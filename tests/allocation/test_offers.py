@@ -124,7 +124,7 @@ def test_past_its_deadline_the_conditional_attribution_lapses(outcome):
     assert outcome.item.vacancy.status == VacancyStatus.READY  # nobody left in the ranking
     outcome.conditional.application.refresh_from_db()
     assert outcome.conditional.application.status == ApplicationStatus.ACTIVE
-    with pytest.raises(ValidationError, match="lapsed"):
+    with pytest.raises(ValidationError, match="lapsed|caduque"):
         condition_document_receive(candidate=outcome.conditional, actor=None)
     assert conditions_lapse(today=deadline + dt.timedelta(days=2)) == 0
 
