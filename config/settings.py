@@ -163,6 +163,10 @@ TASKS = {
     }
 }
 
+# Days between sending an offer and its assumed receipt when no receipt is recorded (the
+# answer period of R441-10 CCH runs from the day after receipt: docs/decisions/0028).
+RELAIS_OFFER_POSTAL_DELAY_DAYS = env_int("RELAIS_OFFER_POSTAL_DELAY_DAYS", 3)
+
 # Periodic tasks queued by ``manage.py run_schedule``: (task, period in seconds).
 RELAIS_SCHEDULE = [
     ("relais.allocation.commissions.tasks.close_due_sessions", 60),

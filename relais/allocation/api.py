@@ -12,9 +12,10 @@ from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 
 from relais.api.schemas import Error, ValidationErrorOut
-from relais.housing.models import Commune, Zone
+from relais.housing.models import Commune
 
-from .eligibility.ceilings import EligibilityError, check_eligibility
+from .eligibility.ceilings import EligibilityError, ceiling_zone, check_eligibility
+from .eligibility.rules import CEILING_ZONE_CHOICES
 
 INSEE_CODE = r"^(?:\d{2}|2[AB])\d{3}$"
 # The payload's location in ninja's validation errors, so that every 422 reads the same.
@@ -25,7 +26,9 @@ router = Router(tags=["allocation"])
 
 class EligibilityIn(Schema):
     year: int = Field(ge=1987, le=2100, description="Year of the income ceilings.")
-    financing: Literal["PLAI", "PLUS", "PLS"] = Field(description="Financing of the dwelling.")
+    financing: Literal["PLAI", "PLUS", "PLS", "PLI"] = Field(
+        description="Financing of the dwelling (PLI: by the A/B/C zone of the commune)."
+    )
     commune_code: str = Field(pattern=INSEE_CODE, description="INSEE code of the commune.")
     persons: int = Field(ge=1, le=20, description="Persons in the household.")
     dependants: int = Field(ge=0, le=19, description="Dependants (personnes à charge).")
@@ -42,7 +45,10 @@ class EligibilityIn(Schema):
 class EligibilityOut(Schema):
     category: int = Field(description="Household category, 1–6.")
     extra_persons: int = Field(description="Persons beyond category 6.")
-    zone: Zone = Field(description="Zone of the commune for the income ceilings.")
+    zone: Literal[tuple(code for code, _label in CEILING_ZONE_CHOICES)] = Field(
+        description="Zone of the commune whose table applies: paris_limitrophes, ile_de_france "
+        "or autres_regions (PLAI, PLUS, PLS); abis, a, b1, b2 or c (PLI)."
+    )
     ceiling: int = Field(description="Income ceiling, € a year.")
     eligible: bool = Field(description="Reference income ≤ ceiling.")
     explanation: list[str] = Field(description="Each rule applied, in order, in words.")
@@ -62,8 +68,9 @@ def eligibility(request, payload: EligibilityIn):
     """Household category, zone, income ceiling and eligibility, with the rules applied.
 
     Public: no API key needed. 422 when the year or financing has no ceiling table, the
-    commune is unknown, or the household is inconsistent (dependants ≥ persons…); 400 when
-    the body is not JSON.
+    commune is overseas (``overseas``: no table for the overseas departments), unknown or
+    without an A/B/C zone (PLI), or the household is inconsistent (dependants ≥ persons…);
+    400 when the body is not JSON.
     """
     commune = Commune.objects.filter(code=payload.commune_code).first()
     if commune is None:
@@ -76,7 +83,7 @@ def eligibility(request, payload: EligibilityIn):
         result = check_eligibility(
             year=payload.year,
             financing=payload.financing,
-            zone=commune.zone,
+            zone=ceiling_zone(payload.financing, commune),
             persons=payload.persons,
             dependants=payload.dependants,
             is_couple=payload.is_couple,

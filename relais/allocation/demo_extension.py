@@ -14,6 +14,7 @@ from relais.housing.models import Commune, Dwelling
 
 from .applications.demo import seed_applications
 from .eligibility import ceilings as eligibility
+from .eligibility.zoning import load_abc_zones
 from .models import (
     AgendaItem,
     Application,
@@ -69,6 +70,7 @@ class AllocationDemo:
 
     def seed(self, *, organisation_ids, scale, seed):
         eligibility.load_income_ceilings()
+        load_abc_zones()  # PLI dwellings need their commune's A/B/C zone
         scoring.ensure_default_grid()
         counts = seed_applications(
             organisation_ids,

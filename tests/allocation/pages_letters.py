@@ -21,6 +21,8 @@ NOT_PAGES = {
     "allocation:minutes_download",
     "allocation:letters_send",
     "allocation:letter_answer",
+    "allocation:letter_receipt",
+    "allocation:condition_document",
     "allocation:minutes_generate",
     "allocation:minutes_acknowledge",
 }

@@ -8,13 +8,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from relais.allocation.eligibility.ceilings import EligibilityError
-from relais.allocation.models import TYPOLOGY_BITS, ApplicationStatus, FewCandidatesReason
+from relais.allocation.eligibility.ceilings import EligibilityError, load_income_ceilings
+from relais.allocation.eligibility.services import income_ceiling_table_enter
+from relais.allocation.models import (
+    TYPOLOGY_BITS,
+    ApplicationStatus,
+    CommuneAbcZone,
+    FewCandidatesReason,
+)
 from relais.allocation.vacancies import candidates
 from relais.allocation.vacancies.candidates import search_candidates, validate_proposal
 
 from ..factories import CommuneFactory, EpciFactory
 from .factories_vacancies import CEILINGS, YEAR, applicant, applied, ceilings, orleans, vacancy
+from .test_eligibility_rules import PLI_2023, amounts_of
 
 CAT3 = CEILINGS[3]
 
@@ -84,11 +91,53 @@ def test_a_year_without_table_is_an_error_never_a_guess(organisation, open_vacan
         search_candidates(open_vacancy, year=2031)
 
 
-def test_pli_dwellings_have_no_ceiling_table(organisation):
+def test_pli_dwellings_use_their_abc_zone_and_table(organisation):
     ceilings()
     pli = vacancy(organisation, financing="PLI")
-    with pytest.raises(EligibilityError, match="PLI"):
+    with pytest.raises(EligibilityError) as error:
+        search_candidates(pli, year=YEAR)  # Tours has no A/B/C zone loaded yet
+    assert error.value.code == "no_zone"
+    CommuneAbcZone.objects.create(commune_id="37261", zone="b1")
+    with pytest.raises(EligibilityError) as error:
         search_candidates(pli, year=YEAR)
+    assert error.value.code == "missing_table"
+    assert "PLI" in error.value.message and "Zone B1" in error.value.message
+    income_ceiling_table_enter(
+        actor=None, year=2023, financing="PLI", amounts=amounts_of(PLI_2023), source="test"
+    )
+    # PLI categories in SQL: a single parent of 2 persons is category 3 (54 785 € in B1),
+    # a couple of 2 category 2 (45 558 €).
+    fits = applicant(organisation, persons=2, dependants=1, reference_income=54_785)
+    over = applicant(organisation, persons=2, dependants=1, reference_income=54_786)
+    couple = applicant(
+        organisation, persons=2, dependants=0, is_couple=True, reference_income=45_558
+    )
+    over_couple = applicant(
+        organisation, persons=2, dependants=0, is_couple=True, reference_income=45_559
+    )
+    found = {row.application.pk for row in search_candidates(pli, year=2023)}
+    assert found == {fits.pk, couple.pk}
+    assert over.pk not in found and over_couple.pk not in found
+
+
+def test_plai_vacancies_find_candidates_with_the_2024_table(organisation):
+    load_income_ceilings()
+    plai = vacancy(organisation, financing="PLAI")
+    # Category 3 (single parent), PLAI 2024 "autres régions": 21 818 €.
+    fits = applicant(organisation, reference_income=21_818)
+    applicant(organisation, reference_income=21_819)
+    rows = search_candidates(plai, year=2024)
+    assert [row.application.pk for row in rows] == [fits.pk]
+    assert "21\u202f818" in rows[0].reasons[0] or "21,818" in rows[0].reasons[0]
+
+
+def test_an_overseas_dwelling_has_no_search(organisation):
+    ceilings()
+    reunion = CommuneFactory(code="97411", name="Saint-Denis", zone="autres_regions")
+    overseas = vacancy(organisation, financing="PLUS", building__residence__commune=reunion)
+    with pytest.raises(EligibilityError) as error:
+        search_candidates(overseas, year=YEAR)
+    assert error.value.code == "overseas"
 
 
 # Fit -----------------------------------------------------------------------------------------

@@ -222,7 +222,8 @@ def test_pls_ceilings_derive_from_the_plus_table_row_by_row():
         (2027, "PLUS", "missing_table"),
         (2026, "PLAI", "missing_table"),
         (2019, "PLS", "missing_table"),
-        (2026, "PLI", "unknown_financing"),
+        (2026, "PLI", "unknown_zone"),  # PLI tables are by A/B/C zone
+        (2026, "PLX", "unknown_financing"),
     ],
 )
 def test_a_year_or_financing_without_a_table_is_an_error_not_a_guess(year, financing, code):
@@ -232,7 +233,8 @@ def test_a_year_or_financing_without_a_table_is_an_error_not_a_guess(year, finan
     if code == "missing_table":
         base = "PLUS" if financing == "PLS" else financing
         assert error.value.message == (
-            f"No {base} income-ceiling table for {year} (Other regions): enter it first."
+            f"No {base} income-ceiling table for {year} (Other regions): the platform's "
+            "administrators must enter it first."
         )
 
 

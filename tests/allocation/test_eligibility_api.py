@@ -7,10 +7,14 @@ from django.test import Client
 from django.utils import translation
 
 from relais.allocation.eligibility.ceilings import load_income_ceilings
+from relais.allocation.eligibility.services import income_ceiling_table_enter
+from relais.allocation.models import CommuneAbcZone
 from relais.core.models import AuditEvent
 from relais.housing.geo import load_geo
 
+from ..factories import CommuneFactory, DepartementFactory, RegionFactory
 from .factories_eligibility import commune
+from .test_eligibility_rules import PLI_2023, amounts_of
 
 URL = "/api/v1/allocation/eligibility"
 VALID = {
@@ -116,12 +120,14 @@ def _error(response):
         (
             {"year": 2019},
             ["body", "payload", "year"],
-            "No PLUS income-ceiling table for 2019 (Other regions): enter it first.",
+            "No PLUS income-ceiling table for 2019 (Other regions): the platform's "
+            "administrators must enter it first.",
         ),
         (
             {"financing": "PLAI"},
             ["body", "payload", "year"],
-            "No PLAI income-ceiling table for 2026 (Other regions): enter it first.",
+            "No PLAI income-ceiling table for 2026 (Other regions): the platform's "
+            "administrators must enter it first.",
         ),
         (
             {"commune_code": "99999"},
@@ -144,9 +150,9 @@ def _error(response):
             "Input should be greater than or equal to 0",
         ),
         (
-            {"financing": "PLI"},
+            {"financing": "PLX"},
             ["body", "payload", "financing"],
-            "Input should be 'PLAI', 'PLUS' or 'PLS'",
+            "Input should be 'PLAI', 'PLUS', 'PLS' or 'PLI'",
         ),
         (
             {"commune_code": "Tours"},
@@ -237,3 +243,50 @@ def test_an_unknown_api_path_is_a_json_404():
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+def test_an_overseas_commune_is_refused_not_given_a_metropolitan_table():
+    # Saint-Denis de La Réunion: overseas departments have their own financings (LLS, LLTS).
+    region = RegionFactory(code="04", name="La Réunion")
+    departement = DepartementFactory(code="974", name="La Réunion", region=region)
+    CommuneFactory(code="97411", name="Saint-Denis", departement=departement, zone="autres_regions")
+    for financing in ("PLAI", "PLUS", "PLS", "PLI"):
+        response = post({**VALID, "commune_code": "97411", "financing": financing})
+        assert response.status_code == 422
+        [error] = response.json()["detail"]
+        assert error["type"] == "overseas"
+        assert error["loc"] == ["body", "payload", "commune_code"]
+        assert error["msg"].startswith("No income-ceiling table for the overseas departments")
+
+
+def test_pli_uses_the_abc_zone_and_says_when_there_is_no_table():
+    CommuneAbcZone.objects.create(commune_id="37261", zone="b1")
+    response = post({**VALID, "financing": "PLI", "year": 2027})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["type"] == "missing_table"
+    assert error["msg"] == (
+        "No PLI income-ceiling table for 2027 (Zone B1): the platform's administrators must "
+        "enter it first."
+    )
+    income_ceiling_table_enter(
+        actor=None, year=2023, financing="PLI", amounts=amounts_of(PLI_2023), source="test"
+    )
+    # A single parent with two children: PLI category 4 (2 persons in care), B1 2023: 66 139 €.
+    body = post({**VALID, "financing": "PLI", "year": 2023, "reference_income": 66_139}).json()
+    assert (body["zone"], body["category"], body["ceiling"], body["eligible"]) == (
+        "b1",
+        4,
+        66_139,
+        True,
+    )
+    # Paris is zone A bis: the same household's ceiling is 97 904 €.
+    CommuneAbcZone.objects.create(commune_id="75056", zone="abis")
+    body = post({**VALID, "financing": "PLI", "year": 2023, "commune_code": "75056"}).json()
+    assert (body["zone"], body["ceiling"]) == ("abis", 97_904)
+
+
+def test_pli_without_a_zone_for_the_commune():
+    response = post({**VALID, "financing": "PLI"})
+    [error] = response.json()["detail"]
+    assert (response.status_code, error["type"]) == (422, "no_zone")

@@ -35,9 +35,9 @@ def line_of(prefix: str) -> int:
 def test_shipped_file_loads_every_table(db):
     counts = load_income_ceilings()
 
-    assert counts == {"created": 210, "updated": 0, "unchanged": 0}
+    assert counts == {"created": 252, "updated": 0, "unchanged": 0}
     tables = set(IncomeCeiling.objects.values_list("year", "financing").distinct())
-    assert tables == {(y, "PLAI") for y in (2020, 2021, 2022)} | {
+    assert tables == {(y, "PLAI") for y in (2020, 2021, 2022, 2023, 2024)} | {
         (y, "PLUS") for y in range(2020, 2027)
     }
     extra = IncomeCeiling.objects.get(
@@ -48,7 +48,7 @@ def test_shipped_file_loads_every_table(db):
     event = AuditEvent.objects.get(action="income_ceilings.loaded")
     assert event.changes == {
         "file": "income_ceilings.csv",
-        "created": 210,
+        "created": 252,
         "updated": 0,
         "unchanged": 0,
     }
@@ -58,7 +58,7 @@ def test_loading_twice_changes_nothing(db):
     load_income_ceilings()
     events = AuditEvent.objects.count()
 
-    assert load_income_ceilings() == {"created": 0, "updated": 0, "unchanged": 210}
+    assert load_income_ceilings() == {"created": 0, "updated": 0, "unchanged": 252}
     assert AuditEvent.objects.count() == events
 
 
@@ -68,7 +68,7 @@ def test_a_corrected_row_is_updated_in_place(db, tmp_path):
 
     counts = load_income_ceilings(write(tmp_path, corrected))
 
-    assert counts == {"created": 0, "updated": 1, "unchanged": 209}
+    assert counts == {"created": 0, "updated": 1, "unchanged": 251}
     row = IncomeCeiling.objects.get(
         year=2026, financing="PLUS", zone=Zone.PARIS_ADJOINING, category=1
     )
@@ -96,7 +96,7 @@ PLS_ROW = "2024,PLUS,autres_regions,4,"
         ),
         (
             edit(PLS_ROW, "PLUS", "PLS"),
-            f"Line {line_of(PLS_ROW)}: financing must be PLAI or PLUS (PLS is derived from "
+            f"Line {line_of(PLS_ROW)}: financing must be PLAI, PLUS or PLI (PLS is derived from "
             "PLUS), not « PLS ».",
         ),
         (
@@ -142,7 +142,7 @@ def test_a_bad_file_loads_nothing_even_into_an_empty_table(db, tmp_path):
 
 def test_command_loads_and_reports(db, tmp_path, capsys):
     call_command("load_income_ceilings")
-    assert "210 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    assert "252 created, 0 updated, 0 unchanged" in capsys.readouterr().out
 
     bad = write(tmp_path, [HEADER, "2027,PLUS,autres_regions,1,-5,x"])
     with pytest.raises(CommandError) as error:

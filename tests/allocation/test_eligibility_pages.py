@@ -117,10 +117,11 @@ def test_ceilings_page_lists_plai_plus_and_computed_pls(readonly_client):
     html = page(readonly_client, CEILINGS, {"year": 2022}).replace("\u00a0", " ")
 
     assert "PLAI 2022" in html and "PLUS 2022" in html and "PLS 2022" in html
+    assert "No complete PLI table for 2022." in html
     assert "21,805 €" in html  # PLAI Paris category 2 (openfisca carries 218,805)
     assert "24,316 €" in html  # PLUS Paris category 1
     assert "31,611 €" in html  # PLS = 24 316 × 1.30 = 31 610.8
-    assert "Edit in the administration" not in html
+    assert "Enter a table" not in html  # only the platform's operators enter tables
 
 
 def test_ceilings_page_defaults_to_this_year_and_says_what_is_missing(owner_client):
@@ -146,14 +147,17 @@ def test_ceilings_page_without_any_table(owner_client):
     assert "No income ceiling has been loaded yet" in page(owner_client, CEILINGS)
 
 
-def test_superusers_get_the_admin_link(client, organisation):
+def test_operators_get_the_entry_links(client, organisation):
     user = UserFactory(is_staff=True, is_superuser=True)
     MembershipFactory(organisation=organisation, user=user, role=Role.READ_ONLY)
     login_with_totp(client, user, add_totp(user))
 
     html = page(client, CEILINGS)
 
-    assert reverse("admin:allocation_incomeceiling_changelist") in html
+    assert reverse("allocation:income_ceiling_entry") + "?year=2026" in html
+    # The missing PLAI and PLI tables of 2026 each link to their entry.
+    assert "?year=2026&amp;financing=PLAI" in html
+    assert "?year=2026&amp;financing=PLI" in html
 
 
 def test_ceilings_page_query_count(owner_client, django_assert_max_num_queries):

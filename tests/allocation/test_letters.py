@@ -7,7 +7,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from relais.allocation.deadlines import answer_due_on
 from relais.allocation.letters import services as letters
+from relais.allocation.letters.offers import condition_document_receive
 from relais.allocation.models import (
     ApplicationStatus,
     ItemStatus,
@@ -22,6 +24,8 @@ from relais.core.models import AuditEvent
 
 from .factories import AgendaItemFactory, CandidateFactory
 from .factories_letters import closed_session, pdf_text
+
+pytestmark = pytest.mark.usefixtures("ceilings_loaded")
 
 
 @pytest.fixture
@@ -67,7 +71,10 @@ def test_offer_gives_ten_days_to_answer(outcome):
     letters.letters_after_close(outcome.session)
     offer = _offer(outcome.first)
     assert offer.answer == OfferAnswer.PENDING
-    assert offer.answer_due_on == timezone.localdate(offer.sent_at) + dt.timedelta(days=10)
+    # 10 days from the day after the assumed receipt (sending + 3 days), to a working day.
+    sent_on = timezone.localdate(offer.sent_at)
+    assert offer.answer_due_on == answer_due_on(sent_on=sent_on, postal_delay_days=3)
+    assert offer.answer_due_on >= sent_on + dt.timedelta(days=13)
     others = Letter.objects.exclude(kind=LetterKind.OFFER)
     assert not others.filter(answer_due_on__isnull=False).exists()
     assert set(others.values_list("answer", flat=True)) == {""}
@@ -168,8 +175,14 @@ def test_silence_lapses_the_offer_and_passes_it_on(outcome):
 def test_exhausted_list_puts_the_vacancy_back_to_ready(outcome):
     letters.letters_after_close(outcome.session)
     officer = outcome.president.user
-    for candidate in (outcome.first, outcome.second, outcome.conditional):
+    for candidate in (outcome.first, outcome.second):
         letters.offer_answer(letter=_offer(candidate), actor=officer, answer=OfferAnswer.REFUSED)
+    # The conditional attribution's offer waits for its document (R441-3 c).
+    assert _kinds(outcome.conditional) == {LetterKind.CONDITIONAL}
+    condition_document_receive(candidate=outcome.conditional, actor=officer)
+    letters.offer_answer(
+        letter=_offer(outcome.conditional), actor=officer, answer=OfferAnswer.REFUSED
+    )
     vacancy = outcome.item.vacancy
     vacancy.refresh_from_db()
     assert vacancy.status == VacancyStatus.READY and vacancy.allocated_on is None
@@ -260,8 +273,10 @@ def test_a_refusal_keeps_an_application_proposed_while_it_waits_elsewhere(outcom
 
 def test_an_old_session_never_moves_a_vacancy_put_on_a_later_agenda(outcome):
     letters.letters_after_close(outcome.session)
-    for candidate in (outcome.first, outcome.second, outcome.conditional):
+    for candidate in (outcome.first, outcome.second):
         letters.offer_answer(letter=_offer(candidate), actor=None, answer=OfferAnswer.REFUSED)
+    condition_document_receive(candidate=outcome.conditional, actor=None)
+    letters.offer_answer(letter=_offer(outcome.conditional), actor=None, answer="refused")
     vacancy = outcome.item.vacancy
     AgendaItemFactory(session__commission=outcome.session.commission, vacancy=vacancy)
     Vacancy.objects.filter(pk=vacancy.pk).update(status=VacancyStatus.ON_AGENDA)

@@ -18,7 +18,7 @@ from relais.core.models import AuditEvent
 
 from .factories_letters import closed_session
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("ceilings_loaded")]
 
 
 def _race(*calls):

@@ -16,6 +16,8 @@ from relais.core.roles import Role
 
 from .factories_letters import closed_session, says
 
+pytestmark = pytest.mark.usefixtures("ceilings_loaded")
+
 
 @pytest.fixture
 def outcome(organisation):

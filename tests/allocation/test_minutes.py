@@ -12,6 +12,8 @@ from relais.core.models import AuditEvent
 
 from .factories_letters import closed_session, pdf_text
 
+pytestmark = pytest.mark.usefixtures("ceilings_loaded")
+
 
 @pytest.fixture
 def outcome(organisation):

@@ -10,7 +10,7 @@ from relais.core.roles import Role
 from ..factories import MembershipFactory
 from .factories_commissions import board, seat, with_totp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ceilings_loaded")]
 
 
 def _client(user):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -27,7 +28,9 @@ from relais.core.services import crisis_mode_change
 from .factories import ApplicationFactory, CommissionFactory, SessionFactory, VacancyFactory
 from .factories_commissions import board
 
-pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ceilings_loaded")]
 
 
 @pytest.fixture(autouse=True)
@@ -328,3 +331,21 @@ def test_a_member_cannot_give_the_same_rank_to_two_candidates_of_an_item(organis
     _record(prepared, prepared.landlord, first, rank=2)  # saving the same rank again is fine
     mine = Position.objects.filter(member=prepared.landlord).order_by("rank")
     assert [(p.candidate_id, p.rank) for p in mine] == [(second.pk, 1), (first.pk, 2)]
+
+
+@pytest.mark.parametrize(
+    ("opens_at", "closes_at"),
+    [
+        # Clocks go forward on 28 March 2027, back on 31 October 2027 (Europe/Paris).
+        (dt.datetime(2027, 3, 27, 10, tzinfo=PARIS), dt.datetime(2027, 3, 28, 11, tzinfo=PARIS)),
+        (dt.datetime(2027, 10, 30, 9, tzinfo=PARIS), dt.datetime(2027, 10, 31, 8, tzinfo=PARIS)),
+    ],
+)
+def test_a_24_hour_remote_session_lasts_24_elapsed_hours(organisation, opens_at, closes_at):
+    commission = CommissionFactory(organisation=organisation, remote_duration_hours=24)
+    session = sessions.session_create(
+        commission=commission, actor=None, opens_at=opens_at, kind=SessionKind.REMOTE
+    )
+    session.refresh_from_db()
+    assert session.closes_at == closes_at
+    assert session.closes_at - session.opens_at == dt.timedelta(hours=24)

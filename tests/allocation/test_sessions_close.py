@@ -26,7 +26,7 @@ from relais.core.models import AuditEvent
 from .factories import SessionFactory
 from .factories_commissions import board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ceilings_loaded")]
 
 
 @pytest.fixture(autouse=True)

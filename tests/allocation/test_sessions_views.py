@@ -22,7 +22,7 @@ from relais.core.services import crisis_mode_change
 from .factories import ApplicationFactory, VacancyFactory
 from .factories_commissions import board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ceilings_loaded")]
 
 
 def _client(user):

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from relais.allocation.models import AgendaItem, ApplicationStatus, Vacancy, VacancyStatus
+from relais.allocation.models import (
+    AgendaItem,
+    ApplicationStatus,
+    CommuneAbcZone,
+    Vacancy,
+    VacancyStatus,
+)
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 
@@ -229,8 +235,14 @@ def test_candidates_page_queries_do_not_grow_with_applications(
 def test_a_pli_dwelling_shows_why_there_is_no_search(organisation, officer_client):
     ceilings(dt.date.today().year)
     pli = vacancy(organisation, financing="PLI")
-    response = officer_client.get(reverse("allocation:vacancy_candidates", args=[pli.pk]))
-    assert "no income ceilings for PLI" in response.content.decode()
+    CommuneAbcZone.objects.create(commune_id=pli.dwelling.building.commune_id, zone="b1")
+    with translation.override("en"):
+        response = officer_client.get(
+            reverse("allocation:vacancy_candidates", args=[pli.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    assert "No PLI income-ceiling table for" in response.content.decode()
+    assert "administrators must enter it first" in response.content.decode()
 
 
 def test_propose_three_ranked_candidates_to_a_draft_session(organisation, officer_client, ranked):
@@ -269,9 +281,17 @@ def test_fewer_than_three_need_the_exception(organisation, officer_client, ranke
     assert "At least three candidates must be examined" in response.content.decode()
     assert response.context["entries"][1]["checked"]
     assert not AgendaItem.objects.exists()
+    # DALO only with a designation: the criterion and the mediation commission's decision date.
+    response = officer_client.post(url, {**data, "few_candidates_reason": "dalo"})
+    assert "needs a proposed candidate with a DALO designation" in response.content.decode()
+    assert not AgendaItem.objects.exists()
+    applications[1].priority_criteria = ["dalo"]
+    applications[1].dalo_decided_on = dt.date(2026, 1, 12)
+    applications[1].save(update_fields=["priority_criteria", "dalo_decided_on"])
     officer_client.post(url, {**data, "few_candidates_reason": "dalo"})
     item = AgendaItem.objects.get()
     assert item.few_candidates_reason == "dalo"
+    assert "décision du 12/01/2026" in item.few_candidates_justification
     assert [c.application_id for c in item.candidates.all()] == [applications[1].pk]
 
 

@@ -22,7 +22,11 @@ from relais.core.models import AuditEvent
 from ..factories import OrganisationFactory
 from .factories_commissions import board
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("ceilings_loaded"),
+]
 
 VOTES_PER_MEMBER = 1000  # far more than the close lets through
 MIN_VOTES_BEFORE_CLOSE = 40

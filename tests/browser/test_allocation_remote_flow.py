@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from relais.allocation import pdf
+from relais.allocation.deadlines import answer_due_on
 from relais.allocation.models import (
     DecisionType,
     ItemStatus,
@@ -275,7 +276,8 @@ def _check_database(session, world) -> Letter:
     }
     offer = Letter.objects.get(kind=LetterKind.OFFER)
     assert offer.answer == OfferAnswer.PENDING
-    assert offer.answer_due_on == timezone.localdate(offer.sent_at) + dt.timedelta(days=10)
+    sent_on = timezone.localdate(offer.sent_at)
+    assert offer.answer_due_on == answer_due_on(sent_on=sent_on, postal_delay_days=3)
     # Closed once (lazily, by the page), minutes drawn up once by the task after the commit.
     for action in ("session.closed", "minutes.generated"):
         assert AuditEvent.objects.filter(action=action).count() == 1, action

@@ -103,6 +103,7 @@ APPLICATION_FIELDS = (
     "created_at",
     "updated_at",
     "search",
+    "income_n2_year",
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -244,6 +245,7 @@ class ApplicationGenerator:
             self.now,
             self.now,
             search_text(number, first, last, phone, email),
+            self.on.year - 2,  # the N-2 income a decision this year needs
         )
 
     def _names(self, age: int) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from ..models import (
     ApplicationStatus,
     PriorityCriterion,
     ScoringGrid,
+    current_income_year,
 )
 from ..scoring.services import validate_criteria
 from .services import Document
@@ -120,12 +121,15 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
             "has_disabled_member",
             "needs_accessible",
             "income_n2",
+            "income_n2_year",
             "income_n1",
             "income_last_12_months",
             "housing_situation",
+            "dalo_decided_on",
         ]
         widgets = {
             "first_applied_on": DATE_WIDGET,
+            "dalo_decided_on": DATE_WIDGET,
             "applicant_birth_date": DATE_WIDGET,
             "co_applicant_birth_date": DATE_WIDGET,
         }
@@ -161,11 +165,18 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
                 "has_disabled_member",
                 "needs_accessible",
                 "priority_criteria",
+                "dalo_decided_on",
             ),
         ),
         (
             _("Resources"),
-            ("income_n2", "income_n1", "income_last_12_months", "monthly_resources"),
+            (
+                "income_n2",
+                "income_n2_year",
+                "income_n1",
+                "income_last_12_months",
+                "monthly_resources",
+            ),
         ),
         (_("Wishes"), ("wished_communes", "wished_epcis", "typologies", "max_rent")),
         (_("Supporting documents"), ("documents_received",)),
@@ -174,6 +185,10 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
     def __init__(self, *args, organisation, wishes=((), ()), **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.fields["income_n2_year"].required = False
+        self.fields["income_n2_year"].help_text = _(
+            "The year of the income on the tax notice (N-2: %(year)s for a decision this year)."
+        ) % {"year": current_income_year()}
         self.fields["co_applicant_birth_date"].help_text = _(
             "Required for a couple (a young couple, combined ages ≤ 55, is category 3)."
         )
@@ -195,6 +210,10 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         number = self.cleaned_data["phone"]
         return number.as_e164 if number else ""
 
+    def clean_income_n2_year(self):
+        """Left empty: the income is taken to be of this year's N-2."""
+        return self.cleaned_data.get("income_n2_year") or current_income_year()
+
     def clean_registration_number(self):
         number = self.cleaned_data["registration_number"].strip()
         taken = Application.objects.for_organisation(self.organisation).filter(
@@ -209,9 +228,15 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
-        for name in ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date"):
+        dates = ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date")
+        for name in (*dates, "dalo_decided_on"):
             if data.get(name) and data[name] > today:
                 self.add_error(name, _("This date is in the future."))
+        if data.get("income_n2_year") and data["income_n2_year"] > today.year - 1:
+            self.add_error("income_n2_year", _("A tax year whose income is not declared yet."))
+        dalo = PriorityCriterion.DALO in data.get("priority_criteria", [])
+        if data.get("dalo_decided_on") and not dalo:
+            self.add_error("dalo_decided_on", _("Tick the DALO priority criterion too."))
         persons, dependants = data.get("persons"), data.get("dependants")
         if persons is not None and dependants is not None:
             adults = persons - dependants

@@ -16,6 +16,7 @@ from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.io import exporters, jobs
 from relais.housing.views_io import file_response, in_background, refused_status, to_job_page
 
+from ..eligibility.decisions import income_to_update, required_income_year
 from ..models import Application, ApplicationStatus, PriorityCriterion, ScoringGrid
 from ..scoring import services as scoring
 from . import io as io_applications
@@ -77,6 +78,8 @@ def application_detail(request, pk):
         ],
         "documents": [(label, code in documents) for code, label in Document.choices],
         "status_form": StatusForm(initial={"status": application.status}),
+        "income_to_update": income_to_update(application, timezone.localdate()),
+        "income_year_needed": required_income_year(timezone.localdate()),
     }
     return render(request, "allocation/application_detail.html", context)
 

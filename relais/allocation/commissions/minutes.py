@@ -128,9 +128,12 @@ def dwelling_data(vacancy) -> dict:
 
 
 def _postponed_why(item, quorum_ratio: Decimal) -> str:
-    """Why an item was postponed: the quorum was missed, else a tie nobody could settle."""
+    """Why an item was postponed: no ceiling table to check eligibility, the quorum was
+    missed, else a tie nobody could settle."""
     if item.status != ItemStatus.POSTPONED:
         return ""
+    if any(c.tally.get("why") == "no_table" for c in item.candidates.all()):
+        return "no_table"  # eligibility could not be checked at the close
     if not item.voting_members or item.participants < quorum_ratio * item.voting_members:
         return "no_quorum"
     return "tie"
@@ -151,6 +154,7 @@ def _item(item, declarations, quorum_ratio: Decimal) -> dict:
         "participants": str(item.participants),
         "voting_members": str(item.voting_members),
         "few_candidates_reason": item.few_candidates_reason,
+        "few_candidates_justification": item.few_candidates_justification,
         "dwelling": dwelling_data(item.vacancy),
         "conflicts": people(DeclarationKind.CONFLICT),
         "send_backs": people(DeclarationKind.SEND_BACK),

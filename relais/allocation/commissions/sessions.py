@@ -31,6 +31,7 @@ from relais.core.transactions import write_transaction
 from relais.housing.models import Dwelling
 
 from ..applications.services import Document, application_set_status
+from ..deadlines import elapsed_end
 from ..eligibility.benefits import effort_rates
 from ..models import (
     VOTING_SEATS,
@@ -54,6 +55,7 @@ from ..models import (
 )
 from ..vacancies.candidates import validate_proposal
 from ..vacancies.services import vacancy_transition
+from .checks import enforce_eligibility, proposal_justification
 from .tally import CandidateIn, ItemIn, Vote, tally_item
 
 # Tasks queued on commit, by path: ``tasks`` imports this module (see relais.core.enqueue).
@@ -114,7 +116,7 @@ def session_create(*, commission, actor, opens_at, kind: str = "", closes_at=Non
     kind = kind or default_kind(organisation)
     if closes_at is None:
         hours = commission.remote_duration_hours if kind == SessionKind.REMOTE else IN_PERSON_HOURS
-        closes_at = opens_at + dt.timedelta(hours=hours)
+        closes_at = elapsed_end(opens_at, hours)  # elapsed hours, across a clock change too
     if closes_at <= opens_at:
         raise ValidationError(_("The session must close after it opens."))
     with transaction.atomic():
@@ -240,7 +242,8 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Put a vacancy on a draft session's agenda with its candidates in the proposed order.
 
-    At least three candidates, or a recorded exception (``validate_proposal``).
+    At least three candidates, or a recorded, justified exception (``validate_proposal``,
+    ``checks.proposal_justification``); every candidate eligible at the decision date.
     """
     application_ids = [int(pk) for pk in application_ids]
     reason = validate_proposal(application_ids, few_candidates_reason)
@@ -254,6 +257,9 @@ def agenda_item_add(
         if session.items.filter(vacancy=vacancy).exists():
             raise ValidationError(_("This vacancy is already on the agenda."))
         applications = _applications_in_order(organisation, application_ids)
+        justification = proposal_justification(
+            session=session, vacancy=vacancy, applications=applications, reason=reason
+        )
         position = (session.items.aggregate(top=Max("position"))["top"] or 0) + 1
         item = AgendaItem.objects.create(
             organisation=organisation,
@@ -261,6 +267,7 @@ def agenda_item_add(
             vacancy=vacancy,
             position=position,
             few_candidates_reason=reason,
+            few_candidates_justification=justification,
         )
         Candidate.objects.bulk_create(
             Candidate(
@@ -284,6 +291,7 @@ def agenda_item_add(
                 "vacancy": vacancy.pk,
                 "candidates": [a.registration_number for a in applications],
                 "few_candidates_reason": reason,
+                "few_candidates_justification": justification,
             },
         )
     return item
@@ -620,7 +628,7 @@ def _items_input(session: Session, items) -> dict[int, ItemIn]:
 
 def _tally_session(session: Session, actor) -> dict:
     items = list(
-        session.items.select_related("vacancy__dwelling__building")
+        session.items.select_related("vacancy__dwelling__building__commune")
         .prefetch_related("candidates__application")
         .order_by("position", "pk")
     )
@@ -630,6 +638,7 @@ def _tally_session(session: Session, actor) -> dict:
     for item in items:
         outcome = tally_item(inputs[item.pk])
         _apply(item, outcome, decided_on)
+        enforce_eligibility(item, decided_on)  # legal conditions override the votes
         summary.append(_after_item(session, item, actor, decided_on))
     counted = sum(
         c.tally.get(choice, 0)

@@ -2,10 +2,12 @@
 
 The rules are those of the arrêté of 29 July 1987 (DOMAIN.md §2); the category itself comes
 from ``relais.allocation.household``. Ceilings are data (``IncomeCeiling``, loaded from
-``data/income_ceilings.csv`` and edited in the admin): PLAI and PLUS have their own tables, PLS
-is the PLUS table × 1.30 rounded half up to the euro, row by row. A year, financing or zone
-without a complete table is an ``EligibilityError``, never a guess.
-See docs/eligibility.md and docs/decisions/0007-income-ceilings.md.
+``data/income_ceilings.csv``, entered by the platform's operators): PLAI and PLUS have their
+own tables by the 1987 zones, PLS is the PLUS table × 1.30 rounded half up to the euro, row by
+row, and PLI has its own tables by the A/B/C zoning and tax household categories
+(``rules.pli_category``). A year, financing or zone without a complete table, and any overseas
+commune, is an ``EligibilityError``, never a guess. See docs/eligibility.md,
+docs/decisions/0007-income-ceilings.md and 0026-ceilings-entry-and-territories.md.
 """
 
 import csv
@@ -22,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from relais.core import audit
-from relais.housing.models import Zone
 
-from ..models import IncomeCeiling
+from ..models import CommuneAbcZone, IncomeCeiling
 from .household import JEUNE_MENAGE_MAX_COMBINED_AGE, household_category
+from .rules import ENTERED_FINANCINGS, ZONES_BY_FINANCING, is_overseas, pli_category, zone_label
 
 PLS_MAJORATION = Decimal("1.30")
-FINANCINGS = ("PLAI", "PLUS", "PLS")
+FINANCINGS = ("PLAI", "PLUS", "PLS", "PLI")
 CATEGORIES = range(1, 7)
 EXTRA_PERSON = IncomeCeiling.EXTRA_PERSON
 DATA_FILE = Path(__file__).parent.parent / "data" / "income_ceilings.csv"
@@ -74,19 +76,21 @@ def pls_ceiling(plus_eur: int) -> int:
 def ceiling_table(year: int, financing: str, zone: str) -> dict[int, int]:
     """The seven amounts of a table, € a year: categories 1–6 and ``EXTRA_PERSON`` (7).
 
-    PLS amounts are derived from the PLUS table. Raises ``EligibilityError`` when the
-    financing has no table in Relais (PLI) or when the table is missing or incomplete.
+    PLS amounts are derived from the PLUS table. Raises ``EligibilityError`` for an unknown
+    financing, a zone that is not one of the financing's, or a missing or incomplete table.
     """
     if financing not in FINANCINGS:
         raise EligibilityError(
-            _("Relais has no income ceilings for %(financing)s dwellings (only PLAI, PLUS, PLS).")
-            % {"financing": financing},
+            _("Relais has no income ceilings for %(financing)s dwellings (only %(known)s).")
+            % {"financing": financing, "known": ", ".join(FINANCINGS)},
             field="financing",
             code="unknown_financing",
         )
-    if zone not in Zone.values:
+    if zone not in ZONES_BY_FINANCING[financing]:
         raise EligibilityError(
-            _("Unknown zone %(zone)s.") % {"zone": zone}, field="zone", code="unknown_zone"
+            _("Unknown zone %(zone)s for %(financing)s.") % {"zone": zone, "financing": financing},
+            field="zone",
+            code="unknown_zone",
         )
     base = "PLUS" if financing == "PLS" else financing
     rows = dict(
@@ -97,21 +101,55 @@ def ceiling_table(year: int, financing: str, zone: str) -> dict[int, int]:
     missing = sorted(set(range(1, EXTRA_PERSON + 1)) - set(rows))
     if missing:
         message = (
-            _("No %(financing)s income-ceiling table for %(year)s (%(zone)s): enter it first.")
+            _(
+                "No %(financing)s income-ceiling table for %(year)s (%(zone)s): the platform's "
+                "administrators must enter it first."
+            )
             if len(missing) == EXTRA_PERSON
             else _(
                 "The %(financing)s income-ceiling table for %(year)s (%(zone)s) is incomplete: "
-                "enter every category first."
+                "the platform's administrators must enter every category first."
             )
         )
         raise EligibilityError(
-            message % {"financing": base, "year": year, "zone": Zone(zone).label},
+            message % {"financing": base, "year": year, "zone": zone_label(zone)},
             field="year",
             code="missing_table",
         )
     if financing == "PLS":
         return {category: pls_ceiling(amount) for category, amount in rows.items()}
     return rows
+
+
+def ceiling_zone(financing: str, commune) -> str:
+    """The zone whose table applies to a dwelling of ``financing`` in ``commune``.
+
+    The 1987 zone stored on the commune, or its A/B/C zone for PLI. Raises
+    ``EligibilityError`` for an overseas commune (``code="overseas"``: their own financings
+    and ceilings, no table in Relais) and for a commune without an A/B/C zone (PLI).
+    """
+    if is_overseas(commune.code):
+        raise EligibilityError(
+            _(
+                "No income-ceiling table for the overseas departments: %(commune)s has its own "
+                "financings and ceilings (LLS, LLTS), which Relais does not hold."
+            )
+            % {"commune": f"{commune.name} ({commune.code})"},
+            field="commune_code",
+            code="overseas",
+        )
+    if financing != "PLI":
+        return commune.zone
+    zone = CommuneAbcZone.objects.filter(commune_id=commune.code).values_list("zone", flat=True)
+    zone = zone.first()
+    if zone is None:
+        raise EligibilityError(
+            _("%(commune)s has no A/B/C zone: load the zoning (manage.py load_abc_zones).")
+            % {"commune": f"{commune.name} ({commune.code})"},
+            field="commune_code",
+            code="no_zone",
+        )
+    return zone
 
 
 def ceiling_for(year: int, financing: str, zone: str, category: int, extra_persons: int) -> int:
@@ -132,17 +170,37 @@ def ceiling_subquery(year: int, financing: str, zone: str):
     The table has seven rows, so it is read once here and inlined as ``CASE`` on the stored
     ``household_category`` plus ``extra_persons`` × the per-person amount: no join, no
     subquery, the same SQL on SQLite and PostgreSQL, and PLS rounding done exactly in Python.
-    A category outside 1–6 gives NULL, which no income satisfies. Use it as
+    A category outside 1–6 gives NULL, which no income satisfies. PLI categories come from
+    ``persons`` and ``is_couple`` instead (``_pli_ceiling_expression``). Use it as
     ``.alias(ceiling=ceiling_subquery(...)).filter(reference_income__lte=F("ceiling"))``.
     Raises ``EligibilityError`` when the table is missing, like ``ceiling_table``.
     """
     table = ceiling_table(year, financing, zone)
+    if financing == "PLI":
+        return _pli_ceiling_expression(table)
     by_category = Case(
         *(When(household_category=c, then=Value(table[c])) for c in CATEGORIES),
         output_field=IntegerField(),
     )
     return ExpressionWrapper(
         by_category + F("extra_persons") * Value(table[EXTRA_PERSON]),
+        output_field=IntegerField(),
+    )
+
+
+def _pli_ceiling_expression(table: dict[int, int]):
+    """``rules.pli_category`` in SQL: a couple of p persons is category p (2–6), a single
+    applicant with p persons category p + 1 (1 alone; 3–6); beyond 6, extra persons."""
+    per_person = Value(table[EXTRA_PERSON])
+    couple = [When(is_couple=True, persons=p, then=Value(table[p])) for p in range(2, 7)]
+    single = [When(is_couple=False, persons=1, then=Value(table[1]))] + [
+        When(is_couple=False, persons=p, then=Value(table[p + 1])) for p in range(2, 6)
+    ]
+    return Case(
+        *couple,
+        *single,
+        When(is_couple=True, then=Value(table[6]) + (F("persons") - 6) * per_person),
+        default=Value(table[6]) + (F("persons") - 5) * per_person,
         output_field=IntegerField(),
     )
 
@@ -188,18 +246,23 @@ def check_eligibility(
         combined_age=combined_age,
         reference_income=reference_income,
     )
-    household = household_category(
-        persons=persons,
-        dependants=dependants,
-        is_couple=is_couple,
-        combined_age=combined_age,
-        has_disabled_member=has_disabled_member,
-    )
+    if financing == "PLI":
+        household = pli_category(persons=persons, dependants=dependants, is_couple=is_couple)
+        lines = [_composition_line(persons, dependants, is_couple), _pli_line()]
+    else:
+        household = household_category(
+            persons=persons,
+            dependants=dependants,
+            is_couple=is_couple,
+            combined_age=combined_age,
+            has_disabled_member=has_disabled_member,
+        )
+        lines = _household_lines(persons, dependants, is_couple, combined_age, household.reasons)
     table = ceiling_table(year, financing, zone)
     ceiling = table[household.category] + household.extra_persons * table[EXTRA_PERSON]
     eligible = reference_income <= ceiling
     explanation = [
-        *_household_lines(persons, dependants, is_couple, combined_age, household.reasons),
+        *lines,
         _category_line(household.category, household.extra_persons),
         *_ceiling_lines(year, financing, zone, household, table, ceiling),
         _comparison_line(reference_income, ceiling, eligible),
@@ -217,15 +280,25 @@ def check_eligibility(
 # Explanation -------------------------------------------------------------------------------
 
 
-def _household_lines(persons, dependants, is_couple, combined_age, reasons) -> list[str]:
+def _composition_line(persons, dependants, is_couple) -> str:
     composition = ngettext(
         "Household of %(persons)s person", "Household of %(persons)s persons", persons
     ) % {"persons": persons}
     composition += ngettext(
         ", %(dependants)s dependant", ", %(dependants)s dependants", dependants
     ) % {"dependants": dependants}
-    composition += ", " + (_("couple") if is_couple else _("no couple")) + "."
-    lines = [composition]
+    return composition + ", " + (_("couple") if is_couple else _("no couple")) + "."
+
+
+def _pli_line() -> str:
+    return _(
+        "PLI ceilings follow the tax household: a single person, a couple, then one category "
+        "per person in their care (every occupant beyond the applicant and partner)."
+    )
+
+
+def _household_lines(persons, dependants, is_couple, combined_age, reasons) -> list[str]:
+    lines = [_composition_line(persons, dependants, is_couple)]
     if "disabled_member_counts_one_more" in reasons:
         lines.append(_("A member has a disability: the household counts as one more person."))
     if "single_adult_with_dependants_one_up" in reasons:
@@ -263,7 +336,7 @@ def _ceiling_lines(year, financing, zone, household, table, ceiling) -> list[str
     params = {
         "financing": financing,
         "year": year,
-        "zone": Zone(zone).label,
+        "zone": zone_label(zone),
         "category": household.category,
         "amount": _eur(table[household.category]),
     }
@@ -400,16 +473,16 @@ def _parse_ceiling_row(row: dict) -> tuple[tuple, int, str]:
         raise ValueError(_("expected %(count)s columns.") % {"count": len(CSV_COLUMNS)})
     year = _integer(row["year"], _("year"), YEARS.start, YEARS.stop - 1)
     financing = row["financing"].strip()
-    if financing not in ("PLAI", "PLUS"):
+    if financing not in ENTERED_FINANCINGS:
         raise ValueError(
-            _("financing must be PLAI or PLUS (PLS is derived from PLUS), not « %(value)s ».")
+            _("financing must be PLAI, PLUS or PLI (PLS is derived from PLUS), not « %(value)s ».")
             % {"value": financing}
         )
     zone = row["zone"].strip()
-    if zone not in Zone.values:
+    if zone not in ZONES_BY_FINANCING[financing]:
         raise ValueError(
             _("zone must be one of %(zones)s, not « %(value)s ».")
-            % {"zones": ", ".join(Zone.values), "value": zone}
+            % {"zones": ", ".join(ZONES_BY_FINANCING[financing]), "value": zone}
         )
     raw_category = row["category"].strip()
     category = (
@@ -438,13 +511,13 @@ def _integer(value: str, name: str, low: int, high: int) -> int:
 
 
 def _table_errors(rows: dict, line_of: dict) -> list[str]:
-    """Each (year, financing) must have the 3 zones × 7 amounts, growing with the category."""
+    """Each (year, financing) must have its zones × 7 amounts, growing with the category."""
     tables = defaultdict(dict)
     for (year, financing, zone, category), (amount, _source) in rows.items():
         tables[year, financing, zone][category] = amount
     errors = []
     for year, financing in sorted({(year, financing) for year, financing, _z in tables}):
-        for zone in Zone.values:
+        for zone in ZONES_BY_FINANCING[financing]:
             table = tables.get((year, financing, zone), {})
             missing = sorted(set(range(1, EXTRA_PERSON + 1)) - set(table))
             if missing:

@@ -1,12 +1,24 @@
-"""Forms of the eligibility simulator and of the income-ceilings page."""
+"""Forms of the eligibility simulator, of the income-ceilings page and of a table's entry."""
+
+import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from relais.housing.forms import CommuneField, EuroField
 
+from ..models import IncomeCeiling
 from .ceilings import FINANCINGS, YEARS
+from .rules import (
+    CATEGORIES,
+    MAX_CEILING_EUR,
+    ZONES_BY_FINANCING,
+    category_label,
+    table_errors,
+    zone_label,
+)
 
 
 def _years_field(**kwargs):
@@ -97,3 +109,80 @@ class CeilingYearForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in years]
+
+
+SPACES = re.compile(r"[\s\u00a0\u202f€]+")
+
+
+def amount_field_name(zone: str, category: int) -> str:
+    return f"amount_{zone}_{category}"
+
+
+class WholeEurosField(forms.IntegerField):
+    """A whole number of euros typed the French way: ``12 452``, ``12 452 €``."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = SPACES.sub("", value)
+        return super().to_python(value)
+
+
+class CeilingTableForm(forms.Form):
+    """One year × financing (chosen by the page): the source and one field per zone × category.
+
+    ``financing`` picks the zones (the form is built for it); ``existing`` pre-fills the
+    amounts already stored. ``amounts()`` gives ``{(zone, category): €}`` once valid.
+    """
+
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=IncomeCeiling._meta.get_field("source").max_length,
+        help_text=_("The arrêté and its date of publication in the Journal officiel."),
+    )
+
+    def __init__(self, *args, financing: str, existing: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.financing = financing
+        self.zones = ZONES_BY_FINANCING[financing]
+        existing = existing or {}
+        for zone in self.zones:
+            for category in CATEGORIES:
+                name = amount_field_name(zone, category)
+                self.fields[name] = WholeEurosField(
+                    label=capfirst(category_label(category)),
+                    min_value=1,
+                    max_value=MAX_CEILING_EUR,
+                    required=False,
+                    initial=existing.get((zone, category)),
+                    widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                )
+
+    def zone_groups(self) -> list[dict]:
+        """For the template: per zone, its label and its seven bound fields."""
+        return [
+            {
+                "label": zone_label(zone),
+                "fields": [self[amount_field_name(zone, category)] for category in CATEGORIES],
+            }
+            for zone in self.zones
+        ]
+
+    def clean(self):
+        data = super().clean()
+        amounts = self._typed_amounts(data)
+        for error in table_errors(self.financing, amounts):
+            name = amount_field_name(error.zone, error.category)
+            # A cell already refused by its own field keeps that message only.
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, error.message)
+        return data
+
+    def _typed_amounts(self, data) -> dict:
+        return {
+            (zone, category): data.get(amount_field_name(zone, category))
+            for zone in self.zones
+            for category in CATEGORIES
+        }
+
+    def amounts(self) -> dict[tuple[str, int], int]:
+        return self._typed_amounts(self.cleaned_data)

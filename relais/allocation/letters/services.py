@@ -11,6 +11,7 @@ kind)`` unique constraint makes a letter exist once, and answers lock the letter
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -23,7 +24,7 @@ from relais.core import audit
 from relais.core.enqueue import enqueue
 from relais.core.transactions import write_transaction
 
-from .. import pdf
+from .. import deadlines, pdf
 from ..applications.services import application_set_status
 from ..commissions.minutes import dwelling_data
 from ..models import (
@@ -44,7 +45,6 @@ from ..vacancies.services import vacancy_transition
 
 # Queued on commit, by path: ``tasks`` imports this module (see relais.core.enqueue).
 SEND_LETTER_EMAIL = "relais.allocation.letters.tasks.send_letter_email"
-ANSWER_DAYS = 10
 ATTRIBUTED = (DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL)
 DECISION_LETTER = {
     DecisionType.NON_ATTRIBUTION: LetterKind.NON_ATTRIBUTION,
@@ -115,7 +115,7 @@ def _letter_create(candidate: Candidate, kind: str, actor) -> Letter | None:
         return None
     sent_at = timezone.now()
     sent_on = timezone.localdate(sent_at)
-    due = sent_on + dt.timedelta(days=ANSWER_DAYS) if kind == LetterKind.OFFER else None
+    due = offer_due_on(candidate, sent_on=sent_on) if kind == LetterKind.OFFER else None
     content = pdf.render(
         kind, letter_data(candidate, sent_on=sent_on, answer_due_on=due), created_at=sent_at
     )
@@ -156,11 +156,25 @@ def _vacancy_move(vacancy_id: int, *, to: str, allowed: tuple, actor) -> None:
         vacancy_transition(vacancy=vacancy, actor=actor, to=to)
 
 
+def offer_due_on(candidate: Candidate, *, sent_on: dt.date, received_on=None) -> dt.date:
+    """The last day to answer an offer to ``candidate`` (``deadlines.answer_due_on``, with the
+    dwelling's département for its local holidays)."""
+    commune = candidate.item.vacancy.dwelling.building.commune
+    return deadlines.answer_due_on(
+        sent_on=sent_on,
+        received_on=received_on,
+        postal_delay_days=settings.RELAIS_OFFER_POSTAL_DELAY_DAYS,
+        departement_code=commune.departement_id,
+    )
+
+
 def _offer_next(item: AgendaItem, actor) -> Letter | None:
     """Offer the item's dwelling to the best ranked attributed candidate not offered it yet.
 
-    Nothing while an offer is pending or accepted; the vacancy goes back to "ready" when the
-    ranked list is exhausted (unless it is already on a later agenda: that item owns it now).
+    Nothing while an offer is pending or accepted. A conditional attribution waits for its
+    document (recorded by staff) until its deadline, then lapses and the next ranked comes
+    (R441-3 c). The vacancy goes back to "ready" when the ranked list is exhausted (unless it
+    is already on a later agenda: that item owns it now).
     """
     offers = Letter.objects.filter(candidate__item=item, kind=LetterKind.OFFER)
     if offers.filter(answer__in=[OfferAnswer.PENDING, OfferAnswer.ACCEPTED]).exists():
@@ -170,24 +184,44 @@ def _offer_next(item: AgendaItem, actor) -> Letter | None:
     waiting = (
         _candidates(item.candidates.filter(decision__in=ATTRIBUTED))
         .exclude(letters__kind=LetterKind.OFFER)
+        .filter(condition_lapsed_on__isnull=True)
         .order_by(F("decided_rank").asc(nulls_last=True), "proposed_rank")
     )
-    candidate = waiting.first()
-    if candidate is None:
-        _vacancy_move(
-            item.vacancy_id,
-            to=VacancyStatus.READY,
-            allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.ALLOCATED),
-            actor=actor,
-        )
-        return None
+    today = timezone.localdate()
+    for candidate in waiting:
+        allocated = (VacancyStatus.ON_AGENDA, VacancyStatus.READY)
+        if candidate.decision == DecisionType.CONDITIONAL and candidate.condition_met_on is None:
+            if candidate.document_deadline is None or candidate.document_deadline >= today:
+                _vacancy_move(
+                    item.vacancy_id, to=VacancyStatus.ALLOCATED, allowed=allocated, actor=actor
+                )
+                return None  # the offer waits for the missing document
+            condition_lapse(candidate, actor=actor, today=today)
+            continue
+        _vacancy_move(item.vacancy_id, to=VacancyStatus.ALLOCATED, allowed=allocated, actor=actor)
+        return _letter_create(candidate, LetterKind.OFFER, actor)
     _vacancy_move(
         item.vacancy_id,
-        to=VacancyStatus.ALLOCATED,
-        allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.READY),
+        to=VacancyStatus.READY,
+        allowed=(VacancyStatus.ON_AGENDA, VacancyStatus.ALLOCATED),
         actor=actor,
     )
-    return _letter_create(candidate, LetterKind.OFFER, actor)
+    return None
+
+
+def condition_lapse(candidate: Candidate, *, actor, today: dt.date) -> None:
+    """A conditional attribution whose deadline passed without the document lapses (the
+    candidate row is locked by the caller's transaction); the applicant is free again."""
+    candidate.condition_lapsed_on = today
+    candidate.save(update_fields=["condition_lapsed_on"])
+    audit.record(
+        action="condition.lapsed",
+        organisation=candidate.organisation,
+        actor=actor,
+        obj=candidate,
+        changes={"document_deadline": candidate.document_deadline, "lapsed_on": today},
+    )
+    _release([candidate.application_id], actor)
 
 
 def letters_after_close(session: Session, *, actor=None) -> list[Letter]:

@@ -7,13 +7,15 @@ session when opened.
 
 from django_tasks import task
 
+from . import offers
 from . import services as letters
 
 
 @task()
 def lapse_offers() -> int:
-    """Offers unanswered after their ten days lapse and pass to the next ranked candidate."""
-    return letters.offers_lapse()
+    """Offers unanswered after their due date, and conditional attributions past their
+    deadline without the document, lapse; the offer passes to the next ranked candidate."""
+    return letters.offers_lapse() + offers.conditions_lapse()
 
 
 @task()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("courriers/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("courriers/<int:pk>/pdf/", views.letter_download, name="letter_download"),
     path("courriers/<int:pk>/reponse/", views.letter_answer, name="letter_answer"),
+    path("courriers/<int:pk>/reception/", views.letter_receipt, name="letter_receipt"),
+    path("courriers/<int:pk>/piece-recue/", views.condition_document, name="condition_document"),
     path("seances/<int:session_pk>/proces-verbal/", views.session_minutes, name="session_minutes"),
     path(
         "seances/<int:session_pk>/proces-verbal/pdf/",

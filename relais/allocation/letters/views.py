@@ -20,8 +20,10 @@ from relais.core.tenancy import get_for_request
 
 from .. import pdf
 from ..commissions import minutes
-from ..models import Letter, LetterKind, OfferAnswer, Session, SessionStatus
+from ..models import DecisionType, Letter, LetterKind, OfferAnswer, Session, SessionStatus
+from . import offers
 from . import services as letters
+from .forms import OfferReceiptForm
 
 DECIDED = (SessionStatus.CLOSED, SessionStatus.SEALED)
 
@@ -96,11 +98,21 @@ def letter_detail(request, pk):
         letters.offers_lapse(session=letter.candidate.item.session)
         letter.refresh_from_db()
     pending = letter.kind == LetterKind.OFFER and letter.answer == OfferAnswer.PENDING
+    manage = request.abilities["commission.manage"]
+    candidate = letter.candidate
+    waits_for_document = (
+        letter.kind == LetterKind.CONDITIONAL
+        and candidate.decision == DecisionType.CONDITIONAL
+        and candidate.condition_met_on is None
+        and candidate.condition_lapsed_on is None
+    )
     context = {
         "letter": letter,
-        "session": letter.candidate.item.session,
-        "application": letter.candidate.application,
-        "form": OfferAnswerForm() if pending and request.abilities["commission.manage"] else None,
+        "session": candidate.item.session,
+        "application": candidate.application,
+        "form": OfferAnswerForm() if pending and manage else None,
+        "receipt_form": OfferReceiptForm() if pending and manage else None,
+        "can_record_document": waits_for_document and manage,
     }
     return render(request, "allocation/letter_detail.html", context)
 
@@ -119,6 +131,44 @@ def letter_answer(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Answer recorded."))
+    return redirect("allocation:letter_detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+def letter_receipt(request, pk):
+    """Record when the applicant received an offer: the answer period is recomputed."""
+    letter = get_for_request(request, Letter.objects, ability="commission.manage", pk=pk)
+    form = OfferReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date and the proof of receipt."))
+        return redirect("allocation:letter_detail", pk=letter.pk)
+    try:
+        offers.offer_receipt_record(
+            letter=letter,
+            actor=request.user,
+            received_on=form.cleaned_data["received_on"],
+            kind=form.cleaned_data["kind"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Receipt recorded; the answer period runs from the day after."))
+    return redirect("allocation:letter_detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+def condition_document(request, pk):
+    """Record the missing document of a conditional attribution as received (from its
+    decision letter's page); the offer then leaves if this candidate is next in line."""
+    letter = get_for_request(request, Letter.objects, ability="commission.manage", pk=pk)
+    try:
+        offers.condition_document_receive(candidate=letter.candidate, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Document recorded as received."))
     return redirect("allocation:letter_detail", pk=letter.pk)
 
 

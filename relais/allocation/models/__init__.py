@@ -12,6 +12,7 @@ from .applications import (
     ApplicationStatus,
     HousingSituation,
     PriorityCriterion,
+    current_income_year,
     registration_number_validator,
 )
 from .commissions import (
@@ -33,8 +34,8 @@ from .commissions import (
     SessionKind,
     SessionStatus,
 )
-from .eligibility import CeilingFinancing, IncomeCeiling
-from .letters import Letter, LetterKind, OfferAnswer
+from .eligibility import CeilingFinancing, CommuneAbcZone, IncomeCeiling
+from .letters import Letter, LetterKind, OfferAnswer, ReceiptKind
 from .scoring import ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
@@ -50,6 +51,7 @@ __all__ = [
     "Commission",
     "CommissionInvitation",
     "CommissionMember",
+    "CommuneAbcZone",
     "DecisionType",
     "DeclarationKind",
     "FewCandidatesReason",
@@ -64,6 +66,7 @@ __all__ = [
     "PositionChoice",
     "PriorityCriterion",
     "QuartileThreshold",
+    "ReceiptKind",
     "ScoringGrid",
     "Seat",
     "Session",
@@ -71,5 +74,6 @@ __all__ = [
     "SessionStatus",
     "Vacancy",
     "VacancyStatus",
+    "current_income_year",
     "registration_number_validator",
 ]

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import OrganisationOwned, OrganisationQuerySet
@@ -53,6 +54,11 @@ registration_number_validator = RegexValidator(
 )
 
 
+def current_income_year() -> int:
+    """The tax year a decision taken today needs: N-2 (DOMAIN.md §2)."""
+    return timezone.localdate().year - 2
+
+
 class ApplicationQuerySet(OrganisationQuerySet):
     def active(self):
         return self.filter(status=ApplicationStatus.ACTIVE)
@@ -87,6 +93,13 @@ class Application(OrganisationOwned):
     # Income, in euros a year (revenu fiscal de référence N-2; N-1 or the last 12 months may be
     # used when at least 10 % lower).
     income_n2 = models.PositiveIntegerField(_("reference income N-2 (€)"))
+    # The tax year of ``income_n2`` (N-1 is the year after): a decision needs the income of
+    # its own year minus 2, else the file is "income to update" (eligibility/decisions.py).
+    income_n2_year = models.PositiveSmallIntegerField(
+        _("tax year of the N-2 income"),
+        default=current_income_year,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
     income_n1 = models.PositiveIntegerField(_("income N-1 (€)"), null=True, blank=True)
     income_last_12_months = models.PositiveIntegerField(
         _("income of the last 12 months (€)"), null=True, blank=True
@@ -106,6 +119,9 @@ class Application(OrganisationOwned):
         _("current housing situation"), max_length=20, choices=HousingSituation.choices
     )
     priority_criteria = models.JSONField(_("priority criteria"), default=list, blank=True)
+    # The DALO designation: the date of the mediation commission's decision (L441-2-3 CCH),
+    # which alone justifies proposing fewer than three candidates for a DALO household.
+    dalo_decided_on = models.DateField(_("date of the DALO decision"), null=True, blank=True)
     # Wishes.
     wished_communes = models.ManyToManyField(
         "housing.Commune", verbose_name=_("wished communes"), blank=True, related_name="+"

@@ -224,6 +224,9 @@ class AgendaItem(OrganisationOwned):
         choices=FewCandidatesReason.choices,
         blank=True,
     )
+    # Why fewer than three: the DALO designation (with its decision date), or what the
+    # candidate search found at that moment; printed in the minutes.
+    few_candidates_justification = models.TextField(_("justification of the exception"), blank=True)
     participants = models.PositiveSmallIntegerField(_("voting participants"), default=0)
     voting_members = models.PositiveSmallIntegerField(_("voting members"), default=0)
 
@@ -265,6 +268,10 @@ class Candidate(OrganisationOwned):
     decision_reason = models.TextField(_("reason"), blank=True)
     missing_document = models.CharField(_("missing document"), max_length=200, blank=True)
     document_deadline = models.DateField(_("document deadline"), null=True, blank=True)
+    # A conditional attribution: the day staff recorded the missing document(s) (the offer
+    # leaves then), or the day the deadline passed without them (the attribution lapsed).
+    condition_met_on = models.DateField(_("document received on"), null=True, blank=True)
+    condition_lapsed_on = models.DateField(_("condition lapsed on"), null=True, blank=True)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
     # Estimated once, in one batch, when the candidate is put on the agenda (openfisca runs
     # then, not on every page view); None: not estimated.

@@ -24,6 +24,15 @@ class OfferAnswer(models.TextChoices):
     LAPSED = "lapsed", _("No answer within 10 days")
 
 
+class ReceiptKind(models.TextChoices):
+    """How staff know the applicant received an offer (the answer period runs from the day
+    after, article R441-10 CCH)."""
+
+    REGISTERED = "registered", _("Registered-letter receipt")
+    EMAIL_OPENED = "email_opened", _("E-mail opened")
+    HANDED_OVER = "handed_over", _("Handed over")
+
+
 class Letter(OrganisationOwned):
     """A letter (PDF) to an applicant after a session; offers carry the 10-day answer."""
 
@@ -32,6 +41,11 @@ class Letter(OrganisationOwned):
     pdf = models.BinaryField(_("PDF"))
     sent_at = models.DateTimeField(_("sent at"))
     answer_due_on = models.DateField(_("answer due on"), null=True, blank=True)
+    # Recorded receipt of an offer; without it the period runs from sending + the postal delay.
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    receipt_kind = models.CharField(
+        _("receipt"), max_length=12, choices=ReceiptKind.choices, blank=True
+    )
     answer = models.CharField(_("answer"), max_length=10, choices=OfferAnswer.choices, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 

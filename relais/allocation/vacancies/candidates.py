@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from relais.housing.models import Typology
 
 from ..eligibility.benefits import EffortRate, effort_rate
-from ..eligibility.ceilings import ceiling_subquery
+from ..eligibility.ceilings import ceiling_subquery, ceiling_zone
 from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, FewCandidatesReason
 from ..scoring.services import labelled
 
@@ -61,6 +61,7 @@ class Applicant:
     household_category: int
     extra_persons: int
     reference_income: int
+    income_n2_year: int
     monthly_resources_cents: int
     max_rent_cents: int | None
     typology_mask: int
@@ -107,7 +108,9 @@ def search_context(vacancy, year: int | None = None) -> SearchContext:
     return SearchContext(
         vacancy=vacancy,
         year=year,
-        ceiling=ceiling_subquery(year, dwelling.financing, dwelling.building.commune.zone),
+        ceiling=ceiling_subquery(
+            year, dwelling.financing, ceiling_zone(dwelling.financing, dwelling.building.commune)
+        ),
         rent_and_charges_cents=dwelling.rent_cents + vacancy.charges_cents,
         occupancy=OCCUPANCY[dwelling.typology],
     )
@@ -281,6 +284,10 @@ class _Reasons:
         self.no_max_rent = _("No maximum rent stated")
         self.rent = _("Rent and charges %(cost)s ≤ maximum %(max)s")
         self.accessible = _("Needs a wheelchair-accessible dwelling: this one is")
+        self.income_year = ctx.year - 2
+        self.income_to_update = _(
+            "Income to update: the income of %(year)s is needed before proposing"
+        ) % {"year": self.income_year}
 
     def eur(self, amount: int) -> str:
         return f"{amount:,}".replace(",", self.separator) + "\u00a0€"
@@ -315,6 +322,8 @@ class _Reasons:
             )
         if application.needs_accessible:
             reasons.append(self.accessible)
+        if application.income_n2_year != self.income_year:
+            reasons.append(self.income_to_update)
         return reasons
 
 
