@@ -28,6 +28,14 @@ action("income_ceiling.created", _("Income ceiling added"))
 action("income_ceiling.changed", _("Income ceiling changed"))
 action("income_ceiling.deleted", _("Income ceiling deleted"))
 action("income_ceilings.loaded", _("Income ceilings loaded"))
+action(
+    "income_ceilings.entered",
+    _("Income-ceiling table entered"),
+    year=_("year"),
+    financing=_("financing"),
+    source=_("source"),
+)
+action("abc_zones.loaded", _("A/B/C zoning of the communes loaded"))
 action("quartile_threshold.created", _("First-quartile threshold added"))
 action("quartile_threshold.changed", _("First-quartile threshold changed"))
 action("scoring_grid.created", _("Scoring grid created"), source=_("source file"))
@@ -74,6 +82,24 @@ action("minutes.generated", _("Minutes generated"))
 action("minutes.sealed", _("Minutes sealed"))
 action("minutes.downloaded", _("Minutes downloaded"))
 action("letter.created", _("Letter written"))
+action(
+    "offer.receipt_recorded",
+    _("Receipt of an offer recorded"),
+    received_on=_("received on"),
+    answer_due_on=_("answer due on"),
+)
+action(
+    "condition.document_received",
+    _("Missing document of a conditional attribution received"),
+    document=_("document"),
+    received_on=_("received on"),
+)
+action(
+    "condition.lapsed",
+    _("Conditional attribution lapsed"),
+    document_deadline=_("deadline for the document"),
+    lapsed_on=_("lapsed on"),
+)
 action("letter.downloaded", _("Letter downloaded"))
 action("letter.emailed", _("Letter sent by e-mail"), to=_("to"))
 for answer, label in [

@@ -9,6 +9,7 @@ from relais.allocation.models import IncomeCeiling
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 
+from ..accounts import add_totp, login_with_totp
 from ..factories import UserFactory
 from .test_eligibility_rules import PLAI_2024, PLI_2023, amounts_of
 
@@ -24,7 +25,7 @@ def operator(client, db):
             codename__in=["add_incomeceiling", "change_incomeceiling"],
         )
     )
-    client.force_login(user)
+    login_with_totp(client, user, add_totp(user))  # operators are staff: TOTP required
     return client
 
 
@@ -106,5 +107,6 @@ def test_landlord_roles_cannot_enter_tables(member_factory, role):
 
 def test_staff_without_the_permissions_and_anonymous_visitors(client, db):
     assert client.get(URL).status_code == 302  # to the login page
-    client.force_login(UserFactory(is_staff=True))
+    staff = UserFactory(is_staff=True)
+    login_with_totp(client, staff, add_totp(staff))
     assert client.get(URL).status_code == 403

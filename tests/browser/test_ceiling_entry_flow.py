@@ -10,15 +10,20 @@ from relais.allocation.models import IncomeCeiling
 from relais.core.roles import Role
 
 from ..allocation.test_eligibility_rules import PLAI_2024
+from ..accounts import add_totp
 from ..factories import PASSWORD, MembershipFactory, UserFactory
+from .allocation_setup import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, username):
+def _login(page, username, secret):
+    """Password, then the TOTP code every staff account (a platform operator) must give."""
     page.goto("/accounts/login/")
     page.get_by_label(re.compile("Nom d.utilisateur|Identifiant|Login", re.I)).fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Connexion|Se connecter", re.I)).click()
+    page.locator("input[name=code]").fill(totp_code(secret))
     page.get_by_role("button", name=re.compile("Connexion|Se connecter", re.I)).click()
     expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
 
@@ -29,8 +34,9 @@ def test_operator_enters_a_plai_table(new_page, tmp_path):
         *Permission.objects.filter(codename__in=["add_incomeceiling", "change_incomeceiling"])
     )
     MembershipFactory(user=operator, role=Role.READ_ONLY)
+    secret = add_totp(operator)
     page = new_page()
-    _login(page, "exploitant")
+    _login(page, "exploitant", secret)
     page.goto("/attributions/plafonds-de-ressources/saisir/?year=2024&financing=PLAI")
     expect(page.get_by_role("heading", name="Plafonds de ressources PLAI 2024")).to_be_visible()
     page.get_by_label("Source").fill("Arrêté du 18 décembre 2023")
@@ -49,8 +55,8 @@ def test_operator_enters_a_plai_table(new_page, tmp_path):
     expect(page.get_by_test_id("ceilings-PLAI")).to_contain_text("21 818")
     assert IncomeCeiling.objects.filter(year=2024, financing="PLAI").count() == 21
 
-    phone = new_page(width=390, height=844)
-    _login(phone, "exploitant")
+    phone = page  # the same session (a TOTP code is accepted once), on a phone's width
+    phone.set_viewport_size({"width": 390, "height": 844})
     phone.goto("/attributions/plafonds-de-ressources/saisir/?year=2024&financing=PLI")
     expect(phone.get_by_role("group", name="Zone A bis")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
