@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from relais.allocation.models import IncomeCeiling
 from relais.core.roles import Role
 
-from ..allocation.test_eligibility_rules import PLAI_2024
 from ..accounts import add_totp
+from ..allocation.test_eligibility_rules import PLAI_2024
 from ..factories import PASSWORD, MembershipFactory, UserFactory
 from .allocation_setup import totp_code
 
