@@ -56,6 +56,8 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/load.py --scenario browse
+	$(BIN)/python bench/load.py --scenario voting --users 15 55 105
+	$(BIN)/python bench/imports.py --concurrent
 
 messages: $(BIN)/activate
 	cd relais && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete

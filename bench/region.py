@@ -17,6 +17,9 @@ OFFICER = "attribution"  # the demo's allocation officer in Tours Habitat
 
 
 SQLITE_FILE = ROOT / "var" / "bench-region.sqlite3"
+# The audit chain's key for the benches' throwaway databases (required with DEBUG off): the
+# same when seeding and when serving, so the chains they write still verify.
+BENCH_AUDIT_KEY = "relais-benches-throwaway-audit-key-0123456789"
 
 
 def production_env() -> dict[str, str]:
@@ -25,6 +28,7 @@ def production_env() -> dict[str, str]:
     return {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(40),
+        "AUDIT_HMAC_KEY": BENCH_AUDIT_KEY,
         "SECURE_HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
@@ -38,6 +42,7 @@ def setup_django() -> str:
     (``var/bench-region.sqlite3``: the demo database is left alone); returns the vendor."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("AUDIT_HMAC_KEY", BENCH_AUDIT_KEY)
     os.environ.setdefault("SECURE_HTTPS", "0")
     if not os.environ.get("DATABASE_URL"):
         SQLITE_FILE.parent.mkdir(exist_ok=True)

@@ -306,9 +306,11 @@ def _fresh_database() -> str:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}"')
-    # One secret for the seeding process and the server: prepared sessions carry its HMACs.
-    os.environ.update(DEBUG="1", DJANGO_SETTINGS_MODULE="voting_settings")
+    # One secret and one audit key for the seeding process and the server: prepared sessions
+    # carry the secret's HMACs, and the audit chains written by both must verify at the end.
+    os.environ.update(DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings")
     os.environ.setdefault("SECRET_KEY", __import__("secrets").token_urlsafe(40))
+    os.environ.setdefault("AUDIT_HMAC_KEY", __import__("secrets").token_urlsafe(48))
     __import__("sys").path[:0] = [str(ROOT), str(ROOT / "bench")]
     import django
     from django.core.management import call_command

@@ -51,6 +51,9 @@ class Voter(threading.Thread):
         self.errors: list[BaseException] = []
 
     def run(self):
+        item_of = {
+            c.pk: i for i in range(len(self.prepared.items)) for c in self.prepared.candidates(i)
+        }
         candidates = [
             c for i in range(len(self.prepared.items)) for c in self.prepared.candidates(i)
         ]
@@ -60,8 +63,15 @@ class Voter(threading.Thread):
             for _attempt in range(VOTES_PER_MEMBER):
                 candidate = rng.choice(candidates)
                 previous = self.accepted.get(candidate.pk, ("non_attribution", None))
+                # A member gives each rank once per item (issue 7 §9): pick a rank still free.
+                taken = {
+                    rank
+                    for pk, (_choice, rank) in self.accepted.items()
+                    if rank and item_of[pk] == item_of[candidate.pk]
+                }
+                free = [rank for rank in (1, 2, 3) if rank not in taken]
                 wanted = (
-                    ("attribution", rng.randint(1, 3))
+                    ("attribution", rng.choice(free))
                     if previous[0] == "non_attribution"
                     else ("non_attribution", None)
                 )
