@@ -9,27 +9,19 @@ date is the caller's, so the same data gives the same bytes on every machine (se
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 
-import typst
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 
+from relais.core.pdf import compile_typst, fr_date, fr_datetime  # noqa: F401  (the documents share core's French dates)
 from relais.core.templatetags.relais import euros
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 
 
 def render(template: str, data: dict, *, created_at: dt.datetime) -> bytes:
-    """Compile ``typst/<template>.typ`` with ``data`` into PDF bytes."""
-    return typst.compile(
-        str(TEMPLATES / f"{template}.typ"),
-        root=str(TEMPLATES),
-        format="pdf",
-        ignore_system_fonts=True,
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-        timestamp=int(created_at.timestamp()),
-    )
+    """Compile allocation's ``typst/<template>.typ`` with ``data`` into PDF bytes."""
+    return compile_typst(TEMPLATES, template, data, created_at=created_at)
 
 
 def sha256(content: bytes | memoryview) -> str:
@@ -37,22 +29,6 @@ def sha256(content: bytes | memoryview) -> str:
 
 
 # French formatting: the documents are French whatever the reader's interface language.
-
-
-def fr_date(value: dt.date | None) -> str:
-    """23 novembre 2026."""
-    if value is None:
-        return ""
-    with translation.override("fr"):
-        return formats.date_format(value, "j F Y")
-
-
-def fr_datetime(value: dt.datetime | None) -> str:
-    """23 novembre 2026 à 14 h 30 (Europe/Paris)."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{fr_date(local.date())} à {local:%H} h {local:%M}"
 
 
 def fr_money(cents: int | None) -> str:

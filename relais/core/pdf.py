@@ -18,11 +18,12 @@ from .crisis import parse_links, parse_phone_lines
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 
 
-def render(template: str, data: dict, *, created_at: dt.datetime) -> bytes:
-    """Compile ``typst/<template>.typ`` with ``data`` into PDF bytes."""
+def compile_typst(templates: Path, template: str, data: dict, *, created_at: dt.datetime) -> bytes:
+    """Compile ``<templates>/<template>.typ`` with ``data`` into PDF bytes (every app's
+    documents: the JSON in ``sys.inputs``, embedded fonts only, the caller's date)."""
     return typst.compile(
-        str(TEMPLATES / f"{template}.typ"),
-        root=str(TEMPLATES),
+        str(templates / f"{template}.typ"),
+        root=str(templates),
         format="pdf",
         ignore_system_fonts=True,
         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
@@ -30,12 +31,28 @@ def render(template: str, data: dict, *, created_at: dt.datetime) -> bytes:
     )
 
 
-def _fr_datetime(value: dt.datetime) -> str:
-    """1 décembre 2026 à 14 h 30 (Europe/Paris)."""
-    local = timezone.localtime(value)
+def render(template: str, data: dict, *, created_at: dt.datetime) -> bytes:
+    """Compile core's ``typst/<template>.typ`` with ``data`` into PDF bytes."""
+    return compile_typst(TEMPLATES, template, data, created_at=created_at)
+
+
+# French formatting: the documents are French whatever the reader's interface language.
+
+
+def fr_date(value: dt.date | None) -> str:
+    """23 novembre 2026."""
+    if value is None:
+        return ""
     with translation.override("fr"):
-        day = formats.date_format(local.date(), "j F Y")
-    return f"{day} à {local:%H} h {local:%M}"
+        return formats.date_format(value, "j F Y")
+
+
+def fr_datetime(value: dt.datetime | None) -> str:
+    """23 novembre 2026 à 14 h 30 (Europe/Paris)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{fr_date(local.date())} à {local:%H} h {local:%M}"
 
 
 def crisis_notice_data(notice) -> dict:
@@ -51,7 +68,7 @@ def crisis_notice_data(notice) -> dict:
         "links": [
             {"label": line.first, "address": line.second} for line in parse_links(notice.links)
         ],
-        "updated": _fr_datetime(notice.updated_at),
+        "updated": fr_datetime(notice.updated_at),
     }
 
 
