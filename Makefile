@@ -58,6 +58,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/load.py --scenario browse
 	$(BIN)/python bench/load.py --scenario voting --users 15 55 105
 	$(BIN)/python bench/imports.py --concurrent
+	$(BIN)/python bench/imports.py --kind applications --concurrent
 
 messages: $(BIN)/activate
 	cd relais && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete

@@ -1,15 +1,17 @@
 #!/usr/bin/env python
-"""Benchmark of the housing stock import: a 10,000-dwelling file, CSV and XLSX.
+"""Benchmark of the stock and applications imports: a 10,000-row file, CSV and XLSX.
 
     .venv/bin/python bench/imports.py                 # temporary SQLite file
     .venv/bin/python bench/imports.py --rows 100000
+    .venv/bin/python bench/imports.py --kind applications
 
 Builds a fresh SQLite database in a temporary directory (migrations, one commune, one
-organisation), writes a stock file of ``--rows`` dwellings (40 per building, 400 per
-residence) as CSV and as XLSX, then times ``housing_import`` (the service the page and the
-background task call): a first import of the CSV (everything created), the same CSV again
+organisation), writes a file of ``--rows`` rows as CSV and as XLSX — dwellings (40 per
+building, 400 per residence) or applications (``--kind applications``) — then times the
+import service the page and the background task call (``housing_import``,
+``applications_import``): a first import of the CSV (everything created), the same CSV again
 (nothing changes), the XLSX into a second organisation, and the CSV as a background job
-(batches of 1,000 rows, each its own transaction with its undo journal). With
+(batches of 250 rows, each its own transaction with its undo journal). With
 ``--concurrent``, two more imports run in a thread while this thread writes for another
 organisation every 20 ms, as its pages would: once in one transaction, once as a job. Prints
 one line per run (wall time, rows per second; writes done, failed, longest wait).
@@ -27,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADER = [
+STOCK_HEADER = [
     "residence_reference",
     "residence_name",
     "building_reference",
@@ -50,7 +52,8 @@ HEADER = [
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000, help="dwellings in the file")
+    parser.add_argument("--rows", type=int, default=10_000, help="rows in the file")
+    parser.add_argument("--kind", choices=("stock", "applications"), default="stock")
     parser.add_argument(
         "--concurrent",
         action="store_true",
@@ -71,7 +74,7 @@ def setup_django(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def rows(count: int):
+def stock_rows(count: int):
     for n in range(count):
         yield [
             f"RES{n // 400}",
@@ -94,20 +97,73 @@ def rows(count: int):
         ]
 
 
-def csv_bytes(count: int) -> bytes:
+APPLICATIONS_HEADER = [
+    "registration_number",
+    "first_applied_on",
+    "applicant_first_name",
+    "applicant_last_name",
+    "applicant_birth_date",
+    "phone",
+    "persons",
+    "dependants",
+    "income_n2",
+    "income_n2_year",
+    "monthly_resources",
+    "housing_situation",
+    "priority_criteria",
+    "dalo_decided_on",
+    "wished_communes",
+    "typologies",
+    "documents_received",
+]
+
+
+def applications_rows(count: int):
+    for n in range(count):
+        dalo = n % 20 == 0
+        yield [
+            f"037{n:010d}",
+            f"{1 + n % 28:02d}/{1 + n % 12:02d}/{2015 + n % 10}",
+            "Samia",
+            f"Benali {n}",
+            f"{1 + n % 28:02d}/06/{1950 + n % 50}",
+            f"06 12 {n % 100:02d} {n // 100 % 100:02d} 78",
+            str(1 + n % 5),
+            str(n % 5 // 2),
+            str(9_000 + n % 30_000),
+            "2024",
+            "1 350,00",
+            "hébergé",
+            "dalo" if dalo else "",
+            "12/03/2025" if dalo else "",
+            "37261",
+            "T2 T3",
+            "identity, tax_notice_n2",
+        ]
+
+
+FILES = {
+    "stock": (STOCK_HEADER, stock_rows),
+    "applications": (APPLICATIONS_HEADER, applications_rows),
+}
+
+
+def csv_bytes(kind: str, count: int) -> bytes:
+    header, rows = FILES[kind]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(rows(count))
     return buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(count: int) -> bytes:
+def xlsx_bytes(kind: str, count: int) -> bytes:
     import openpyxl
 
+    header, rows = FILES[kind]
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(HEADER)
+    sheet.append(header)
     for row in rows(count):
         sheet.append(row)
     buffer = io.BytesIO()
@@ -115,28 +171,31 @@ def xlsx_bytes(count: int) -> bytes:
     return buffer.getvalue()
 
 
-def timed(label: str, organisation, name: str, data: bytes, count: int, *, job=False):
+def run_import(kind: str, organisation, upload, job):
+    from relais.allocation.applications.io import applications_import
+    from relais.housing.io.importers import housing_import
+
+    if kind == "applications":
+        return applications_import(organisation=organisation, actor=None, file=upload, job=job)
+    return housing_import(
+        organisation=organisation, actor=None, kind=kind, file=upload, sensitive=False, job=job
+    )
+
+
+def timed(label: str, kind: str, organisation, name: str, data: bytes, count: int, *, job=False):
     """One import of ``data``: in the request's way (one transaction), or as a job (batches)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from relais.housing.io.importers import housing_import
     from relais.housing.models import ImportJob
 
     upload = SimpleUploadedFile(name, data)
-    job_row = ImportJob.objects.create(organisation=organisation, kind="stock", filename=name)
+    job_row = ImportJob.objects.create(organisation=organisation, kind=kind, filename=name)
     started, cpu = time.perf_counter(), time.process_time()
-    result = housing_import(
-        organisation=organisation,
-        actor=None,
-        kind="stock",
-        file=upload,
-        sensitive=False,
-        job=job_row if job else None,
-    )
+    result = run_import(kind, organisation, upload, job_row if job else None)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert result.ok, [str(error) for error in result.errors[:5]]
     print(
-        f"{label:<34} {count:>7} rows  {elapsed:6.2f} s (CPU {cpu:5.2f} s)  "
+        f"{label:<50} {count:>7} rows  {elapsed:6.2f} s (CPU {cpu:5.2f} s)  "
         f"{count / elapsed:6.0f} rows/s  created {result.created}, updated {result.updated}"
     )
 
@@ -170,7 +229,7 @@ def other_organisation_writes(organisation, stop) -> tuple[int, int, float]:
     return done, failed, longest
 
 
-def concurrent(label, importing, other, data: bytes, count: int, *, job: bool) -> None:
+def concurrent(label, kind, importing, other, data: bytes, count: int, *, job: bool) -> None:
     """An import of ``importing`` in a thread while ``other`` writes in this one."""
     import threading
 
@@ -180,7 +239,7 @@ def concurrent(label, importing, other, data: bytes, count: int, *, job: bool) -
 
     def target():
         try:
-            timed(label, importing, "stock.csv", data, count, job=job)
+            timed(label, kind, importing, f"{kind}.csv", data, count, job=job)
         finally:
             connection.close()
             stop.set()
@@ -190,7 +249,7 @@ def concurrent(label, importing, other, data: bytes, count: int, *, job: bool) -
     done, failed, longest = other_organisation_writes(other, stop)
     thread.join()
     print(
-        f"{'  other organisation meanwhile':<34} {done:>7} writes  {failed} failed  "
+        f"{'  other organisation meanwhile':<50} {done:>7} writes  {failed} failed  "
         f"longest wait {longest * 1000:.0f} ms"
     )
 
@@ -203,18 +262,19 @@ def run(args) -> None:
     departement = Departement.objects.create(code="37", name="Indre-et-Loire", region=region)
     Commune.objects.create(code="37261", name="Tours", departement=departement, zone="")
     orgs = [Organisation.objects.create(name=f"Bench {n}", slug=f"bench-{n}") for n in range(5)]
-    data_csv, data_xlsx = csv_bytes(args.rows), xlsx_bytes(args.rows)
-    timed("stock CSV, first import", orgs[0], "stock.csv", data_csv, args.rows)
-    timed("stock CSV, same file again", orgs[0], "stock.csv", data_csv, args.rows)
-    timed("stock XLSX, first import", orgs[1], "stock.xlsx", data_xlsx, args.rows)
-    timed("stock CSV, as a job (batches)", orgs[2], "stock.csv", data_csv, args.rows, job=True)
+    kind, count = args.kind, args.rows
+    data_csv, data_xlsx = csv_bytes(kind, count), xlsx_bytes(kind, count)
+    timed(f"{kind} CSV, first import", kind, orgs[0], "f.csv", data_csv, count)
+    timed(f"{kind} CSV, same file again", kind, orgs[0], "f.csv", data_csv, count)
+    timed(f"{kind} XLSX, first import", kind, orgs[1], "f.xlsx", data_xlsx, count)
+    timed(f"{kind} CSV, as a job (batches)", kind, orgs[2], "f.csv", data_csv, count, job=True)
     if args.concurrent:
-        concurrent(
-            "one transaction, other org writing", orgs[3], orgs[0], data_csv, args.rows, job=False
-        )
-        concurrent(
-            "job (batches), other org writing", orgs[4], orgs[1], data_csv, args.rows, job=True
-        )
+        for job, label, importing, other in (
+            (False, "one transaction", orgs[3], orgs[0]),
+            (True, "job (batches)", orgs[4], orgs[1]),
+        ):
+            label = f"{kind} {label}, other org writing"
+            concurrent(label, kind, importing, other, data_csv, count, job=job)
 
 
 def main() -> None:

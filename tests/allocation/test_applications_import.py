@@ -12,7 +12,7 @@ from django.utils import translation
 
 from relais.allocation.applications import io as io_applications
 from relais.allocation.applications.io import APPLICATIONS, applications_import
-from relais.allocation.models import Application
+from relais.allocation.models import Application, current_income_year
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 from relais.housing.io import exporters
@@ -219,10 +219,16 @@ def test_export_then_import_changes_nothing(organisation, file_type):
                 co_applicant_birth_date="02/03/1984",
                 is_couple="oui",
                 dependants="1",
+                income_n2_year="2022",
+                dalo_decided_on="12/03/2025",
             ),
         ],
+        columns=[*ROW, "income_n2_year", "dalo_decided_on"],
     )
     rows = list(io_applications.export_rows(organisation))
+    names = APPLICATIONS.names
+    exported = dict(zip(names, rows[1], strict=True))
+    assert (exported["income_n2_year"], exported["dalo_decided_on"]) == (2022, dt.date(2025, 3, 12))
     if file_type == "csv":
         text = "".join(exporters.csv_lines(APPLICATIONS.columns, rows))
         upload = SimpleUploadedFile("export.csv", text.encode("utf-8"))
@@ -285,3 +291,59 @@ def test_an_overseas_phone_is_stored_under_its_country_code(organisation):
     result = run(organisation, [row(phone="0690 62 90 42")])
     assert result.ok, [str(e) for e in result.errors]
     assert Application.objects.get().phone == "+590690629042"
+
+
+# --- The N-2 income's tax year and the DALO decision date (issue 7 §2) -------------------------
+
+
+def test_the_income_year_and_the_dalo_decision_date_are_imported(organisation):
+    rows = [
+        row(income_n2_year="2023", dalo_decided_on="12/03/2025"),
+        row(registration_number="0372024000102", priority_criteria="", income_n2_year=""),
+    ]
+    result = run(organisation, rows, columns=[*ROW, "income_n2_year", "dalo_decided_on"])
+    assert result.ok, [str(e) for e in result.errors]
+    dalo, other = Application.objects.order_by("registration_number")
+    assert (dalo.income_n2_year, dalo.dalo_decided_on) == (2023, dt.date(2025, 3, 12))
+    # An empty year is this year's N-2, as in the form; no date without the criterion.
+    assert (other.income_n2_year, other.dalo_decided_on) == (current_income_year(), None)
+    again = run(organisation, [row(income_n2_year="2024", dalo_decided_on="12/03/2025")])
+    assert (again.updated, Application.objects.get(pk=dalo.pk).income_n2_year) == (1, 2024)
+    assert (
+        "income_n2_year"
+        in AuditEvent.objects.filter(action="application.imported").first().changes["fields"]
+    )
+
+
+def test_a_bad_income_year_or_dalo_date_names_its_row_and_column(organisation):
+    next_year = dt.date.today().year + 1
+    rows = [
+        row(registration_number="A1", income_n2_year="deux mille vingt"),
+        row(registration_number="A2", income_n2_year=str(dt.date.today().year)),
+        row(registration_number="A3", income_n2_year="1789"),
+        row(registration_number="A4", dalo_decided_on="31/02/2025"),
+        row(registration_number="A5", dalo_decided_on=f"01/01/{next_year}"),
+        row(registration_number="A6", priority_criteria="eviction", dalo_decided_on="12/03/2025"),
+    ]
+    result = run(organisation, rows, columns=[*ROW, "income_n2_year", "dalo_decided_on"])
+    found = [(error.row, error.column) for error in result.errors]
+    assert found == [
+        (2, "income_n2_year"),
+        (3, "income_n2_year"),
+        (4, "income_n2_year"),
+        (5, "dalo_decided_on"),
+        (6, "dalo_decided_on"),
+        (7, "dalo_decided_on"),
+    ]
+    messages = [error.message for error in result.errors]
+    assert "not declared yet" in messages[1] and "future" in messages[4]
+    assert "“dalo” priority criterion" in messages[5]
+    assert not Application.objects.exists()
+
+
+def test_dropping_dalo_from_an_application_with_a_decision_date_is_refused(organisation):
+    assert run(organisation, [row(dalo_decided_on="12/03/2025")]).ok
+    columns = [name for name in ROW if name != "dalo_decided_on"]
+    result = run(organisation, [row(priority_criteria="eviction")], columns=columns)
+    assert [(error.row, error.column) for error in result.errors] == [(2, "priority_criteria")]
+    assert Application.objects.get().priority_criteria == ["dalo", "eviction"]

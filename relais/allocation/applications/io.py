@@ -3,14 +3,16 @@
 The readers, cell parsers, validation and export writers of ``relais.housing.io`` are reused
 as they are; this module gives the columns, the checks against the database and the writes.
 All or nothing (docs/decisions/0004): every row is checked first, nothing is written if one
-is wrong; otherwise applications are upserted by registration number with ``bulk_create`` /
-``bulk_update``, their wishes rewritten in bulk, and their scores computed in bulk after.
-See docs/applications-import.md.
+is wrong; otherwise applications are upserted by registration number in batches: new ones
+with ``bulk_create``, changed ones with one ``executemany``, their changed wishes rewritten,
+their scores computed. As a background job each batch commits with its undo journal
+(docs/decisions/0023, 0029). See docs/applications-import.md.
 """
 
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,12 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.core import audit
+from relais.core.bulk import update_rows
 from relais.housing.io import cells
 from relais.housing.io.formats import Column, Format
 from relais.housing.io.importers import Importer
 from relais.housing.io.service import ImportResult, run_import
 from relais.housing.io.validation import check_unique
-from relais.housing.io.writing import BATCH_SIZE, Count, apply_values, chunks
+from relais.housing.io.writing import (
+    BATCH_SIZE,
+    Count,
+    apply_values,
+    chunks,
+    remember,
+)
 from relais.housing.models import Commune, Epci, Typology
 
 from ..models import (
@@ -32,6 +41,7 @@ from ..models import (
     ApplicationStatus,
     HousingSituation,
     PriorityCriterion,
+    current_income_year,
     registration_number_validator,
 )
 from ..scoring import services as scoring
@@ -163,12 +173,14 @@ APPLICATIONS = Format(
         _bool("has_disabled_member"),
         _bool("needs_accessible"),
         Column("income_n2", euros, type="int", required=True),
+        _optional("income_n2_year", cells.integer(1990, 2100), type="int"),
         _optional("income_n1", euros, type="int"),
         _optional("income_last_12_months", euros, type="int"),
         _optional("monthly_resources", cells.money, default=0, type="money"),
         _optional("current_housing_cost", cells.money, type="decimal"),
         Column("housing_situation", HOUSING_SITUATION, required=True),
         _optional("priority_criteria", listing(PRIORITY), default=[]),
+        _optional("dalo_decided_on", cells.date, type="date"),
         Column("wished_communes", listing(cells.commune_code), default=[]),
         _optional("wished_epcis", listing(siren), default=[]),
         _optional("typologies", listing(TYPOLOGY), default=[]),
@@ -196,10 +208,12 @@ ATTNAMES = {
             "has_disabled_member",
             "needs_accessible",
             "income_n2",
+            "income_n2_year",
             "income_n1",
             "income_last_12_months",
             "housing_situation",
             "priority_criteria",
+            "dalo_decided_on",
             "documents_received",
             "status",
         )
@@ -208,6 +222,7 @@ ATTNAMES = {
     "current_housing_cost": "current_housing_cost_cents",
     "max_rent": "max_rent_cents",
 }
+PAST_DATES = ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date")
 DERIVED = (
     *("household_category", "extra_persons", "reference_income", "reference_income_basis"),
     "search",
@@ -218,13 +233,13 @@ WISHES = {"wished_communes": "commune", "wished_epcis": "epci"}
 class ApplicationImporter(Importer):
     """One row per application, matched by registration number within the organisation.
 
-    Written in one transaction even as a background job (``batched = False``): the updates go
-    through ``scoring.update_rows`` and the wishes are rewritten, which the undo journal of
-    ``relais.housing.io.writing`` does not record.
+    Written in batches (``writing.Writer.batch``): each batch creates and updates its
+    applications, rewrites their wishes and stores their scores. Run as a job, each batch
+    commits on its own with the journal that takes it back: the new applications (their
+    wishes go with them), and for each changed one the fields, wishes and score it had.
     """
 
     spec = APPLICATIONS
-    batched = False
 
     def _given(self) -> set[str]:
         """Fields set on new applications: the file's columns and the derived ones."""
@@ -277,10 +292,16 @@ class ApplicationImporter(Importer):
         return self.spec.column(name).default
 
     def _check_row(self, row, application, today: dt.date) -> None:
-        for name in ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date"):
+        for name in (*PAST_DATES, "dalo_decided_on"):
             value = row.get(name)
             if value and value > today:
                 self.errors.add(row.number, name, _("This date is in the future."))
+        year = row.get("income_n2_year")
+        if year and year > today.year - 1:
+            self.errors.add(
+                row.number, "income_n2_year", _("A tax year whose income is not declared yet.")
+            )
+        self._check_dalo(row, application)
         persons, dependants = row["persons"], self.final(row, "dependants", application)
         if {"persons", "dependants"} & row.invalid or persons is None:
             return
@@ -298,8 +319,25 @@ class ApplicationImporter(Importer):
                 row.number, "wished_communes", _("Give at least one wished commune or EPCI.")
             )
 
+    def _check_dalo(self, row, application) -> None:
+        """A DALO decision date belongs to the DALO priority criterion (L441-2-3 CCH): named
+        on the date's column, or on the criteria's when the file leaves the date out."""
+        if not self.final(row, "dalo_decided_on", application) or "priority_criteria" in (
+            row.invalid
+        ):
+            return
+        if PriorityCriterion.DALO not in self.final(row, "priority_criteria", application):
+            column = "dalo_decided_on" if "dalo_decided_on" in self.header else "priority_criteria"
+            self.errors.add(
+                row.number,
+                column,
+                _("A DALO decision date needs the “dalo” priority criterion."),
+            )
+
     def values(self, row) -> dict:
         values = {attname: row[name] for name, attname in ATTNAMES.items() if name in self.header}
+        if values.get("income_n2_year", 0) is None:  # an empty cell: this year's N-2
+            values["income_n2_year"] = current_income_year()
         if "typologies" in self.header:
             values["typology_mask"] = sum(TYPOLOGY_BITS[code] for code in row["typologies"])
         return values
@@ -311,84 +349,126 @@ class ApplicationImporter(Importer):
         count = Count(
             "application", Application._meta.verbose_name_plural, "allocation.application"
         )
-        now = timezone.now()
-        applications, to_create, to_update, fields = self._prepare()
-        self.writer.save_all(Application, to_create, [], set(), count, self._given())
-        saved = {application.pk for application in to_create + to_update}
-        rewired = self._write_wishes(applications)
-        wishes_only = [a for a in applications.values() if a.pk in rewired and a.pk not in saved]
-        for application in to_update + wishes_only:
-            application.updated_at = now
-        fields = sorted(fields | {"updated_at"})
-        changed = [_field_values(a, fields) for a in to_update + wishes_only]
-        scoring.update_rows(Application, fields, changed)
-        count.updated += len(to_update) + len(wishes_only)
-        count.fields.update(set(fields) - {"updated_at"} if to_update else set())
-        if rewired:
-            count.fields.update(column for column in WISHES if column in self.header)
-        count.unchanged = len(applications) - count.created - count.updated
-        touched = Application.objects.for_organisation(self.organisation).filter(
-            updated_at__gte=now
-        )
-        scoring.score_applications(scoring.scored(touched))
+        today = timezone.localdate()
+        pending, fields = self._prepare(count, today)
+        grids = scoring.Grids.valid_on(today)
+        done = 0
+        for batch in chunks(pending, self.writer.batch_size):
+            with self.writer.batch(batch[-1].position - done) as journal:
+                self._write_batch(batch, sorted(fields | {"updated_at"}), journal)
+                ids = [item.application.pk for item in batch]
+                scored = scoring.scored(Application.objects.filter(pk__in=ids))
+                scoring.score_applications(scored, on=today, grids=grids)
+            done = batch[-1].position
+        if count.created:
+            count.fields.update(Application._meta.get_field(name).name for name in self._given())
+        count.fields.update(fields)
         return [count]
 
-    def _prepare(self):
-        """Registration number → application (new or changed in memory, with its derived
-        fields), the new ones, the changed ones, and the fields that changed."""
-        today = timezone.localdate()
-        applications, to_create, to_update, fields = {}, [], [], set()
-        for row in self.rows:
+    def _prepare(self, count: Count, today: dt.date) -> tuple[list["_Pending"], set[str]]:
+        """The applications to write (new, or changed in memory with their derived fields and
+        the values they replace remembered), and the fields changed on existing ones."""
+        stored = self._stored_wishes()
+        pending, fields = [], set()
+        for position, row in enumerate(self.rows, 1):
             number = row["registration_number"]
             application = self.existing.get(number)
             if application is None:
                 application = Application(
                     organisation=self.organisation, registration_number=number
                 )
-                to_create.append(application)
-            before = [getattr(application, name) for name in DERIVED]
-            changed = apply_values(application, self.values(row))
-            derive(application, on=today)
-            after = [getattr(application, name) for name in DERIVED]
-            changed += [name for name, b, a in zip(DERIVED, before, after, strict=True) if a != b]
-            applications[number] = application
-            if application.pk and changed:
-                to_update.append(application)
+            changed = apply_values(application, self.values(row)) + _derive(application, today)
+            wishes = {}
+            for column in WISHES:
+                before = stored.get(column, {}).get(application.pk, [])
+                if column in self.header and row[column] != before:
+                    wishes[column] = row[column]
+                    remember(application, column, before)
+            if application.pk is None:
+                count.created += 1
+            elif changed or wishes:
+                count.updated += 1
                 fields.update(changed)
-        return applications, to_create, to_update, fields
+            else:
+                count.unchanged += 1
+                continue
+            count.fields.update(wishes)
+            pending.append(_Pending(application, position, wishes))
+        return pending, fields
 
-    def _write_wishes(self, applications: dict[str, Application]) -> set[int]:
-        """Rewrite the wishes that differ from the file (in the file's order); returns the
-        ids of the applications whose wishes changed."""
-        rewired: set[int] = set()
+    def _stored_wishes(self) -> dict[str, dict[int, list[str]]]:
+        """Column → application id → its wished codes, in their order, for the existing
+        applications of the file (read only for the wish columns in the file)."""
+        ids = [application.pk for application in self.existing.values()]
+        stored: dict[str, dict[int, list[str]]] = {}
         for column, target in WISHES.items():
             if column not in self.header:
                 continue
             through = getattr(Application, column).through
-            ids = [application.pk for application in applications.values()]
-            stored: dict[int, list[str]] = {}
+            found = stored[column] = {}
             for chunk in chunks(ids):
                 rows = through.objects.filter(application_id__in=chunk).order_by("pk")
                 for application_id, code in rows.values_list("application_id", f"{target}_id"):
-                    stored.setdefault(application_id, []).append(code)
-            wanted = {applications[row["registration_number"]].pk: row[column] for row in self.rows}
-            changed = [pk for pk, codes in wanted.items() if stored.get(pk, []) != codes]
-            for chunk in chunks(changed):
+                    found.setdefault(application_id, []).append(code)
+        return stored
+
+    def _write_batch(self, batch: list["_Pending"], fields: list[str], journal) -> None:
+        """Create and update the batch's applications and rewrite their changed wishes; the
+        journal records them, with the scores the changed ones had (rescored after)."""
+        now = timezone.now()
+        new = [item.application for item in batch if item.application.pk is None]
+        changed = [item.application for item in batch if item.application.pk is not None]
+        existing = {application.pk for application in changed}
+        Application.objects.bulk_create(new)
+        for application in changed:
+            for name in ("updated_at", *SCORE_ATTNAMES):
+                remember(application, name, getattr(application, name))
+            application.updated_at = now
+        update_rows(Application, fields, [_field_values(a, fields) for a in changed])
+        for column, target in WISHES.items():
+            through = getattr(Application, column).through
+            rewired = [item for item in batch if column in item.wishes]
+            old = [item.application.pk for item in rewired if item.application.pk in existing]
+            for chunk in chunks(old):
                 through.objects.filter(application_id__in=chunk).delete()
             through.objects.bulk_create(
                 [
-                    through(application_id=pk, **{f"{target}_id": code})
-                    for pk in changed
-                    for code in wanted[pk]
+                    through(application_id=item.application.pk, **{f"{target}_id": code})
+                    for item in rewired
+                    for code in item.wishes[column]
                 ],
                 batch_size=BATCH_SIZE,
             )
-            rewired.update(changed)
-        return rewired
+        journal.add(Application, new, created=True)
+        journal.add(Application, changed, created=False)
+
+
+@dataclass
+class _Pending:
+    """An application to write: ``position`` is its row's index in the file (1 = first row,
+    for the progress), ``wishes`` the wish columns to rewrite (column → codes, in order)."""
+
+    application: Application
+    position: int
+    wishes: dict[str, list[str]]
+
+
+SCORE_ATTNAMES = tuple(Application._meta.get_field(name).attname for name in scoring.SCORE_FIELDS)
+
+
+def _derive(application: Application, today: dt.date) -> list[str]:
+    """``derive`` the computed fields; the names of those that changed (old values
+    remembered for the journal)."""
+    before = {name: getattr(application, name) for name in DERIVED}
+    derive(application, on=today)
+    changed = [name for name, old in before.items() if getattr(application, name) != old]
+    for name in changed:
+        remember(application, name, before[name])
+    return changed
 
 
 def _field_values(application: Application, fields: list[str]) -> tuple:
-    """The values of ``fields`` then the primary key, as ``scoring.update_rows`` takes them."""
+    """The values of ``fields`` then the primary key, as ``update_rows`` takes them."""
     meta = Application._meta
     return (*(getattr(application, meta.get_field(f).attname) for f in fields), application.pk)
 

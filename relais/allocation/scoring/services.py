@@ -364,16 +364,17 @@ def scoring_epcis(application_ids: list[int]) -> dict[int, str]:
     return found
 
 
-def score_applications(queryset, *, on: dt.date | None = None) -> int:
+def score_applications(queryset, *, on: dt.date | None = None, grids: Grids | None = None) -> int:
     """Recompute the stored score of every application of ``queryset`` (set-based).
 
     Applications are read in batches of BATCH_SIZE (one query for their facts, two for their
     wishes: six on SQLite, whose queries take 999 parameters), scored in memory, and the
     changed ones written with one ``executemany`` per batch. ``scored_at`` is when the stored
-    score last changed. Returns the number rewritten.
+    score last changed. ``grids``: those valid ``on``, for a caller that scores in several
+    calls. Returns the number rewritten.
     """
     on = on or timezone.localdate()
-    grids = Grids.valid_on(on)
+    grids = grids or Grids.valid_on(on)
     now = timezone.now()
     rows = queryset.order_by("pk").values(
         "pk", "score", "score_explanation", "scored_with_id", *FACT_FIELDS

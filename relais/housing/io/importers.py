@@ -89,9 +89,6 @@ def _count(model) -> Count:
 
 class Importer:
     spec: Format
-    # Written in batches with an undo journal when run as a job (writing.py); False: in one
-    # transaction (an importer whose writes the journal cannot take back).
-    batched = True
 
     def __init__(self, organisation, header: list[str], rows, errors: Errors, writer=None):
         self.organisation = organisation

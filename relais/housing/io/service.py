@@ -145,8 +145,7 @@ def run_import(
     if not header or not rows:
         result.errors = errors.sorted()
         return result
-    batched = job is not None and importer_class.batched
-    importer = importer_class(organisation, header, rows, errors, Writer(job if batched else None))
+    importer = importer_class(organisation, header, rows, errors, Writer(job))
 
     def finish():
         audit.record(
@@ -160,7 +159,7 @@ def run_import(
             _job_done(job, result)
 
     try:
-        if batched:
+        if job is not None:
             return _run_batched(importer, result, finish)
         with transaction.atomic():
             importer.check()

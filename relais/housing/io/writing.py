@@ -70,22 +70,34 @@ def apply_values(obj, values: dict[str, Any]) -> list[str]:
         model_field = obj._meta.get_field(attname)
         old = getattr(obj, attname)
         if model_field.get_prep_value(old) != model_field.get_prep_value(value):
-            obj.__dict__.setdefault(PREVIOUS, {}).setdefault(
-                model_field.attname, _json_value(model_field, obj, old)
-            )
+            remember(obj, model_field.attname, old)
             setattr(obj, attname, value)
             changed.append(model_field.name)
     return changed
 
 
-def _json_value(model_field, obj, value):
+def remember(obj, name: str, value) -> None:
+    """Keep ``value`` as what ``obj``'s field ``name`` (an attname, or a many-to-many field's
+    name with the list of target ids in their order) held before the import, for the journal;
+    the first value remembered wins."""
+    model_field = obj._meta.get_field(name)
+    if model_field.many_to_many:
+        key, stored = model_field.name, list(value)
+    else:
+        key, stored = model_field.attname, _json_value(model_field, value)
+    obj.__dict__.setdefault(PREVIOUS, {}).setdefault(key, stored)
+
+
+def _json_value(model_field, value):
     """``value`` as the journal stores it (JSON), read back by ``model_field.to_python``."""
     if value is None:
         return None
     prepared = model_field.get_prep_value(value)
-    if isinstance(prepared, str | int | float | bool):
+    if isinstance(prepared, str | int | float | bool | list | dict):
         return prepared
-    return model_field.value_to_string(obj)
+    if hasattr(prepared, "isoformat"):  # dates and times
+        return prepared.isoformat()
+    return str(prepared)  # Decimal
 
 
 class Writer:
@@ -98,12 +110,17 @@ class Writer:
     def __init__(self, job: ImportJob | None = None):
         self.job = job
 
+    @property
+    def batch_size(self) -> int:
+        """Rows per batch: short transactions for a job, fewer queries in the request."""
+        return BATCH_SIZE if self.job is None else JOB_BATCH_SIZE
+
     def save_all(
         self, model, to_create: list, to_update: list, fields: set, count: Count, given=()
     ) -> None:
         """Bulk-update the changed rows (``fields`` changed), then bulk-create the new ones
         (``given``: the fields the file sets on them, for the audit event)."""
-        size = BATCH_SIZE if self.job is None else JOB_BATCH_SIZE
+        size = self.batch_size
         for batch in chunks(to_update, size):
             with self._batch(model, batch, created=False):
                 model.objects.bulk_update(batch, sorted(fields))
@@ -118,30 +135,57 @@ class Writer:
 
     @contextlib.contextmanager
     def _batch(self, model, objs: list, *, created: bool):
-        if self.job is None:  # the caller's transaction holds the whole import
+        with self.batch(len(objs)) as journal:
             yield
+            journal.add(model, objs, created=created)
+
+    @contextlib.contextmanager
+    def batch(self, rows: int):
+        """One batch of writes: with a job, its own transaction, which also writes the
+        journal of the rows recorded in the yielded :class:`Journal` (read when the block
+        ends: values remembered during the block count) and adds ``rows`` to the job's
+        progress. Without a job, the caller's transaction holds everything."""
+        journal = Journal(self.job)
+        if self.job is None:
+            yield journal
             return
         with transaction.atomic():
-            yield
-            label = model._meta.label_lower
-            ImportUndo.objects.bulk_create(
-                [
-                    ImportUndo(
-                        organisation_id=self.job.organisation_id,
-                        job=self.job,
-                        model=label,
-                        object_id=obj.pk,
-                        previous=None if created else obj.__dict__.get(PREVIOUS, {}),
-                    )
-                    for obj in objs
-                ],
-                batch_size=BATCH_SIZE,
-            )
+            yield journal
+            journal.write()
             ImportJob.objects.filter(pk=self.job.pk).update(
-                rows_done=F("rows_done") + len(objs), heartbeat_at=timezone.now()
+                rows_done=F("rows_done") + rows, heartbeat_at=timezone.now()
             )
         if connection.vendor == "sqlite":
             time.sleep(SQLITE_PAUSE_SECONDS)
+
+
+class Journal:
+    """The rows one batch wrote: created ones (undone by deleting them), updated ones (undone
+    by giving back the values remembered on them, ``PREVIOUS``)."""
+
+    def __init__(self, job: ImportJob | None):
+        self.job = job
+        self.entries: list[tuple[str, list, bool]] = []
+
+    def add(self, model, objs: list, *, created: bool) -> None:
+        if self.job is not None and objs:
+            self.entries.append((model._meta.label_lower, objs, created))
+
+    def write(self) -> None:
+        ImportUndo.objects.bulk_create(
+            [
+                ImportUndo(
+                    organisation_id=self.job.organisation_id,
+                    job=self.job,
+                    model=label,
+                    object_id=obj.pk,
+                    previous=None if created else obj.__dict__.get(PREVIOUS, {}),
+                )
+                for label, objs, created in self.entries
+                for obj in objs
+            ],
+            batch_size=BATCH_SIZE,
+        )
 
 
 def save_all(model, to_create: list, to_update: list, fields: set, count: Count) -> None:
@@ -183,14 +227,36 @@ def _undo_group(group: list[ImportUndo]) -> None:
     if group[0].previous is None:
         model._base_manager.filter(pk__in=[record.object_id for record in group]).delete()
         return
-    attnames = list(group[0].previous)
-    if not attnames:
+    fields = [model._meta.get_field(name) for name in group[0].previous]
+    for model_field in fields:
+        if model_field.many_to_many:
+            _restore_links(model_field, group)
+    concrete = [model_field for model_field in fields if not model_field.many_to_many]
+    if not concrete:
         return
     objs = []
     for record in group:
         obj = model(pk=record.object_id)
-        for attname, raw in record.previous.items():
-            model_field = model._meta.get_field(attname)
-            setattr(obj, attname, None if raw is None else model_field.to_python(raw))
+        for model_field in concrete:
+            raw = record.previous[model_field.attname]
+            setattr(obj, model_field.attname, None if raw is None else model_field.to_python(raw))
         objs.append(obj)
-    model._base_manager.bulk_update(objs, [model._meta.get_field(a).name for a in attnames])
+    model._base_manager.bulk_update(objs, [model_field.name for model_field in concrete])
+
+
+def _restore_links(model_field, group: list[ImportUndo]) -> None:
+    """Give each record's object back the targets of its many-to-many ``model_field``, in
+    their remembered order (the order of the links is their primary key's)."""
+    through = model_field.remote_field.through
+    source = f"{model_field.m2m_field_name()}_id"
+    target = f"{model_field.m2m_reverse_field_name()}_id"
+    ids = [record.object_id for record in group]
+    through._base_manager.filter(**{f"{source}__in": ids}).delete()
+    through._base_manager.bulk_create(
+        [
+            through(**{source: record.object_id, target: target_id})
+            for record in group
+            for target_id in record.previous[model_field.name]
+        ],
+        batch_size=BATCH_SIZE,
+    )
