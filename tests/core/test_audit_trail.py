@@ -29,10 +29,11 @@ def director(member_factory):
 
 @pytest.fixture
 def occupant_changed(organisation, director):
-    """An officer corrects an occupant: first name, and the disability flag (sensitive)."""
+    """An officer corrects an occupant: first name, and the disability and living-alone flags
+    (sensitive)."""
     user, _client = director
     occupant = OccupantFactory(household__organisation=organisation, first_name="Alice")
-    occupant.first_name, occupant.has_disability = "Alicia", True
+    occupant.first_name, occupant.has_disability, occupant.lives_alone = "Alicia", True, True
     record_save(organisation=organisation, actor=user, instance=occupant, entity="occupant")
     return occupant
 
@@ -54,11 +55,12 @@ def test_each_event_shows_a_french_label_and_its_changes_field_by_field(director
 
 
 def test_a_director_does_not_see_a_disability_flag_value(director, occupant_changed):
-    """Issue 19 §4: the director may not see the flag on the household's page either."""
+    """Issue 19 §4: the director may not see the flags on the household's page either."""
     _user, client = director
     body = _body(client)
     assert "Handicap&nbsp;: <em>masqué</em>" in body
-    assert not re.search(r"Handicap&nbsp;: (non|oui)", body)
+    assert "Vit seul(e)&nbsp;: <em>masqué</em>" in body
+    assert not re.search(r"(Handicap|Vit seul\(e\))&nbsp;: (non|oui)", body)
 
 
 def test_a_reader_with_the_ability_sees_the_sensitive_values(organisation, occupant_changed):
