@@ -27,6 +27,8 @@ shared_details(
     household=_("households"),
     occupant=_("occupants"),
     lease=_("leases"),
+    agency=_("agencies"),
+    crisisnotice=_("crisis notices"),
 )
 
 action("organisation.created", _("Organisation created"))

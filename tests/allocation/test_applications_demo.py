@@ -66,6 +66,22 @@ def test_seeded_content_is_plausible(landlords):
     assert len({a.registration_number for a in rows}) == len(rows)
 
 
+def test_dalo_households_have_their_decision_date_and_incomes_their_tax_year(landlords):
+    seed_applications(landlords, per_dwelling_ratio=1.5, rng=random.Random(7))
+    rows = list(Application.objects.all())
+    today = timezone.localdate()
+    dalo = [a for a in rows if "dalo" in a.priority_criteria]
+    assert dalo and all(a.first_applied_on <= a.dalo_decided_on <= today for a in dalo)
+    assert all((today - a.dalo_decided_on).days <= 183 for a in dalo)
+    assert not any(a.dalo_decided_on for a in rows if "dalo" not in a.priority_criteria)
+    assert sum(Document.DALO_DECISION in a.documents_received for a in dalo) > len(dalo) / 2
+    years = Counter(a.income_n2_year for a in rows)
+    assert set(years) == {today.year - 2, today.year - 3}
+    assert 0.02 <= years[today.year - 3] / len(rows) <= 0.1  # "income to update"
+    recent = [a for a in rows if (today - a.first_applied_on).days <= 365]
+    assert recent and all(a.income_n2_year == today.year - 2 for a in recent)
+
+
 def test_same_seed_same_applications(landlords):
     seed_applications(landlords[:1], per_dwelling_ratio=0.1, rng=random.Random(3))
     first = list(Application.objects.order_by("pk").values_list("applicant_last_name", "score"))

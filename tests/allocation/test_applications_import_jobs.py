@@ -197,3 +197,13 @@ def test_the_request_import_writes_the_same_as_a_job(organisation, other_organis
 
     assert stored(organisation) == stored(other_organisation)
     assert not ImportUndo.objects.exists()
+
+
+def test_an_applications_job_page_needs_the_import_ability_and_the_organisation(
+    organisation, member_factory, outsider_client
+):
+    job = ImportJob.objects.create(organisation=organisation, kind="applications", filename="x")
+    url = reverse("housing:import_job", args=[job.pk])
+    assert member_factory(Role.ALLOCATION_OFFICER)[1].get(url).status_code == 200
+    assert member_factory(Role.DIRECTOR)[1].get(url).status_code == 403  # no allocation.import
+    assert outsider_client.get(url).status_code == 404

@@ -11,8 +11,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
+from relais.core import crisis
 from relais.core.audit import verify_all
-from relais.core.models import Agency, AuditEvent, Federation, Membership, Organisation
+from relais.core.models import (
+    Agency,
+    AuditEvent,
+    CrisisNotice,
+    Federation,
+    Membership,
+    Organisation,
+)
 from relais.core.roles import Role
 from relais.core.validators import luhn_valid
 from relais.housing.demo import ACCOUNTS, DEMO_PASSWORD, SCALES, DemoAlreadyLoaded, seed_demo
@@ -100,6 +108,7 @@ def test_tiny_seed_contents_accounts_and_audit(client):
     assert 0.88 <= Lease.objects.count() / Dwelling.objects.count() <= 0.99
     assert Lease.objects.filter(end_date__isnull=True).count() == Household.objects.count()
     assert Agency.objects.count() >= 2
+    assert_contacts_and_crisis_notices(organisations)
     assert Residence.objects.filter(commune__departement__region_id="24").count() == (
         Residence.objects.count()
     )
@@ -110,6 +119,24 @@ def test_tiny_seed_contents_accounts_and_audit(client):
     assert events.count() == 2  # one per organisation, not one per row
     assert events.get(organisation__name=TOURS_HABITAT).changes["dwellings"] == 180
     assert verify_all()[1] == []
+
+
+def assert_contacts_and_crisis_notices(organisations):
+    """Each landlord has a contact block for partners (its head office's phone) and a public
+    crisis notice listing each agency's line, valid by the notice form's rules."""
+    for organisation in organisations:
+        head = Agency.objects.filter(organisation=organisation).order_by("pk").first()
+        assert organisation.contact_name and organisation.contact_email.endswith(".example")
+        assert organisation.contact_phone == head.phone
+        notice = CrisisNotice.objects.get(organisation=organisation)
+        lines = crisis.parse_phone_lines(notice.phone_lines)
+        assert [line.first for line in lines] == list(
+            Agency.objects.filter(organisation=organisation)
+            .order_by("pk")
+            .values_list("phone", flat=True)
+        )
+        assert organisation.name in notice.text and notice.emergency_phone
+        assert len(crisis.parse_links(notice.links)) == 3
 
 
 def assert_same_organisation_everywhere():
@@ -169,6 +196,7 @@ def test_seed_is_deterministic_and_never_duplicates():
     seed_demo(scale="tiny", seed=7, reset=True)
     assert digest() == first
     assert counts() == before
+    assert CrisisNotice.objects.count() == 2  # one per landlord, written again
     assert AuditEvent.objects.filter(action="demo.reset").count() == 2
     assert verify_all()[1] == []
     # Sequences were moved past the ids the seed assigned (PostgreSQL).

@@ -7,7 +7,9 @@ inserted with ``executemany`` (``relais.housing.demo.writer``), then every score
 in bulk. Households, incomes and situations are invented but plausible: incomes mostly under
 the PLUS ceilings, 5–10 % priority publics (about half of them DALO), waiting times from 0 to
 60 months, about one applicant in eight aged 65 or more, wishes among the communes where the
-landlord has stock.
+landlord has stock. DALO households carry their decision date (within the last six months);
+the N-2 income is of the tax year a decision needs today, except for one older application in
+twelve not updated since the last tax notice (N-3: "income to update").
 """
 
 import datetime as dt
@@ -47,6 +49,8 @@ SITUATIONS = (
 SITUATION_CUM = tuple(accumulate((30, 20, 25, 7, 3, 5, 2, 8)))
 TENANTS = {HousingSituation.PRIVATE_TENANT, HousingSituation.SOCIAL_TENANT}
 PRIORITY_SHARE = 0.075
+STALE_INCOME_SHARE = 1 / 12
+DALO_RECENT_DAYS = 183
 OTHER_PRIORITIES = (
     "badly_housed",
     "eviction",
@@ -104,6 +108,7 @@ APPLICATION_FIELDS = (
     "updated_at",
     "search",
     "income_n2_year",
+    "dalo_decided_on",
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -201,6 +206,8 @@ class ApplicationGenerator:
         cost = int(resources * (0.22 + rng.random() * 0.3)) if situation in TENANTS else None
         first, last = self._names(ages[0])
         births = [self._date(self._birth(age)) for age in ages]
+        priorities = _priorities(rng, situation, dependants)
+        dalo_on = _dalo_decision(rng, applied, on) if "dalo" in priorities else None
         number = f"{home_code[:2]:0>3}{applied.year % 100:02d}{organisation_id:04d}{index + 1:06d}"
         phone = mobile(rng) if rng.random() < 0.85 else ""
         email = (
@@ -231,10 +238,10 @@ class ApplicationGenerator:
             resources,
             cost,
             situation.value,
-            self._json(_priorities(rng, situation, dependants)),
+            self._json(priorities),
             MASKS[min(persons, 6)],
             between(rng, 35, 75) * 1000 if rng.random() < 0.4 else None,
-            self._json(_documents(rng, situation, disabled)),
+            self._json(_documents(rng, situation, disabled, dalo=dalo_on is not None)),
             ApplicationStatus.ACTIVE.value,
             category.category,
             category.extra_persons,
@@ -245,7 +252,8 @@ class ApplicationGenerator:
             self.now,
             self.now,
             search_text(number, first, last, phone, email),
-            self.on.year - 2,  # the N-2 income a decision this year needs
+            _income_year(rng, applied, on),
+            self._date(dalo_on) if dalo_on else None,
         )
 
     def _names(self, age: int) -> tuple[str, str]:
@@ -309,7 +317,23 @@ def _priorities(rng, situation: str, dependants: int) -> list[str]:
     return [*criteria, extra]
 
 
-def _documents(rng, situation: str, disabled: bool) -> list[str]:
+def _income_year(rng, applied: dt.date, on: dt.date) -> int:
+    """The tax year of the N-2 income held: this year's N-2 (the year a decision taken ``on``
+    needs) for most; one application in twelve among those older than a year was not updated
+    since the last tax notice and still holds N-3 ("income to update")."""
+    stale = (on - applied).days > 365 and rng.random() < STALE_INCOME_SHARE
+    return on.year - (3 if stale else 2)
+
+
+def _dalo_decision(rng, applied: dt.date, on: dt.date) -> dt.date:
+    """The mediation commission's decision (L441-2-3 CCH): after the application was filed
+    (the commission asks for the numéro unique), within the six months before ``on`` at most
+    and never in the future (the prefect then has months to have the household housed)."""
+    earliest = max(applied, on - dt.timedelta(days=DALO_RECENT_DAYS))
+    return earliest + dt.timedelta(days=below(rng, max((on - earliest).days, 1)))
+
+
+def _documents(rng, situation: str, disabled: bool, *, dalo: bool) -> list[str]:
     documents = [Document.IDENTITY.value]
     for code, share in (
         (Document.TAX_NOTICE_N2, 0.9),
@@ -325,4 +349,6 @@ def _documents(rng, situation: str, disabled: bool) -> list[str]:
         documents.append(Document.HOSTING_CERTIFICATE.value)
     if disabled and rng.random() < 0.7:
         documents.append(Document.DISABILITY.value)
+    if dalo and rng.random() < 0.85:
+        documents.append(Document.DALO_DECISION.value)
     return documents

@@ -6,14 +6,14 @@ removes what the demo generated and leaves a ``demo.reset`` event saying how muc
 
 from django.db import connection
 
-from relais.core.models import Agency, Organisation
+from relais.core.models import Agency, CrisisNotice, Organisation
 
 from ..models import Building, Dwelling, Household, Lease, Occupant, Residence
 from .accounts import EMAIL_DOMAIN, existing_users
 from .landlords import demo_slugs
 
 # Children first: rows are removed with plain DELETE statements, table by table.
-DELETE_ORDER = (Lease, Occupant, Household, Dwelling, Building, Residence, Agency)
+DELETE_ORDER = (Lease, Occupant, Household, Dwelling, Building, Residence, Agency, CrisisNotice)
 
 
 def demo_organisations() -> dict[int, str]:

@@ -18,6 +18,7 @@ from relais.core.models import Agency, Organisation
 from ..geo import load_geo
 from ..models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
 from .accounts import create_accounts, foreign_usernames
+from .contacts import write_contacts
 from .errors import DemoAlreadyLoaded, DemoError
 from .extensions import registry
 from .landlords import AGENCY_FIELDS, Landlord, write_agencies, write_federation, write_landlords
@@ -101,6 +102,7 @@ def seed_demo(*, scale="small", seed=DEFAULT_SEED, reset=False, writer=None) -> 
         clock.lap("geo")
         landlords, counts = generate(writer, SCALES[scale], seed, Places.load())
         rows = sum(writer.finish().values())
+        write_contacts(landlords, timezone.now())
         clock.lap("rows")
         memberships = create_accounts({landlord.name: landlord.id for landlord in landlords})
         clock.lap("accounts")
