@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.core import audit
 from relais.housing.io import cells
-from relais.housing.io.formats import Column, Format
+from relais.housing.io.formats import CHANNEL, Column, Format
 from relais.housing.io.importers import Importer
 from relais.housing.io.service import ImportResult, run_import
 from relais.housing.io.validation import check_unique
@@ -29,12 +30,15 @@ from relais.housing.models import Commune, Epci, Typology
 from ..models import (
     TYPOLOGY_BITS,
     Application,
+    ApplicationEvent,
+    ApplicationEventKind,
     ApplicationStatus,
     HousingSituation,
     PriorityCriterion,
     registration_number_validator,
 )
 from ..scoring import services as scoring
+from .lifecycle import renewal_check
 from .services import Document, derive
 
 KIND = "applications"
@@ -122,7 +126,7 @@ STATUS = _codes(
         "proposee": ApplicationStatus.PROPOSED,
         "attribuee": ApplicationStatus.ALLOCATED,
         "annulee": ApplicationStatus.CANCELLED,
-        "radiee": ApplicationStatus.EXPIRED,
+        "radiee": ApplicationStatus.STRUCK_OFF,
     },
 )
 PRIORITY = _codes(
@@ -157,6 +161,7 @@ APPLICATIONS = Format(
         _optional("phone", cells.phone, default=""),
         _optional("email", cells.email, default=""),
         _optional("postal_address", cells.text(300), default=""),
+        _optional("preferred_channel", CHANNEL, default="letter"),
         Column("persons", cells.integer(1, 20), type="int", required=True),
         _optional("dependants", cells.integer(0, 19), default=0, type="int"),
         _bool("is_couple"),
@@ -175,6 +180,7 @@ APPLICATIONS = Format(
         _optional("max_rent", cells.money, type="decimal"),
         _optional("documents_received", listing(DOCUMENT), default=[]),
         _optional("status", STATUS, default=ApplicationStatus.ACTIVE),
+        _optional("renewed_on", cells.date, type="date"),
     ),
 )
 # Column → model attname, for the columns copied as they are.
@@ -190,6 +196,7 @@ ATTNAMES = {
             "phone",
             "email",
             "postal_address",
+            "preferred_channel",
             "persons",
             "dependants",
             "is_couple",
@@ -201,7 +208,7 @@ ATTNAMES = {
             "housing_situation",
             "priority_criteria",
             "documents_received",
-            "status",
+            "renewed_on",
         )
     },
     "monthly_resources": "monthly_resources_cents",
@@ -210,7 +217,7 @@ ATTNAMES = {
 }
 DERIVED = (
     *("household_category", "extra_persons", "reference_income", "reference_income_basis"),
-    "search",
+    *("search", "expires_on"),
 )
 WISHES = {"wished_communes": "commune", "wished_epcis": "epci"}
 
@@ -225,6 +232,7 @@ class ApplicationImporter(Importer):
 
     spec = APPLICATIONS
     batched = False
+    actor = None  # who imports: set by ``applications_import`` for the status history
 
     def _given(self) -> set[str]:
         """Fields set on new applications: the file's columns and the derived ones."""
@@ -276,7 +284,35 @@ class ApplicationImporter(Importer):
             return getattr(application, ATTNAMES.get(name, name))
         return self.spec.column(name).default
 
+    def _check_lifecycle(self, row, application, today: dt.date) -> None:
+        """The status is read, never written: it changes through its events (a commission,
+        an accepted offer, a lease, a renewal or its absence). ``renewed_on`` renews."""
+        stored = application.status if application else ApplicationStatus.ACTIVE
+        if "status" in self.header and row["status"] and row["status"] != stored:
+            self.errors.add(
+                row.number,
+                "status",
+                _(
+                    "The status changes only through its events (commission, offer, lease, "
+                    "renewal): leave this column out or keep “%(status)s”."
+                )
+                % {"status": ApplicationStatus(stored).label},
+            )
+        renewed_on = row.get("renewed_on")
+        if not renewed_on or (application and application.renewed_on == renewed_on):
+            return
+        candidate = application or Application(status=ApplicationStatus.ACTIVE)
+        if application is None:
+            candidate.first_applied_on = row["first_applied_on"]
+        if candidate.first_applied_on is None:
+            return  # the registration date is wrong already: reported on its column
+        try:
+            renewal_check(candidate, renewed_on, today)
+        except ValidationError as error:
+            self.errors.add(row.number, "renewed_on", " ".join(error.messages))
+
     def _check_row(self, row, application, today: dt.date) -> None:
+        self._check_lifecycle(row, application, today)
         for name in ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date"):
             value = row.get(name)
             if value and value > today:
@@ -300,6 +336,8 @@ class ApplicationImporter(Importer):
 
     def values(self, row) -> dict:
         values = {attname: row[name] for name, attname in ATTNAMES.items() if name in self.header}
+        if not values.get("renewed_on"):
+            values.pop("renewed_on", None)  # an empty cell does not undo a renewal
         if "typologies" in self.header:
             values["typology_mask"] = sum(TYPOLOGY_BITS[code] for code in row["typologies"])
         return values
@@ -312,7 +350,7 @@ class ApplicationImporter(Importer):
             "application", Application._meta.verbose_name_plural, "allocation.application"
         )
         now = timezone.now()
-        applications, to_create, to_update, fields = self._prepare()
+        applications, to_create, to_update, fields, renewed = self._prepare()
         self.writer.save_all(Application, to_create, [], set(), count, self._given())
         saved = {application.pk for application in to_create + to_update}
         rewired = self._write_wishes(applications)
@@ -331,13 +369,35 @@ class ApplicationImporter(Importer):
             updated_at__gte=now
         )
         scoring.score_applications(scoring.scored(touched))
+        self._write_events(to_create, renewed)
         return [count]
+
+    def _write_events(self, created: list[Application], renewed: list[Application]) -> None:
+        """The status history: "registered" for new applications, "renewed" for renewals."""
+        rows = [(a, ApplicationEventKind.REGISTERED, a.first_applied_on) for a in created]
+        rows += [(a, ApplicationEventKind.RENEWED, a.renewed_on) for a in renewed]
+        ApplicationEvent.objects.bulk_create(
+            [
+                ApplicationEvent(
+                    organisation=self.organisation,
+                    application_id=application.pk,
+                    kind=kind,
+                    on=on,
+                    actor=self.actor,
+                    status=application.status,
+                    note=str(_("import")),
+                )
+                for application, kind, on in rows
+            ],
+            batch_size=BATCH_SIZE,
+        )
 
     def _prepare(self):
         """Registration number → application (new or changed in memory, with its derived
-        fields), the new ones, the changed ones, and the fields that changed."""
+        fields), the new ones, the changed ones, the fields that changed, and the existing
+        ones the file renews (their reminder of the year is cleared)."""
         today = timezone.localdate()
-        applications, to_create, to_update, fields = {}, [], [], set()
+        applications, to_create, to_update, fields, renewed = {}, [], [], set(), []
         for row in self.rows:
             number = row["registration_number"]
             application = self.existing.get(number)
@@ -348,6 +408,10 @@ class ApplicationImporter(Importer):
                 to_create.append(application)
             before = [getattr(application, name) for name in DERIVED]
             changed = apply_values(application, self.values(row))
+            if "renewed_on" in changed and application.pk:
+                application.reminded_on = None
+                changed.append("reminded_on")
+                renewed.append(application)
             derive(application, on=today)
             after = [getattr(application, name) for name in DERIVED]
             changed += [name for name, b, a in zip(DERIVED, before, after, strict=True) if a != b]
@@ -355,7 +419,8 @@ class ApplicationImporter(Importer):
             if application.pk and changed:
                 to_update.append(application)
                 fields.update(changed)
-        return applications, to_create, to_update, fields
+        renewed += [a for a in to_create if a.renewed_on]
+        return applications, to_create, to_update, fields, renewed
 
     def _write_wishes(self, applications: dict[str, Application]) -> set[int]:
         """Rewrite the wishes that differ from the file (in the file's order); returns the
@@ -400,9 +465,14 @@ def applications_import(*, organisation, actor, file, sensitive=True, job=None) 
     accepted for the job registry: this format has no column reserved to a narrower ability
     than ``allocation.import``. Writes one ``application.imported`` audit event on success.
     """
+    importer = type(
+        "ApplicationImporterBy",
+        (ApplicationImporter,),
+        {"actor": actor if getattr(actor, "is_authenticated", False) else None},
+    )
     return run_import(
         spec=APPLICATIONS,
-        importer_class=ApplicationImporter,
+        importer_class=importer,
         organisation=organisation,
         actor=actor,
         file=file,
@@ -427,7 +497,7 @@ def _audit_changes(result: ImportResult) -> dict:
 # Export --------------------------------------------------------------------------------------
 
 EXPORT_CHUNK = 2000
-SCALAR_COLUMNS = ("registration_number", *ATTNAMES)
+SCALAR_COLUMNS = ("registration_number", *ATTNAMES, "status")  # the status: exported only
 BIT_TYPOLOGIES = [(bit, code) for code, bit in TYPOLOGY_BITS.items()]
 # Amounts that may be unknown: exported as decimal euros (the "money" writer needs a value).
 NULLABLE_MONEY = ("current_housing_cost", "max_rent")

@@ -103,3 +103,8 @@ def grid_usage(organisation, grid: ScoringGrid) -> list[tuple[str, int]]:
     )
     counts = {row["status"]: row["count"] for row in rows}
     return [(label, counts[code]) for code, label in ApplicationStatus.choices if code in counts]
+
+
+def history(application):
+    """The application's events, oldest first, with who recorded each (the status history)."""
+    return application.events.select_related("actor").order_by("on", "created_at", "pk")
