@@ -27,6 +27,7 @@ from relais.housing.models import Commune, Dwelling
 from ..eligibility import household
 from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, HousingSituation
 from ..scoring import services as scoring
+from . import lifecycle
 from .services import Document, search_text
 
 # PLUS ceilings 2026, "autres régions", categories 1–6 (../shared/data/income_ceilings.csv).
@@ -104,6 +105,7 @@ APPLICATION_FIELDS = (
     "updated_at",
     "search",
     "income_n2_year",
+    *("renewed_on", "expires_on", "preferred_channel"),
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -246,7 +248,21 @@ class ApplicationGenerator:
             self.now,
             search_text(number, first, last, phone, email),
             self.on.year - 2,  # the N-2 income a decision this year needs
+            *self._validity(applied),
+            "email" if email else "letter",
         )
+
+    def _validity(self, applied: dt.date) -> tuple:
+        """Renewed on each anniversary (as the national register does), so validities end
+        evenly over the coming year: (renewed_on, expires_on) as written."""
+        years = (
+            self.on.year
+            - applied.year
+            - ((self.on.month, self.on.day) < (applied.month, applied.day))
+        )
+        renewed = lifecycle.plus_years(applied, years) if years >= 1 else None
+        expires = lifecycle.validity_end(applied, renewed)
+        return (self._date(renewed) if renewed else None, self._date(expires))
 
     def _names(self, age: int) -> tuple[str, str]:
         female = self.rng.random() < 0.55

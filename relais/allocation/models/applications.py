@@ -170,11 +170,20 @@ class Application(OrganisationOwned):
     expires_on = models.DateField(_("valid until"), null=True, blank=True, editable=False)
     reminded_on = models.DateField(_("renewal reminder sent on"), null=True, blank=True)
     preferred_channel = models.CharField(
-        _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.LETTER
+        _("preferred channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.LETTER,
+        db_default=Channel.LETTER,  # rows written in bulk without it (demo, benches)
     )
     struck_off_on = models.DateField(_("struck off on"), null=True, blank=True)
     struck_off_reason = models.CharField(
-        _("reason for striking off"), max_length=12, choices=StrikeOffReason.choices, blank=True
+        _("reason for striking off"),
+        max_length=12,
+        choices=StrikeOffReason.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     # The lease that housed the applicant (signed on an accepted offer).
     lease = models.ForeignKey(
