@@ -51,6 +51,9 @@ class Step:
     on: date
     label: str
     planned: bool = False
+    # The order of steps on the same day: the pipeline's order (an agenda before the
+    # attribution it leads to, the attribution before the lease).
+    rank: float = 0
 
 
 DATED_STEPS = (
@@ -66,11 +69,16 @@ DATED_STEPS = (
 )
 
 
+AGENDA_RANK = [name for name, _label, _planned in DATED_STEPS].index("allocated_on") - 0.5
+
+
 def timeline(vacancy: Vacancy, items) -> list[Step]:
-    """The vacancy's dated steps and its commission sessions, in date order."""
+    """The vacancy's dated steps and its commission sessions, in chronological order; on
+    one day, in the pipeline's order (a session opened and closed on the day of the
+    attribution comes before it)."""
     steps = [
-        Step(getattr(vacancy, name), label, planned)
-        for name, label, planned in DATED_STEPS
+        Step(getattr(vacancy, name), label, planned, rank)
+        for rank, (name, label, planned) in enumerate(DATED_STEPS)
         if getattr(vacancy, name)
     ]
     steps += [
@@ -78,7 +86,8 @@ def timeline(vacancy: Vacancy, items) -> list[Step]:
             timezone.localtime(item.session.opens_at).date(),
             _("On the agenda of %(session)s (%(status)s)")
             % {"session": item.session.commission.name, "status": item.get_status_display()},
+            rank=AGENDA_RANK,
         )
         for item in items
     ]
-    return sorted(steps, key=lambda step: step.on)
+    return sorted(steps, key=lambda step: (step.on, step.rank))
