@@ -77,6 +77,8 @@ def test_lease_signed_creates_the_household_and_strikes_the_application_off(acce
     user, client = officer
     vacancy = accepted.item.vacancy
     url = reverse("allocation:vacancy_lease_sign", args=[vacancy.pk])
+    file = reverse("allocation:application_detail", args=[accepted.first.application_id])
+    assert url in client.get(file).content.decode()  # "Sign the lease" on the application too
     form = client.get(url)
     assert form.status_code == 200
     assert form.context["occupants"].forms[0].initial["last_name"] == "Lefèvre"

@@ -18,7 +18,13 @@ from relais.housing.io import exporters, jobs
 from relais.housing.views_io import file_response, in_background, refused_status, to_job_page
 
 from ..eligibility.decisions import income_to_update, required_income_year
-from ..models import Application, PriorityCriterion, RenewalReminder, ScoringGrid
+from ..models import (
+    Application,
+    ApplicationStatus,
+    PriorityCriterion,
+    RenewalReminder,
+    ScoringGrid,
+)
 from ..scoring import services as scoring
 from . import io as io_applications
 from . import selectors
@@ -80,6 +86,11 @@ def application_detail(request, pk):
         "documents": [(label, code in documents) for code, label in Document.choices],
         "renewal_form": RenewalForm(),
         "renewable": application.status in RENEWABLE,
+        "allocated_vacancy": (
+            selectors.accepted_vacancy(application)
+            if application.status == ApplicationStatus.ALLOCATED
+            else None
+        ),
         "history": selectors.history(application),
         "income_to_update": income_to_update(application, timezone.localdate()),
         "income_year_needed": required_income_year(timezone.localdate()),

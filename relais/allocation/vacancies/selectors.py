@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.housing.models import Dwelling
 
-from ..models import AgendaItem, Session, SessionStatus, Vacancy
+from ..models import AgendaItem, Commission, Session, SessionStatus, Vacancy
 
 
 def vacancies(organisation):
@@ -34,6 +34,11 @@ def agenda_items(vacancy):
         .select_related("session__commission")
         .order_by("session__opens_at", "pk")
     )
+
+
+def commissions(organisation) -> list[Commission]:
+    """The organisation's commissions, to plan a session from a vacancy."""
+    return list(Commission.objects.for_organisation(organisation).order_by("name", "pk"))
 
 
 def draft_sessions(organisation):

@@ -190,7 +190,10 @@ def vacancy_candidates(request, pk):
     form = None
     if can_propose and vacancy.status in PROPOSABLE and ids:
         form = ProposalForm(
-            request.POST or None, organisation=request.organisation, application_ids=ids
+            request.POST or None,
+            organisation=request.organisation,
+            application_ids=ids,
+            initial={"session": request.GET.get("session")},  # from a session's agenda
         )
         if request.method == "POST" and _propose(request, vacancy, form):
             return redirect("allocation:session_detail", pk=form.cleaned_data["session"].pk)
@@ -202,6 +205,7 @@ def vacancy_candidates(request, pk):
         "form": form,
         "entries": _entries(rows, form),
         "sessions": list(form.fields["session"].queryset) if form else [],
+        "commissions": selectors.commissions(request.organisation) if form else [],
     }
     template = "allocation/candidate_search.html"
     return render(request, f"{template}#candidates" if request.htmx else template, context)
