@@ -290,7 +290,7 @@ class ApplicationEvent(OrganisationOwned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("recorded by"),
     )
     status = models.CharField(_("status after"), max_length=10, choices=ApplicationStatus.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
