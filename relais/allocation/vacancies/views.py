@@ -2,6 +2,8 @@
 to a commission session; the fairness indicator. Views are thin: tenancy and abilities, then
 selectors or services."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -267,8 +269,8 @@ def vacancy_lease_sign(request, pk):
         return redirect("allocation:vacancy_detail", pk=vacancy.pk)
     application = offer.candidate.application
     initial = {
-        "rent": vacancy.dwelling.rent_cents / 100,
-        "charges": vacancy.charges_cents / 100,
+        "rent": Decimal(vacancy.dwelling.rent_cents).scaleb(-2),  # 1234.56, 90.50
+        "charges": Decimal(vacancy.charges_cents).scaleb(-2),
         "start_date": timezone.localdate(),
     }
     form = LeaseSignForm(request.POST or None, organisation=request.organisation, initial=initial)
