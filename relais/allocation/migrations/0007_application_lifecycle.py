@@ -17,21 +17,21 @@ def _plus_years(day, years):
 def fill_validity(apps, schema_editor):
     """Expired applications become struck off (not renewed). Renewal dates are unknown for
     rows written before this migration: the national register renews on the anniversary of
-    the first application, so an application more than a year old is taken as renewed on its
-    last anniversary (ADR 0030); its validity ends a year after."""
+    the first application, so an application still on the register and more than a year old
+    is taken as renewed on its last anniversary (ADR 0030); its validity ends a year after."""
     Application = apps.get_model("allocation", "Application")
     today = datetime.date.today()
     Application.objects.filter(status="expired").update(
         status="struck_off", struck_off_reason="not_renewed"
     )
-    rows = Application.objects.order_by("pk").only("pk", "first_applied_on", "updated_at")
+    rows = Application.objects.order_by("pk").only("pk", "first_applied_on", "status")
     last = 0
     while batch := list(rows.filter(pk__gt=last)[:2000]):
         last = batch[-1].pk
         for row in batch:
             start = row.first_applied_on
             years = today.year - start.year - ((today.month, today.day) < (start.month, start.day))
-            if years >= 1:
+            if years >= 1 and row.status in ("active", "proposed", "allocated"):
                 row.renewed_on = _plus_years(start, years)
             row.expires_on = _plus_years(row.renewed_on or start, 1)
         Application.objects.bulk_update(batch, ["renewed_on", "expires_on"])
