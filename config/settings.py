@@ -172,6 +172,7 @@ RELAIS_SCHEDULE = [
     ("relais.allocation.commissions.tasks.close_due_sessions", 60),
     ("relais.allocation.letters.tasks.lapse_offers", 3600),
     ("relais.allocation.scoring.services.recompute_all_scores", 86400),
+    ("relais.allocation.applications.tasks.application_lifecycle_all", 86400),
     ("relais.core.tasks.anchor_audit_heads", env_int("AUDIT_ANCHOR_PERIOD", 3600)),
     ("relais.housing.tasks.recover_interrupted_imports", 300),
 ]

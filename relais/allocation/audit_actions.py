@@ -3,8 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
+from relais.housing.models import Channel
 
-from .models import DeclarationKind, OfferAnswer
+from .models import DeclarationKind, OfferAnswer, StrikeOffReason
 
 VIA = Detail(
     _("through"),
@@ -24,6 +25,27 @@ action("application.viewed", _("Application file opened"), via=VIA)
 action("application.imported", _("Applications imported"))
 action("application.exported", _("Applications exported"), format=FORMAT)
 action("application.scores_recomputed", _("Scores recomputed"), changed=_("scores changed"))
+action(
+    "application.renewed",
+    _("Application renewed"),
+    renewed_on=_("renewed on"),
+    expires_on=_("valid until"),
+)
+action("application.reminders_created", _("Renewal reminders written"), count=_("reminders"))
+action(
+    "application.reminder_sent",
+    _("Renewal reminder sent"),
+    channel=Detail(_("channel"), dict(Channel.choices)),
+    expires_on=_("valid until"),
+)
+action(
+    "application.struck_off",
+    _("Applications struck off"),
+    reason=Detail(_("reason"), dict(StrikeOffReason.choices)),
+    on=_("on"),
+    applications=_("applications"),
+)
+action("application.housed", _("Lease signed: application struck off"), lease=_("lease"))
 action("income_ceiling.created", _("Income ceiling added"))
 action("income_ceiling.changed", _("Income ceiling changed"))
 action("income_ceiling.deleted", _("Income ceiling deleted"))

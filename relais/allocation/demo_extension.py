@@ -18,12 +18,14 @@ from .eligibility.zoning import load_abc_zones
 from .models import (
     AgendaItem,
     Application,
+    ApplicationEvent,
     Candidate,
     Commission,
     CommissionMember,
     ItemDeclaration,
     Letter,
     Position,
+    RenewalReminder,
     Seat,
     Session,
     Vacancy,
@@ -62,6 +64,8 @@ RESET_ORDER = (
     CommissionMember,
     Commission,
     Vacancy,
+    ApplicationEvent,
+    RenewalReminder,
 )
 
 

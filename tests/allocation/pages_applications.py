@@ -1,7 +1,7 @@
 """Application and scoring pages in the authorisation matrix (tests/test_authorisation_matrix.py).
 
-The status change is POST-only and the grid page shows shared reference data (an outsider
-reads it too): both are tested in test_applications_pages.py.
+The renewal and "reminder sent" are POST-only (tested in test_application_lifecycle.py); the
+grid page shows shared reference data (an outsider reads it too): test_applications_pages.py.
 """
 
 from .factories import ApplicationFactory
@@ -15,8 +15,13 @@ PAGES = {
     "allocation:application_import_template": ("allocation.import", {"file_type": "csv"}),
     "allocation:application_export": ("allocation.view", {"file_type": "csv"}),
     "allocation:scoring_grid_list": ("allocation.view", None),
+    "allocation:reminder_list": ("allocation.edit", None),
 }
-NOT_PAGES = {"allocation:application_status", "allocation:scoring_grid_detail"}
+NOT_PAGES = {
+    "allocation:application_renew",
+    "allocation:reminder_sent",
+    "allocation:scoring_grid_detail",
+}
 
 
 def world(organisation, mark, base):
@@ -26,4 +31,8 @@ def world(organisation, mark, base):
         applicant_last_name=f"Demandeur {mark}",
     )
     application.wished_communes.add(base["dwelling"].building.commune)
+    # A reminder to send, so the reminders page shows the applicant's name (the marker).
+    application.reminders.create(
+        organisation=organisation, expires_on=application.first_applied_on, channel="letter"
+    )
     return {"application": application}

@@ -1,6 +1,7 @@
 """Vacancy, candidate and fairness pages in the authorisation matrix.
 
-The status move is POST only: its access is tested in test_vacancies_pages.py.
+The status move is POST only: its access is tested in test_vacancies_pages.py; the lease
+page needs an accepted offer: its access is tested in test_lease_signing.py.
 """
 
 from django.utils import timezone
@@ -15,7 +16,7 @@ PAGES = {
     "allocation:vacancy_candidates": ("allocation.view", {"pk": "open_vacancy"}),
     "allocation:fairness": ("allocation.view", None),
 }
-NOT_PAGES = {"allocation:vacancy_transition"}
+NOT_PAGES = {"allocation:vacancy_transition", "allocation:vacancy_lease_sign"}
 
 # PLUS ceilings, other regions (the factories' Tours), categories 1–6 and per extra person.
 PLUS_OTHER_REGIONS = (24_316, 32_473, 39_051, 47_144, 55_459, 62_501, 6_972)

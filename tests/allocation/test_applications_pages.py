@@ -223,19 +223,18 @@ def test_registration_number_taken_in_the_organisation(officer, organisation, to
     assert "registration number" in response.context["form"].errors["registration_number"][0]
 
 
-def test_status_change(officer, organisation, tours, member_factory, other_organisation):
+def test_no_form_sets_a_status_by_hand(officer, organisation, tours):
+    """ "Attribution prononcée" was a select on the application page: statuses change only
+    through their events now (commission, accepted offer, lease, renewal or its absence)."""
     application = create(organisation, [tours])
-    url = reverse("allocation:application_status", args=[application.pk])
     _user, client = officer
-    assert client.get(url).status_code == 405
-    assert member_factory(Role.DIRECTOR)[1].post(url, {"status": "expired"}).status_code == 403
-    outsider = member_factory(Role.ALLOCATION_OFFICER, other_organisation)[1]
-    assert outsider.post(url, {"status": "expired"}).status_code == 404
-    assert Client().post(url, {"status": "expired"}).status_code == 302
-    response = client.post(url, {"status": "allocated"})
-    assert response.status_code == 302
+    page = client.get(reverse("allocation:application_detail", args=[application.pk]))
+    assert b'name="status"' not in page.content
+    assert b"/statut/" not in page.content
+    data = form_data(registration_number=application.registration_number, status="allocated")
+    client.post(reverse("allocation:application_edit", args=[application.pk]), data)
     application.refresh_from_db()
-    assert application.status == "allocated"
+    assert application.status == "active"
 
 
 def test_grid_pages(member_factory, other_organisation, organisation, tours):

@@ -1,7 +1,9 @@
 """Allocation's part of the demo: applications, vacancies and a commission, and its reset."""
 
 import pytest
+from django.utils import timezone
 
+from relais.allocation.applications.lifecycle import plus_years
 from relais.allocation.models import (
     Application,
     CommissionMember,
@@ -22,6 +24,10 @@ def test_the_demo_has_applications_vacancies_and_a_commission():
     assert IncomeCeiling.objects.filter(year=2026, financing="PLUS").count() == 21
     assert ScoringGrid.objects.filter(epci__isnull=True).exists()
     assert Application.objects.filter(score__gt=0).count() > 50
+    # Renewed on each anniversary: every validity ends within the coming year.
+    today = timezone.localdate()
+    assert not Application.objects.filter(expires_on__lte=today).exists()
+    assert not Application.objects.filter(expires_on__gt=plus_years(today, 1)).exists()
     vacancies = Vacancy.objects.all()
     assert vacancies.filter(status=VacancyStatus.READY).exists()
     let = Lease.objects.filter(end_date__isnull=True, dwelling__vacancies__in=vacancies)

@@ -187,31 +187,24 @@ def test_the_officer_prepares_and_opens_a_session(organisation, member_factory):
     assert created["Location"] == reverse("allocation:session_detail", args=[session.pk])
     assert session.closes_at - session.opens_at == dt.timedelta(hours=24)
     vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
-    numbers = [ApplicationFactory(organisation=organisation).registration_number for _ in "abc"]
-    added = client.post(
-        reverse("allocation:session_item_add", args=[session.pk]),
-        {"vacancy": vacancy.pk, "registration_numbers": "\n".join(numbers[::-1])},
+    picker = client.get(reverse("allocation:session_item_add", args=[session.pk]))
+    candidates_url = reverse("allocation:vacancy_candidates", args=[vacancy.pk])
+    assert f"{candidates_url}?session={session.pk}" in picker.content.decode()
+    # The candidates are ticked on the vacancy's page (tests/allocation/test_agenda_picker.py).
+    applications = [ApplicationFactory(organisation=organisation) for _ in "abc"]
+    sessions.agenda_item_add(
+        session=session,
+        vacancy=vacancy,
+        actor=None,
+        application_ids=[a.pk for a in applications[::-1]],
     )
-    assert added.status_code == 302
     item = AgendaItem.objects.get(session=session)
     ranked = item.candidates.order_by("proposed_rank")
-    assert [c.application.registration_number for c in ranked] == numbers[::-1]
+    assert [c.application for c in ranked] == applications[::-1]
     vacancy.refresh_from_db()
     assert vacancy.status == VacancyStatus.ON_AGENDA
     client.post(reverse("allocation:session_open", args=[session.pk]))
     assert Session.objects.get(pk=session.pk).status == SessionStatus.OPEN
-
-
-def test_unknown_registration_numbers_are_a_form_error(organisation, member_factory):
-    _user, client = member_factory()
-    prepared = board(organisation, status=SessionStatus.DRAFT)
-    vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
-    response = client.post(
-        reverse("allocation:session_item_add", args=[prepared.session.pk]),
-        {"vacancy": vacancy.pk, "registration_numbers": "NOPE-1 NOPE-2 NOPE-3"},
-    )
-    assert response.status_code == 200
-    assert "registration_numbers" in response.context["form"].errors
 
 
 @pytest.mark.parametrize("items", [1, 4])
@@ -230,17 +223,6 @@ def test_pages_have_a_bounded_number_of_queries(
         member.get(reverse("allocation:my_sessions"))
     with django_assert_max_num_queries(7):
         client.get(reverse("allocation:commission_list"))
-
-
-def test_the_candidate_search_can_prefill_the_agenda_form(organisation, member_factory):
-    _user, client = member_factory()
-    prepared = board(organisation, status=SessionStatus.DRAFT)
-    vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
-    url = reverse("allocation:session_item_add", args=[prepared.session.pk])
-    response = client.get(f"{url}?vacancy={vacancy.pk}&numbers=A1,B2,C3")
-    form = response.context["form"]
-    assert form.initial == {"vacancy": str(vacancy.pk), "registration_numbers": "A1\nB2\nC3"}
-    assert f'<option value="{vacancy.pk}" selected>' in response.content.decode()
 
 
 def test_items_sent_back_wait_on_the_commissions_page(organisation, member_factory):

@@ -29,6 +29,7 @@ from relais.housing.models import Commune, Dwelling
 from ..eligibility import household
 from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, HousingSituation
 from ..scoring import services as scoring
+from . import lifecycle
 from .services import Document, search_text
 
 # PLUS ceilings 2026, "autres régions", categories 1–6 (../shared/data/income_ceilings.csv).
@@ -109,6 +110,7 @@ APPLICATION_FIELDS = (
     "search",
     "income_n2_year",
     "dalo_decided_on",
+    *("renewed_on", "expires_on", "preferred_channel"),
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -254,7 +256,21 @@ class ApplicationGenerator:
             search_text(number, first, last, phone, email),
             _income_year(rng, applied, on),
             self._date(dalo_on) if dalo_on else None,
+            *self._validity(applied),
+            "email" if email else "letter",
         )
+
+    def _validity(self, applied: dt.date) -> tuple:
+        """Renewed on each anniversary (as the national register does), so validities end
+        evenly over the coming year: (renewed_on, expires_on) as written."""
+        years = (
+            self.on.year
+            - applied.year
+            - ((self.on.month, self.on.day) < (applied.month, applied.day))
+        )
+        renewed = lifecycle.plus_years(applied, years) if years >= 1 else None
+        expires = lifecycle.validity_end(applied, renewed)
+        return (self._date(renewed) if renewed else None, self._date(expires))
 
     def _names(self, age: int) -> tuple[str, str]:
         female = self.rng.random() < 0.55

@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from relais.core.phones import PhoneField, national, parse_phone
 from relais.housing.forms import EuroField, FrenchIntegerField, MoneyFormMixin
 from relais.housing.io.forms import ImportForm
-from relais.housing.models import Commune, Epci, Typology
+from relais.housing.models import Channel, Commune, Epci, Typology
 
 from ..models import (
     TYPOLOGY_BITS,
     Application,
-    ApplicationStatus,
     PriorityCriterion,
     ScoringGrid,
     current_income_year,
@@ -115,6 +114,7 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
             "phone",
             "email",
             "postal_address",
+            "preferred_channel",
             "persons",
             "dependants",
             "is_couple",
@@ -154,6 +154,7 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
                 "phone",
                 "email",
                 "postal_address",
+                "preferred_channel",
             ),
         ),
         (
@@ -186,6 +187,10 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["income_n2_year"].required = False
+        self.fields["preferred_channel"].required = False
+        self.fields["preferred_channel"].help_text = _(
+            "How the applicant is reminded to renew; a letter when left empty."
+        )
         self.fields["income_n2_year"].help_text = _(
             "The year of the income on the tax notice (N-2: %(year)s for a decision this year)."
         ) % {"year": current_income_year()}
@@ -209,6 +214,9 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
     def clean_phone(self) -> str:
         number = self.cleaned_data["phone"]
         return number.as_e164 if number else ""
+
+    def clean_preferred_channel(self):
+        return self.cleaned_data.get("preferred_channel") or Channel.LETTER
 
     def clean_income_n2_year(self):
         """Left empty: the income is taken to be of this year's N-2."""
@@ -261,8 +269,15 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ApplicationStatus.choices)
+class RenewalForm(forms.Form):
+    """Staff renew an application (the applicant asked, by any channel): on a date up to
+    today, today by default."""
+
+    on = forms.DateField(label=_("Renewed on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class ApplicationImportForm(ImportForm):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from relais.core import audit
 from relais.core.bulk import update_rows
 from relais.housing.io import cells
-from relais.housing.io.formats import Column, Format
+from relais.housing.io.formats import CHANNEL, Column, Format
 from relais.housing.io.importers import Importer
 from relais.housing.io.service import ImportResult, run_import
 from relais.housing.io.validation import check_unique
@@ -38,6 +39,8 @@ from relais.housing.models import Commune, Epci, Typology
 from ..models import (
     TYPOLOGY_BITS,
     Application,
+    ApplicationEvent,
+    ApplicationEventKind,
     ApplicationStatus,
     HousingSituation,
     PriorityCriterion,
@@ -45,6 +48,7 @@ from ..models import (
     registration_number_validator,
 )
 from ..scoring import services as scoring
+from .lifecycle import renewal_check
 from .services import Document, derive
 
 KIND = "applications"
@@ -132,7 +136,7 @@ STATUS = _codes(
         "proposee": ApplicationStatus.PROPOSED,
         "attribuee": ApplicationStatus.ALLOCATED,
         "annulee": ApplicationStatus.CANCELLED,
-        "radiee": ApplicationStatus.EXPIRED,
+        "radiee": ApplicationStatus.STRUCK_OFF,
     },
 )
 PRIORITY = _codes(
@@ -167,6 +171,7 @@ APPLICATIONS = Format(
         _optional("phone", cells.phone, default=""),
         _optional("email", cells.email, default=""),
         _optional("postal_address", cells.text(300), default=""),
+        _optional("preferred_channel", CHANNEL, default="letter"),
         Column("persons", cells.integer(1, 20), type="int", required=True),
         _optional("dependants", cells.integer(0, 19), default=0, type="int"),
         _bool("is_couple"),
@@ -187,6 +192,7 @@ APPLICATIONS = Format(
         _optional("max_rent", cells.money, type="decimal"),
         _optional("documents_received", listing(DOCUMENT), default=[]),
         _optional("status", STATUS, default=ApplicationStatus.ACTIVE),
+        _optional("renewed_on", cells.date, type="date"),
     ),
 )
 # Column → model attname, for the columns copied as they are.
@@ -202,6 +208,7 @@ ATTNAMES = {
             "phone",
             "email",
             "postal_address",
+            "preferred_channel",
             "persons",
             "dependants",
             "is_couple",
@@ -215,7 +222,7 @@ ATTNAMES = {
             "priority_criteria",
             "dalo_decided_on",
             "documents_received",
-            "status",
+            "renewed_on",
         )
     },
     "monthly_resources": "monthly_resources_cents",
@@ -225,7 +232,7 @@ ATTNAMES = {
 PAST_DATES = ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date")
 DERIVED = (
     *("household_category", "extra_persons", "reference_income", "reference_income_basis"),
-    "search",
+    *("search", "expires_on"),
 )
 WISHES = {"wished_communes": "commune", "wished_epcis": "epci"}
 
@@ -240,6 +247,7 @@ class ApplicationImporter(Importer):
     """
 
     spec = APPLICATIONS
+    actor = None  # who imports: set by ``applications_import`` for the status history
 
     def _given(self) -> set[str]:
         """Fields set on new applications: the file's columns and the derived ones."""
@@ -291,7 +299,35 @@ class ApplicationImporter(Importer):
             return getattr(application, ATTNAMES.get(name, name))
         return self.spec.column(name).default
 
+    def _check_lifecycle(self, row, application, today: dt.date) -> None:
+        """The status is read, never written: it changes through its events (a commission,
+        an accepted offer, a lease, a renewal or its absence). ``renewed_on`` renews."""
+        stored = application.status if application else ApplicationStatus.ACTIVE
+        if "status" in self.header and row["status"] and row["status"] != stored:
+            self.errors.add(
+                row.number,
+                "status",
+                _(
+                    "The status changes only through its events (commission, offer, lease, "
+                    "renewal): leave this column out or keep “%(status)s”."
+                )
+                % {"status": ApplicationStatus(stored).label},
+            )
+        renewed_on = row.get("renewed_on")
+        if not renewed_on or (application and application.renewed_on == renewed_on):
+            return
+        candidate = application or Application(status=ApplicationStatus.ACTIVE)
+        if application is None:
+            candidate.first_applied_on = row["first_applied_on"]
+        if candidate.first_applied_on is None:
+            return  # the registration date is wrong already: reported on its column
+        try:
+            renewal_check(candidate, renewed_on, today)
+        except ValidationError as error:
+            self.errors.add(row.number, "renewed_on", " ".join(error.messages))
+
     def _check_row(self, row, application, today: dt.date) -> None:
+        self._check_lifecycle(row, application, today)
         for name in (*PAST_DATES, "dalo_decided_on"):
             value = row.get(name)
             if value and value > today:
@@ -338,6 +374,8 @@ class ApplicationImporter(Importer):
         values = {attname: row[name] for name, attname in ATTNAMES.items() if name in self.header}
         if values.get("income_n2_year", 0) is None:  # an empty cell: this year's N-2
             values["income_n2_year"] = current_income_year()
+        if not values.get("renewed_on"):
+            values.pop("renewed_on", None)  # an empty cell does not undo a renewal
         if "typologies" in self.header:
             values["typology_mask"] = sum(TYPOLOGY_BITS[code] for code in row["typologies"])
         return values
@@ -377,7 +415,13 @@ class ApplicationImporter(Importer):
                 application = Application(
                     organisation=self.organisation, registration_number=number
                 )
-            changed = apply_values(application, self.values(row)) + _derive(application, today)
+            changed = apply_values(application, self.values(row))
+            renewed = "renewed_on" in changed and bool(application.renewed_on)
+            if renewed and application.pk:
+                remember(application, "reminded_on", application.reminded_on)
+                application.reminded_on = None  # the new year of validity gets its reminder
+                changed.append("reminded_on")
+            changed += _derive(application, today)
             wishes = {}
             for column in WISHES:
                 before = stored.get(column, {}).get(application.pk, [])
@@ -393,7 +437,7 @@ class ApplicationImporter(Importer):
                 count.unchanged += 1
                 continue
             count.fields.update(wishes)
-            pending.append(_Pending(application, position, wishes))
+            pending.append(_Pending(application, position, wishes, renewed))
         return pending, fields
 
     def _stored_wishes(self) -> dict[str, dict[int, list[str]]]:
@@ -441,16 +485,52 @@ class ApplicationImporter(Importer):
             )
         journal.add(Application, new, created=True)
         journal.add(Application, changed, created=False)
+        journal.add(ApplicationEvent, self._write_events(batch), created=True)
+
+    def _write_events(self, batch: list["_Pending"]) -> list[ApplicationEvent]:
+        """The status history of the batch: "registered" for new applications, "renewed" for
+        renewals the file brings; returns the events written (for the journal)."""
+        rows = [
+            (item.application, ApplicationEventKind.REGISTERED, item.application.first_applied_on)
+            for item in batch
+            if item.is_new
+        ]
+        rows += [
+            (item.application, ApplicationEventKind.RENEWED, item.application.renewed_on)
+            for item in batch
+            if item.renewed
+        ]
+        return ApplicationEvent.objects.bulk_create(
+            [
+                ApplicationEvent(
+                    organisation=self.organisation,
+                    application_id=application.pk,
+                    kind=kind,
+                    on=on,
+                    actor=self.actor,
+                    status=application.status,
+                    note=str(_("import")),
+                )
+                for application, kind, on in rows
+            ],
+            batch_size=BATCH_SIZE,
+        )
 
 
 @dataclass
 class _Pending:
     """An application to write: ``position`` is its row's index in the file (1 = first row,
-    for the progress), ``wishes`` the wish columns to rewrite (column → codes, in order)."""
+    for the progress), ``wishes`` the wish columns to rewrite (column → codes, in order),
+    ``is_new`` whether it had no row before this import."""
 
     application: Application
     position: int
     wishes: dict[str, list[str]]
+    renewed: bool = False  # the file renews it (a "renewed" event is written)
+    is_new: bool = False
+
+    def __post_init__(self):
+        self.is_new = self.application.pk is None
 
 
 SCORE_ATTNAMES = tuple(Application._meta.get_field(name).attname for name in scoring.SCORE_FIELDS)
@@ -480,9 +560,14 @@ def applications_import(*, organisation, actor, file, sensitive=True, job=None) 
     accepted for the job registry: this format has no column reserved to a narrower ability
     than ``allocation.import``. Writes one ``application.imported`` audit event on success.
     """
+    importer = type(
+        "ApplicationImporterBy",
+        (ApplicationImporter,),
+        {"actor": actor if getattr(actor, "is_authenticated", False) else None},
+    )
     return run_import(
         spec=APPLICATIONS,
-        importer_class=ApplicationImporter,
+        importer_class=importer,
         organisation=organisation,
         actor=actor,
         file=file,
@@ -507,7 +592,7 @@ def _audit_changes(result: ImportResult) -> dict:
 # Export --------------------------------------------------------------------------------------
 
 EXPORT_CHUNK = 2000
-SCALAR_COLUMNS = ("registration_number", *ATTNAMES)
+SCALAR_COLUMNS = ("registration_number", *ATTNAMES, "status")  # the status: exported only
 BIT_TYPOLOGIES = [(bit, code) for code, bit in TYPOLOGY_BITS.items()]
 # Amounts that may be unknown: exported as decimal euros (the "money" writer needs a value).
 NULLABLE_MONEY = ("current_housing_cost", "max_rent")

@@ -103,3 +103,23 @@ def grid_usage(organisation, grid: ScoringGrid) -> list[tuple[str, int]]:
     )
     counts = {row["status"]: row["count"] for row in rows}
     return [(label, counts[code]) for code, label in ApplicationStatus.choices if code in counts]
+
+
+def history(application):
+    """The application's events, oldest first, with who recorded each (the status history)."""
+    return application.events.select_related("actor").order_by("on", "created_at", "pk")
+
+
+def accepted_vacancy(application):
+    """The vacancy whose offer ``application`` accepted (its lease to sign), or None."""
+    from ..models import Letter, LetterKind, OfferAnswer
+
+    letter = (
+        Letter.objects.filter(
+            candidate__application=application, kind=LetterKind.OFFER, answer=OfferAnswer.ACCEPTED
+        )
+        .select_related("candidate__item__vacancy__dwelling")
+        .order_by("-answered_at")
+        .first()
+    )
+    return letter.candidate.item.vacancy if letter else None

@@ -1,4 +1,8 @@
-"""Application writes: create, update, change status, record a reading; all audited.
+"""Application writes: create, update, status events, record a reading; all audited.
+
+The status changes only through its events (``application_set_status`` is called by the
+commission, offer and lease services, never by a form; each change is an ``ApplicationEvent``
+of the status history); renewal and striking off are in ``lifecycle``.
 
 Every save recomputes what is derived from the file (household category through
 ``household.household_category``, retained income through ``household.retained_income``) and
@@ -19,8 +23,9 @@ from relais.core.search import document, phone_digits
 from relais.core.transactions import write_transaction
 
 from ..eligibility import household
-from ..models import Application, ApplicationStatus
+from ..models import Application, ApplicationEventKind, ApplicationStatus
 from ..scoring import services as scoring
+from .lifecycle import event_add, validity_end
 
 
 class Document(models.TextChoices):
@@ -43,10 +48,18 @@ class Document(models.TextChoices):
 # Derived, or kept by the service: not "changed by the user".
 NOT_AUDITED = frozenset(
     {
-        *("id", "created_at", "updated_at", "search"),
+        *("id", "created_at", "updated_at", "search", "expires_on"),
         *("score", "score_explanation", "scored_with_id", "scored_at"),
     }
 )
+# The event each status is reached by.
+STATUS_EVENT = {
+    ApplicationStatus.ACTIVE: ApplicationEventKind.RELEASED,
+    ApplicationStatus.PROPOSED: ApplicationEventKind.PROPOSED,
+    ApplicationStatus.ALLOCATED: ApplicationEventKind.ALLOCATED,
+    ApplicationStatus.CANCELLED: ApplicationEventKind.CANCELLED,
+    ApplicationStatus.STRUCK_OFF: ApplicationEventKind.STRUCK_OFF,
+}
 
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:
@@ -69,8 +82,8 @@ def search_text(number: str, first_name: str, last_name: str, phone: str, email:
 
 
 def derive(application: Application, *, on: dt.date) -> None:
-    """Set the household category, extra persons, retained income and the search column
-    from the file."""
+    """Set the household category, extra persons, retained income, the end of validity and
+    the search column from the file."""
     category = household.household_category(
         persons=application.persons,
         dependants=application.dependants,
@@ -83,6 +96,7 @@ def derive(application: Application, *, on: dt.date) -> None:
     application.reference_income, application.reference_income_basis = household.retained_income(
         application.income_n2, application.income_n1, application.income_last_12_months
     )
+    application.expires_on = validity_end(application.first_applied_on, application.renewed_on)
     application.search = search_text(
         application.registration_number,
         application.applicant_first_name,
@@ -140,6 +154,13 @@ def _save(application, *, actor, before: dict, wished_communes, wished_epcis) ->
     if application.status in scoring.SCORED_STATUSES:
         scoring.score_applications(Application.objects.filter(pk=application.pk))
         application.refresh_from_db(fields=scoring.SCORE_FIELDS)
+    if created:
+        event_add(
+            application,
+            ApplicationEventKind.REGISTERED,
+            actor=actor,
+            on=application.first_applied_on,
+        )
     if created or fields:
         audit.record(
             action="application.created" if created else "application.updated",
@@ -186,8 +207,11 @@ def application_update(
         )
 
 
-def application_set_status(*, actor, application: Application, status: str) -> Application:
-    """Move an application to another status (proposed, allocated, cancelled, …)."""
+def application_set_status(
+    *, actor, application: Application, status: str, note: str = ""
+) -> Application:
+    """Record the event that moves an application to ``status`` (proposed to a commission,
+    released, allocated on an accepted offer, …): for the services of those events only."""
     if status not in ApplicationStatus.values:
         raise ValidationError(_("Unknown status “%(status)s”.") % {"status": status})
     with transaction.atomic():
@@ -197,6 +221,7 @@ def application_set_status(*, actor, application: Application, status: str) -> A
             return stored
         stored.status = status
         stored.save(update_fields=["status", "updated_at"])
+        event_add(stored, STATUS_EVENT[status], actor=actor, on=timezone.localdate(), note=note)
         if status in scoring.SCORED_STATUSES:
             scoring.score_applications(Application.objects.filter(pk=stored.pk))
             stored.refresh_from_db(fields=scoring.SCORE_FIELDS)

@@ -11,7 +11,9 @@ urlpatterns = [
     path("demandes/nouvelle/", views.application_edit, name="application_create"),
     path("demandes/<int:pk>/", views.application_detail, name="application_detail"),
     path("demandes/<int:pk>/modifier/", views.application_edit, name="application_edit"),
-    path("demandes/<int:pk>/statut/", views.application_status, name="application_status"),
+    path("demandes/<int:pk>/renouveler/", views.application_renew_view, name="application_renew"),
+    path("demandes/relances/", views.reminder_list, name="reminder_list"),
+    path("demandes/relances/<int:pk>/envoyee/", views.reminder_sent, name="reminder_sent"),
     path("demandes/import/", views.application_import, name="application_import"),
     re_path(
         rf"^demandes/import/modele-demandes\.(?P<file_type>{FILE_TYPE})$",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,16 +18,22 @@ from relais.housing.io import exporters, jobs
 from relais.housing.views_io import file_response, in_background, refused_status, to_job_page
 
 from ..eligibility.decisions import income_to_update, required_income_year
-from ..models import Application, ApplicationStatus, PriorityCriterion, ScoringGrid
+from ..models import (
+    Application,
+    ApplicationStatus,
+    PriorityCriterion,
+    RenewalReminder,
+    ScoringGrid,
+)
 from ..scoring import services as scoring
 from . import io as io_applications
 from . import selectors
 from .filters import ApplicationFilter
-from .forms import ApplicationForm, ApplicationImportForm, StatusForm
+from .forms import ApplicationForm, ApplicationImportForm, RenewalForm
+from .lifecycle import RENEWABLE, application_renew, reminder_mark_sent, reminders_to_send
 from .services import (
     Document,
     application_create,
-    application_set_status,
     application_update,
     application_viewed,
 )
@@ -77,7 +84,14 @@ def application_detail(request, pk):
             if code in application.priority_criteria
         ],
         "documents": [(label, code in documents) for code, label in Document.choices],
-        "status_form": StatusForm(initial={"status": application.status}),
+        "renewal_form": RenewalForm(),
+        "renewable": application.status in RENEWABLE,
+        "allocated_vacancy": (
+            selectors.accepted_vacancy(application)
+            if application.status == ApplicationStatus.ALLOCATED
+            else None
+        ),
+        "history": selectors.history(application),
         "income_to_update": income_to_update(application, timezone.localdate()),
         "income_year_needed": required_income_year(timezone.localdate()),
     }
@@ -132,18 +146,54 @@ def _save(request, form, *, created: bool):
 
 @login_required
 @require_POST
-def application_status(request, pk):
+def application_renew_view(request, pk):
+    """The "renew" button of the application page (staff record the applicant's renewal)."""
     application = get_for_request(request, Application.objects, ability="allocation.edit", pk=pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        application_set_status(
-            actor=request.user, application=application, status=form.cleaned_data["status"]
+    form = RenewalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the renewal date."))
+        return redirect("allocation:application_detail", pk=application.pk)
+    try:
+        renewed = application_renew(
+            actor=request.user, application=application, on=form.cleaned_data["on"]
         )
-        label = ApplicationStatus(form.cleaned_data["status"]).label
-        messages.success(request, _("Status changed to “%(status)s”.") % {"status": label})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, _("Choose a status."))
+        messages.success(
+            request,
+            _("Application renewed: valid until %(date)s.")
+            % {"date": date_format(renewed.expires_on, "SHORT_DATE_FORMAT")},
+        )
     return redirect("allocation:application_detail", pk=application.pk)
+
+
+@login_required
+def reminder_list(request):
+    """Renewal reminders waiting for staff: letters to print, texts to send, calls to make."""
+    require_ability(request, "allocation.edit")
+    page = ListPaginator(reminders_to_send(request.organisation), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "allocation/reminder_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def reminder_sent(request, pk):
+    reminder = get_for_request(
+        request,
+        RenewalReminder.objects.select_related("application", "organisation"),
+        ability="allocation.edit",
+        pk=pk,
+    )
+    reminder_mark_sent(actor=request.user, reminder=reminder)
+    messages.success(
+        request,
+        _("Reminder of %(number)s recorded as sent.")
+        % {"number": reminder.application.registration_number},
+    )
+    return redirect("allocation:reminder_list")
 
 
 # Import and export ---------------------------------------------------------------------------

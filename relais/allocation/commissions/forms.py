@@ -1,7 +1,5 @@
 """Forms of the commission and session pages."""
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +9,10 @@ from relais.housing.forms import CommuneField
 from ..models import (
     Commission,
     DeclarationKind,
-    FewCandidatesReason,
     PositionChoice,
     Seat,
     SessionKind,
 )
-from .selectors import applications_by_number, ready_vacancies
 
 
 class CommissionForm(forms.ModelForm):
@@ -71,45 +67,6 @@ class SessionForm(forms.Form):
         if data.get("kind") == SessionKind.REMOTE and closes_at and closes_at <= timezone.now():
             self.add_error("closes_at", _("The closing time is already past."))
         return data
-
-
-NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-class AgendaItemForm(forms.Form):
-    vacancy = forms.ModelChoiceField(label=_("Vacancy"), queryset=None)
-    registration_numbers = forms.CharField(
-        label=_("Candidates (registration numbers, in the proposed order)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line, best first. At least three, or record an exception."),
-    )
-    few_candidates_reason = forms.ChoiceField(
-        label=_("Exception to the three candidates rule"),
-        choices=[("", "—"), *FewCandidatesReason.choices],
-        required=False,
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisation = organisation
-        self.fields["vacancy"].queryset = ready_vacancies(organisation)
-        self.fields["vacancy"].label_from_instance = lambda v: (
-            f"{v.dwelling.reference} – {v.dwelling.typology} – {v.dwelling.building.commune.name}"
-        )
-
-    def clean_registration_numbers(self):
-        text = self.cleaned_data["registration_numbers"]
-        numbers = [n for n in NUMBER_SEPARATORS.split(text) if n]
-        if len(set(numbers)) != len(numbers):
-            raise forms.ValidationError(_("A registration number appears twice."))
-        found = applications_by_number(self.organisation, numbers)
-        unknown = [n for n in numbers if n not in found]
-        if unknown:
-            raise forms.ValidationError(
-                _("Unknown registration numbers: %(numbers)s."),
-                params={"numbers": ", ".join(unknown)},
-            )
-        return [found[n].pk for n in numbers]
 
 
 class PositionForm(forms.Form):

@@ -153,11 +153,11 @@ def ready_vacancies(organisation):
     )
 
 
-def applications_by_number(organisation, numbers: list[str]) -> dict[str, Application]:
-    found = Application.objects.for_organisation(organisation).filter(
-        registration_number__in=numbers
-    )
-    return {a.registration_number: a for a in found}
+def vacancy_from_query(organisation, value) -> Vacancy | None:
+    """The organisation's vacancy named by a query parameter (``?vacancy=12``), else None."""
+    if not str(value or "").isdigit():
+        return None
+    return Vacancy.objects.for_organisation(organisation).filter(pk=int(value)).first()
 
 
 def _income_line(application: Application, vacancy, year: int) -> dict:

@@ -1,5 +1,6 @@
 """Allocation models — Applications: the request for social housing, its household and wishes."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import OrganisationOwned, OrganisationQuerySet
-from relais.housing.models import Typology
+from relais.housing.models import Channel, Typology
 
 # Applications --------------------------------------------------------------------------------
 
@@ -17,7 +18,28 @@ class ApplicationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed to a commission")
     ALLOCATED = "allocated", _("Allocated")
     CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
+    STRUCK_OFF = "struck_off", _("Struck off")
+
+
+class StrikeOffReason(models.TextChoices):
+    """Why an application was struck off the register (radiation, DOMAIN.md §2)."""
+
+    NOT_RENEWED = "not_renewed", _("Not renewed within its year of validity")
+    HOUSED = "housed", _("Housed: lease signed")
+
+
+class ApplicationEventKind(models.TextChoices):
+    """What happened to an application: its status changes only through these events."""
+
+    REGISTERED = "registered", _("Registered")
+    RENEWED = "renewed", _("Renewed")
+    REMINDED = "reminded", _("Renewal reminder")
+    PROPOSED = "proposed", _("Proposed to a commission")
+    RELEASED = "released", _("Back to active")
+    ALLOCATED = "allocated", _("Offer accepted: allocated")
+    HOUSED = "housed", _("Lease signed")
+    STRUCK_OFF = "struck_off", _("Struck off")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class HousingSituation(models.TextChoices):
@@ -140,6 +162,38 @@ class Application(OrganisationOwned):
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.ACTIVE,
     )
+    # The year of validity (DOMAIN.md §2): from the registration (``first_applied_on``) or the
+    # last renewal; ``expires_on`` is derived by the services (``lifecycle.validity_end``) and
+    # indexed for the daily reminders and strike-off. ``reminded_on``: the reminder of the
+    # current year was sent (cleared by a renewal).
+    renewed_on = models.DateField(_("last renewed on"), null=True, blank=True)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True, editable=False)
+    reminded_on = models.DateField(_("renewal reminder sent on"), null=True, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.LETTER,
+        db_default=Channel.LETTER,  # rows written in bulk without it (demo, benches)
+    )
+    struck_off_on = models.DateField(_("struck off on"), null=True, blank=True)
+    struck_off_reason = models.CharField(
+        _("reason for striking off"),
+        max_length=12,
+        choices=StrikeOffReason.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    # The lease that housed the applicant (signed on an accepted offer).
+    lease = models.ForeignKey(
+        "housing.Lease",
+        verbose_name=_("lease"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Derived and stored so that eligibility and ranking are queries.
     household_category = models.PositiveSmallIntegerField(_("household category"), default=1)
     extra_persons = models.PositiveSmallIntegerField(_("extra persons"), default=0)
@@ -179,6 +233,10 @@ class Application(OrganisationOwned):
                 fields=["organisation", "status", "household_category", "-score"],
                 name="application_ranking",
             ),
+            # The daily reminders and strike-off (applications/lifecycle.py).
+            models.Index(
+                fields=["organisation", "status", "expires_on"], name="application_validity"
+            ),
             # The application list: every status, best score first, a page at a time.
             models.Index(
                 fields=["organisation", "-score", "first_applied_on", "id"],
@@ -212,3 +270,81 @@ class Application(OrganisationOwned):
     @property
     def wished_typologies(self) -> list[str]:
         return [code for code, bit in TYPOLOGY_BITS.items() if self.typology_mask & bit]
+
+
+class ApplicationEvent(OrganisationOwned):
+    """One dated event of an application's life (the status history shown on its page).
+
+    Written by the services that change the status (``applications.services``,
+    ``applications.lifecycle``), in bulk by the daily run.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
+    kind = models.CharField(_("event"), max_length=12, choices=ApplicationEventKind.choices)
+    on = models.DateField(_("date"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    status = models.CharField(_("status after"), max_length=10, choices=ApplicationStatus.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["on", "created_at", "pk"]
+        indexes = [models.Index(fields=["application", "on"], name="application_event_date")]
+
+    def __str__(self):
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class RenewalReminder(OrganisationOwned):
+    """The reminder, a month before ``expires_on``, that an application must be renewed.
+
+    Sent by the applicant's preferred channel through ``lifecycle.reminders_deliver``: e-mails
+    leave at once; letters, text messages and calls wait for staff, who print or make them and
+    record them as sent (``sent_at``). One per application and validity year.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("application"),
+    )
+    expires_on = models.DateField(_("valid until"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("renewal reminder")
+        verbose_name_plural = _("renewal reminders")
+        ordering = ["expires_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "expires_on"], name="renewal_reminder_once_a_year"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "sent_at", "expires_on"], name="reminder_to_send")
+        ]
+
+    def __str__(self):
+        return f"{self.application} ({self.expires_on})"

@@ -475,15 +475,20 @@ def grid_delete(*, actor, grid: ScoringGrid) -> int:
 
 
 def scores_recompute(*, organisation: Organisation, actor=None) -> int:
-    """Rescore every waiting application of ``organisation`` (waiting time grows daily)."""
+    """Rescore every waiting application of ``organisation`` (waiting time grows daily).
+
+    One audit event per run, and only when scores changed: a run that changes nothing (the
+    second run of a day) leaves the trail as it was.
+    """
     with transaction.atomic():
         changed = score_applications(scored(Application.objects.for_organisation(organisation)))
-        audit.record(
-            action="application.scores_recomputed",
-            organisation=organisation,
-            actor=actor,
-            changes={"changed": changed},
-        )
+        if changed:
+            audit.record(
+                action="application.scores_recomputed",
+                organisation=organisation,
+                actor=actor,
+                changes={"changed": changed},
+            )
     return changed
 
 
@@ -496,8 +501,13 @@ def recompute_scores(organisation_id: int) -> int:
 @task()
 def recompute_all_scores() -> int:
     """Daily: queue one rescoring per organisation with waiting applications."""
+    # ``order_by()`` drops the model's ordering (score, date), which DISTINCT would otherwise
+    # select too, queuing one task per application instead of one per organisation.
     organisation_ids = list(
-        scored(Application.objects.all()).values_list("organisation_id", flat=True).distinct()
+        scored(Application.objects.all())
+        .order_by()
+        .values_list("organisation_id", flat=True)
+        .distinct()
     )
     for organisation_id in organisation_ids:
         recompute_scores.enqueue(organisation_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.search import compact, filter_terms
 from relais.housing.forms import EuroField, MoneyFormMixin
+from relais.housing.models import Household, Lease, reference_validator
 
 from ..models import FewCandidatesReason, Vacancy, VacancyStatus
 from .candidates import validate_proposal
@@ -157,3 +158,99 @@ class ProposalForm(forms.Form):
             self.add_error(None, error)
         data["application_ids"] = ordered
         return data
+
+
+class LeaseSignForm(forms.Form):
+    """The lease signed on an accepted offer: its terms, and the household (new, or an
+    existing one when the applicant is already a tenant). Money in euros, cleaned to cents."""
+
+    reference = forms.CharField(
+        label=_("Lease reference"), max_length=30, validators=[reference_validator]
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=_date_input())
+    rent = EuroField(label=_("Monthly rent (€)"))
+    charges = EuroField(label=_("Monthly charges provision (€)"))
+    household_reference = forms.CharField(
+        label=_("Reference of the new household"),
+        max_length=30,
+        required=False,
+        validators=[reference_validator],
+    )
+    existing_household = forms.CharField(
+        label=_("Or the reference of an existing household"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "When the applicant is already your tenant: the household is linked and its "
+            "current lease ends the day before (a transfer)."
+        ),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"]
+        if Lease.objects.for_organisation(self.organisation).filter(reference=reference).exists():
+            raise ValidationError(_("Another lease has this reference."))
+        return reference
+
+    def clean_household_reference(self):
+        reference = self.cleaned_data["household_reference"]
+        households = Household.objects.for_organisation(self.organisation)
+        if reference and households.filter(reference=reference).exists():
+            raise ValidationError(
+                _("A household has this reference: give it below to link it, or another one.")
+            )
+        return reference
+
+    def clean_existing_household(self):
+        reference = self.cleaned_data["existing_household"].strip()
+        if not reference:
+            return None
+        household = Household.objects.for_organisation(self.organisation)
+        household = household.filter(reference=reference).first()
+        if household is None:
+            raise ValidationError(
+                _("No household has the reference %(ref)s."), params={"ref": reference}
+            )
+        return household
+
+    def clean(self):
+        data = super().clean()
+        new, existing = data.get("household_reference"), data.get("existing_household")
+        if not new and not existing and "existing_household" not in self.errors:
+            self.add_error(
+                "household_reference", _("Give the new household's reference, or an existing one.")
+            )
+        if new and existing:
+            self.add_error("existing_household", _("Either a new household or an existing one."))
+        return data
+
+
+class OccupantForm(forms.Form):
+    """A person of the application's composition besides the applicant."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"), widget=_date_input())
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born > timezone.localdate():
+            raise ValidationError(_("This date is in the future."))
+        return born
+
+
+def occupant_formset(application, data=None):
+    """One form per person of the application besides the applicant (required for a new
+    household), the co-applicant's birth date and the family name filled in."""
+    others = max(application.persons - 1, 0)
+    initial = [{"last_name": application.applicant_last_name} for _ in range(others)]
+    if others and application.co_applicant_birth_date:
+        initial[0]["birth_date"] = application.co_applicant_birth_date
+    formset_class = forms.formset_factory(
+        OccupantForm, extra=0, min_num=others, max_num=others, validate_min=True, validate_max=True
+    )
+    return formset_class(data, initial=initial, prefix="occupant")

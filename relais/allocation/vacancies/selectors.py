@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.housing.models import Dwelling
 
-from ..models import AgendaItem, Session, SessionStatus, Vacancy
+from ..models import AgendaItem, Commission, Session, SessionStatus, Vacancy
 
 
 def vacancies(organisation):
@@ -36,6 +36,11 @@ def agenda_items(vacancy):
     )
 
 
+def commissions(organisation) -> list[Commission]:
+    """The organisation's commissions, to plan a session from a vacancy."""
+    return list(Commission.objects.for_organisation(organisation).order_by("name", "pk"))
+
+
 def draft_sessions(organisation):
     """Sessions in preparation, where a vacancy and its candidates can still be put."""
     return (
@@ -51,6 +56,9 @@ class Step:
     on: date
     label: str
     planned: bool = False
+    # The order of steps on the same day: the pipeline's order (an agenda before the
+    # attribution it leads to, the attribution before the lease).
+    rank: float = 0
 
 
 DATED_STEPS = (
@@ -66,11 +74,16 @@ DATED_STEPS = (
 )
 
 
+AGENDA_RANK = [name for name, _label, _planned in DATED_STEPS].index("allocated_on") - 0.5
+
+
 def timeline(vacancy: Vacancy, items) -> list[Step]:
-    """The vacancy's dated steps and its commission sessions, in date order."""
+    """The vacancy's dated steps and its commission sessions, in chronological order; on
+    one day, in the pipeline's order (a session opened and closed on the day of the
+    attribution comes before it)."""
     steps = [
-        Step(getattr(vacancy, name), label, planned)
-        for name, label, planned in DATED_STEPS
+        Step(getattr(vacancy, name), label, planned, rank)
+        for rank, (name, label, planned) in enumerate(DATED_STEPS)
         if getattr(vacancy, name)
     ]
     steps += [
@@ -78,7 +91,8 @@ def timeline(vacancy: Vacancy, items) -> list[Step]:
             timezone.localtime(item.session.opens_at).date(),
             _("On the agenda of %(session)s (%(status)s)")
             % {"session": item.session.commission.name, "status": item.get_status_display()},
+            rank=AGENDA_RANK,
         )
         for item in items
     ]
-    return sorted(steps, key=lambda step: step.on)
+    return sorted(steps, key=lambda step: (step.on, step.rank))

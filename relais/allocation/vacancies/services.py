@@ -28,13 +28,14 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.ALLOCATED: (S.READY, S.LET),
     S.LET: (),
 }
-# Moves an officer makes from the vacancy page; the others follow the commission's work.
+# Moves an officer makes from the vacancy page; the others follow the commission's work, and
+# "lease signed" is the lease signed on the accepted offer (``letting.lease_sign``).
 MANUAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.NOTICE: (S.REFURBISHMENT, S.READY),
     S.REFURBISHMENT: (S.READY,),
     S.READY: (S.REFURBISHMENT,),
     S.ON_AGENDA: (),
-    S.ALLOCATED: (S.LET,),
+    S.ALLOCATED: (),
     S.LET: (),
 }
 EDITABLE_FIELDS = (

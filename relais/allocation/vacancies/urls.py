@@ -11,5 +11,6 @@ urlpatterns = [
     path("vacances/<int:pk>/modifier/", views.vacancy_edit, name="vacancy_edit"),
     path("vacances/<int:pk>/statut/", views.vacancy_transition_view, name="vacancy_transition"),
     path("vacances/<int:pk>/candidats/", views.vacancy_candidates, name="vacancy_candidates"),
+    path("vacances/<int:pk>/bail/", views.vacancy_lease_sign, name="vacancy_lease_sign"),
     path("equite/", views.fairness_view, name="fairness"),
 ]

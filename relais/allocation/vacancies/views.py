@@ -2,6 +2,8 @@
 to a commission session; the fairness indicator. Views are thin: tenancy and abilities, then
 selectors or services."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +24,19 @@ from . import selectors
 from .candidates import search_candidates
 from .fairness import fairness
 from .forms import (
+    LeaseSignForm,
     ProposalForm,
     TransitionForm,
     VacancyCreateForm,
     VacancyEditForm,
     VacancyFilter,
+    occupant_formset,
 )
+from .letting import LeaseTerms, Person, accepted_offer, lease_sign
 from .services import (
     EDITABLE_FIELDS,
     MANUAL_TRANSITIONS,
+    TRANSITIONS,
     candidates_viewed,
     vacancy_create,
     vacancy_days,
@@ -40,6 +46,8 @@ from .services import (
 
 PAGE_SIZE = 50
 PROPOSABLE = (VacancyStatus.READY, VacancyStatus.ON_AGENDA)
+# A vacancy allocated or let has its applicant: no ranked candidates are searched any more.
+DECIDED = (VacancyStatus.ALLOCATED, VacancyStatus.LET)
 
 
 @login_required
@@ -105,6 +113,8 @@ def vacancy_detail(request, pk):
         "timeline": selectors.timeline(vacancy, items),
         "moves": [VacancyStatus(status) for status in MANUAL_TRANSITIONS[vacancy.status]],
         "transition_form": TransitionForm(),
+        "decided": vacancy.status in DECIDED,
+        "offer": accepted_offer(vacancy) if vacancy.status in DECIDED else None,
     }
     return render(request, "allocation/vacancy_detail.html", context)
 
@@ -138,7 +148,11 @@ def vacancy_transition_view(request, pk):
     require_ability(request, "allocation.edit")
     vacancy = get_for_request(request, Vacancy.objects, pk=pk)
     form = TransitionForm(request.POST)
-    if form.is_valid():
+    to = form.cleaned_data["to"] if form.is_valid() else None
+    if to in TRANSITIONS[vacancy.status] and to not in MANUAL_TRANSITIONS[vacancy.status]:
+        # The other moves follow their events: the agenda, the decision, the signed lease.
+        messages.error(request, _("This move follows its event: it cannot be made by hand."))
+    elif form.is_valid():
         try:
             vacancy_transition(
                 vacancy=vacancy,
@@ -164,6 +178,10 @@ def vacancy_candidates(request, pk):
     can_propose = request.abilities["allocation.edit"] and request.abilities["commission.manage"]
     if request.method == "POST" and not can_propose:
         raise PermissionDenied
+    if vacancy.status in DECIDED:
+        template = "allocation/candidate_search.html"
+        context = {"vacancy": vacancy, "decided": True, "offer": accepted_offer(vacancy)}
+        return render(request, f"{template}#candidates" if request.htmx else template, context)
     rows, error = [], ""
     try:
         rows = search_candidates(vacancy)
@@ -174,7 +192,10 @@ def vacancy_candidates(request, pk):
     form = None
     if can_propose and vacancy.status in PROPOSABLE and ids:
         form = ProposalForm(
-            request.POST or None, organisation=request.organisation, application_ids=ids
+            request.POST or None,
+            organisation=request.organisation,
+            application_ids=ids,
+            initial={"session": request.GET.get("session")},  # from a session's agenda
         )
         if request.method == "POST" and _propose(request, vacancy, form):
             return redirect("allocation:session_detail", pk=form.cleaned_data["session"].pk)
@@ -186,6 +207,7 @@ def vacancy_candidates(request, pk):
         "form": form,
         "entries": _entries(rows, form),
         "sessions": list(form.fields["session"].queryset) if form else [],
+        "commissions": selectors.commissions(request.organisation) if form else [],
     }
     template = "allocation/candidate_search.html"
     return render(request, f"{template}#candidates" if request.htmx else template, context)
@@ -234,3 +256,54 @@ def fairness_view(request):
     year = min(max(year, 2000), this_year + 1)
     context = {"fairness": fairness(request.organisation, year), "years": (year - 1, year + 1)}
     return render(request, "allocation/fairness.html", context)
+
+
+@login_required
+def vacancy_lease_sign(request, pk):
+    """The lease signed on the accepted offer: terms, household, occupants."""
+    require_ability(request, "allocation.edit")
+    vacancy = get_for_request(request, selectors.vacancy_for_page(request.organisation), pk=pk)
+    offer = accepted_offer(vacancy)
+    if vacancy.status != VacancyStatus.ALLOCATED or offer is None:
+        messages.error(request, _("No accepted offer waits for its lease on this vacancy."))
+        return redirect("allocation:vacancy_detail", pk=vacancy.pk)
+    application = offer.candidate.application
+    initial = {
+        "rent": Decimal(vacancy.dwelling.rent_cents).scaleb(-2),  # 1234.56, 90.50
+        "charges": Decimal(vacancy.charges_cents).scaleb(-2),
+        "start_date": timezone.localdate(),
+    }
+    form = LeaseSignForm(request.POST or None, organisation=request.organisation, initial=initial)
+    occupants = occupant_formset(application, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_household = data["existing_household"] is None
+        if not new_household or occupants.is_valid():
+            others = [Person(**row) for row in occupants.cleaned_data] if new_household else []
+            try:
+                lease = lease_sign(
+                    vacancy=vacancy,
+                    actor=request.user,
+                    terms=LeaseTerms(
+                        data["reference"], data["start_date"], data["rent"], data["charges"]
+                    ),
+                    household_reference=data["household_reference"],
+                    household=data["existing_household"],
+                    others=others,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Lease %(reference)s signed: the application is struck off (housed).")
+                    % {"reference": lease.reference},
+                )
+                return redirect("allocation:vacancy_detail", pk=vacancy.pk)
+    context = {
+        "vacancy": vacancy,
+        "application": application,
+        "form": form,
+        "occupants": occupants,
+    }
+    return render(request, "allocation/lease_sign.html", context)

@@ -60,3 +60,13 @@ def person(user) -> str:
     if user is None or user == "":
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def phone_fr(number: str) -> str:
+    """A stored phone (E.164 text) in the national format: "+33612345678" → "06 12 34 56 78";
+    text that is not a number is shown as it is."""
+    from relais.core.phones import national, parse_phone
+
+    parsed = parse_phone(number or "")
+    return national(parsed) if parsed is not None else (number or "")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relais.core.pagination import ListPaginator
 from relais.core.roles import OUTSIDE_ROLES
 from relais.core.tenancy import get_for_request, require_ability
 
@@ -35,7 +36,7 @@ from ...models import (
 )
 from .. import selectors
 from .. import sessions as services
-from ..forms import AgendaItemForm, DeclarationForm, PositionForm, SessionForm
+from ..forms import DeclarationForm, PositionForm, SessionForm
 
 ABILITY = "commission.manage"
 
@@ -85,6 +86,7 @@ def session_create(request, commission_pk):
         "opens_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
     }
     form = SessionForm(request.POST or None, initial=initial)
+    vacancy = selectors.vacancy_from_query(request.organisation, request.GET.get("vacancy"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,6 +101,9 @@ def session_create(request, commission_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("Session created: now put vacancies on its agenda."))
+            if vacancy is not None:  # planned from a vacancy: back to choose its candidates
+                url = reverse("allocation:vacancy_candidates", args=[vacancy.pk])
+                return redirect(f"{url}?session={session.pk}")
             return redirect("allocation:session_detail", pk=session.pk)
     return render(
         request,
@@ -138,42 +143,18 @@ def session_detail(request, pk):
 
 @login_required
 def session_item_add(request, pk):
+    """Add a vacancy to the agenda: pick one of the ready vacancies, then its candidates among
+    the ranked ones on the vacancy's candidate page, this session chosen (no typing of
+    registration numbers)."""
     session = get_for_request(
         request, Session.objects.select_related("commission"), ability=ABILITY, pk=pk
     )
     if session.status != SessionStatus.DRAFT:
         messages.error(request, _("Items can only be added while the session is in preparation."))
         return redirect("allocation:session_detail", pk=session.pk)
-    # The candidate search may link here with the vacancy and the numbers already chosen.
-    initial = {
-        "vacancy": request.GET.get("vacancy"),
-        "registration_numbers": "\n".join(request.GET.get("numbers", "").split(",")),
-    }
-    form = AgendaItemForm(request.POST or None, organisation=request.organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agenda_item_add(
-                session=session,
-                vacancy=data["vacancy"],
-                actor=request.user,
-                application_ids=data["registration_numbers"],
-                few_candidates_reason=data["few_candidates_reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The vacancy is on the agenda."))
-            return redirect("allocation:session_detail", pk=session.pk)
-    return render(
-        request,
-        "allocation/session_form.html",
-        {
-            "form": form,
-            "title": _("Add a vacancy to the agenda"),
-            "cancel_url": reverse("allocation:session_detail", args=[session.pk]),
-        },
-    )
+    vacancies = selectors.ready_vacancies(request.organisation)
+    page = ListPaginator(vacancies, 50).get_page(request.GET.get("page"))
+    return render(request, "allocation/session_item_add.html", {"session": session, "page": page})
 
 
 def _staff_action(request, session, action, done: str):
