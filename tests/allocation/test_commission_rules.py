@@ -102,6 +102,7 @@ def test_the_mayor_of_another_commune_finds_no_vote_on_a_tours_item(organisation
     client = _client(joue.user)
     body = client.get(reverse("allocation:vote", args=[prepared.session.pk])).content.decode()
     assert "Not in your electorate." in body and "not in your electorate" in body
+    assert "you follow the agenda without voting" in body  # no item of his commune
     assert 'data-testid="candidate"' not in body and "Save my position" not in body
     assert "I have a conflict of interest" not in body
     for candidate in prepared.candidates():

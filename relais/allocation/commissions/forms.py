@@ -40,6 +40,7 @@ class CommissionRulesForm(forms.ModelForm):
             "decision_rule",
             "casting_vote",
         ]
+        localized_fields = ["quorum_ratio"]  # 0,50 on French pages
         widgets = {
             "adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "decision_rule": forms.RadioSelect,

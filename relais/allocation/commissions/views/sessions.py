@@ -316,6 +316,7 @@ def vote(request, pk):
         "next": items[index + 1] if index + 1 < len(items) else None,
         "done_items": {c.item_id for c in _candidates_of(items) if c.pk in positions},
         "outside_items": outside,
+        "votes_on_nothing": bool(items) and len(outside) == len(items),
         "in_electorate": in_electorate,
         "oob": False,
         "conflicted": conflicted,
