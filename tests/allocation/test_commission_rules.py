@@ -2,6 +2,7 @@
 electorate, and the written exchange of remote sessions (issue 7 §1)."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -66,10 +67,15 @@ def test_a_director_or_a_manager_records_the_rules_audited(organisation, member_
     assert (rules.adopted_on, str(rules.quorum_ratio)) == (dt.date(2026, 3, 12), "0.60")
     assert (rules.decision_rule, rules.casting_vote) == ("majority", "epci")
     event = AuditEvent.objects.get(action="commission.rules_saved")
-    assert event.changes["quorum_ratio"] == {"before": "0.50", "after": "0.60"}
-    assert event.changes["decision_rule"] == {"before": "plurality", "after": "majority"}
+    assert event.changes["quorum_ratio"] == ["0.50", "0.60"]
+    assert event.changes["decision_rule"] == ["plurality", "majority"]
+    assert event.changes["adopted_on"] == [None, "2026-03-12"]
     assert "remote_sessions_allowed" not in event.changes  # unchanged: True before and after
     assert CommissionRules.objects.filter(commission=prepared.commission).count() == 1
+    if role == Role.DIRECTOR:  # the audit trail reads it in French, before → after
+        trail = html.unescape(client.get(reverse("core:audit_log")).content.decode())
+        assert "Règlement intérieur d'une commission enregistré" in trail
+        assert "Majorité des suffrages exprimés (plus de la moitié)" in trail
 
 
 def test_the_allocation_officer_runs_sessions_but_not_the_rules(organisation, member_factory):

@@ -59,17 +59,22 @@ def electorate_now(item: AgendaItem, members: list[CommissionMember]) -> list[in
     return [m.pk for m in members if m.is_active and covers(m, place)]
 
 
-def fix_electorates(session: Session) -> dict[int, int]:
+def fix_electorates(session: Session) -> list[int]:
     """Store each item's electorate (called by ``session_open``, under the session lock).
 
-    Returns ``{item id: size of its electorate}``, the quorum bases (for the audit trail).
+    Returns the size of each item's electorate, its quorum base, in the agenda's order (for
+    the audit trail).
     """
     members = active_members(session.commission_id)
-    items = list(session.items.select_related("vacancy__dwelling__building__commune"))
+    items = list(
+        session.items.select_related("vacancy__dwelling__building__commune").order_by(
+            "position", "pk"
+        )
+    )
     for item in items:
         item.electorate = electorate_now(item, members)
     AgendaItem.objects.bulk_update(items, ["electorate"])
-    return {item.pk: len(item.electorate) for item in items}
+    return [len(item.electorate) for item in items]
 
 
 def item_electorate(item: AgendaItem, members: list[CommissionMember]) -> list[int]:

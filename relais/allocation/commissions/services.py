@@ -80,7 +80,8 @@ def rules_of(commission: Commission) -> CommissionRules:
 
 
 def commission_rules_save(*, commission: Commission, actor, rules: CommissionRules):
-    """Record the commission's internal rules (audited with the values before and after).
+    """Record the commission's internal rules (audited: each changed value, before → after,
+    the first time against the defaults).
 
     They apply to the sessions opened afterwards: an open session keeps the rules it opened
     with (copied onto it by ``sessions.session_open``).
@@ -88,22 +89,20 @@ def commission_rules_save(*, commission: Commission, actor, rules: CommissionRul
     if rules.commission_id != commission.pk or rules.organisation_id != commission.organisation_id:
         raise ValueError("rules of another commission")
     with transaction.atomic():
-        before = CommissionRules.objects.select_for_update().filter(commission=commission).first()
-        rules.pk = before.pk if before else None
+        saved = CommissionRules.objects.select_for_update().filter(commission=commission).first()
+        before = saved or CommissionRules()  # the defaults the commission had
+        rules.pk = saved.pk if saved else None
         rules.full_clean()
         rules.save()
         audit.record(
             action="commission.rules_saved",
             organisation=commission.organisation,
             actor=actor,
-            obj=commission,
+            obj=rules,
             changes={
-                name: {
-                    "before": str(getattr(before, name)) if before else None,
-                    "after": str(getattr(rules, name)),
-                }
+                name: [getattr(before, name), getattr(rules, name)]
                 for name in RULES_FIELDS
-                if before is None or getattr(before, name) != getattr(rules, name)
+                if getattr(before, name) != getattr(rules, name)
             },
         )
     return rules

@@ -368,7 +368,7 @@ def session_open(*, session: Session, actor) -> Session:
             changes={
                 "closes_at": session.closes_at,
                 "items": len(bases),
-                "quorum_bases": {str(pk): size for pk, size in bases.items()},
+                "quorum_bases": bases,
                 "quorum_ratio": str(session.quorum_ratio),
                 "decision_rule": session.decision_rule,
                 "casting_vote": session.casting_vote,
