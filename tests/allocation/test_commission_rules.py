@@ -221,3 +221,31 @@ def test_the_minutes_print_the_rules_and_the_exchange(organisation):
     assert "(Représentant des locataires), le" in text
     assert "« Le candidat 2 travaille à deux rues du logement. »" in text
     assert text.index("Le candidat 2 travaille") < text.index("Noté, merci.")
+
+
+def test_under_the_majority_rule_two_one_one_is_postponed_and_the_minutes_say_why(organisation):
+    """Majority of the votes cast: 2 attributions, 1 non-attribution, 1 inadmissibility on
+    the first candidate (2 of 4 cast) is no majority; plurality would have attributed."""
+    prepared = board(organisation)
+    prepared.session.decision_rule = "majority"
+    prepared.session.save(update_fields=["decision_rule"])
+    first = {
+        prepared.president: {"choice": "attribution", "rank": 1},
+        prepared.landlord: {"choice": "attribution", "rank": 1},
+        prepared.tenant: {"choice": "non_attribution", "reason": "Typologie"},
+        prepared.mayor: {"choice": "inadmissible", "reason": "Titre de séjour expiré"},
+    }
+    for member, position in first.items():
+        sessions.position_record(
+            session=prepared.session, member=member, candidate=prepared.candidates()[0], **position
+        )
+    prepared.session.closes_at = timezone.now() - dt.timedelta(seconds=1)
+    prepared.session.save(update_fields=["closes_at"])
+    sessions.session_close(session_id=prepared.session.pk)
+    item = prepared.items[0]
+    item.refresh_from_db()
+    assert (item.status, item.participants, item.voting_members) == ("postponed", 4, 4)
+    assert prepared.candidates()[0].tally["why"] == "no_majority"
+    prepared.session.refresh_from_db()
+    text = pdf_text(minutes.minutes_render(prepared.session))
+    assert "aucune position n’a recueilli la majorité des suffrages exprimés" in text

@@ -91,6 +91,19 @@ def test_the_mayor_of_joue_les_tours_cannot_vote_on_a_tours_dwelling(organisatio
     with pytest.raises(ValidationError, match="outside the territory of your seat"):
         vote(prepared, joue, ["Non", "Non", "Non"])
     assert not Position.objects.filter(member=joue).exists()
+    for kind in ("conflict", "send_back"):  # nor declares on it
+        with pytest.raises(ValidationError, match="outside the territory of your seat"):
+            sessions.declaration_record(
+                session=prepared.session,
+                member=joue,
+                item=prepared.items[0],
+                kind=kind,
+                reason="Motif",
+            )
+    # An advisory member follows every item: they may declare a conflict or send it back.
+    sessions.declaration_record(
+        session=prepared.session, member=prepared.advisory, item=prepared.items[0], kind="conflict"
+    )
 
 
 def test_a_two_one_attribution_stays_two_one_not_a_tie(organisation):

@@ -535,7 +535,7 @@ def declaration_record(
         )
         if kind not in DeclarationKind.values:
             raise ValidationError(_("Unknown declaration."))
-        if member.votes or kind == DeclarationKind.CONFLICT:
+        if member.votes:  # advisory members follow every item
             check_in_electorate(member, item)
         if kind == DeclarationKind.SEND_BACK:
             if session.kind != SessionKind.REMOTE:

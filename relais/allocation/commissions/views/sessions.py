@@ -36,6 +36,7 @@ from ...models import (
 from .. import electorate, remarks, selectors
 from .. import sessions as services
 from ..forms import AgendaItemForm, DeclarationForm, PositionForm, SessionForm
+from ..services import rules_of
 
 ABILITY = "commission.manage"
 
@@ -81,7 +82,7 @@ def session_list(request):
 def session_create(request, commission_pk):
     commission = get_for_request(request, Commission.objects, ability=ABILITY, pk=commission_pk)
     initial = {
-        "kind": services.default_kind(request.organisation),
+        "kind": services.default_kind(request.organisation, rules_of(commission)),
         "opens_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
     }
     form = SessionForm(request.POST or None, initial=initial)
