@@ -51,6 +51,7 @@ def prepare(voters: int = 100) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.test import override_settings
 
+    from relais.allocation.commissions.electorate import fix_electorates
     from relais.allocation.models import Candidate, Seat
     from relais.core.roles import Role
     from tests.allocation.factories_commissions import board, seat
@@ -65,6 +66,7 @@ def prepare(voters: int = 100) -> dict:
             for n in range(max(voters - len(prepared.voters), 0))
         ]
         members = (prepared.voters + extra)[:voters]
+        fix_electorates(prepared.session)  # every voter in the quorum base, as if seated first
         staff = [
             MembershipFactory(organisation=organisation, role=Role.ALLOCATION_OFFICER).user
             for _n in range(STAFF)

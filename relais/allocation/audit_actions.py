@@ -79,12 +79,19 @@ action("commission.member_removed", _("Commission member removed"))
 action("commission.invitation_accepted", _("Invitation to a commission accepted"))
 action("commission.invitation_declined", _("Invitation to a commission declined"))
 action("session.created", _("Session created"))
-action("session.opened", _("Session opened"), items=_("items on the agenda"))
+action("commission.rules_saved", _("Internal rules of a commission recorded"))
+action(
+    "session.opened",
+    _("Session opened"),
+    items=_("items on the agenda"),
+    quorum_bases=_("voting members of each item (quorum base)"),
+)
 action("session.closed", _("Session closed"), positions_counted=_("positions counted"))
 action("agenda_item.added", _("Dwelling put on the agenda"), few_candidates_reason=_("reason"))
 action("agenda_item.removed", _("Dwelling taken off the agenda"))
 action("agenda_item.carried_over", _("Item carried over to the next session"))
 action("vote.position_recorded", _("Position taken"), changed=_("changed position"))
+action("vote.remark_posted", _("Remark written on an item"), length=_("length (characters)"))
 for kind, declared, withdrawn in [
     (
         DeclarationKind.CONFLICT,

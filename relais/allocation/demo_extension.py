@@ -22,7 +22,9 @@ from .models import (
     Candidate,
     Commission,
     CommissionMember,
+    CommissionRules,
     ItemDeclaration,
+    ItemRemark,
     Letter,
     Position,
     RenewalReminder,
@@ -57,11 +59,13 @@ VACANCY_STATUSES = (
 RESET_ORDER = (
     Letter,
     Position,
+    ItemRemark,
     ItemDeclaration,
     Candidate,
     AgendaItem,
     Session,
     CommissionMember,
+    CommissionRules,
     Commission,
     Vacancy,
     ApplicationEvent,
@@ -172,6 +176,10 @@ def _demo_commission(organisation_ids) -> dict[int, int]:
         organisation=organisation, name=DEMO_COMMISSION, territory="Tours Métropole"
     )
     commission.communes.set(Commune.objects.filter(epci__communes__code=TOURS).distinct())
+    # The demo landlord's internal rules provide for remote sessions (the crisis demo uses them).
+    CommissionRules.objects.create(
+        organisation=organisation, commission=commission, remote_sessions_allowed=True
+    )
     CommissionMember.objects.bulk_create(
         CommissionMember(
             organisation=organisation,

@@ -49,6 +49,9 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "allocation.import": frozenset({_R.MANAGER, _R.ALLOCATION_OFFICER}),
     # Prepare commissions and sessions, publish letters.
     "commission.manage": frozenset({_R.DIRECTOR, _R.ALLOCATION_OFFICER}),
+    # Record a commission's internal rules (remote sessions, quorum, decision rule, casting
+    # vote): the landlord's management, not the officers who run the sessions.
+    "commission.rules": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # Eligibility simulator and income ceilings (read).
     "eligibility.simulate": STAFF_ROLES,
     "agency.edit": frozenset({_R.DIRECTOR, _R.MANAGER}),

@@ -1,6 +1,7 @@
 """Factories of the allocation models (shared by every allocation test module)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -12,6 +13,7 @@ from relais.allocation.models import (
     Candidate,
     Commission,
     CommissionMember,
+    CommissionRules,
     HousingSituation,
     IncomeCeiling,
     Seat,
@@ -82,9 +84,24 @@ class VacancyFactory(factory.django.DjangoModelFactory):
 class CommissionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commission
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"CALEOL Tours {n}")
+    # Internal rules that provide for remote sessions (the default rules do not).
+    rules = factory.RelatedFactory(
+        "tests.allocation.factories.CommissionRulesFactory", factory_related_name="commission"
+    )
+
+
+class CommissionRulesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissionRules
+
+    organisation = factory.SelfAttribute("commission.organisation")
+    commission = factory.SubFactory(CommissionFactory, rules=None)
+    remote_sessions_allowed = True
+    quorum_ratio = Decimal("0.50")
 
 
 class CommissionMemberFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,8 @@
 
 ``board(organisation)`` builds an open remote session (opened an hour ago, closing in 23 h) of a
 commission with four voting members (president, landlord representative, tenant
-representative, the mayor of the dwellings' commune) and an advisory member, each an outside
+representative, the mayor of Tours, the dwellings' commune) and an advisory member, the items'
+electorates fixed as at the opening, each an outside
 member of the organisation with an authenticator set up; one agenda item per vacancy with three
 proposed candidates whose files hold the tax notice.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
+from relais.allocation.commissions.electorate import fix_electorates
 from relais.allocation.models import (
     AgendaItem,
     ApplicationStatus,
@@ -131,4 +133,6 @@ def board(
         advisory=seat(commission, Seat.ADVISORY),
     )
     result.items = [agenda_item(session, position=n, mark=mark) for n in range(1, items + 1)]
+    if status != SessionStatus.DRAFT:
+        fix_electorates(session)  # as session_open does
     return result

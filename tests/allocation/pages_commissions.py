@@ -16,6 +16,7 @@ PAGES = {
     "allocation:commission_detail": (ABILITY, {"pk": "commission"}),
     "allocation:commission_edit": (ABILITY, {"pk": "commission"}),
     "allocation:commission_member_invite": (ABILITY, {"pk": "commission"}),
+    "allocation:commission_rules": ("commission.rules", {"pk": "commission"}),
     "allocation:session_create": (ABILITY, {"commission_pk": "commission"}),
     "allocation:session_list": (ABILITY, None),
     "allocation:session_detail": (ABILITY, {"pk": "commission_session"}),
@@ -33,6 +34,7 @@ NOT_PAGES = {
     "allocation:vote_candidate",
     "allocation:vote_position",
     "allocation:vote_declaration",
+    "allocation:vote_remark",
 }
 
 

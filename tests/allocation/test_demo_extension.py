@@ -7,6 +7,7 @@ from relais.allocation.applications.lifecycle import plus_years
 from relais.allocation.models import (
     Application,
     CommissionMember,
+    CommissionRules,
     IncomeCeiling,
     ScoringGrid,
     Seat,
@@ -34,6 +35,8 @@ def test_the_demo_has_applications_vacancies_and_a_commission():
     assert not let.exists(), "only vacant dwellings are being re-let"
     seats = dict(CommissionMember.objects.values_list("user__username", "seat"))
     assert seats["directrice"] == Seat.PRESIDENT and seats["commission"] == Seat.MAYOR
+    # Its internal rules provide for the remote sessions the crisis demo holds.
+    assert CommissionRules.objects.get().remote_sessions_allowed is True
 
 
 def test_reset_removes_the_allocation_rows_and_seeds_them_again():
@@ -42,3 +45,4 @@ def test_reset_removes_the_allocation_rows_and_seeds_them_again():
     seed_demo(scale="tiny", seed=3, reset=True)
     assert (Application.objects.count(), Vacancy.objects.count()) == before
     assert CommissionMember.objects.filter(seat=Seat.PRESIDENT).count() == 1
+    assert CommissionRules.objects.count() == 1

@@ -59,7 +59,7 @@ def test_new_sessions_are_remote_in_crisis_with_remote_commissions(organisation)
     remote = sessions.session_create(commission=commission, actor=None, opens_at=opens_at)
     assert remote.kind == SessionKind.REMOTE
     assert remote.closes_at - opens_at == dt.timedelta(hours=48)
-    assert remote.quorum_ratio == commission.quorum_ratio
+    assert remote.quorum_ratio == commission.rules.quorum_ratio
     assert AuditEvent.objects.filter(action="session.created").count() == 2
 
 

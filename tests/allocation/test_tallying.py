@@ -216,3 +216,59 @@ def test_missing_document_gives_an_attribution_under_suspensive_condition():
 def test_nobody_voting_means_no_quorum_and_no_voter_too():
     assert tally_item(item([])).why == "no_quorum"
     assert tally_item(item([], voting_member_ids=frozenset())).why == "no_quorum"
+
+
+# The decision rule of the internal rules (issue 7 §1) -------------------------------------
+
+
+def _rest_refused(members):
+    return [refuse(m, x) for m in members for x in (B, C)]
+
+
+def test_relative_plurality_decides_two_one_one():
+    """Relative plurality: 2 attributions, 1 non-attribution, 1 inadmissibility → attribution."""
+    votes = [attribute(1, A, 1), attribute(2, A, 1), refuse(3, A), inadmissible(MAYOR, A)]
+    out = tally_item(item(votes + _rest_refused(MEMBERS), decision_rule="plurality"))
+    assert out.status == ItemStatus.DECIDED
+    assert out.for_candidate(A).decision == DecisionType.ATTRIBUTION
+
+
+def test_majority_of_votes_cast_is_not_reached_by_two_of_four():
+    """Majority of the votes cast: 2 of 4 cast is not more than half → the item is postponed."""
+    votes = [attribute(1, A, 1), attribute(2, A, 1), refuse(3, A), inadmissible(MAYOR, A)]
+    out = tally_item(item(votes + _rest_refused(MEMBERS), decision_rule="majority"))
+    assert (out.status, out.why) == (ItemStatus.POSTPONED, "no_majority")
+    assert all(c.decision == "" for c in out.candidates)
+
+
+def test_majority_counts_the_votes_cast_not_the_abstentions():
+    """3 of 4 members took position on A (2 for, 1 against): 2 of 3 cast is a majority."""
+    votes = [attribute(1, A, 1), attribute(2, A, 1), refuse(3, A)]
+    out = tally_item(item(votes + _rest_refused(MEMBERS), decision_rule="majority"))
+    a = out.for_candidate(A)
+    assert (a.decision, a.tally["abstentions"]) == (DecisionType.ATTRIBUTION, 1)
+
+
+def test_majority_rule_even_split_is_settled_by_the_casting_vote():
+    votes = [attribute(1, A, 1), attribute(MAYOR, A, 1), refuse(2, A), refuse(3, A)]
+    out = tally_item(
+        item(votes + _rest_refused(MEMBERS), decision_rule="majority", casting_member_id=MAYOR)
+    )
+    a = out.for_candidate(A)
+    assert (a.decision, a.tally["casting_vote"]) == (DecisionType.ATTRIBUTION, True)
+
+
+def test_the_quorum_base_is_the_electorate_fixed_at_the_opening():
+    """Opened with members 1–4, members 5 and 6 seated later: 2 of 4, not 2 of 6."""
+    votes = unanimous({1, 2})
+    out = tally_item(item(votes, voting_member_ids=frozenset(range(1, 7)), quorum_base_ids=MEMBERS))
+    assert (out.status, out.participants, out.voting_members) == (ItemStatus.DECIDED, 2, 4)
+    late = tally_item(
+        item(
+            unanimous({1, 5, 6}),
+            voting_member_ids=frozenset(range(1, 7)),
+            quorum_base_ids=MEMBERS,
+        )
+    )
+    assert (late.status, late.participants) == (ItemStatus.POSTPONED, 1)  # 5, 6 not in base
+    assert late.for_candidate(A).tally["attribution"] == 3  # their votes are counted

@@ -1,13 +1,17 @@
 """Forms of the commission and session pages."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.housing.forms import CommuneField
+from relais.housing.models import Building, Epci
 
 from ..models import (
     Commission,
+    CommissionRules,
     DeclarationKind,
     PositionChoice,
     Seat,
@@ -18,13 +22,46 @@ from ..models import (
 class CommissionForm(forms.ModelForm):
     class Meta:
         model = Commission
-        fields = ["name", "territory", "quorum_ratio", "remote_duration_hours"]
+        fields = ["name", "territory", "remote_duration_hours"]
+
+
+class CommissionRulesForm(forms.ModelForm):
+    """The commission's internal rules, as far as the vote applies them."""
+
+    class Meta:
+        model = CommissionRules
+        fields = [
+            "adopted_on",
+            "remote_sessions_allowed",
+            "quorum_ratio",
+            "decision_rule",
+            "casting_vote",
+        ]
+        localized_fields = ["quorum_ratio"]  # 0,50 on French pages
+        widgets = {
+            "adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "decision_rule": forms.RadioSelect,
+            "casting_vote": forms.RadioSelect,
+        }
         help_texts = {
             "quorum_ratio": _(
-                "Share of the voting members who must take part in an item, e.g. 0.50 for half "
-                "(the rule for remote deliberations)."
+                "Share of an item's voting members who must take part, e.g. 0.50 for half "
+                "(the minimum for a remote deliberation, ordonnance 2014-1329)."
+            ),
+            "casting_vote": _(
+                "The mayor by default; the EPCI president only where the intercommunal housing "
+                "conference and the demand-management plan give it to him."
             ),
         }
+
+    def clean_quorum_ratio(self):
+        ratio = self.cleaned_data["quorum_ratio"]
+        remote = self.cleaned_data.get("remote_sessions_allowed")
+        if ratio is not None and remote and ratio < Decimal("0.5"):
+            raise forms.ValidationError(
+                _("A remote deliberation needs at least half of the members (0.50).")
+            )
+        return ratio
 
 
 class MemberInviteForm(forms.Form):
@@ -34,13 +71,27 @@ class MemberInviteForm(forms.Form):
     seat = forms.ChoiceField(label=_("Seat"), choices=[("", "—"), *Seat.choices])
     commune = CommuneField(
         required=False,
-        help_text=_("For a mayor's seat: the commune whose dwellings get their casting vote."),
+        help_text=_("For a mayor's seat: the commune whose dwellings they vote on."),
     )
+    epci = forms.ModelChoiceField(
+        label=_("EPCI"),
+        queryset=Epci.objects.none(),
+        required=False,
+        help_text=_("For an EPCI president's seat: the EPCI whose dwellings they vote on."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The EPCIs where the landlord has stock: those of the dwellings a seat can vote on.
+        stock = Building.objects.filter(organisation=organisation).values("commune__epci_id")
+        self.fields["epci"].queryset = Epci.objects.filter(code__in=stock).order_by("name")
 
     def clean(self):
         data = super().clean()
         if data.get("seat") == Seat.MAYOR and not data.get("commune"):
             self.add_error("commune", _("A mayor's seat is for one commune."))
+        if data.get("seat") == Seat.EPCI and not data.get("epci"):
+            self.add_error("epci", _("An EPCI president's seat is for one EPCI."))
         return data
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from ..models import (
     CommissionMember,
     DeclarationKind,
     ItemDeclaration,
+    ItemRemark,
     ItemStatus,
     Position,
     PositionChoice,
@@ -128,15 +130,31 @@ def dwelling_data(vacancy) -> dict:
 
 
 def _postponed_why(item, quorum_ratio: Decimal) -> str:
-    """Why an item was postponed: no ceiling table to check eligibility, the quorum was
-    missed, else a tie nobody could settle."""
+    """Why an item was postponed, as the close stored it on its candidates: no ceiling table
+    to check eligibility, the quorum missed, no majority of the votes cast, or a tie nobody
+    could settle (recomputed from the counts for items closed before ``why`` was stored)."""
     if item.status != ItemStatus.POSTPONED:
         return ""
-    if any(c.tally.get("why") == "no_table" for c in item.candidates.all()):
-        return "no_table"  # eligibility could not be checked at the close
+    whys = {c.tally.get("why") for c in item.candidates.all()}
+    for why in ("no_table", "no_quorum", "no_majority", "tie"):
+        if why in whys:
+            return why
     if not item.voting_members or item.participants < quorum_ratio * item.voting_members:
         return "no_quorum"
     return "tie"
+
+
+def _exchange(item) -> list[dict]:
+    """The item's written exchange (remote sessions), in order, with who wrote and when."""
+    return [
+        {
+            "member": _member_name(remark.member),
+            "seat": remark.member.seat,
+            "at": pdf.fr_datetime(remark.created_at),
+            "text": remark.text,
+        }
+        for remark in item.remarks.all()
+    ]
 
 
 def _item(item, declarations, quorum_ratio: Decimal) -> dict:
@@ -158,14 +176,16 @@ def _item(item, declarations, quorum_ratio: Decimal) -> dict:
         "dwelling": dwelling_data(item.vacancy),
         "conflicts": people(DeclarationKind.CONFLICT),
         "send_backs": people(DeclarationKind.SEND_BACK),
+        "exchange": _exchange(item),
         "candidates": [_candidate(c) for c in item.candidates.all()],
     }
 
 
 def minutes_data(session: Session) -> dict:
     """Everything the minutes show, formatted the French way (the typst template's input)."""
+    remarks = ItemRemark.objects.select_related("member__user").order_by("created_at", "pk")
     items = session.items.select_related("vacancy__dwelling__building__commune").prefetch_related(
-        "candidates__application"
+        "candidates__application", Prefetch("remarks", queryset=remarks)
     )
     quorum_ratio = Decimal(str(session.quorum_ratio))
     declarations = list(
@@ -183,6 +203,8 @@ def minutes_data(session: Session) -> dict:
             "closes_at": pdf.fr_datetime(session.closes_at),
             "closed_at": pdf.fr_datetime(session.closed_at),
             "quorum": f"{pdf.fr_number(quorum_ratio * 100, 0)} %",
+            "decision_rule": session.decision_rule,
+            "casting_vote": session.casting_vote,
         },
         "members": _members(session, declarations),
         "items": [

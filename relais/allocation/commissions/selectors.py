@@ -1,6 +1,9 @@
 """Reads for the commission and session pages."""
 
-from django.db.models import Count, Prefetch, Q
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..eligibility.ceilings import EligibilityError, ceiling_for
@@ -23,15 +26,18 @@ from ..models import (
     VacancyStatus,
 )
 from ..scoring import services as scoring
+from . import electorate
 from .sessions import SUSPENSIVE_DOCUMENTS, sent_back_waiting
 
 SEAT_ORDER = {seat: index for index, seat in enumerate(Seat.values)}
 
 
 def commissions(organisation):
+    """With their counts and the internal rules' quorum (the default half when none)."""
     return Commission.objects.for_organisation(organisation).annotate(
         member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
         session_count=Count("sessions", distinct=True),
+        quorum_ratio=Coalesce(F("rules__quorum_ratio"), Value(Decimal("0.50"))),
     )
 
 
@@ -39,7 +45,7 @@ def pending_invitations(commission):
     """Invitations not yet answered, with only what the inviter typed (no account data)."""
     return (
         CommissionInvitation.objects.filter(commission=commission, answered_at__isnull=True)
-        .select_related("commune")
+        .select_related("commune", "epci")
         .order_by("last_name", "first_name", "pk")
     )
 
@@ -47,7 +53,7 @@ def pending_invitations(commission):
 def commission_members(commission) -> list[CommissionMember]:
     """Active seats first, in the order of the seats, then by name."""
     members = CommissionMember.objects.filter(commission=commission).select_related(
-        "user", "commune"
+        "user", "commune", "epci"
     )
     return sorted(
         members,
@@ -98,38 +104,39 @@ def agenda(session):
     )
 
 
-def participation(session) -> dict[int, int]:
-    """Per item, how many members recorded at least one position (not what they chose)."""
+def item_counts(session, items) -> dict[int, dict]:
+    """Per item, for the staff following a session (how many took part, never what they chose):
+
+    ``base`` — its electorate (fixed at the opening; before it, the one it would have today)
+    minus the members who declared a conflict on it; ``voted`` — base members with at least one
+    position; ``late`` — members seated after the opening who took position (they vote, but are
+    not in the base). Three queries whatever the number of items.
+    """
+    members = electorate.active_members(session.commission_id)
+    voted: dict[int, set[int]] = {}
     rows = (
         Position.objects.filter(candidate__item__session=session)
-        .values("candidate__item_id")
-        .annotate(members=Count("member", distinct=True))
+        .values_list("candidate__item_id", "member_id")
+        .distinct()
     )
-    return {row["candidate__item_id"]: row["members"] for row in rows}
-
-
-def conflicts(session) -> dict[int, int]:
-    """Per item, how many active voting members declared a conflict of interest on it: they
-    are not expected to take position on that item."""
-    rows = (
-        ItemDeclaration.objects.filter(
-            item__session=session,
-            kind=DeclarationKind.CONFLICT,
-            member__is_active=True,
-        )
-        .exclude(member__seat=Seat.ADVISORY)
-        .values("item_id")
-        .annotate(members=Count("member", distinct=True))
-    )
-    return {row["item_id"]: row["members"] for row in rows}
-
-
-def voters_count(session) -> int:
-    return (
-        CommissionMember.objects.filter(commission_id=session.commission_id, is_active=True)
-        .exclude(seat=Seat.ADVISORY)
-        .count()
-    )
+    for item_id, member_id in rows:
+        voted.setdefault(item_id, set()).add(member_id)
+    conflicted: dict[int, set[int]] = {}
+    declarations = ItemDeclaration.objects.filter(
+        item__session=session, kind=DeclarationKind.CONFLICT
+    ).values_list("item_id", "member_id")
+    for item_id, member_id in declarations:
+        conflicted.setdefault(item_id, set()).add(member_id)
+    counts = {}
+    for item in items:
+        base = set(electorate.item_electorate(item, members)) - conflicted.get(item.pk, set())
+        took_part = voted.get(item.pk, set())
+        counts[item.pk] = {
+            "base": len(base),
+            "voted": len(took_part & base),
+            "late": len(took_part - base),
+        }
+    return counts
 
 
 def ballot(session, member) -> tuple[dict[int, Position], set[tuple[int, str]]]:

@@ -21,13 +21,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
+from relais.core.enqueue import enqueue
 from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.core.services import membership_grant
 
-from ..models import Commission, CommissionInvitation, CommissionMember, Seat
+from ..models import (
+    Commission,
+    CommissionInvitation,
+    CommissionMember,
+    CommissionRules,
+    Seat,
+    Session,
+    SessionStatus,
+)
 
-COMMISSION_FIELDS = ("name", "territory", "quorum_ratio", "remote_duration_hours")
+COMMISSION_FIELDS = ("name", "territory", "remote_duration_hours")
+RULES_FIELDS = (
+    "adopted_on",
+    "remote_sessions_allowed",
+    "quorum_ratio",
+    "decision_rule",
+    "casting_vote",
+)
+# Tasks queued on commit, by path (``tasks`` imports the sessions module, which imports this).
+SESSION_NOTICE = "relais.allocation.commissions.tasks.session_notice"
 
 
 def commission_save(*, organisation, actor, commission: Commission, communes=None) -> Commission:
@@ -50,6 +68,44 @@ def commission_save(*, organisation, actor, commission: Commission, communes=Non
             changes={name: str(getattr(commission, name)) for name in COMMISSION_FIELDS},
         )
     return commission
+
+
+def rules_of(commission: Commission) -> CommissionRules:
+    """The commission's internal rules; unsaved defaults (no remote session, half of the
+    members, relative plurality, the mayor's casting vote) when none were recorded yet."""
+    try:
+        return commission.rules
+    except CommissionRules.DoesNotExist:
+        return CommissionRules(organisation_id=commission.organisation_id, commission=commission)
+
+
+def commission_rules_save(*, commission: Commission, actor, rules: CommissionRules):
+    """Record the commission's internal rules (audited: each changed value, before → after,
+    the first time against the defaults).
+
+    They apply to the sessions opened afterwards: an open session keeps the rules it opened
+    with (copied onto it by ``sessions.session_open``).
+    """
+    if rules.commission_id != commission.pk or rules.organisation_id != commission.organisation_id:
+        raise ValueError("rules of another commission")
+    with transaction.atomic():
+        saved = CommissionRules.objects.select_for_update().filter(commission=commission).first()
+        before = saved or CommissionRules()  # the defaults the commission had
+        rules.pk = saved.pk if saved else None
+        rules.full_clean()
+        rules.save()
+        audit.record(
+            action="commission.rules_saved",
+            organisation=commission.organisation,
+            actor=actor,
+            obj=rules,
+            changes={
+                name: [getattr(before, name), getattr(rules, name)]
+                for name in RULES_FIELDS
+                if getattr(before, name) != getattr(rules, name)
+            },
+        )
+    return rules
 
 
 def _username_for(email: str) -> str:
@@ -76,10 +132,12 @@ def _user_for(email: str, first_name: str, last_name: str):
     return user, True
 
 
-def _check_seat(commission, user, seat, commune):
+def _check_seat(commission, user, seat, commune, epci=None):
     """The user's previous (ended) seat on this commission, if any; raises when refused."""
     if seat == Seat.MAYOR and commune is None:
         raise ValidationError(_("A mayor's seat is for one commune: give its INSEE code."))
+    if seat == Seat.EPCI and epci is None:
+        raise ValidationError(_("An EPCI president's seat is for one EPCI: choose it."))
     seats = CommissionMember.objects.select_for_update().filter(commission=commission)
     previous = seats.filter(user=user).first()
     if previous is not None and previous.is_active:
@@ -98,6 +156,7 @@ def commission_member_invite(
     last_name: str,
     seat: str,
     commune=None,
+    epci=None,
 ) -> CommissionInvitation:
     """Offer someone a seat; they accept it by the link of the e-mail sent to ``email``.
 
@@ -109,7 +168,7 @@ def commission_member_invite(
     email = email.strip()
     with transaction.atomic():
         user, created = _user_for(email, first_name, last_name)
-        _check_seat(commission, user, seat, commune)
+        _check_seat(commission, user, seat, commune, epci)
         invitation = CommissionInvitation(
             organisation=commission.organisation,
             commission=commission,
@@ -119,6 +178,7 @@ def commission_member_invite(
             last_name=last_name,
             seat=seat,
             commune=commune if seat == Seat.MAYOR else None,
+            epci=epci if seat == Seat.EPCI else None,
             invited_by=actor,
         )
         try:
@@ -138,6 +198,7 @@ def commission_member_invite(
                 "email": email,
                 "seat": seat,
                 "commune": invitation.commune.code if invitation.commune else "",
+                "epci": invitation.epci_id or "",
                 "new_account": created,
             },
         )
@@ -161,6 +222,8 @@ def commission_invitation_answer(
         invitation.answered_at, invitation.accepted = timezone.now(), accept
         invitation.save(update_fields=["answered_at", "accepted"])
         member = _take_seat(invitation) if accept else None
+        if member is not None:
+            transaction.on_commit(lambda: _notice_open_sessions(member))
         audit.record(
             action="commission.invitation_accepted" if accept else "commission.invitation_declined",
             organisation=invitation.organisation,
@@ -174,7 +237,7 @@ def commission_invitation_answer(
 def _take_seat(invitation: CommissionInvitation) -> CommissionMember:
     commission, user = invitation.commission, invitation.user
     organisation = commission.organisation
-    previous = _check_seat(commission, user, invitation.seat, invitation.commune)
+    previous = _check_seat(commission, user, invitation.seat, invitation.commune, invitation.epci)
     active = Membership.objects.filter(organisation=organisation, user=user, is_active=True)
     created_membership = not active.exists()
     if created_membership:
@@ -185,6 +248,7 @@ def _take_seat(invitation: CommissionInvitation) -> CommissionMember:
         organisation=organisation, commission=commission, user=user
     )
     member.seat, member.commune, member.is_active = invitation.seat, invitation.commune, True
+    member.epci = invitation.epci
     member.membership_created = created_membership
     try:
         with transaction.atomic():
@@ -192,6 +256,16 @@ def _take_seat(invitation: CommissionInvitation) -> CommissionMember:
     except IntegrityError as error:  # a concurrent acceptance took the seat first
         raise ValidationError(_("This seat was just taken: reload the page.")) from error
     return member
+
+
+def _notice_open_sessions(member: CommissionMember) -> None:
+    """A member seated while sessions are open gets their notice (with the link to vote):
+    they may vote on the items their seat covers, without changing the quorum base."""
+    open_sessions = Session.objects.filter(
+        commission_id=member.commission_id, status=SessionStatus.OPEN
+    ).values_list("pk", flat=True)
+    for session_id in open_sessions:
+        enqueue(SESSION_NOTICE, session_id, [member.pk])
 
 
 def password_set_url(user) -> str:

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
@@ -46,7 +47,6 @@ from ..models import (
     ItemStatus,
     Position,
     PositionChoice,
-    Seat,
     Session,
     SessionKind,
     SessionStatus,
@@ -56,6 +56,8 @@ from ..models import (
 from ..vacancies.candidates import validate_proposal
 from ..vacancies.services import vacancy_transition
 from .checks import enforce_eligibility, proposal_justification
+from .electorate import casting_member, covers, fix_electorates, item_electorate, place_of
+from .services import rules_of
 from .tally import CandidateIn, ItemIn, Vote, tally_item
 
 # Tasks queued on commit, by path: ``tasks`` imports this module (see relais.core.enqueue).
@@ -68,11 +70,17 @@ CONDITION_DEADLINE_DAYS = 10  # to hand in the missing document after a conditio
 SUSPENSIVE_DOCUMENTS = (Document.TAX_NOTICE_N2,)
 CANDIDATE_STATUSES = (ApplicationStatus.ACTIVE, ApplicationStatus.PROPOSED)
 ATTRIBUTED = (DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL)
+NO_REMOTE = _lazy(
+    "The commission's internal rules do not provide for remote sessions: a director or a "
+    "manager records them on the commission's internal rules page first."
+)
 
 
-def default_kind(organisation) -> str:
-    """Remote while the crisis switch "commissions held remotely" is on, else in person."""
-    if current_crisis_state(organisation).remote_commissions:
+def default_kind(organisation, rules=None) -> str:
+    """Remote while the crisis switch "commissions held remotely" is on and the commission's
+    internal rules (``rules``, when given) allow it, else in person."""
+    allowed = rules is None or rules.remote_sessions_allowed
+    if allowed and current_crisis_state(organisation).remote_commissions:
         return SessionKind.REMOTE
     return SessionKind.IN_PERSON
 
@@ -113,7 +121,10 @@ def session_create(*, commission, actor, opens_at, kind: str = "", closes_at=Non
     ``IN_PERSON_HOURS``, the quorum copied from the commission.
     """
     organisation = commission.organisation
-    kind = kind or default_kind(organisation)
+    rules = rules_of(commission)
+    kind = kind or default_kind(organisation, rules)
+    if kind == SessionKind.REMOTE and not rules.remote_sessions_allowed:
+        raise ValidationError(NO_REMOTE)
     if closes_at is None:
         hours = commission.remote_duration_hours if kind == SessionKind.REMOTE else IN_PERSON_HOURS
         closes_at = elapsed_end(opens_at, hours)  # elapsed hours, across a clock change too
@@ -126,7 +137,7 @@ def session_create(*, commission, actor, opens_at, kind: str = "", closes_at=Non
             kind=kind,
             opens_at=opens_at,
             closes_at=closes_at,
-            quorum_ratio=commission.quorum_ratio,
+            quorum_ratio=rules.quorum_ratio,
         )
         audit.record(
             action="session.created",
@@ -341,14 +352,27 @@ def session_open(*, session: Session, actor) -> Session:
             raise ValidationError(_("The closing time is past: change the session's hours."))
         if not voting_members(session.commission).exists():
             raise ValidationError(_("The commission has no voting member yet."))
+        rules = rules_of(session.commission)
+        if session.kind == SessionKind.REMOTE and not rules.remote_sessions_allowed:
+            raise ValidationError(NO_REMOTE)
         session.status = SessionStatus.OPEN
-        session.save(update_fields=["status"])
+        session.quorum_ratio = rules.quorum_ratio
+        session.decision_rule, session.casting_vote = rules.decision_rule, rules.casting_vote
+        session.save(update_fields=["status", "quorum_ratio", "decision_rule", "casting_vote"])
+        bases = fix_electorates(session)
         audit.record(
             action="session.opened",
             organisation=session.organisation,
             actor=actor,
             obj=session,
-            changes={"closes_at": session.closes_at, "items": session.items.count()},
+            changes={
+                "closes_at": session.closes_at,
+                "items": len(bases),
+                "quorum_bases": bases,
+                "quorum_ratio": str(session.quorum_ratio),
+                "decision_rule": session.decision_rule,
+                "casting_vote": session.casting_vote,
+            },
         )
         transaction.on_commit(lambda: _after_open(session))
     return session
@@ -356,9 +380,19 @@ def session_open(*, session: Session, actor) -> Session:
 
 def _after_open(session: Session) -> None:
     """E-mail the members; queue the close for the closing time when the backend can wait."""
+    session_notice_send(session)
+    if session.kind == SessionKind.REMOTE:
+        enqueue(CLOSE_SESSION, session.pk, run_after=session.closes_at)
+
+
+def session_notice_send(session: Session, *, member_ids=None) -> None:
+    """E-mail the session notice (with the link to vote) to the active members, or to
+    ``member_ids`` only (members seated after the opening)."""
     members = CommissionMember.objects.filter(
         commission=session.commission, is_active=True
     ).select_related("user")
+    if member_ids is not None:
+        members = members.filter(pk__in=member_ids)
     site = settings.SITE_URL.rstrip("/")
     context = {"session": session, "vote_url": site + reverse("allocation:vote", args=[session.pk])}
     message = render_to_string("allocation/session_opened_email.txt", context)
@@ -369,14 +403,12 @@ def _after_open(session: Session) -> None:
         [(subject, message, None, [m.user.email]) for m in members if m.user.email],
         fail_silently=False,
     )
-    if session.kind == SessionKind.REMOTE:
-        enqueue(CLOSE_SESSION, session.pk, run_after=session.closes_at)
 
 
 # During the session ---------------------------------------------------------------------------
 
 
-def _lock_open(session: Session, member: CommissionMember) -> Session:
+def lock_open(session: Session, member: CommissionMember) -> Session:
     """Lock the session; refuse when closed or outside its hours, or ``member`` has no seat."""
     session = _lock(session)
     now = timezone.now()
@@ -389,6 +421,19 @@ def _lock_open(session: Session, member: CommissionMember) -> Session:
     if member.commission_id != session.commission_id or not member.is_active:
         raise ValidationError(_("You do not sit on this commission."))
     return session
+
+
+def check_in_electorate(member: CommissionMember, item: AgendaItem) -> None:
+    """Refuse a voting member whose seat does not cover the item's dwelling (a mayor of
+    another commune, the president of another EPCI): they do not vote on it."""
+    if not covers(member, place_of(item)):
+        raise ValidationError(
+            _(
+                "You do not vote on this item: the dwelling is in %(commune)s, outside the "
+                "territory of your seat."
+            )
+            % {"commune": item.vacancy.dwelling.building.commune.name}
+        )
 
 
 def _clean_position(candidate: Candidate, choice: str, rank, reason: str):
@@ -443,12 +488,13 @@ def position_record(
     secret until the close.
     """
     with transaction.atomic():
-        session = _lock_open(session, member)
-        candidate = Candidate.objects.select_related("item").get(
-            pk=candidate.pk, item__session=session
-        )
+        session = lock_open(session, member)
+        candidate = Candidate.objects.select_related(
+            "item__vacancy__dwelling__building__commune"
+        ).get(pk=candidate.pk, item__session=session)
         if not member.votes:
             raise ValidationError(_("Advisory members do not vote."))
+        check_in_electorate(member, candidate.item)
         conflicted = ItemDeclaration.objects.filter(
             member=member, item=candidate.item, kind=DeclarationKind.CONFLICT
         )
@@ -483,10 +529,14 @@ def declaration_record(
     """Declare a conflict of interest (the member's positions on the item are withdrawn) or
     send the item back to an in-person session (any member may, in a remote session)."""
     with transaction.atomic():
-        session = _lock_open(session, member)
-        item = AgendaItem.objects.get(pk=item.pk, session=session)
+        session = lock_open(session, member)
+        item = AgendaItem.objects.select_related("vacancy__dwelling__building__commune").get(
+            pk=item.pk, session=session
+        )
         if kind not in DeclarationKind.values:
             raise ValidationError(_("Unknown declaration."))
+        if member.votes:  # advisory members follow every item
+            check_in_electorate(member, item)
         if kind == DeclarationKind.SEND_BACK:
             if session.kind != SessionKind.REMOTE:
                 raise ValidationError(_("Only a remote session sends items back."))
@@ -519,7 +569,7 @@ def declaration_withdraw(
     *, session: Session, member: CommissionMember, item: AgendaItem, kind: str
 ) -> None:
     with transaction.atomic():
-        session = _lock_open(session, member)
+        session = lock_open(session, member)
         deleted, _detail = ItemDeclaration.objects.filter(
             member=member, item_id=item.pk, item__session=session, kind=kind
         ).delete()
@@ -588,12 +638,10 @@ def _missing_documents(application: Application) -> tuple[str, ...]:
 
 
 def _items_input(session: Session, items) -> dict[int, ItemIn]:
+    """The tally's input per item: who votes on it (electorate.py), the quorum base fixed at
+    the opening, the positions and declarations, the holder of the casting vote."""
     members = list(CommissionMember.objects.filter(commission=session.commission, is_active=True))
-    voting_ids = frozenset(m.pk for m in members if m.votes)
-    mayors = {}
-    for member in sorted(members, key=lambda m: m.pk):
-        if member.seat == Seat.MAYOR:
-            mayors.setdefault(member.commune_id, member.pk)
+    members.sort(key=lambda m: m.pk)
     votes: dict[int, list[Vote]] = {}
     rows = Position.objects.filter(candidate__item__session=session).values_list(
         "candidate__item_id", "member_id", "candidate_id", "choice", "rank", "reason"
@@ -616,11 +664,15 @@ def _items_input(session: Session, items) -> dict[int, ItemIn]:
                 for c in item.candidates.all()
             ),
             votes=tuple(votes.get(item.pk, ())),
-            voting_member_ids=voting_ids,
+            voting_member_ids=frozenset(
+                m.pk for m in members if m.votes and covers(m, place_of(item))
+            ),
+            quorum_base_ids=frozenset(item_electorate(item, members)),
             conflicted_member_ids=frozenset(declared.get((item.pk, DeclarationKind.CONFLICT), ())),
             sent_back_by=frozenset(declared.get((item.pk, DeclarationKind.SEND_BACK), ())),
-            casting_member_id=mayors.get(item.vacancy.dwelling.building.commune_id),
+            casting_member_id=casting_member(item, members, session.casting_vote),
             quorum_ratio=Decimal(session.quorum_ratio),
+            decision_rule=session.decision_rule,
         )
         for item in items
     }

@@ -52,6 +52,14 @@ def close_session(session_id: int) -> bool:
 
 
 @task()
+def session_notice(session_id: int, member_ids: list[int]) -> None:
+    """Send the session notice to members seated after it opened."""
+    session = Session.objects.select_related("commission").get(pk=session_id)
+    if session.status == SessionStatus.OPEN:
+        sessions.session_notice_send(session, member_ids=member_ids)
+
+
+@task()
 def session_after_close(session_id: int) -> None:
     """Draw up the minutes, then write the letters of the decisions."""
     session = Session.objects.select_related("organisation", "commission").get(pk=session_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("commissions/nouvelle/", commissions.commission_edit, name="commission_create"),
     path("commissions/<int:pk>/", commissions.commission_detail, name="commission_detail"),
     path("commissions/<int:pk>/modifier/", commissions.commission_edit, name="commission_edit"),
+    path("commissions/<int:pk>/reglement/", commissions.commission_rules, name="commission_rules"),
     path(
         "commissions/<int:pk>/membres/inviter/",
         commissions.commission_member_invite,
@@ -50,5 +51,10 @@ urlpatterns = [
         "mes-seances/<int:pk>/points/<int:item_pk>/declaration/",
         sessions.vote_declaration,
         name="vote_declaration",
+    ),
+    path(
+        "mes-seances/<int:pk>/points/<int:item_pk>/remarques/",
+        sessions.vote_remark,
+        name="vote_remark",
     ),
 ]

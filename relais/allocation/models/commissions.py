@@ -4,6 +4,8 @@ positions and declarations.
 Read ../shared/domain/DOMAIN.md §1–2 for the rules these models carry.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,13 +29,6 @@ class Commission(OrganisationOwned):
     communes = models.ManyToManyField(
         "housing.Commune", verbose_name=_("communes covered"), blank=True, related_name="+"
     )
-    quorum_ratio = models.DecimalField(
-        _("quorum (share of voting members)"),
-        max_digits=3,
-        decimal_places=2,
-        default=0.5,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-    )
     remote_duration_hours = models.PositiveSmallIntegerField(
         _("remote session length (hours)"), default=24
     )
@@ -48,6 +43,64 @@ class Commission(OrganisationOwned):
 
     def __str__(self):
         return self.name
+
+
+class DecisionRule(models.TextChoices):
+    """How a position wins on a candidate (the commission's internal rules)."""
+
+    PLURALITY = "plurality", _("Relative plurality (the position with the most votes)")
+    MAJORITY = "majority", _("Majority of the votes cast (more than half)")
+
+
+class CastingVote(models.TextChoices):
+    """Who settles a tie (R441-9 CCH: the mayor of the dwelling's commune; the EPCI president
+    where the intercommunal housing conference and the demand-management plan give it)."""
+
+    MAYOR = "mayor", _("The mayor of the dwelling's commune")
+    EPCI = "epci", _("The president of the dwelling's EPCI")
+
+
+class CommissionRules(OrganisationOwned):
+    """A commission's internal rules (règlement intérieur), as far as the vote applies them.
+
+    Copied onto each session when it opens (``Session.quorum_ratio``, ``decision_rule``,
+    ``casting_vote``): a change applies to the sessions opened afterwards.
+    """
+
+    commission = models.OneToOneField(Commission, on_delete=models.CASCADE, related_name="rules")
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    remote_sessions_allowed = models.BooleanField(
+        _("remote sessions allowed"),
+        default=False,
+        help_text=_(
+            "Since the 3DS law (2022) a commission may deliberate remotely only if its internal "
+            "rules provide for it."
+        ),
+    )
+    quorum_ratio = models.DecimalField(
+        _("quorum (share of voting members)"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    decision_rule = models.CharField(
+        _("decision rule"),
+        max_length=10,
+        choices=DecisionRule.choices,
+        default=DecisionRule.PLURALITY,
+    )
+    casting_vote = models.CharField(
+        _("casting vote"), max_length=10, choices=CastingVote.choices, default=CastingVote.MAYOR
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("internal rules")
+        verbose_name_plural = _("internal rules")
+
+    def __str__(self):
+        return f"{self.commission_id} rules"
 
 
 class Seat(models.TextChoices):
@@ -76,7 +129,16 @@ class CommissionMember(OrganisationOwned):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("The mayor has the casting vote for dwellings of this commune."),
+        help_text=_("The mayor votes on the dwellings of this commune only."),
+    )
+    epci = models.ForeignKey(
+        "housing.Epci",
+        verbose_name=_("EPCI (EPCI president)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The EPCI president votes on the dwellings of this EPCI only."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     # The seat gave the person their membership of the organisation (they had none active):
@@ -126,6 +188,9 @@ class CommissionInvitation(OrganisationOwned):
     commune = models.ForeignKey(
         "housing.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    epci = models.ForeignKey(
+        "housing.Epci", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -168,7 +233,17 @@ class Session(OrganisationOwned):
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
+    # The internal rules in force when the session opened (copied then, see CommissionRules).
     quorum_ratio = models.DecimalField(_("quorum"), max_digits=3, decimal_places=2)
+    decision_rule = models.CharField(
+        _("decision rule"),
+        max_length=10,
+        choices=DecisionRule.choices,
+        default=DecisionRule.PLURALITY,
+    )
+    casting_vote = models.CharField(
+        _("casting vote"), max_length=10, choices=CastingVote.choices, default=CastingVote.MAYOR
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     minutes_pdf = models.BinaryField(_("minutes (PDF)"), null=True, blank=True)
     minutes_sha256 = models.CharField(_("minutes SHA-256"), max_length=64, blank=True)
@@ -227,6 +302,10 @@ class AgendaItem(OrganisationOwned):
     # Why fewer than three: the DALO designation (with its decision date), or what the
     # candidate search found at that moment; printed in the minutes.
     few_candidates_justification = models.TextField(_("justification of the exception"), blank=True)
+    # The item's electorate, fixed when the session opens: the ids of the voting members whose
+    # seat covers the dwelling (commissions/electorate.py). Its size is the quorum base;
+    # members seated later may vote but do not change it. None until the session opens.
+    electorate = models.JSONField(_("electorate"), null=True, blank=True)
     participants = models.PositiveSmallIntegerField(_("voting participants"), default=0)
     voting_members = models.PositiveSmallIntegerField(_("voting members"), default=0)
 
@@ -350,3 +429,22 @@ class ItemDeclaration(OrganisationOwned):
 
     def __str__(self):
         return f"{self.member_id} {self.kind} {self.item_id}"
+
+
+class ItemRemark(OrganisationOwned):
+    """A remark written by a member on an item during a remote session: the written exchange
+    the remote deliberation requires (ordonnance 2014-1329), visible to the item's other
+    members and attached to the minutes. Never a position: positions stay secret."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="remarks")
+    member = models.ForeignKey(CommissionMember, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("remark"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("remark")
+        verbose_name_plural = _("remarks")
+        ordering = ["item", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.member_id} on {self.item_id}"

@@ -12,9 +12,10 @@ from relais.core.tenancy import get_for_request, require_ability
 
 from ...models import Commission, CommissionInvitation, CommissionMember
 from .. import selectors, services
-from ..forms import CommissionForm, MemberInviteForm
+from ..forms import CommissionForm, CommissionRulesForm, MemberInviteForm
 
 ABILITY = "commission.manage"
+RULES_ABILITY = "commission.rules"
 
 
 @login_required
@@ -68,14 +69,47 @@ def commission_detail(request, pk):
         "members": selectors.commission_members(commission),
         "invitations": selectors.pending_invitations(commission),
         "sessions": sessions.order_by("-opens_at")[:20],
+        "rules": services.rules_of(commission),
     }
     return render(request, "allocation/commission_detail.html", context)
 
 
 @login_required
+def commission_rules(request, pk):
+    """The commission's internal rules, recorded by a director or a manager (audited)."""
+    commission = get_for_request(request, Commission.objects, ability=RULES_ABILITY, pk=pk)
+    form = CommissionRulesForm(request.POST or None, instance=services.rules_of(commission))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commission_rules_save(
+                commission=commission, actor=request.user, rules=form.instance
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Internal rules saved: they apply to the sessions opened from now on.")
+            )
+            return redirect("allocation:commission_rules", pk=commission.pk)
+    return render(
+        request,
+        "allocation/commission_form.html",
+        {
+            "form": form,
+            "title": _("Internal rules of %(name)s") % {"name": commission.name},
+            "cancel_url": reverse("allocation:commission_detail", args=[commission.pk]),
+            "intro": _(
+                "What the vote applies: a session copies these rules when it opens, and its "
+                "minutes print them."
+            ),
+        },
+    )
+
+
+@login_required
 def commission_member_invite(request, pk):
     commission = get_for_request(request, Commission.objects, ability=ABILITY, pk=pk)
-    form = MemberInviteForm(request.POST or None)
+    form = MemberInviteForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -87,6 +121,7 @@ def commission_member_invite(request, pk):
                 last_name=data["last_name"],
                 seat=data["seat"],
                 commune=data["commune"],
+                epci=data["epci"],
             )
         except ValidationError as error:
             form.add_error(None, error)

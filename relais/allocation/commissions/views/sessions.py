@@ -34,9 +34,10 @@ from ...models import (
     SessionKind,
     SessionStatus,
 )
-from .. import selectors
+from .. import electorate, remarks, selectors
 from .. import sessions as services
 from ..forms import DeclarationForm, PositionForm, SessionForm
+from ..services import rules_of
 
 ABILITY = "commission.manage"
 
@@ -82,7 +83,7 @@ def session_list(request):
 def session_create(request, commission_pk):
     commission = get_for_request(request, Commission.objects, ability=ABILITY, pk=commission_pk)
     initial = {
-        "kind": services.default_kind(request.organisation),
+        "kind": services.default_kind(request.organisation, rules_of(commission)),
         "opens_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
     }
     form = SessionForm(request.POST or None, initial=initial)
@@ -124,16 +125,12 @@ def session_detail(request, pk):
     )
     services.close_if_due(session)
     items = list(selectors.agenda(session))
-    participation = selectors.participation(session)
-    conflicts = selectors.conflicts(session)
-    voters = selectors.voters_count(session)
+    counts = selectors.item_counts(session, items)
     for item in items:
-        item.members_voted = participation.get(item.pk, 0)
-        item.expected_voters = voters - conflicts.get(item.pk, 0)  # a conflicted member abstains
+        item.counts = counts[item.pk]  # a conflicted member is not expected to vote
     context = {
         "session": session,
         "items": items,
-        "voters": voters,
         "sits": selectors.member_seats(request.user, request.organisation)
         .filter(commission_id=session.commission_id)
         .exists(),
@@ -263,6 +260,15 @@ def _current_item(items, request):
     return next((item for item in items if item.position == wanted), items[0] if items else None)
 
 
+def _outside(member, items) -> set[int]:
+    """Items whose dwelling the member's seat does not cover (a mayor of another commune):
+    they are listed, marked, without their candidates — the member does not vote on them and
+    has no need to read those applicants' files. Advisory members follow every item."""
+    if not member.votes:
+        return set()
+    return {item.pk for item in items if not electorate.covers(member, electorate.place_of(item))}
+
+
 @login_required
 @require_mfa
 def vote(request, pk):
@@ -270,10 +276,12 @@ def vote(request, pk):
     items = list(selectors.agenda(session))
     positions, declared = selectors.ballot(session, member)
     item = _current_item(items, request)
+    outside = _outside(member, items)
+    in_electorate = item is not None and item.pk not in outside
     conflicted = item is not None and (item.pk, DeclarationKind.CONFLICT) in declared
-    can_vote = _can_vote(session, member, conflicted)
+    can_vote = in_electorate and _can_vote(session, member, conflicted)
     cards = []
-    if item is not None:
+    if in_electorate:
         size = len(item.candidates.all())
         cards = [
             _card(c, positions.get(c.pk), size=size, can_vote=can_vote)
@@ -289,13 +297,54 @@ def vote(request, pk):
         "previous": items[index - 1] if index > 0 else None,
         "next": items[index + 1] if index + 1 < len(items) else None,
         "done_items": {c.item_id for c in _candidates_of(items) if c.pk in positions},
+        "outside_items": outside,
+        "votes_on_nothing": bool(items) and len(outside) == len(items),
+        "in_electorate": in_electorate,
         "oob": False,
         "conflicted": conflicted,
         "sent_back": item is not None and (item.pk, DeclarationKind.SEND_BACK) in declared,
-        "can_declare": session.status == SessionStatus.OPEN and _in_hours(session),
+        "can_declare": in_electorate
+        and session.status == SessionStatus.OPEN
+        and _in_hours(session),
         "can_vote": can_vote,
+        **_exchange(session, member, item, in_electorate and not conflicted),
     }
     return render(request, "allocation/vote.html", context)
+
+
+def _exchange(session, member, item, may_read: bool) -> dict:
+    """The item's written exchange (remote sessions), for the members who take part in it."""
+    if item is None or session.kind != SessionKind.REMOTE or not may_read:
+        return {"remarks": [], "show_exchange": False, "can_remark": False}
+    return {
+        "remarks": remarks.remarks_of(item),
+        "show_exchange": True,
+        "can_remark": _open_now(session),
+        "remark_max": remarks.MAX_LENGTH,
+    }
+
+
+@login_required
+@require_mfa
+@require_POST
+def vote_remark(request, pk, item_pk):
+    """Post a remark on an item of a remote session (then back to the item)."""
+    session, member = _seat(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, session=session)
+    try:
+        remarks.remark_post(
+            session=session, member=member, item=item, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Remark posted: the other members of the item can read it."))
+    return redirect(_vote_url(session, item) + "#exchange")
+
+
+def _open_now(session) -> bool:
+    return session.status == SessionStatus.OPEN and _in_hours(session)
 
 
 def _in_hours(session) -> bool:
@@ -361,7 +410,13 @@ def vote_position(request, pk, candidate_pk):
     )
     items = list(selectors.agenda(session))
     done = {c.item_id for c in _candidates_of(items) if c.pk in positions}
-    tabs = {"items": items, "item": candidate.item, "done_items": done, "oob": True}
+    tabs = {
+        "items": items,
+        "item": candidate.item,
+        "done_items": done,
+        "outside_items": _outside(member, items),
+        "oob": True,
+    }
     tabs_html = render_to_string("allocation/vote.html#item_tabs", tabs, request)
     return HttpResponse(card_html + tabs_html)
 
@@ -404,6 +459,8 @@ def vote_candidate(request, pk, candidate_pk):
         pk=candidate_pk,
         item__session=session,
     )
+    if candidate.item_id in _outside(member, [candidate.item]):
+        raise Http404  # not in the member's electorate: no need to read the file
     application_viewed(actor=request.user, application=candidate.application, via="commission")
     context = {
         "session": session,
