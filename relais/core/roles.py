@@ -49,6 +49,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "allocation.import": frozenset({_R.MANAGER, _R.ALLOCATION_OFFICER}),
     # Prepare commissions and sessions, publish letters.
     "commission.manage": frozenset({_R.DIRECTOR, _R.ALLOCATION_OFFICER}),
+    # The organisation's standard reasons printed in letters to applicants.
+    "letters.reasons": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # Eligibility simulator and income ceilings (read).
     "eligibility.simulate": STAFF_ROLES,
     "agency.edit": frozenset({_R.DIRECTOR, _R.MANAGER}),

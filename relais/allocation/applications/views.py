@@ -21,10 +21,10 @@ from ..models import Application, ApplicationStatus, PriorityCriterion, ScoringG
 from ..scoring import services as scoring
 from . import io as io_applications
 from . import selectors
+from .documents import document_status, missing_documents
 from .filters import ApplicationFilter
 from .forms import ApplicationForm, ApplicationImportForm, StatusForm
 from .services import (
-    Document,
     application_create,
     application_set_status,
     application_update,
@@ -62,7 +62,6 @@ def application_detail(request, pk):
     )
     application_viewed(actor=request.user, application=application)
     communes, epcis = selectors.wishes(application)
-    documents = set(application.documents_received)
     context = {
         "application": application,
         "waiting_months": scoring.waiting_months(
@@ -76,7 +75,8 @@ def application_detail(request, pk):
             for code, label in PriorityCriterion.choices
             if code in application.priority_criteria
         ],
-        "documents": [(label, code in documents) for code, label in Document.choices],
+        "documents": document_status(application),
+        "missing": missing_documents(application),
         "status_form": StatusForm(initial={"status": application.status}),
         "income_to_update": income_to_update(application, timezone.localdate()),
         "income_year_needed": required_income_year(timezone.localdate()),

@@ -11,6 +11,7 @@ from .applications import (
     ApplicationQuerySet,
     ApplicationStatus,
     HousingSituation,
+    IncomeBasis,
     PriorityCriterion,
     current_income_year,
     registration_number_validator,
@@ -35,7 +36,15 @@ from .commissions import (
     SessionStatus,
 )
 from .eligibility import CeilingFinancing, CommuneAbcZone, IncomeCeiling
-from .letters import Letter, LetterKind, OfferAnswer, ReceiptKind
+from .letters import (
+    Letter,
+    LetterKind,
+    LetterReason,
+    LetterStatus,
+    OfferAnswer,
+    ReasonKind,
+    ReceiptKind,
+)
 from .scoring import ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
@@ -56,16 +65,20 @@ __all__ = [
     "DeclarationKind",
     "FewCandidatesReason",
     "HousingSituation",
+    "IncomeBasis",
     "IncomeCeiling",
     "ItemDeclaration",
     "ItemStatus",
     "Letter",
     "LetterKind",
+    "LetterReason",
+    "LetterStatus",
     "OfferAnswer",
     "Position",
     "PositionChoice",
     "PriorityCriterion",
     "QuartileThreshold",
+    "ReasonKind",
     "ReceiptKind",
     "ScoringGrid",
     "Seat",
