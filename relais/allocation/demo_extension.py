@@ -23,6 +23,7 @@ from .models import (
     CommissionMember,
     ItemDeclaration,
     Letter,
+    LetterReason,
     Position,
     Seat,
     Session,
@@ -94,6 +95,7 @@ class AllocationDemo:
             (Application.wished_communes.through, "application_id", Application),
             (Application.wished_epcis.through, "application_id", Application),
             (Commission.communes.through, "commission_id", Commission),
+            (Letter.reasons.through, "letter_id", Letter),
         ]
         with connection.cursor() as cursor:
             for through, column, parent in many_to_many:
@@ -103,7 +105,7 @@ class AllocationDemo:
                     f"WHERE organisation_id {_in(organisation_ids)})",
                     organisation_ids,
                 )
-            for model in (*RESET_ORDER, Application):
+            for model in (*RESET_ORDER, Application, LetterReason):
                 cursor.execute(
                     f"DELETE FROM {quote(model._meta.db_table)} "
                     f"WHERE organisation_id {_in(organisation_ids)}",
