@@ -1,12 +1,15 @@
 """Letters under the officer's control: drafts reviewed with standard reasons, then sent; the
 landlord's contact block, the remedies after a refusal, ranked candidates told their rank."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from relais.allocation.letters import reasons as letter_reasons
 from relais.allocation.letters import sending
 from relais.allocation.letters import services as letters
+from relais.allocation.letters.offers import offer_receipt_record
 from relais.allocation.models import (
     Letter,
     LetterKind,
@@ -99,6 +102,16 @@ def test_only_a_reviewed_letter_is_sent_and_only_once(outcome, django_capture_on
     assert AuditEvent.objects.filter(action="letter.reviewed").count() == 1
     with pytest.raises(ValidationError, match="a été envoyé"):
         review(offer)
+
+
+def test_a_draft_offer_has_no_receipt_to_record(outcome):
+    offer = _letter(outcome.first, LetterKind.OFFER)
+    with pytest.raises(ValidationError, match="pas encore été envoyée"):
+        offer_receipt_record(
+            letter=offer, actor=None, received_on=dt.date.today(), kind="registered"
+        )
+    offer.refresh_from_db()
+    assert offer.received_on is None and offer.answer_due_on is None
 
 
 def test_send_all_sends_the_reviewed_letters_only(outcome):
