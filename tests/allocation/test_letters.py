@@ -232,7 +232,7 @@ def test_acceptance_allocates_the_application_and_stops_the_cycle(outcome):
 
 def test_only_sent_offers_have_answers(outcome):
     letters.letters_after_close(outcome.session)
-    with pytest.raises(ValidationError, match="not been sent"):
+    with pytest.raises(ValidationError, match="pas encore été envoyée"):
         letters.offer_answer(letter=_offer(outcome.first), actor=None, answer="accepted")
     assert _offer(outcome.first).answer == OfferAnswer.PENDING
     send_all(outcome.session)
