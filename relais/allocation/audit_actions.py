@@ -110,7 +110,11 @@ for kind, declared, withdrawn in [
 action("minutes.generated", _("Minutes generated"))
 action("minutes.sealed", _("Minutes sealed"))
 action("minutes.downloaded", _("Minutes downloaded"))
-action("letter.created", _("Letter written"))
+action("letter.created", _("Letter drafted"))
+action("letter.reviewed", _("Letter reviewed"), reasons=_("reasons"), wording=_("wording"))
+action("letter.sent", _("Letter sent"), answer_due_on=_("answer due on"))
+action("letter_reason.created", _("Letter reason added"), kind=_("decision type"), text=_("text"))
+action("letter_reason.updated", _("Letter reason changed"), text=_("text"), is_active=_("offered"))
 action(
     "offer.receipt_recorded",
     _("Receipt of an offer recorded"),

@@ -3,8 +3,9 @@ switch it reads. Registered from ``AllocationConfig.ready()``.
 
 Cards (each a count and a slice: two queries, or three for the commission member):
 - allocation officer (and manager where they may open the list): vacancies ready for a
-  candidate search, sessions to prepare, offers awaiting an answer with the days left
-  (article R441-10 CCH: ten days), conditional decisions awaiting a document;
+  candidate search, sessions to prepare, letters drafted and not sent yet (per session),
+  offers awaiting an answer with the days left (article R441-10 CCH: ten days), conditional
+  decisions awaiting a document;
 - director: this week's sessions (Monday to Sunday, Europe/Paris);
 - anyone with a seat on a commission: the open sessions, their closing time and, per agenda
   item, whether the member has taken a position (or declared a conflict of interest).
@@ -16,7 +17,7 @@ suspensive condition (with a missing document) who have no offer answered yet.
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from .models import (
     ItemDeclaration,
     Letter,
     LetterKind,
+    LetterStatus,
     OfferAnswer,
     Position,
     Seat,
@@ -101,9 +103,40 @@ def sessions_to_prepare_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def letters_to_send_card(ctx: home.HomeContext) -> home.Card:
+    """Sessions with letters drafted and not sent yet (the officer reviews, then sends)."""
+    unsent = Letter.objects.for_organisation(ctx.organisation).exclude(status=LetterStatus.SENT)
+    sessions = (
+        Session.objects.for_organisation(ctx.organisation)
+        .annotate(
+            unsent=Count(
+                "items__candidates__letters",
+                filter=~Q(items__candidates__letters__status=LetterStatus.SENT),
+            )
+        )
+        .filter(unsent__gt=0)
+        .select_related("commission")
+    )
+    return home.Card(
+        key="allocation.letters_to_send",
+        title=_("Letters to review and send"),
+        count=unsent.count(),
+        empty=_("Letters drafted after a commission appear here until they are sent."),
+        rows=[
+            home.CardRow(
+                f"{s.commission.name} – {_when(s.opens_at)}",
+                ngettext("%(count)d letter not sent", "%(count)d letters not sent", s.unsent)
+                % {"count": s.unsent},
+                url=reverse("allocation:letter_list", args=[s.pk]),
+            )
+            for s in sessions.order_by("opens_at", "pk")[: home.ROWS]
+        ],
+    )
+
+
 def offers_card(ctx: home.HomeContext) -> home.Card:
     pending = Letter.objects.for_organisation(ctx.organisation).filter(
-        kind=LetterKind.OFFER, answer=OfferAnswer.PENDING
+        kind=LetterKind.OFFER, status=LetterStatus.SENT, answer=OfferAnswer.PENDING
     )
     rows = pending.select_related("candidate__application", "candidate__item__vacancy__dwelling")
     card_rows = []
@@ -292,6 +325,9 @@ def register() -> None:
         order=30,
         build=sessions_to_prepare_card,
     )
+    home.register_card(
+        "allocation.letters_to_send", roles=OFFICERS, order=35, build=letters_to_send_card
+    )
     home.register_card("allocation.offers_pending", roles=OFFICERS, order=40, build=offers_card)
     home.register_card(
         "allocation.conditional_pending", roles=OFFICERS, order=50, build=conditional_card
@@ -313,6 +349,12 @@ def register() -> None:
     )
     home.register_link(
         "allocation:vacancy_list", gettext_lazy("Vacancies"), ability="allocation.view", order=21
+    )
+    home.register_link(
+        "allocation:letter_reasons",
+        gettext_lazy("Reasons printed in letters"),
+        ability="letters.reasons",
+        order=22,
     )
     home.register_link(
         "allocation:eligibility_simulator",

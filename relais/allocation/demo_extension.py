@@ -26,6 +26,7 @@ from .models import (
     ItemDeclaration,
     ItemRemark,
     Letter,
+    LetterReason,
     Position,
     RenewalReminder,
     Seat,
@@ -102,6 +103,7 @@ class AllocationDemo:
             (Application.wished_communes.through, "application_id", Application),
             (Application.wished_epcis.through, "application_id", Application),
             (Commission.communes.through, "commission_id", Commission),
+            (Letter.reasons.through, "letter_id", Letter),
         ]
         with connection.cursor() as cursor:
             for through, column, parent in many_to_many:
@@ -111,7 +113,7 @@ class AllocationDemo:
                     f"WHERE organisation_id {_in(organisation_ids)})",
                     organisation_ids,
                 )
-            for model in (*RESET_ORDER, Application):
+            for model in (*RESET_ORDER, Application, LetterReason):
                 cursor.execute(
                     f"DELETE FROM {quote(model._meta.db_table)} "
                     f"WHERE organisation_id {_in(organisation_ids)}",

@@ -52,6 +52,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     # Record a commission's internal rules (remote sessions, quorum, decision rule, casting
     # vote): the landlord's management, not the officers who run the sessions.
     "commission.rules": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # The organisation's standard reasons printed in letters to applicants.
+    "letters.reasons": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # Eligibility simulator and income ceilings (read).
     "eligibility.simulate": STAFF_ROLES,
     "agency.edit": frozenset({_R.DIRECTOR, _R.MANAGER}),

@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from relais.allocation.letters import sending
+from relais.allocation.letters.reasons import reasons_for
 from relais.allocation.models import (
     AgendaItem,
     Candidate,
@@ -21,6 +23,8 @@ from relais.allocation.models import (
     DeclarationKind,
     ItemDeclaration,
     ItemStatus,
+    Letter,
+    LetterStatus,
     Position,
     PositionChoice,
     Seat,
@@ -28,6 +32,7 @@ from relais.allocation.models import (
     SessionStatus,
     VacancyStatus,
 )
+from relais.core.models import Agency
 
 from ..factories import CommuneFactory, UserFactory
 from .factories import (
@@ -88,9 +93,25 @@ def _candidate(item, rank, decision, last_name, tally, **fields):
     )
 
 
+def _agency(organisation, mark):
+    agency, _ = Agency.objects.get_or_create(
+        organisation=organisation,
+        name=f"Agence de Tours Nord {mark}".strip(),
+        defaults={
+            "address": "15 avenue de la République",
+            "postcode": "37100",
+            "city": "Tours",
+            "phone": "0247123456",
+            "email": "attributions.tours@example.org",
+        },
+    )
+    return agency
+
+
 def _decided_item(session, mark):
     vacancy = VacancyFactory(
         dwelling__building__residence__organisation=session.organisation,
+        dwelling__building__residence__agency=_agency(session.organisation, mark),
         dwelling__building__address=f"3 allée des Peupliers {mark}".strip(),
         dwelling__rent_cents=123_456,
         charges_cents=9_050,
@@ -184,6 +205,25 @@ def closed_session(organisation, mark: str = "") -> ClosedSession:
             organisation=organisation, member=member, item=target, kind=kind, reason=reason
         )
     return ClosedSession(session, president, members, item, sent_back, *candidates)
+
+
+def review(letter, *, actor=None, reasons=None, wording=""):
+    """Review ``letter`` with ``reasons`` (default: the first standard reason of its type)."""
+    if reasons is None:
+        reasons = list(reasons_for(letter.organisation, letter.reason_kind)[:1])
+    return sending.letter_review(letter=letter, actor=actor, reasons=reasons, wording=wording)
+
+
+def send_all(session, *, actor=None) -> list[Letter]:
+    """Review (first standard reason) and send every letter of ``session`` not sent yet."""
+    unsent = Letter.objects.filter(candidate__item__session=session).exclude(
+        status=LetterStatus.SENT
+    )
+    sent = []
+    for letter in unsent.order_by("pk"):
+        review(letter, actor=actor)
+        sent.append(sending.letter_send(letter=letter, actor=actor))
+    return sent
 
 
 def pdf_text(content) -> str:

@@ -6,6 +6,7 @@ president's access to the minutes by their seat.
 
 from relais.allocation.commissions import minutes
 from relais.allocation.letters import services as letters
+from relais.allocation.letters.reasons import reasons_for
 
 from .factories_letters import closed_session
 
@@ -13,6 +14,8 @@ PAGES = {
     "allocation:letter_list": ("allocation.view", {"session_pk": "letters_session"}),
     "allocation:letter_detail": ("allocation.view", {"pk": "letters_offer"}),
     "allocation:session_minutes": ("allocation.view", {"session_pk": "letters_session"}),
+    "allocation:letter_reasons": ("letters.reasons", None),
+    "allocation:letter_reason_edit": ("letters.reasons", {"pk": "letter_reason"}),
 }
 # The PDF downloads are binary (the matrix decodes bodies as text): their access is tested in
 # test_letters_pages.py and test_minutes_pages.py.
@@ -20,6 +23,9 @@ NOT_PAGES = {
     "allocation:letter_download",
     "allocation:minutes_download",
     "allocation:letters_send",
+    "allocation:letters_draft",
+    "allocation:letter_review",
+    "allocation:letter_send",
     "allocation:letter_answer",
     "allocation:letter_receipt",
     "allocation:condition_document",
@@ -35,4 +41,5 @@ def world(organisation, mark, base):
     return {
         "letters_session": outcome.session,
         "letters_offer": outcome.first.letters.get(kind="offer"),
+        "letter_reason": reasons_for(organisation).first(),
     }

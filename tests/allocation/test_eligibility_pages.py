@@ -56,7 +56,7 @@ def test_every_staff_member_simulates_and_reads_the_explanation(request, client_
     assert "Eligible" in html
     # Single adult + 1 dependant = category 3; N-1 is 10 % lower, so it is retained.
     assert "37,584 € a year" in html.replace("\u00a0", " ")
-    assert "income N-1, at least 10 % below N-2" in html
+    assert "N-1, at least 10 % lower" in html
     assert "A single adult with dependants: the household goes one category up." in html
 
 

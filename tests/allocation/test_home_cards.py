@@ -11,6 +11,7 @@ from relais.allocation.models import (
     ItemDeclaration,
     Letter,
     LetterKind,
+    LetterStatus,
     OfferAnswer,
     Position,
     PositionChoice,
@@ -36,6 +37,7 @@ def _offer(candidate, due, answer=OfferAnswer.PENDING):
         organisation=candidate.organisation,
         candidate=candidate,
         kind=LetterKind.OFFER,
+        status=LetterStatus.SENT,
         pdf=b"%PDF",
         sent_at=timezone.now(),
         answer_due_on=due,
@@ -62,12 +64,16 @@ def test_allocation_officer_sees_vacancies_sessions_offers_and_conditions(
     _offer(closed.second, today - dt.timedelta(days=1), answer=OfferAnswer.REFUSED)
     closed.conditional.document_deadline = today + dt.timedelta(days=5)
     closed.conditional.save()
+    # Drafted at the close, not sent: a draft offer has no deadline and is no pending offer.
+    for candidate, kind in ((closed.refused, "non_attribution"), (closed.inadmissible, "offer")):
+        Letter.objects.create(organisation=organisation, candidate=candidate, kind=kind)
 
     _user, client = member_factory(Role.ALLOCATION_OFFICER)
     cards, body = _cards(client)
     assert [k for k in cards if k.startswith("allocation.")] == [
         "allocation.vacancies_ready",
         "allocation.sessions_to_prepare",
+        "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
     ]
@@ -81,6 +87,11 @@ def test_allocation_officer_sees_vacancies_sessions_offers_and_conditions(
     sessions = cards["allocation.sessions_to_prepare"]
     assert sessions.count == 1 and sessions.rows[0].label == "CAL A"
     assert sessions.rows[0].url == reverse("allocation:session_detail", args=[draft.pk])
+
+    to_send = cards["allocation.letters_to_send"]
+    assert to_send.count == 2 and len(to_send.rows) == 1
+    assert to_send.rows[0].detail == "2 courriers non envoyés"
+    assert to_send.rows[0].url == reverse("allocation:letter_list", args=[closed.session.pk])
 
     offers = cards["allocation.offers_pending"]
     assert offers.count == 1

@@ -14,7 +14,7 @@ from relais.allocation.models import Letter, LetterKind, OfferAnswer, Session, S
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 
-from .factories_letters import closed_session, says
+from .factories_letters import closed_session, says, send_all
 
 pytestmark = pytest.mark.usefixtures("ceilings_loaded")
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.usefixtures("ceilings_loaded")
 def outcome(organisation):
     world = closed_session(organisation, "MARQUE")
     letters.letters_after_close(world.session)
+    send_all(world.session)
     return world
 
 
@@ -44,7 +45,7 @@ def test_list_shows_every_letter_in_few_queries(outcome, officer, django_assert_
     for candidate in (outcome.first, outcome.conditional, outcome.refused, outcome.inadmissible):
         assert candidate.application.registration_number in body
     assert reverse("allocation:letter_download", args=[_offer(outcome.first).pk]) in body
-    assert reverse("allocation:letters_send", args=[outcome.session.pk]) in body
+    assert reverse("allocation:letters_draft", args=[outcome.session.pk]) in body
 
 
 def test_opening_the_list_lapses_overdue_offers(outcome, officer):
@@ -52,7 +53,7 @@ def test_opening_the_list_lapses_overdue_offers(outcome, officer):
     Letter.objects.filter(pk=_offer(outcome.first).pk).update(answer_due_on=yesterday)
     officer[1].get(reverse("allocation:letter_list", args=[outcome.session.pk]))
     assert _offer(outcome.first).answer == OfferAnswer.LAPSED
-    assert _offer(outcome.second).answer == OfferAnswer.PENDING
+    assert _offer(outcome.second).answer == OfferAnswer.PENDING  # drafted for review
 
 
 def test_officer_records_a_refusal_and_the_next_ranked_gets_the_offer(outcome, officer):
@@ -124,22 +125,23 @@ def test_download_is_an_audited_pdf_attachment(outcome, member_factory, outsider
     assert Client().get(url)["Location"].startswith(reverse("account_login"))
 
 
-def test_writing_the_letters_from_the_page(organisation, officer, member_factory):
+def test_drafting_the_letters_from_the_page(organisation, officer, member_factory):
     world = closed_session(organisation)
-    url = reverse("allocation:letters_send", args=[world.session.pk])
+    url = reverse("allocation:letters_draft", args=[world.session.pk])
     assert member_factory(Role.MANAGER)[1].post(url).status_code == 403
     response = officer[1].post(url, follow=True)
     with translation.override("fr"):
-        message = ngettext("%(count)d letter written.", "%(count)d letters written.", 4)
-    assert message % {"count": 4} in response.content.decode()
+        message = ngettext("%(count)d letter drafted.", "%(count)d letters drafted.", 5)
+    assert message % {"count": 5} in response.content.decode()
     officer[1].post(url)
-    assert Letter.objects.count() == 4
+    assert Letter.objects.count() == 5
+    assert not Letter.objects.exclude(status="draft").exists()
 
 
 def test_no_letters_before_the_close(organisation, officer):
     world = closed_session(organisation)
     Session.objects.filter(pk=world.session.pk).update(status=SessionStatus.OPEN)
-    url = reverse("allocation:letters_send", args=[world.session.pk])
+    url = reverse("allocation:letters_draft", args=[world.session.pk])
     response = officer[1].post(url, follow=True)
     assert says(response, "Letters are written once the session is closed.")
     assert not Letter.objects.exists()

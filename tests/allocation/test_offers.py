@@ -26,7 +26,7 @@ from relais.allocation.models import (
 )
 from relais.core.models import AuditEvent
 
-from .factories_letters import closed_session
+from .factories_letters import closed_session, send_all
 
 pytestmark = pytest.mark.usefixtures("ceilings_loaded")
 PARIS = ZoneInfo("Europe/Paris")
@@ -39,6 +39,7 @@ def outcome(organisation):
         candidate.application.status = ApplicationStatus.PROPOSED
         candidate.application.save()
     letters.letters_after_close(world.session)
+    send_all(world.session)
     return world
 
 
@@ -89,6 +90,7 @@ def test_a_receipt_before_the_sending_or_after_today_is_refused(outcome):
 
 def _refuse_the_ranked(outcome):
     for candidate in (outcome.first, outcome.second):
+        send_all(outcome.session)  # the next ranked's offer is drafted on a refusal
         letters.offer_answer(
             letter=_offer(candidate), actor=outcome.president.user, answer=OfferAnswer.REFUSED
         )
@@ -102,7 +104,7 @@ def test_a_conditional_attribution_waits_for_its_document(outcome):
     assert vacancy.status == VacancyStatus.ALLOCATED  # held for the conditional candidate
     condition_document_receive(candidate=outcome.conditional, actor=outcome.president.user)
     offer = _offer(outcome.conditional)
-    assert offer.answer == OfferAnswer.PENDING
+    assert (offer.answer, offer.status) == (OfferAnswer.PENDING, "draft")
     outcome.conditional.refresh_from_db()
     assert outcome.conditional.condition_met_on == timezone.localdate()
     outcome.conditional.application.refresh_from_db()

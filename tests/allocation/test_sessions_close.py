@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from relais.allocation.commissions import sessions, tasks
+from relais.allocation.letters import sending
 from relais.allocation.models import (
     AgendaItem,
     Application,
@@ -17,6 +18,7 @@ from relais.allocation.models import (
     ItemStatus,
     Letter,
     LetterKind,
+    LetterStatus,
     SessionKind,
     SessionStatus,
     VacancyStatus,
@@ -25,6 +27,7 @@ from relais.core.models import AuditEvent
 
 from .factories import SessionFactory
 from .factories_commissions import board
+from .factories_letters import pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ceilings_loaded")]
 
@@ -245,4 +248,13 @@ def test_the_close_draws_up_the_minutes_and_the_letters(
     prepared.session.refresh_from_db()
     assert bytes(prepared.session.minutes_pdf).startswith(b"%PDF")
     kinds = set(Letter.objects.values_list("candidate__proposed_rank", "kind"))
-    assert kinds == {(1, LetterKind.OFFER), (3, LetterKind.NON_ATTRIBUTION)}
+    assert kinds == {
+        (1, LetterKind.OFFER),
+        (2, LetterKind.RANKED),  # told their rank
+        (3, LetterKind.NON_ATTRIBUTION),
+    }
+    # Drafts for the officer: nothing sent, and the members' note is not in the letter.
+    assert set(Letter.objects.values_list("status", flat=True)) == {LetterStatus.DRAFT}
+    refusal = Letter.objects.get(kind=LetterKind.NON_ATTRIBUTION)
+    assert refusal.candidate.decision_reason == "Typologie inadaptée"  # in the minutes
+    assert "Typologie inadaptée" not in pdf_text(sending.letter_preview(refusal))

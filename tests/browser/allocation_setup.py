@@ -25,6 +25,7 @@ from relais.core.roles import Role
 from ..allocation.factories import CommissionFactory, CommissionMemberFactory
 from ..allocation.factories_vacancies import applicant, vacancy
 from ..factories import (
+    AgencyFactory,
     CommuneFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -117,11 +118,22 @@ def build_world() -> World:
     for user in (mayor, tenant):
         secrets[user.username] = generate_totp_secret()
         TOTP.activate(user, secrets[user.username])
+    # The agency whose contact block the letters print.
+    agency = AgencyFactory(
+        organisation=organisation,
+        name="Agence Tours Est",
+        address="2 place Jean Jaurès",
+        postcode="37000",
+        city="Tours",
+        phone="02 47 60 00 00",
+        email="tours-est@example.org",
+    )
     vacancies: dict[str, Vacancy] = {
         key: vacancy(
             organisation,
             reference=reference,
             building__residence__commune=tours,
+            building__residence__agency=agency,
             building__address=address,
         )
         for key, reference, address in (

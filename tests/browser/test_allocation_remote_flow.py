@@ -25,11 +25,13 @@ from playwright.sync_api import expect
 
 from relais.allocation import pdf
 from relais.allocation.deadlines import answer_due_on
+from relais.allocation.letters import sending
 from relais.allocation.models import (
     DecisionType,
     ItemStatus,
     Letter,
     LetterKind,
+    LetterStatus,
     OfferAnswer,
     Session,
     SessionStatus,
@@ -37,6 +39,7 @@ from relais.allocation.models import (
 )
 from relais.core.models import AuditEvent
 
+from ..allocation.factories_letters import pdf_text as pdf_text_bytes
 from ..factories import PASSWORD
 from .allocation_setup import COMMISSION, build_world, totp_code
 
@@ -274,10 +277,10 @@ def _check_database(session, world) -> Letter:
         (a1, LetterKind.CONDITIONAL),
         (a3, LetterKind.NON_ATTRIBUTION),
     }
+    # Drafted, not sent: the officer reviews and sends (_offer_reads_right).
+    assert set(Letter.objects.values_list("status", flat=True)) == {LetterStatus.DRAFT}
     offer = Letter.objects.get(kind=LetterKind.OFFER)
-    assert offer.answer == OfferAnswer.PENDING
-    sent_on = timezone.localdate(offer.sent_at)
-    assert offer.answer_due_on == answer_due_on(sent_on=sent_on, postal_delay_days=3)
+    assert offer.answer == OfferAnswer.PENDING and offer.answer_due_on is None
     # Closed once (lazily, by the page), minutes drawn up once by the task after the commit.
     for action in ("session.closed", "minutes.generated"):
         assert AuditEvent.objects.filter(action=action).count() == 1, action
@@ -323,6 +326,19 @@ def _offer_reads_right(page, world, offer, shots) -> None:
     page.get_by_role("link", name=tr("Letters"), exact=True).click()
     row = page.get_by_role("row").filter(has_text=world.numbers("A")[1])
     expect(row).to_contain_text(tr("Offer of a dwelling"))
+    # The officer reviews the draft (an attribution's reasons are optional), then sends it.
+    row.get_by_role("link", name=tr("Review"), exact=True).click()
+    expect(page.get_by_test_id("contact")).to_contain_text("Agence Tours Est")
+    page.get_by_label("Votre demande correspond à la typologie").check()
+    page.get_by_role("button", name=tr("Save the review")).click()
+    page.get_by_role("button", name=tr("Send this letter")).click()
+    expect(page.get_by_text(tr("Letter sent."))).to_be_visible()
+    page.screenshot(path=str(shots / "offer-sent.png"), full_page=True)
+    offer.refresh_from_db()
+    sent_on = timezone.localdate(offer.sent_at)
+    assert offer.answer_due_on == answer_due_on(sent_on=sent_on, postal_delay_days=3)
+    page.get_by_role("link", name=tr("Letters"), exact=True).click()
+    row = page.get_by_role("row").filter(has_text=world.numbers("A")[1])
     text = _download(page, row.get_by_role("link", name=tr("PDF"), exact=True), shots / "offer.pdf")
     for expected in (
         "Proposition de logement",
@@ -330,8 +346,13 @@ def _offer_reads_right(page, world, offer, shots) -> None:
         world.numbers("A")[1],
         world.vacancies["A"].dwelling.reference,
         f"jusqu’au {pdf.fr_date(offer.answer_due_on)} inclus",
+        "Agence Tours Est 2 place Jean Jaurès 37000 Tours Tél. : 02 47 60 00 00",
+        "Votre demande correspond à la typologie et aux caractéristiques du logement.",
     ):
         assert expected in text, expected
+    # The members' notes on the non-attribution never reach its letter.
+    refusal = Letter.objects.get(kind=LetterKind.NON_ATTRIBUTION)
+    assert "Revenus trop faibles" not in pdf_text_bytes(sending.letter_preview(refusal))
 
 
 def test_remote_session_prepared_voted_closed_with_minutes_and_offer(

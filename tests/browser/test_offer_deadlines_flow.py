@@ -15,7 +15,7 @@ from relais.allocation.letters import services as letters
 from relais.allocation.models import ApplicationStatus, Letter, LetterKind, OfferAnswer
 from relais.core.roles import Role
 
-from ..allocation.factories_letters import closed_session
+from ..allocation.factories_letters import closed_session, send_all
 from ..factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +40,7 @@ def test_conditional_waits_for_its_document_and_deadline_rolls_over_a_weekend(ne
         candidate.application.save()
     letters.letters_after_close(world.session)
     for candidate in (world.first, world.second):
+        send_all(world.session)  # the refusal below drafts the next ranked's offer
         offer = Letter.objects.get(candidate=candidate, kind=LetterKind.OFFER)
         letters.offer_answer(letter=offer, actor=officer, answer=OfferAnswer.REFUSED)
 
@@ -51,8 +52,13 @@ def test_conditional_waits_for_its_document_and_deadline_rolls_over_a_weekend(ne
     assert not Letter.objects.filter(candidate=world.conditional, kind=LetterKind.OFFER).exists()
     page.get_by_role("button", name="Enregistrer la pièce comme reçue").click()
     expect(page.get_by_text("Pièce enregistrée comme reçue.")).to_be_visible()
-    expect(page.get_by_test_id("condition")).to_contain_text("la proposition est partie")
+    expect(page.get_by_test_id("condition")).to_contain_text("la proposition est rédigée")
     offer = Letter.objects.get(candidate=world.conditional, kind=LetterKind.OFFER)
+    # The offer is a draft: the officer reviews it and sends it before its period starts.
+    page.goto(f"/attributions/courriers/{offer.pk}/")
+    page.get_by_role("button", name="Enregistrer la relecture").click()
+    page.get_by_role("button", name="Envoyer ce courrier").click()
+    expect(page.get_by_text("Courrier envoyé.")).to_be_visible()
 
     # Received on the latest day (up to today) whose 10th day after is a Saturday: the answer
     # is due on the next working day, never that weekend (the issue's own case, 14 March 2026,

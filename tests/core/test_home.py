@@ -28,6 +28,7 @@ EXPECTED = {
     Role.MANAGER: [
         "core.crisis",
         "allocation.vacancies_ready",
+        "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
         "core.agencies",
@@ -36,6 +37,7 @@ EXPECTED = {
         "core.crisis",
         "allocation.vacancies_ready",
         "allocation.sessions_to_prepare",
+        "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
         "core.agencies",

@@ -28,11 +28,11 @@ from ..models import (
 from ..scoring import services as scoring
 from . import io as io_applications
 from . import selectors
+from .documents import document_status, missing_documents
 from .filters import ApplicationFilter
 from .forms import ApplicationForm, ApplicationImportForm, RenewalForm
 from .lifecycle import RENEWABLE, application_renew, reminder_mark_sent, reminders_to_send
 from .services import (
-    Document,
     application_create,
     application_update,
     application_viewed,
@@ -69,7 +69,6 @@ def application_detail(request, pk):
     )
     application_viewed(actor=request.user, application=application)
     communes, epcis = selectors.wishes(application)
-    documents = set(application.documents_received)
     context = {
         "application": application,
         "waiting_months": scoring.waiting_months(
@@ -83,7 +82,8 @@ def application_detail(request, pk):
             for code, label in PriorityCriterion.choices
             if code in application.priority_criteria
         ],
-        "documents": [(label, code in documents) for code, label in Document.choices],
+        "documents": document_status(application),
+        "missing": missing_documents(application),
         "renewal_form": RenewalForm(),
         "renewable": application.status in RENEWABLE,
         "allocated_vacancy": (

@@ -6,6 +6,7 @@ from django.db.models import Count, F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..applications.documents import document_status, missing_documents
 from ..eligibility.ceilings import EligibilityError, ceiling_for
 from ..models import (
     Application,
@@ -27,7 +28,7 @@ from ..models import (
 )
 from ..scoring import services as scoring
 from . import electorate
-from .sessions import SUSPENSIVE_DOCUMENTS, sent_back_waiting
+from .sessions import sent_back_waiting
 
 SEAT_ORDER = {seat: index for index, seat in enumerate(Seat.values)}
 
@@ -193,7 +194,6 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
     vacancy = candidate.item.vacancy
     dwelling = vacancy.dwelling
     on = timezone.localdate(session.opens_at)
-    received = set(application.documents_received or ())
     resources = application.monthly_resources_cents
     cost = dwelling.rent_cents + vacancy.charges_cents
     return {
@@ -209,7 +209,7 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
         "category": application.household_category,
         "extra_persons": application.extra_persons,
         "reference_income": application.reference_income,
-        "income_basis": application.reference_income_basis,
+        "income_basis": application.get_reference_income_basis_display(),
         "income": _income_line(application, vacancy, on.year),
         "monthly_resources_cents": resources,
         "effort_percent": _effort_percent(candidate, cost, resources),
@@ -223,9 +223,9 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
         ],
         "score": candidate.score_at_proposal,
         "explanation": scoring.labelled(application.score_explanation or []),
-        "missing_documents": [
-            code.label for code in SUSPENSIVE_DOCUMENTS if code.value not in received
-        ],
+        # The same status as the staff file (applications/documents.py).
+        "documents": document_status(application),
+        "missing_documents": missing_documents(application),
         "dwelling": dwelling,
         "vacancy": vacancy,
         "cost_cents": cost,

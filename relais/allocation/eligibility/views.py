@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from relais.core.tenancy import require_ability
 
-from ..models import IncomeCeiling
+from ..models import IncomeBasis, IncomeCeiling
 from .benefits import Household, effort_rate, estimate_housing_benefits
 from .ceilings import EXTRA_PERSON, EligibilityError, ceiling_zone, check_eligibility, pls_ceiling
 from .forms import CeilingTableForm, CeilingYearForm, EligibilityForm
@@ -33,7 +33,7 @@ ABILITY = "eligibility.simulate"
 class Simulation:
     result: object  # EligibilityResult
     income: int
-    income_basis: str  # "n2" | "n1" | "12m"
+    income_basis: str  # the label of the income retained (``IncomeBasis``)
     effort: object | None  # EffortRate, when rent and resources were given
 
 
@@ -70,7 +70,9 @@ def _simulate(form) -> Simulation | None:
     except EligibilityError as error:
         form.add_eligibility_error(error)
         return None
-    return Simulation(result=result, income=income, income_basis=basis, effort=_effort(data))
+    return Simulation(
+        result=result, income=income, income_basis=IncomeBasis(basis).label, effort=_effort(data)
+    )
 
 
 def _effort(data):

@@ -26,6 +26,7 @@ from ..models import (
     DecisionType,
     Letter,
     LetterKind,
+    LetterStatus,
     OfferAnswer,
     ReceiptKind,
 )
@@ -44,6 +45,8 @@ def offer_receipt_record(*, letter: Letter, actor, received_on: dt.date, kind: s
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if locked.kind != LetterKind.OFFER or locked.answer != OfferAnswer.PENDING:
             raise ValidationError(_("Only an offer awaiting its answer has a receipt to record."))
+        if locked.status != LetterStatus.SENT:  # a draft has not left: nothing to receive
+            raise ValidationError(_("This offer has not been sent yet: send it first."))
         sent_on = timezone.localdate(locked.sent_at)
         if not sent_on <= received_on <= timezone.localdate():
             raise ValidationError(

@@ -1,32 +1,29 @@
 """Letters to applicants after a session, and the offer cycle.
 
-After the close, ``letters_after_close`` writes one letter per decided candidate and kind: the
-non-attribution, inadmissibility and conditional decision letters, and the offer to the best
-ranked attributed candidate. The offer waits ten days (article R441-10 CCH): a refusal or
-silence (``offers_lapse``) passes it to the next ranked candidate; when nobody is left the
+After the close, ``letters_after_close`` drafts one letter per decided candidate and kind: the
+non-attribution, inadmissibility and conditional decision letters, a "ranked attribution"
+letter telling candidates ranked 2 and below their rank, and the offer to the best ranked
+attributed candidate. Nothing is sent here: an officer reviews each draft and sends it
+(``sending.py``). A sent offer waits ten days (article R441-10 CCH): a refusal or silence
+(``offers_lapse``) drafts the offer to the next ranked candidate; when nobody is left the
 vacancy is ready to be put on another agenda. Everything is idempotent: the ``(candidate,
 kind)`` unique constraint makes a letter exist once, and answers lock the letter row.
 """
 
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
-from relais.core.enqueue import enqueue
 from relais.core.transactions import write_transaction
 
-from .. import deadlines, pdf
+from .. import deadlines
 from ..applications.services import application_set_status
-from ..commissions.minutes import dwelling_data
 from ..models import (
     AgendaItem,
     Application,
@@ -36,6 +33,7 @@ from ..models import (
     ItemStatus,
     Letter,
     LetterKind,
+    LetterStatus,
     OfferAnswer,
     Session,
     Vacancy,
@@ -43,19 +41,11 @@ from ..models import (
 )
 from ..vacancies.services import vacancy_transition
 
-# Queued on commit, by path: ``tasks`` imports this module (see relais.core.enqueue).
-SEND_LETTER_EMAIL = "relais.allocation.letters.tasks.send_letter_email"
 ATTRIBUTED = (DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL)
 DECISION_LETTER = {
     DecisionType.NON_ATTRIBUTION: LetterKind.NON_ATTRIBUTION,
     DecisionType.INADMISSIBLE: LetterKind.INADMISSIBLE,
     DecisionType.CONDITIONAL: LetterKind.CONDITIONAL,
-}
-FILE_NAMES = {
-    LetterKind.OFFER: "proposition-de-logement",
-    LetterKind.NON_ATTRIBUTION: "non-attribution",
-    LetterKind.CONDITIONAL: "attribution-sous-condition",
-    LetterKind.INADMISSIBLE: "irrecevabilite",
 }
 
 
@@ -68,38 +58,6 @@ def session_letters(session: Session):
     )
 
 
-def letter_filename(letter: Letter) -> str:
-    number = slugify(letter.candidate.application.registration_number)
-    return f"{FILE_NAMES[letter.kind]}-{number}.pdf"
-
-
-def _address_lines(address: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[\n,]", address) if part.strip()]
-
-
-def letter_data(candidate: Candidate, *, sent_on: dt.date, answer_due_on=None) -> dict:
-    """What a letter shows, formatted the French way (the typst templates' input)."""
-    application = candidate.application
-    session = candidate.item.session
-    return {
-        "landlord": candidate.organisation.name,
-        "date": pdf.fr_date(sent_on),
-        "applicant": {
-            "name": f"{application.applicant_first_name} {application.applicant_last_name}",
-            "address_lines": _address_lines(application.postal_address),
-        },
-        "registration_number": application.registration_number,
-        "commission": session.commission.name,
-        "session_date": pdf.fr_date(timezone.localdate(session.closed_at or session.closes_at)),
-        "dwelling": dwelling_data(candidate.item.vacancy),
-        "rank": str(candidate.decided_rank or ""),
-        "reason": candidate.decision_reason,
-        "missing_document": candidate.missing_document,
-        "document_deadline": pdf.fr_date(candidate.document_deadline),
-        "answer_due_on": pdf.fr_date(answer_due_on),
-    }
-
-
 def _candidates(queryset):
     return queryset.select_related(
         "organisation",
@@ -109,24 +67,14 @@ def _candidates(queryset):
     )
 
 
-def _letter_create(candidate: Candidate, kind: str, actor) -> Letter | None:
-    """Write the letter unless it exists; returns it only when this call created it."""
-    if Letter.objects.filter(candidate=candidate, kind=kind).exists():
-        return None
-    sent_at = timezone.now()
-    sent_on = timezone.localdate(sent_at)
-    due = offer_due_on(candidate, sent_on=sent_on) if kind == LetterKind.OFFER else None
-    content = pdf.render(
-        kind, letter_data(candidate, sent_on=sent_on, answer_due_on=due), created_at=sent_at
-    )
+def _letter_draft(candidate: Candidate, kind: str, actor) -> Letter | None:
+    """Draft the letter unless it exists; returns it only when this call created it. A
+    draft has no PDF, no sending date and no deadline: the officer reviews and sends it."""
     letter, created = Letter.objects.get_or_create(
         candidate=candidate,
         kind=kind,
         defaults={
             "organisation_id": candidate.organisation_id,
-            "pdf": content,
-            "sent_at": sent_at,
-            "answer_due_on": due,
             "answer": OfferAnswer.PENDING if kind == LetterKind.OFFER else "",
         },
     )
@@ -137,15 +85,9 @@ def _letter_create(candidate: Candidate, kind: str, actor) -> Letter | None:
         organisation=candidate.organisation,
         actor=actor,
         obj=letter,
-        changes={"kind": kind, "answer_due_on": due, "sha256": pdf.sha256(content)},
+        changes={"kind": kind},
     )
-    if kind == LetterKind.OFFER and candidate.application.email:
-        transaction.on_commit(lambda: _enqueue_email(letter.pk))
     return letter
-
-
-def _enqueue_email(letter_id: int) -> None:
-    enqueue(SEND_LETTER_EMAIL, letter_id)
 
 
 def _vacancy_move(vacancy_id: int, *, to: str, allowed: tuple, actor) -> None:
@@ -199,7 +141,7 @@ def _offer_next(item: AgendaItem, actor) -> Letter | None:
             condition_lapse(candidate, actor=actor, today=today)
             continue
         _vacancy_move(item.vacancy_id, to=VacancyStatus.ALLOCATED, allowed=allocated, actor=actor)
-        return _letter_create(candidate, LetterKind.OFFER, actor)
+        return _letter_draft(candidate, LetterKind.OFFER, actor)
     _vacancy_move(
         item.vacancy_id,
         to=VacancyStatus.READY,
@@ -224,21 +166,32 @@ def condition_lapse(candidate: Candidate, *, actor, today: dt.date) -> None:
     _release([candidate.application_id], actor)
 
 
-def letters_after_close(session: Session, *, actor=None) -> list[Letter]:
-    """Write the letters of a closed session's decisions; returns those this call created.
+def _decision_kind(candidate: Candidate) -> str | None:
+    """The decision letter of a candidate: its refusal or condition, or, attributed at rank 2
+    or below, the letter telling them their rank (the offer itself comes in turn)."""
+    if candidate.decision in DECISION_LETTER:
+        return DECISION_LETTER[candidate.decision]
+    if candidate.decision in ATTRIBUTED and (candidate.decided_rank or 1) > 1:
+        return LetterKind.RANKED
+    return None
 
-    Calling it again creates nothing twice (it also resumes an interrupted run).
+
+def letters_after_close(session: Session, *, actor=None) -> list[Letter]:
+    """Draft the letters of a closed session's decisions; returns those this call created.
+
+    Calling it again creates nothing twice (it also resumes an interrupted run). Nothing is
+    sent: each draft waits for an officer's review (``sending.letter_review``).
     """
     created = []
     with transaction.atomic():
         Session.objects.select_for_update().filter(pk=session.pk).first()
         items = session.items.filter(status=ItemStatus.DECIDED).order_by("position", "pk")
         for item in items:
-            candidates = _candidates(item.candidates.filter(decision__in=list(DECISION_LETTER)))
+            candidates = _candidates(item.candidates.exclude(decision=""))
             for candidate in candidates.order_by("proposed_rank"):
-                created.append(
-                    _letter_create(candidate, DECISION_LETTER[candidate.decision], actor)
-                )
+                kind = _decision_kind(candidate)
+                if kind is not None:
+                    created.append(_letter_draft(candidate, kind, actor))
             created.append(_offer_next(item, actor))
     return [letter for letter in created if letter is not None]
 
@@ -306,6 +259,8 @@ def offer_answer(*, letter: Letter, actor, answer: str) -> Letter:
         locked = Letter.objects.select_for_update().get(pk=letter.pk)
         if locked.kind != LetterKind.OFFER:
             raise ValidationError(_("Only an offer has an answer."))
+        if locked.status != LetterStatus.SENT:
+            raise ValidationError(_("This offer has not been sent yet: send it first."))
         if locked.answer == answer:
             return locked
         if locked.answer != OfferAnswer.PENDING:
@@ -325,7 +280,10 @@ def offers_lapse(*, today: dt.date | None = None, organisation=None, session=Non
     """
     today = today or timezone.localdate()
     due = Letter.objects.filter(
-        kind=LetterKind.OFFER, answer=OfferAnswer.PENDING, answer_due_on__lt=today
+        kind=LetterKind.OFFER,
+        status=LetterStatus.SENT,  # a draft's period has not started
+        answer=OfferAnswer.PENDING,
+        answer_due_on__lt=today,
     )
     if organisation is not None:
         due = due.for_organisation(organisation)
@@ -341,34 +299,3 @@ def offers_lapse(*, today: dt.date | None = None, organisation=None, session=Non
             _offer_close(letter, answer=OfferAnswer.LAPSED, actor=None)
             lapsed += 1
     return lapsed
-
-
-def letter_email_send(letter_id: int) -> None:
-    """E-mail an offer to the applicant with its PDF attached (run by a task after commit)."""
-    letter = Letter.objects.select_related(
-        "organisation", "candidate__application", "candidate__item__vacancy__dwelling"
-    ).get(pk=letter_id)
-    application = letter.candidate.application
-    if not application.email:
-        return
-    with translation.override("fr"):
-        subject = _("%(landlord)s: offer of a dwelling") % {"landlord": letter.organisation.name}
-        body = _(
-            "Hello,\n\nPlease find attached our offer of the dwelling %(dwelling)s. "
-            "You have until %(due)s to accept or refuse it; without an answer by then the offer "
-            "is considered refused.\n\nRegistration number: %(number)s\n\n%(landlord)s"
-        ) % {
-            "dwelling": letter.candidate.item.vacancy.dwelling.reference,
-            "due": pdf.fr_date(letter.answer_due_on),
-            "number": application.registration_number,
-            "landlord": letter.organisation.name,
-        }
-    message = EmailMessage(subject=subject, body=body, to=[application.email])
-    message.attach(letter_filename(letter), bytes(letter.pdf), "application/pdf")
-    message.send()
-    audit.record(
-        action="letter.emailed",
-        organisation=letter.organisation,
-        obj=letter,
-        changes={"to": application.email},
-    )

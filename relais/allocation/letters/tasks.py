@@ -7,7 +7,7 @@ session when opened.
 
 from django_tasks import task
 
-from . import offers
+from . import offers, sending
 from . import services as letters
 
 
@@ -20,4 +20,4 @@ def lapse_offers() -> int:
 
 @task()
 def send_letter_email(letter_id: int) -> None:
-    letters.letter_email_send(letter_id)
+    sending.letter_email_send(letter_id)

@@ -6,9 +6,14 @@ from . import views
 
 urlpatterns = [
     path("seances/<int:session_pk>/courriers/", views.letter_list, name="letter_list"),
+    path("seances/<int:session_pk>/courriers/rediger/", views.letters_draft, name="letters_draft"),
     path("seances/<int:session_pk>/courriers/envoyer/", views.letters_send, name="letters_send"),
     path("courriers/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("courriers/<int:pk>/pdf/", views.letter_download, name="letter_download"),
+    path("courriers/<int:pk>/relecture/", views.letter_review, name="letter_review"),
+    path("courriers/<int:pk>/envoi/", views.letter_send, name="letter_send"),
+    path("courriers/motifs/", views.letter_reasons, name="letter_reasons"),
+    path("courriers/motifs/<int:pk>/", views.letter_reason_edit, name="letter_reason_edit"),
     path("courriers/<int:pk>/reponse/", views.letter_answer, name="letter_answer"),
     path("courriers/<int:pk>/reception/", views.letter_receipt, name="letter_receipt"),
     path("courriers/<int:pk>/piece-recue/", views.condition_document, name="condition_document"),

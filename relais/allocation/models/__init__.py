@@ -13,6 +13,7 @@ from .applications import (
     ApplicationQuerySet,
     ApplicationStatus,
     HousingSituation,
+    IncomeBasis,
     PriorityCriterion,
     RenewalReminder,
     StrikeOffReason,
@@ -43,7 +44,15 @@ from .commissions import (
     SessionStatus,
 )
 from .eligibility import CeilingFinancing, CommuneAbcZone, IncomeCeiling
-from .letters import Letter, LetterKind, OfferAnswer, ReceiptKind
+from .letters import (
+    Letter,
+    LetterKind,
+    LetterReason,
+    LetterStatus,
+    OfferAnswer,
+    ReasonKind,
+    ReceiptKind,
+)
 from .scoring import ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
@@ -69,17 +78,21 @@ __all__ = [
     "DeclarationKind",
     "FewCandidatesReason",
     "HousingSituation",
+    "IncomeBasis",
     "IncomeCeiling",
     "ItemDeclaration",
     "ItemRemark",
     "ItemStatus",
     "Letter",
     "LetterKind",
+    "LetterReason",
+    "LetterStatus",
     "OfferAnswer",
     "Position",
     "PositionChoice",
     "PriorityCriterion",
     "QuartileThreshold",
+    "ReasonKind",
     "ReceiptKind",
     "RenewalReminder",
     "ScoringGrid",

@@ -53,6 +53,18 @@ class HousingSituation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class IncomeBasis(models.TextChoices):
+    """Which income figure eligibility retained (``eligibility.household.retained_income``):
+    N-2, or N-1 or the last 12 months when at least 10 % lower (article 3 of the arrêté of
+    29 July 1987). The labels are the only way pages show it: never the code."""
+
+    N2 = "n2", _("N-2")
+    # xgettext:no-python-format
+    N1 = "n1", _("N-1, at least 10 % lower")
+    # xgettext:no-python-format
+    LAST_12_MONTHS = "12m", _("last 12 months, at least 10 % lower")
+
+
 class PriorityCriterion(models.TextChoices):
     """Priority publics of article L441-1 CCH, plus DALO designation."""
 
@@ -127,7 +139,9 @@ class Application(OrganisationOwned):
         _("income of the last 12 months (€)"), null=True, blank=True
     )
     reference_income = models.PositiveIntegerField(_("reference income retained (€)"))
-    reference_income_basis = models.CharField(_("income retained"), max_length=12, default="n2")
+    reference_income_basis = models.CharField(
+        _("income retained"), max_length=12, choices=IncomeBasis.choices, default=IncomeBasis.N2
+    )
     monthly_resources_cents = models.PositiveIntegerField(_("monthly resources (cents)"), default=0)
     # --- Added for scoring (effort-rate bands): unknown (None) earns no effort-rate points.
     current_housing_cost_cents = models.PositiveIntegerField(
