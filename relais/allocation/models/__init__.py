@@ -36,7 +36,7 @@ from .commissions import (
 )
 from .eligibility import CeilingFinancing, CommuneAbcZone, IncomeCeiling
 from .letters import Letter, LetterKind, OfferAnswer, ReceiptKind
-from .scoring import ScoringGrid
+from .scoring import ApplicationScore, ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "VOTING_SEATS",
     "AgendaItem",
     "Application",
+    "ApplicationScore",
     "ApplicationQuerySet",
     "ApplicationStatus",
     "Candidate",
