@@ -18,6 +18,7 @@ from .eligibility.zoning import load_abc_zones
 from .models import (
     AgendaItem,
     Application,
+    ApplicationScore,
     Candidate,
     Commission,
     CommissionMember,
@@ -103,7 +104,7 @@ class AllocationDemo:
                     f"WHERE organisation_id {_in(organisation_ids)})",
                     organisation_ids,
                 )
-            for model in (*RESET_ORDER, Application):
+            for model in (*RESET_ORDER, ApplicationScore, Application):
                 cursor.execute(
                     f"DELETE FROM {quote(model._meta.db_table)} "
                     f"WHERE organisation_id {_in(organisation_ids)}",

@@ -15,6 +15,7 @@ PAGES = {
     "allocation:application_import_template": ("allocation.import", {"file_type": "csv"}),
     "allocation:application_export": ("allocation.view", {"file_type": "csv"}),
     "allocation:scoring_grid_list": ("allocation.view", None),
+    "allocation:application_standing": ("allocation.view", {"pk": "application"}),
 }
 NOT_PAGES = {"allocation:application_status", "allocation:scoring_grid_detail"}
 

@@ -396,24 +396,36 @@ def _stored_scores(application_ids: list[int]) -> dict[tuple[int, str], tuple]:
     return stored
 
 
+Scored = tuple[int, list, int | None]  # points, explanation, grid id
+
+
+def scores_for(facts: Mapping, wished: list[str], grids: "Grids", on: dt.date):
+    """(main score, {EPCI: score}) of one application's ``facts`` (the FACT_FIELDS) wishing
+    the EPCIs ``wished`` (in order, ``wished_epcis``): each EPCI on its grid in force, the
+    main score on the first one's (the default grid when it wishes no EPCI). EPCIs sharing a
+    grid are scored once. Each score is (points, explanation, grid id)."""
+    by_grid: dict[int | None, Scored] = {}
+    for epci_id in wished or [None]:
+        grid = grids.for_epci(epci_id)
+        grid_id = grid.pk if grid else None
+        if grid_id not in by_grid:
+            by_grid[grid_id] = (*(score(grid.criteria, facts, on) if grid else (0, [])), grid_id)
+    first = grids.for_epci(wished[0] if wished else None)
+    per_epci = {}
+    for epci_id in wished:
+        grid = grids.for_epci(epci_id)
+        per_epci[epci_id] = by_grid[grid.pk if grid else None]
+    return by_grid[first.pk if first else None], per_epci
+
+
 def _score_batch(batch: list[dict], grids: "Grids", on: dt.date, now) -> _Batch:
     """Score one batch in memory: the main score and one score per wished EPCI."""
     epcis = wished_epcis([row["pk"] for row in batch])
     stored = _stored_scores([row["pk"] for row in batch])
     out = _Batch()
     for row in batch:
-        wished = epcis.get(row["pk"], [])
-        by_grid: dict[int | None, tuple[int, list]] = {}  # EPCIs sharing a grid score once
-        for epci_id in wished or [None]:
-            grid = grids.for_epci(epci_id)
-            grid_id = grid.pk if grid else None
-            if grid_id not in by_grid:
-                by_grid[grid_id] = score(grid.criteria, row, on) if grid else (0, [])
-            points, explanation = by_grid[grid_id]
-            if epci_id is None or epci_id == wished[0]:
-                main = (points, explanation, grid_id)
-            if epci_id is None:
-                continue
+        main, per_epci = scores_for(row, epcis.get(row["pk"], []), grids, on)
+        for epci_id, (points, explanation, grid_id) in per_epci.items():
             previous = stored.pop((row["pk"], epci_id), None)
             values = (points, explanation, grid_id, row["first_applied_on"])
             if previous is None:
