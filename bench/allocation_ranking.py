@@ -8,7 +8,9 @@ Builds a fresh database (a temporary SQLite file, or a new database on the Postg
 ``DATABASE_URL``, dropped at the end), loads the communes and the income ceilings, inserts the
 applications (see ``landlords``: at regional scale all in the pool of the landlord searched, in
 Centre-Val de Loire; at national scale shared among the regions by population) and a few
-hundred vacancies of that landlord over the communes of Centre-Val de Loire. Then, for ~200
+hundred vacancies of that landlord over the communes of Centre-Val de Loire (each application
+with one score per wished EPCI, ADR 0033; about one in twelve with an out-of-date N-2 income,
+which the search flags). Then, for ~200
 random vacancies, it times ``search_candidates`` (the service the vacancy page calls: eligibility,
 fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
 filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
