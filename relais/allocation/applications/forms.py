@@ -193,6 +193,7 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         self.fields["income_n2_year"].help_text = _(
             "The year of the income on the tax notice (N-2: %(year)s for a decision this year)."
         ) % {"year": current_income_year()}
+        self.fields["members_under_14"].required = False  # left empty: none
         self.fields["members_under_14"].help_text = _(
             "Counted in the consumption units of the first-quartile indicator."
         )
@@ -216,6 +217,9 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
     def clean_phone(self) -> str:
         number = self.cleaned_data["phone"]
         return number.as_e164 if number else ""
+
+    def clean_members_under_14(self) -> int:
+        return self.cleaned_data.get("members_under_14") or 0
 
     def clean_income_n2_year(self):
         """Left empty: the income is taken to be of this year's N-2."""
