@@ -7,14 +7,15 @@ import pytest
 from django.utils import timezone, translation
 
 from relais.allocation.applications.services import application_create, application_update
-from relais.allocation.models import Application, ApplicationScore, ScoringGrid
+from relais.allocation.commissions import sessions
+from relais.allocation.models import Application, ApplicationScore, ScoringGrid, SessionStatus
 from relais.allocation.scoring import services as scoring
 from relais.allocation.vacancies.candidates import search_candidates
 from relais.core.models import AuditEvent
 
 from ..factories import CommuneFactory, DwellingFactory, EpciFactory
-from .factories import ApplicationFactory, VacancyFactory
-from .factories_vacancies import YEAR, ceilings
+from .factories import ApplicationFactory, SessionFactory, VacancyFactory
+from .factories_vacancies import YEAR, ceilings, scores_in_epcis
 
 pytestmark = pytest.mark.django_db
 MONTHS_AGO_40 = dt.date(2022, 11, 10)
@@ -138,3 +139,23 @@ def test_a_vacancy_ranks_on_the_scores_of_its_epci(organisation, places):
     assert in_amboise == [(pk, amboise_scores[pk]) for pk in (waited.pk, dalo.pk)]
     assert amboise_scores[waited.pk] > amboise_scores[dalo.pk]
     assert in_tours == [(pk, tours_scores[pk]) for pk in (dalo.pk, waited.pk)]
+
+
+@pytest.mark.usefixtures("ceilings_loaded")
+def test_the_score_at_proposal_is_the_one_in_the_dwelling_s_epci(organisation, places):
+    _tours, amboise = places
+    session = SessionFactory(commission__organisation=organisation, status=SessionStatus.DRAFT)
+    vacancy = VacancyFactory(
+        dwelling__building__residence__organisation=organisation,
+        dwelling__building__residence__commune=amboise,
+    )
+    scored_there = [ApplicationFactory(organisation=organisation, score=90) for _ in range(2)]
+    for application, score in zip(scored_there, (31, 12), strict=True):
+        scores_in_epcis(application, [amboise.epci], score=score)
+    elsewhere = ApplicationFactory(organisation=organisation, score=7)  # no Amboise score
+    ids = [scored_there[0].pk, scored_there[1].pk, elsewhere.pk]
+    item = sessions.agenda_item_add(
+        session=session, vacancy=vacancy, actor=None, application_ids=ids
+    )
+    ranked = item.candidates.order_by("proposed_rank")
+    assert [c.score_at_proposal for c in ranked] == [31, 12, 7]

@@ -23,6 +23,7 @@ from ..models import (
     VacancyStatus,
 )
 from ..scoring import services as scoring
+from ..scoring.selectors import scores_in_epci
 from .sessions import SUSPENSIVE_DOCUMENTS, sent_back_waiting
 
 SEAT_ORDER = {seat: index for index, seat in enumerate(Seat.values)}
@@ -215,7 +216,7 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
             if code in PriorityCriterion.values
         ],
         "score": candidate.score_at_proposal,
-        "explanation": scoring.labelled(application.score_explanation or []),
+        "explanation": scoring.labelled(_explanation(application, vacancy)),
         "missing_documents": [
             code.label for code in SUSPENSIVE_DOCUMENTS if code.value not in received
         ],
@@ -231,3 +232,11 @@ def _effort_percent(candidate, cost: int, resources: int) -> int | None:
     if candidate.effort_rate is not None:
         return round(candidate.effort_rate * 100)
     return round(cost * 100 / resources) if resources else None
+
+
+def _explanation(application, vacancy) -> list:
+    """The explanation of the score on the grid of the dwelling's EPCI (ADR 0033), else of the
+    main score."""
+    epci_id = vacancy.dwelling.building.commune.epci_id
+    found = scores_in_epci([application.pk], epci_id).get(application.pk)
+    return found[1] if found else application.score_explanation or []

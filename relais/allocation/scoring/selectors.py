@@ -89,3 +89,17 @@ def standing(application: Application, on: dt.date | None = None) -> list[Standi
             )
         )
     return result
+
+
+def scores_in_epci(application_ids, epci_id: str | None) -> dict[int, tuple[int, list]]:
+    """Application id → (score, explanation) in the EPCI ``epci_id`` (the EPCI of a vacancy),
+    for those that have one there; one query. Callers fall back to the main score."""
+    if not epci_id:
+        return {}
+    rows = ApplicationScore.objects.filter(
+        application_id__in=list(application_ids), epci_id=epci_id
+    )
+    return {
+        pk: (score, explanation)
+        for pk, score, explanation in rows.values_list("application_id", "score", "explanation")
+    }
