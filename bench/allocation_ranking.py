@@ -8,7 +8,9 @@ Builds a fresh database (a temporary SQLite file, or a new database on the Postg
 ``DATABASE_URL``, dropped at the end), loads the communes and the income ceilings, inserts the
 applications (see ``landlords``: at regional scale all in the pool of the landlord searched, in
 Centre-Val de Loire; at national scale shared among the regions by population) and a few
-hundred vacancies of that landlord over the communes of Centre-Val de Loire. Then, for ~200
+hundred vacancies of that landlord over the communes of Centre-Val de Loire (each application
+with one score per wished EPCI, ADR 0033; about one in twelve with an out-of-date N-2 income,
+which the search flags). Then, for ~200
 random vacancies, it times ``search_candidates`` (the service the vacancy page calls: eligibility,
 fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
 filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
@@ -181,6 +183,16 @@ def create_vacancies(rng, organisation, communes, count: int) -> list:
 PERSONS_WEIGHTS = (38, 24, 16, 12, 6, 3, 1)  # 1 to 7 persons
 WISHED_TYPOLOGIES = {1: "T1 T2", 2: "T2 T3", 3: "T3 T4", 4: "T3 T4 T5", 5: "T4 T5", 6: "T5 T6"}
 INACTIVE = ("allocated", "cancelled", "expired")
+SCORE_COLUMNS = (
+    "organisation_id",
+    "application_id",
+    "epci_id",
+    "score",
+    "explanation",
+    "scored_at",
+    "first_applied_on",
+)
+OUTDATED_INCOME_SHARE = 0.08  # files whose N-2 income is older than the decision needs
 
 
 class Places:
@@ -188,6 +200,7 @@ class Places:
 
     def __init__(self, communes):
         self.communes = communes
+        self.epci_of = {c.code: c.epci_id for c in communes}
         self.home_weights = list(_cumulate(c.population**1.1 for c in communes))
         by_departement: dict[str, list] = {}
         for commune in communes:
@@ -332,17 +345,22 @@ class RowWriter:
         self.rows = []
 
 
-def insert_applications(rng, pools: list[tuple[int, int, Places]]) -> int:
-    """``pools``: (organisation id, active applications, their places). Returns the rows."""
+def insert_applications(rng, pools: list[tuple[int, int, Places]], income_year: int) -> int:
+    """``pools``: (organisation id, active applications, their places). Returns the rows.
+
+    Most files carry the N-2 income the decision year needs (``income_year``); some an older
+    one, which the search flags "income to update"."""
     from django.db import connection, transaction
 
-    from relais.allocation.models import Application
+    from relais.allocation.models import Application, ApplicationScore
 
-    apps = RowWriter(connection, Application, ("id", *application_values(rng, 0, 0, "").keys()))
+    given = ("id", "income_n2_year", *application_values(rng, 0, 0, "").keys())
+    apps = RowWriter(connection, Application, given)
     communes = RowWriter(
         connection, Application.wished_communes.through, ("application_id", "commune_id")
     )
     epcis = RowWriter(connection, Application.wished_epcis.through, ("application_id", "epci_id"))
+    scores = RowWriter(connection, ApplicationScore, SCORE_COLUMNS)
     pk = 0
     with transaction.atomic():
         for organisation_id, active, places in pools:
@@ -350,13 +368,31 @@ def insert_applications(rng, pools: list[tuple[int, int, Places]]) -> int:
             for n in range(total):
                 pk += 1
                 status = "active" if n < active else rng.choice(INACTIVE)
-                apps.add({"id": pk, **application_values(rng, pk, organisation_id, status)})
+                values = application_values(rng, pk, organisation_id, status)
+                outdated = rng.random() < OUTDATED_INCOME_SHARE
+                values["income_n2_year"] = income_year - 1 if outdated else income_year
+                apps.add({"id": pk, **values})
                 codes, epci = places.wishes(rng)
                 for code in codes:
                     communes.add({"application_id": pk, "commune_id": code})
                 if epci:
                     epcis.add({"application_id": pk, "epci_id": epci})
-        for writer in (apps, communes, epcis):
+                # One score per wished EPCI (ADR 0033): the application's, give or take the
+                # difference between two EPCIs' grids.
+                wished = dict.fromkeys([places.epci_of[code] for code in codes] + [epci])
+                for epci_id in filter(None, wished):
+                    scores.add(
+                        {
+                            "organisation_id": organisation_id,
+                            "application_id": pk,
+                            "epci_id": epci_id,
+                            "score": values["score"] + rng.randint(0, 5),
+                            "explanation": values["score_explanation"],
+                            "scored_at": values["created_at"],
+                            "first_applied_on": values["first_applied_on"],
+                        }
+                    )
+        for writer in (apps, communes, epcis, scores):
             writer.flush()
     reset_sequences()
     return pk
@@ -366,9 +402,14 @@ def reset_sequences() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    from relais.allocation.models import Application
+    from relais.allocation.models import Application, ApplicationScore
 
-    models = [Application, Application.wished_communes.through, Application.wished_epcis.through]
+    models = [
+        Application,
+        Application.wished_communes.through,
+        Application.wished_epcis.through,
+        ApplicationScore,
+    ]
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
@@ -380,10 +421,9 @@ def reset_sequences() -> None:
 BARE_SQL = """
 SELECT a.id, a.registration_number, a.applicant_first_name, a.applicant_last_name, a.persons,
        a.household_category, a.extra_persons, a.reference_income, a.monthly_resources_cents,
-       a.max_rent_cents, a.typology_mask, a.needs_accessible, a.score, a.score_explanation,
-       a.first_applied_on
-FROM allocation_application a
-WHERE a.organisation_id = %(organisation)s AND a.status = 'active'
+       a.max_rent_cents, a.typology_mask, a.needs_accessible, {columns}
+FROM {source}
+WHERE {scope} AND a.status = 'active'
   AND a.persons BETWEEN %(smallest)s AND %(largest)s
   AND (a.typology_mask = 0 OR (a.typology_mask & %(bit)s) <> 0)
   AND (a.max_rent_cents IS NULL OR a.max_rent_cents >= %(cost)s)
@@ -393,10 +433,26 @@ WHERE a.organisation_id = %(organisation)s AND a.status = 'active'
         WHEN 4 THEN %(c4)s WHEN 5 THEN %(c5)s WHEN 6 THEN %(c6)s END
       + a.extra_persons * %(c7)s
   AND {wish}
-ORDER BY a.score DESC, a.first_applied_on, a.id
+ORDER BY {order}
 LIMIT 50
 """
-FEW_WISHERS_SQL = """a.id IN (
+# A commune of an EPCI: the landlord's scores in that EPCI, in ranking order (ADR 0033).
+IN_EPCI = {
+    "columns": "s.score, s.explanation, s.first_applied_on",
+    "source": "allocation_applicationscore s"
+    " JOIN allocation_application a ON a.id = s.application_id",
+    "scope": "s.organisation_id = %(organisation)s AND s.epci_id = %(epci)s",
+    "order": "s.score DESC, s.first_applied_on, s.application_id",
+    "key": "s.application_id",
+}
+WITHOUT_EPCI = {
+    "columns": "a.score, a.score_explanation, a.first_applied_on",
+    "source": "allocation_application a",
+    "scope": "a.organisation_id = %(organisation)s",
+    "order": "a.score DESC, a.first_applied_on, a.id",
+    "key": "a.id",
+}
+FEW_WISHERS_SQL = """{key} IN (
     SELECT application_id FROM allocation_application_wished_communes WHERE commune_id = %(commune)s
     UNION ALL
     SELECT application_id FROM allocation_application_wished_epcis WHERE epci_id = %(epci)s)"""
@@ -440,7 +496,9 @@ def bare_search(cursor, vacancy, year: int) -> list[tuple]:
         "commune": commune.code,
         "epci": commune.epci_id or "",
     }
-    cursor.execute(BARE_SQL.format(wish=MANY_WISHERS_SQL if many else FEW_WISHERS_SQL), params)
+    shape = IN_EPCI if commune.epci_id else WITHOUT_EPCI
+    wish = (MANY_WISHERS_SQL if many else FEW_WISHERS_SQL).format(key=shape["key"])
+    cursor.execute(BARE_SQL.format(wish=wish, **shape), params)
     return cursor.fetchall()
 
 
@@ -517,7 +575,9 @@ def run(args) -> None:
     searched, active, _places = pools[0]
     vacancy_ids = create_vacancies(rng, searched, regions[REGION], args.vacancies)
     started = time.perf_counter()
-    written = insert_applications(rng, [(org.pk, count, places) for org, count, places in pools])
+    written = insert_applications(
+        rng, [(org.pk, count, places) for org, count, places in pools], income_year=year - 2
+    )
     print(
         f"inserted {written:,} applications ({active:,} active in the pool of the landlord "
         f"searched) in {time.perf_counter() - started:.0f} s"

@@ -246,6 +246,7 @@ API_RESOURCES = {
     "buildings": ("housing.view", "building"),
     "dwellings": ("housing.view", "dwelling"),
     "households": ("household.view", "household"),
+    "allocation": ("allocation.view", "application"),  # applications/{id}/standing
 }
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from relais.core import audit
 from relais.core.admin_audit import AuditedModelAdmin
+from relais.housing.models import Epci
 
 from .applications.forms import ScoringGridForm
 from .models import IncomeCeiling, QuartileThreshold, ScoringGrid
@@ -33,7 +34,10 @@ class IncomeCeilingAdmin(AuditedModelAdmin):
                 action="income_ceiling.changed" if change else "income_ceiling.created",
                 actor=request.user,
                 obj=obj,
-                changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+                changes={  # the EPCI by its code
+                    name: getattr(form.cleaned_data.get(name), "pk", form.cleaned_data.get(name))
+                    for name in form.changed_data
+                },
             )
 
     def delete_model(self, request, obj):
@@ -73,12 +77,19 @@ class ScoringGridAdmin(AuditedModelAdmin):
 
 @admin.register(QuartileThreshold)
 class QuartileThresholdAdmin(AuditedModelAdmin):
-    """The yearly first-quartile threshold behind the fairness indicator (shared data)."""
+    """Each EPCI's yearly first-quartile threshold, typed from the arrêté (shared data)."""
 
     audited_by_service = ("created", "changed")  # save_model below; deletions by the mixin
 
-    list_display = ["year", "amount_eur", "source"]
-    ordering = ["-year"]
+    list_display = ["year", "epci", "amount_eur", "source"]
+    list_filter = ["year"]
+    search_fields = ["epci__name", "epci__code"]
+    ordering = ["-year", "epci__name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "epci":
+            kwargs["queryset"] = Epci.objects.order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
@@ -87,5 +98,8 @@ class QuartileThresholdAdmin(AuditedModelAdmin):
                 action="quartile_threshold.changed" if change else "quartile_threshold.created",
                 actor=request.user,
                 obj=obj,
-                changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+                changes={  # the EPCI by its code
+                    name: getattr(form.cleaned_data.get(name), "pk", form.cleaned_data.get(name))
+                    for name in form.changed_data
+                },
             )

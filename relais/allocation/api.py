@@ -1,23 +1,32 @@
-"""Public JSON API of eligibility (mounted under /api/v1/allocation).
+"""JSON API of allocation (mounted under /api/v1/allocation).
 
 ``POST /eligibility`` needs no API key: the income ceilings are public rules, and the request
 carries no personal data beyond what the caller sends. It runs the same service as the
 simulator page (``relais.allocation.eligibility.check_eligibility``).
+``GET /applications/{id}/standing`` (API key, ``allocation.view``) gives what an applicant is
+told about their score, like the page ``allocation:application_standing``.
 """
 
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import ValidationError
 
-from relais.api.schemas import Error, ValidationErrorOut
+from relais.api.auth import require_ability
+from relais.api.schemas import ERRORS, Error, ValidationErrorOut
 from relais.housing.models import Commune
 
+from .applications.services import application_viewed
 from .eligibility.ceilings import EligibilityError, ceiling_zone, check_eligibility
 from .eligibility.rules import CEILING_ZONE_CHOICES
+from .models import Application
+from .scoring.selectors import standing
 
 INSEE_CODE = r"^(?:\d{2}|2[AB])\d{3}$"
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 # The payload's location in ninja's validation errors, so that every 422 reads the same.
 PAYLOAD = ("body", "payload")
 
@@ -95,3 +104,52 @@ def eligibility(request, payload: EligibilityIn):
         loc = (error.field,) if error.field else ()
         raise _unprocessable(loc, error.message, error.code) from error
     return {**result.__dict__, "explanation": list(result.explanation)}
+
+
+# What the applicant is told ------------------------------------------------------------------
+
+
+class CriterionOut(Schema):
+    criterion: str = Field(description="The criterion, in words (the request's language).")
+    points: int
+
+
+class StandingOut(Schema):
+    epci_code: str = Field(description="SIREN of the EPCI.")
+    epci_name: str
+    score: int = Field(description="Score on the EPCI's grid.")
+    grid: str = Field(description="Name of the grid that scored it (empty when none).")
+    explanation: list[CriterionOut]
+    position: int = Field(description="1 = first among the similar applications.")
+    similar: int = Field(description="Similar applications, this one included.")
+    average_waiting_months: Decimal | None = Field(
+        description="Average waiting time of the similar applications so far, in months."
+    )
+
+
+@router.get(
+    "/applications/{id}/standing",
+    response={200: list[StandingOut], **ERRORS},
+    summary="An application's score, position and average waiting time in each EPCI",
+)
+def application_standing(request, id: Id):
+    """In each EPCI the application wishes: its score on that EPCI's grid, its position among
+    similar applications (the landlord's waiting applications of the EPCI wishing one of the
+    same typologies) and their average waiting time. Ability ``allocation.view``; the read is
+    audited (``application.viewed``, via ``api``); another organisation's id is a 404.
+    """
+    require_ability(request, "allocation.view")
+    application = get_object_or_404(
+        Application.objects.for_organisation(request.organisation), pk=id
+    )
+    application_viewed(actor=request.user, application=application, via="api")
+    return [
+        {
+            **item.__dict__,
+            "grid": item.grid_name,
+            "explanation": [
+                {"criterion": label, "points": points} for label, points in item.explanation
+            ],
+        }
+        for item in standing(application)
+    ]

@@ -19,6 +19,7 @@ from .models import (
     AgendaItem,
     Application,
     ApplicationEvent,
+    ApplicationScore,
     Candidate,
     Commission,
     CommissionMember,
@@ -113,7 +114,7 @@ class AllocationDemo:
                     f"WHERE organisation_id {_in(organisation_ids)})",
                     organisation_ids,
                 )
-            for model in (*RESET_ORDER, Application, LetterReason):
+            for model in (*RESET_ORDER, ApplicationScore, Application, LetterReason):
                 cursor.execute(
                     f"DELETE FROM {quote(model._meta.db_table)} "
                     f"WHERE organisation_id {_in(organisation_ids)}",

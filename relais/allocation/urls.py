@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("relais.allocation.vacancies.urls")),
     path("", include("relais.allocation.commissions.urls")),
     path("", include("relais.allocation.letters.urls")),
+    path("", include("relais.allocation.scoring.urls")),
 ]

@@ -3,7 +3,9 @@ applications that fit it unless told otherwise."""
 
 import datetime as dt
 
-from relais.allocation.models import TYPOLOGY_BITS
+from django.utils import timezone
+
+from relais.allocation.models import TYPOLOGY_BITS, ApplicationScore
 from relais.housing.models import Zone
 
 from ..factories import CommuneFactory, DepartementFactory, DwellingFactory, EpciFactory
@@ -45,7 +47,25 @@ def applicant(organisation, *, wishes=None, epcis=(), **fields):
     communes = [CommuneFactory()] if wishes is None else wishes
     application.wished_communes.add(*communes)
     application.wished_epcis.add(*epcis)
+    scores_in_epcis(application, {c.epci_id for c in communes if c.epci_id} | set(epcis))
     return application
+
+
+def scores_in_epcis(application, epcis, score=None):
+    """The application's score in each EPCI (its own main score unless told), as the scoring
+    services store them (``ApplicationScore``)."""
+    for epci in epcis:
+        ApplicationScore.objects.update_or_create(
+            application=application,
+            epci_id=getattr(epci, "pk", epci),
+            defaults={
+                "organisation": application.organisation,
+                "score": application.score if score is None else score,
+                "explanation": application.score_explanation,
+                "scored_at": timezone.now(),
+                "first_applied_on": application.first_applied_on,
+            },
+        )
 
 
 def applied(months_ago: int) -> dt.date:

@@ -16,6 +16,7 @@ PAGES = {
     "allocation:application_export": ("allocation.view", {"file_type": "csv"}),
     "allocation:scoring_grid_list": ("allocation.view", None),
     "allocation:reminder_list": ("allocation.edit", None),
+    "allocation:application_standing": ("allocation.view", {"pk": "application"}),
 }
 NOT_PAGES = {
     "allocation:application_renew",

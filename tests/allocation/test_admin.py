@@ -36,13 +36,3 @@ def test_saving_a_grid_in_the_admin_is_audited_and_rescores(admin_client):
     assert response.status_code == 302
     assert ScoringGrid.objects.filter(name="Grille 2027").exists()
     assert grid_events.filter(action="scoring_grid.created").count() == before + 1
-
-
-def test_a_quartile_threshold_set_in_the_admin_is_audited(admin_client):
-    response = admin_client.post(
-        reverse("admin:allocation_quartilethreshold_add"),
-        {"year": "2019", "amount_eur": "9720", "source": "DOMAIN.md, arrêté 2019"},
-    )
-    assert response.status_code == 302
-    event = AuditEvent.objects.get(action="quartile_threshold.created")
-    assert event.changes["amount_eur"] == 9720

@@ -72,3 +72,18 @@ def test_an_amount_of_18_000_with_a_dot_is_refused_in_forms_too(client):
         reverse("allocation:application_create"), form_data(monthly_resources="1.450")
     )
     assert "ambiguous" in response.context["form"].errors["monthly_resources"][0]
+
+
+def test_members_under_14_and_urban_renewal_are_recorded(client):
+    """Consumption units need the members under 14 (first-quartile indicator); the applicant
+    is 14 or more, so they are fewer than the persons."""
+    url = reverse("allocation:application_create")
+    refused = client.post(url, form_data(members_under_14="3"))
+    assert refused.context["form"].errors == {
+        "members_under_14": ["The applicant is 14 or more: fewer than the persons."]
+    }
+    assert not Application.objects.exists()
+    response = client.post(url, form_data(members_under_14="2", urban_renewal_rehousing="on"))
+    assert response.status_code == 302, response.context["form"].errors
+    application = Application.objects.get()
+    assert (application.members_under_14, application.urban_renewal_rehousing) == (2, True)

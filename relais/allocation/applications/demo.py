@@ -2,14 +2,15 @@
 
 ``seed_applications`` writes about ``per_dwelling_ratio`` active applications per dwelling of
 each landlord, set-based: rows are generated as tuples with the caller's seeded
-``random.Random``, ids are assigned in bulk, applications and their wished communes are
-inserted with ``executemany`` (``relais.housing.demo.writer``), then every score is computed
-in bulk. Households, incomes and situations are invented but plausible: incomes mostly under
-the PLUS ceilings, 5–10 % priority publics (about half of them DALO), waiting times from 0 to
-60 months, about one applicant in eight aged 65 or more, wishes among the communes where the
-landlord has stock. DALO households carry their decision date (within the last six months);
-the N-2 income is of the tax year a decision needs today, except for one older application in
-twelve not updated since the last tax notice (N-3: "income to update").
+``random.Random``, ids are assigned in bulk, applications, their wished communes and their
+scores (the main one and one per wished EPCI, computed as they are generated) are inserted
+with ``executemany`` (``relais.housing.demo.writer``). Households, incomes and situations are
+invented but plausible: incomes mostly under the PLUS ceilings, 5–10 % priority publics (about
+half of them DALO), waiting times from 0 to 60 months, about one applicant in eight aged 65
+or more, wishes among the communes where the landlord has stock. DALO households carry their
+decision date (within the last six months); the N-2 income is of the tax year a decision needs
+today, except for one older application in twelve not updated since the last tax notice (N-3:
+"income to update").
 """
 
 import datetime as dt
@@ -27,7 +28,13 @@ from relais.housing.demo.writer import BulkWriter
 from relais.housing.models import Commune, Dwelling
 
 from ..eligibility import household
-from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, HousingSituation
+from ..models import (
+    TYPOLOGY_BITS,
+    Application,
+    ApplicationScore,
+    ApplicationStatus,
+    HousingSituation,
+)
 from ..scoring import services as scoring
 from . import lifecycle
 from .services import Document, search_text
@@ -101,16 +108,29 @@ APPLICATION_FIELDS = (
     "status",
     "household_category",
     "extra_persons",
-    "score",
-    "score_explanation",
-    "scored_with",
-    "scored_at",
     "created_at",
     "updated_at",
     "search",
     "income_n2_year",
     "dalo_decided_on",
     *("renewed_on", "expires_on", "preferred_channel"),
+    "members_under_14",
+    "urban_renewal_rehousing",
+    "score",
+    "score_explanation",
+    "scored_with",
+    "scored_at",
+)
+SCORE_FIELDS = (
+    "id",
+    "organisation",
+    "application",
+    "epci",
+    "score",
+    "explanation",
+    "scored_with",
+    "scored_at",
+    "first_applied_on",
 )
 WISH_FIELDS = ("id", "application", "commune")
 
@@ -122,6 +142,7 @@ def seed_applications(organisations, *, per_dwelling_ratio: float, rng, on=None)
     ids = [getattr(organisation, "pk", organisation) for organisation in organisations]
     stock = _stock(ids)
     writer = BulkWriter()
+    scoring.ensure_default_grid()
     generator = ApplicationGenerator(writer, rng, on, _places(stock))
     counts = {}
     for organisation_id in ids:
@@ -130,10 +151,6 @@ def seed_applications(organisations, *, per_dwelling_ratio: float, rng, on=None)
         generator.write(organisation_id, communes, wanted)
         counts[organisation_id] = wanted
     writer.finish()
-    scoring.ensure_default_grid()
-    scoring.score_applications(
-        scoring.scored(Application.objects.filter(organisation_id__in=ids)), on=on
-    )
     return counts
 
 
@@ -151,20 +168,30 @@ def _stock(ids) -> dict[int, dict[str, int]]:
     return stock
 
 
-def _places(stock) -> dict[str, tuple[str, str]]:
-    """Commune code → (name, first postcode), for the applicants' current addresses."""
+def _places(stock) -> dict[str, tuple[str, str, str | None]]:
+    """Commune code → (name, first postcode, EPCI), for the applicants' current addresses and
+    the EPCIs their wishes score in."""
     codes = {code for communes in stock.values() for code in communes}
-    rows = Commune.objects.filter(pk__in=codes).values_list("pk", "name", "postcodes")
-    return {code: (name, (postcodes.split() or ["00000"])[0]) for code, name, postcodes in rows}
+    rows = Commune.objects.filter(pk__in=codes).values_list("pk", "name", "postcodes", "epci_id")
+    return {
+        code: (name, (postcodes.split() or ["00000"])[0], epci)
+        for code, name, postcodes, epci in rows
+    }
 
 
 class ApplicationGenerator:
-    """Appends application and wish rows to the writer's tables."""
+    """Appends application, wish and score rows to the writer's tables.
+
+    Scores are computed here, with the grids in force on ``on`` (``scoring.scores_for``, the
+    code the services use), and written with the rows: no second pass reads them back.
+    """
 
     def __init__(self, writer: BulkWriter, rng, on: dt.date, places):
         self.writer, self.rng, self.on, self.places = writer, rng, on, places
         self.applications = writer.table(Application, APPLICATION_FIELDS)
         self.wishes = writer.table(Application.wished_communes.through, WISH_FIELDS)
+        self.scores = writer.table(ApplicationScore, SCORE_FIELDS)
+        self.grids = scoring.Grids.valid_on(on)
         self.now = writer.datetime(timezone.now())
         json_field = Application._meta.get_field("priority_criteria")
         self._json = lambda value: json_field.get_db_prep_value(value, connection)
@@ -178,15 +205,22 @@ class ApplicationGenerator:
         first_id = self.applications.take_ids(count)
         for index in range(count):
             wished = self._wished(codes, cumulative)
-            row = self._application(first_id + index, organisation_id, index, wished[0])
-            self.applications.rows.append(row)
-            pk = self.wishes.take_ids(len(wished))
-            self.wishes.rows.extend(
-                (pk + n, first_id + index, code) for n, code in enumerate(wished)
+            pk = first_id + index
+            row, facts = self._application(pk, organisation_id, index, wished[0])
+            epcis = list(dict.fromkeys(e for c in wished if (e := self.places[c][2])))
+            main, per_epci = scoring.scores_for(facts, epcis, self.grids, self.on)
+            self.applications.rows.append((*row, *self._score(main)))
+            score_pk = self.scores.take_ids(len(per_epci))
+            self.scores.rows.extend(
+                (score_pk + n, organisation_id, pk, epci, *self._score(scored), row[3])
+                for n, (epci, scored) in enumerate(per_epci.items())
             )
+            wish_pk = self.wishes.take_ids(len(wished))
+            self.wishes.rows.extend((wish_pk + n, pk, code) for n, code in enumerate(wished))
             if index % 1000 == 999:
                 self.applications.flush_if_full()
                 self.wishes.flush_if_full()
+                self.scores.flush_if_full()
 
     def _wished(self, codes, cumulative) -> list[str]:
         """One to three communes of the landlord's stock, weighted by its dwellings."""
@@ -194,7 +228,8 @@ class ApplicationGenerator:
         wished = [codes[draw(self.rng, cumulative)] for _ in range(wanted)]
         return list(dict.fromkeys(wished))
 
-    def _application(self, pk, organisation_id, index, home_code) -> tuple:
+    def _application(self, pk, organisation_id, index, home_code) -> tuple[tuple, dict]:
+        """The application's row (APPLICATION_FIELDS up to the score) and its scoring facts."""
         rng, on = self.rng, self.on
         ages, dependants = _composition(rng, KINDS[draw(rng, KIND_CUM)])
         persons, couple = len(ages) + dependants, len(ages) == 2
@@ -207,8 +242,8 @@ class ApplicationGenerator:
         situation = SITUATIONS[draw(rng, SITUATION_CUM)]
         cost = int(resources * (0.22 + rng.random() * 0.3)) if situation in TENANTS else None
         first, last = self._names(ages[0])
-        births = [self._date(self._birth(age)) for age in ages]
         priorities = _priorities(rng, situation, dependants)
+        births = [self._date(self._birth(age)) for age in ages]
         dalo_on = _dalo_decision(rng, applied, on) if "dalo" in priorities else None
         number = f"{home_code[:2]:0>3}{applied.year % 100:02d}{organisation_id:04d}{index + 1:06d}"
         phone = mobile(rng) if rng.random() < 0.85 else ""
@@ -247,10 +282,6 @@ class ApplicationGenerator:
             ApplicationStatus.ACTIVE.value,
             category.category,
             category.extra_persons,
-            0,
-            self._json([]),
-            None,
-            None,
             self.now,
             self.now,
             search_text(number, first, last, phone, email),
@@ -258,7 +289,24 @@ class ApplicationGenerator:
             self._date(dalo_on) if dalo_on else None,
             *self._validity(applied),
             "email" if email else "letter",
-        )
+            sum(rng.random() < 0.6 for _child in range(dependants)),  # under 14
+            rng.random() < 0.01,  # rehoused by an urban-renewal operation
+        ), {
+            "first_applied_on": applied,
+            "persons": persons,
+            "dependants": dependants,
+            "is_couple": couple,
+            "has_disabled_member": disabled,
+            "priority_criteria": priorities,
+            "housing_situation": situation.value,
+            "monthly_resources_cents": resources,
+            "current_housing_cost_cents": cost,
+        }
+
+    def _score(self, scored) -> tuple:
+        """The stored columns of a (points, explanation, grid id) score."""
+        points, explanation, grid_id = scored
+        return points, self._json(explanation), grid_id, self.now
 
     def _validity(self, applied: dt.date) -> tuple:
         """Renewed on each anniversary (as the national register does), so validities end
@@ -281,7 +329,7 @@ class ApplicationGenerator:
         return self.on - dt.timedelta(days=age * 365 + age // 4 + below(self.rng, 365))
 
     def _address(self, code: str) -> str:
-        name, postcode = self.places.get(code, ("", ""))
+        name, postcode, _epci = self.places.get(code, ("", "", None))
         return f"{between(self.rng, 1, 120)} {pick(self.rng, STREETS)}, {postcode} {name}".strip()
 
 

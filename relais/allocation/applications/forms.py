@@ -117,9 +117,11 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
             "preferred_channel",
             "persons",
             "dependants",
+            "members_under_14",
             "is_couple",
             "has_disabled_member",
             "needs_accessible",
+            "urban_renewal_rehousing",
             "income_n2",
             "income_n2_year",
             "income_n1",
@@ -162,10 +164,12 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
             (
                 "persons",
                 "dependants",
+                "members_under_14",
                 "is_couple",
                 "has_disabled_member",
                 "needs_accessible",
                 "priority_criteria",
+                "urban_renewal_rehousing",
                 "dalo_decided_on",
             ),
         ),
@@ -194,6 +198,10 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         self.fields["income_n2_year"].help_text = _(
             "The year of the income on the tax notice (N-2: %(year)s for a decision this year)."
         ) % {"year": current_income_year()}
+        self.fields["members_under_14"].required = False  # left empty: none
+        self.fields["members_under_14"].help_text = _(
+            "Counted in the consumption units of the first-quartile indicator."
+        )
         self.fields["co_applicant_birth_date"].help_text = _(
             "Required for a couple (a young couple, combined ages ≤ 55, is category 3)."
         )
@@ -217,6 +225,9 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
 
     def clean_preferred_channel(self):
         return self.cleaned_data.get("preferred_channel") or Channel.LETTER
+
+    def clean_members_under_14(self) -> int:
+        return self.cleaned_data.get("members_under_14") or 0
 
     def clean_income_n2_year(self):
         """Left empty: the income is taken to be of this year's N-2."""
@@ -252,6 +263,11 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
                 self.add_error("dependants", _("A household counts at least one adult."))
             elif data.get("is_couple") and adults < 2:
                 self.add_error("is_couple", _("A couple counts two adults besides dependants."))
+        under_14 = data.get("members_under_14")
+        if persons is not None and under_14 is not None and under_14 >= persons:
+            self.add_error(
+                "members_under_14", _("The applicant is 14 or more: fewer than the persons.")
+            )
         if data.get("is_couple") and not data.get("co_applicant_birth_date"):
             self.add_error("co_applicant_birth_date", _("Required for a couple."))
         if not data.get("wished_communes") and not data.get("wished_epcis"):

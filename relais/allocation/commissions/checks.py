@@ -38,7 +38,7 @@ from ..models import (
     ItemStatus,
     PriorityCriterion,
 )
-from ..vacancies.candidates import MIN_CANDIDATES, candidates_queryset, search_context
+from ..vacancies.candidates import MIN_CANDIDATES, proposable_count
 
 ATTRIBUTED = (DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL)
 
@@ -112,11 +112,11 @@ def _dalo_justification(applications) -> str:
 def _too_few_justification(vacancy, decided_on: dt.date) -> str:
     """Run the candidate search now: fewer than three proposable applications, or refuse."""
     try:
-        ctx = search_context(vacancy, decided_on.year)
+        found = proposable_count(
+            vacancy, decided_on.year, required_income_year(decided_on), up_to=MIN_CANDIDATES
+        )
     except EligibilityError as error:
         raise ValidationError(error.message) from error
-    proposable = candidates_queryset(ctx).filter(income_n2_year=required_income_year(decided_on))
-    found = len(proposable.values("pk")[:MIN_CANDIDATES])
     if found >= MIN_CANDIDATES:
         raise ValidationError(
             _(

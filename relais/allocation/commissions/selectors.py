@@ -27,6 +27,7 @@ from ..models import (
     VacancyStatus,
 )
 from ..scoring import services as scoring
+from ..scoring.selectors import scores_in_epci
 from . import electorate
 from .sessions import sent_back_waiting
 
@@ -222,7 +223,7 @@ def candidate_file(candidate: Candidate, session: Session) -> dict:
             if code in PriorityCriterion.values
         ],
         "score": candidate.score_at_proposal,
-        "explanation": scoring.labelled(application.score_explanation or []),
+        "explanation": scoring.labelled(_explanation(application, vacancy)),
         # The same status as the staff file (applications/documents.py).
         "documents": document_status(application),
         "missing_documents": missing_documents(application),
@@ -238,3 +239,11 @@ def _effort_percent(candidate, cost: int, resources: int) -> int | None:
     if candidate.effort_rate is not None:
         return round(candidate.effort_rate * 100)
     return round(cost * 100 / resources) if resources else None
+
+
+def _explanation(application, vacancy) -> list:
+    """The explanation of the score on the grid of the dwelling's EPCI (ADR 0033), else of the
+    main score."""
+    epci_id = vacancy.dwelling.building.commune.epci_id
+    found = scores_in_epci([application.pk], epci_id).get(application.pk)
+    return found[1] if found else application.score_explanation or []

@@ -53,6 +53,7 @@ from ..models import (
     Vacancy,
     VacancyStatus,
 )
+from ..scoring.selectors import scores_in_epci
 from ..vacancies.candidates import validate_proposal
 from ..vacancies.services import vacancy_transition
 from .checks import enforce_eligibility, proposal_justification
@@ -280,13 +281,16 @@ def agenda_item_add(
             few_candidates_reason=reason,
             few_candidates_justification=justification,
         )
+        # The score on the grid of the dwelling's EPCI (ADR 0033), else the main one.
+        epci = Dwelling.objects.filter(pk=vacancy.dwelling_id).values("building__commune__epci")
+        in_epci = scores_in_epci([a.pk for a in applications], epci[0]["building__commune__epci"])
         Candidate.objects.bulk_create(
             Candidate(
                 organisation=organisation,
                 item=item,
                 application=application,
                 proposed_rank=rank,
-                score_at_proposal=application.score,
+                score_at_proposal=in_epci.get(application.pk, (application.score,))[0],
             )
             for rank, application in enumerate(applications, start=1)
         )

@@ -17,8 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
-from django.db.models.expressions import ExpressionWrapper
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -164,45 +162,43 @@ def ceiling_for(year: int, financing: str, zone: str, category: int, extra_perso
     return table[category] + extra_persons * table[EXTRA_PERSON]
 
 
-def ceiling_subquery(year: int, financing: str, zone: str):
-    """Each ``Application`` row's ceiling (€ a year) as an SQL expression.
+def ceiling_sql(year: int, financing: str, zone: str, *, alias: str = "a") -> tuple[str, list]:
+    """Each application row's ceiling (€ a year) as an SQL expression and its parameters.
 
-    The table has seven rows, so it is read once here and inlined as ``CASE`` on the stored
-    ``household_category`` plus ``extra_persons`` × the per-person amount: no join, no
-    subquery, the same SQL on SQLite and PostgreSQL, and PLS rounding done exactly in Python.
-    A category outside 1–6 gives NULL, which no income satisfies. PLI categories come from
-    ``persons`` and ``is_couple`` instead (``_pli_ceiling_expression``). Use it as
-    ``.alias(ceiling=ceiling_subquery(...)).filter(reference_income__lte=F("ceiling"))``.
-    Raises ``EligibilityError`` when the table is missing, like ``ceiling_table``.
+    ``alias`` names the application table in the query. The table has seven rows, so it is
+    read once here and inlined as ``CASE`` on the stored ``household_category`` plus
+    ``extra_persons`` × the per-person amount: no join, no subquery, the same SQL on SQLite and
+    PostgreSQL, and PLS rounding done exactly in Python. A category outside 1–6 gives NULL,
+    which no income satisfies. PLI categories come from ``persons`` and ``is_couple`` instead
+    (``rules.pli_category``). Raises ``EligibilityError`` when the table is missing, like
+    ``ceiling_table``.
     """
     table = ceiling_table(year, financing, zone)
     if financing == "PLI":
-        return _pli_ceiling_expression(table)
-    by_category = Case(
-        *(When(household_category=c, then=Value(table[c])) for c in CATEGORIES),
-        output_field=IntegerField(),
-    )
-    return ExpressionWrapper(
-        by_category + F("extra_persons") * Value(table[EXTRA_PERSON]),
-        output_field=IntegerField(),
-    )
+        return _pli_ceiling_sql(table, alias)
+    whens = " ".join("WHEN %s THEN %s" for _category in CATEGORIES)
+    sql = f"(CASE {alias}.household_category {whens} END + {alias}.extra_persons * %s)"
+    params = [value for c in CATEGORIES for value in (c, table[c])]
+    return sql, [*params, table[EXTRA_PERSON]]
 
 
-def _pli_ceiling_expression(table: dict[int, int]):
+def _pli_ceiling_sql(table: dict[int, int], alias: str) -> tuple[str, list]:
     """``rules.pli_category`` in SQL: a couple of p persons is category p (2–6), a single
     applicant with p persons category p + 1 (1 alone; 3–6); beyond 6, extra persons."""
-    per_person = Value(table[EXTRA_PERSON])
-    couple = [When(is_couple=True, persons=p, then=Value(table[p])) for p in range(2, 7)]
-    single = [When(is_couple=False, persons=1, then=Value(table[1]))] + [
-        When(is_couple=False, persons=p, then=Value(table[p + 1])) for p in range(2, 6)
-    ]
-    return Case(
-        *couple,
-        *single,
-        When(is_couple=True, then=Value(table[6]) + (F("persons") - 6) * per_person),
-        default=Value(table[6]) + (F("persons") - 5) * per_person,
-        output_field=IntegerField(),
+    couple = " ".join(
+        f"WHEN {alias}.is_couple AND {alias}.persons = %s THEN %s" for _p in range(2, 7)
     )
+    single = " ".join(
+        f"WHEN NOT {alias}.is_couple AND {alias}.persons = %s THEN %s" for _p in range(1, 6)
+    )
+    sql = (
+        f"(CASE {couple} {single} WHEN {alias}.is_couple THEN %s + ({alias}.persons - 6) * %s "
+        f"ELSE %s + ({alias}.persons - 5) * %s END)"
+    )
+    params = [value for p in range(2, 7) for value in (p, table[p])]
+    params += [value for p in range(1, 6) for value in (p, table[1 if p == 1 else p + 1])]
+    per_person = table[EXTRA_PERSON]
+    return sql, [*params, table[6], per_person, table[6], per_person]
 
 
 def _validate_household(*, persons, dependants, is_couple, combined_age, reference_income):

@@ -53,7 +53,7 @@ from .letters import (
     ReasonKind,
     ReceiptKind,
 )
-from .scoring import ScoringGrid
+from .scoring import ApplicationScore, ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "ApplicationEventKind",
+    "ApplicationScore",
     "ApplicationQuerySet",
     "ApplicationStatus",
     "Candidate",

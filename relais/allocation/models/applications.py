@@ -120,6 +120,14 @@ class Application(OrganisationOwned):
     )
     dependants = models.PositiveSmallIntegerField(_("dependants"), default=0)
     is_couple = models.BooleanField(_("couple"), default=False)
+    # Consumption units (first-quartile indicator, vacancies/fairness.py): the first adult
+    # counts 1, every other member aged 14 or more 0.5, every member under 14 0.3.
+    members_under_14 = models.PositiveSmallIntegerField(_("members under 14"), default=0)
+    # Rehoused under an urban-renewal operation (ANRU/NPNRU, ORCOD): counts towards the 25 %
+    # of allocations outside QPV whatever the income (article L441-1 CCH).
+    urban_renewal_rehousing = models.BooleanField(
+        _("rehoused under an urban-renewal operation"), default=False
+    )
     has_disabled_member = models.BooleanField(_("a member has a disability"), default=False)
     needs_accessible = models.BooleanField(
         _("needs a wheelchair-accessible dwelling"), default=False
@@ -240,6 +248,11 @@ class Application(OrganisationOwned):
             ),
             models.CheckConstraint(
                 condition=Q(dependants__lt=models.F("persons")), name="application_dependants"
+            ),
+            # The first adult is 14 or more.
+            models.CheckConstraint(
+                condition=Q(members_under_14__lt=models.F("persons")),
+                name="application_members_under_14",
             ),
         ]
         indexes = [

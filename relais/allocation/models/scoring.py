@@ -1,7 +1,9 @@
-"""Allocation models — Scoring: the grids that score applications (shared reference data)."""
+"""Allocation models — Scoring: the grids (shared reference data) and the scores per EPCI."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from relais.core.models import OrganisationOwned
 
 # Scoring -------------------------------------------------------------------------------------
 
@@ -33,3 +35,46 @@ class ScoringGrid(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.valid_from:%d/%m/%Y})"
+
+
+class ApplicationScore(OrganisationOwned):
+    """An application's score on the grid of one EPCI it wishes (DOMAIN.md §2: "an applicant
+    wishing two EPCIs has one score per EPCI").
+
+    One row per EPCI the application wishes, through a wished commune of the EPCI or the EPCI
+    itself; written set-based by ``scoring.services.score_applications`` with the grid in force
+    for that EPCI (the default grid when the EPCI has none). The candidate search for a vacancy
+    ranks on the rows of the vacancy's EPCI; ``first_applied_on`` is copied here so that the
+    ranking order (score, then seniority) is one index (docs/decisions/0033).
+    """
+
+    application = models.ForeignKey(
+        "allocation.Application", on_delete=models.CASCADE, related_name="epci_scores"
+    )
+    epci = models.ForeignKey(
+        "housing.Epci", verbose_name=_("EPCI"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.IntegerField(_("score"))
+    explanation = models.JSONField(_("score explanation"), default=list)
+    scored_with = models.ForeignKey(
+        ScoringGrid, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField()
+    first_applied_on = models.DateField(_("date of first application"))
+
+    class Meta:
+        verbose_name = _("score in an EPCI")
+        verbose_name_plural = _("scores in an EPCI")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "epci"], name="application_score_once")
+        ]
+        indexes = [
+            # The candidate search: one EPCI's applications of a landlord in ranking order.
+            models.Index(
+                fields=["organisation", "epci", "-score", "first_applied_on", "application"],
+                name="application_score_ranking",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} {self.epci_id}: {self.score}"

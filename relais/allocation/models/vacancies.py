@@ -1,5 +1,6 @@
 """Allocation models — vacancies (a dwelling from notice to lease), first-quartile threshold."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -63,20 +64,38 @@ class Vacancy(OrganisationOwned):
 
 
 class QuartileThreshold(models.Model):
-    """Yearly income threshold of the first quartile of applicants (article L441-1 CCH).
+    """First-quartile income threshold of one EPCI for one year (article L441-1 CCH).
 
-    Shared reference data, like ``IncomeCeiling``: at least 25 % of each year's allocations
-    outside QPV must go to applicants at or below it. A year without a row has no indicator.
+    Entered by administrators from the yearly arrêté "fixant le seuil de ressources des
+    demandeurs de logement social du premier quartile" (one amount per EPCI of the reform,
+    yearly resources per consumption unit, in force on 1 January). Shared reference data, like
+    ``IncomeCeiling``: an allocation in the EPCI goes to the first quartile when the household's
+    income per consumption unit is at or below it (``vacancies/fairness.py``). An EPCI without
+    a row for a year is not counted that year.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    amount_eur = models.PositiveIntegerField(_("first-quartile threshold (€ a year)"))
+    epci = models.ForeignKey(
+        "housing.Epci",
+        verbose_name=_("EPCI"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2017), MaxValueValidator(2100)]
+    )
+    amount_eur = models.PositiveIntegerField(
+        _("first-quartile threshold (€ a year per consumption unit)"),
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+    )
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("first-quartile threshold")
         verbose_name_plural = _("first-quartile thresholds")
-        ordering = ["-year"]
+        ordering = ["-year", "epci_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "year"], name="quartile_threshold_once")
+        ]
 
     def __str__(self):
-        return f"{self.year}: {self.amount_eur} €"
+        return f"{self.epci_id} {self.year}: {self.amount_eur} €"

@@ -19,7 +19,7 @@ import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -36,6 +36,7 @@ from relais.core.models import Organisation
 
 from ..models import (
     Application,
+    ApplicationScore,
     ApplicationStatus,
     HousingSituation,
     PriorityCriterion,
@@ -59,6 +60,7 @@ FACT_FIELDS = (
     "current_housing_cost_cents",
 )
 SCORE_FIELDS = ("score", "score_explanation", "scored_with", "scored_at")
+EPCI_SCORE_FIELDS = ("score", "explanation", "scored_with", "scored_at", "first_applied_on")
 HOUSEHOLD_CRITERIA = ("single_parent", "disabled_member")
 
 # Waiting time ---------------------------------------------------------------------------------
@@ -341,9 +343,10 @@ def ensure_default_grid() -> ScoringGrid:
 # Scoring in bulk ---------------------------------------------------------------------------
 
 
-def scoring_epcis(application_ids: list[int]) -> dict[int, str]:
-    """Application id → the EPCI that chooses its grid: the EPCI of its first wished commune
-    (in the order the wishes were given), else its first wished EPCI.
+def wished_epcis(application_ids: list[int]) -> dict[int, list[str]]:
+    """Application id → the EPCIs it wishes, each once: the EPCIs of its wished communes (in
+    the order the wishes were given), then its wished EPCIs. The first chooses the grid of
+    ``Application.score``; each has its own score (``ApplicationScore``).
 
     The ids are given as a list (``= ANY`` on an index), not as a subquery: right after a bulk
     insert PostgreSQL's statistics are stale and a join plan can go quadratic.
@@ -351,56 +354,139 @@ def scoring_epcis(application_ids: list[int]) -> dict[int, str]:
     size = connection.features.max_query_params or len(application_ids) or 1
     chunks = [application_ids[i : i + size] for i in range(0, len(application_ids), size)]
     communes = Application.wished_communes.through.objects.filter(commune__epci__isnull=False)
-    found: dict[int, str] = {}
-    for chunk in chunks:
-        rows = communes.filter(application_id__in=chunk).order_by("pk")
-        for application_id, epci_id in rows.values_list("application_id", "commune__epci_id"):
-            found.setdefault(application_id, epci_id)
     epcis = Application.wished_epcis.through.objects
-    for chunk in chunks:
-        rows = epcis.filter(application_id__in=chunk).order_by("pk")
-        for application_id, epci_id in rows.values_list("application_id", "epci_id"):
-            found.setdefault(application_id, epci_id)
+    found: dict[int, list[str]] = {}
+    for wishes, path in ((communes, "commune__epci_id"), (epcis, "epci_id")):
+        for chunk in chunks:
+            rows = wishes.filter(application_id__in=chunk).order_by("pk")
+            for application_id, epci_id in rows.values_list("application_id", path):
+                listed = found.setdefault(application_id, [])
+                if epci_id not in listed:
+                    listed.append(epci_id)
     return found
 
 
-def score_applications(queryset, *, on: dt.date | None = None, grids: Grids | None = None) -> int:
-    """Recompute the stored score of every application of ``queryset`` (set-based).
+@dataclass
+class _Batch:
+    """What one batch of ``score_applications`` writes."""
+
+    applications: list = field(default_factory=list)  # (pk, score, explanation, grid id)
+    new_scores: list = field(default_factory=list)  # ApplicationScore instances
+    changed_scores: list = field(default_factory=list)  # (score, explanation, grid, now, …, pk)
+    gone_scores: list = field(default_factory=list)  # ApplicationScore pks
+    changed: set = field(default_factory=set)  # ids of the applications with a change
+
+
+def _stored_scores(application_ids: list[int]) -> dict[tuple[int, str], tuple]:
+    """(application id, EPCI) → (pk, score, explanation, grid id, first applied on)."""
+    size = connection.features.max_query_params or len(application_ids) or 1
+    stored = {}
+    for i in range(0, len(application_ids), size):
+        rows = ApplicationScore.objects.filter(application_id__in=application_ids[i : i + size])
+        for pk, application_id, epci_id, *values in rows.values_list(
+            "pk",
+            "application_id",
+            "epci_id",
+            "score",
+            "explanation",
+            "scored_with_id",
+            "first_applied_on",
+        ):
+            stored[(application_id, epci_id)] = (pk, *values)
+    return stored
+
+
+Scored = tuple[int, list, int | None]  # points, explanation, grid id
+
+
+def scores_for(facts: Mapping, wished: list[str], grids: "Grids", on: dt.date):
+    """(main score, {EPCI: score}) of one application's ``facts`` (the FACT_FIELDS) wishing
+    the EPCIs ``wished`` (in order, ``wished_epcis``): each EPCI on its grid in force, the
+    main score on the first one's (the default grid when it wishes no EPCI). EPCIs sharing a
+    grid are scored once. Each score is (points, explanation, grid id)."""
+    by_grid: dict[int | None, Scored] = {}
+    for epci_id in wished or [None]:
+        grid = grids.for_epci(epci_id)
+        grid_id = grid.pk if grid else None
+        if grid_id not in by_grid:
+            by_grid[grid_id] = (*(score(grid.criteria, facts, on) if grid else (0, [])), grid_id)
+    first = grids.for_epci(wished[0] if wished else None)
+    per_epci = {}
+    for epci_id in wished:
+        grid = grids.for_epci(epci_id)
+        per_epci[epci_id] = by_grid[grid.pk if grid else None]
+    return by_grid[first.pk if first else None], per_epci
+
+
+def _score_batch(batch: list[dict], grids: "Grids", on: dt.date, now) -> _Batch:
+    """Score one batch in memory: the main score and one score per wished EPCI."""
+    epcis = wished_epcis([row["pk"] for row in batch])
+    stored = _stored_scores([row["pk"] for row in batch])
+    out = _Batch()
+    for row in batch:
+        main, per_epci = scores_for(row, epcis.get(row["pk"], []), grids, on)
+        for epci_id, (points, explanation, grid_id) in per_epci.items():
+            previous = stored.pop((row["pk"], epci_id), None)
+            values = (points, explanation, grid_id, row["first_applied_on"])
+            if previous is None:
+                out.changed.add(row["pk"])
+                out.new_scores.append(
+                    ApplicationScore(
+                        organisation_id=row["organisation_id"],
+                        application_id=row["pk"],
+                        epci_id=epci_id,
+                        score=points,
+                        explanation=explanation,
+                        scored_with_id=grid_id,
+                        scored_at=now,
+                        first_applied_on=row["first_applied_on"],
+                    )
+                )
+            elif tuple(previous[1:]) != values:
+                out.changed.add(row["pk"])
+                out.changed_scores.append((*values[:3], now, values[3], previous[0]))
+        if (row["score"], row["score_explanation"], row["scored_with_id"]) != main:
+            out.changed.add(row["pk"])
+            out.applications.append((row["pk"], *main))
+    for (application_id, _epci_id), values in stored.items():  # EPCIs no longer wished
+        out.changed.add(application_id)
+        out.gone_scores.append(values[0])
+    return out
+
+
+def score_applications(queryset, *, on: dt.date | None = None, grids: "Grids | None" = None) -> int:
+    """Recompute the stored scores of every application of ``queryset`` (set-based): the main
+    score (``Application.score``, the grid of the first wished EPCI) and one score per wished
+    EPCI (``ApplicationScore``).
 
     Applications are read in batches of BATCH_SIZE (one query for their facts, two for their
-    wishes: six on SQLite, whose queries take 999 parameters), scored in memory, and the
-    changed ones written with one ``executemany`` per batch. ``scored_at`` is when the stored
-    score last changed. ``grids``: those valid ``on``, for a caller that scores in several
-    calls. Returns the number rewritten.
+    wishes, one for their stored EPCI scores), scored in memory (once per distinct grid), and
+    only what changed is written: one ``executemany`` per table and batch, one insert of the
+    new EPCI scores, one delete of those no longer wished. ``scored_at`` is when a stored score
+    last changed. ``grids``: those valid ``on``, for a caller that scores in several calls.
+    Returns the number of applications whose scores changed.
     """
     on = on or timezone.localdate()
     grids = grids or Grids.valid_on(on)
     now = timezone.now()
     rows = queryset.order_by("pk").values(
-        "pk", "score", "score_explanation", "scored_with_id", *FACT_FIELDS
+        "pk", "organisation_id", "score", "score_explanation", "scored_with_id", *FACT_FIELDS
     )
     last, changed = 0, 0
     while batch := list(rows.filter(pk__gt=last)[:BATCH_SIZE]):
         last = batch[-1]["pk"]
-        epcis = scoring_epcis([row["pk"] for row in batch])
-        updates = []
-        for row in batch:
-            grid = grids.for_epci(epcis.get(row["pk"]))
-            points, explanation = score(grid.criteria, row, on) if grid else (0, [])
-            grid_id = grid.pk if grid else None
-            if (row["score"], row["score_explanation"], row["scored_with_id"]) != (
-                points,
-                explanation,
-                grid_id,
-            ):
-                updates.append((row["pk"], points, explanation, grid_id))
-        write_scores(updates, now)
-        changed += len(updates)
+        out = _score_batch(batch, grids, on, now)
+        write_scores(out.applications, now)
+        ApplicationScore.objects.bulk_create(out.new_scores, batch_size=500)
+        update_rows(ApplicationScore, EPCI_SCORE_FIELDS, out.changed_scores)
+        if out.gone_scores:
+            ApplicationScore.objects.filter(pk__in=out.gone_scores).delete()
+        changed += len(out.changed)
     return changed
 
 
 def write_scores(updates: list[tuple[int, int, list, int | None]], now) -> None:
-    """Store (pk, score, explanation, grid id) rows."""
+    """Store (pk, score, explanation, grid id) rows of ``Application``."""
     update_rows(
         Application,
         SCORE_FIELDS,

@@ -3,17 +3,17 @@
 Every filter and the ranking run in ONE SQL query (docs/decisions/0009): eligibility (reference
 income ≤ the ceiling of the application's category for the dwelling's financing and zone), fit
 (household size vs typology, wished commune or EPCI, wished typology, maximum rent,
-accessibility) and the order (stored score, then seniority of the application). The reasons
-shown to the officer are built afterwards, in Python, for the ``limit`` rows returned only.
+accessibility) and the order (the score stored for the dwelling's EPCI, on that EPCI's grid,
+then seniority of the application: docs/decisions/0033). The reasons shown to the officer are
+built afterwards, in Python, for the ``limit`` rows returned only.
 """
 
+import json
 from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
@@ -22,8 +22,14 @@ from django.utils.translation import ngettext
 from relais.housing.models import Typology
 
 from ..eligibility.benefits import EffortRate, effort_rate
-from ..eligibility.ceilings import ceiling_subquery, ceiling_zone
-from ..models import TYPOLOGY_BITS, Application, ApplicationStatus, FewCandidatesReason
+from ..eligibility.ceilings import ceiling_sql, ceiling_zone
+from ..models import (
+    TYPOLOGY_BITS,
+    Application,
+    ApplicationScore,
+    ApplicationStatus,
+    FewCandidatesReason,
+)
 from ..scoring.services import labelled
 
 MIN_CANDIDATES = 3  # CCH L441-2: at least three applications examined per dwelling
@@ -37,7 +43,8 @@ OCCUPANCY = {
     Typology.T5: (4, 7),
     Typology.T6: (5, 20),
 }
-RANKING = ("-score", "first_applied_on", "pk")
+RANKED = "a.score DESC, a.first_applied_on, a.id"
+RANKED_BY_EPCI = "s.score DESC, s.first_applied_on, s.application_id"
 # Above this many applications wishing the commune (or its EPCI), walking the organisation's
 # applications in score order beats starting from the wishers (measured: docs/decisions/0009).
 MANY_WISHERS = 2_000
@@ -77,6 +84,14 @@ class Applicant:
 
 
 APPLICANT_FIELDS = tuple(applicant_field.name for applicant_field in fields(Applicant))
+# The columns of ``ranked_sql``, in APPLICANT_FIELDS order up to the score (then the
+# ceiling and the two wish flags follow).
+SELECTED = (
+    "a.id, a.registration_number, a.applicant_first_name, a.applicant_last_name, a.persons,"
+    " a.dependants, a.is_couple, a.household_category, a.extra_persons, a.reference_income,"
+    " a.income_n2_year, a.monthly_resources_cents, a.max_rent_cents, a.typology_mask,"
+    " a.needs_accessible, {score}, a.applicant_birth_date, a.co_applicant_birth_date"
+)
 
 
 @dataclass
@@ -96,7 +111,7 @@ class SearchContext:
 
     vacancy: object
     year: int
-    ceiling: object  # SQL expression: each application's ceiling
+    ceiling: tuple[str, list]  # SQL expression of each application's ceiling, its parameters
     rent_and_charges_cents: int
     occupancy: tuple[int, int]
 
@@ -108,7 +123,7 @@ def search_context(vacancy, year: int | None = None) -> SearchContext:
     return SearchContext(
         vacancy=vacancy,
         year=year,
-        ceiling=ceiling_subquery(
+        ceiling=ceiling_sql(
             year, dwelling.financing, ceiling_zone(dwelling.financing, dwelling.building.commune)
         ),
         rent_and_charges_cents=dwelling.rent_cents + vacancy.charges_cents,
@@ -120,104 +135,166 @@ def _many_wishers(commune) -> bool:
     """Do ``MANY_WISHERS`` applications (of any organisation) wish the commune or its EPCI?
 
     Answered from the wish tables' indexes with ``LIMIT 1 OFFSET MANY_WISHERS - 1``: at most
-    that many index entries are read, however big the tables are. Plain SQL: this runs on every
-    search and the ORM would spend longer building it than the database answering it.
+    that many index entries are read, however big the tables are.
     """
-    quote = connection.ops.quote_name
     sql = (
-        f"SELECT EXISTS (SELECT 1 FROM {quote(WishedCommune._meta.db_table)}"
-        " WHERE commune_id = %s LIMIT 1 OFFSET %s)"
-        f" OR EXISTS (SELECT 1 FROM {quote(WishedEpci._meta.db_table)}"
-        " WHERE epci_id = %s LIMIT 1 OFFSET %s)"
+        f"SELECT EXISTS (SELECT 1 FROM {_table(WishedCommune)} WHERE commune_id = %s"
+        " LIMIT 1 OFFSET %s)"
+        f" OR EXISTS (SELECT 1 FROM {_table(WishedEpci)} WHERE epci_id = %s LIMIT 1 OFFSET %s)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [commune.code, MANY_WISHERS - 1, commune.epci_id, MANY_WISHERS - 1])
         return bool(cursor.fetchone()[0])
 
 
-def _wishes(commune):
-    """(wishes the commune, wishes its EPCI), as ``Exists`` on the wish tables."""
-    commune_wish = Exists(
-        WishedCommune.objects.filter(application_id=OuterRef("pk"), commune_id=commune.code)
-    )
-    if not commune.epci_id:
-        return commune_wish, Value(False)
-    epci_wish = Exists(
-        WishedEpci.objects.filter(application_id=OuterRef("pk"), epci_id=commune.epci_id)
-    )
-    return commune_wish, epci_wish
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _wish_filter(commune) -> Q:
+def _wish_lookups(commune) -> list[tuple[str, list]]:
+    """Does row ``a`` wish the commune, its EPCI: scalar look-ups on the wish tables' indexes,
+    ``(SELECT … LIMIT 1) IS NOT NULL`` rather than ``EXISTS``, which PostgreSQL turns into a
+    hash of every wisher of the commune built before the first row (ADR 0009)."""
+    lookups = [
+        (
+            f"(SELECT w.application_id FROM {_table(WishedCommune)} w"
+            " WHERE w.application_id = a.id AND w.commune_id = %s LIMIT 1) IS NOT NULL",
+            [commune.code],
+        )
+    ]
+    if commune.epci_id:
+        lookups.append(
+            (
+                f"(SELECT e.application_id FROM {_table(WishedEpci)} e"
+                " WHERE e.application_id = a.id AND e.epci_id = %s LIMIT 1) IS NOT NULL",
+                [commune.epci_id],
+            )
+        )
+    return lookups
+
+
+def _wish_flags(commune) -> tuple[str, list]:
+    """The two flags ``wishes_commune, wishes_epci`` of row ``a`` (the reasons need them)."""
+    lookups = _wish_lookups(commune)
+    sql = ", ".join(lookup for lookup, _params in lookups)
+    return (sql if commune.epci_id else f"{sql}, 1 = 0"), [p for _s, ps in lookups for p in ps]
+
+
+def _wish_filter(commune, key: str) -> tuple[str, list]:
     """Wished commune OR wished EPCI, in the shape that suits how many wish them.
 
-    Few wishers: start from them (``id IN (wishers of the commune UNION ALL of the EPCI)``),
-    whatever the size of the organisation. Many: walk the organisation's applications in score
-    order and look each one's wishes up; enough fit soon and the LIMIT stops the walk. The
-    look-ups are scalar subqueries, ``(SELECT … LIMIT 1) IS NOT NULL``: PostgreSQL would turn
-    an ``EXISTS`` into a hash of every wisher of the commune, built before the first row.
-    Neither database tells the two cases apart from its statistics (docs/decisions/0009).
+    Few wishers: start from them (``key IN (wishers of the commune UNION ALL of the EPCI)``).
+    Many: walk the applications in ranking order and look each one's wishes up; enough fit
+    soon and the LIMIT stops the walk. Neither database tells the two cases apart from its
+    statistics (docs/decisions/0009).
     """
     if _many_wishers(commune):
-        communes = WishedCommune.objects.filter(
-            application_id=OuterRef("pk"), commune_id=commune.code
-        )
-        wish = IsNull(Subquery(communes.values("application_id")[:1]), False)
-        if commune.epci_id:
-            epcis = WishedEpci.objects.filter(
-                application_id=OuterRef("pk"), epci_id=commune.epci_id
-            )
-            wish = Q(wish) | IsNull(Subquery(epcis.values("application_id")[:1]), False)
-        return Q(wish)
-    wishers = WishedCommune.objects.filter(commune_id=commune.code).values("application_id")
-    if commune.epci_id:
-        epci_wishers = WishedEpci.objects.filter(epci_id=commune.epci_id)
-        wishers = wishers.union(epci_wishers.values("application_id"), all=True)
-    return Q(pk__in=wishers)
+        lookups = _wish_lookups(commune)
+        sql = " OR ".join(lookup for lookup, _params in lookups)
+        return f"({sql})", [p for _s, ps in lookups for p in ps]
+    wishers = f"SELECT application_id FROM {_table(WishedCommune)} WHERE commune_id = %s"
+    if not commune.epci_id:
+        return f"{key} IN ({wishers})", [commune.code]
+    epci_wishers = f"SELECT application_id FROM {_table(WishedEpci)} WHERE epci_id = %s"
+    return f"{key} IN ({wishers} UNION ALL {epci_wishers})", [commune.code, commune.epci_id]
 
 
-def candidates_queryset(ctx: SearchContext):
-    """Eligible, fitting, active applications of the vacancy's organisation, best first.
+def ranked_sql(ctx: SearchContext, *, limit: int, income_year: int | None = None):
+    """The search as ONE parameterised statement: (sql, params), rows in ``APPLICANT_FIELDS``
+    order, best first.
 
-    Built with a single ``filter`` call: each clone of a query costs, and this runs per page.
+    In a commune of an EPCI the walk is over the landlord's scores **in that EPCI**
+    (``ApplicationScore``, its ranking index), so the ranking uses the EPCI's grid and only
+    applications wishing the EPCI are visited; elsewhere over the applications and their main
+    score. ``income_year`` keeps only the files whose N-2 income is of that year. Plain SQL:
+    the ORM would spend longer compiling it than the database answering (ADR 0033).
     """
     dwelling = ctx.vacancy.dwelling
+    commune = dwelling.building.commune
+    ceiling, ceiling_params = ctx.ceiling
+    flags, flag_params = _wish_flags(commune)
+    if commune.epci_id:
+        source = (
+            f"{_table(ApplicationScore)} s JOIN {_table(Application)} a ON a.id = s.application_id"
+        )
+        scope, scope_params = "s.organisation_id = %s AND s.epci_id = %s", [commune.epci_id]
+        score, order = "s.score, s.explanation, s.first_applied_on", RANKED_BY_EPCI
+        key = "s.application_id"
+    else:
+        source, scope, scope_params = f"{_table(Application)} a", "a.organisation_id = %s", []
+        score, order, key = "a.score, a.score_explanation, a.first_applied_on", RANKED, "a.id"
+    wish, wish_params = _wish_filter(commune, key)
     smallest, largest = ctx.occupancy
-    typology_bit = TYPOLOGY_BITS[dwelling.typology]
     conditions = [
-        Q(typology_mask=0) | GreaterThan(F("typology_mask").bitand(typology_bit), 0),
-        Q(max_rent_cents__isnull=True) | Q(max_rent_cents__gte=ctx.rent_and_charges_cents),
-        LessThanOrEqual(F("reference_income"), ctx.ceiling),
-        _wish_filter(dwelling.building.commune),
+        scope,
+        "a.status = %s",
+        "a.persons BETWEEN %s AND %s",
+        "(a.typology_mask = 0 OR (a.typology_mask & %s) <> 0)",
+        "(a.max_rent_cents IS NULL OR a.max_rent_cents >= %s)",
+        f"a.reference_income <= {ceiling}",
+        wish,
+    ]
+    params = [
+        *ceiling_params,
+        *flag_params,
+        ctx.vacancy.organisation_id,
+        *scope_params,
+        ApplicationStatus.ACTIVE,
+        smallest,
+        largest,
+        TYPOLOGY_BITS[dwelling.typology],
+        ctx.rent_and_charges_cents,
+        *ceiling_params,
+        *wish_params,
     ]
     if not dwelling.accessible:
-        conditions.append(Q(needs_accessible=False))
-    return Application.objects.filter(
-        *conditions,
-        organisation_id=ctx.vacancy.organisation_id,
-        status=ApplicationStatus.ACTIVE,
-        persons__gte=smallest,
-        persons__lte=largest,
-    ).order_by(*RANKING)
+        conditions.append("NOT a.needs_accessible")
+    if income_year is not None:
+        conditions.append("a.income_n2_year = %s")
+        params.append(income_year)
+    sql = (
+        f"SELECT {SELECTED.format(score=score)}, {ceiling}, {flags} FROM {source}"
+        f" WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s"
+    )
+    return sql, [*params, limit]
+
+
+def _applicants(ctx: SearchContext, *, limit: int, income_year: int | None = None):
+    sql, params = ranked_sql(ctx, limit=limit, income_year=income_year)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_applicant(row) for row in cursor.fetchall()]
+
+
+def _applicant(row) -> Applicant:
+    """A row of ``ranked_sql`` as an ``Applicant`` (SQLite gives JSON as text, dates as text
+    when computed, booleans as 0/1)."""
+    values = dict(zip(APPLICANT_FIELDS, row, strict=True))
+    if isinstance(values["score_explanation"], str):
+        values["score_explanation"] = json.loads(values["score_explanation"])
+    for name in ("first_applied_on", "applicant_birth_date", "co_applicant_birth_date"):
+        if isinstance(values[name], str):
+            values[name] = date.fromisoformat(values[name])
+    for name in ("is_couple", "needs_accessible", "wishes_commune", "wishes_epci"):
+        values[name] = bool(values[name])
+    return Applicant(**values)
+
+
+def proposable_count(vacancy, year: int, income_year: int, *, up_to: int) -> int:
+    """How many eligible, fitting applications whose income is of ``income_year`` the search
+    finds (counting stops at ``up_to``). Raises ``EligibilityError`` like the search."""
+    return len(_applicants(search_context(vacancy, year), limit=up_to, income_year=income_year))
 
 
 def search_candidates(vacancy, *, year: int | None = None, limit: int = 50) -> list[CandidateRow]:
     """The ``limit`` best candidates for ``vacancy``, with the reasons they fit.
 
-    ``vacancy`` needs ``dwelling__building__commune__epci`` selected. One statement: the inner
-    query filters, ranks and keeps ``limit`` ids (index-only where the database can); the outer
-    one reads those rows whole, with the wish flags the reasons need. Raises
-    ``EligibilityError`` when the dwelling's financing or the year has no ceiling table.
+    ``vacancy`` needs ``dwelling__building__commune__epci`` selected. Three queries: the
+    ceiling table, the wishers probe, the search (``ranked_sql``). Python then writes the
+    reasons and effort rates of the rows returned only. Raises ``EligibilityError`` when the
+    dwelling's financing or the year has no ceiling table.
     """
     ctx = search_context(vacancy, year)
-    commune_wish, epci_wish = _wishes(vacancy.dwelling.building.commune)
-    top = candidates_queryset(ctx).values("pk")[:limit]
-    applicants = (
-        Application.objects.filter(pk__in=top)
-        .annotate(ceiling=ctx.ceiling, wishes_commune=commune_wish, wishes_epci=epci_wish)
-        .order_by(*RANKING)
-        .values(*APPLICANT_FIELDS)
-    )
     reasons = _Reasons(ctx)
     rows = [
         CandidateRow(
@@ -226,7 +303,7 @@ def search_candidates(vacancy, *, year: int | None = None, limit: int = 50) -> l
             reasons=reasons.of(application),
             score_lines=labelled(application.score_explanation or []),
         )
-        for rank, application in enumerate((Applicant(**values) for values in applicants), start=1)
+        for rank, application in enumerate(_applicants(ctx, limit=limit), start=1)
     ]
     _add_effort_rates(rows, vacancy)
     return rows
