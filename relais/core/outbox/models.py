@@ -6,6 +6,7 @@ module imports nothing of the outbox's services.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relais.core.models import OrganisationOwned, OrganisationQuerySet
 from relais.housing.models import Channel
@@ -23,7 +24,7 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("message", "Cancelled")
 
 
 class OutboxMessageQuerySet(OrganisationQuerySet):
