@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -299,3 +300,18 @@ def test_a_killed_workers_message_is_requeued_and_sent_once(
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT
     assert OutboxMessage.objects.get(pk=fresh.pk).status == OutboxStatus.SENDING
+
+
+def test_the_database_worker_sends_after_the_request(
+    organisation, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    """With the production backend the request only queues a task; ``db_worker`` sends."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        message = _queue_email(organisation)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.QUEUED and smtp_server.messages == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert [m["To"] for m in smtp_server.messages] == ["jeanne.martin@example.fr"]

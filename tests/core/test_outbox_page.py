@@ -118,3 +118,12 @@ def test_another_organisations_message_is_not_found(
     assert outsider_client.post(reverse("core:outbox_retry", args=[message.pk])).status_code == 404
     assert owner_client.get(reverse("core:outbox_retry", args=[message.pk])).status_code == 405
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.FAILED
+
+
+def test_the_audit_trail_reads_the_purpose_label(organisation, owner_client):
+    _message(organisation)
+    page = owner_client.get(reverse("core:audit_log")).content.decode()
+    assert "Message à un locataire mis en file d&#x27;envoi" in page
+    assert "Objet du message&nbsp;: Avis de passage" in page
+    assert "Canal&nbsp;: E-mail" in page
+    assert PURPOSE not in page
