@@ -183,6 +183,7 @@ def test_a_temporary_smtp_failure_is_retried_after_the_backoff(
     message = _queue_and_commit(django_capture_on_commit_callbacks, organisation)
     assert message.status == OutboxStatus.QUEUED
     assert message.attempts == 1 and "451" in message.last_error
+    assert message.error_kind == "temporary"
     wait = message.next_attempt_at - before
     assert dt.timedelta(seconds=60) <= wait < dt.timedelta(seconds=70)
     # Not due yet: the sweep leaves it alone.
@@ -194,7 +195,7 @@ def test_a_temporary_smtp_failure_is_retried_after_the_backoff(
     assert delivery.sweep() == {"stale": 0, "overdue": 1}
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT and message.attempts == 2
-    assert message.last_error == ""
+    assert message.last_error == "" and message.error_kind == ""
     assert len(smtp_server.messages) == 1
 
 
@@ -247,7 +248,7 @@ def test_a_refused_recipient_fails_at_once(
     smtp_server.refuse_with = "550 5.1.1 No such user"
     message = _queue_and_commit(django_capture_on_commit_callbacks, organisation)
     assert message.status == OutboxStatus.FAILED and message.attempts == 1
-    assert "550" in message.last_error
+    assert "550" in message.last_error and message.error_kind == "refused"
 
 
 def test_an_unreachable_server_is_retried(
@@ -258,6 +259,7 @@ def test_an_unreachable_server_is_retried(
     message = _queue_and_commit(django_capture_on_commit_callbacks, organisation)
     assert message.status == OutboxStatus.QUEUED and message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error
+    assert message.error_kind == "unreachable"
 
 
 # Claims ----------------------------------------------------------------------------------------

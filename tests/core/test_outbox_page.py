@@ -19,9 +19,12 @@ URL = reverse("core:outbox_list")
 def _message(organisation, *, status=OutboxStatus.SENT, to="jeanne.martin@example.fr", **extra):
     values = {"channel": "email", "subject": "Votre demande n° 42", "body": "Bonjour", **extra}
     message = queue_message(organisation=organisation, to=to, purpose=PURPOSE, **values)
-    error = "SMTPRecipientsRefused: 550 jeanne.martin@example.fr" if status == "failed" else ""
+    failed = status == OutboxStatus.FAILED
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=status, attempts=5 if status == "failed" else 1, last_error=error
+        status=status,
+        attempts=5 if failed else 1,
+        last_error="SMTPRecipientsRefused: 550 jeanne.martin@example.fr" if failed else "",
+        error_kind="refused" if failed else "",
     )
     return message
 
@@ -36,7 +39,8 @@ def test_staff_who_may_see_addresses_read_the_whole_row(organisation, member_fac
     assert "Avis de passage" in page and f">{PURPOSE}<" not in page
     assert "Famille Lefèvre" in page
     assert "Échec" in page and "Envoyé" in page and "SMS" in page
-    assert "550 jeanne.martin@example.fr" in page  # the error, for those who may read it
+    assert "L&#x27;adresse du destinataire a été refusée" in page  # in words, not raw
+    assert "SMTPRecipientsRefused" not in page
     assert "Renvoyer" in page
 
 
@@ -51,6 +55,7 @@ def test_a_technician_sees_masked_recipients_and_no_household(organisation, memb
     assert "jeanne.martin" not in page and "j•••@e•••.fr" in page
     assert "06 •• •• •• 78" in page
     assert "Famille Lefèvre" not in page and "Renvoyer" not in page
+    assert "550 jeanne.martin" not in page
 
 
 def test_the_status_filter(organisation, owner_client):

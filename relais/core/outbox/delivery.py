@@ -30,7 +30,7 @@ from relais.core import audit
 from relais.core.enqueue import enqueue
 
 from . import sms
-from .models import OutboxChannel, OutboxMessage, OutboxStatus
+from .models import OutboxChannel, OutboxError, OutboxMessage, OutboxStatus
 from .services import DELIVER_TASK
 
 logger = logging.getLogger(__name__)
@@ -115,12 +115,24 @@ def deliver(message_id: int) -> str | None:
     mine = OutboxMessage.objects.filter(
         pk=message_id, status=OutboxStatus.SENDING, attempts=attempt
     )
-    mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", error_kind="")
     return OutboxStatus.SENT
+
+
+def error_kind(error: Exception) -> str:
+    """The kind of a delivery error, for the staff page (``OutboxError``)."""
+    if isinstance(error, PermanentError):
+        return OutboxError.REFUSED
+    if isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+        return OutboxError.TEMPORARY  # a 4xx answer: 5xx ones became PermanentError
+    if isinstance(error, OSError):  # refused, timed out, disconnected (smtplib's too)
+        return OutboxError.UNREACHABLE
+    return OutboxError.OTHER
 
 
 def _record_failure(message: OutboxMessage, attempt: int, error: Exception) -> str | None:
     text = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+    kind = error_kind(error)
     now = timezone.now()
     final = isinstance(error, PermanentError) or attempt >= settings.RELAIS_OUTBOX_MAX_ATTEMPTS
     mine = OutboxMessage.objects.filter(
@@ -128,13 +140,19 @@ def _record_failure(message: OutboxMessage, attempt: int, error: Exception) -> s
     )
     if not final:
         retry_at = now + retry_delay(attempt)
-        if mine.update(status=OutboxStatus.QUEUED, last_error=text, next_attempt_at=retry_at):
+        queued = mine.update(
+            status=OutboxStatus.QUEUED, last_error=text, error_kind=kind, next_attempt_at=retry_at
+        )
+        if queued:
             # A backend that cannot defer gets nothing here: the sweep queues it when due.
             enqueue(DELIVER_TASK, message.pk, run_after=retry_at)
             return OutboxStatus.QUEUED
         return None
     with transaction.atomic():
-        if not mine.update(status=OutboxStatus.FAILED, last_error=text, next_attempt_at=None):
+        failed = mine.update(
+            status=OutboxStatus.FAILED, last_error=text, error_kind=kind, next_attempt_at=None
+        )
+        if not failed:
             return None
         audit.record(
             action="outbox.message_failed",

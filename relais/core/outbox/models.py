@@ -27,6 +27,16 @@ class OutboxStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("message", "Cancelled")
 
 
+class OutboxError(models.TextChoices):
+    """What went wrong with the last attempt, in words staff can act on (the raw error stays
+    in ``last_error`` for the operator)."""
+
+    UNREACHABLE = "unreachable", _("The mail or text message server could not be reached")
+    TEMPORARY = "temporary", _("The server asked to try again later")
+    REFUSED = "refused", _("The recipient's address was refused")
+    OTHER = "other", _("Unexpected error")
+
+
 class OutboxMessageQuerySet(OrganisationQuerySet):
     def due(self, now):
         """Queued messages whose next attempt time has come."""
@@ -64,6 +74,9 @@ class OutboxMessage(OrganisationOwned):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    error_kind = models.CharField(
+        _("problem"), max_length=12, choices=OutboxError.choices, blank=True
+    )
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -17,7 +17,6 @@ class MessageRow:
     message: OutboxMessage
     purpose: str  # the purpose's label
     recipient: str  # the address, or its masked form for readers without the right
-    error: str  # the last error, for readers who may see addresses (it may quote one)
 
 
 def rows(page_messages, *, show_recipients: bool) -> list[MessageRow]:
@@ -28,6 +27,5 @@ def rows(page_messages, *, show_recipients: bool) -> list[MessageRow]:
             recipient = addresses.shown(message.channel, message.to)
         else:
             recipient = addresses.masked(message.channel, message.to)
-        error = message.last_error if show_recipients else ""
-        result.append(MessageRow(message, str(purpose_label(message.purpose)), recipient, error))
+        result.append(MessageRow(message, str(purpose_label(message.purpose)), recipient))
     return result
