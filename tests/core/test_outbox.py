@@ -304,13 +304,11 @@ def test_a_killed_workers_message_is_requeued_and_sent_once(
     assert OutboxMessage.objects.get(pk=fresh.pk).status == OutboxStatus.SENDING
 
 
-def test_the_database_worker_sends_after_the_request(
-    organisation, smtp_server, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when it is done
+def test_the_database_worker_sends_after_the_request(organisation, smtp_server, settings):
     """With the production backend the request only queues a task; ``db_worker`` sends."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        message = _queue_email(organisation)
+    message = _queue_email(organisation)  # committed at once, its task queued on commit
     message.refresh_from_db()
     assert message.status == OutboxStatus.QUEUED and smtp_server.messages == []
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
