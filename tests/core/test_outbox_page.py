@@ -132,3 +132,11 @@ def test_the_audit_trail_reads_the_purpose_label(organisation, owner_client):
     assert "Objet du message&nbsp;: Avis de passage" in page
     assert "Canal&nbsp;: E-mail" in page
     assert PURPOSE not in page
+
+
+def test_the_operator_reads_the_raw_error_in_the_admin(organisation, admin_client):
+    message = _message(organisation, status=OutboxStatus.FAILED)
+    listing = admin_client.get(reverse("admin:core_outboxmessage_changelist"), {"status": "failed"})
+    assert listing.status_code == 200
+    detail = admin_client.get(reverse("admin:core_outboxmessage_change", args=[message.pk]))
+    assert "SMTPRecipientsRefused: 550 jeanne.martin@example.fr" in detail.content.decode()
