@@ -140,3 +140,22 @@ def test_the_operator_reads_the_raw_error_in_the_admin(organisation, admin_clien
     assert listing.status_code == 200
     detail = admin_client.get(reverse("admin:core_outboxmessage_change", args=[message.pk]))
     assert "SMTPRecipientsRefused: 550 jeanne.martin@example.fr" in detail.content.decode()
+
+
+def test_failed_messages_show_on_the_home_of_those_who_can_send_them_again(
+    organisation, member_factory
+):
+    _user, officer = member_factory(Role.CUSTOMER_OFFICER)
+    _user, technician = member_factory(Role.TECHNICIAN)
+    home = reverse("core:home")
+    keys = [card.key for card in officer.get(home).context["cards"]]
+    assert "core.failed_messages" not in keys  # nothing failed: no alert
+    _message(organisation, status=OutboxStatus.FAILED)
+    _message(organisation)
+    (card,) = [c for c in officer.get(home).context["cards"] if c.key == "core.failed_messages"]
+    assert card.count == 1 and card.url.endswith("?status=failed")
+    assert [(row.label, row.detail) for row in card.rows] == [
+        ("Avis de passage", "jeanne.martin@example.fr")
+    ]
+    keys = [card.key for card in technician.get(home).context["cards"]]
+    assert "core.failed_messages" not in keys
