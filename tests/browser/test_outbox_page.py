@@ -61,7 +61,7 @@ def test_a_customer_officer_sends_a_failed_message_again(new_page, smtp_server, 
     expect(row).to_contain_text("Suivi d'une demande d'intervention")
     expect(row.get_by_test_id("status")).to_have_text("Échec")
     received = len(smtp_server.messages)  # queuing above delivered once (autocommit)
-    row.get_by_role("button", name="Renvoyer").click()
+    row.get_by_role("button", name=re.compile("^Renvoyer — Suivi d'une demande")).click()
     expect(page.get_by_text(re.compile("remis en file"))).to_be_visible()
     failed.refresh_from_db()
     assert failed.status == OutboxStatus.SENT

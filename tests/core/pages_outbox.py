@@ -13,7 +13,7 @@ def world(organisation, mark, base):
     message = queue_message(
         organisation=organisation,
         channel="email",
-        to=f"{mark.lower()}@example.fr",
+        to=f"locataire-{organisation.pk}@example.fr",
         subject=f"Sujet {mark}",
         body=f"Texte {mark}",
         purpose="tests.matrix",
