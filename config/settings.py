@@ -175,6 +175,7 @@ RELAIS_SCHEDULE = [
     ("relais.allocation.applications.tasks.application_lifecycle_all", 86400),
     ("relais.core.tasks.anchor_audit_heads", env_int("AUDIT_ANCHOR_PERIOD", 3600)),
     ("relais.housing.tasks.recover_interrupted_imports", 300),
+    ("relais.core.outbox.tasks.sweep_outbox", 60),
 ]
 # Signed copies of the audit chain heads, written outside the database (ADR 0016): a
 # directory on other storage than the database's (absolute, or relative to the project),
@@ -229,7 +230,22 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds an SMTP connection may hang; kept well below RELAIS_OUTBOX_STALE_SECONDS, so a
+# worker is never presumed dead while it still waits on the server.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relais <ne-pas-repondre@relais.invalid>")
+
+# The outbox (relais.core.outbox, docs/outbox.md, ADR 0034). Text messages go through
+# RELAIS_SMS_BACKEND (a dotted class path); the default writes them to RELAIS_SMS_FILE_PATH.
+RELAIS_SMS_BACKEND = env_str("RELAIS_SMS_BACKEND", "relais.core.outbox.sms.FileBackend")
+RELAIS_SMS_FILE_PATH = BASE_DIR / env_str("RELAIS_SMS_FILE_PATH", "var/sms")
+# Attempts of a message before it is failed; the wait after attempt n is RETRY_SECONDS × 4^(n-1).
+RELAIS_OUTBOX_MAX_ATTEMPTS = env_int("RELAIS_OUTBOX_MAX_ATTEMPTS", 5)
+RELAIS_OUTBOX_RETRY_SECONDS = env_int("RELAIS_OUTBOX_RETRY_SECONDS", 60)
+# A message "sending" for longer than this was claimed by a worker that died: it is re-queued.
+RELAIS_OUTBOX_STALE_SECONDS = env_int("RELAIS_OUTBOX_STALE_SECONDS", 600)
+# A queued message due for longer than this has lost its task: the sweep queues another.
+RELAIS_OUTBOX_SWEEP_GRACE_SECONDS = env_int("RELAIS_OUTBOX_SWEEP_GRACE_SECONDS", 120)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -8,6 +8,7 @@ from relais.core.roles import Role
 
 from .accounts import add_totp, login_with_totp
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from .smtp import smtp_server  # noqa: F401  (a local SMTP server: tests/smtp.py)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

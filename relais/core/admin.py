@@ -3,7 +3,15 @@
 from django.contrib import admin
 
 from .admin_audit import AuditedModelAdmin, audit_admin_site
-from .models import Agency, AuditEvent, CrisisModeChange, Federation, Membership, Organisation
+from .models import (
+    Agency,
+    AuditEvent,
+    CrisisModeChange,
+    Federation,
+    Membership,
+    Organisation,
+    OutboxMessage,
+)
 
 # Users, groups, e-mail addresses, authenticators and tasks are registered by their packages
 # before this module is imported (INSTALLED_APPS order): their changes are audited too.
@@ -62,3 +70,13 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "organisation", "actor", "action", "object_repr"]
     list_filter = ["action", "organisation"]
     search_fields = ["action", "object_repr"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """For the operator: the raw last error of each message (staff read ``/messages/``)."""
+
+    list_display = ["created_at", "organisation", "channel", "purpose", "status", "attempts"]
+    list_filter = ["status", "channel", "error_kind", "organisation"]
+    search_fields = ["to", "purpose", "dedupe_key"]
+    raw_id_fields = ["household"]

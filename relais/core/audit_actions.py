@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .audit_trail.registry import action, object_link, shared_details
+from .audit_trail.registry import Detail, action, object_link, shared_details
+from .outbox.purposes import PURPOSES
 
 shared_details(
     rows=_("rows"),
@@ -47,5 +48,12 @@ action("audit.chain_opened", _("Audit trail opened"))
 action("admin.created", _("Added in the administration"), fields=_("fields"))
 action("admin.changed", _("Changed in the administration"), fields=_("fields"))
 action("admin.deleted", _("Deleted in the administration"))
+# The purpose's code is kept in ``reason`` (``purpose`` would show the model field, the raw
+# code); its label comes from the purposes the capabilities register.
+action(
+    "outbox.message_queued", _("Message to a tenant queued"), reason=Detail(_("purpose"), PURPOSES)
+)
+action("outbox.message_failed", _("Message to a tenant failed"))
+action("outbox.message_retried", _("Failed message sent again"))
 
 object_link("core.agency", "core:agency_edit", "agency.edit")

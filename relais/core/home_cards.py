@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from . import home
 from .crisis import with_shown_status
-from .models import AgencyStatus, AuditEvent, CrisisMode, CrisisNotice
-from .roles import STAFF_ROLES, Role
+from .models import AgencyStatus, AuditEvent, CrisisMode, CrisisNotice, OutboxStatus
+from .outbox import selectors as outbox_selectors
+from .roles import ABILITY_ROLES, STAFF_ROLES, Role
 from .selectors import agencies
 from .templatetags.relais import person
 
@@ -125,12 +126,39 @@ def agencies_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def failed_messages_card(ctx: home.HomeContext) -> home.Card | None:
+    """Messages to tenants that failed after every attempt, to send again or replace by a call
+    (2 queries). Shown only while there are some: an alert, not a standing queue."""
+    failed = outbox_selectors.messages(ctx.organisation).filter(status=OutboxStatus.FAILED)
+    count = failed.count()
+    if not count:
+        return None
+    newest = failed.order_by("-created_at", "-id")[: home.ROWS]
+    shown = bool(ctx.abilities.get("outbox.view_recipients"))
+    latest = outbox_selectors.rows(newest, show_recipients=shown)
+    return home.Card(
+        key="core.failed_messages",
+        title=_("Messages to tenants that failed"),
+        count=count,
+        empty="",
+        url=reverse("core:outbox_list") + "?status=failed",
+        link_label=_("See the failed messages"),
+        rows=[home.CardRow(row.purpose, row.recipient, tone="danger") for row in latest],
+    )
+
+
 def register() -> None:
     home.register_card("core.crisis", roles=STAFF_ROLES, order=10, build=crisis_card)
     home.register_card(
         "core.audit_alerts", roles={Role.DIRECTOR}, order=90, build=audit_alerts_card
     )
     home.register_card("core.agencies", roles=STAFF_ROLES, order=95, build=agencies_card)
+    home.register_card(
+        "core.failed_messages",
+        roles=ABILITY_ROLES["outbox.retry"],
+        order=20,
+        build=failed_messages_card,
+    )
     home.register_link(
         "housing:dwelling_list", gettext_lazy("Find a dwelling"), ability="housing.view", order=10
     )
@@ -147,6 +175,9 @@ def register() -> None:
         "core:agency_list", gettext_lazy("Agencies"), ability="housing.view", order=60
     )
     home.register_link("core:crisis", gettext_lazy("Crisis mode"), ability=None, order=61)
+    home.register_link(
+        "core:outbox_list", gettext_lazy("Messages to tenants"), ability="outbox.view", order=62
+    )
     home.register_link(
         "core:organisation_settings",
         gettext_lazy("Organisation settings"),

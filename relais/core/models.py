@@ -320,3 +320,7 @@ class ApiKey(OrganisationOwned):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+
+# The outbox's models live in their sub-package; imported here so that they belong to ``core``.
+from .outbox.models import OutboxChannel, OutboxMessage, OutboxStatus  # noqa: E402, F401

@@ -67,6 +67,16 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     # Download the filtered audit trail (CSV); each export is itself audited.
     "audit.export": frozenset({_R.DIRECTOR}),
     "api.use": STAFF_ROLES,
+    # The outbox (messages to tenants): who sent what and whether it arrived. Technicians
+    # follow their requests' notices but, like for households, without the addresses.
+    "outbox.view": frozenset(
+        {_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER, _R.ALLOCATION_OFFICER, _R.TECHNICIAN}
+    ),
+    "outbox.view_recipients": frozenset(
+        {_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER, _R.ALLOCATION_OFFICER}
+    ),
+    # Send a failed message again (after correcting the address on file, or the server).
+    "outbox.retry": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

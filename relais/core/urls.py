@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .audit_trail import views as audit_trail
+from .outbox import urls as outbox_urls
 
 app_name = "core"
 urlpatterns = [
@@ -19,4 +20,5 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/cles/<int:pk>/revoquer/", views.api_key_revoke, name="api_key_revoke"),
     path("o/<slug:slug>/agences/", views.public_agencies, name="public_agencies"),
+    *outbox_urls.urlpatterns,
 ]

@@ -1,0 +1,22 @@
+"""The outbox page in the authorisation matrix (tests/test_authorisation_matrix.py).
+
+Sending a failed message again is POST only: tests/core/test_outbox_page.py.
+"""
+
+from relais.core.outbox import queue_message
+
+PAGES = {"core:outbox_list": ("outbox.view", None)}
+NOT_PAGES = {"core:outbox_retry"}
+
+
+def world(organisation, mark, base):
+    message = queue_message(
+        organisation=organisation,
+        channel="email",
+        to=f"locataire-{organisation.pk}@example.fr",
+        subject=f"Sujet {mark}",
+        body=f"Texte {mark}",
+        purpose="tests.matrix",
+        household=base["household"],
+    )
+    return {"outbox_message": message}
