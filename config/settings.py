@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "relais.core",
     "relais.housing",
     "relais.allocation",
+    "relais.interventions",
     "relais.api",
 ]
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InterventionsConfig(AppConfig):
+    name = "relais.interventions"
+    label = "interventions"
+    verbose_name = _("Interventions")
