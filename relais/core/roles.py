@@ -62,6 +62,18 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     # Download the filtered audit trail (CSV); each export is itself audited.
     "audit.export": frozenset({_R.DIRECTOR}),
     "api.use": STAFF_ROLES,
+    # Interventions (issue 8): requests name a household and its address, so not for every role.
+    "intervention.view": frozenset(
+        {_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER, _R.CARETAKER}
+    ),
+    # Contractors: the company, its trades and sectors, its crisis operating status.
+    "contractor.manage": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    # Send a request to a contractor (a work order and its link), revoke or renew the link.
+    "work_order.dispatch": frozenset({_R.MANAGER, _R.TECHNICIAN}),
+    # Plan the on-call rota (astreinte) of the agencies.
+    "on_call.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # The interventions dashboard: open urgent requests, SLA, deferred backlog.
+    "intervention.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 
