@@ -62,6 +62,18 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     # Download the filtered audit trail (CSV); each export is itself audited.
     "audit.export": frozenset({_R.DIRECTOR}),
     "api.use": STAFF_ROLES,
+    # Interventions (issue 8): requests name a household and its address, so not for every role.
+    "intervention.view": frozenset(
+        {_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER, _R.CARETAKER}
+    ),
+    # Log a tenant's phone call as a request (the telework desk finds the household).
+    "intervention.log_call": frozenset({_R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Confirm a request's category and priority, defer it, close it.
+    "intervention.triage": frozenset({_R.MANAGER, _R.TECHNICIAN}),
+    # The category tree, the crisis whitelist and the response targets.
+    "intervention.configure": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # "Someone ill or vulnerable in the home" is health data: those who act on it only.
+    "intervention.view_sensitive": frozenset({_R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 
