@@ -66,6 +66,14 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "intervention.view": frozenset(
         {_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER, _R.CARETAKER}
     ),
+    # Log a tenant's phone call as a request (the telework desk finds the household).
+    "intervention.log_call": frozenset({_R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Confirm a request's category and priority, defer it, close it.
+    "intervention.triage": frozenset({_R.MANAGER, _R.TECHNICIAN}),
+    # The category tree, the crisis whitelist and the response targets.
+    "intervention.configure": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # "Someone ill or vulnerable in the home" is health data: those who act on it only.
+    "intervention.view_sensitive": frozenset({_R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER}),
     # Contractors: the company, its trades and sectors, its crisis operating status.
     "contractor.manage": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
     # Send a request to a contractor (a work order and its link), revoke or renew the link.

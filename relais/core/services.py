@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, crisis
 from .mfa import has_totp
 from .models import Agency, ApiKey, CrisisModeChange, CrisisNotice, Membership, Organisation
 from .selectors import current_crisis_state
@@ -39,6 +39,9 @@ def crisis_mode_change(
                 **{name: getattr(change, name) for name in CrisisModeChange.SWITCHES},
                 "note": note,
             },
+        )
+        crisis.switch_flipped(
+            organisation=organisation, actor=actor, previous=previous, current=change
         )
     return change
 

@@ -6,3 +6,8 @@ class InterventionsConfig(AppConfig):
     name = "relais.interventions"
     label = "interventions"
     verbose_name = _("Interventions")
+
+    def ready(self):
+        from . import contributions
+
+        contributions.register()

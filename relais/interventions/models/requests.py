@@ -140,6 +140,9 @@ class InterventionRequest(OrganisationOwned):
     released_at = models.DateTimeField(_("returned to triage at"), null=True, blank=True)
     triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A random value carried by the form that created the request: a double-submitted form
+    # finds its request instead of creating a second one.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -162,6 +165,11 @@ class InterventionRequest(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "tracking_number"], name="request_unique_tracking_number"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="request_unique_submission_key",
             ),
             models.CheckConstraint(
                 condition=~Q(status="deferred") | Q(deferred_at__isnull=False),
