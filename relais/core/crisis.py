@@ -220,3 +220,19 @@ def public_links(organisation) -> list[NoticeLine]:
         NoticeLine(str(label), reverse(url_name, kwargs={"slug": organisation.slug}))
         for url_name, label in _PUBLIC_LINKS.items()
     ]
+
+
+# Who is on call now, on the notice ----------------------------------------------------------------
+
+# capability → callback(organisation) -> [NoticeLine(agency name, phone)]
+_ON_CALL_SOURCES: dict[str, Callable] = {}
+
+
+def register_on_call_source(source: Callable, *, capability: str) -> None:
+    """``source(organisation)`` returns the on-call lines of the moment (agency, phone), shown
+    under the notice's emergency number (the interventions' rota, issue 8 §4)."""
+    _ON_CALL_SOURCES[capability] = source
+
+
+def on_call_lines(organisation) -> list[NoticeLine]:
+    return [line for source in _ON_CALL_SOURCES.values() for line in source(organisation)]

@@ -9,5 +9,7 @@ class InterventionsConfig(AppConfig):
 
     def ready(self):
         from . import contributions
+        from .work_orders import contributions as work_order_contributions
 
         contributions.register()
+        work_order_contributions.register()

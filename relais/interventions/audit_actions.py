@@ -48,3 +48,53 @@ sensitive(
     ["vulnerable_present"],
     "intervention.view_sensitive",
 )
+
+# Contractors, work orders and the on-call rota ------------------------------------------------
+
+action("contractor.created", _("Contractor added"))
+action("contractor.changed", _("Contractor changed"), contacts=_("contacts"))
+action("contractor.status_changed", _("Contractor's operating status changed"))
+action(
+    "work_order.created",
+    _("Work order sent to a contractor"),
+    contractor=_("contractor"),
+    request=_("request"),
+)
+action("work_order.link_revoked", _("Contractor's link revoked"))
+action("work_order.link_renewed", _("New link sent to the contractor"))
+action("work_order.accepted", _("Work order accepted by the contractor"))
+action("work_order.declined", _("Work order declined by the contractor"), reason=_("reason"))
+action("work_order.scheduled", _("Visit proposed by the contractor"), slot=_("visit"))
+action(
+    "work_order.health_answered",
+    _("Health questionnaire filled in with the tenant"),
+    proceed=_("visit may go ahead"),
+    risks=_("answers showing a risk"),
+    emergency=_("maintained for the emergency"),
+)
+action("work_order.health_viewed", _("Work order opened (health questionnaire shown)"))
+action("work_order.completed", _("Work order completed"), photos=_("photos"))
+action(
+    "on_call_shift.created",
+    _("On-call shift planned"),
+    person_name=_("name"),
+    rank=_("order of call"),
+)
+action(
+    "on_call_shift.changed",
+    _("On-call shift changed"),
+    person_name=_("name"),
+    rank=_("order of call"),
+)
+action("on_call_shift.deleted", _("On-call shift removed"))
+action("on_call_alert.acknowledged", _("On-call alert acknowledged"), person_name=_("name"))
+
+object_link("interventions.contractor", "interventions:contractor_edit", "contractor.manage")
+object_link("interventions.workorder", "interventions:work_order_detail", "intervention.view")
+object_link("interventions.oncallshift", "interventions:on_call_edit", "on_call.plan")
+# The questionnaire's answers concern the health of the people in the home.
+sensitive(
+    "interventions.workorder",
+    ["health_answers", "risks", "proceed", "emergency"],
+    "intervention.view_sensitive",
+)

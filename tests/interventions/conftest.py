@@ -63,3 +63,7 @@ def image_bytes(fmt="JPEG", size=(800, 600), exif=None) -> bytes:
     kwargs = {"exif": exif} if exif is not None else {}
     image.save(buffer, format=fmt, **kwargs)
     return buffer.getvalue()
+
+
+# Fixtures of the contractor, work-order and on-call tests.
+from .work_order_fixtures import agency, messages_sent, plumber, triaged  # noqa: E402, F401

@@ -19,6 +19,7 @@ def on_call_now(organisation, now) -> dict[int, OnCallShift]:
     current = (
         OnCallShift.objects.for_organisation(organisation)
         .filter(starts_at__lte=now, ends_at__gt=now)
+        .select_related("agency")
         .order_by("rank", "starts_at", "pk")
     )
     for shift in current:

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Contractor
+from ..requests.forms import PhotosField
 from . import health
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -107,22 +108,12 @@ class HealthForm(StepForm):
         return {code: self.cleaned_data[code] == "yes" for code in health.QUESTIONS}
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class CompleteForm(StepForm):
     note = forms.CharField(
         label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    photos = forms.FileField(
-        label=_("Photos (up to 5)"),
+    photos = PhotosField(
+        label=_("Photos (optional)"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Up to 5 photos, JPEG, PNG or WebP, 10 MB each."),
     )
-
-    def clean_photos(self):
-        from ..requests.photos import reencode_all
-
-        uploads = self.files.getlist("photos") if self.files else []
-        return reencode_all([u for u in uploads if u.size])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relais.core import audit
 from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
@@ -80,10 +81,21 @@ def work_order_detail(request, pk):
         revoked_at=work_order.link_revoked_at,
         now=timezone.now(),
     )
+    # The questionnaire's answers are health data: those who act on them only, each reading
+    # audited; the others see whether the visit went ahead (the status).
+    answers = []
+    if work_order.health_answers and request.abilities.get("intervention.view_sensitive"):
+        answers = _answers(work_order)
+        audit.record(
+            action="work_order.health_viewed",
+            organisation=request.organisation,
+            actor=request.user,
+            obj=work_order,
+        )
     context = {
         "work_order": work_order,
         "link_state": state.value,
-        "answers": _answers(work_order),
+        "answers": answers,
         "photos": work_order.photos.all(),
         "can_dispatch": request.abilities.get("work_order.dispatch"),
     }
