@@ -246,6 +246,8 @@ API_RESOURCES = {
     "buildings": ("housing.view", "building"),
     "dwellings": ("housing.view", "dwelling"),
     "households": ("household.view", "household"),
+    "intervention-requests": ("intervention.view", "intervention_request"),
+    "work-orders": ("intervention.view", "work_order"),
 }
 
 

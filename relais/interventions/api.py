@@ -11,7 +11,7 @@ from typing import Annotated
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Path, Query, Router, Schema
+from ninja import Field, FilterSchema, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -194,7 +194,7 @@ def request_post(request, data: RequestIn):
                 submission_key=data.submission_key or None,
             ),
         )
-    return 201, created
+    return Status(201, created)
 
 
 @work_orders_router.get("", response={200: list[WorkOrderOut], **ERRORS})
