@@ -8,8 +8,13 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self):
+        from relais.housing.demo.extensions import registry
+
         from . import contributions
+        from .demo_extension import InterventionsDemo
         from .work_orders import contributions as work_order_contributions
+
+        registry.register(InterventionsDemo())
 
         contributions.register()
         work_order_contributions.register()
