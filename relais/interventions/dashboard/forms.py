@@ -9,7 +9,10 @@ class ScopeForm(forms.Form):
     """The dashboard's filters (GET): an agency, a residence, or neither."""
 
     agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All")
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("All agencies"),
     )
     residence = forms.ModelChoiceField(
         label=_("Residence"),

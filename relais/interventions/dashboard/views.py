@@ -59,7 +59,9 @@ def dashboard(request):
         "oldest": oldest,
         "age_chart": charts.bars(
             [(str(AGE_LABELS[k]), n, formats.number_format(n), "") for k, n in ages.items()]
-        ),
+        )
+        if any(ages.values())
+        else [],
         "priority_chart": _sla_chart(by_priority),
         "contractor_chart": _sla_chart(by_contractor),
     }

@@ -67,7 +67,7 @@ class SlotForm(StepForm):
     day = forms.DateField(
         label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(label=_("Arrival from"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
 
     def clean(self):

@@ -20,13 +20,14 @@ from . import forms, links, services
 
 S = WorkOrderStatus
 OK = messages.SUCCESS
-# step → (form class, status in which the page offers it)
+# step → (form class, statuses in which the page offers it), in the page's order: the next
+# step first, rescheduling and declining last.
 STEPS = {
     "accept": (forms.AcceptForm, (S.SENT,)),
-    "decline": (forms.DeclineForm, (S.SENT, S.ACCEPTED)),
-    "schedule": (forms.SlotForm, (S.ACCEPTED, S.SCHEDULED, S.STOPPED)),
     "health": (forms.HealthForm, (S.SCHEDULED,)),
     "complete": (forms.CompleteForm, (S.SCHEDULED,)),
+    "schedule": (forms.SlotForm, (S.ACCEPTED, S.SCHEDULED, S.STOPPED)),
+    "decline": (forms.DeclineForm, (S.SENT, S.ACCEPTED)),
 }
 
 
