@@ -144,6 +144,20 @@ def test_the_phone_desk_finds_the_household_and_logs_the_call(
     assert found.called_back_at is not None
 
 
+def test_a_call_in_the_future_is_refused(organisation, lease, categories, officer):
+    _user, client = officer
+    url = f"{reverse('interventions:call_log')}?household={lease.household.pk}"
+    data = {
+        "category": categories["gas"].pk,
+        "description": "Odeur de gaz dans la cage d'escalier.",
+        "reported_at": "2099-01-01T10:00",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "L’heure de l’appel ne peut pas être dans le futur." in response.content.decode()
+    assert not InterventionRequest.objects.exists()
+
+
 def test_the_phone_desk_cannot_open_another_organisations_household(
     other_organisation, officer, categories
 ):
