@@ -177,8 +177,7 @@ def test_photos_are_served_to_the_organisation_only(
     _user, client = technician
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")  # a JPEG
-    response.close()
+    assert response.content.startswith(b"\xff\xd8")  # a JPEG
     _outsider, outside_client = member_factory(Role.TECHNICIAN, org=other_organisation)
     assert outside_client.get(url).status_code == 404
 
