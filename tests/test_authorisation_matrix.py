@@ -82,7 +82,7 @@ NOT_PAGES = {
     "site:accessibility",
     "site:favicon",
 }
-NAMESPACES = {"core", "housing", "allocation", "site"}
+NAMESPACES = {"core", "housing", "allocation", "interventions", "site"}
 
 
 def _app_page_modules():

@@ -29,6 +29,11 @@ def crisis_mode_change(
         change = CrisisModeChange.objects.create(
             organisation=organisation, mode=mode, note=note, changed_by=actor, **switches
         )
+        # What the capabilities do on a flip writes their rows before the audit chain's head
+        # is locked by the first event (lock order, ADR 0024).
+        crisis.switch_flipped(
+            organisation=organisation, actor=actor, previous=previous, current=change
+        )
         audit.record(
             action="crisis.mode_changed",
             organisation=organisation,
@@ -39,9 +44,6 @@ def crisis_mode_change(
                 **{name: getattr(change, name) for name in CrisisModeChange.SWITCHES},
                 "note": note,
             },
-        )
-        crisis.switch_flipped(
-            organisation=organisation, actor=actor, previous=previous, current=change
         )
     return change
 

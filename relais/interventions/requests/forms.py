@@ -1,12 +1,14 @@
 """Forms of requests: the tenant's public form, the staff's phone-call form, triage, and the
 triage list's filters. Labels and messages in French through gettext."""
 
+import datetime as dt
 import secrets
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from relais.core.phones import PhoneField
 
@@ -161,6 +163,13 @@ class CallForm(RequestDetailsForm):
         if not self.is_bound:
             self.initial.setdefault("submission_key", secrets.token_urlsafe(24))
 
+    def clean_reported_at(self):
+        """The call has happened: response times are measured from it (issue 8 §3)."""
+        reported_at = self.cleaned_data["reported_at"]
+        if reported_at > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(_("The time of the call cannot be in the future."))
+        return reported_at
+
 
 class TriageForm(forms.Form):
     priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=Priority.choices)
@@ -183,6 +192,10 @@ class CloseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# "Toutes" in French: priority, source and category are feminine there.
+ALL = pgettext_lazy("filter of requests", "All")
 
 
 class RequestFilter(django_filters.FilterSet):

@@ -4,7 +4,7 @@ abilities, then selectors or services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,10 +225,12 @@ def request_photo(request, pk, photo_pk):
     )
     photo = get_object_or_404(RequestPhoto, request=found, pk=photo_pk)
     try:
-        handle = photo.image.open("rb")
+        # Re-encoded photos are small (≤ 2048 px JPEG): read whole, no file left open.
+        with photo.image.open("rb") as handle:
+            content = handle.read()
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
+    response = HttpResponse(content, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
