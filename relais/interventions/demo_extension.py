@@ -4,9 +4,9 @@ Registered with ``relais.housing.demo.extensions`` from ``InterventionsConfig.re
 Set-based like the housing demo: rows are tuples written with ``executemany``
 (``relais.housing.demo.writer``), ids assigned in bulk.
 
-Volumes: about one technical request per dwelling a year is what landlords report; the
-``tiny`` and ``small`` demos hold six weeks of them (0.12 per dwelling), the ``region`` demo a
-year (1.05 per dwelling: ~206,000 requests, each dispatched one with its work order) so that
+Volumes: about one technical request per home a year is what landlords report; the ``tiny``
+and ``small`` demos hold six weeks of them (0.12 per current lease), the ``region`` demo a
+year (1.12 per current lease: ~206,000 requests, each dispatched one with its work order) so that
 ``bench/interventions.py`` measures the dashboard on the issue's ≥ 200,000 requests.
 Status follows age: the old requests are done (a few closed or deferred), the recent ones are
 in triage or with a contractor; about 85 % of work orders meet their target.
@@ -40,7 +40,7 @@ from .models import (
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # (requests per dwelling, days covered) by scale.
-VOLUME = {"tiny": (0.12, 42), "small": (0.12, 42), "region": (1.05, 365)}
+VOLUME = {"tiny": (0.12, 42), "small": (0.12, 42), "region": (1.12, 365)}
 TRADES = ("Plomberie", "Électricité", "Chauffage", "Ascenseurs", "Serrurerie", "Multiservices")
 CONTRACTOR_EVERY = 1500  # dwellings per contractor (at least 4 per landlord)
 ON_TIME = 0.85
