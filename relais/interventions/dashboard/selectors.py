@@ -75,7 +75,13 @@ def backlog_age(scope: Scope, now: dt.datetime) -> tuple[dict[str, int], dt.date
     return row, oldest
 
 
+# The SLA figures cover the work orders sent in this window (a quarter: recent enough to act
+# on, long enough for contractors with few jobs; and the query reads a quarter, not years).
+SLA_WINDOW = dt.timedelta(days=90)
+
+
 def sla(scope: Scope, now):
-    """(by priority, by contractor): ``work_orders.selectors.SlaRow`` lists."""
-    found = scope.work_orders()
+    """(by priority, by contractor): ``work_orders.selectors.SlaRow`` lists, over the work
+    orders sent in the last ``SLA_WINDOW``."""
+    found = scope.work_orders().filter(sent_at__gte=now - SLA_WINDOW)
     return work_orders.sla_by_priority(found, now), work_orders.sla_by_contractor(found, now)
