@@ -131,10 +131,13 @@ def cases(organisation, now):
             "triage list (to triage, first 50)",
             lambda: list(triage_list(organisation).filter(status="new")[:50]),
             _sql(
-                "SELECT r.id, r.tracking_number, r.status, r.priority, r.reported_at, "
-                "h.name, c.name FROM interventions_interventionrequest r "
+                "SELECT r.id, r.tracking_number, r.status, r.priority, r.source, "
+                "r.reported_at, r.deferred_at, r.callback_requested, r.called_back_at, "
+                "h.name, h.reference, c.name, d.reference "
+                "FROM interventions_interventionrequest r "
                 "JOIN housing_household h ON h.id = r.household_id "
                 "JOIN interventions_category c ON c.id = r.category_id "
+                "LEFT JOIN housing_dwelling d ON d.id = r.dwelling_id "
                 "WHERE r.organisation_id = %s AND r.status = 'new' ORDER BY CASE r.priority "
                 "WHEN 'safety' THEN 0 WHEN 'urgent' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, "
                 "r.reported_at, r.id LIMIT 50",
