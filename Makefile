@@ -55,6 +55,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/allocation_ranking.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/interventions.py
 	$(BIN)/python bench/load.py --scenario browse
 	$(BIN)/python bench/load.py --scenario voting --users 15 55 105
 	$(BIN)/python bench/imports.py --concurrent

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "relais.core",
     "relais.housing",
     "relais.allocation",
+    "relais.interventions",
     "relais.api",
 ]
 
@@ -176,7 +177,11 @@ RELAIS_SCHEDULE = [
     ("relais.core.tasks.anchor_audit_heads", env_int("AUDIT_ANCHOR_PERIOD", 3600)),
     ("relais.housing.tasks.recover_interrupted_imports", 300),
     ("relais.core.outbox.tasks.sweep_outbox", 60),
+    ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
+    ("relais.interventions.on_call.tasks.on_call_sweep", 60),
 ]
+# Minutes the person on call has to acknowledge an alert before the next one is alerted.
+ON_CALL_ACK_MINUTES = env_int("ON_CALL_ACK_MINUTES", 15)
 # Signed copies of the audit chain heads, written outside the database (ADR 0016): a
 # directory on other storage than the database's (absolute, or relative to the project),
 # and optionally addresses that receive each copy by e-mail.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("relais.core.site.urls")),
     path("patrimoine/", include("relais.housing.urls")),
     path("attributions/", include("relais.allocation.urls")),
+    path("", include("relais.interventions.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

@@ -82,7 +82,7 @@ NOT_PAGES = {
     "site:accessibility",
     "site:favicon",
 }
-NAMESPACES = {"core", "housing", "allocation", "site"}
+NAMESPACES = {"core", "housing", "allocation", "interventions", "site"}
 
 
 def _app_page_modules():
@@ -247,6 +247,8 @@ API_RESOURCES = {
     "dwellings": ("housing.view", "dwelling"),
     "households": ("household.view", "household"),
     "allocation": ("allocation.view", "application"),  # applications/{id}/standing
+    "intervention-requests": ("intervention.view", "intervention_request"),
+    "work-orders": ("intervention.view", "work_order"),
 }
 
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from relais.allocation import api as allocation
 from relais.housing import api as housing
+from relais.interventions import api as interventions
 
 from . import errors
 from .auth import ApiKeyAuth
@@ -15,7 +16,8 @@ api = NinjaAPI(
     title="Relais API",
     version="1",
     description=(
-        "Read-only access to an organisation's housing stock and households. "
+        "Read-only access to an organisation's housing stock and households; intervention "
+        "requests (read, create) and work orders (read). "
         "Send a personal API key as `Authorization: Bearer <key>` "
         "(create one with `manage.py api_key create <username>`)."
     ),
@@ -29,3 +31,5 @@ api.add_router("/buildings", housing.buildings)
 api.add_router("/dwellings", housing.dwellings)
 api.add_router("/households", housing.households)
 api.add_router("/allocation", allocation.router)
+api.add_router("/intervention-requests", interventions.requests_router)
+api.add_router("/work-orders", interventions.work_orders_router)

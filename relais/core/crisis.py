@@ -10,10 +10,12 @@ Effects registry
     itself does (whatever the switches).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,10 @@ from .models import AgencyStatus, CrisisModeChange
 
 MODE = "mode"
 _EFFECTS: dict[str, list[tuple[str, Promise | str]]] = {}
+# switch → {capability: callback(organisation=, actor=, on=)}; see ``register_switch_listener``.
+_LISTENERS: dict[str, dict[str, Callable]] = {}
+# url name (taking the organisation's slug) → label; see ``register_public_link``.
+_PUBLIC_LINKS: dict[str, Promise | str] = {}
 
 
 def register_effect(switch: str, text: Promise | str, *, capability: str) -> None:
@@ -37,6 +43,24 @@ def register_effect(switch: str, text: Promise | str, *, capability: str) -> Non
 def effects(switch: str) -> list[str]:
     """The plain-French lines registered for ``switch``, in registration order."""
     return [str(text) for _capability, text in _EFFECTS.get(switch, [])]
+
+
+def register_switch_listener(switch: str, callback: Callable, *, capability: str) -> None:
+    """Call ``callback(organisation=, actor=, on=)`` inside the transaction that turns
+    ``switch`` on or off (not when it stays as it was), so a capability acts on the flip (e.g.
+    interventions returning the deferred backlog to triage). One callback per capability."""
+    if switch not in CrisisModeChange.SWITCHES:
+        raise ValueError(f"unknown crisis switch: {switch}")
+    _LISTENERS.setdefault(switch, {})[capability] = callback
+
+
+def switch_flipped(*, organisation, actor, previous: CrisisModeChange, current) -> None:
+    """Run the listeners of each switch that ``current`` changed from ``previous``."""
+    for name in CrisisModeChange.SWITCHES:
+        on = getattr(current, name)
+        if on != getattr(previous, name):
+            for callback in _LISTENERS.get(name, {}).values():
+                callback(organisation=organisation, actor=actor, on=on)
 
 
 @dataclass(frozen=True)
@@ -179,3 +203,36 @@ def parse_links(text: str) -> list[NoticeLine]:
                 ) from None
         lines.append(NoticeLine(label, address))
     return lines
+
+
+# Public pages listed in the notice ----------------------------------------------------------------
+
+
+def register_public_link(url_name: str, label: Promise | str) -> None:
+    """A public page of a capability (``url_name`` takes the organisation's ``slug``), listed
+    under "what you can still do" in the public crisis notice."""
+    _PUBLIC_LINKS[url_name] = label
+
+
+def public_links(organisation) -> list[NoticeLine]:
+    """The registered public pages of ``organisation`` as (label, address) notice lines."""
+    return [
+        NoticeLine(str(label), reverse(url_name, kwargs={"slug": organisation.slug}))
+        for url_name, label in _PUBLIC_LINKS.items()
+    ]
+
+
+# Who is on call now, on the notice ----------------------------------------------------------------
+
+# capability → callback(organisation) -> [NoticeLine(agency name, phone)]
+_ON_CALL_SOURCES: dict[str, Callable] = {}
+
+
+def register_on_call_source(source: Callable, *, capability: str) -> None:
+    """``source(organisation)`` returns the on-call lines of the moment (agency, phone), shown
+    under the notice's emergency number (the interventions' rota, issue 8 §4)."""
+    _ON_CALL_SOURCES[capability] = source
+
+
+def on_call_lines(organisation) -> list[NoticeLine]:
+    return [line for source in _ON_CALL_SOURCES.values() for line in source(organisation)]

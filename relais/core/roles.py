@@ -77,6 +77,26 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     ),
     # Send a failed message again (after correcting the address on file, or the server).
     "outbox.retry": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Interventions (issue 8): requests name a household and its address, so not for every role.
+    "intervention.view": frozenset(
+        {_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER, _R.CARETAKER}
+    ),
+    # Log a tenant's phone call as a request (the telework desk finds the household).
+    "intervention.log_call": frozenset({_R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Confirm a request's category and priority, defer it, close it.
+    "intervention.triage": frozenset({_R.MANAGER, _R.TECHNICIAN}),
+    # The category tree, the crisis whitelist and the response targets.
+    "intervention.configure": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # "Someone ill or vulnerable in the home" is health data: those who act on it only.
+    "intervention.view_sensitive": frozenset({_R.MANAGER, _R.TECHNICIAN, _R.CUSTOMER_OFFICER}),
+    # Contractors: the company, its trades and sectors, its crisis operating status.
+    "contractor.manage": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    # Send a request to a contractor (a work order and its link), revoke or renew the link.
+    "work_order.dispatch": frozenset({_R.MANAGER, _R.TECHNICIAN}),
+    # Plan the on-call rota (astreinte) of the agencies.
+    "on_call.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # The interventions dashboard: open urgent requests, SLA, deferred backlog.
+    "intervention.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, crisis
 from .mfa import has_totp
 from .models import Agency, ApiKey, CrisisModeChange, CrisisNotice, Membership, Organisation
 from .selectors import current_crisis_state
@@ -28,6 +28,11 @@ def crisis_mode_change(
         previous = current_crisis_state(organisation)
         change = CrisisModeChange.objects.create(
             organisation=organisation, mode=mode, note=note, changed_by=actor, **switches
+        )
+        # What the capabilities do on a flip writes their rows before the audit chain's head
+        # is locked by the first event (lock order, ADR 0024).
+        crisis.switch_flipped(
+            organisation=organisation, actor=actor, previous=previous, current=change
         )
         audit.record(
             action="crisis.mode_changed",

@@ -187,7 +187,11 @@ def public_agencies(request, slug):
         "agencies": crisis_rules.with_shown_status(selectors.agencies(organisation), state),
         "notice": notice,
         "phones": crisis_rules.parse_phone_lines(notice.phone_lines) if notice else [],
-        "links": crisis_rules.parse_links(notice.links) if notice else [],
+        "links": [
+            *crisis_rules.public_links(organisation),
+            *(crisis_rules.parse_links(notice.links) if notice else []),
+        ],
+        "on_call": crisis_rules.on_call_lines(organisation) if notice else [],
     }
     return render(request, "core/public_agencies.html", context)
 

@@ -17,11 +17,13 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core and allocation.
+# Cards each role gets (in order), from core, allocation and interventions.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
         "allocation.week_sessions",
+        "interventions.open_safety",
+        "interventions.sla",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -29,6 +31,8 @@ EXPECTED = {
         "core.crisis",
         "allocation.vacancies_ready",
         "allocation.letters_to_send",
+        "interventions.to_triage",
+        "interventions.overdue_work_orders",
         "allocation.offers_pending",
         "allocation.conditional_pending",
         "core.agencies",
@@ -42,9 +46,19 @@ EXPECTED = {
         "allocation.conditional_pending",
         "core.agencies",
     ],
-    Role.CUSTOMER_OFFICER: ["core.crisis", "core.agencies"],
+    Role.CUSTOMER_OFFICER: [
+        "core.crisis",
+        "interventions.calls_to_return",
+        "interventions.deferred",
+        "core.agencies",
+    ],
     Role.CARETAKER: ["core.crisis", "core.agencies"],
-    Role.TECHNICIAN: ["core.crisis", "core.agencies"],
+    Role.TECHNICIAN: [
+        "core.crisis",
+        "interventions.to_triage",
+        "interventions.overdue_work_orders",
+        "core.agencies",
+    ],
     Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
