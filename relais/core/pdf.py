@@ -13,7 +13,7 @@ from pathlib import Path
 import typst
 from django.utils import formats, timezone, translation
 
-from .crisis import parse_links, parse_phone_lines
+from .crisis import parse_links, parse_phone_lines, public_links
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 
@@ -55,6 +55,11 @@ def fr_datetime(value: dt.datetime | None) -> str:
     return f"{fr_date(local.date())} à {local:%H} h {local:%M}"
 
 
+def _public_links_fr(organisation):
+    with translation.override("fr"):
+        return public_links(organisation)
+
+
 def crisis_notice_data(notice) -> dict:
     """What the printed notice shows (the typst template's input)."""
     return {
@@ -65,8 +70,11 @@ def crisis_notice_data(notice) -> dict:
             for line in parse_phone_lines(notice.phone_lines)
         ],
         "emergency": notice.emergency_phone,
+        # The capabilities' public pages first (e.g. the intervention request form), in French
+        # like the rest of the poster.
         "links": [
-            {"label": line.first, "address": line.second} for line in parse_links(notice.links)
+            {"label": line.first, "address": line.second}
+            for line in [*_public_links_fr(notice.organisation), *parse_links(notice.links)]
         ],
         "updated": fr_datetime(notice.updated_at),
     }

@@ -158,3 +158,23 @@ def test_the_public_notice_links_to_the_request_form(client, organisation, categ
     form_url = reverse("interventions:public_request", kwargs={"slug": organisation.slug})
     assert f'href="{form_url}"' in page.content.decode()
     assert "Signaler un problème technique dans votre logement" in page.content.decode()
+
+
+def test_the_printed_notice_gives_the_request_forms_address(organisation):
+    from relais.core.pdf import crisis_notice_data
+    from relais.core.services import crisis_notice_save
+
+    notice = crisis_notice_save(
+        organisation=organisation,
+        actor=None,
+        text="Nos agences sont fermées.",
+        phone_lines="",
+        emergency_phone="02 47 00 00 00",
+        links="Payer son loyer | https://paiement.example.fr",
+    )
+    links = crisis_notice_data(notice)["links"]
+    assert links[0] == {
+        "label": "Signaler un problème technique dans votre logement",
+        "address": reverse("interventions:public_request", kwargs={"slug": organisation.slug}),
+    }
+    assert links[1]["address"] == "https://paiement.example.fr"
