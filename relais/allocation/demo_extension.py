@@ -178,7 +178,10 @@ def _demo_commission(organisation_ids) -> dict[int, int]:
     commission = Commission.objects.create(
         organisation=organisation, name=DEMO_COMMISSION, territory="Tours Métropole"
     )
-    commission.communes.set(Commune.objects.filter(epci__communes__code=TOURS).distinct())
+    # Two plain lookups rather than a commune → EPCI → commune self-join: on a freshly loaded,
+    # never analysed PostgreSQL table the planner nested-looped that join for minutes.
+    tours_epci = Commune.objects.filter(code=TOURS).values_list("epci_id", flat=True).get()
+    commission.communes.set(Commune.objects.filter(epci_id=tours_epci))
     # The demo landlord's internal rules provide for remote sessions (the crisis demo uses them).
     CommissionRules.objects.create(
         organisation=organisation, commission=commission, remote_sessions_allowed=True
