@@ -15,9 +15,11 @@ class AllocationConfig(AppConfig):
 
         registry.register(AllocationDemo())
 
-        from relais.housing.io import jobs
+        from relais.housing.io import jobs, writing
 
-        from .applications.io import KIND, applications_import
+        from .applications.io import KIND, applications_import, rescore_after_undo
+
+        writing.register_after_undo("allocation.application", rescore_after_undo)
 
         jobs.register(
             KIND,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from relais.allocation.applications.io import applications_import
-from relais.allocation.models import Application
+from relais.allocation.models import Application, ApplicationScore
 from relais.allocation.scoring import services as scoring
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
@@ -56,7 +56,13 @@ def snapshot(organisation):
         ]
         for column, target in (("wished_communes", "commune"), ("wished_epcis", "epci"))
     }
-    return list(applications.values()), wishes
+    # The per-EPCI scores derive from the application and its wishes: an undo rescores them.
+    epci_scores = list(
+        ApplicationScore.objects.filter(organisation=organisation)
+        .order_by("application_id", "epci_id")
+        .values_list("application_id", "epci_id", "score", "explanation", "scored_with_id")
+    )
+    return list(applications.values()), wishes, epci_scores
 
 
 def test_a_large_applications_file_runs_as_a_job_with_its_progress(
@@ -142,7 +148,9 @@ def test_a_failure_half_way_gives_back_every_application_wish_and_score(organisa
     with pytest.raises(RuntimeError):
         run(organisation, file_rows, job=job)
 
-    assert len(calls) == 3  # two batches committed (changes and creations), then undone
+    # Two batches committed (changes and creations), the third failed; undone, then the
+    # restored applications rescored (their per-EPCI scores are not in the journal).
+    assert len(calls) == 4
     assert snapshot(organisation) == before
     assert not ImportUndo.objects.exists()
     assert AuditEvent.objects.filter(action="application.imported").count() == 1  # the first
@@ -169,7 +177,9 @@ def test_a_dead_worker_is_undone_by_the_recovery(organisation, monkeypatch):
         run(organisation, file_rows, job=job)
     half_written = snapshot(organisation)
     assert len(half_written[0]) == 45 and half_written != before
-    assert ImportUndo.objects.filter(job=job).count() == 45  # 5 changed, 40 created
+    journal = ImportUndo.objects.filter(job=job)
+    assert journal.filter(model="allocation.application").count() == 45  # 5 changed, 40 new
+    assert journal.filter(model="allocation.applicationevent").count() == 40  # "registered"
 
     monkeypatch.undo()
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
@@ -191,9 +201,14 @@ def test_the_request_import_writes_the_same_as_a_job(organisation, other_organis
     assert run(organisation, changes).ok and run(other_organisation, changes, job=job).ok
 
     def stored(organisation):
-        applications, wishes = snapshot(organisation)
+        applications, wishes, epci_scores = snapshot(organisation)
         local = ("id", "organisation_id", "created_at", "updated_at", "scored_at")
-        return [{k: v for k, v in a.items() if k not in local} for a in applications], wishes
+        scores = [values[1:] for values in epci_scores]  # without the application's id
+        return (
+            [{k: v for k, v in a.items() if k not in local} for a in applications],
+            wishes,
+            scores,
+        )
 
     assert stored(organisation) == stored(other_organisation)
     assert not ImportUndo.objects.exists()

@@ -553,6 +553,14 @@ def _field_values(application: Application, fields: list[str]) -> tuple:
     return (*(getattr(application, meta.get_field(f).attname) for f in fields), application.pk)
 
 
+def rescore_after_undo(application_ids: list[int]) -> None:
+    """Rescore the applications an undone import gave back (``writing.AFTER_UNDO``): their
+    per-EPCI scores (``ApplicationScore``) derive from the restored facts and wishes and are
+    not in the journal. Ids of applications the undo deleted are simply not found."""
+    for chunk in chunks(application_ids):
+        scoring.score_applications(scoring.scored(Application.objects.filter(pk__in=chunk)))
+
+
 def applications_import(*, organisation, actor, file, sensitive=True, job=None) -> ImportResult:
     """Import ``file`` (.csv or .xlsx) of applications into ``organisation``, all or nothing.
 

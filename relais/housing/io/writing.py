@@ -14,6 +14,7 @@ undo resumes where it stopped. See docs/decisions/0023-background-imports.md.
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,8 +194,37 @@ def save_all(model, to_create: list, to_update: list, fields: set, count: Count)
     Writer().save_all(model, to_create, to_update, fields, count)
 
 
+# Model label → function called with the ids of that model's rows an undo took back (or
+# deleted), once the journal is empty: for what the journal does not hold but derives from
+# those rows (e.g. the per-EPCI scores of applications, rewritten by their import).
+AFTER_UNDO: dict[str, Callable[[list[int]], None]] = {}
+
+
+def register_after_undo(label: str, function: Callable[[list[int]], None]) -> None:
+    """Call ``function(ids)`` after an undo took back rows of the model ``label``
+    (``app_label.model_name``)."""
+    AFTER_UNDO[label] = function
+
+
 def undo(job: ImportJob) -> int:
-    """Take back every row ``job`` wrote (newest first); returns the number of rows."""
+    """Take back every row ``job`` wrote (newest first), then run the ``AFTER_UNDO`` hooks of
+    the models it touched; returns the number of rows."""
+    touched = {
+        label: list(
+            ImportUndo.objects.filter(job=job, model=label)
+            .values_list("object_id", flat=True)
+            .distinct()
+        )
+        for label in AFTER_UNDO
+    }
+    undone = _undo_journal(job)
+    for label, ids in touched.items():
+        if ids:
+            AFTER_UNDO[label](ids)
+    return undone
+
+
+def _undo_journal(job: ImportJob) -> int:
     undone = 0
     while True:
         with transaction.atomic():
