@@ -25,7 +25,7 @@ from relais.housing.models import Household, Lease
 
 from ..factories import DwellingFactory, LeaseFactory
 from .factories import AgendaItemFactory, SessionFactory
-from .factories_letters import closed_session
+from .factories_letters import closed_session, send_all
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def accepted(organisation):
     for candidate in (world.first, world.second, world.conditional):
         Application.objects.filter(pk=candidate.application_id).update(status="proposed")
     letters.letters_after_close(world.session)
+    send_all(world.session)  # drafts at the close, reviewed and sent by the officer
     offer = Letter.objects.get(candidate=world.first, kind=LetterKind.OFFER)
     letters.offer_answer(letter=offer, actor=None, answer=OfferAnswer.ACCEPTED)
     return world

@@ -329,7 +329,12 @@ def test_openapi_schema_declares_bearer_auth(db):
     assert {s["scheme"] for s in schemes.values()} == {"bearer"}
     reads = {path for path, operations in schema["paths"].items() if "get" in operations}
     housing = {f"/api/v1/{entity}{suffix}" for entity in ENTITIES for suffix in ("", "/{id}")}
-    assert reads == housing | {"/api/v1/allocation/applications/{id}/standing"}
+    interventions = {
+        f"/api/v1/{entity}{suffix}"
+        for entity in ("intervention-requests", "work-orders")
+        for suffix in ("", "/{id}")
+    }
+    assert reads == housing | interventions | {"/api/v1/allocation/applications/{id}/standing"}
     for path in reads:
         assert schema["paths"][path]["get"]["security"]
     # The eligibility simulator is the one public operation: it reads no personal data.
