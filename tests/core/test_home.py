@@ -30,9 +30,9 @@ EXPECTED = {
     Role.MANAGER: [
         "core.crisis",
         "allocation.vacancies_ready",
-        "allocation.letters_to_send",
         "interventions.to_triage",
         "interventions.overdue_work_orders",
+        "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
         "core.agencies",
