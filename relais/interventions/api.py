@@ -6,13 +6,15 @@ Health data ("someone ill or vulnerable in the home", the questionnaire's answer
 only to keys whose role has ``intervention.view_sensitive``, and each such reading is audited.
 """
 
+import contextlib
 import datetime as dt
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Path, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from relais.api.auth import require_ability
@@ -171,13 +173,13 @@ def request_post(request, data: RequestIn):
         Category.objects.for_organisation(organisation).active().filter(pk=data.category_id).first()
     )
     if category is None:
-        raise HttpError(422, "category_id: no such active category in this organisation.")
+        raise _invalid("category_id", "no such active category in this organisation.")
     lease = (
         Lease.objects.filter(household=household, end_date__isnull=True)
         .select_related("dwelling")
         .first()
     )
-    with transaction.atomic():
+    with transaction.atomic(), _as_api_errors():
         created = request_create(
             organisation=organisation,
             actor=request.user,
@@ -195,6 +197,32 @@ def request_post(request, data: RequestIn):
             ),
         )
     return Status(201, created)
+
+
+def _invalid(field: str, message: str) -> NinjaValidationError:
+    """A 422 in the shape every endpoint declares (``ValidationErrorOut``)."""
+    return NinjaValidationError(
+        [{"type": "value_error", "loc": ["body", "data", field], "msg": message}]
+    )
+
+
+@contextlib.contextmanager
+def _as_api_errors():
+    """A model or service refusal (Django ``ValidationError``) becomes a 422, never a 500."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        entries = (
+            error.message_dict.items()
+            if hasattr(error, "error_dict")
+            else [("__all__", error.messages)]
+        )
+        raise NinjaValidationError(
+            [
+                {"type": "value_error", "loc": ["body", "data", field], "msg": " ".join(msgs)}
+                for field, msgs in entries
+            ]
+        ) from error
 
 
 @work_orders_router.get("", response={200: list[WorkOrderOut], **ERRORS})
