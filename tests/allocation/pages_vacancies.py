@@ -37,4 +37,8 @@ def world(organisation, mark, base) -> dict:
         applicant_last_name=f"Candidat {mark}",
     )
     candidate.wished_communes.add(dwelling.building.commune)
+    from .factories_vacancies import scores_in_epcis  # it imports this module's ceilings
+
+    if dwelling.building.commune.epci_id:  # ranked on its score in the vacancy's EPCI
+        scores_in_epcis(candidate, {dwelling.building.commune.epci_id})
     return {"open_vacancy": vacancy, "vacancy_candidate": candidate}
