@@ -13,7 +13,7 @@ from relais.core.roles import Role
 from relais.housing.models import Lease
 
 from ..allocation.factories import SessionFactory
-from ..allocation.factories_letters import closed_session
+from ..allocation.factories_letters import closed_session, send_all
 from ..factories import MembershipFactory, OrganisationFactory, UserFactory
 from .test_offer_deadlines_flow import _login
 
@@ -33,6 +33,7 @@ def test_renew_sign_the_lease_and_read_the_history(new_page):
     for candidate in (world.first, world.second, world.conditional):
         Application.objects.filter(pk=candidate.application_id).update(status="proposed")
     letters.letters_after_close(world.session)
+    send_all(world.session, actor=officer)  # the drafts reviewed and sent
     offer = Letter.objects.get(candidate=world.first, kind=LetterKind.OFFER)
     letters.offer_answer(letter=offer, actor=officer, answer=OfferAnswer.ACCEPTED)
     application = world.first.application
