@@ -115,21 +115,21 @@ def _prepare(page, world) -> Session:
     session = Session.objects.get()
     assert session.closes_at - session.opens_at == dt.timedelta(hours=24)
 
+    # Vacancy A from the agenda: pick it among the ready vacancies, then tick its candidates.
     page.get_by_role("link", name=tr("Add a vacancy")).click()
     vacancy_a = world.vacancies["A"].dwelling.reference
-    page.get_by_label(field("Vacancy")).select_option(label=f"{vacancy_a} – T3 – Tours")
-    numbers = "Candidates (registration numbers, in the proposed order)"
-    page.get_by_label(field(numbers)).fill("\n".join(world.numbers("A")))
-    page.get_by_role("button", name=tr("Save"), exact=True).click()
+    page.get_by_role("row").filter(has_text=vacancy_a).get_by_role(
+        "link", name=tr("Choose its candidates")
+    ).click()
+    _propose(page, world.numbers("A"))
+    expect(page.get_by_label(field("Session"))).to_have_value(str(session.pk))
+    page.get_by_role("button", name=tr("Put on the agenda")).click()
     expect(page.get_by_test_id("item")).to_have_count(1)
 
     # Vacancy B from its candidate search: A's applicants, proposed now, no longer show.
     page.goto(reverse("allocation:vacancy_candidates", args=[world.vacancies["B"].pk]))
-    rows = page.get_by_test_id("candidates").locator("tbody tr")
-    expect(rows).to_have_count(3)
-    for rank, number in enumerate(world.numbers("B"), start=1):
-        page.get_by_label(tr("Propose %(number)s") % {"number": number}).check()
-        rows.filter(has_text=number).get_by_role("spinbutton").fill(str(rank))
+    expect(page.get_by_test_id("candidates").locator("tbody tr")).to_have_count(3)
+    _propose(page, world.numbers("B"))
     page.get_by_label(field("Session")).select_option(str(session.pk))
     page.get_by_role("button", name=tr("Put on the agenda")).click()
     items = page.get_by_test_id("item")
@@ -139,6 +139,14 @@ def _prepare(page, world) -> Session:
     page.get_by_role("button", name=tr("Open the session")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(tr("Open"))
     return session
+
+
+def _propose(page, numbers) -> None:
+    """Tick ``numbers`` on a vacancy's ranked candidates, ranked in that order."""
+    rows = page.get_by_test_id("candidates").locator("tbody tr")
+    for rank, number in enumerate(numbers, start=1):
+        page.get_by_label(tr("Propose %(number)s") % {"number": number}).check()
+        rows.filter(has_text=number).get_by_role("spinbutton").fill(str(rank))
 
 
 def _member_page(new_page, world, user, **viewport):
