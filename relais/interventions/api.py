@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from relais.api.auth import require_ability
 from relais.api.pagination import Pagination
-from relais.api.schemas import ERRORS
+from relais.api.schemas import ERRORS, Error
 from relais.housing.models import Household, Lease
 
 from .models import (
@@ -160,7 +160,7 @@ def request_detail(request, id: Id):
     return found
 
 
-@requests_router.post("", response={201: RequestOut, **ERRORS})
+@requests_router.post("", response={201: RequestOut, 400: Error, **ERRORS})
 def request_post(request, data: RequestIn):
     """Log a request for a household (as staff do on the phone); the crisis whitelist applies
     (it may be deferred), and the tenant is told."""
