@@ -69,6 +69,18 @@ def _error_text(error: ValidationError) -> str:
 # Letters ---------------------------------------------------------------------------------
 
 
+def _letter_action(request, letter: Letter, action, done: str):
+    """Run ``action`` (a service call); its refusal, or ``done``, as the message shown back on
+    the letter's page."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect("allocation:letter_detail", pk=letter.pk)
+
+
 @login_required
 @require_GET
 def letter_list(request, session_pk):
@@ -197,13 +209,12 @@ def letter_review(request, pk):
 @require_POST
 def letter_send(request, pk):
     letter = get_for_request(request, Letter.objects, ability="commission.manage", pk=pk)
-    try:
-        sending.letter_send(letter=letter, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Letter sent."))
-    return redirect("allocation:letter_detail", pk=letter.pk)
+    return _letter_action(
+        request,
+        letter,
+        lambda: sending.letter_send(letter=letter, actor=request.user),
+        _("Letter sent."),
+    )
 
 
 @login_required
@@ -214,13 +225,13 @@ def letter_answer(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose the applicant's answer."))
         return redirect("allocation:letter_detail", pk=letter.pk)
-    try:
-        letters.offer_answer(letter=letter, actor=request.user, answer=form.cleaned_data["answer"])
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Answer recorded."))
-    return redirect("allocation:letter_detail", pk=letter.pk)
+    answer = form.cleaned_data["answer"]
+    return _letter_action(
+        request,
+        letter,
+        lambda: letters.offer_answer(letter=letter, actor=request.user, answer=answer),
+        _("Answer recorded."),
+    )
 
 
 @login_required
@@ -232,18 +243,17 @@ def letter_receipt(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the date and the proof of receipt."))
         return redirect("allocation:letter_detail", pk=letter.pk)
-    try:
-        offers.offer_receipt_record(
+    return _letter_action(
+        request,
+        letter,
+        lambda: offers.offer_receipt_record(
             letter=letter,
             actor=request.user,
             received_on=form.cleaned_data["received_on"],
             kind=form.cleaned_data["kind"],
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Receipt recorded; the answer period runs from the day after."))
-    return redirect("allocation:letter_detail", pk=letter.pk)
+        ),
+        _("Receipt recorded; the answer period runs from the day after."),
+    )
 
 
 @login_required
@@ -252,13 +262,12 @@ def condition_document(request, pk):
     """Record the missing document of a conditional attribution as received (from its
     decision letter's page); the offer then leaves if this candidate is next in line."""
     letter = get_for_request(request, Letter.objects, ability="commission.manage", pk=pk)
-    try:
-        offers.condition_document_receive(candidate=letter.candidate, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Document recorded as received."))
-    return redirect("allocation:letter_detail", pk=letter.pk)
+    return _letter_action(
+        request,
+        letter,
+        lambda: offers.condition_document_receive(candidate=letter.candidate, actor=request.user),
+        _("Document recorded as received."),
+    )
 
 
 @login_required
