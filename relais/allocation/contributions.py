@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from relais.core import crisis, home
+from relais.core import crisis, home, navigation
 from relais.core.roles import Role
 
 from .models import (
@@ -317,7 +317,37 @@ def _session_row(session, seat, items) -> home.CardRow:
     )
 
 
+def _has_seat_menu(request) -> bool:
+    """ "My sessions" is for staff and commission members, not the other outside roles."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role not in {
+        Role.SOCIAL_PARTNER,
+        Role.FEDERATION_ANALYST,
+    }
+
+
+def register_menu() -> None:
+    """Allocation's entries in the main menu."""
+    entries = [
+        (gettext_lazy("Applications"), "allocation:application_list", "allocation.view", 10),
+        (gettext_lazy("Vacancies"), "allocation:vacancy_list", "allocation.view", 20),
+        (gettext_lazy("Commissions"), "allocation:commission_list", "commission.manage", 30),
+        (gettext_lazy("Sessions"), "allocation:session_list", "commission.manage", 40),
+        (gettext_lazy("First-quartile indicator"), "allocation:fairness", "allocation.view", 60),
+    ]
+    for label, url_name, ability, order in entries:
+        navigation.register_item("allocation", label, url_name, ability=ability, order=order)
+    navigation.register_item(
+        "allocation",
+        gettext_lazy("My sessions"),
+        "allocation:my_sessions",
+        show=_has_seat_menu,
+        order=90,
+    )
+
+
 def register() -> None:
+    register_menu()
     home.register_card("allocation.vacancies_ready", roles=OFFICERS, order=20, build=vacancies_card)
     home.register_card(
         "allocation.sessions_to_prepare",

@@ -17,11 +17,13 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             crisis,
             home_cards,
+            navigation,
         )
         from .site import checks as site_checks  # noqa: F401  (registers the deploy checks)
 
         crisis.register_core_effects()
         home_cards.register()
+        navigation.register_core_items()
 
 
 class RelaisAdminConfig(admin_apps.AdminConfig):

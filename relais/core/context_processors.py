@@ -1,3 +1,4 @@
+from .navigation import menu_for
 from .selectors import current_crisis_state
 
 
@@ -12,4 +13,5 @@ def relais(request):
         # Templates cannot look up dotted keys: ``can.housing_view`` for "housing.view".
         "can": {name.replace(".", "_"): allowed for name, allowed in abilities.items()},
         "crisis_state": current_crisis_state(organisation) if organisation else None,
+        "main_menu": menu_for(request),
     }

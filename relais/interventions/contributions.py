@@ -15,7 +15,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relais.core import crisis, home
+from relais.core import crisis, home, navigation
 from relais.core.roles import Role
 
 from .models import RequestStatus
@@ -121,7 +121,32 @@ def safety_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def register_menu() -> None:
+    """Interventions' entries in the main menu (the field group)."""
+    entries = [
+        (gettext_lazy("Interventions"), "interventions:request_list", "intervention.view", 10),
+        (gettext_lazy("Work orders"), "interventions:work_order_list", "intervention.view", 12),
+        (
+            gettext_lazy("Interventions dashboard"),
+            "interventions:dashboard",
+            "intervention.dashboard",
+            14,
+        ),
+        (gettext_lazy("Contractors"), "interventions:contractor_list", "intervention.view", 16),
+        (gettext_lazy("On-call rota"), "interventions:on_call_list", "intervention.view", 18),
+        (
+            gettext_lazy("Intervention categories"),
+            "interventions:category_list",
+            "intervention.configure",
+            19,
+        ),
+    ]
+    for label, url_name, ability, order in entries:
+        navigation.register_item("field", label, url_name, ability=ability, order=order)
+
+
 def register() -> None:
+    register_menu()
     home.register_card(
         "interventions.to_triage",
         roles={Role.TECHNICIAN, Role.MANAGER},
