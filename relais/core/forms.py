@@ -13,7 +13,8 @@ from .services import check_api_key_expiry
 MODE_DEFAULT_SWITCHES = {
     CrisisMode.NORMAL: set(),
     CrisisMode.CRISIS: set(CrisisModeChange.SWITCHES),
-    CrisisMode.RESTART: {"outreach_active"},
+    # After a crisis the plan stays in force and tenants stay followed up while activity resumes.
+    CrisisMode.RESTART: {"outreach_active", "continuity_plan_active"},
 }
 
 

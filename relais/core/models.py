@@ -187,6 +187,10 @@ class CrisisModeChange(OrganisationOwned):
     urgent_interventions_only = models.BooleanField(_("urgent interventions only"), default=False)
     remote_commissions = models.BooleanField(_("commissions held remotely"), default=False)
     outreach_active = models.BooleanField(_("outreach campaigns active"), default=False)
+    # Read by rent (automatic dunning replaced by supportive contact) and continuity (the plan
+    # in force, its decision log and minimum staffing).
+    dunning_suspended = models.BooleanField(_("automatic dunning suspended"), default=False)
+    continuity_plan_active = models.BooleanField(_("continuity plan activated"), default=False)
     note = models.TextField(_("note"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -198,6 +202,8 @@ class CrisisModeChange(OrganisationOwned):
         "urgent_interventions_only",
         "remote_commissions",
         "outreach_active",
+        "dunning_suspended",
+        "continuity_plan_active",
     )
 
     class Meta:
