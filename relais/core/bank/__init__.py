@@ -1,0 +1,1 @@
+"""Bank files shared by rent (tenants' payments) and payables (supplier payments)."""
