@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
+from relais.core.outbox import register_purpose
 from relais.housing.models import Channel
 
 from .models import DeclarationKind, OfferAnswer, StrikeOffReason
@@ -169,3 +170,6 @@ sensitive(
 sensitive(
     "allocation.candidate", ["housing_benefit_cents", "remaining_income_cents"], "allocation.view"
 )
+
+# What the outbox page calls the messages allocation queues.
+register_purpose("allocation.renewal_reminder", _("Renewal reminder of an application"))

@@ -78,7 +78,7 @@ RESET_ORDER = (
 class AllocationDemo:
     name = "allocation"
 
-    def seed(self, *, organisation_ids, scale, seed):
+    def seed(self, *, organisation_ids, scale, seed, writer):
         eligibility.load_income_ceilings()
         load_abc_zones()  # PLI dwellings need their commune's A/B/C zone
         scoring.ensure_default_grid()
@@ -86,6 +86,7 @@ class AllocationDemo:
             organisation_ids,
             per_dwelling_ratio=APPLICATIONS_PER_DWELLING[scale],
             rng=random.Random(f"{seed}:applications"),
+            writer=writer,
         )
         commissions = _demo_commission(organisation_ids)
         vacancies = _demo_vacancies(organisation_ids, random.Random(f"{seed}:vacancies"))

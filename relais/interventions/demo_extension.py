@@ -21,8 +21,6 @@ from django.db import connection
 from django.utils import timezone
 from stdnum import luhn
 
-from relais.housing.demo.writer import BulkWriter
-
 from .categories.services import ensure_defaults
 from .models import (
     Category,
@@ -76,10 +74,9 @@ def _leases(organisation_id):
 class InterventionsDemo:
     name = "interventions"
 
-    def seed(self, *, organisation_ids, scale, seed):
+    def seed(self, *, organisation_ids, scale, seed, writer):
         rng = random.Random(f"{seed}:interventions")
         now = timezone.now().replace(microsecond=0)
-        writer = BulkWriter()
         tables = _tables(writer)
         counts = {}
         for organisation_id in organisation_ids:

@@ -15,6 +15,7 @@ from relais.allocation.applications.io import applications_import
 from relais.allocation.applications.services import application_create, application_set_status
 from relais.allocation.models import Application, ApplicationEvent, RenewalReminder
 from relais.core.models import AuditEvent
+from relais.core.outbox.models import OutboxMessage
 from relais.core.roles import Role
 
 from ..factories import CommuneFactory, OrganisationFactory
@@ -61,9 +62,12 @@ def test_saving_an_application_stores_its_validity_and_a_registered_event(organi
     assert (event.kind, event.on, event.status) == ("registered", dt.date(2025, 9, 20), "active")
 
 
-def test_reminders_a_month_before_expiry_by_the_preferred_channel(organisation, tours):
+def test_reminders_a_month_before_expiry_by_the_preferred_channel(
+    organisation, tours, settings, tmp_path
+):
     """Run on 1 March 2026: validity ending on 31 March or 1 April is reminded, 2 April is
-    not yet; an e-mail leaves at once, a letter waits for staff."""
+    not yet; an e-mail and a text to a mobile go through the outbox at once, a letter and a
+    text to a landline wait for staff."""
     by_email = make(
         organisation,
         tours,
@@ -72,19 +76,42 @@ def test_reminders_a_month_before_expiry_by_the_preferred_channel(organisation, 
         preferred_channel="email",
     )
     by_letter = make(organisation, tours, first_applied_on=dt.date(2025, 4, 1))
+    by_sms = make(
+        organisation,
+        tours,
+        first_applied_on=dt.date(2025, 4, 1),
+        phone="06 12 34 56 78",
+        preferred_channel="sms",
+    )
+    to_landline = make(
+        organisation,
+        tours,
+        first_applied_on=dt.date(2025, 4, 1),
+        phone="02 47 00 00 00",
+        preferred_channel="sms",
+    )
     later = make(organisation, tours, first_applied_on=dt.date(2025, 4, 2))
+    settings.RELAIS_SMS_FILE_PATH = tmp_path / "sms"
     mail.outbox.clear()
     with django_capture_on_commit():
         run = lifecycle.application_lifecycle_run(
             organisation=organisation, today=dt.date(2026, 3, 1)
         )
-    assert (run.reminded, run.struck_off) == (2, 0)
+    assert (run.reminded, run.struck_off) == (4, 0)
     reminders = {r.application_id: r for r in RenewalReminder.objects.all()}
-    assert set(reminders) == {by_email.pk, by_letter.pk}
+    assert set(reminders) == {by_email.pk, by_letter.pk, by_sms.pk, to_landline.pk}
     assert reminders[by_email.pk].channel == "email" and reminders[by_email.pk].sent_at
+    assert reminders[by_sms.pk].channel == "sms" and reminders[by_sms.pk].sent_at
     assert reminders[by_letter.pk].channel == "letter" and reminders[by_letter.pk].sent_at is None
+    assert reminders[to_landline.pk].sent_at is None  # listed for staff to call
+    queued = {m.channel: m for m in OutboxMessage.objects.all()}
+    assert set(queued) == {"email", "sms"}
+    assert queued["sms"].to == "+33612345678" and "31 mars 2026" not in queued["sms"].body
+    assert {m.purpose for m in queued.values()} == {"allocation.renewal_reminder"}
     (message,) = mail.outbox
     assert message.to == ["samia@example.org"] and "31 mars 2026" in message.body
+    (text,) = settings.RELAIS_SMS_FILE_PATH.iterdir()
+    assert "1 avril 2026" in text.read_text()
     later.refresh_from_db()
     assert later.reminded_on is None
     by_letter.refresh_from_db()
@@ -93,7 +120,7 @@ def test_reminders_a_month_before_expiry_by_the_preferred_channel(organisation, 
     again = lifecycle.application_lifecycle_run(
         organisation=organisation, today=dt.date(2026, 3, 1)
     )
-    assert (again.reminded, RenewalReminder.objects.count()) == (0, 2)
+    assert (again.reminded, RenewalReminder.objects.count()) == (0, 4)
     next_day = lifecycle.application_lifecycle_run(
         organisation=organisation, today=dt.date(2026, 3, 2)
     )

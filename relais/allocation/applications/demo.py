@@ -135,13 +135,16 @@ SCORE_FIELDS = (
 WISH_FIELDS = ("id", "application", "commune")
 
 
-def seed_applications(organisations, *, per_dwelling_ratio: float, rng, on=None) -> dict:
+def seed_applications(
+    organisations, *, per_dwelling_ratio: float, rng, on=None, writer: BulkWriter | None = None
+) -> dict:
     """Write ``per_dwelling_ratio`` active applications per dwelling of each organisation
-    (Organisation instances or ids) and score them. Returns organisation id → count."""
+    (Organisation instances or ids) through ``writer`` (a new one by default) and score them.
+    Returns organisation id → count."""
     on = on or timezone.localdate()
     ids = [getattr(organisation, "pk", organisation) for organisation in organisations]
     stock = _stock(ids)
-    writer = BulkWriter()
+    writer = writer or BulkWriter()
     scoring.ensure_default_grid()
     generator = ApplicationGenerator(writer, rng, on, _places(stock))
     counts = {}

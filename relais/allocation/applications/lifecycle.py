@@ -13,14 +13,14 @@ is an application whose applicant signed a lease (``vacancies.letting``). Each c
   validity ends within a month, then one set-based UPDATE striking off those whose validity
   ended before today — never less than a month after their reminder, so an applicant is
   always warned a month ahead even when the reminder left late.
-- ``reminders_deliver``: the one place that sends reminders (to switch to a common outbox).
+- ``reminders_deliver``: the one place that sends reminders: e-mails and text messages
+  through the outbox (``reminder_send``), the rest listed for staff.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
+from relais.core.outbox import addresses as outbox_addresses
+from relais.core.outbox import queue_message
 from relais.core.transactions import write_transaction
 from relais.housing.models import Channel
 
@@ -47,7 +49,8 @@ RENEWABLE = (ApplicationStatus.ACTIVE, ApplicationStatus.PROPOSED, ApplicationSt
 # it is struck off once released (the next daily run), never in the middle of a session.
 REMINDED = RENEWABLE
 STRUCK_OFF_WHEN_EXPIRED = (ApplicationStatus.ACTIVE,)
-SEND_REMINDER_EMAIL = "relais.allocation.applications.tasks.send_reminder_email"
+SEND_REMINDER = "relais.allocation.applications.tasks.send_reminder"
+REMINDER_PURPOSE = "allocation.renewal_reminder"
 
 
 def plus_years(day: dt.date, years: int) -> dt.date:
@@ -250,16 +253,15 @@ def _events_bulk(organisation, rows, kind: str, on: dt.date, note: str = "") -> 
 
 
 def reminders_deliver(reminder_ids: list[int]) -> None:
-    """Send new reminders by the applicant's channel: e-mails are queued now; letters, text
-    messages and calls are listed for staff (``reminders_to_send``), who record them as sent.
-
-    The one place that sends: switching reminders to a common outbox changes this function.
+    """Send new reminders by the applicant's channel: e-mails and text messages are queued
+    through the outbox (one task per reminder); letters, calls, and text messages to a number
+    that is not a mobile are listed for staff (``reminders_to_send``), who record them as sent.
     """
-    emailed = RenewalReminder.objects.filter(
-        pk__in=reminder_ids, channel=Channel.EMAIL, sent_at__isnull=True
-    ).exclude(application__email="")
-    for pk in emailed.values_list("pk", flat=True):
-        enqueue(SEND_REMINDER_EMAIL, pk)
+    automatic = RenewalReminder.objects.filter(
+        pk__in=reminder_ids, channel__in=[Channel.EMAIL, Channel.SMS], sent_at__isnull=True
+    )
+    for pk in automatic.values_list("pk", flat=True):
+        enqueue(SEND_REMINDER, pk)
 
 
 def reminders_to_send(organisation):
@@ -294,34 +296,74 @@ def reminder_mark_sent(*, actor, reminder: RenewalReminder) -> RenewalReminder:
     return locked
 
 
-def reminder_email_send(reminder_id: int) -> None:
-    """E-mail one renewal reminder (run by a task after commit); recorded as sent."""
-    reminder = RenewalReminder.objects.select_related("organisation", "application").get(
-        pk=reminder_id
-    )
+def _reminder_text(reminder: RenewalReminder) -> tuple[str, str]:
+    """(subject, body) of a renewal reminder, in French."""
     application = reminder.application
-    if reminder.sent_at is not None or not application.email:
-        return
     with translation.override("fr"):
-        subject = _("%(landlord)s: renew your application for social housing") % {
-            "landlord": reminder.organisation.name
-        }
-        body = _(
-            "Hello,\n\nYour application for social housing %(number)s is valid until "
-            "%(date)s. Renew it before that date, or it will be struck off the register.\n\n"
-            "%(landlord)s"
-        ) % {
+        values = {
+            "landlord": reminder.organisation.name,
             "number": application.registration_number,
             "date": date_format(reminder.expires_on, "DATE_FORMAT"),
-            "landlord": reminder.organisation.name,
         }
-    EmailMessage(subject=subject, body=body, to=[application.email]).send()
-    with transaction.atomic():
-        RenewalReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
-        audit.record(
-            action="application.reminder_sent",
-            organisation=reminder.organisation,
-            obj=application,
-            object_repr=application.registration_number,
-            changes={"channel": Channel.EMAIL, "expires_on": reminder.expires_on},
-        )
+        subject = _("%(landlord)s: renew your application for social housing") % values
+        if reminder.channel == Channel.SMS:
+            body = (
+                _(
+                    "%(landlord)s: your application for social housing %(number)s ends on "
+                    "%(date)s. Renew it before then or it will be struck off."
+                )
+                % values
+            )
+        else:
+            body = (
+                _(
+                    "Hello,\n\nYour application for social housing %(number)s is valid until "
+                    "%(date)s. Renew it before that date, or it will be struck off the "
+                    "register.\n\n%(landlord)s"
+                )
+                % values
+            )
+    return subject, body
+
+
+@write_transaction
+def reminder_send(reminder_id: int) -> bool:
+    """Queue one e-mail or text reminder in the outbox (run by a task after commit) and record
+    it as sent; True when queued. A reminder already sent, by another channel, or to an
+    address the outbox refuses (no e-mail, a landline for a text) stays for staff."""
+    reminder = (
+        RenewalReminder.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organisation", "application")
+        .get(pk=reminder_id)
+    )
+    application = reminder.application
+    to = {Channel.EMAIL: application.email, Channel.SMS: application.phone}.get(reminder.channel)
+    if reminder.sent_at is not None or not to:
+        return False
+    address = (
+        outbox_addresses.email_address(to)
+        if reminder.channel == Channel.EMAIL
+        else outbox_addresses.sms_number(to)
+    )
+    if address is None:
+        return False
+    subject, body = _reminder_text(reminder)
+    queue_message(
+        organisation=reminder.organisation,
+        channel=reminder.channel,
+        to=address,
+        subject=subject,
+        body=body,
+        purpose=REMINDER_PURPOSE,
+        dedupe_key=f"{REMINDER_PURPOSE}.{reminder.pk}",
+    )
+    reminder.sent_at = timezone.now()
+    reminder.save(update_fields=["sent_at"])
+    audit.record(
+        action="application.reminder_sent",
+        organisation=reminder.organisation,
+        obj=application,
+        object_repr=application.registration_number,
+        changes={"channel": reminder.channel, "expires_on": reminder.expires_on},
+    )
+    return True

@@ -37,5 +37,5 @@ def application_lifecycle_all() -> int:
 
 
 @task()
-def send_reminder_email(reminder_id: int) -> None:
-    lifecycle.reminder_email_send(reminder_id)
+def send_reminder(reminder_id: int) -> None:
+    lifecycle.reminder_send(reminder_id)

@@ -337,8 +337,9 @@ class RenewalReminder(OrganisationOwned):
     """The reminder, a month before ``expires_on``, that an application must be renewed.
 
     Sent by the applicant's preferred channel through ``lifecycle.reminders_deliver``: e-mails
-    leave at once; letters, text messages and calls wait for staff, who print or make them and
-    record them as sent (``sent_at``). One per application and validity year.
+    and text messages to a mobile go through the outbox at once; letters and calls wait for
+    staff, who print or make them and record them as sent (``sent_at``). One per application
+    and validity year.
     """
 
     application = models.ForeignKey(

@@ -8,12 +8,17 @@ written (in the same transaction) and a ``reset`` called before the stock is del
 from dataclasses import dataclass
 from typing import Protocol
 
+from .writer import BulkWriter
+
 
 class DemoExtension(Protocol):
     name: str
 
-    def seed(self, *, organisation_ids: list[int], scale: str, seed: int) -> dict[str, int]:
-        """Write the app's demo rows; returns counts by kind for the report."""
+    def seed(
+        self, *, organisation_ids: list[int], scale: str, seed: int, writer: BulkWriter
+    ) -> dict[str, int]:
+        """Write the app's demo rows through ``writer`` (the seed's own, so that the bench
+        records them; call ``writer.finish()`` at the end); returns counts by kind."""
 
     def reset(self, organisation_ids: list[int]) -> None:
         """Delete the app's rows of these organisations (before the stock is deleted)."""

@@ -108,7 +108,10 @@ def seed_demo(*, scale="small", seed=DEFAULT_SEED, reset=False, writer=None) -> 
         clock.lap("accounts")
         for extension in registry.extensions:
             extra = extension.seed(
-                organisation_ids=[landlord.id for landlord in landlords], scale=scale, seed=seed
+                organisation_ids=[landlord.id for landlord in landlords],
+                scale=scale,
+                seed=seed,
+                writer=writer,
             )
             for landlord in landlords:
                 counts[landlord.slug].update(extra.get(landlord.id, {}))
