@@ -191,6 +191,8 @@ class CrisisModeChange(OrganisationOwned):
     # in force, its decision log and minimum staffing).
     dunning_suspended = models.BooleanField(_("automatic dunning suspended"), default=False)
     continuity_plan_active = models.BooleanField(_("continuity plan activated"), default=False)
+    # Read by work sites: running sites stop; they restart one by one under the protocol.
+    worksites_stopped = models.BooleanField(_("construction sites stopped"), default=False)
     note = models.TextField(_("note"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -204,6 +206,7 @@ class CrisisModeChange(OrganisationOwned):
         "outreach_active",
         "dunning_suspended",
         "continuity_plan_active",
+        "worksites_stopped",
     )
 
     class Meta:

@@ -97,6 +97,16 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "on_call.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # The interventions dashboard: open urgent requests, SLA, deferred backlog.
     "intervention.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    # Work sites (issue 16): those who run the landlord's building programmes.
+    "worksite.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    "worksite.edit": frozenset({_R.MANAGER, _R.TECHNICIAN}),
+    # The restart under the sanitary protocol is the director's decision, signed.
+    "worksite.sign_restart": frozenset({_R.DIRECTOR}),
+    # The gate log holds each worker's health self-check: those who run the site only.
+    "worksite.view_access": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    "worksite.protocol": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # How many sites each member has stopped and restarted: counts, for regional coordination.
+    "worksite.regional_counts": frozenset({_R.FEDERATION_ANALYST, _R.DIRECTOR}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -1,0 +1,317 @@
+"""Every write of work sites: sites, companies, the checklist and its evidence, stopping and
+the signed restart, gate links and the gate's self-checks. Each in a transaction, audited.
+"""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relais.core import audit
+from relais.core.transactions import write_transaction
+from relais.interventions.requests import photos
+from relais.interventions.work_orders import links
+
+from .models import (
+    ACTIVE_STATUSES,
+    TO_RESTART,
+    ChecklistItem,
+    Evidence,
+    GateEntry,
+    GateLink,
+    ProtocolItemTemplate,
+    SiteStatus,
+    WorkSite,
+)
+from .protocol import DEFAULT_MEASURES
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+GATE_LINK_DAYS = 31  # a month: a new poster each month, and a lost one stops working
+
+
+class RestartRefused(Exception):
+    """The restart cannot be signed; ``open_items`` are the mandatory measures not done."""
+
+    def __init__(self, message: str, open_items=()):
+        super().__init__(message)
+        self.open_items = list(open_items)
+
+
+def ensure_default_protocol(organisation) -> int:
+    """Give ``organisation`` the default measures (protocol.py) if it has none; returns how
+    many were created."""
+    if ProtocolItemTemplate.objects.for_organisation(organisation).exists():
+        return 0
+    ProtocolItemTemplate.objects.bulk_create(
+        ProtocolItemTemplate(
+            organisation=organisation,
+            order=position,
+            text=str(text),
+            guidance=str(guidance),
+            mandatory=mandatory,
+            evidence=evidence,
+        )
+        for position, (text, guidance, mandatory, evidence) in enumerate(DEFAULT_MEASURES, 1)
+    )
+    return len(DEFAULT_MEASURES)
+
+
+def _record(action, site, actor, changes=None, obj=None):
+    audit.record(
+        action=action,
+        organisation=site.organisation,
+        actor=actor,
+        obj=obj or site,
+        object_repr=str(site) if obj is None else f"{site.reference} – {obj}",
+        changes=changes or {},
+    )
+
+
+@write_transaction
+def site_create(*, organisation, actor, site: WorkSite) -> WorkSite:
+    """Save a new site with its checklist copied from the organisation's measures in use."""
+    site.organisation = organisation
+    site.save()
+    ensure_default_protocol(organisation)
+    measures = ProtocolItemTemplate.objects.for_organisation(organisation).filter(active=True)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            organisation=organisation,
+            site=site,
+            order=position,
+            text=m.text,
+            guidance=m.guidance,
+            mandatory=m.mandatory,
+            evidence_kind=m.evidence,
+        )
+        for position, m in enumerate(measures.order_by("order", "pk"), 1)
+    )
+    _record("worksite.created", site, actor, {"status": site.status})
+    return site
+
+
+@write_transaction
+def site_update(*, actor, site: WorkSite, changed: list[str]) -> WorkSite:
+    site.save()
+    _record("worksite.updated", site, actor, {"fields": sorted(changed)})
+    return site
+
+
+@write_transaction
+def company_save(*, actor, company, created: bool):
+    company.organisation = company.site.organisation
+    company.save()
+    action = "worksite.company_added" if created else "worksite.company_updated"
+    _record(action, company.site, actor, {"trade": company.trade}, obj=company)
+    return company
+
+
+def _locked(site: WorkSite) -> WorkSite:
+    return WorkSite.objects.select_for_update(of=("self",), no_key=True).get(pk=site.pk)
+
+
+@write_transaction
+def site_stop(*, actor, site: WorkSite, on: dt.date, note: str = "") -> WorkSite:
+    """Stop a running (or not yet started) site on ``on``. Raises RestartRefused for a site
+    already stopped or completed."""
+    site = _locked(site)
+    if site.status not in (*ACTIVE_STATUSES, SiteStatus.PREPARING):
+        raise RestartRefused(_("This site is not running: it cannot be stopped."))
+    previous = site.status
+    site.status, site.stopped_on = SiteStatus.STOPPED, on
+    site.save(update_fields=["status", "stopped_on"])
+    _record("worksite.stopped", site, actor, {"status": [previous, site.status], "note": note})
+    return site
+
+
+def stop_all_running(*, organisation, actor, on: bool) -> None:
+    """The "construction sites stopped" switch: on, every running site stops today (one
+    UPDATE, one audit event); off, stopped sites go to "preparing restart" — each restarts
+    only with its checklist done and the director's signature."""
+    sites = WorkSite.objects.for_organisation(organisation)
+    today = timezone.localdate()
+    if on:
+        count = sites.filter(status__in=ACTIVE_STATUSES).update(
+            status=SiteStatus.STOPPED, stopped_on=today
+        )
+        action = "worksite.stopped_by_switch"
+    else:
+        count = sites.filter(status=SiteStatus.STOPPED).update(status=SiteStatus.PREPARING_RESTART)
+        action = "worksite.restart_preparation_opened"
+    if count:
+        audit.record(
+            action=action, organisation=organisation, actor=actor, changes={"count": count}
+        )
+
+
+@write_transaction
+def prepare_restart(*, actor, site: WorkSite) -> WorkSite:
+    site = _locked(site)
+    if site.status != SiteStatus.STOPPED:
+        raise RestartRefused(_("Only a stopped site can prepare its restart."))
+    site.status = SiteStatus.PREPARING_RESTART
+    site.save(update_fields=["status"])
+    _record("worksite.restart_preparation", site, actor)
+    return site
+
+
+def _evidence_content(item: ChecklistItem, upload) -> tuple[str, bytes]:
+    """(file name, bytes) of an uploaded piece of evidence, checked for the item's kind.
+    Raises ValidationError naming the field."""
+    if item.evidence_kind == Evidence.PHOTO:
+        try:
+            photo = photos.reencode(upload)
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from None
+        return f"{uuid.uuid4().hex}.jpg", photo.content
+    data = upload.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"evidence": _("The document is larger than 10 MB.")})
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError({"evidence": _("The document must be a PDF file.")})
+    return f"{uuid.uuid4().hex}.pdf", data
+
+
+@write_transaction
+def checklist_answer(*, actor, item: ChecklistItem, done_on: dt.date, note: str, upload=None):
+    """Mark a measure done on ``done_on`` with its evidence (required for a photo or document
+    measure unless one is already on file). Raises ValidationError naming the field."""
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    needs_file = item.evidence_kind != Evidence.NONE
+    if needs_file and upload is None and not item.evidence_file:
+        raise ValidationError(
+            {
+                "evidence": _("This measure needs its evidence: %(kind)s.")
+                % {"kind": item.get_evidence_kind_display().lower()}
+            }
+        )
+    item = ChecklistItem.objects.select_for_update(of=("self",), no_key=True).get(pk=item.pk)
+    if upload is not None and needs_file:
+        name, content = _evidence_content(item, upload)
+        item.evidence_file.save(name, ContentFile(content), save=False)
+        item.evidence_name = (getattr(upload, "name", "") or name)[:200]
+    item.done_on, item.note = done_on, note
+    item.answered_by, item.answered_at = actor, timezone.now()
+    item.save()
+    _record(
+        "worksite.measure_done",
+        item.site,
+        actor,
+        {"done_on": done_on, "evidence": bool(item.evidence_file)},
+        obj=item,
+    )
+    return item
+
+
+@write_transaction
+def checklist_reopen(*, actor, item: ChecklistItem) -> ChecklistItem:
+    item = ChecklistItem.objects.select_for_update(of=("self",), no_key=True).get(pk=item.pk)
+    item.done_on = None
+    item.save(update_fields=["done_on"])
+    _record("worksite.measure_reopened", item.site, actor, obj=item)
+    return item
+
+
+@write_transaction
+def restart_sign(*, actor, site: WorkSite, on: dt.date | None = None) -> WorkSite:
+    """The director signs the restart of a stopped site. Raises RestartRefused while a
+    mandatory measure is open (listed) or when the site is not waiting for a restart."""
+    site = _locked(site)
+    if site.status not in TO_RESTART:
+        raise RestartRefused(_("This site is not waiting for a restart."))
+    open_items = list(site.checklist.filter(mandatory=True, done_on__isnull=True).order_by("order"))
+    if open_items:
+        raise RestartRefused(
+            _("The restart needs every mandatory measure done: %(count)d still open.")
+            % {"count": len(open_items)},
+            open_items,
+        )
+    site.status, site.restarted_on = SiteStatus.RESTARTED, on or timezone.localdate()
+    site.restart_signed_by, site.restart_signed_at = actor, timezone.now()
+    site.save(update_fields=["status", "restarted_on", "restart_signed_by", "restart_signed_at"])
+    _record(
+        "worksite.restart_signed",
+        site,
+        actor,
+        {"restarted_on": site.restarted_on, "stopped_on": site.stopped_on},
+    )
+    return site
+
+
+@write_transaction
+def gate_link_create(*, actor, site: WorkSite, days: int = GATE_LINK_DAYS) -> tuple[GateLink, str]:
+    """A new gate link for ``site`` valid ``days`` days; returns (link, token) — the token is
+    shown once (printed as a QR code on the gate poster), only its hash is kept."""
+    token, digest = links.new_token()
+    link = GateLink.objects.create(
+        organisation=site.organisation,
+        site=site,
+        token_hash=digest,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        created_by=actor,
+    )
+    _record("worksite.gate_link_created", site, actor, {"expires_at": link.expires_at})
+    return link, token
+
+
+@write_transaction
+def gate_link_revoke(*, actor, link: GateLink) -> GateLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        _record("worksite.gate_link_revoked", link.site, actor)
+    return link
+
+
+def gate_entry_record(
+    *, link: GateLink, person_name: str, company, company_name: str, no_symptoms: bool, key
+) -> tuple[GateEntry, bool]:
+    """Record a person at the gate today; (entry, created). The same form submitted twice
+    (same ``key``) is recorded once. Admitted only without symptoms."""
+    site = link.site
+    existing = GateEntry.objects.filter(site=site, submission_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            entry = GateEntry.objects.create(
+                organisation=site.organisation,
+                site=site,
+                link=link,
+                day=timezone.localdate(),
+                person_name=person_name,
+                company=company,
+                company_name=company.name if company is not None else company_name,
+                no_symptoms=no_symptoms,
+                admitted=no_symptoms,
+                submission_key=key,
+            )
+    except IntegrityError:  # the same form, submitted twice at once
+        return GateEntry.objects.get(site=site, submission_key=key), False
+    return entry, True
+
+
+@write_transaction
+def protocol_save(*, organisation, actor, formset) -> None:
+    """Save the organisation's measures (edits and additions; a measure is retired with
+    "in use" unticked, never deleted: sites keep their copy)."""
+    changed = 0
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        measure = form.save(commit=False)
+        measure.organisation = organisation
+        measure.save()
+        changed += 1
+    if changed:
+        audit.record(
+            action="worksite.protocol_saved",
+            organisation=organisation,
+            actor=actor,
+            changes={"count": changed},
+        )
