@@ -4,7 +4,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const data = document.getElementById("mode-defaults");
   if (!form || !data) return;
   const defaults = JSON.parse(data.textContent);
-  const switches = ["reception_closed", "urgent_interventions_only", "remote_commissions", "outreach_active"];
+  // Every switch of the form: capabilities add switches, the script need not know them.
+  const switches = Array.from(form.querySelectorAll("input[type=checkbox]"), (box) => box.name);
   form.querySelectorAll("input[name=mode]").forEach((radio) => {
     radio.addEventListener("change", () => {
       const on = defaults[radio.value] || [];
