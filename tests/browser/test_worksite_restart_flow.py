@@ -81,8 +81,10 @@ def test_stop_protocol_sign_restart_and_gate_self_check(new_page, tmp_path):
 
     worker = new_page(width=390, height=844)
     worker.goto(re.sub(r"^https?://[^/]+", "", gate_url))
-    worker.get_by_label("Vos prénom et nom").fill("Ali Benali")
-    worker.get_by_label("Votre entreprise", exact=True).select_option(label="Maçonnerie Berry")
+    worker.get_by_label(re.compile("^Vos prénom et nom")).fill("Ali Benali")
+    worker.get_by_role("combobox", name=re.compile("^Votre entreprise")).select_option(
+        label="Maçonnerie Berry"
+    )
     worker.get_by_label("Non, aucun").check()
     worker.get_by_role("button", name="Envoyer").click()
     expect(worker.get_by_test_id("admitted")).to_contain_text("Ali Benali")

@@ -24,6 +24,7 @@ EXPECTED = {
         "allocation.week_sessions",
         "interventions.open_safety",
         "interventions.sla",
+        "worksites.to_sign",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -35,6 +36,7 @@ EXPECTED = {
         "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
+        "worksites.to_restart",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -57,6 +59,7 @@ EXPECTED = {
         "core.crisis",
         "interventions.to_triage",
         "interventions.overdue_work_orders",
+        "worksites.to_restart",
         "core.agencies",
     ],
     Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
