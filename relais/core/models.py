@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -208,6 +209,14 @@ class CrisisModeChange(OrganisationOwned):
         "continuity_plan_active",
         "worksites_stopped",
     )
+
+    def switches_on(self) -> list[str]:
+        """The labels of the switches that are on, in their order (for the banner)."""
+        return [
+            capfirst(self._meta.get_field(name).verbose_name)
+            for name in self.SWITCHES
+            if getattr(self, name)
+        ]
 
     class Meta:
         verbose_name = _("crisis mode change")
