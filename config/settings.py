@@ -180,7 +180,11 @@ RELAIS_SCHEDULE = [
     ("relais.core.outbox.tasks.sweep_outbox", 60),
     ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),
+    ("relais.worksites.tasks.purge_gate_log", 86400),
 ]
+# Days the gate self-checks of work sites are kept (health statements: the time to trace a
+# case among the people on site, then deleted).
+WORKSITES_GATE_LOG_DAYS = env_int("WORKSITES_GATE_LOG_DAYS", 30)
 # Minutes the person on call has to acknowledge an alert before the next one is alerted.
 ON_CALL_ACK_MINUTES = env_int("ON_CALL_ACK_MINUTES", 15)
 # Signed copies of the audit chain heads, written outside the database (ADR 0016): a

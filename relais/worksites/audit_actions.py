@@ -37,6 +37,12 @@ action(
 action("worksite.gate_link_created", _("Gate link created"), expires_at=_("expires at"))
 action("worksite.gate_link_revoked", _("Gate link closed"))
 action("worksite.access_log_viewed", _("Gate log opened (health self-checks)"), day=_("day"))
+action(
+    "worksite.gate_log_purged",
+    _("Old gate self-checks deleted"),
+    count=_("entries"),
+    before=_("older than"),
+)
 action("worksite.protocol_saved", _("Sanitary protocol changed"), count=_("measures"))
 
 object_link("worksites.worksite", "worksites:site_detail", "worksite.view")

@@ -5,13 +5,16 @@ the signed restart, gate links and the gate's self-checks. Each in a transaction
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
+from relais.core.models import Organisation
 from relais.core.transactions import write_transaction
 from relais.interventions.requests import photos
 from relais.interventions.work_orders import links
@@ -315,3 +318,31 @@ def protocol_save(*, organisation, actor, formset) -> None:
             actor=actor,
             changes={"count": changed},
         )
+
+
+def gate_log_purge(today: dt.date | None = None) -> int:
+    """Delete gate entries older than ``settings.WORKSITES_GATE_LOG_DAYS`` days (health
+    statements are kept only as long as needed to trace a case); one DELETE, one audit event
+    per organisation that lost entries. Returns how many were deleted."""
+    today = today or timezone.localdate()
+    old = GateEntry.objects.filter(
+        day__lt=today - dt.timedelta(days=settings.WORKSITES_GATE_LOG_DAYS)
+    )
+    per_organisation = dict(
+        old.order_by()
+        .values_list("organisation")
+        .annotate(n=Count("pk"))
+        .values_list("organisation", "n")
+    )
+    if not per_organisation:
+        return 0
+    with transaction.atomic():
+        deleted, _by_model = old.delete()
+        organisations = Organisation.objects.in_bulk(per_organisation)
+        for pk, count in per_organisation.items():
+            audit.record(
+                action="worksite.gate_log_purged",
+                organisation=organisations[pk],
+                changes={"count": count, "before": today},
+            )
+    return deleted

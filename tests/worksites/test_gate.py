@@ -131,3 +131,18 @@ def test_the_poster_shows_the_code_once_to_its_creator(site, member_factory):
     assert "<svg" in poster and "/chantier/acces/" in poster
     _other, other_client = member_factory(Role.MANAGER)
     assert "<svg" not in other_client.get(response["Location"]).content.decode()
+
+
+def test_old_self_checks_are_purged_after_the_retention(client, site, link_token, settings):
+    _link, token = link_token
+    company = SiteCompanyFactory(site=site)
+    answer(client, token, company, name="Ancien")
+    answer(client, token, company, name="Récent")
+    GateEntry.objects.filter(person_name="Ancien").update(day=dt.date(2026, 10, 1))
+    GateEntry.objects.filter(person_name="Récent").update(day=dt.date(2026, 11, 20))
+    settings.WORKSITES_GATE_LOG_DAYS = 30
+    assert services.gate_log_purge(today=dt.date(2026, 12, 1)) == 1
+    assert list(GateEntry.objects.values_list("person_name", flat=True)) == ["Récent"]
+    event = AuditEvent.objects.get(action="worksite.gate_log_purged")
+    assert event.changes["count"] == 1 and event.organisation_id == site.organisation_id
+    assert services.gate_log_purge(today=dt.date(2026, 12, 1)) == 0
