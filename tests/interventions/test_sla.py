@@ -12,6 +12,7 @@ from relais.core.roles import Role
 from relais.interventions.models import Contractor, WorkOrder, WorkOrderStatus
 from relais.interventions.work_orders import selectors, services, sla
 
+from ..factories import ResidenceFactory
 from .work_order_fixtures import SIREN, make_request
 
 NOW = timezone.now()
@@ -115,6 +116,8 @@ def test_dashboard_figures_filters_and_query_count(
 ):
     _director, director = member_factory(Role.DIRECTOR)
     url = reverse("interventions:dashboard")
+    # The residence filter lists them all: no query per residence (its label has the reference).
+    ResidenceFactory.create_batch(20, organisation=organisation)
     with django_assert_max_num_queries(16):
         page = director.get(url)
     text = page.content.decode()

@@ -26,7 +26,8 @@ class ScopeForm(forms.Form):
         self.fields["agency"].queryset = Agency.objects.for_organisation(organisation).order_by(
             "name"
         )
-        residences = Residence.objects.for_organisation(organisation).only("name").order_by("name")
+        residences = Residence.objects.for_organisation(organisation).only("name", "reference")
+        residences = residences.order_by("name")  # the label is "name (reference)"
         self.fields["residence"].queryset = residences
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
