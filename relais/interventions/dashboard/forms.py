@@ -16,7 +16,7 @@ class PlainSelect(forms.Select):
         chosen = "" if value is None else str(value)
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
                 (key, " selected" if str(key) == chosen else "", label)
                 for key, label in self.choices
