@@ -126,6 +126,7 @@ def test_dashboard_figures_filters_and_query_count(
     residence = lease.dwelling.building.residence
     filtered = director.get(url, {"residence": residence.pk}).content.decode()
     assert f'<option value="{residence.pk}" selected>' in filtered
+    assert "Toutes les résidences" in filtered
     other = director.get(url, {"residence": residence.pk + 1000})
     assert other.status_code == 200  # an unknown residence is ignored, not a 500
     _tech, caretaker = member_factory(Role.CARETAKER)

@@ -39,7 +39,7 @@ class ScopeForm(forms.Form):
         label=_("Residence"),
         queryset=Residence.objects.none(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All residences"),
         widget=PlainSelect,
     )
 
