@@ -1,11 +1,15 @@
 """Audit actions of interventions: requests, their triage and the crisis whitelist, categories
-and response targets."""
+and response targets; and the outbox purposes of its messages."""
 
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
+from relais.core.outbox.purposes import register_purpose
 
+from . import notify
 from .models import RequestSource
+from .on_call import notify as on_call_notify
+from .work_orders import notify as work_order_notify
 
 action(
     "intervention_request.created",
@@ -98,3 +102,10 @@ sensitive(
     ["health_answers", "risks", "proceed", "emergency"],
     "intervention.view_sensitive",
 )
+
+# Why interventions write to tenants, contractors and staff (the outbox page's labels).
+register_purpose(notify.PURPOSE, _("Intervention request: status change"))
+register_purpose(work_order_notify.PURPOSE_LINK, _("Work order and its link, to the contractor"))
+register_purpose(work_order_notify.PURPOSE_REMINDER, _("Overdue work order reminder"))
+register_purpose(work_order_notify.PURPOSE_ESCALATION, _("Overdue work order, to technicians"))
+register_purpose(on_call_notify.PURPOSE, _("Urgent request, to the person on call"))

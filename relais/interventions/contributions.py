@@ -45,9 +45,7 @@ def _list_url(**params) -> str:
 
 def to_triage_card(ctx: home.HomeContext) -> home.Card:
     waiting = selectors.to_triage(ctx.organisation)
-    rows = waiting.select_related("household", "category").order_by(
-        selectors.PRIORITY_ORDER, "reported_at", "pk"
-    )
+    rows = waiting.select_related("household", "category").order_by(*selectors.TRIAGE_ORDER)
     return home.Card(
         key="interventions.to_triage",
         title=_("Requests to triage"),

@@ -12,6 +12,7 @@ from relais.core.roles import Role
 from relais.interventions.models import Contractor, WorkOrder, WorkOrderStatus
 from relais.interventions.work_orders import selectors, services, sla
 
+from ..factories import ResidenceFactory
 from .work_order_fixtures import SIREN, make_request
 
 NOW = timezone.now()
@@ -115,12 +116,17 @@ def test_dashboard_figures_filters_and_query_count(
 ):
     _director, director = member_factory(Role.DIRECTOR)
     url = reverse("interventions:dashboard")
+    # The residence filter lists them all: no query per residence (its label has the reference).
+    ResidenceFactory.create_batch(20, organisation=organisation)
     with django_assert_max_num_queries(16):
         page = director.get(url)
     text = page.content.decode()
     assert page.status_code == 200 and "<svg" in text
     assert "Plomberie Martin (2/4)" in text and "50 %" in text
     residence = lease.dwelling.building.residence
+    filtered = director.get(url, {"residence": residence.pk}).content.decode()
+    assert f'<option value="{residence.pk}" selected>' in filtered
+    assert "Toutes les résidences" in filtered
     other = director.get(url, {"residence": residence.pk + 1000})
     assert other.status_code == 200  # an unknown residence is ignored, not a 500
     _tech, caretaker = member_factory(Role.CARETAKER)

@@ -138,6 +138,46 @@ def test_a_double_submitted_completion_changes_nothing_twice(client, sent):
     assert WorkOrderSubmission.objects.filter(step="completed").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (("notes.pdf", b"%PDF-1.4 not a photo", "application/pdf"), "« notes.pdf »"),
+        (("apres.png", None, "image/png"), "« apres.png » dépasse 10 Mo."),
+    ],
+    ids=["wrong type", "too large"],
+)
+def test_a_completion_photo_of_the_wrong_type_or_size_changes_nothing(
+    client, sent, monkeypatch, upload, message
+):
+    from relais.interventions.requests import photos as photo_rules
+
+    monkeypatch.setattr(photo_rules, "MAX_BYTES", 1000)
+    work_order, token = sent
+    services.work_order_accept(work_order=work_order, key="a" * 16)
+    start = timezone.now() + dt.timedelta(hours=1)
+    services.work_order_schedule(
+        work_order=work_order, key="b" * 16, start=start, end=start + dt.timedelta(hours=1)
+    )
+    _post(client, token, "health", "h" * 16, **SAFE)
+    name, content, kind = upload
+    photo = SimpleUploadedFile(name, content or image_bytes("PNG", size=(400, 400)), kind)
+    response = client.post(
+        _link(token), {"step": "complete", "key": "c" * 16, "note": "Fait", "photos": [photo]}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    work_order.refresh_from_db()
+    assert work_order.status == WorkOrderStatus.SCHEDULED and not WorkOrderPhoto.objects.exists()
+    assert not WorkOrderSubmission.objects.filter(step="completed").exists()
+    # The same key, with a right photo this time, completes: the refusal recorded nothing.
+    right = SimpleUploadedFile("apres.jpg", image_bytes(size=(20, 20)), "image/jpeg")
+    client.post(
+        _link(token), {"step": "complete", "key": "c" * 16, "note": "Fait", "photos": [right]}
+    )
+    work_order.refresh_from_db()
+    assert work_order.status == WorkOrderStatus.COMPLETED
+
+
 def test_an_expired_link_is_refused_and_changes_nothing(client, sent):
     work_order, token = sent
     WorkOrder.objects.filter(pk=work_order.pk).update(

@@ -1,22 +1,22 @@
 """Reads of requests for the staff pages, the tenant's status page and the home cards."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import F
 
-from ..models import PRIORITY_RANK, BacklogRelease, InterventionRequest, RequestStatus
+from ..models import BacklogRelease, InterventionRequest, RequestStatus
 
-# Safety first, then urgent, normal, planned: the triage order.
-PRIORITY_ORDER = Case(
-    *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
-    output_field=IntegerField(),
-)
+# Safety first, then urgent, normal, planned (``priority_rank``, stored and indexed): the
+# triage order, oldest first within a priority.
+TRIAGE_ORDER = ("priority_rank", "reported_at", "pk")
 
 
 def triage_list(organisation):
     """The organisation's requests with what the list shows, the most pressing and the oldest
-    first (filters come from ``forms.RequestFilter``)."""
+    first (filters come from ``forms.RequestFilter``). The household's, category's and
+    dwelling's names come as annotations (``household_name``, ``household_reference``,
+    ``category_name``, ``dwelling_reference``): one object a row, read in the order of the
+    ``request_triage_order`` index (ADR 0037)."""
     return (
         InterventionRequest.objects.for_organisation(organisation)
-        .select_related("household", "category", "dwelling")
         .only(
             "tracking_number",
             "status",
@@ -26,12 +26,14 @@ def triage_list(organisation):
             "deferred_at",
             "callback_requested",
             "called_back_at",
-            "household__name",
-            "household__reference",
-            "category__name",
-            "dwelling__reference",
         )
-        .order_by(PRIORITY_ORDER, "reported_at", "pk")
+        .annotate(
+            household_name=F("household__name"),
+            household_reference=F("household__reference"),
+            category_name=F("category__name"),
+            dwelling_reference=F("dwelling__reference"),
+        )
+        .order_by(*TRIAGE_ORDER)
     )
 
 

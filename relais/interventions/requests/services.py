@@ -96,6 +96,13 @@ def request_create(*, organisation, actor, source: str, data: NewRequest) -> Int
         raise
 
 
+def _phone_on_file(household) -> str:
+    """The first lease holder's phone on file (E.164 text), else "": who is called about the
+    request when the tenant gave no other number."""
+    holders = household.occupants.filter(is_holder=True).exclude(phone="").order_by("pk")
+    return holders.values_list("phone", flat=True).first() or ""
+
+
 @write_transaction
 def _create(*, organisation, actor, source, data: NewRequest) -> InterventionRequest:
     now = timezone.now()
@@ -114,7 +121,7 @@ def _create(*, organisation, actor, source, data: NewRequest) -> InterventionReq
         description=data.description,
         availability=data.availability,
         vulnerable_present=data.vulnerable_present,
-        contact_phone=data.contact_phone,
+        contact_phone=data.contact_phone or _phone_on_file(data.household),
         callback_requested=data.callback_requested,
         source=source,
         status=status,

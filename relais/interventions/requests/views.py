@@ -134,6 +134,8 @@ def request_detail(request, pk):
         "found": found,
         "history": selectors.history(found),
         "photos": found.photos.all(),
+        "work_orders": found.work_orders.select_related("contractor").order_by("-sent_at", "-pk"),
+        "can_send": found.status == RequestStatus.TRIAGED,
         "show_sensitive": sensitive,
         "triage_form": TriageForm(
             organisation=organisation,

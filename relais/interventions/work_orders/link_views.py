@@ -38,7 +38,7 @@ def _find(token: str):
             "contractor",
             "request__category",
             "request__household",
-            "request__dwelling__building",
+            "request__dwelling__building__commune",
         )
         .filter(link_token_hash=links.token_hash(token))
         .first()
