@@ -347,3 +347,28 @@ def test_dropping_dalo_from_an_application_with_a_decision_date_is_refused(organ
     result = run(organisation, [row(priority_criteria="eviction")], columns=columns)
     assert [(error.row, error.column) for error in result.errors] == [(2, "priority_criteria")]
     assert Application.objects.get().priority_criteria == ["dalo", "eviction"]
+
+
+def test_children_under_14_and_urban_renewal_rehousing_are_imported(organisation):
+    """Both count in the first-quartile indicator (0.3 consumption unit per child under 14;
+    urban-renewal rehousing counted): a file that gives them stores them, export included."""
+    columns = [*ROW, "members_under_14", "urban_renewal_rehousing"]
+    rows = [row(members_under_14="2", urban_renewal_rehousing="oui")]
+    result = run(organisation, rows, columns=columns)
+    assert result.ok, [str(e) for e in result.errors]
+    imported = Application.objects.get()
+    assert (imported.members_under_14, imported.urban_renewal_rehousing) == (2, True)
+    bad = run(
+        organisation,
+        [
+            row(registration_number="B1", members_under_14="3"),
+            row(registration_number="B2", members_under_14="deux"),
+        ],
+        columns=columns,
+    )
+    assert [(error.row, error.column) for error in bad.errors] == [
+        (2, "members_under_14"),
+        (3, "members_under_14"),
+    ]
+    assert "fewer than the persons (3)" in bad.errors[0].message
+    assert Application.objects.count() == 1

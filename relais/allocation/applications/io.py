@@ -174,6 +174,8 @@ APPLICATIONS = Format(
         _optional("preferred_channel", CHANNEL, default="letter"),
         Column("persons", cells.integer(1, 20), type="int", required=True),
         _optional("dependants", cells.integer(0, 19), default=0, type="int"),
+        # Counted in the consumption units of the first-quartile indicator (0.3 each).
+        _optional("members_under_14", cells.integer(0, 19), default=0, type="int"),
         _bool("is_couple"),
         _bool("has_disabled_member"),
         _bool("needs_accessible"),
@@ -186,6 +188,8 @@ APPLICATIONS = Format(
         Column("housing_situation", HOUSING_SITUATION, required=True),
         _optional("priority_criteria", listing(PRIORITY), default=[]),
         _optional("dalo_decided_on", cells.date, type="date"),
+        # Rehousing for an urban-renewal operation counts in the first quartile (L441-1 CCH).
+        _bool("urban_renewal_rehousing"),
         Column("wished_communes", listing(cells.commune_code), default=[]),
         _optional("wished_epcis", listing(siren), default=[]),
         _optional("typologies", listing(TYPOLOGY), default=[]),
@@ -211,6 +215,7 @@ ATTNAMES = {
             "preferred_channel",
             "persons",
             "dependants",
+            "members_under_14",
             "is_couple",
             "has_disabled_member",
             "needs_accessible",
@@ -221,6 +226,7 @@ ATTNAMES = {
             "housing_situation",
             "priority_criteria",
             "dalo_decided_on",
+            "urban_renewal_rehousing",
             "documents_received",
             "renewed_on",
         )
@@ -344,6 +350,14 @@ class ApplicationImporter(Importer):
         is_couple = self.final(row, "is_couple", application)
         if persons - dependants < 1:
             self.errors.add(row.number, "dependants", _("A household counts at least one adult."))
+        under_14 = self.final(row, "members_under_14", application)
+        if "members_under_14" not in row.invalid and under_14 and under_14 >= persons:
+            self.errors.add(
+                row.number,
+                "members_under_14",
+                _("Children under 14 must be fewer than the persons (%(persons)d).")
+                % {"persons": persons},
+            )
         elif is_couple and persons - dependants < 2:
             self.errors.add(
                 row.number, "is_couple", _("A couple counts two adults besides dependants.")
