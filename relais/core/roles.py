@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     ACCOUNTANT = "accountant", _("Accountant")
     OUTREACH_CALLER = "outreach_caller", _("Outreach caller")
     READ_ONLY = "read_only", _("Read-only")
+    HR_OFFICER = "hr_officer", _("HR officer")
     # Outside roles, used by later capabilities; they see nothing of the housing stock.
     COMMISSION_MEMBER = "commission_member", _("Commission member (outside)")
     SOCIAL_PARTNER = "social_partner", _("Social-services partner (outside)")
@@ -97,6 +98,25 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "on_call.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # The interventions dashboard: open urgent requests, SLA, deferred backlog.
     "intervention.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    # Continuity (issue 14): the plan, staff availability and the daily situation report.
+    # The plan, today's coverage and the staff directory (statuses masked, see below).
+    "continuity.view": STAFF_ROLES,
+    # Declare one's own day (on site, telework, absent…).
+    "continuity.declare": STAFF_ROLES,
+    # Declare the day of the people one manages.
+    "continuity.declare_team": frozenset({_R.DIRECTOR, _R.MANAGER, _R.HR_OFFICER}),
+    # Adopt and edit the plan: critical activities, minimum staffing, owners.
+    "continuity.plan_edit": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Read the decision log and export it; write in it (directors take the decisions).
+    "continuity.log_view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.HR_OFFICER}),
+    "continuity.decide": frozenset({_R.DIRECTOR}),
+    # The daily situation report (figures only).
+    "continuity.report": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # The staff directory's entries: team, agency, manager, skills.
+    "staff.manage": frozenset({_R.DIRECTOR, _R.HR_OFFICER}),
+    # Sick, isolating and the "vulnerable staff" flag are health data: HR and the director
+    # only, every reading audited; everyone else sees "absent".
+    "staff.view_health": frozenset({_R.DIRECTOR, _R.HR_OFFICER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 
