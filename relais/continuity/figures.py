@@ -9,7 +9,7 @@ Weekly figures cover the seven days ending on the report's day (Europe/Paris).
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,18 +84,20 @@ def _sessions_held(organisation, day):
 
 
 def _allocations(organisation, day):
-    from relais.allocation.models import Candidate, Commission, DecisionType
+    """Dwellings the commissions attributed (one per agenda item with at least one
+    attribution, ranked or conditional included), in sessions closed in the week."""
+    from relais.allocation.models import AgendaItem, Candidate, Commission, DecisionType
 
     if not Commission.objects.for_organisation(organisation).exists():
         return None
     start, end = _week_bounds(day)
-    # One dwelling allocated per attribution; a ranked attribution counts its first rank.
-    allocated = Q(decision__in=[DecisionType.ATTRIBUTION, DecisionType.CONDITIONAL]) | Q(
-        decision=DecisionType.RANKED, decided_rank=1
+    attributed = Candidate.objects.filter(
+        item=OuterRef("pk"),
+        decision__in=[DecisionType.ATTRIBUTION, DecisionType.RANKED, DecisionType.CONDITIONAL],
     )
     return (
-        Candidate.objects.for_organisation(organisation)
-        .filter(allocated, item__session__closed_at__gte=start, item__session__closed_at__lt=end)
+        AgendaItem.objects.for_organisation(organisation)
+        .filter(Exists(attributed), session__closed_at__gte=start, session__closed_at__lt=end)
         .count()
     )
 
