@@ -5,7 +5,7 @@ and its listener, and the outbox purposes.
 Cards (fixed queries; a card that does not apply to the person returns None):
 - every staff member in the directory: "declare your day" until done (1 query);
 - managers: their team not declared yet (1 query), activities below minimum today (1 query
-  without a plan, 5 with);
+  without a plan, 2 with);
 - directors: the latest situation report (1 query).
 """
 
@@ -66,9 +66,9 @@ def team_card(ctx: home.HomeContext) -> home.Card | None:
 
 
 def below_card(ctx: home.HomeContext) -> home.Card | None:
-    if selectors.plan_of(ctx.organisation) is None:
-        return None
     below = selectors.below_minimum(ctx.organisation, ctx.today)
+    if below is None:
+        return None
     return home.Card(
         key="continuity.below_minimum",
         title=_("Critical activities below minimum staffing"),

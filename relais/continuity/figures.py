@@ -39,9 +39,8 @@ def _staff(status: str):
 
 
 def _below_minimum(organisation, day):
-    if selectors.plan_of(organisation) is None:
-        return None
-    return len(selectors.below_minimum(organisation, day))
+    below = selectors.below_minimum(organisation, day)
+    return None if below is None else len(below)
 
 
 # Interventions -------------------------------------------------------------------------------

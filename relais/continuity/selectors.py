@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from relais.core.models import AuditEvent
@@ -150,8 +150,52 @@ def coverage_on(organisation, day: dt.date) -> list[tuple]:
     return [(a, days[0]) for a, days in coverage_for_days(organisation, [day])]
 
 
-def below_minimum(organisation, day: dt.date) -> list[tuple]:
-    return [(a, c) for a, c in coverage_on(organisation, day) if c.below]
+def below_minimum(organisation, day: dt.date) -> list[tuple] | None:
+    """[(activity, ActivityCoverage)] of the activities short of staff on ``day``, in two
+    queries (home cards, alerts, the report): the minimums with their activity, then the
+    directory joined to the day's declarations. An activity without minimums is never short;
+    None when no activity has any (no plan adopted: coverage is not in use)."""
+    rows = (
+        MinimumStaffing.objects.filter(organisation=organisation)
+        .select_related("activity__owner", "agency")
+        .order_by("activity__position", "activity__name", "pk")
+    )
+    found: dict[int, CriticalActivity] = {}
+    for minimum in rows:
+        activity = found.setdefault(minimum.activity_id, minimum.activity)
+        need = coverage.Need(
+            minimum.role,
+            minimum.agency_id,
+            minimum.minimum,
+            minimum.on_site_only,
+            _need_label(minimum),
+        )
+        activity.needs = [*getattr(activity, "needs", []), need]
+    if not found:
+        return None
+    counts, staff = _day_and_staff_counts(organisation, day)
+    covered = ((a, coverage.activity_coverage(a.needs, counts, staff)) for a in found.values())
+    return [(a, c) for a, c in covered if c.below]
+
+
+def _day_and_staff_counts(organisation, day: dt.date) -> tuple[dict, dict]:
+    """({(role, agency id, status): people}, {(role, agency id): people}) of the active
+    directory on ``day``, in one query (the directory left-joined to the day's declarations)."""
+    declared = Declaration.objects.filter(staff=OuterRef("pk"), day=day).values("status")[:1]
+    rows = (
+        StaffMember.objects.filter(organisation=organisation, membership__is_active=True)
+        .annotate(status=Subquery(declared))
+        .values_list("membership__role", "agency_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple, int] = {}
+    staff: dict[tuple, int] = defaultdict(int)
+    for role, agency_id, status, n in rows:
+        staff[(role, agency_id)] += n
+        if status is not None:
+            counts[(role, agency_id, status)] = n
+    return counts, staff
 
 
 def status_totals(organisation, day: dt.date) -> dict[str, int]:

@@ -261,7 +261,7 @@ def coverage_alerts(*, organisation, day: dt.date, certain_only: bool) -> int:
         return 0
     queued = 0
     with translation.override("fr"), transaction.atomic():
-        for activity, cover in selectors.below_minimum(organisation, day):
+        for activity, cover in selectors.below_minimum(organisation, day) or []:
             if certain_only and not cover.certainly_below:
                 continue
             if activity.owner is None or not activity.owner.email:
@@ -312,7 +312,7 @@ def report_build(*, organisation, day: dt.date, actor=None) -> SituationReport:
     e-mail it to the directors (once per director and day)."""
     with translation.override("fr"):
         figures = report.compute_all(organisation, day)
-        below = [a.name for a, _c in selectors.below_minimum(organisation, day)]
+        below = [a.name for a, _c in selectors.below_minimum(organisation, day) or []]
         state = current_crisis_state(organisation)
         plan_line = _("Continuity plan activated") if state.continuity_plan_active else ""
         plan_line = plan_line or _("Continuity plan not activated")

@@ -132,3 +132,29 @@ def test_home_cards(organisation):
     services.report_build(organisation=organisation, day=timezone.localdate())
     assert "continuity.latest_report" in cards(director)
     assert Plan.objects.count() == 1
+
+
+def test_the_managers_cards_cost_four_queries_whatever_the_team(
+    organisation, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = UserFactory(username="karim")
+    MembershipFactory(user=manager, organisation=organisation, role=Role.MANAGER)
+    client = _client(manager)
+    with CaptureQueriesContext(connection) as bare:
+        client.get(reverse("core:home"))
+    for index in range(3):
+        staff(organisation, Role.CARETAKER, last=f"Agent{index}", manager=manager)
+    plan_with(organisation, (Role.CARETAKER, 1))
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(reverse("core:home"))
+    # declare (1), team (1), below minimum (2) instead of 3 without a plan or a team
+    assert len(few.captured_queries) - len(bare.captured_queries) == 1
+    keys = [card.key for card in response.context["cards"]]
+    assert keys[:3] == ["core.crisis", "continuity.team_undeclared", "continuity.below_minimum"]
+    for index in range(12):
+        staff(organisation, Role.TECHNICIAN, last=f"Tech{index}", manager=manager)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("core:home"))
