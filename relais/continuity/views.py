@@ -98,6 +98,7 @@ def declare(request):
         "declared": next((d for d in recent if d.day == today), None),
         "recent": recent[:7] if recent else [],
         "statuses": DayStatus.choices,
+        "available": ["on_site", "telework"],
     }
     return render(request, "continuity/declare.html", context, status=400 if form.errors else 200)
 
@@ -133,13 +134,17 @@ def team_declare(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("continuity:team")
-    services.day_declare(
-        organisation=request.organisation,
-        actor=request.user,
-        staff=staff,
-        day=form.cleaned_data["day"],
-        status=form.cleaned_data["status"],
-    )
+    day, status = form.cleaned_data["day"], form.cleaned_data["status"]
+    existing = selectors.declarations_on(request.organisation, day, [staff.pk]).get(staff.pk)
+    shown = existing and selectors.shown_status(existing.status, can_view_health=_health(request))
+    if shown != status:  # "absent" over a sick day the manager cannot see would erase it
+        services.day_declare(
+            organisation=request.organisation,
+            actor=request.user,
+            staff=staff,
+            day=day,
+            status=status,
+        )
     messages.success(request, _("Day declared for %(name)s.") % {"name": staff})
     return redirect("continuity:team")
 

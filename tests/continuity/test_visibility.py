@@ -81,6 +81,9 @@ def test_a_manager_declares_for_the_team_without_naming_an_illness(organisation,
     client.post(url, {"status": "absent"})
     assert target.declarations.get().status == "absent"
     assert target.declarations.get().declared_by == manager
+    sick = people["Bernard"]
+    client.post(reverse("continuity:team_declare", args=[sick.pk]), {"status": "absent"})
+    assert sick.declarations.get().status == "sick"  # what HR sees is not erased
 
 
 def test_a_manager_cannot_declare_for_someone_outside_the_team(organisation, sick_team):
