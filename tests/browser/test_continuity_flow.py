@@ -51,9 +51,7 @@ def _declare_on_phone(new_page, username, answer, shots):
     page.context.close()
 
 
-def test_plan_activated_staff_declare_owner_alerted_report_printed(
-    new_page, tmp_path, smtp_server
-):
+def test_plan_activated_staff_declare_owner_alerted_report_printed(new_page, tmp_path, smtp_server):
     shots = _shots(tmp_path)
     organisation = OrganisationFactory(name="Tours Habitat", slug="tours-habitat")
     _member(organisation, "claire", "Claire", "Moreau", Role.DIRECTOR)
