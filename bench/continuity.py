@@ -127,8 +127,6 @@ def cases(organisation, day: dt.date):
 
     org = organisation.pk
     on = connection.ops.adapt_datefield_value(day)
-    days = [day - dt.timedelta(days=d) for d in range(13, -1, -1)]
-    first, last = (connection.ops.adapt_datefield_value(d) for d in (days[0], days[-1]))
     join = (
         "FROM continuity_declaration d JOIN continuity_staffmember s ON s.id = d.staff_id "
         "JOIN core_membership m ON m.id = s.membership_id "
@@ -139,6 +137,7 @@ def cases(organisation, day: dt.date):
         "WHERE s.organisation_id = %s AND m.is_active GROUP BY m.role, s.agency_id"
     )
     return [
+        *more_cases(organisation, day, join, staff_sql),
         (
             "coverage of a day (plan, declarations, directory)",
             lambda: selectors.coverage_on(organisation, day),
@@ -177,6 +176,20 @@ def cases(organisation, day: dt.date):
                 )(),
             ),
         ),
+    ]
+
+
+def more_cases(organisation, day: dt.date, join: str, staff_sql: str):
+    """The fortnight's coverage and the report's staff figures (see ``cases``)."""
+    from django.db import connection
+
+    from relais.continuity import selectors
+
+    org = organisation.pk
+    on = connection.ops.adapt_datefield_value(day)
+    days = [day - dt.timedelta(days=d) for d in range(13, -1, -1)]
+    first, last = (connection.ops.adapt_datefield_value(d) for d in (days[0], days[-1]))
+    return [
         (
             "two-week coverage",
             lambda: selectors.coverage_for_days(organisation, days),
