@@ -11,12 +11,14 @@ Other capabilities read ``on_site_count`` (supplies: days of cover) and ``is_abs
 import datetime as dt
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from relais.core.models import AuditEvent
+from relais.core.roles import Role
 
 from . import coverage
 from .models import (
@@ -108,13 +110,14 @@ def plan_of(organisation) -> Plan | None:
     return Plan.objects.for_organisation(organisation).first()
 
 
+def _label(role: str, agency: str | None, on_site_only: bool) -> str:
+    label = f"{role} ({agency})" if agency else role
+    return _("%(label)s, on site") % {"label": label} if on_site_only else label
+
+
 def _need_label(minimum: MinimumStaffing) -> str:
-    label = str(minimum.get_role_display())
-    if minimum.agency is not None:
-        label = f"{label} ({minimum.agency.name})"
-    if minimum.on_site_only:
-        label = _("%(label)s, on site") % {"label": label}
-    return label
+    agency = minimum.agency.name if minimum.agency is not None else None
+    return _label(str(minimum.get_role_display()), agency, minimum.on_site_only)
 
 
 def activities(organisation) -> list[CriticalActivity]:
@@ -150,27 +153,43 @@ def coverage_on(organisation, day: dt.date) -> list[tuple]:
     return [(a, days[0]) for a, days in coverage_for_days(organisation, [day])]
 
 
+@dataclass
+class ActivityRef:
+    """What the alerts, the home card and the report need of a short-staffed activity."""
+
+    pk: int
+    name: str
+    fallback: str
+    owner_email: str | None
+    needs: list = field(default_factory=list)
+
+
 def below_minimum(organisation, day: dt.date) -> list[tuple] | None:
-    """[(activity, ActivityCoverage)] of the activities short of staff on ``day``, in two
-    queries (home cards, alerts, the report): the minimums with their activity, then the
-    directory joined to the day's declarations. An activity without minimums is never short;
-    None when no activity has any (no plan adopted: coverage is not in use)."""
+    """[(ActivityRef, ActivityCoverage)] of the activities short of staff on ``day``, in two
+    queries of plain values (home cards, alerts, the report): the minimums with their
+    activity, then the directory joined to the day's declarations. An activity without
+    minimums is never short; None when no activity has any (no plan: coverage not in use)."""
+    roles = dict(Role.choices)
     rows = (
         MinimumStaffing.objects.filter(organisation=organisation)
-        .select_related("activity__owner", "agency")
         .order_by("activity__position", "activity__name", "pk")
-    )
-    found: dict[int, CriticalActivity] = {}
-    for minimum in rows:
-        activity = found.setdefault(minimum.activity_id, minimum.activity)
-        need = coverage.Need(
-            minimum.role,
-            minimum.agency_id,
-            minimum.minimum,
-            minimum.on_site_only,
-            _need_label(minimum),
+        .values_list(
+            "activity_id",
+            "activity__name",
+            "activity__fallback",
+            "activity__owner__email",
+            "role",
+            "agency_id",
+            "agency__name",
+            "minimum",
+            "on_site_only",
         )
-        activity.needs = [*getattr(activity, "needs", []), need]
+    )
+    found: dict[int, ActivityRef] = {}
+    for pk, name, fallback, email, role, agency_id, agency, minimum, on_site in rows:
+        activity = found.setdefault(pk, ActivityRef(pk, name, fallback, email))
+        label = _label(str(roles.get(role, role)), agency, on_site)
+        activity.needs.append(coverage.Need(role, agency_id, minimum, on_site, label))
     if not found:
         return None
     counts, staff = _day_and_staff_counts(organisation, day)

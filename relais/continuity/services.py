@@ -264,7 +264,7 @@ def coverage_alerts(*, organisation, day: dt.date, certain_only: bool) -> int:
         for activity, cover in selectors.below_minimum(organisation, day) or []:
             if certain_only and not cover.certainly_below:
                 continue
-            if activity.owner is None or not activity.owner.email:
+            if not activity.owner_email:
                 continue
             lines = [
                 _("%(role)s: %(available)s available of %(minimum)s needed")
@@ -279,7 +279,7 @@ def coverage_alerts(*, organisation, day: dt.date, certain_only: bool) -> int:
             queue_message(
                 organisation=organisation,
                 channel="email",
-                to=activity.owner.email,
+                to=activity.owner_email,
                 subject=_("Below minimum staffing: %(activity)s") % {"activity": activity.name},
                 body="\n".join(
                     [
