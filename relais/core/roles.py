@@ -32,8 +32,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "housing.edit": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
     "housing.import": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "housing.export": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT}),
-    # Households are personal data: not for technicians.
-    "household.view": STAFF_ROLES - {_R.TECHNICIAN},
+    # Households are personal data: not for technicians, nor for HR (who manage staff).
+    "household.view": STAFF_ROLES - {_R.TECHNICIAN, _R.HR_OFFICER},
     # Health, disability, living alone and consents: only those who act on them.
     "household.view_sensitive": frozenset(
         {_R.ALLOCATION_OFFICER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}
