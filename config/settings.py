@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "relais.allocation",
     "relais.interventions",
     "relais.worksites",
+    "relais.continuity",
     "relais.api",
 ]
 
@@ -181,6 +182,7 @@ RELAIS_SCHEDULE = [
     ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),
     ("relais.worksites.tasks.purge_gate_log", 86400),
+    ("relais.continuity.tasks.continuity_morning", 3600),
 ]
 # Days the gate self-checks of work sites are kept (health statements: the time to trace a
 # case among the people on site, then deleted).

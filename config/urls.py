@@ -11,6 +11,7 @@ urlpatterns = [
     path("attributions/", include("relais.allocation.urls")),
     path("", include("relais.interventions.urls")),
     path("", include("relais.worksites.urls")),
+    path("continuite/", include("relais.continuity.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

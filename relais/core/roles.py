@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     ACCOUNTANT = "accountant", _("Accountant")
     OUTREACH_CALLER = "outreach_caller", _("Outreach caller")
     READ_ONLY = "read_only", _("Read-only")
+    HR_OFFICER = "hr_officer", _("HR officer")
     # Outside roles, used by later capabilities; they see nothing of the housing stock.
     COMMISSION_MEMBER = "commission_member", _("Commission member (outside)")
     SOCIAL_PARTNER = "social_partner", _("Social-services partner (outside)")
@@ -31,8 +32,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "housing.edit": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
     "housing.import": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "housing.export": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT}),
-    # Households are personal data: not for technicians.
-    "household.view": STAFF_ROLES - {_R.TECHNICIAN},
+    # Households are personal data: not for technicians, nor for HR (who manage staff).
+    "household.view": STAFF_ROLES - {_R.TECHNICIAN, _R.HR_OFFICER},
     # Health, disability, living alone and consents: only those who act on them.
     "household.view_sensitive": frozenset(
         {_R.ALLOCATION_OFFICER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}
@@ -107,6 +108,25 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "worksite.protocol": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # How many sites each member has stopped and restarted: counts, for regional coordination.
     "worksite.regional_counts": frozenset({_R.FEDERATION_ANALYST, _R.DIRECTOR}),
+    # Continuity (issue 14): the plan, staff availability and the daily situation report.
+    # The plan, today's coverage and the staff directory (statuses masked, see below).
+    "continuity.view": STAFF_ROLES,
+    # Declare one's own day (on site, telework, absent…).
+    "continuity.declare": STAFF_ROLES,
+    # Declare the day of the people one manages.
+    "continuity.declare_team": frozenset({_R.DIRECTOR, _R.MANAGER, _R.HR_OFFICER}),
+    # Adopt and edit the plan: critical activities, minimum staffing, owners.
+    "continuity.plan_edit": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Read the decision log and export it; write in it (directors take the decisions).
+    "continuity.log_view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.HR_OFFICER}),
+    "continuity.decide": frozenset({_R.DIRECTOR}),
+    # The daily situation report (figures only).
+    "continuity.report": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # The staff directory's entries: team, agency, manager, skills.
+    "staff.manage": frozenset({_R.DIRECTOR, _R.HR_OFFICER}),
+    # Sick, isolating and the "vulnerable staff" flag are health data: HR and the director
+    # only, every reading audited; everyone else sees "absent".
+    "staff.view_health": frozenset({_R.DIRECTOR, _R.HR_OFFICER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -65,6 +65,7 @@ EXPECTED = {
     Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
+    Role.HR_OFFICER: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
     Role.FEDERATION_ANALYST: [],

@@ -1,0 +1,111 @@
+"""Continuity's part of ``seed_demo``: each landlord adopts the plan template, every demo
+account is in the staff directory, and the last fortnight's days are declared (about 60 %
+on site, 25 % telework, the rest absent for various reasons).
+
+Registered with ``relais.housing.demo.extensions`` from ``ContinuityConfig.ready``. The
+volumes are those of the demo accounts (a few dozen people), so plain ``bulk_create`` is
+set-based enough; ``bench/continuity.py`` seeds its own 5,000 staff.
+"""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from relais.core.models import Membership
+from relais.core.roles import OUTSIDE_ROLES
+
+from . import services
+from .models import (
+    CriticalActivity,
+    DayStatus,
+    Decision,
+    Declaration,
+    MinimumStaffing,
+    Plan,
+    PlanVersion,
+    SituationReport,
+    StaffMember,
+)
+
+DAYS = 14
+WEIGHTS = (
+    (DayStatus.ON_SITE, 60),
+    (DayStatus.TELEWORK, 25),
+    (DayStatus.SICK, 4),
+    (DayStatus.ISOLATING, 3),
+    (DayStatus.CHILDCARE, 4),
+    (DayStatus.LEAVE, 4),
+)
+RESET_ORDER = (
+    SituationReport,
+    Decision,
+    Declaration,
+    StaffMember,
+    MinimumStaffing,
+    CriticalActivity,
+    PlanVersion,
+    Plan,
+)
+
+
+def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration]:
+    """``days`` declared days from ``first`` for each of ``staff`` (weekdays only)."""
+    statuses = [s for s, _w in WEIGHTS]
+    weights = [w for _s, w in WEIGHTS]
+    rows = []
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for person in staff:
+            status = rng.choices(statuses, weights)[0]
+            rows.append(
+                Declaration(
+                    organisation_id=person.organisation_id,
+                    staff_id=person.pk,
+                    day=day,
+                    status=status,
+                    declared_by_id=person.membership.user_id,
+                    declared_at=now,
+                )
+            )
+    return rows
+
+
+class ContinuityDemo:
+    name = "continuity"
+
+    def seed(self, *, organisation_ids, scale, seed):
+        rng = random.Random(f"{seed}:continuity")
+        now = timezone.now().replace(microsecond=0)
+        today = timezone.localdate()
+        counts = {}
+        for organisation_id in organisation_ids:
+            memberships = list(
+                Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+                .exclude(role__in=OUTSIDE_ROLES)
+                .select_related("organisation")
+            )
+            if not memberships:
+                continue
+            organisation = memberships[0].organisation
+            services.plan_adopt(organisation=organisation, actor=None)
+            staff = StaffMember.objects.bulk_create(
+                StaffMember(
+                    organisation_id=organisation_id,
+                    membership=m,
+                    team=m.get_role_display(),
+                    can_drive=rng.random() < 0.5,
+                    first_aid=rng.random() < 0.2,
+                )
+                for m in memberships
+            )
+            rows = declarations(staff, today - dt.timedelta(days=DAYS - 1), DAYS - 1, rng, now)
+            Declaration.objects.bulk_create(rows)
+            counts[organisation_id] = {"staff": len(staff), "declared days": len(rows)}
+        return counts
+
+    def reset(self, organisation_ids):
+        for model in RESET_ORDER:
+            model.objects.filter(organisation_id__in=organisation_ids).delete()

@@ -1,0 +1,315 @@
+"""Reads of continuity: the directory, the declared days, coverage, the decision log.
+
+Coverage reads two grouped queries whatever the number of people (the declarations of the
+days by role, agency and status; the directory by role and agency) and one for the plan;
+``bench/continuity.py`` times them against the bare SQL at 5,000 staff.
+
+Other capabilities read ``on_site_count`` (supplies: days of cover) and ``is_absent``
+(proximity: a caretaker to replace).
+"""
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext as _
+
+from relais.core.models import AuditEvent
+from relais.core.roles import Role
+
+from . import coverage
+from .models import (
+    AVAILABLE_STATUSES,
+    HEALTH_STATUSES,
+    CriticalActivity,
+    DayStatus,
+    Decision,
+    Declaration,
+    MinimumStaffing,
+    Plan,
+    SituationReport,
+    StaffMember,
+)
+
+
+def staff_directory(organisation):
+    return (
+        StaffMember.objects.for_organisation(organisation)
+        .filter(membership__is_active=True)
+        .select_related("membership__user", "agency", "manager")
+        .order_by("membership__user__last_name", "membership__user__first_name", "pk")
+    )
+
+
+def staff_for_user(organisation, user) -> StaffMember | None:
+    return (
+        StaffMember.objects.for_organisation(organisation)
+        .filter(membership__user=user, membership__is_active=True)
+        .select_related("membership__user")
+        .first()
+    )
+
+
+def team_of(organisation, manager):
+    """The people ``manager`` declares for (those whose manager they are)."""
+    return staff_directory(organisation).filter(manager=manager)
+
+
+def declarations_on(organisation, day: dt.date, staff_ids=None) -> dict[int, Declaration]:
+    """{staff id: the declaration of ``day``} (of ``staff_ids`` only, when given)."""
+    found = Declaration.objects.for_organisation(organisation).filter(day=day)
+    if staff_ids is not None:
+        found = found.filter(staff_id__in=list(staff_ids))
+    return {d.staff_id: d for d in found}
+
+
+def shown_status(status: str | None, *, can_view_health: bool) -> str | None:
+    """The status a reader may see: health-related ones become "absent" without HR's ability."""
+    if status in HEALTH_STATUSES and not can_view_health:
+        return DayStatus.ABSENT
+    return status
+
+
+# Coverage ------------------------------------------------------------------------------------
+
+
+def day_counts(organisation, first: dt.date, last: dt.date) -> dict[dt.date, dict]:
+    """{day: {(role, agency id, status): people}} of the active directory, one query."""
+    rows = (
+        Declaration.objects.filter(
+            organisation=organisation,
+            day__gte=first,
+            day__lte=last,
+            staff__membership__is_active=True,
+        )
+        .values_list("day", "staff__membership__role", "staff__agency_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[dt.date, dict] = defaultdict(dict)
+    for day, role, agency_id, status, n in rows:
+        found[day][(role, agency_id, status)] = n
+    return found
+
+
+def staff_counts(organisation) -> dict[tuple, int]:
+    """{(role, agency id): people} of the active directory, one query."""
+    rows = (
+        StaffMember.objects.filter(organisation=organisation, membership__is_active=True)
+        .values_list("membership__role", "agency_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(role, agency_id): n for role, agency_id, n in rows}
+
+
+def plan_of(organisation) -> Plan | None:
+    return Plan.objects.for_organisation(organisation).first()
+
+
+def _label(role: str, agency: str | None, on_site_only: bool) -> str:
+    label = f"{role} ({agency})" if agency else role
+    return _("%(label)s, on site") % {"label": label} if on_site_only else label
+
+
+def _need_label(minimum: MinimumStaffing) -> str:
+    agency = minimum.agency.name if minimum.agency is not None else None
+    return _label(str(minimum.get_role_display()), agency, minimum.on_site_only)
+
+
+def activities(organisation) -> list[CriticalActivity]:
+    """The plan's activities with their minimums (``needs`` set on each), two queries."""
+    found = list(
+        CriticalActivity.objects.for_organisation(organisation)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("minimums", queryset=MinimumStaffing.objects.select_related("agency"))
+        )
+    )
+    for activity in found:
+        activity.needs = [
+            coverage.Need(m.role, m.agency_id, m.minimum, m.on_site_only, _need_label(m))
+            for m in activity.minimums.all()
+        ]
+    return found
+
+
+def coverage_for_days(organisation, days: list[dt.date], found=None) -> list[tuple]:
+    """[(activity, [ActivityCoverage per day of ``days``])] in four queries."""
+    found = activities(organisation) if found is None else found
+    counts = day_counts(organisation, min(days), max(days))
+    staff = staff_counts(organisation)
+    return [
+        (a, [coverage.activity_coverage(a.needs, counts.get(d, {}), staff) for d in days])
+        for a in found
+    ]
+
+
+def coverage_on(organisation, day: dt.date) -> list[tuple]:
+    """[(activity, ActivityCoverage)] of ``day``."""
+    return [(a, days[0]) for a, days in coverage_for_days(organisation, [day])]
+
+
+@dataclass
+class ActivityRef:
+    """What the alerts, the home card and the report need of a short-staffed activity."""
+
+    pk: int
+    name: str
+    fallback: str
+    owner_email: str | None
+    needs: list = field(default_factory=list)
+
+
+def below_minimum(organisation, day: dt.date) -> list[tuple] | None:
+    """[(ActivityRef, ActivityCoverage)] of the activities short of staff on ``day``, in two
+    queries of plain values (home cards, alerts, the report): the minimums with their
+    activity, then the directory joined to the day's declarations. An activity without
+    minimums is never short; None when no activity has any (no plan: coverage not in use)."""
+    roles = dict(Role.choices)
+    rows = (
+        MinimumStaffing.objects.filter(organisation=organisation)
+        .order_by("activity__position", "activity__name", "pk")
+        .values_list(
+            "activity_id",
+            "activity__name",
+            "activity__fallback",
+            "activity__owner__email",
+            "role",
+            "agency_id",
+            "agency__name",
+            "minimum",
+            "on_site_only",
+        )
+    )
+    found: dict[int, ActivityRef] = {}
+    for pk, name, fallback, email, role, agency_id, agency, minimum, on_site in rows:
+        activity = found.setdefault(pk, ActivityRef(pk, name, fallback, email))
+        label = _label(str(roles.get(role, role)), agency, on_site)
+        activity.needs.append(coverage.Need(role, agency_id, minimum, on_site, label))
+    if not found:
+        return None
+    counts, staff = _day_and_staff_counts(organisation, day)
+    covered = ((a, coverage.activity_coverage(a.needs, counts, staff)) for a in found.values())
+    return [(a, c) for a, c in covered if c.below]
+
+
+def _day_and_staff_counts(organisation, day: dt.date) -> tuple[dict, dict]:
+    """({(role, agency id, status): people}, {(role, agency id): people}) of the active
+    directory on ``day``, in one query (the directory left-joined to the day's declarations)."""
+    declared = Declaration.objects.filter(staff=OuterRef("pk"), day=day).values("status")[:1]
+    rows = (
+        StaffMember.objects.filter(organisation=organisation, membership__is_active=True)
+        .annotate(status=Subquery(declared))
+        .values_list("membership__role", "agency_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple, int] = {}
+    staff: dict[tuple, int] = defaultdict(int)
+    for role, agency_id, status, n in rows:
+        staff[(role, agency_id)] += n
+        if status is not None:
+            counts[(role, agency_id, status)] = n
+    return counts, staff
+
+
+def status_totals(organisation, day: dt.date) -> dict[str, int]:
+    """{"on_site", "telework", "absent", "not_declared": people} of the active directory on
+    ``day`` (every other status is "absent": figures for reports, no health detail)."""
+    rows = (
+        Declaration.objects.filter(
+            organisation=organisation, day=day, staff__membership__is_active=True
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals = {"on_site": 0, "telework": 0, "absent": 0}
+    for status, n in rows:
+        totals[status if status in AVAILABLE_STATUSES else "absent"] += n
+    directory = StaffMember.objects.filter(
+        organisation=organisation, membership__is_active=True
+    ).count()
+    totals["not_declared"] = max(directory - sum(totals.values()), 0)
+    return totals
+
+
+# Read by other capabilities ------------------------------------------------------------------
+
+
+def on_site_count(organisation, day: dt.date, role: str | None = None) -> int:
+    """People of ``organisation`` (of ``role``, a ``Role`` value, when given) declared on site
+    on ``day``: one query."""
+    found = Declaration.objects.filter(
+        organisation=organisation,
+        day=day,
+        status=DayStatus.ON_SITE,
+        staff__membership__is_active=True,
+    )
+    if role is not None:
+        found = found.filter(staff__membership__role=role)
+    return found.count()
+
+
+def is_absent(user, day: dt.date, organisation=None) -> bool:
+    """True when ``user`` declared ``day`` as neither on site nor telework (in
+    ``organisation``, or in any when None); False when they declared themselves available or
+    did not declare. One query."""
+    found = Declaration.objects.filter(staff__membership__user=user, day=day)
+    if organisation is not None:
+        found = found.filter(organisation=organisation)
+    return found.exclude(status__in=AVAILABLE_STATUSES).exists()
+
+
+# The decision log ----------------------------------------------------------------------------
+
+LOGGED = "continuity.decision_logged"
+
+
+def decision_log(organisation):
+    return Decision.objects.for_organisation(organisation).select_related("decided_by")
+
+
+def decision_log_problems(organisation) -> list[str]:
+    """What does not match between the log and the audit trail (which is hash-chained): a line
+    changed or removed since it was written, or written outside ``services.decision_log``.
+    Two queries; an empty list means the log is intact."""
+    events = {
+        e.object_id: e.changes
+        for e in AuditEvent.objects.filter(
+            organisation=organisation, action=LOGGED, object_type="continuity.decision"
+        )
+    }
+    problems = []
+    for entry in Decision.objects.for_organisation(organisation).order_by("pk"):
+        changes = events.pop(str(entry.pk), None)
+        if changes is None:
+            problems.append(_("Line %(pk)s is not in the audit trail.") % {"pk": entry.pk})
+        elif changes != decision_fields(entry):
+            problems.append(_("Line %(pk)s was changed after it was written.") % {"pk": entry.pk})
+    for pk in sorted(events, key=int):
+        problems.append(_("Line %(pk)s was removed from the log.") % {"pk": pk})
+    return problems
+
+
+def decision_fields(entry: Decision) -> dict:
+    """What the audit event of a log line holds (and what the check compares)."""
+    fields = {
+        "kind": entry.kind,
+        "decided_at": entry.decided_at,
+        "decided_by": entry.decided_by_id,
+        "text": entry.text,
+        "reason": entry.reason,
+        "plan_version": entry.plan_version,
+    }
+    return json.loads(json.dumps(fields, cls=DjangoJSONEncoder))
+
+
+def latest_report(organisation) -> SituationReport | None:
+    return (
+        SituationReport.objects.for_organisation(organisation).defer("pdf").order_by("-day").first()
+    )
