@@ -76,7 +76,8 @@ def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration
 class ContinuityDemo:
     name = "continuity"
 
-    def seed(self, *, organisation_ids, scale, seed):
+    def seed(self, *, organisation_ids, scale, seed, writer):
+        # A few rows per demo account: through the ORM, not the seed's ``writer``.
         rng = random.Random(f"{seed}:continuity")
         now = timezone.now().replace(microsecond=0)
         today = timezone.localdate()
