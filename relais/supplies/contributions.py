@@ -1,8 +1,8 @@
 """What supplies adds to core's registries (called from ``SuppliesConfig.ready()``):
 
 - menu (group "management"): stock, purchase orders, pooled orders;
-- manager: the locations with an item below their days-of-cover threshold (the cover of
-  every location: five queries, ``stock.selectors.cover``);
+- manager: the locations with an item below their days-of-cover threshold (four queries,
+  ``stock.selectors.locations_below``);
 - federation analyst: the federation's open pooled orders, and the members that have not
   declared their needs in them (three queries each).
 """
@@ -20,13 +20,14 @@ from .stock import selectors as stock
 
 
 def under_threshold_card(ctx: home.HomeContext) -> home.Card:
-    rows = [row for row in stock.cover(ctx.organisation, ctx.today) if row.below]
-    rows.sort(key=lambda row: row.shortest.days)
+    rows = stock.locations_below(ctx.organisation, ctx.today)
     return home.Card(
         key="supplies.under_threshold",
         title=_("Protective equipment running low"),
         count=len(rows),
-        empty=_("Locations whose equipment lasts fewer days than their threshold will appear here."),
+        empty=_(
+            "Locations whose equipment lasts fewer days than their threshold will appear here."
+        ),
         url=reverse("supplies:stock"),
         link_label=_("Stock and days of cover"),
         rows=[
@@ -77,7 +78,9 @@ def unanswered_card(ctx: home.HomeContext) -> home.Card:
         key="supplies.unanswered",
         title=_("Members without needs declared"),
         count=len(pairs),
-        empty=_("Members that have not declared their needs in an open pooled order will appear here."),
+        empty=_(
+            "Members that have not declared their needs in an open pooled order will appear here."
+        ),
         url=reverse("supplies:campaign_list"),
         link_label=_("All pooled orders"),
         rows=[

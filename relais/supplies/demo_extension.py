@@ -117,7 +117,9 @@ def _seed_landlord(organisation_id, movements, writer, rng, now) -> dict[str, in
             per_day = rules.daily_use(PEOPLE[location.kind], rates.get(item.pk, {}))
             if not per_day:
                 continue
-            _item_history(movements, writer, organisation_id, item, location, per_day, supply, start)
+            _item_history(
+                movements, writer, organisation_id, item, location, per_day, supply, start
+            )
     return {"locations": len(locations), "movements": movements.count + len(movements.rows)}
 
 
@@ -129,16 +131,32 @@ def _item_history(movements, writer, organisation_id, item, location, per_day, s
         if day % 14 == 0:
             stock += fortnight
             movements.append(
-                (movements.new_id(), organisation_id, item.pk, location.pk, "receipt",
-                 fortnight, writer.datetime(when), "Réassort")
+                (
+                    movements.new_id(),
+                    organisation_id,
+                    item.pk,
+                    location.pk,
+                    "receipt",
+                    fortnight,
+                    writer.datetime(when),
+                    "Réassort",
+                )
             )
         if when.weekday() < 5:
             used = min(stock, math.ceil(per_day))
             if used:
                 stock -= used
                 movements.append(
-                    (movements.new_id(), organisation_id, item.pk, location.pk, "issue",
-                     -used, writer.datetime(when + dt.timedelta(hours=1)), "")
+                    (
+                        movements.new_id(),
+                        organisation_id,
+                        item.pk,
+                        location.pk,
+                        "issue",
+                        -used,
+                        writer.datetime(when + dt.timedelta(hours=1)),
+                        "",
+                    )
                 )
 
 

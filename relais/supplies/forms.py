@@ -144,7 +144,9 @@ class PurchaseOrderForm(forms.Form):
         for kind, label in ItemKind.choices:
             qty, price = data.get(f"qty_{kind}"), data.get(f"price_{kind}")
             if qty and price is None:
-                self.add_error(f"price_{kind}", _("Give the unit price of %(item)s.") % {"item": label})
+                self.add_error(
+                    f"price_{kind}", _("Give the unit price of %(item)s.") % {"item": label}
+                )
             elif qty:
                 self.lines[kind] = (qty, euros_to_cents(price))
         if not self.errors and not self.lines:
@@ -206,6 +208,6 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = Location.objects.for_organisation(
-            organisation
-        ).filter(is_active=True)
+        self.fields["location"].queryset = Location.objects.for_organisation(organisation).filter(
+            is_active=True
+        )

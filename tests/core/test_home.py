@@ -17,7 +17,7 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core, allocation and interventions.
+# Cards each role gets (in order), from core, allocation, interventions and supplies.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -35,6 +35,7 @@ EXPECTED = {
         "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
+        "supplies.under_threshold",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -64,7 +65,7 @@ EXPECTED = {
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
-    Role.FEDERATION_ANALYST: [],
+    Role.FEDERATION_ANALYST: ["supplies.open_campaigns", "supplies.unanswered"],
 }
 # Queries of the whole home page (session, user, memberships, crisis state, cards, links).
 MAX_QUERIES = 24

@@ -57,8 +57,14 @@ def test_negative_quantities_are_refused():
 
 @pytest.mark.parametrize(
     ("stock", "per_day", "days"),
-    [(100, Decimal(4), 25), (99, Decimal(4), 24), (0, Decimal(4), 0), (5, Decimal(0), None),
-     (10, Decimal("0.1"), 100), (-3, Decimal(1), 0)],
+    [
+        (100, Decimal(4), 25),
+        (99, Decimal(4), 24),
+        (0, Decimal(4), 0),
+        (5, Decimal(0), None),
+        (10, Decimal("0.1"), 100),
+        (-3, Decimal(1), 0),
+    ],
 )
 def test_days_of_cover(stock, per_day, days):
     assert days_of_cover(stock, per_day) == days

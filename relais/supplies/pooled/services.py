@@ -46,7 +46,10 @@ def campaign_open(
         created_by=actor,
     )
     CampaignLine.objects.bulk_create(
-        [CampaignLine(campaign=campaign, kind=kind, unit_price_cents=p) for kind, p in prices.items()]
+        [
+            CampaignLine(campaign=campaign, kind=kind, unit_price_cents=p)
+            for kind, p in prices.items()
+        ]
     )
     audit.record(
         action="supplies_campaign.opened",
@@ -68,6 +71,8 @@ def needs_declare(*, organisation, actor, campaign, quantities: dict[int, int]) 
     order is placed or the deadline has passed."""
     if campaign.federation_id != organisation.federation_id:
         raise CampaignError(_("This pooled order is not your federation's."))
+    # Read the status under a lock: the order may have been placed since the page was shown.
+    campaign = Campaign.objects.select_for_update(of=("self",), no_key=True).get(pk=campaign.pk)
     if not accepts_needs(campaign, timezone.localdate()):
         raise CampaignError(_("This pooled order no longer takes needs."))
     lines = {line.pk: line for line in campaign.lines.all()}

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 
 from .. import rules, staffing
-from ..models import Item, Location, Movement, MovementKind, UsageRate
+from ..models import Headcount, Item, Location, Movement, MovementKind, UsageRate
 
 
 @dataclass
@@ -54,19 +54,46 @@ def stock_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
 def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
     """{item id: {role: units per person per shift}}."""
     found: dict[int, dict[str, Decimal]] = {}
-    for item_id, role, per_shift in UsageRate.objects.filter(
-        organisation=organisation
-    ).values_list("item_id", "role", "per_shift"):
+    for item_id, role, per_shift in UsageRate.objects.filter(organisation=organisation).values_list(
+        "item_id", "role", "per_shift"
+    ):
         found.setdefault(item_id, {})[role] = per_shift
     return found
 
 
 def cover(organisation, day: dt.date, locations=None) -> list[LocationCover]:
-    """Stock and days of cover of every item at each active location (or ``locations``)."""
+    """Stock and days of cover of every item at each active location (or ``locations``):
+    five queries (four with ``locations`` given)."""
     if locations is None:
         locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
     items = list(Item.objects.for_organisation(organisation))
-    rates = rates_by_item(organisation)
+    return _cover(organisation, day, locations, items, rates_by_item(organisation))
+
+
+def locations_below(organisation, day: dt.date) -> list[LocationCover]:
+    """The active locations with staff on site where an item lasts fewer days than their
+    threshold, shortest cover first; four queries (items come with their rates: an item
+    nobody uses never runs low)."""
+    rates: dict[int, dict[str, Decimal]] = {}
+    items: dict[int, Item] = {}
+    for rate in UsageRate.objects.filter(organisation=organisation).select_related("item"):
+        items[rate.item_id] = rate.item
+        rates.setdefault(rate.item_id, {})[rate.role] = rate.per_shift
+    locations = list(
+        Location.objects.for_organisation(organisation).filter(
+            is_active=True,
+            pk__in=Headcount.objects.filter(organisation=organisation, people__gt=0).values(
+                "location_id"
+            ),
+        )
+    )
+    rows = _cover(organisation, day, locations, sorted(items.values(), key=lambda i: i.kind), rates)
+    below = [row for row in rows if row.below]
+    below.sort(key=lambda row: (row.shortest.days, row.location.name))
+    return below
+
+
+def _cover(organisation, day, locations, items, rates) -> list[LocationCover]:
     people = staffing.headcounts(organisation, day)
     sums = stock_sums(organisation, [location.pk for location in locations])
     result = []

@@ -97,7 +97,15 @@ def movement_receive(
     _check(organisation, location, item, quantity)
     _lock(organisation, location)
     movement = _movement(
-        organisation, actor, location, item, MovementKind.RECEIPT, quantity, when, note=note, **links
+        organisation,
+        actor,
+        location,
+        item,
+        MovementKind.RECEIPT,
+        quantity,
+        when,
+        note=note,
+        **links,
     )
     _audit(organisation, actor, movement, "stock.received")
     return movement

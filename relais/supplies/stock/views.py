@@ -51,9 +51,7 @@ def location_detail(request, pk):
     (row,) = selectors.cover(organisation, timezone.localdate(), locations=[location])
     item = _chosen_item(request, items)
     weekly = (
-        charts.weekly_chart(selectors.weekly_issues(organisation, item, location))
-        if item
-        else []
+        charts.weekly_chart(selectors.weekly_issues(organisation, item, location)) if item else []
     )
     context = {
         "location": location,
@@ -152,9 +150,7 @@ def location_create(request):
 
 @login_required
 def location_edit(request, pk):
-    location = get_for_request(
-        request, Location.objects.all(), ability="supplies.configure", pk=pk
-    )
+    location = get_for_request(request, Location.objects.all(), ability="supplies.configure", pk=pk)
     return _location_edit(request, location)
 
 
@@ -163,9 +159,7 @@ def rates(request):
     require_ability(request, "supplies.configure")
     organisation = request.organisation
     items = Item.objects.for_organisation(organisation)
-    form = RatesForm(
-        request.POST or None, items=items, rates=selectors.rates_by_item(organisation)
-    )
+    form = RatesForm(request.POST or None, items=items, rates=selectors.rates_by_item(organisation))
     if request.method == "POST" and form.is_valid():
         services.rates_save(organisation=organisation, actor=request.user, rates=form.rates())
         messages.success(request, _("Usage rates saved."))
