@@ -21,7 +21,9 @@ def cover_chart(rows, item) -> list:
 
 
 def weekly_chart(weeks) -> list:
-    """Units issued per week (label: the Monday)."""
+    """Units issued per week (label: the Monday); empty when nothing was issued."""
+    if not any(units for _monday, units in weeks):
+        return []
     return charts.bars(
         [
             (
