@@ -64,10 +64,12 @@ def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
 def cover(organisation, day: dt.date, locations=None) -> list[LocationCover]:
     """Stock and days of cover of every item at each active location (or ``locations``):
     five queries (four with ``locations`` given)."""
-    if locations is None:
+    every = locations is None
+    if every:
         locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
     items = list(Item.objects.for_organisation(organisation))
-    return _cover(organisation, day, locations, items, rates_by_item(organisation))
+    sums = stock_sums(organisation, None if every else [location.pk for location in locations])
+    return _cover(organisation, day, locations, items, rates_by_item(organisation), sums)
 
 
 def locations_below(organisation, day: dt.date) -> list[LocationCover]:
@@ -87,15 +89,16 @@ def locations_below(organisation, day: dt.date) -> list[LocationCover]:
             ),
         )
     )
-    rows = _cover(organisation, day, locations, sorted(items.values(), key=lambda i: i.kind), rates)
+    items_in_order = sorted(items.values(), key=lambda i: i.kind)
+    # The whole landlord's sums: the index is read by organisation alone, no IN list.
+    rows = _cover(organisation, day, locations, items_in_order, rates, stock_sums(organisation))
     below = [row for row in rows if row.below]
     below.sort(key=lambda row: (row.shortest.days, row.location.name))
     return below
 
 
-def _cover(organisation, day, locations, items, rates) -> list[LocationCover]:
+def _cover(organisation, day, locations, items, rates, sums) -> list[LocationCover]:
     people = staffing.headcounts(organisation, day)
-    sums = stock_sums(organisation, [location.pk for location in locations])
     result = []
     for location in locations:
         row = LocationCover(location)
