@@ -39,7 +39,7 @@ def test_an_issue_never_takes_the_stock_below_zero(organisation):
     location = make_location(organisation)
     masks = _masks(organisation)
     _receive(organisation, location, masks, 10)
-    with pytest.raises(StockError, match="Only 10 left"):
+    with pytest.raises(StockError, match="Il ne reste que 10"):
         services.movement_issue(
             organisation=organisation, actor=None, location=location, item=masks, quantity=11
         )
