@@ -6,17 +6,16 @@ from django.urls import NoReverseMatch
 
 from relais.core.roles import Role
 
-from ..browser.conftest import browser  # noqa: F401  (Debian's Chromium)
-from ..browser.crawl import CSP_LISTENER, PHONE, CrawlReport, check_page, log_in, summary
 from ..factories import MembershipFactory, OrganisationFactory
+from ..supplies.pages_supplies import PAGES, world
 from ..test_authorisation_matrix import _url
-from .pages_supplies import PAGES, world
+from .crawl import CSP_LISTENER, PHONE, CrawlReport, check_page, log_in, summary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.FEDERATION_ANALYST])
-def test_supplies_pages_follow_the_interface_rules(browser, live_server, role):  # noqa: F811
+def test_supplies_pages_follow_the_interface_rules(browser, live_server, role):
     organisation = OrganisationFactory(name="Tours Habitat", slug="tours-habitat")
     objects = world(organisation, "Lefevre", {})
     user = MembershipFactory(organisation=organisation, role=role).user

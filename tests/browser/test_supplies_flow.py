@@ -14,10 +14,9 @@ from relais.core.roles import Role
 from relais.supplies.models import Campaign, Item, ItemKind
 from relais.supplies.stock.services import movement_receive
 
-from ..browser.conftest import browser, new_page  # noqa: F401  (Debian's Chromium)
-from ..browser.test_foundation_flow import _login
 from ..factories import MembershipFactory, OrganisationFactory, UserFactory
-from .fixtures import make_location
+from ..supplies.fixtures import make_location
+from .test_foundation_flow import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +27,7 @@ def _user(organisation, username, role, first, last):
     return user
 
 
-def _members_declare(new_page, campaign, line):  # noqa: F811
+def _members_declare(new_page, campaign, line):
     """Tours Habitat asks for 1,000 masks, Scalis for 500, each on its own page."""
     for username, units in (("manager", "1000"), ("scalis", "500")):
         member = new_page()
@@ -43,7 +42,7 @@ def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_pooled_mask_order_short_delivery_received_into_an_agency(new_page, tmp_path):  # noqa: F811
+def test_pooled_mask_order_short_delivery_received_into_an_agency(new_page, tmp_path):
     shots = Path(os.environ.get("RELAIS_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     tours = OrganisationFactory(name="Tours Habitat", slug="tours-habitat")
@@ -102,7 +101,7 @@ def test_pooled_mask_order_short_delivery_received_into_an_agency(new_page, tmp_
     _phone_pages(new_page, campaign, agency, shots)
 
 
-def _phone_pages(new_page, campaign, agency, shots):  # noqa: F811
+def _phone_pages(new_page, campaign, agency, shots):
     """The stock, the location and the campaign at 390 px: no sideways scrolling."""
     phone = new_page(width=390, height=844)
     _login(phone, "manager")
