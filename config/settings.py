@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "relais.interventions",
     "relais.worksites",
     "relais.continuity",
+    "relais.supplies",
     "relais.api",
 ]
 

@@ -127,6 +127,20 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     # Sick, isolating and the "vulnerable staff" flag are health data: HR and the director
     # only, every reading audited; everyone else sees "absent".
     "staff.view_health": frozenset({_R.DIRECTOR, _R.HR_OFFICER}),
+    # Protective equipment (issue 15): stock, days of cover, orders, pooled regional orders.
+    "supplies.view": STAFF_ROLES,
+    # Receive, issue to staff and transfer: those who hand out equipment on site.
+    "supplies.move": frozenset({_R.MANAGER, _R.CARETAKER, _R.TECHNICIAN}),
+    # An inventory count replaces the books by what is on the shelf: managers only.
+    "supplies.count": frozenset({_R.MANAGER}),
+    # Locations, thresholds, declared headcounts and usage rates.
+    "supplies.configure": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "supplies.order": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Pooled orders: the members' buyers see the federation's campaigns and their own lines;
+    # the federation's analysts run them and see every member's needs.
+    "supplies.campaign_view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.FEDERATION_ANALYST}),
+    "supplies.campaign_answer": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "supplies.campaign_run": frozenset({_R.FEDERATION_ANALYST}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -17,7 +17,7 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core, allocation and interventions.
+# Cards each role gets (in order), from core, allocation, interventions and supplies.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -37,6 +37,7 @@ EXPECTED = {
         "allocation.offers_pending",
         "allocation.conditional_pending",
         "worksites.to_restart",
+        "supplies.under_threshold",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -68,7 +69,7 @@ EXPECTED = {
     Role.HR_OFFICER: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
-    Role.FEDERATION_ANALYST: [],
+    Role.FEDERATION_ANALYST: ["supplies.open_campaigns", "supplies.unanswered"],
 }
 # Queries of the whole home page (session, user, memberships, crisis state, cards, links).
 MAX_QUERIES = 24

@@ -1,0 +1,157 @@
+"""Reads for the stock pages, the home card and the bench: stock and days of cover.
+
+``cover(organisation, day)`` answers for every location of a landlord in five queries (the
+locations, the items, the usage rates, the headcounts, one ``SUM … GROUP BY`` over the
+movements served by the covering index ``supplies_mv_stock``), whatever the number of rows.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.db.models.functions import TruncWeek
+
+from .. import rules, staffing
+from ..models import Headcount, Item, Location, Movement, MovementKind, UsageRate
+
+
+@dataclass
+class Cell:
+    """One item at one location: units in stock, units used a day, whole days of cover."""
+
+    item: Item
+    stock: int
+    per_day: Decimal
+    days: int | None
+    below: bool
+
+
+@dataclass
+class LocationCover:
+    location: Location
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def below(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.below]
+
+    @property
+    def shortest(self) -> Cell | None:
+        known = [cell for cell in self.cells if cell.days is not None]
+        return min(known, key=lambda cell: cell.days) if known else None
+
+
+def stock_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
+    """{(location id, item id): units} of the landlord (one grouped query)."""
+    rows = Movement.objects.filter(organisation=organisation)
+    if location_ids is not None:
+        rows = rows.filter(location_id__in=location_ids)
+    rows = rows.order_by().values_list("location_id", "item_id").annotate(units=Sum("quantity"))
+    return {(location_id, item_id): units for location_id, item_id, units in rows}
+
+
+def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
+    """{item id: {role: units per person per shift}}."""
+    found: dict[int, dict[str, Decimal]] = {}
+    for item_id, role, per_shift in UsageRate.objects.filter(organisation=organisation).values_list(
+        "item_id", "role", "per_shift"
+    ):
+        found.setdefault(item_id, {})[role] = per_shift
+    return found
+
+
+def cover(organisation, day: dt.date, locations=None) -> list[LocationCover]:
+    """Stock and days of cover of every item at each active location (or ``locations``):
+    five queries (four with ``locations`` given)."""
+    every = locations is None
+    if every:
+        locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
+    items = list(Item.objects.for_organisation(organisation))
+    sums = stock_sums(organisation, None if every else [location.pk for location in locations])
+    return _cover(organisation, day, locations, items, rates_by_item(organisation), sums)
+
+
+def locations_below(organisation, day: dt.date) -> list[LocationCover]:
+    """The active locations with staff on site where an item lasts fewer days than their
+    threshold, shortest cover first; four queries (items come with their rates: an item
+    nobody uses never runs low)."""
+    rates: dict[int, dict[str, Decimal]] = {}
+    items: dict[int, Item] = {}
+    for rate in UsageRate.objects.filter(organisation=organisation).select_related("item"):
+        items[rate.item_id] = rate.item
+        rates.setdefault(rate.item_id, {})[rate.role] = rate.per_shift
+    locations = list(
+        Location.objects.for_organisation(organisation).filter(
+            is_active=True,
+            pk__in=Headcount.objects.filter(organisation=organisation, people__gt=0).values(
+                "location_id"
+            ),
+        )
+    )
+    items_in_order = sorted(items.values(), key=lambda i: i.kind)
+    # The whole landlord's sums: the index is read by organisation alone, no IN list.
+    rows = _cover(organisation, day, locations, items_in_order, rates, stock_sums(organisation))
+    below = [row for row in rows if row.below]
+    below.sort(key=lambda row: (row.shortest.days, row.location.name))
+    return below
+
+
+def _cover(organisation, day, locations, items, rates, sums) -> list[LocationCover]:
+    people = staffing.headcounts(organisation, day)
+    result = []
+    for location in locations:
+        row = LocationCover(location)
+        on_site = people.get(location.pk, {})
+        for item in items:
+            stock = sums.get((location.pk, item.pk), 0)
+            per_day = rules.daily_use(on_site, rates.get(item.pk, {}))
+            days = rules.days_of_cover(stock, per_day)
+            below = rules.below_threshold(days, location.threshold_days)
+            row.cells.append(Cell(item, stock, per_day, days, below))
+        result.append(row)
+    return result
+
+
+def overall(rows: list[LocationCover]) -> list[Cell]:
+    """Each item over every location: total stock, total use a day, days of cover."""
+    totals: dict[int, Cell] = {}
+    for row in rows:
+        for cell in row.cells:
+            total = totals.setdefault(cell.item.pk, Cell(cell.item, 0, Decimal(0), None, False))
+            total.stock += cell.stock
+            total.per_day += cell.per_day
+    for total in totals.values():
+        total.days = rules.days_of_cover(total.stock, total.per_day)
+    return list(totals.values())
+
+
+def weekly_issues(organisation, item, location=None, weeks: int = 8, today=None):
+    """[(Monday, units issued)] for the last ``weeks`` weeks, oldest first (zero-filled)."""
+    today = today or dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    first = monday - dt.timedelta(weeks=weeks - 1)
+    rows = Movement.objects.filter(
+        organisation=organisation, kind=MovementKind.ISSUE, item=item, occurred_at__date__gte=first
+    )
+    if location is not None:
+        rows = rows.filter(location=location)
+    found = {
+        (week.date() if isinstance(week, dt.datetime) else week): -units
+        for week, units in rows.order_by()
+        .annotate(week=TruncWeek("occurred_at"))
+        .values_list("week")
+        .annotate(units=Sum("quantity"))
+    }
+    return [
+        (first + dt.timedelta(weeks=n), found.get(first + dt.timedelta(weeks=n), 0))
+        for n in range(weeks)
+    ]
+
+
+def recent_movements(location, limit: int = 30):
+    return list(
+        Movement.objects.filter(organisation_id=location.organisation_id, location=location)
+        .select_related("item", "other_location", "recorded_by")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
