@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "relais.housing",
     "relais.allocation",
     "relais.interventions",
+    "relais.proximity",
     "relais.api",
 ]
 
@@ -179,6 +180,8 @@ RELAIS_SCHEDULE = [
     ("relais.core.outbox.tasks.sweep_outbox", 60),
     ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),
+    ("relais.proximity.tasks.generate_occurrences", 3600),
+    ("relais.proximity.tasks.mark_missed_rounds", 300),
 ]
 # Minutes the person on call has to acknowledge an alert before the next one is alerted.
 ON_CALL_ACK_MINUTES = env_int("ON_CALL_ACK_MINUTES", 15)

@@ -97,6 +97,12 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "on_call.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # The interventions dashboard: open urgent requests, SLA, deferred backlog.
     "intervention.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    # Caretakers' rounds (issue 9): the caretaker ticks the steps of the passages assigned to
+    # them; managers plan rounds, caretakers and replacements, and read remarks and coverage.
+    "round.do": frozenset({_R.CARETAKER}),
+    "round.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CARETAKER}),
+    "round.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "round.coverage": frozenset({_R.DIRECTOR, _R.MANAGER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 
