@@ -9,8 +9,8 @@ action("building_caretaker.set", _("Building caretaker set"))
 action(
     "replacement.created",
     _("Caretaker replacement recorded"),
-    starts_on=_("from"),
-    ends_on=_("to"),
+    starts_on=_("first day"),
+    ends_on=_("last day"),
     moved=_("passages handed over"),
 )
 action("round_step.done", _("Round step done"), done_at=_("done at"), round_done=_("round done"))

@@ -120,8 +120,8 @@ class Replacement(OrganisationOwned):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -293,7 +293,14 @@ def coverage_csv(request):
     require_ability(request, "round.coverage")
     start, end = _range(request)
     writer = csv.writer(_Echo(), delimiter=";")
-    header = [_("day"), _("building"), _("address"), _("planned"), _("done"), _("missed")]
+    header = [
+        _("day"),
+        _("building reference"),
+        _("address"),
+        _("passages planned"),
+        _("passages done"),
+        _("passages missed"),
+    ]
     rows = (
         writer.writerow(
             [
