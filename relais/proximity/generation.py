@@ -62,7 +62,7 @@ def occurrences_sql(crisis_organisations: int) -> str:
         f"FROM proximity_roundtemplate t JOIN ({NUMBERS}) p ON p.n < {passages} "
         "LEFT JOIN proximity_buildingcaretaker bc ON bc.building_id = t.building_id "
         f"WHERE t.is_active AND ({weekdays} & %(bit)s) <> 0 "
-        "ON CONFLICT (template_id, day, passage) DO NOTHING"
+        "ON CONFLICT (day, template_id, passage) DO NOTHING"
     )
 
 

@@ -150,7 +150,10 @@ class RoundOccurrence(OrganisationOwned):
     template = models.ForeignKey(
         RoundTemplate, on_delete=models.CASCADE, related_name="occurrences"
     )
-    building = models.ForeignKey("housing.Building", on_delete=models.CASCADE, related_name="+")
+    # Indexed by ``occurrence_last_done`` (building first): no index of its own.
+    building = models.ForeignKey(
+        "housing.Building", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices)
     day = models.DateField(_("day"))
     passage = models.PositiveSmallIntegerField(_("passage"), default=0)
@@ -163,6 +166,7 @@ class RoundOccurrence(OrganisationOwned):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed by ``occurrence_assignee_day``
     )
     status = models.CharField(
         _("status"), max_length=10, choices=OccurrenceStatus.choices, default="planned"
@@ -174,15 +178,23 @@ class RoundOccurrence(OrganisationOwned):
         verbose_name_plural = _("round occurrences")
         ordering = ["starts_at", "id"]
         constraints = [
+            # Day first: it also serves the generation's "steps of the day" (ADR 0038).
             models.UniqueConstraint(
-                fields=["template", "day", "passage"], name="occurrence_unique_passage"
+                fields=["day", "template", "passage"], name="occurrence_unique_passage"
             )
         ]
         indexes = [
             models.Index(fields=["assignee", "day"], name="occurrence_assignee_day"),
-            models.Index(fields=["organisation", "day", "status"], name="occurrence_org_day"),
+            # Coverage by day and building, and by day and caretaker: covering indexes.
+            models.Index(
+                fields=["organisation", "day", "building", "status"],
+                name="occurrence_org_day_building",
+            ),
+            models.Index(
+                fields=["organisation", "day", "assignee", "status"],
+                name="occurrence_org_day_person",
+            ),
             models.Index(fields=["status", "due_at"], name="occurrence_status_due"),
-            models.Index(fields=["day"], name="occurrence_day"),
             models.Index(fields=["building", "kind", "completed_at"], name="occurrence_last_done"),
         ]
 
@@ -195,12 +207,20 @@ class RoundStep(OrganisationOwned):
     phone, possibly offline), ``client_key`` the random key of that tick (a tick sent twice
     is recorded once)."""
 
-    occurrence = models.ForeignKey(RoundOccurrence, on_delete=models.CASCADE, related_name="steps")
+    # Indexed by ``round_step_unique_position`` (occurrence first): no index of its own.
+    occurrence = models.ForeignKey(
+        RoundOccurrence, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     label = models.CharField(_("step"), max_length=120)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # read through its occurrence, never searched by person
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     client_key = models.CharField(max_length=64, blank=True, default="", editable=False)

@@ -13,7 +13,7 @@ from PIL import Image
 
 from relais.core.roles import Role
 from relais.proximity import generation, notice, services
-from relais.proximity.models import RoundOccurrence, RoundStep, StepRemark
+from relais.proximity.models import BuildingCaretaker, RoundOccurrence, RoundStep, StepRemark
 
 from ..factories import MembershipFactory
 from .conftest import make_round
@@ -150,3 +150,50 @@ def test_coverage_page_export_and_home_cards(organisation, building, caretaker, 
     assert "12 rue Nationale" in home  # the missed round, on the manager's home
     caretaker_home = _client(caretaker).get(reverse("core:home")).content.decode()
     assert "12 rue Nationale" in caretaker_home
+
+
+def test_the_manager_plans_a_round_sets_the_caretaker_and_a_replacement(
+    organisation, building, caretaker
+):
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    url = reverse("proximity:round_create", args=[building.pk])
+    form = {
+        "kind": "disinfection",
+        "name": "Désinfection du hall",
+        "first_start": "08:30",
+        "passages": "9",
+        "interval_minutes": "240",
+        "window_minutes": "120",
+        "crisis_passages": "",
+        "days": ["1", "2", "4"],
+        "steps": "Poignées\n\nInterphone\n",
+    }
+    refused = client.post(url, form)
+    assert (
+        refused.status_code == 400 and "Entre 1 et 8 passages par jour" in refused.content.decode()
+    )
+    assert client.post(url, {**form, "passages": "2"}).status_code == 302
+    template = building.round_templates.get()
+    assert (template.weekdays, template.passages) == (7, 2)
+    assert list(template.steps.values_list("label", flat=True)) == ["Poignées", "Interphone"]
+    stand_in = MembershipFactory(
+        organisation=organisation, role=Role.CARETAKER, user__last_name="Petit"
+    ).user
+    client.post(reverse("proximity:caretaker_set", args=[building.pk]), {"caretaker": stand_in.pk})
+    building.refresh_from_db()
+    assert BuildingCaretaker.objects.get(building=building).caretaker == stand_in
+    today = timezone.localdate()
+    bad = client.post(
+        reverse("proximity:replacement_list"),
+        {"absent": stand_in.pk, "replacement": stand_in.pk, "starts_on": today, "ends_on": today},
+    )
+    assert bad.status_code == 400
+    client.post(
+        reverse("proximity:replacement_list"),
+        {"absent": stand_in.pk, "replacement": caretaker.pk, "starts_on": today, "ends_on": today},
+    )
+    generation.generate_ahead(0)
+    assert set(RoundOccurrence.objects.values_list("assignee", flat=True)) <= {caretaker.pk}
+    page = client.get(reverse("proximity:building", args=[building.pk])).content.decode()
+    assert "Désinfection du hall" in page and "Petit" in page
