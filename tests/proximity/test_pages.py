@@ -143,6 +143,7 @@ def test_coverage_page_export_and_home_cards(organisation, building, caretaker, 
     client = _client(manager)
     page = client.get(reverse("proximity:coverage")).content.decode()
     assert "0 passages done of 1 planned; 1 missed." in page or "0 passage" in page
+    assert "Thierry Roux" in page  # per caretaker, by name
     export = client.get(reverse("proximity:coverage_csv"))
     lines = b"".join(export.streaming_content).decode().splitlines()
     assert lines[1].endswith(";12 rue Nationale;1;0;1")
