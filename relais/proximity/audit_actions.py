@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from relais.core.audit_trail.registry import action, object_link
+from relais.core.audit_trail.registry import action
 
 action("round.created", _("Round planned for a building"), steps=_("steps"))
 action("building_caretaker.set", _("Building caretaker set"))
@@ -17,5 +17,3 @@ action("round_step.done", _("Round step done"), done_at=_("done at"), round_done
 action("round_remark.added", _("Remark left on a round"), photo=_("photo"))
 action("round_remark.handled", _("Remark on a round handled"))
 action("rounds.missed", _("Rounds missed"), count=_("passages"))
-
-object_link("proximity.roundtemplate", "proximity:supervision", "round.plan")
