@@ -57,6 +57,14 @@ class RoundForm(forms.ModelForm):
     days = forms.TypedMultipleChoiceField(
         label=_("Weekdays"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    crisis_days = forms.TypedMultipleChoiceField(
+        label=_("Weekdays in crisis mode"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the same days as usual."),
+    )
     steps = forms.CharField(
         label=_("Steps"),
         widget=forms.Textarea(attrs={"rows": 7}),
@@ -108,6 +116,7 @@ class RoundForm(forms.ModelForm):
     def save(self, commit=False):
         template = super().save(commit=False)
         template.weekdays = sum(self.cleaned_data["days"]) or EVERY_DAY
+        template.crisis_weekdays = sum(self.cleaned_data["crisis_days"]) or None
         return template
 
 

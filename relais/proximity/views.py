@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from relais.core.models import Organisation
+from relais.core.models import CrisisMode, Organisation
+from relais.core.selectors import current_crisis_state
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Building
 from relais.interventions.dashboard import charts
@@ -243,11 +244,15 @@ def remark_photo(request, pk):
 
 
 def _range(request) -> tuple[dt.date, dt.date]:
-    """The coverage period from ``start``/``end`` (ISO dates), by default the last 14 days;
-    at most a year."""
+    """The coverage period from ``start``/``end`` (ISO dates); by default the crisis so far
+    while the organisation is in crisis mode, else the last 14 days; at most a year."""
     today_ = timezone.localdate()
     end = parse_date(request.GET.get("end") or "") or today_
-    start = parse_date(request.GET.get("start") or "") or end - dt.timedelta(days=13)
+    start = parse_date(request.GET.get("start") or "")
+    if start is None:
+        state = current_crisis_state(request.organisation)
+        in_crisis = state.pk is not None and state.mode == CrisisMode.CRISIS
+        start = timezone.localdate(state.changed_at) if in_crisis else end - dt.timedelta(days=13)
     if start > end:
         start, end = end, start
     return max(start, end - dt.timedelta(days=366)), end

@@ -168,6 +168,7 @@ def test_the_manager_plans_a_round_sets_the_caretaker_and_a_replacement(
         "window_minutes": "120",
         "crisis_passages": "",
         "days": ["1", "2", "4"],
+        "crisis_days": ["1", "2", "4", "8"],
         "steps": "Poignées\n\nInterphone\n",
     }
     refused = client.post(url, form)
@@ -176,7 +177,7 @@ def test_the_manager_plans_a_round_sets_the_caretaker_and_a_replacement(
     )
     assert client.post(url, {**form, "passages": "2"}).status_code == 302
     template = building.round_templates.get()
-    assert (template.weekdays, template.passages) == (7, 2)
+    assert (template.weekdays, template.crisis_weekdays, template.passages) == (7, 15, 2)
     assert list(template.steps.values_list("label", flat=True)) == ["Poignées", "Interphone"]
     stand_in = MembershipFactory(
         organisation=organisation, role=Role.CARETAKER, user__last_name="Petit"
@@ -198,3 +199,15 @@ def test_the_manager_plans_a_round_sets_the_caretaker_and_a_replacement(
     assert set(RoundOccurrence.objects.values_list("assignee", flat=True)) <= {caretaker.pk}
     page = client.get(reverse("proximity:building", args=[building.pk])).content.decode()
     assert "Désinfection du hall" in page and "Petit" in page
+
+
+def test_coverage_covers_the_crisis_so_far_by_default(organisation, caretaker):
+    from relais.core.models import CrisisMode, CrisisModeChange
+
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    change = CrisisModeChange.objects.create(organisation=organisation, mode=CrisisMode.CRISIS)
+    CrisisModeChange.objects.filter(pk=change.pk).update(
+        changed_at=timezone.now() - timezone.timedelta(days=40)
+    )
+    response = _client(manager).get(reverse("proximity:coverage"))
+    assert response.context["start"] == timezone.localdate() - timezone.timedelta(days=40)
