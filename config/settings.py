@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "relais.worksites",
     "relais.continuity",
     "relais.supplies",
+    "relais.proximity",
     "relais.api",
 ]
 
@@ -184,6 +185,8 @@ RELAIS_SCHEDULE = [
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),
     ("relais.worksites.tasks.purge_gate_log", 86400),
     ("relais.continuity.tasks.continuity_morning", 3600),
+    ("relais.proximity.tasks.generate_occurrences", 3600),
+    ("relais.proximity.tasks.mark_missed_rounds", 300),
 ]
 # Days the gate self-checks of work sites are kept (health statements: the time to trace a
 # case among the people on site, then deleted).

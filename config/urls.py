@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("relais.worksites.urls")),
     path("continuite/", include("relais.continuity.urls")),
     path("fournitures/", include("relais.supplies.urls")),
+    path("", include("relais.proximity.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

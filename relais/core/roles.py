@@ -141,6 +141,12 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "supplies.campaign_view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.FEDERATION_ANALYST}),
     "supplies.campaign_answer": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "supplies.campaign_run": frozenset({_R.FEDERATION_ANALYST}),
+    # Caretakers' rounds (issue 9): the caretaker ticks the steps of the passages assigned to
+    # them; managers plan rounds, caretakers and replacements, and read remarks and coverage.
+    "round.do": frozenset({_R.CARETAKER}),
+    "round.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CARETAKER}),
+    "round.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "round.coverage": frozenset({_R.DIRECTOR, _R.MANAGER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

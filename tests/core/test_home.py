@@ -33,6 +33,8 @@ EXPECTED = {
         "allocation.vacancies_ready",
         "interventions.to_triage",
         "interventions.overdue_work_orders",
+        "proximity.missed",
+        "proximity.coverage",
         "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
@@ -55,7 +57,7 @@ EXPECTED = {
         "interventions.deferred",
         "core.agencies",
     ],
-    Role.CARETAKER: ["core.crisis", "core.agencies"],
+    Role.CARETAKER: ["core.crisis", "proximity.today", "core.agencies"],
     Role.TECHNICIAN: [
         "core.crisis",
         "interventions.to_triage",

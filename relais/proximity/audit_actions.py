@@ -1,0 +1,19 @@
+"""Audit actions of the caretakers' rounds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.audit_trail.registry import action
+
+action("round.created", _("Round planned for a building"), steps=_("steps"))
+action("building_caretaker.set", _("Building caretaker set"))
+action(
+    "replacement.created",
+    _("Caretaker replacement recorded"),
+    starts_on=_("first day"),
+    ends_on=_("last day"),
+    moved=_("passages handed over"),
+)
+action("round_step.done", _("Round step done"), done_at=_("done at"), round_done=_("round done"))
+action("round_remark.added", _("Remark left on a round"), photo=_("photo"))
+action("round_remark.handled", _("Remark on a round handled"))
+action("rounds.missed", _("Rounds missed"), count=_("passages"))

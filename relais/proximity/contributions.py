@@ -1,0 +1,125 @@
+"""What the rounds add to core's registries, from ``ProximityConfig.ready()``: menu entries
+(field group), home cards, quick links and the crisis mode's line on ``/crise/``.
+
+Cards:
+- caretaker: today's passages, with how many steps remain (two queries);
+- manager: today's missed passages — the in-app alert of a missed round (two queries) — and
+  today's coverage so far (one query).
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relais.core import crisis, home, navigation
+from relais.core.roles import Role
+
+from . import selectors
+from .models import OccurrenceStatus
+
+
+def _time(value) -> str:
+    return f"{timezone.localtime(value):%H:%M}"
+
+
+def today_card(ctx: home.HomeContext) -> home.Card:
+    rounds = list(selectors.rounds_of(ctx.user, ctx.organisation, ctx.today))
+    left = [r for r in rounds if r.status != OccurrenceStatus.DONE]
+    rows = []
+    for occurrence in left[: home.ROWS]:
+        steps = list(occurrence.steps.all())
+        remaining = sum(1 for step in steps if step.done_at is None)
+        rows.append(
+            home.CardRow(
+                f"{occurrence.get_kind_display()} – {occurrence.building.address}",
+                _("%(start)s–%(end)s · %(left)d of %(total)d steps left")
+                % {
+                    "start": _time(occurrence.starts_at),
+                    "end": _time(occurrence.due_at),
+                    "left": remaining,
+                    "total": len(steps),
+                },
+                url=reverse("proximity:today"),
+                tone="danger" if occurrence.status == OccurrenceStatus.MISSED else "",
+            )
+        )
+    return home.Card(
+        key="proximity.today",
+        title=_("My rounds today"),
+        count=len(left),
+        empty=_("The rounds planned for you today will appear here."),
+        url=reverse("proximity:today"),
+        link_label=_("Open my checklist"),
+        rows=rows,
+    )
+
+
+def missed_card(ctx: home.HomeContext) -> home.Card:
+    missed = selectors.missed_on(ctx.organisation, ctx.today)
+    rows = [
+        home.CardRow(
+            f"{o.get_kind_display()} – {o.building.address}",
+            _("due at %(time)s · %(who)s")
+            % {
+                "time": _time(o.due_at),
+                "who": (o.assignee.get_full_name() or o.assignee.get_username())
+                if o.assignee
+                else _("nobody assigned"),
+            },
+            url=reverse("proximity:building", args=[o.building_id]),
+            tone="danger",
+        )
+        for o in missed[: home.ROWS]
+    ]
+    return home.Card(
+        key="proximity.missed",
+        title=_("Rounds missed today"),
+        count=missed.count(),
+        empty=_("Rounds not done by their end time will appear here."),
+        url=reverse("proximity:supervision"),
+        link_label=_("Missed rounds and remarks"),
+        rows=rows,
+    )
+
+
+def coverage_card(ctx: home.HomeContext) -> home.Card:
+    figures = selectors.coverage_by_day(ctx.organisation, ctx.today, ctx.today)
+    row = figures[0] if figures else {"planned": 0, "done": 0, "missed": 0}
+    text = ""
+    if row["planned"]:
+        text = _("%(done)d of %(planned)d passages done today (%(missed)d missed).") % row
+    return home.Card(
+        key="proximity.coverage",
+        title=_("Rounds coverage"),
+        count=None,
+        text=text,
+        empty=_("Once rounds are planned, today's passages done and planned will show here."),
+        url=reverse("proximity:coverage"),
+        link_label=_("Coverage by day, building and caretaker"),
+    )
+
+
+def register() -> None:
+    entries = [
+        (gettext_lazy("My rounds"), "proximity:today", "round.do", 20),
+        (gettext_lazy("Rounds: missed and remarks"), "proximity:supervision", "round.plan", 21),
+        (gettext_lazy("Rounds coverage"), "proximity:coverage", "round.coverage", 22),
+        (gettext_lazy("Caretaker replacements"), "proximity:replacement_list", "round.plan", 23),
+    ]
+    for label, url_name, ability, order in entries:
+        navigation.register_item("field", label, url_name, ability=ability, order=order)
+    home.register_card("proximity.today", roles={Role.CARETAKER}, order=20, build=today_card)
+    home.register_card("proximity.missed", roles={Role.MANAGER}, order=27, build=missed_card)
+    home.register_card("proximity.coverage", roles={Role.MANAGER}, order=28, build=coverage_card)
+    home.register_link(
+        "proximity:today", gettext_lazy("My rounds today"), ability="round.do", order=45
+    )
+    crisis.register_effect(
+        crisis.MODE,
+        gettext_lazy(
+            "Caretakers' rounds follow their crisis frequency (for instance disinfection of "
+            "touch points several times a day) from the next hourly planning."
+        ),
+        capability="proximity",
+    )

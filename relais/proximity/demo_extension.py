@@ -1,0 +1,156 @@
+"""The rounds' part of ``seed_demo``: rounds for every building and weeks of completions.
+
+Registered with ``relais.housing.demo.extensions`` from ``ProximityConfig.ready``. Set-based:
+the rounds and their steps are ``INSERT … SELECT`` from the buildings, the passages of the
+past days come from the same generation as production (``generation.generate_day``), and
+the completions are two ``UPDATE`` statements; nothing is written row by row.
+
+Per building: disinfection of the touch points every day (twice a day in crisis mode; six
+steps, seven with a lift), cleaning on Mondays and Thursdays (three steps), bins out on
+Monday, Wednesday and Friday evenings and in the next mornings. Volumes: 21 days at ``tiny``
+and ``small``, 14 days at ``region`` (≈ 16,000 buildings: about 2 million steps). About 93 %
+of past passages are done (deterministically by id), the others missed. The demo caretaker
+(``gardien``, Tours Habitat) has the first eight buildings of their landlord.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from . import generation
+from .forms import DEFAULT_STEPS
+from .models import (
+    BuildingCaretaker,
+    OccurrenceStatus,
+    Replacement,
+    RoundKind,
+    RoundOccurrence,
+    RoundStep,
+    RoundTemplate,
+    StepRemark,
+    TemplateStep,
+)
+
+DAYS = {"tiny": 21, "small": 21, "region": 14}
+DONE_PERCENT = 93
+# kind → (name, weekdays mask, first start, passages, crisis passages, interval, window)
+ROUNDS = {
+    RoundKind.DISINFECTION: ("Désinfection des points de contact", 127, "09:00", 1, 2, 300, 180),
+    RoundKind.CLEANING: ("Nettoyage des parties communes", 1 | 8, "10:00", 1, None, 240, 240),
+    RoundKind.BINS_OUT: ("Sortie des bacs", 1 | 4 | 16, "19:00", 1, None, 240, 120),
+    RoundKind.BINS_IN: ("Rentrée des bacs", 2 | 8 | 32, "08:00", 1, None, 240, 120),
+}
+RESET_ORDER = (
+    StepRemark,
+    RoundStep,
+    RoundOccurrence,
+    TemplateStep,
+    RoundTemplate,
+    Replacement,
+    BuildingCaretaker,
+)
+
+
+def _in(ids) -> str:
+    return ", ".join(str(int(i)) for i in ids)
+
+
+def _templates(cursor, organisation_ids) -> None:
+    for kind, (name, days, start, passages, crisis, interval, window) in ROUNDS.items():
+        cursor.execute(
+            "INSERT INTO proximity_roundtemplate (organisation_id, building_id, kind, name, "
+            "weekdays, first_start, passages, interval_minutes, window_minutes, "
+            "crisis_weekdays, crisis_passages, is_active) "
+            "SELECT b.organisation_id, b.id, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s "
+            f"FROM housing_building b WHERE b.organisation_id IN ({_in(organisation_ids)}) "
+            "ORDER BY b.id",
+            [kind, name, days, start, passages, interval, window, crisis, True],
+        )
+        for position, label in enumerate(DEFAULT_STEPS[kind]):
+            lift = "AND b.has_lift" if "ascenseur" in label else ""
+            cursor.execute(
+                "INSERT INTO proximity_templatestep (organisation_id, template_id, position, "
+                "label) SELECT t.organisation_id, t.id, %s, %s FROM proximity_roundtemplate t "
+                "JOIN housing_building b ON b.id = t.building_id "
+                f"WHERE t.kind = %s AND t.organisation_id IN ({_in(organisation_ids)}) {lift}",
+                [position, label, kind],
+            )
+
+
+def _caretaker(organisation_ids) -> int:
+    user = get_user_model().objects.filter(username="gardien").first()
+    if user is None:
+        return 0
+    membership = user.memberships.filter(organisation_id__in=organisation_ids).first()
+    if membership is None:
+        return 0
+    buildings = RoundTemplate.objects.filter(organisation_id=membership.organisation_id)
+    ids = buildings.order_by("building_id").values_list("building_id", flat=True).distinct()[:8]
+    BuildingCaretaker.objects.bulk_create(
+        BuildingCaretaker(organisation_id=membership.organisation_id, building_id=b, caretaker=user)
+        for b in ids
+    )
+    return len(ids)
+
+
+def _complete(cursor, organisation_ids, before: dt.date) -> None:
+    """Past passages: ~93 % done (steps ticked a few minutes apart), the others missed."""
+    scope = (
+        f"o.organisation_id IN ({_in(organisation_ids)}) AND o.day < %s "
+        f"AND (o.id * 7919) %% 100 < {DONE_PERCENT}"
+    )
+    minutes = "(10 + proximity_roundstep.position * 3)"
+    plus = f"datetime(o.starts_at, '+' || {minutes} || ' minutes')"
+    if connection.vendor == "postgresql":
+        plus = f"o.starts_at + {minutes} * INTERVAL '1 minute'"
+    cursor.execute(
+        f"UPDATE proximity_roundstep SET done_at = (SELECT {plus} FROM proximity_roundoccurrence o "
+        "WHERE o.id = proximity_roundstep.occurrence_id), received_at = NULL, "
+        "done_by_id = (SELECT o.assignee_id FROM proximity_roundoccurrence o "
+        "WHERE o.id = proximity_roundstep.occurrence_id) "
+        f"WHERE occurrence_id IN (SELECT o.id FROM proximity_roundoccurrence o WHERE {scope})",
+        [before],
+    )
+    cursor.execute(
+        "UPDATE proximity_roundoccurrence SET status = %s, completed_at = "
+        "(SELECT MAX(s.done_at) FROM proximity_roundstep s WHERE s.occurrence_id = "
+        f"proximity_roundoccurrence.id) WHERE id IN (SELECT o.id FROM proximity_roundoccurrence o "
+        f"WHERE {scope})",
+        [OccurrenceStatus.DONE, before],
+    )
+    cursor.execute(
+        "UPDATE proximity_roundoccurrence SET status = %s "
+        f"WHERE organisation_id IN ({_in(organisation_ids)}) AND day < %s AND status = %s",
+        [OccurrenceStatus.MISSED, before, OccurrenceStatus.PLANNED],
+    )
+
+
+class ProximityDemo:
+    name = "proximity"
+
+    def seed(self, *, organisation_ids, scale, seed):
+        today = timezone.localdate()
+        with connection.cursor() as cursor:
+            _templates(cursor, organisation_ids)
+        buildings = _caretaker(organisation_ids)
+        for back in range(DAYS[scale], -1, -1):
+            generation.generate_day(today - dt.timedelta(days=back), crisis=[])
+        with connection.cursor() as cursor:
+            _complete(cursor, organisation_ids, today)
+        scope = RoundStep.objects.filter(organisation_id__in=organisation_ids)
+        return {
+            "rounds": RoundTemplate.objects.filter(organisation_id__in=organisation_ids).count(),
+            "round steps": scope.count(),
+            "caretaker buildings": buildings,
+        }
+
+    def reset(self, organisation_ids):
+        """Plain DELETEs, children first (millions of steps: no ORM cascade collection)."""
+        with connection.cursor() as cursor:
+            for model in RESET_ORDER:
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} "
+                    f"WHERE organisation_id IN ({_in(organisation_ids)})"
+                )

@@ -1,0 +1,138 @@
+"""Reads for the rounds' pages, home cards and the public building page.
+
+Coverage (issue 9 §4) counts passages (occurrences): planned = every passage of the days,
+done = those whose every step was ticked, missed = not done by their end time. Each figure
+is one grouped query on ``proximity_roundoccurrence`` (indexed by organisation, day, status).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Min, Prefetch, Q
+
+from relais.housing.models import Building
+
+from .models import OccurrenceStatus, RoundKind, RoundOccurrence, RoundStep, StepRemark
+
+
+def rounds_of(user, organisation, day: dt.date):
+    """``user``'s passages of ``day`` in ``organisation``, each with its steps (2 queries)."""
+    return (
+        RoundOccurrence.objects.filter(organisation=organisation, assignee=user, day=day)
+        .select_related("building", "template")
+        .prefetch_related(Prefetch("steps", queryset=RoundStep.objects.order_by("position")))
+        .order_by("starts_at", "id")
+    )
+
+
+def missed_on(organisation, day: dt.date):
+    return (
+        RoundOccurrence.objects.filter(
+            organisation=organisation, day=day, status=OccurrenceStatus.MISSED
+        )
+        .select_related("building", "assignee")
+        .order_by("due_at", "id")
+    )
+
+
+def open_remarks(organisation):
+    return (
+        StepRemark.objects.filter(organisation=organisation, handled_at__isnull=True)
+        .select_related("building", "created_by", "step")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class BuildingState:
+    """What the notice and the public page say: the last disinfection and the next passage
+    (aware datetimes or None)."""
+
+    last_disinfection: dt.datetime | None
+    next_disinfection: dt.datetime | None
+
+
+def building_state(building, now: dt.datetime) -> BuildingState:
+    """One query: the latest done and the next planned disinfection of ``building``."""
+    figures = RoundOccurrence.objects.filter(
+        building=building, kind=RoundKind.DISINFECTION
+    ).aggregate(
+        last=Max("completed_at", filter=Q(status=OccurrenceStatus.DONE)),
+        next=Min("starts_at", filter=Q(status=OccurrenceStatus.PLANNED, starts_at__gte=now)),
+    )
+    return BuildingState(figures["last"], figures["next"])
+
+
+def _counts():
+    return {
+        "planned": Count("id"),
+        "done": Count("id", filter=Q(status=OccurrenceStatus.DONE)),
+        "missed": Count("id", filter=Q(status=OccurrenceStatus.MISSED)),
+    }
+
+
+def coverage_by_day(organisation, start: dt.date, end: dt.date) -> list[dict]:
+    """[{day, planned, done, missed}] for each day of [start, end] that has passages."""
+    return list(
+        RoundOccurrence.objects.filter(organisation=organisation, day__gte=start, day__lte=end)
+        .order_by()
+        .values("day")
+        .annotate(**_counts())
+        .order_by("day")
+    )
+
+
+def coverage_by_building(organisation, start: dt.date, end: dt.date, limit: int = 20):
+    """The ``limit`` buildings with the most missed passages over [start, end]:
+    [{building, planned, done, missed}] with the Building rows (2 queries)."""
+    rows = list(
+        RoundOccurrence.objects.filter(organisation=organisation, day__gte=start, day__lte=end)
+        .order_by()
+        .values("building_id")
+        .annotate(**_counts())
+        .order_by("-missed", "building_id")[:limit]
+    )
+    buildings = Building.objects.in_bulk([row["building_id"] for row in rows])
+    for row in rows:
+        row["building"] = buildings.get(row["building_id"])
+    return rows
+
+
+def coverage_by_person(organisation, start: dt.date, end: dt.date) -> list[dict]:
+    """[{assignee_id, assignee (a User or None), planned, done, missed}] per person: one
+    grouped query on the covering index, then the people by id (2 queries)."""
+    rows = list(
+        RoundOccurrence.objects.filter(organisation=organisation, day__gte=start, day__lte=end)
+        .order_by()
+        .values("assignee_id")
+        .annotate(**_counts())
+    )
+    people = get_user_model().objects.in_bulk([r["assignee_id"] for r in rows if r["assignee_id"]])
+    for row in rows:
+        row["assignee"] = people.get(row["assignee_id"])
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["assignee"] is None,
+            str(r["assignee"] and r["assignee"].last_name),
+            r["assignee_id"] or 0,
+        ),
+    )
+
+
+def coverage_rows(organisation, start: dt.date, end: dt.date):
+    """Every (day, building reference, address, planned, done, missed), for the CSV export;
+    an iterator (region scale: tens of thousands of rows)."""
+    return (
+        RoundOccurrence.objects.filter(organisation=organisation, day__gte=start, day__lte=end)
+        .order_by()
+        .values("day", "building__reference", "building__address")
+        .annotate(**_counts())
+        .order_by("day", "building__reference")
+        .iterator(chunk_size=2000)
+    )
+
+
+def share(done: int, planned: int) -> float:
+    return done / planned if planned else 0.0

@@ -1,0 +1,227 @@
+"""Writes of the caretakers' rounds; each in a transaction, audited.
+
+- ``round_create``: a building's round and its steps (the manager);
+- ``caretaker_set`` / ``replacement_create``: who does a building's rounds;
+- ``step_tick``: a step done, at the time the phone recorded (possibly offline); a tick sent
+  twice (same key, or the step already done) is recorded once;
+- ``remark_add`` / ``remark_handled``: what the caretaker noticed, for the manager;
+- ``mark_missed``: the passages not done by their end time (the periodic task).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relais.core import audit
+from relais.core.models import Organisation
+from relais.core.transactions import write_transaction
+
+from .models import (
+    BuildingCaretaker,
+    OccurrenceStatus,
+    Replacement,
+    RoundOccurrence,
+    RoundStep,
+    RoundTemplate,
+    StepRemark,
+    TemplateStep,
+)
+
+# A tick may carry the phone's time: not in the future (beyond this much clock skew) and not
+# before its passage's day.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+@transaction.atomic
+def round_create(*, organisation, actor, template: RoundTemplate, steps: list[str]):
+    """Save ``template`` (unsaved, of ``organisation``) with ``steps`` (labels, in order)."""
+    template.organisation = organisation
+    template.save()
+    TemplateStep.objects.bulk_create(
+        TemplateStep(organisation=organisation, template=template, position=index, label=label)
+        for index, label in enumerate(steps)
+    )
+    audit.record(
+        action="round.created",
+        organisation=organisation,
+        actor=actor,
+        obj=template,
+        changes={"kind": template.kind, "steps": len(steps), "building": template.building_id},
+    )
+    return template
+
+
+@transaction.atomic
+def caretaker_set(*, organisation, actor, building, caretaker) -> BuildingCaretaker:
+    """Make ``caretaker`` (a user with the caretaker role) in charge of ``building``."""
+    row, _created = BuildingCaretaker.objects.update_or_create(
+        building=building, defaults={"organisation": organisation, "caretaker": caretaker}
+    )
+    audit.record(
+        action="building_caretaker.set",
+        organisation=organisation,
+        actor=actor,
+        obj=building,
+        changes={"caretaker": caretaker.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def replacement_create(*, organisation, actor, replacement: Replacement) -> Replacement:
+    """Record that ``replacement.replacement`` stands in for ``replacement.absent``; the
+    occurrences already generated for those days are handed over at once (still planned)."""
+    replacement.organisation = organisation
+    replacement.created_by = actor
+    replacement.save()
+    moved = RoundOccurrence.objects.filter(
+        organisation=organisation,
+        assignee=replacement.absent,
+        day__gte=replacement.starts_on,
+        day__lte=replacement.ends_on,
+        status=OccurrenceStatus.PLANNED,
+    ).update(assignee=replacement.replacement)
+    audit.record(
+        action="replacement.created",
+        organisation=organisation,
+        actor=actor,
+        obj=replacement,
+        changes={
+            "absent": replacement.absent_id,
+            "replacement": replacement.replacement_id,
+            "starts_on": replacement.starts_on,
+            "ends_on": replacement.ends_on,
+            "moved": moved,
+        },
+    )
+    return replacement
+
+
+def step_tick(*, organisation, actor, step_id: int, client_key: str, done_at=None):
+    """Record step ``step_id`` done by ``actor`` at ``done_at`` (the phone's time, else now).
+
+    Returns ``(step, recorded)``: ``recorded`` is False when this key was already received or
+    the step was already done (the first tick stands). Raises ValidationError for a key that
+    is not 8–64 characters, or a passage of a later day."""
+    if not 8 <= len(client_key) <= 64:
+        raise ValidationError(_("This tick has no valid key."))
+    existing = RoundStep.objects.filter(organisation=organisation, client_key=client_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        return _tick(organisation, actor, step_id, client_key, done_at)
+    except IntegrityError:
+        # The same tick sent twice at once: the other request stored the key.
+        existing = RoundStep.objects.filter(organisation=organisation, client_key=client_key)
+        return existing.get(), False
+
+
+@write_transaction
+def _tick(organisation, actor, step_id, client_key, done_at):
+    step = (
+        RoundStep.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("occurrence")
+        .get(organisation=organisation, pk=step_id)
+    )
+    if step.done_at is not None:
+        return step, False
+    now = timezone.now()
+    occurrence = step.occurrence
+    if occurrence.day > timezone.localdate(now):
+        raise ValidationError(_("This round is planned for a later day."))
+    earliest = dt.datetime.combine(
+        occurrence.day, dt.time(0), tzinfo=timezone.get_current_timezone()
+    )
+    done_at = min(max(done_at or now, earliest), now + CLOCK_SKEW)
+    step.done_at, step.done_by, step.received_at, step.client_key = done_at, actor, now, client_key
+    step.save(update_fields=["done_at", "done_by", "received_at", "client_key"])
+    remaining = RoundStep.objects.filter(occurrence=occurrence, done_at__isnull=True).exists()
+    if not remaining:
+        last = RoundStep.objects.filter(occurrence=occurrence).aggregate(last=Max("done_at"))
+        RoundOccurrence.objects.filter(pk=occurrence.pk).update(
+            status=OccurrenceStatus.DONE, completed_at=last["last"]
+        )
+    audit.record(
+        action="round_step.done",
+        organisation=organisation,
+        actor=actor,
+        obj=step,
+        changes={"occurrence": occurrence.pk, "done_at": done_at, "round_done": not remaining},
+    )
+    return step, True
+
+
+@dataclass(frozen=True)
+class NewRemark:
+    text: str
+    photo: object = None  # an interventions ``requests.photos.Photo`` (re-encoded), or None
+    client_key: str = ""
+
+
+def remark_add(*, organisation, actor, step: RoundStep, data: NewRemark) -> StepRemark:
+    """A remark on ``step`` for the manager; the same ``client_key`` twice gives one remark."""
+    if data.client_key:
+        found = StepRemark.objects.filter(organisation=organisation, client_key=data.client_key)
+        if found.exists():
+            return found.get()
+    with transaction.atomic():
+        remark = StepRemark(
+            organisation=organisation,
+            step=step,
+            building_id=step.occurrence.building_id,
+            text=data.text,
+            client_key=data.client_key,
+            created_by=actor,
+        )
+        if data.photo is not None:
+            remark.photo.save("remark.jpg", ContentFile(data.photo.content), save=False)
+        remark.save()
+        audit.record(
+            action="round_remark.added",
+            organisation=organisation,
+            actor=actor,
+            obj=remark,
+            changes={"step": step.pk, "photo": data.photo is not None},
+        )
+    return remark
+
+
+@transaction.atomic
+def remark_handled(*, organisation, actor, remark: StepRemark) -> None:
+    if remark.handled_at is None:
+        StepRemark.objects.filter(pk=remark.pk, handled_at__isnull=True).update(
+            handled_at=timezone.now(), handled_by=actor
+        )
+        audit.record(
+            action="round_remark.handled", organisation=organisation, actor=actor, obj=remark
+        )
+
+
+def mark_missed(now=None) -> dict[int, int]:
+    """Mark missed every planned passage due before ``now``; returns {organisation id: count}
+    and audits one event per organisation concerned. Set-based: one grouped read, one UPDATE."""
+    now = now or timezone.now()
+    late = RoundOccurrence.objects.filter(status=OccurrenceStatus.PLANNED, due_at__lt=now)
+    with transaction.atomic():
+        counts = dict(
+            late.order_by()
+            .values("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        )
+        if not counts:
+            return {}
+        late.update(status=OccurrenceStatus.MISSED)
+        for organisation in Organisation.objects.filter(pk__in=counts):
+            audit.record(
+                action="rounds.missed",
+                organisation=organisation,
+                changes={"count": counts[organisation.pk]},
+            )
+    return counts

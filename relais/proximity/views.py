@@ -1,0 +1,341 @@
+"""Pages of the caretakers' rounds.
+
+- the caretaker's day (``today``), ticks and remarks (POST; a tick answers JSON to the page's
+  script, a redirect without it);
+- a building's rounds, caretaker and notice (``building``, ``round_create``,
+  ``caretaker_set``, ``notice_pdf``); replacements; the manager's supervision (missed
+  passages, remarks); coverage and its CSV export;
+- the public building page (no login, no personal data), reached by the notice's QR code.
+"""
+
+import csv
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from relais.core.models import CrisisMode, Organisation
+from relais.core.selectors import current_crisis_state
+from relais.core.tenancy import get_for_request, require_ability
+from relais.housing.models import Building
+from relais.interventions.dashboard import charts
+
+from . import notice, selectors, services
+from .forms import CaretakerForm, RemarkForm, ReplacementForm, RoundForm
+from .models import BuildingCaretaker, Replacement, RoundStep, RoundTemplate, StepRemark
+
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+@login_required
+def today(request):
+    """The logged-in caretaker's passages of today, each step a big button."""
+    require_ability(request, "round.do")
+    day = timezone.localdate()
+    rounds = list(selectors.rounds_of(request.user, request.organisation, day))
+    for occurrence in rounds:
+        for step in occurrence.steps.all():
+            step.key = _key()
+            step.remark_key = _key()
+    context = {"rounds": rounds, "day": day, "remark_form": RemarkForm()}
+    return render(request, "proximity/today.html", context)
+
+
+def _step_for(request, pk):
+    """A step of a passage assigned to the caretaker (404 otherwise)."""
+    require_ability(request, "round.do")
+    steps = RoundStep.objects.filter(occurrence__assignee=request.user).select_related("occurrence")
+    return get_for_request(request, steps, pk=pk)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def step_tick(request, pk):
+    step = _step_for(request, pk)
+    done_at = parse_datetime(request.POST.get("done_at", "") or "")
+    if done_at is not None and timezone.is_naive(done_at):
+        done_at = None
+    try:
+        step, recorded = services.step_tick(
+            organisation=request.organisation,
+            actor=request.user,
+            step_id=step.pk,
+            client_key=request.POST.get("key", ""),
+            done_at=done_at,
+        )
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect("proximity:today")
+    local = timezone.localtime(step.done_at)
+    if _wants_json(request):
+        return JsonResponse({"step": step.pk, "recorded": recorded, "done_at": f"{local:%H:%M}"})
+    messages.success(
+        request, _("“%(step)s” done at %(time)s.") % {"step": step.label, "time": f"{local:%H:%M}"}
+    )
+    return redirect("proximity:today")
+
+
+@login_required
+@require_POST
+def step_remark(request, pk):
+    step = _step_for(request, pk)
+    form = RemarkForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("proximity:today")
+    services.remark_add(
+        organisation=request.organisation,
+        actor=request.user,
+        step=step,
+        data=services.NewRemark(
+            text=form.cleaned_data["text"],
+            photo=form.cleaned_data["photo"],
+            client_key=form.cleaned_data["key"],
+        ),
+    )
+    messages.success(request, _("Remark sent to the manager."))
+    return redirect("proximity:today")
+
+
+def _building(request, pk, ability):
+    queryset = Building.objects.select_related("residence", "organisation")
+    return get_for_request(request, queryset, ability=ability, pk=pk)
+
+
+@login_required
+def building(request, pk):
+    found = _building(request, pk, "round.view")
+    assignment = BuildingCaretaker.objects.filter(building=found).select_related("caretaker")
+    context = {
+        "building": found,
+        "templates": RoundTemplate.objects.filter(building=found).prefetch_related("steps"),
+        "assignment": assignment.first(),
+        "state": selectors.building_state(found, timezone.now()),
+        "caretaker_form": CaretakerForm(organisation=request.organisation),
+        "can_plan": request.abilities.get("round.plan"),
+    }
+    return render(request, "proximity/building.html", context)
+
+
+@login_required
+def round_create(request, pk):
+    found = _building(request, pk, "round.plan")
+    initial = {"kind": request.GET.get("kind") or "disinfection"}
+    if initial["kind"] not in dict(RoundTemplate._meta.get_field("kind").choices):
+        initial["kind"] = "disinfection"
+    form = RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        template = form.save()
+        template.building = found
+        services.round_create(
+            organisation=request.organisation,
+            actor=request.user,
+            template=template,
+            steps=form.cleaned_data["steps"],
+        )
+        messages.success(request, _("Round saved: its passages are planned from today."))
+        return redirect("proximity:building", pk=found.pk)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "building": found}
+    return render(request, "proximity/round_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def caretaker_set(request, pk):
+    found = _building(request, pk, "round.plan")
+    form = CaretakerForm(request.POST, organisation=request.organisation)
+    if form.is_valid():
+        services.caretaker_set(
+            organisation=request.organisation,
+            actor=request.user,
+            building=found,
+            caretaker=form.cleaned_data["caretaker"],
+        )
+        messages.success(request, _("Caretaker saved."))
+    else:
+        messages.error(request, _("Choose a caretaker of the organisation."))
+    return redirect("proximity:building", pk=found.pk)
+
+
+@login_required
+def notice_pdf(request, pk):
+    found = _building(request, pk, "round.view")
+    state = selectors.building_state(found, timezone.now())
+    content = notice.notice_pdf(found, state, site_url=settings.SITE_URL)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="affiche-{found.reference}.pdf"'
+    return response
+
+
+@login_required
+def replacement_list(request):
+    require_ability(request, "round.plan")
+    organisation = request.organisation
+    form = ReplacementForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.replacement_create(
+            organisation=organisation, actor=request.user, replacement=form.save(commit=False)
+        )
+        messages.success(request, _("Replacement recorded."))
+        return redirect("proximity:replacement_list")
+    replacements = Replacement.objects.filter(
+        organisation=organisation, ends_on__gte=timezone.localdate() - dt.timedelta(days=30)
+    ).select_related("absent", "replacement")
+    context = {"form": form, "replacements": replacements}
+    return render(
+        request, "proximity/replacements.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def supervision(request):
+    """The manager's view of today: missed passages, remarks left by the caretakers."""
+    require_ability(request, "round.plan")
+    organisation = request.organisation
+    reference = request.GET.get("building", "").strip()[:30]
+    if reference:
+        found = Building.objects.filter(organisation=organisation, reference__iexact=reference)
+        found = found.values_list("pk", flat=True).first()
+        if found is not None:
+            return redirect("proximity:building", pk=found)
+    context = {
+        "missed": selectors.missed_on(organisation, timezone.localdate())[:100],
+        "remarks": selectors.open_remarks(organisation)[:100],
+        "reference": reference,
+        "not_found": bool(reference),
+    }
+    return render(request, "proximity/supervision.html", context)
+
+
+@login_required
+@require_POST
+def remark_handled(request, pk):
+    remark = get_for_request(request, StepRemark.objects, ability="round.plan", pk=pk)
+    services.remark_handled(organisation=request.organisation, actor=request.user, remark=remark)
+    return redirect("proximity:supervision")
+
+
+@login_required
+def remark_photo(request, pk):
+    remark = get_for_request(request, StepRemark.objects, ability="round.plan", pk=pk)
+    if not remark.photo:
+        raise Http404
+    return FileResponse(remark.photo.open("rb"), content_type="image/jpeg")
+
+
+def _range(request) -> tuple[dt.date, dt.date]:
+    """The coverage period from ``start``/``end`` (ISO dates); by default the crisis so far
+    while the organisation is in crisis mode, else the last 14 days; at most a year."""
+    today_ = timezone.localdate()
+    end = parse_date(request.GET.get("end") or "") or today_
+    start = parse_date(request.GET.get("start") or "")
+    if start is None:
+        state = current_crisis_state(request.organisation)
+        in_crisis = state.pk is not None and state.mode == CrisisMode.CRISIS
+        start = timezone.localdate(state.changed_at) if in_crisis else end - dt.timedelta(days=13)
+    if start > end:
+        start, end = end, start
+    return max(start, end - dt.timedelta(days=366)), end
+
+
+@login_required
+def coverage(request):
+    require_ability(request, "round.coverage")
+    organisation = request.organisation
+    start, end = _range(request)
+    days = selectors.coverage_by_day(organisation, start, end)
+    chart = charts.bars(
+        [
+            (
+                f"{row['day']:%d/%m}",
+                selectors.share(row["done"], row["planned"]),
+                f"{row['done']} / {row['planned']}",
+                "good" if selectors.share(row["done"], row["planned"]) >= 0.9 else "bad",
+            )
+            for row in days
+        ],
+        scale=1.0,
+    )
+    context = {
+        "start": start,
+        "end": end,
+        "chart": chart,
+        "chart_height": charts.height(chart),
+        "buildings": selectors.coverage_by_building(organisation, start, end),
+        "people": selectors.coverage_by_person(organisation, start, end),
+        "totals": {key: sum(row[key] for row in days) for key in ("planned", "done", "missed")},
+    }
+    return render(request, "proximity/coverage.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def coverage_csv(request):
+    require_ability(request, "round.coverage")
+    start, end = _range(request)
+    writer = csv.writer(_Echo(), delimiter=";")
+    header = [
+        _("day"),
+        _("building reference"),
+        _("address"),
+        _("passages planned"),
+        _("passages done"),
+        _("passages missed"),
+    ]
+    rows = (
+        writer.writerow(
+            [
+                r["day"].isoformat(),
+                r["building__reference"],
+                r["building__address"],
+                r["planned"],
+                r["done"],
+                r["missed"],
+            ]  # noqa: E501
+        )
+        for r in selectors.coverage_rows(request.organisation, start, end)
+    )
+    response = StreamingHttpResponse(
+        (line for part in ([writer.writerow(header)], rows) for line in part),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tournees-{start}-{end}.csv"'
+    return response
+
+
+@never_cache
+def public_building(request, slug, token):
+    """What a tenant sees by scanning the notice: the address, the last disinfection and
+    the next passage. No login; no name of any person."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    building_id = notice.building_id_from(token)
+    if building_id is None:
+        raise Http404
+    found = get_object_or_404(Building, organisation=organisation, pk=building_id)
+    state = selectors.building_state(found, timezone.now())
+    context = {"organisation": organisation, "building": found, "state": state}
+    return render(request, "proximity/public_building.html", context)

@@ -1,0 +1,28 @@
+"""The rounds' part of the demo: rounds for every building, weeks of passages done and
+missed, the demo caretaker's buildings, and the reset."""
+
+import pytest
+from django.utils import timezone
+
+from relais.housing.demo import seed_demo
+from relais.housing.models import Building
+from relais.proximity.models import BuildingCaretaker, RoundOccurrence, RoundStep, RoundTemplate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_rounds_for_every_building_and_resets():
+    seed_demo(scale="tiny", seed=3)
+    assert RoundTemplate.objects.count() == 4 * Building.objects.count()
+    past = RoundOccurrence.objects.filter(day__lt=timezone.localdate())
+    done, missed = past.filter(status="done").count(), past.filter(status="missed").count()
+    assert done > 10 * missed > 0
+    assert not past.filter(status="planned").exists()
+    assert not RoundStep.objects.filter(occurrence__status="done", done_at__isnull=True).exists()
+    assert BuildingCaretaker.objects.filter(caretaker__username="gardien").count() == 8
+    assert RoundOccurrence.objects.filter(
+        day=timezone.localdate(), assignee__username="gardien"
+    ).exists()
+    before = (RoundTemplate.objects.count(), RoundStep.objects.count())
+    seed_demo(scale="tiny", seed=3, reset=True)
+    assert (RoundTemplate.objects.count(), RoundStep.objects.count()) == before
