@@ -210,14 +210,6 @@ class CrisisModeChange(OrganisationOwned):
         "worksites_stopped",
     )
 
-    def switches_on(self) -> list[str]:
-        """The labels of the switches that are on, in their order (for the banner)."""
-        return [
-            capfirst(self._meta.get_field(name).verbose_name)
-            for name in self.SWITCHES
-            if getattr(self, name)
-        ]
-
     class Meta:
         verbose_name = _("crisis mode change")
         verbose_name_plural = _("crisis mode changes")
@@ -226,6 +218,14 @@ class CrisisModeChange(OrganisationOwned):
 
     def __str__(self):
         return f"{self.organisation_id} {self.mode} {self.changed_at:%Y-%m-%d}"
+
+    def switches_on(self) -> list[str]:
+        """The labels of the switches that are on, in their order (for the banner)."""
+        return [
+            capfirst(self._meta.get_field(name).verbose_name)
+            for name in self.SWITCHES
+            if getattr(self, name)
+        ]
 
 
 class CrisisNotice(OrganisationOwned):

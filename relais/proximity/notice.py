@@ -2,21 +2,19 @@
 
 The public page's address carries the building's id signed with the site's key
 (``public_token``), so buildings cannot be listed by counting; the page shows the address and
-the passages, never a person. The QR code is drawn as SVG by ``qrcode`` and embedded in the
+the passages, never a person. The QR code is drawn as SVG by ``core.qr`` and embedded in the
 Typst document as bytes (no network, no vendored Typst package).
 """
 
 import datetime as dt
-import io
 from pathlib import Path
 
-import qrcode
-import qrcode.image.svg
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.pdf import compile_typst, fr_datetime
+from relais.core.qr import qr_svg
 
 from .selectors import BuildingState
 
@@ -41,19 +39,6 @@ def public_url(building, site_url: str) -> str:
         kwargs={"slug": building.organisation.slug, "token": public_token(building)},
     )
     return site_url.rstrip("/") + path
-
-
-def qr_svg(text: str) -> str:
-    """``text`` as a QR code (error correction M), an SVG document."""
-    image = qrcode.make(
-        text,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
 
 
 def notice_data(building, state: BuildingState, *, site_url: str, now: dt.datetime) -> dict:

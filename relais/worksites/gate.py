@@ -3,7 +3,6 @@ person gives their name and company and answers the health self-check; admitted 
 without symptoms (OPPBTP guide). A closed link (expired, revoked, unknown) says whom to ask.
 """
 
-import segno
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,11 +17,6 @@ from .models import GateEntry, GateLink
 
 def session_key(link: GateLink) -> str:
     return f"worksites.gate_token.{link.pk}"
-
-
-def qr_svg(url: str) -> str:
-    """The QR code of ``url`` as inline SVG markup (no inline style: CSP)."""
-    return segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
 
 
 def _open_link(token: str):

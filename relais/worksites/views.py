@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core import audit
+from relais.core.qr import qr_svg
 from relais.core.tenancy import get_for_request, require_ability
 
 from . import gate, selectors, services
@@ -246,7 +247,7 @@ def gate_poster(request, pk):
     link = get_for_request(request, GateLink.objects.select_related("site"), ability=EDIT, pk=pk)
     token = request.session.get(gate.session_key(link))
     url = request.build_absolute_uri(reverse("worksites:gate", args=[token])) if token else ""
-    context = {"link": link, "site": link.site, "url": url, "qr": gate.qr_svg(url) if url else ""}
+    context = {"link": link, "site": link.site, "url": url, "qr": qr_svg(url) if url else ""}
     return render(request, "worksites/gate_poster.html", context)
 
 
