@@ -97,6 +97,12 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "on_call.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # The interventions dashboard: open urgent requests, SLA, deferred backlog.
     "intervention.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.TECHNICIAN}),
+    # Broadcasts (issue 11): messages to groups of tenants by e-mail, SMS and letter.
+    "broadcast.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Write and send a broadcast, download its letters (names and addresses).
+    "broadcast.send": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # The second person who approves a broadcast above the size threshold.
+    "broadcast.approve": frozenset({_R.DIRECTOR, _R.MANAGER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -311,9 +311,7 @@ def deliver_batch(batch: str, channel: str) -> dict[str, int]:
             throttle(channel)
             if deliver(message_id) is not None:
                 done += 1
-    left = (
-        OutboxMessage.objects.of_batch(batch).filter(channel=channel).due(timezone.now()).count()
-    )
+    left = OutboxMessage.objects.of_batch(batch).filter(channel=channel).due(timezone.now()).count()
     if left:
         enqueue(BATCH_TASK, batch, channel)
     return {"sent": done, "left": left}

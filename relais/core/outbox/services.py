@@ -263,7 +263,7 @@ def queue_batch(*, organisation, batch: str, purpose: str, rows, unsubscribe: bo
     ]  # fmt: skip
     outer = (
         f"INSERT INTO {table} ({', '.join(columns)}) "
-        f"SELECT %s, q.channel, q.\"to\", q.subject, q.body, q.household_id, %s, %s, %s, %s, "
+        f'SELECT %s, q.channel, q."to", q.subject, q.body, q.household_id, %s, %s, %s, %s, '
         f"0, '', '', %s, %s, '' FROM ({sql}) q"
     )
     head = [organisation.pk, purpose, batch, unsubscribe, OutboxStatus.QUEUED]
@@ -276,7 +276,8 @@ def queue_batch(*, organisation, batch: str, purpose: str, rows, unsubscribe: bo
         obj=organisation,
         changes={"reason": purpose, "batch": batch, "count": count},
     )
-    transaction.on_commit(lambda: enqueue_batch(batch))
+    if count:
+        transaction.on_commit(lambda: enqueue_batch(batch))
     return count
 
 
