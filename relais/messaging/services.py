@@ -10,6 +10,7 @@ people approving at once start one dispatch.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,13 +138,18 @@ def broadcast_cancel(*, broadcast: Broadcast, actor) -> bool:
 
 
 def _insert_letters(broadcast) -> int:
-    rows = recipients.selected(broadcast).filter(channel="letter").values("household_id", "pk")
+    rows = (
+        recipients.selected(broadcast)
+        .filter(channel="letter")
+        .annotate(letter_occupant=F("pk"))
+        .values("household_id", "letter_occupant")
+    )
     sql, params = rows.query.sql_with_params()
     table = BroadcastLetter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (organisation_id, broadcast_id, household_id, occupant_id) "
-            f"SELECT %s, %s, q.household_id, q.id FROM ({sql}) q",
+            f"SELECT %s, %s, q.household_id, q.letter_occupant FROM ({sql}) q",
             [broadcast.organisation_id, broadcast.pk, *params],
         )
         return cursor.rowcount
