@@ -219,3 +219,21 @@ def test_unknown_merge_field_and_unknown_building_are_refused(world, director):
     with pytest.raises(ValidationError) as error:
         draft(world, director, criteria=[{"key": "building", "value": "NOPE"}])
     assert "value" in error.value.error_dict
+
+
+@pytest.mark.parametrize("envelope", ["dl", "c5_6"])
+def test_letters_print_the_address_in_the_window(
+    world, director, envelope, tmp_path, django_capture_on_commit_callbacks
+):
+    from relais.messaging.models import Broadcast
+
+    from .test_channels import address_words_inside
+
+    world.by_email.preferred_channel = "letter"
+    world.by_email.save()
+    broadcast = draft(world, director, envelope=envelope)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.broadcast_send(broadcast=broadcast, actor=director)
+    pdf = bytes(Broadcast.objects.get(pk=broadcast.pk).letters_pdf)
+    names = {"Louise", "Petit", "Jeanne", "Moreau", "Colbert", "TOURS"}
+    address_words_inside(pdf, tmp_path, envelope, names)
