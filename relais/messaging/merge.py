@@ -50,6 +50,11 @@ def french_typography(text: str) -> str:
     return re.sub(r"«[ \u00a0\u202f]+", "«" + NBSP, text)
 
 
+def plain_spaces(text: str) -> str:
+    """Non-breaking spaces made plain (for SMS, see ``sms_length``)."""
+    return text.replace(NBSP, " ").replace(NNBSP, " ")
+
+
 # SMS: GSM 03.38 (7-bit) alphabet, else UCS-2 -----------------------------------------------------
 
 GSM_BASIC = set(

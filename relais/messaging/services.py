@@ -61,8 +61,11 @@ def broadcast_create(*, organisation, actor, criteria: list[dict], **fields) -> 
     """
     _check_texts(subject=fields["subject"], body=fields["body"], sms_body=fields["sms_body"])
     _check_criteria(organisation, criteria)
-    for name in ("subject", "body", "sms_body"):
+    for name in ("subject", "body"):
         fields[name] = merge.french_typography(fields[name])
+    # No non-breaking space in a text message: it is not in the GSM alphabet, and one of them
+    # would make the whole SMS UCS-2 (70 characters a part instead of 160).
+    fields["sms_body"] = merge.plain_spaces(fields["sms_body"])
     broadcast = Broadcast.objects.create(
         organisation=organisation, created_by=actor, criteria=criteria, **fields
     )
