@@ -79,9 +79,18 @@ def counts(broadcast) -> dict[str, int]:
     rows = selected(broadcast).order_by().values("channel").annotate(n=Count("pk"))
     for row in rows:
         found[row["channel"]] = row["n"]
+    return {**found, "opted_out": opted_out_count(broadcast, sum(found.values()))}
+
+
+def opted_out_count(broadcast, reached: int) -> int:
+    """Households of the segment left out for their opt-out, given how many were ``reached``
+    (no query when the organisation has no opt-out, the usual case)."""
+    if broadcast.kind == BroadcastKind.SAFETY:
+        return 0
+    if not opted_out_households(broadcast.organisation).exists():
+        return 0
     households = in_segment(broadcast).order_by().values("household_id").distinct().count()
-    opted_out = 0 if broadcast.kind == BroadcastKind.SAFETY else households - sum(found.values())
-    return {**found, "opted_out": opted_out}
+    return households - reached
 
 
 def constants(organisation) -> dict[str, str]:
@@ -126,17 +135,27 @@ def rendered(template: str, fixed: dict[str, str]):
     return Concat(expression, Value(""), output_field=CharField())
 
 
-def outbox_rows(broadcast, channel: str):
-    """The recipients of ``channel`` ("email" or "sms") as ``queue_batch`` rows."""
+def outbox_rows(broadcast):
+    """The recipients by e-mail or SMS as ``queue_batch`` rows (one statement for both)."""
     fixed = constants(broadcast.organisation)
-    rows = selected(broadcast).filter(channel=channel)
-    if channel == "email":
-        return rows.annotate(
-            to=F("email"),
-            subject=rendered(broadcast.subject, fixed),
-            body=rendered(broadcast.body, fixed),
+    by_email = Q(channel="email")
+    return (
+        selected(broadcast)
+        .filter(channel__in=["email", "sms"])
+        .annotate(
+            to=Case(When(by_email, then=F("email")), default=F("phone"), output_field=CharField()),
+            subject=Case(
+                When(by_email, then=rendered(broadcast.subject, fixed)),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            body=Case(
+                When(by_email, then=rendered(broadcast.body, fixed)),
+                default=rendered(broadcast.sms_body, fixed),
+                output_field=CharField(),
+            ),
         )
-    return rows.annotate(to=F("phone"), subject=Value(""), body=rendered(broadcast.sms_body, fixed))
+    )
 
 
 def sample(broadcast) -> dict | None:

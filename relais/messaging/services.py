@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
+from relais.core.outbox.models import OutboxMessage
 from relais.core.outbox.services import queue_batch
 from relais.core.transactions import write_transaction
 
@@ -171,18 +172,23 @@ def broadcast_dispatch(broadcast_id: int) -> bool:
     )
     if broadcast is None:
         return False
-    found = recipients.counts(broadcast)
     purpose = PURPOSES[broadcast.kind]
     unsubscribe = broadcast.kind != BroadcastKind.SAFETY
-    for channel in ("email", "sms"):
-        queue_batch(
-            organisation=broadcast.organisation,
-            batch=broadcast.batch,
-            purpose=purpose,
-            rows=recipients.outbox_rows(broadcast, channel),
-            unsubscribe=unsubscribe,
-        )
+    queued = queue_batch(
+        organisation=broadcast.organisation,
+        batch=broadcast.batch,
+        purpose=purpose,
+        rows=recipients.outbox_rows(broadcast),
+        unsubscribe=unsubscribe,
+    )
+    sms = (
+        OutboxMessage.objects.of_batch(broadcast.batch).filter(channel="sms").count()
+        if queued
+        else 0
+    )
+    found = {"email": queued - sms, "sms": sms}
     found["letter"] = _insert_letters(broadcast)
+    found["opted_out"] = recipients.opted_out_count(broadcast, sum(found.values()))
     broadcast.counts = found
     broadcast.dispatched_at = timezone.now()
     if not found["letter"]:
