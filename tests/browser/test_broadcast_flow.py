@@ -9,11 +9,12 @@ from playwright.sync_api import expect
 from relais.core.roles import Role
 
 from ..factories import MembershipFactory, UserFactory
-from ..messaging.conftest import world  # noqa: F401  (the building and its tenants)
+from ..messaging import conftest as messaging_fixtures
 from ..messaging.test_channels import address_words_inside
 from .test_foundation_flow import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+world = messaging_fixtures.world  # the building and its tenants
 
 
 def test_a_broadcast_reaches_each_tenant_by_their_channel(
@@ -21,7 +22,7 @@ def test_a_broadcast_reaches_each_tenant_by_their_channel(
     world,
     smtp_server,
     settings,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     settings.RELAIS_SMS_FILE_PATH = tmp_path / "sms"
     user = UserFactory(username="directrice")
