@@ -57,7 +57,7 @@ def broadcast_create(request):
                 **fields,
             )
         except ValidationError as error:
-            form.add_error(None if not hasattr(error, "error_dict") else None, error)
+            form.add_error(None, error)  # a dict of errors lands on the fields it names
         else:
             return redirect("messaging:broadcast_detail", broadcast.pk)
     return render(request, "messaging/broadcast_form.html", {"form": form})
@@ -74,9 +74,6 @@ def broadcast_detail(request, pk):
         "progress": found,
         "status_lines": selectors.status_lines(found),
         "preview": selectors.preview(broadcast) if broadcast.dispatched_at is None else None,
-        "needs_approval": services.needs_approval(broadcast.total)
-        if broadcast.dispatched_at
-        else None,
         "may_approve": broadcast.created_by_id != request.user.pk,
     }
     template = "messaging/broadcast_detail.html"

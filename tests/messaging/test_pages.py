@@ -108,3 +108,15 @@ def director(organisation):
     from tests.factories import MembershipFactory
 
     return MembershipFactory(organisation=organisation, role=Role.DIRECTOR).user
+
+
+def test_broadcasts_to_approve_show_on_the_approvers_home(world, director, member_factory):
+    Broadcast.objects.create(
+        organisation=world.organisation, title="Travaux d'ascenseur",
+        status=BroadcastStatus.AWAITING_APPROVAL, criteria=[{"key": "organisation"}],
+        subject="s", body="b", sms_body="s", created_by=director,
+    )  # fmt: skip
+    _user, manager = member_factory(Role.MANAGER)
+    cards = {card.key: card for card in manager.get("/").context["cards"]}
+    card = cards["messaging.awaiting_approval"]
+    assert card.count == 1 and card.rows[0].label == "Travaux d'ascenseur"
