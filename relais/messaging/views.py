@@ -1,11 +1,13 @@
 """Staff pages of broadcasts (``/diffusions/``) and the public latest messages with their
 poster (``/o/<slug>/messages/``)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -180,6 +182,8 @@ def public_poster(request, slug):
             for row in latest
         ],
         "printed": fr_datetime(timezone.now()),
+        "address": settings.SITE_URL.rstrip("/")
+        + reverse("messaging:public_messages", kwargs={"slug": organisation.slug}),
     }
     pdf = compile_typst(TEMPLATES, "poster", data, created_at=timezone.now())
     response = HttpResponse(pdf, content_type="application/pdf")

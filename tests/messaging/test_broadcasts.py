@@ -237,3 +237,19 @@ def test_letters_print_the_address_in_the_window(
     pdf = bytes(Broadcast.objects.get(pk=broadcast.pk).letters_pdf)
     names = {"Louise", "Petit", "Jeanne", "Moreau", "Colbert", "TOURS"}
     address_words_inside(pdf, tmp_path, envelope, names)
+
+
+def test_an_ended_lease_does_not_place_a_household(world, director):
+    import datetime as dt
+
+    from tests.factories import DwellingFactory, LeaseFactory
+
+    elsewhere = world.elsewhere.household.leases.get().dwelling.building
+    LeaseFactory(
+        dwelling=DwellingFactory(building=elsewhere),
+        household=world.by_email.household,
+        start_date=dt.date(2010, 1, 1),
+        end_date=dt.date(2014, 12, 31),
+    )
+    broadcast = draft(world, director, criteria=[{"key": "building", "value": "B-NORD-2"}])
+    assert [row.pk for row in recipients.selected(broadcast)] == [world.elsewhere.pk]
