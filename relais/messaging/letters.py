@@ -38,7 +38,7 @@ def letters_data(broadcast) -> dict:
     fixed = recipients.constants(organisation)
     occupant_ids = BroadcastLetter.objects.filter(broadcast=broadcast).values("occupant_id")
     rows = (
-        recipients.base(organisation)
+        recipients.base(organisation, details=True)
         .filter(pk__in=occupant_ids)
         .order_by("m_postcode", "m_address", "last_name", "pk")
         .values(

@@ -40,15 +40,22 @@ CHANNEL = Case(
 )
 
 
-def base(organisation):
-    """The holders of a current lease, with their home's places (``m_*``, see ``segments``)."""
-    return Occupant.objects.filter(
+def base(organisation, *, details: bool = False):
+    """The holders of a current lease, with their home's places (``m_*``, see ``segments``);
+    with ``details``, also what the texts print (address, postcode, commune's name, agency's
+    phone) — left out of the segment's sub-query, which needs no more joins than its filters.
+    """
+    holders = Occupant.objects.filter(
         organisation=organisation, is_holder=True, **{LEASE + "end_date__isnull": True}
     ).annotate(
         m_building_id=F(LEASE + "dwelling__building_id"),
         m_residence_id=F(BUILDING + "residence_id"),
         m_agency_id=F(BUILDING + "residence__agency_id"),
         m_commune_id=F(BUILDING + "commune_id"),
+    )
+    if not details:
+        return holders
+    return holders.annotate(
         m_address=F(BUILDING + "address"),
         m_postcode=F(BUILDING + "postcode"),
         m_commune_name=F(BUILDING + "commune__name"),
@@ -70,7 +77,7 @@ def selected(broadcast):
     if broadcast.kind != BroadcastKind.SAFETY:
         chosen = chosen.exclude(household_id__in=opted_out_households(organisation))
     first = chosen.order_by().values("household_id").annotate(first=Min("pk")).values("first")
-    return base(organisation).filter(pk__in=first).annotate(channel=CHANNEL)
+    return base(organisation, details=True).filter(pk__in=first).annotate(channel=CHANNEL)
 
 
 def counts(broadcast) -> dict[str, int]:
