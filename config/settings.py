@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "relais.continuity",
     "relais.supplies",
     "relais.proximity",
+    "relais.messaging",
     "relais.api",
 ]
 
@@ -262,6 +263,22 @@ RELAIS_OUTBOX_RETRY_SECONDS = env_int("RELAIS_OUTBOX_RETRY_SECONDS", 60)
 RELAIS_OUTBOX_STALE_SECONDS = env_int("RELAIS_OUTBOX_STALE_SECONDS", 600)
 # A queued message due for longer than this has lost its task: the sweep queues another.
 RELAIS_OUTBOX_SWEEP_GRACE_SECONDS = env_int("RELAIS_OUTBOX_SWEEP_GRACE_SECONDS", 120)
+# Broadcasts (outbox batches): messages per second each backend accepts, shared by every
+# worker (the provider's contract), and the seconds one batch task runs before handing over.
+RELAIS_OUTBOX_RATE_PER_SECOND = {
+    "email": env_int("RELAIS_EMAIL_RATE_PER_SECOND", 20),
+    "sms": env_int("RELAIS_SMS_RATE_PER_SECOND", 10),
+}
+RELAIS_OUTBOX_BATCH_SECONDS = env_int("RELAIS_OUTBOX_BATCH_SECONDS", 50)
+# The Twilio SMS backend (relais.core.outbox.sms_twilio.TwilioBackend): account, sender, API.
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = env_str("TWILIO_FROM", "")
+TWILIO_API_URL = env_str("TWILIO_API_URL", "https://api.twilio.com")
+# E-mail bounces posted by the mail server (docs/outbox.md): the shared secret in the URL.
+RELAIS_BOUNCE_WEBHOOK_TOKEN = env_str("RELAIS_BOUNCE_WEBHOOK_TOKEN", "")
+# A broadcast to more recipients than this needs a second person's approval.
+RELAIS_BROADCAST_APPROVAL_THRESHOLD = env_int("RELAIS_BROADCAST_APPROVAL_THRESHOLD", 500)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

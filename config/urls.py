@@ -14,6 +14,7 @@ urlpatterns = [
     path("continuite/", include("relais.continuity.urls")),
     path("fournitures/", include("relais.supplies.urls")),
     path("", include("relais.proximity.urls")),
+    path("", include("relais.messaging.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

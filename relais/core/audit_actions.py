@@ -55,5 +55,19 @@ action(
 )
 action("outbox.message_failed", _("Message to a tenant failed"))
 action("outbox.message_retried", _("Failed message sent again"))
+action(
+    "outbox.batch_queued",
+    _("Messages to tenants queued together"),
+    reason=Detail(_("purpose"), PURPOSES),
+    batch=_("batch"),
+    count=_("messages"),
+)
+action("outbox.message_bounced", _("Message to a tenant bounced"))
+action(
+    "outbox.opted_out",
+    _("Household unsubscribed from information messages"),
+    source=Detail(_("source"), {"link": _("unsubscribe link"), "staff": _("recorded by staff")}),
+)
+action("outbox.opt_in", _("Household subscribed to information messages again"))
 
 object_link("core.agency", "core:agency_edit", "agency.edit")

@@ -341,4 +341,9 @@ class ApiKey(OrganisationOwned):
 
 
 # The outbox's models live in their sub-package; imported here so that they belong to ``core``.
-from .outbox.models import OutboxChannel, OutboxMessage, OutboxStatus  # noqa: E402, F401
+from .outbox.models import (  # noqa: E402, F401
+    OutboxChannel,
+    OutboxMessage,
+    OutboxOptOut,
+    OutboxStatus,
+)

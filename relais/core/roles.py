@@ -147,6 +147,12 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "round.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CARETAKER}),
     "round.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "round.coverage": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Broadcasts (issue 11): messages to groups of tenants by e-mail, SMS and letter.
+    "broadcast.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Write and send a broadcast, download its letters (names and addresses).
+    "broadcast.send": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # The second person who approves a broadcast above the size threshold.
+    "broadcast.approve": frozenset({_R.DIRECTOR, _R.MANAGER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

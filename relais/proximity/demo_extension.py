@@ -57,9 +57,9 @@ def _in(ids) -> str:
     return ", ".join(str(int(i)) for i in ids)
 
 
-def _templates(cursor, organisation_ids) -> None:
+def _templates(execute, organisation_ids) -> None:
     for kind, (name, days, start, passages, crisis, interval, window) in ROUNDS.items():
-        cursor.execute(
+        execute(
             "INSERT INTO proximity_roundtemplate (organisation_id, building_id, kind, name, "
             "weekdays, first_start, passages, interval_minutes, window_minutes, "
             "crisis_weekdays, crisis_passages, is_active) "
@@ -70,7 +70,7 @@ def _templates(cursor, organisation_ids) -> None:
         )
         for position, label in enumerate(DEFAULT_STEPS[kind]):
             lift = "AND b.has_lift" if "ascenseur" in label else ""
-            cursor.execute(
+            execute(
                 "INSERT INTO proximity_templatestep (organisation_id, template_id, position, "
                 "label) SELECT t.organisation_id, t.id, %s, %s FROM proximity_roundtemplate t "
                 "JOIN housing_building b ON b.id = t.building_id "
@@ -95,7 +95,7 @@ def _caretaker(organisation_ids) -> int:
     return len(ids)
 
 
-def _complete(cursor, organisation_ids, before: dt.date) -> None:
+def _complete(execute, organisation_ids, before: dt.date) -> None:
     """Past passages: ~93 % done (steps ticked a few minutes apart), the others missed."""
     scope = (
         f"o.organisation_id IN ({_in(organisation_ids)}) AND o.day < %s "
@@ -105,7 +105,7 @@ def _complete(cursor, organisation_ids, before: dt.date) -> None:
     plus = f"datetime(o.starts_at, '+' || {minutes} || ' minutes')"
     if connection.vendor == "postgresql":
         plus = f"o.starts_at + {minutes} * INTERVAL '1 minute'"
-    cursor.execute(
+    execute(
         f"UPDATE proximity_roundstep SET done_at = (SELECT {plus} FROM proximity_roundoccurrence o "
         "WHERE o.id = proximity_roundstep.occurrence_id), received_at = NULL, "
         "done_by_id = (SELECT o.assignee_id FROM proximity_roundoccurrence o "
@@ -113,14 +113,14 @@ def _complete(cursor, organisation_ids, before: dt.date) -> None:
         f"WHERE occurrence_id IN (SELECT o.id FROM proximity_roundoccurrence o WHERE {scope})",
         [before],
     )
-    cursor.execute(
+    execute(
         "UPDATE proximity_roundoccurrence SET status = %s, completed_at = "
         "(SELECT MAX(s.done_at) FROM proximity_roundstep s WHERE s.occurrence_id = "
         f"proximity_roundoccurrence.id) WHERE id IN (SELECT o.id FROM proximity_roundoccurrence o "
         f"WHERE {scope})",
         [OccurrenceStatus.DONE, before],
     )
-    cursor.execute(
+    execute(
         "UPDATE proximity_roundoccurrence SET status = %s "
         f"WHERE organisation_id IN ({_in(organisation_ids)}) AND day < %s AND status = %s",
         [OccurrenceStatus.MISSED, before, OccurrenceStatus.PLANNED],
@@ -130,15 +130,18 @@ def _complete(cursor, organisation_ids, before: dt.date) -> None:
 class ProximityDemo:
     name = "proximity"
 
-    def seed(self, *, organisation_ids, scale, seed):
+    def seed(self, *, organisation_ids, scale, seed, writer):
+        """Every statement goes through ``writer.execute`` (the bench replays them)."""
         today = timezone.localdate()
-        with connection.cursor() as cursor:
-            _templates(cursor, organisation_ids)
+        _templates(writer.execute, organisation_ids)
         buildings = _caretaker(organisation_ids)
         for back in range(DAYS[scale], -1, -1):
-            generation.generate_day(today - dt.timedelta(days=back), crisis=[])
-        with connection.cursor() as cursor:
-            _complete(cursor, organisation_ids, today)
+            occurrences, steps, params = generation.day_parameters(
+                today - dt.timedelta(days=back), []
+            )
+            writer.execute(occurrences, params)
+            writer.execute(steps, params)
+        _complete(writer.execute, organisation_ids, today)
         scope = RoundStep.objects.filter(organisation_id__in=organisation_ids)
         return {
             "rounds": RoundTemplate.objects.filter(organisation_id__in=organisation_ids).count(),

@@ -49,7 +49,8 @@ PRICES = {ItemKind.FFP2_MASK: 95, ItemKind.SURGICAL_MASK: 12, ItemKind.GEL: 450}
 class SuppliesDemo:
     name = "supplies"
 
-    def seed(self, *, organisation_ids, scale, seed):
+    def seed(self, *, organisation_ids, scale, seed, writer):
+        # A few rows per landlord: through the ORM, not the seed's ``writer``.
         rng = random.Random(f"{seed}:supplies")
         now = timezone.now().replace(microsecond=0)
         writer = BulkWriter()

@@ -6,7 +6,14 @@ Sending a failed message again is POST only: tests/core/test_outbox_page.py.
 from relais.core.outbox import queue_message
 
 PAGES = {"core:outbox_list": ("outbox.view", None)}
-NOT_PAGES = {"core:outbox_retry"}
+# Public endpoints (signed link, provider webhooks): tests/messaging/test_broadcasts.py and
+# tests/messaging/test_channels.py.
+NOT_PAGES = {
+    "core:outbox_retry",
+    "core:outbox_unsubscribe",
+    "core:outbox_twilio_status",
+    "core:outbox_bounces",
+}
 
 
 def world(organisation, mark, base):

@@ -21,6 +21,7 @@ from ..factories import AgencyFactory, MembershipFactory, UserFactory
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
+        "messaging.awaiting_approval",
         "allocation.week_sessions",
         "interventions.open_safety",
         "interventions.sla",
@@ -30,6 +31,7 @@ EXPECTED = {
     ],
     Role.MANAGER: [
         "core.crisis",
+        "messaging.awaiting_approval",
         "allocation.vacancies_ready",
         "interventions.to_triage",
         "interventions.overdue_work_orders",

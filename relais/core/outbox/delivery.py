@@ -17,21 +17,25 @@ See docs/decisions/0034-outbox.md.
 import datetime as dt
 import logging
 import smtplib
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
 
 from . import sms
 from .models import OutboxChannel, OutboxError, OutboxMessage, OutboxStatus
-from .services import DELIVER_TASK
+from .services import BATCH_TASK, DELIVER_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -65,16 +69,51 @@ def message_id_header(message: OutboxMessage) -> str:
     return f"<outbox-{message.organisation_id}-{message.pk}@{domain}>"
 
 
+UNSUBSCRIBE_SALT = "relais.outbox.unsubscribe"
+
+
+def unsubscribe_token(message: OutboxMessage) -> str:
+    """A signed, unguessable token naming the message (hence its household)."""
+    return signing.dumps([message.organisation_id, message.pk], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(message: OutboxMessage) -> str:
+    from django.urls import reverse
+
+    path = reverse("core:outbox_unsubscribe", args=[unsubscribe_token(message)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def text_with_footer(message: OutboxMessage) -> str:
+    """The body as sent: with its unsubscribe link when the message offers one."""
+    if not message.unsubscribe:
+        return message.body
+    with translation.override("fr"):
+        if message.channel == OutboxChannel.SMS:
+            footer = _("Stop: %(url)s") % {"url": unsubscribe_url(message)}
+        else:
+            footer = _("To stop receiving information messages: %(url)s") % {
+                "url": unsubscribe_url(message)
+            }
+    return f"{message.body}\n\n{footer}"
+
+
 def _send_email(message: OutboxMessage) -> None:
     organisation = message.organisation
+    headers = {"Message-ID": message_id_header(message)}
+    if message.unsubscribe:
+        # RFC 2369 and RFC 8058: mail clients show an "unsubscribe" button that POSTs here.
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url(message)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    body = text_with_footer(message)
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body,
+        body=body,
         to=[message.to],
         reply_to=[organisation.contact_email] if organisation.contact_email else None,
-        headers={"Message-ID": message_id_header(message)},
+        headers=headers,
     )
-    html = render_to_string("core/outbox_email.html", {"message": message})
+    html = render_to_string("core/outbox_email.html", {"message": message, "body": body})
     email.attach_alternative(html, "text/html")
     try:
         email.send()
@@ -88,15 +127,17 @@ def _send_email(message: OutboxMessage) -> None:
         raise
 
 
-def _send(message: OutboxMessage) -> None:
+def _send(message: OutboxMessage) -> str:
+    """Hand the message to its backend; returns the provider's reference ("" for e-mail)."""
     if message.channel == OutboxChannel.EMAIL:
         _send_email(message)
-    else:
-        reference = f"outbox-{message.organisation_id}-{message.pk}"
-        try:
-            sms.get_backend().send(sms.Sms(to=message.to, body=message.body, reference=reference))
-        except sms.PermanentSmsError as error:
-            raise PermanentError(str(error)) from error
+        return ""
+    reference = f"outbox-{message.organisation_id}-{message.pk}"
+    text = sms.Sms(to=message.to, body=text_with_footer(message), reference=reference)
+    try:
+        return str(sms.get_backend().send(text) or "")[:100]
+    except sms.PermanentSmsError as error:
+        raise PermanentError(str(error)) from error
 
 
 def deliver(message_id: int) -> str | None:
@@ -108,14 +149,20 @@ def deliver(message_id: int) -> str | None:
         return None
     message = OutboxMessage.objects.select_related("organisation").get(pk=message_id)
     try:
-        _send(message)
+        reference = _send(message)
     except Exception as error:  # any failure of the backend is recorded, never raised
         logger.warning("outbox message %s, attempt %s failed: %s", message_id, attempt, error)
         return _record_failure(message, attempt, error)
     mine = OutboxMessage.objects.filter(
         pk=message_id, status=OutboxStatus.SENDING, attempts=attempt
     )
-    mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", error_kind="")
+    mine.update(
+        status=OutboxStatus.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        error_kind="",
+        provider_reference=reference,
+    )
     return OutboxStatus.SENT
 
 
@@ -183,6 +230,7 @@ def sweep() -> dict[str, int]:
     overdue_before = now - dt.timedelta(seconds=settings.RELAIS_OUTBOX_SWEEP_GRACE_SECONDS)
     overdue = list(
         OutboxMessage.objects.due(overdue_before)
+        .filter(batch="")
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
@@ -192,3 +240,78 @@ def sweep() -> dict[str, int]:
     for message_id in stale + overdue:
         enqueue(DELIVER_TASK, message_id)
     return {"stale": len(stale), "overdue": len(overdue)}
+
+
+def sweep_batches() -> int:
+    """Queue the task of each (batch, channel) with messages due for longer than the grace
+    and none claimed during it: its batch task stopped (a killed worker, a lost task).
+    Returns how many tasks were queued."""
+    now = timezone.now()
+    grace = now - dt.timedelta(seconds=settings.RELAIS_OUTBOX_SWEEP_GRACE_SECONDS)
+    waiting = set(
+        OutboxMessage.objects.due(grace)
+        .exclude(batch="")
+        .order_by()
+        .values_list("batch", "channel")
+        .distinct()
+    )
+    stalled = sorted(
+        (batch, channel)
+        for batch, channel in waiting
+        if not OutboxMessage.objects.filter(
+            batch=batch, channel=channel, claimed_at__gte=grace
+        ).exists()
+    )
+    for batch, channel in stalled:
+        enqueue(BATCH_TASK, batch, channel)
+    return len(stalled)
+
+
+# Batches: throttled per backend, across every worker ---------------------------------------------
+
+
+def throttle(channel: str) -> None:
+    """Wait until ``channel``'s backend may take one more message this second: at most
+    ``RELAIS_OUTBOX_RATE_PER_SECOND[channel]`` per second, counted in the shared cache so that
+    every worker together keeps to the provider's limit."""
+    rate = settings.RELAIS_OUTBOX_RATE_PER_SECOND.get(channel, 10)
+    while True:
+        second = int(time.time())
+        key = f"outbox-rate-{channel}-{second}"
+        cache.add(key, 0, timeout=5)
+        try:
+            taken = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            continue
+        if taken <= rate:
+            return
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def deliver_batch(batch: str, channel: str) -> dict[str, int]:
+    """Deliver ``batch``'s due messages of ``channel`` at the backend's throttle, for at most
+    ``RELAIS_OUTBOX_BATCH_SECONDS``; then queue the next run if some are left. Returns
+    ``{"sent": n, "left": m}`` (``left``: due messages still queued)."""
+    deadline = time.monotonic() + settings.RELAIS_OUTBOX_BATCH_SECONDS
+    done = 0
+    while time.monotonic() < deadline:
+        due = (
+            OutboxMessage.objects.of_batch(batch)
+            .filter(channel=channel)
+            .due(timezone.now())
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        chunk = list(due[:200])
+        if not chunk:
+            return {"sent": done, "left": 0}
+        for message_id in chunk:
+            if time.monotonic() >= deadline:
+                break
+            throttle(channel)
+            if deliver(message_id) is not None:
+                done += 1
+    left = OutboxMessage.objects.of_batch(batch).filter(channel=channel).due(timezone.now()).count()
+    if left:
+        enqueue(BATCH_TASK, batch, channel)
+    return {"sent": done, "left": left}

@@ -23,6 +23,9 @@ class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    # Reported by the provider after the send (an SMS delivery receipt, an e-mail DSN).
+    DELIVERED = "delivered", _("Delivered")
+    BOUNCED = "bounced", _("Bounced")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", pgettext_lazy("message", "Cancelled")
 
@@ -41,6 +44,10 @@ class OutboxMessageQuerySet(OrganisationQuerySet):
     def due(self, now):
         """Queued messages whose next attempt time has come."""
         return self.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+
+    def of_batch(self, batch: str):
+        """The messages written together by ``services.queue_batch`` under ``batch``."""
+        return self.filter(batch=batch)
 
 
 class OutboxMessage(OrganisationOwned):
@@ -81,6 +88,16 @@ class OutboxMessage(OrganisationOwned):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Written by the provider's delivery report or a bounce (``bounces``).
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The provider's identifier of an SMS (delivery reports name it); "" for e-mail.
+    provider_reference = models.CharField(max_length=100, blank=True, default="")
+    # Messages queued together (a broadcast: ``services.queue_batch``) share a batch code and
+    # are delivered by ``tasks.deliver_batch`` at the backend's throttle; "" for the others.
+    batch = models.CharField(max_length=80, blank=True, default="")
+    # The recipient may unsubscribe: delivery adds the one-click link (and the e-mail's
+    # List-Unsubscribe header, RFC 8058); queuing skips households that opted out.
+    unsubscribe = models.BooleanField(default=False)
 
     objects = OutboxMessageQuerySet.as_manager()
 
@@ -100,7 +117,43 @@ class OutboxMessage(OrganisationOwned):
             # The sweep: due queued messages and stale claims, across organisations.
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["status", "claimed_at"]),
+            # A batch's delivery and progress.
+            models.Index(fields=["batch", "status", "next_attempt_at"]),
+            # Delivery reports name the provider's reference.
+            models.Index(fields=["provider_reference"]),
         ]
 
     def __str__(self):
         return f"{self.get_channel_display()} #{self.pk}"
+
+
+class OptOutSource(models.TextChoices):
+    LINK = "link", _("Unsubscribe link")
+    STAFF = "staff", _("Recorded by staff")
+
+
+class OutboxOptOut(OrganisationOwned):
+    """A household that no longer wants information messages (RFC 8058 one-click link, or a
+    request recorded by staff). Safety messages still reach it: only messages queued with
+    ``unsubscribe=True`` respect the opt-out."""
+
+    household = models.ForeignKey(
+        "housing.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=10, choices=OptOutSource.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unsubscribed household")
+        verbose_name_plural = _("unsubscribed households")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "household"], name="outbox_optout_unique_household"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household_id}"

@@ -5,7 +5,7 @@ a rolled-back request sends nothing, and nothing is sent inside a request (``del
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +14,10 @@ from relais.core.enqueue import enqueue
 from relais.core.transactions import write_transaction
 
 from . import addresses
-from .models import OutboxChannel, OutboxMessage, OutboxStatus
+from .models import OutboxChannel, OutboxMessage, OutboxOptOut, OutboxStatus
 
 DELIVER_TASK = "relais.core.outbox.tasks.deliver_message"
+BATCH_TASK = "relais.core.outbox.tasks.deliver_batch"
 SUBJECT_MAX = OutboxMessage._meta.get_field("subject").max_length
 PURPOSE_MAX = OutboxMessage._meta.get_field("purpose").max_length
 DEDUPE_MAX = OutboxMessage._meta.get_field("dedupe_key").max_length
@@ -63,7 +64,8 @@ def queue_message(
     purpose: str,
     household=None,
     dedupe_key: str | None = None,
-) -> OutboxMessage:
+    unsubscribe: bool = False,
+) -> OutboxMessage | None:
     """Queue one message to ``to`` by ``channel`` (``"email"`` or ``"sms"``), delivered by a
     background task after the current transaction commits.
 
@@ -71,7 +73,9 @@ def queue_message(
     stored in E.164. ``subject`` is required for e-mail and unused by SMS. ``purpose`` is a short
     code (registered with ``purposes.register_purpose`` for its label). With ``dedupe_key``,
     queuing the same key again in the organisation returns the message already queued, whatever
-    its status (a double submit never sends twice).
+    its status (a double submit never sends twice). With ``unsubscribe`` (information, not
+    safety), the message carries a one-click unsubscribe link and is not queued — None is
+    returned — when ``household`` opted out.
 
     Raises ``ValidationError`` (a dict naming the field) for a bad address, an empty body, an
     e-mail without subject, or a household of another organisation; nothing is written then.
@@ -86,6 +90,8 @@ def queue_message(
         dedupe_key=dedupe_key,
     )
     address = addresses.normalised(channel, to)
+    if unsubscribe and household is not None and is_opted_out(household):
+        return None
     messages = OutboxMessage.objects.for_organisation(organisation)
     if dedupe_key is not None:
         existing = messages.filter(dedupe_key=dedupe_key).first()
@@ -102,6 +108,7 @@ def queue_message(
                 purpose=purpose,
                 household=household,
                 dedupe_key=dedupe_key,
+                unsubscribe=unsubscribe,
                 next_attempt_at=timezone.now(),
             )
     except IntegrityError:
@@ -185,3 +192,96 @@ def message_retry(*, message: OutboxMessage, actor) -> bool:
     )
     deliver_on_commit(message.pk)
     return True
+
+
+def is_opted_out(household) -> bool:
+    return OutboxOptOut.objects.filter(household_id=household.pk).exists()
+
+
+def opted_out_households(organisation):
+    """The ids of ``organisation``'s households that opted out (a sub-query)."""
+    return OutboxOptOut.objects.for_organisation(organisation).values("household_id")
+
+
+@write_transaction
+def opt_out_record(*, household, source: str, actor=None) -> bool:
+    """Record that ``household`` wants no more information messages; False, writing nothing,
+    when it had already opted out (a second click on the link)."""
+    _optout, created = OutboxOptOut.objects.get_or_create(
+        organisation_id=household.organisation_id,
+        household=household,
+        defaults={"source": source},
+    )
+    if created:
+        audit.record(
+            action="outbox.opted_out",
+            organisation=household.organisation,
+            actor=actor,
+            obj=household,
+            changes={"source": source},
+        )
+    return created
+
+
+@write_transaction
+def opt_out_cancel(*, household, actor) -> bool:
+    """The household wants information messages again (staff record its request)."""
+    deleted, _rows = OutboxOptOut.objects.filter(household_id=household.pk).delete()
+    if deleted:
+        audit.record(
+            action="outbox.opt_in",
+            organisation=household.organisation,
+            actor=actor,
+            obj=household,
+        )
+    return bool(deleted)
+
+
+BATCH_COLUMNS = ("channel", "to", "subject", "body", "household_id")
+
+
+def queue_batch(*, organisation, batch: str, purpose: str, rows, unsubscribe: bool) -> int:
+    """Write many messages with one ``INSERT … SELECT`` and deliver them by ``deliver_batch``
+    (one task per channel, throttled by ``RELAIS_OUTBOX_RATE_PER_SECOND``); returns how many.
+
+    ``rows`` is a QuerySet whose ``.values()`` give exactly ``BATCH_COLUMNS`` (channel ``email``
+    or ``sms``, the address already valid: e-mail as entered, SMS in E.164, the rendered
+    subject and body, the household id). The caller excludes opted-out households
+    (``opted_out_households``) when ``unsubscribe``. Call it inside the caller's transaction:
+    one audit event (``outbox.batch_queued``) names the batch and the count.
+    """
+    if not batch or len(batch) > OutboxMessage._meta.get_field("batch").max_length:
+        raise ValueError(f"bad batch code: {batch!r}")
+    now = timezone.now()
+    select = rows.values(*BATCH_COLUMNS)
+    sql, params = select.query.sql_with_params()
+    table = OutboxMessage._meta.db_table
+    columns = [
+        "organisation_id", "channel", '"to"', "subject", "body", "household_id", "purpose",
+        "batch", "unsubscribe", "status", "attempts", "last_error", "error_kind",
+        "created_at", "next_attempt_at", "provider_reference",
+    ]  # fmt: skip
+    outer = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f'SELECT %s, q.channel, q."to", q.subject, q.body, q.household_id, %s, %s, %s, %s, '
+        f"0, '', '', %s, %s, '' FROM ({sql}) q"
+    )
+    head = [organisation.pk, purpose, batch, unsubscribe, OutboxStatus.QUEUED]
+    with connection.cursor() as cursor:
+        cursor.execute(outer, [*head, now, now, *params])
+        count = cursor.rowcount
+    audit.record(
+        action="outbox.batch_queued",
+        organisation=organisation,
+        obj=organisation,
+        changes={"reason": purpose, "batch": batch, "count": count},
+    )
+    if count:
+        transaction.on_commit(lambda: enqueue_batch(batch))
+    return count
+
+
+def enqueue_batch(batch: str) -> None:
+    """Queue the delivery of ``batch``'s e-mails and texts (one task per channel)."""
+    for channel in OutboxChannel.values:
+        enqueue(BATCH_TASK, batch, channel)

@@ -13,5 +13,12 @@ def deliver_message(message_id: int) -> str | None:
 
 @task()
 def sweep_outbox() -> dict[str, int]:
-    """Re-queue stale and lost deliveries; queued every minute by ``RELAIS_SCHEDULE``."""
-    return delivery.sweep()
+    """Re-queue stale and lost deliveries, relaunch stalled batches; queued every minute by
+    ``RELAIS_SCHEDULE``."""
+    return {**delivery.sweep(), "batches": delivery.sweep_batches()}
+
+
+@task()
+def deliver_batch(batch: str, channel: str) -> dict[str, int]:
+    """Send a batch's messages of one channel at the backend's throttle (``queue_batch``)."""
+    return delivery.deliver_batch(batch, channel)

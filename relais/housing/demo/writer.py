@@ -87,6 +87,14 @@ class BulkWriter:
             self._cursor = self.connection.cursor()
         self._cursor.executemany(sql, rows)
 
+    def execute(self, sql: str, params=None) -> int:
+        """One set-based statement (``INSERT … SELECT``, ``UPDATE``) through the writer's
+        cursor, so that a recording writer replays it too; returns the rows it touched."""
+        if self._cursor is None:
+            self._cursor = self.connection.cursor()
+        self._cursor.execute(sql, params)
+        return self._cursor.rowcount
+
     def date(self, ordinal: int):
         """A date (given as a proleptic ordinal) adapted for the database, cached."""
         value = self.dates.get(ordinal)
@@ -125,3 +133,8 @@ class RecordingWriter(BulkWriter):
     def executemany(self, sql: str, rows: list[tuple]) -> None:
         super().executemany(sql, rows)
         self.batches.append((sql, rows))
+
+    def execute(self, sql: str, params=None) -> int:
+        touched = super().execute(sql, params)
+        self.batches.append((sql, [params if params is not None else ()]))
+        return touched
