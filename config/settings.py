@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "relais.housing",
     "relais.allocation",
     "relais.interventions",
+    "relais.payables",
     "relais.api",
 ]
 
