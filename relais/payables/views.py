@@ -186,7 +186,8 @@ def invoice_file(request, pk):
     if not invoice.file:
         return redirect("payables:invoice_detail", pk=pk)
     content_type = "application/pdf" if invoice.file.name.endswith(".pdf") else "application/xml"
-    response = HttpResponse(invoice.file.open("rb").read(), content_type=content_type)
+    with invoice.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="facture-{invoice.pk}.{invoice.file.name.rsplit(".", 1)[-1]}"'
     return response
 
