@@ -4,7 +4,7 @@ linked to a contractor, a completed work order."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.core.roles import Role
 from relais.interventions.categories.services import ensure_defaults
@@ -19,6 +19,13 @@ from .einvoices import SELLER_IBAN, SELLER_SIREN
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_directory(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def in_english():
+    """Service messages compared in their English source (the site's language is French)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from relais.core.models import AuditEvent
 from relais.payables import approvals, services
 from relais.payables.models import Approval, Delegation, Status
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 TODAY = dt.date(2026, 12, 1)
 
 

@@ -15,6 +15,8 @@ from relais.payables.models import Invoice, Status
 
 from . import einvoices
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 RECEIVED = dt.date(2026, 11, 23)
 
 

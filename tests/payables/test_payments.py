@@ -11,6 +11,8 @@ from relais.payables.models import Invoice, Status, Supplier
 
 from . import einvoices
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 TODAY = dt.date(2026, 12, 1)
 
 
