@@ -95,7 +95,7 @@ def register_menu() -> None:
 def register() -> None:
     register_menu()
     approvers = {Role.TECHNICIAN, Role.MANAGER, Role.DIRECTOR}
-    home.register_card("payables.to_approve", roles=approvers, order=45, build=approvals_card)
-    home.register_card("payables.to_pay", roles={Role.ACCOUNTANT}, order=45, build=to_pay_card)
-    home.register_card("payables.held", roles={Role.ACCOUNTANT}, order=46, build=held_card)
+    home.register_card("payables.to_approve", roles=approvers, order=60, build=approvals_card)
+    home.register_card("payables.to_pay", roles={Role.ACCOUNTANT}, order=60, build=to_pay_card)
+    home.register_card("payables.held", roles={Role.ACCOUNTANT}, order=61, build=held_card)
     home.register_link("payables:invoice_list", gettext_lazy("Supplier invoices"), ability="payables.view", order=60)

@@ -69,7 +69,7 @@ class PayablesSettings(OrganisationOwned):
     manager_limit_cents = models.PositiveBigIntegerField(_("managers approve up to"))
     ecb_rate_bp = models.PositiveSmallIntegerField(
         _("ECB main refinancing rate (basis points)"),
-        help_text=_("The rate of the half-year in which the delay began; 2.15 % is 215."),
+        help_text=_("The rate of the half-year in which the delay began; 2.15 per cent is 215."),
     )
     debtor_name = models.CharField(_("account holder (payer)"), max_length=70, blank=True)
     debtor_iban = models.CharField(

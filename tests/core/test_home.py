@@ -17,13 +17,14 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core, allocation and interventions.
+# Cards each role gets (in order), from core, allocation, interventions and payables.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
         "allocation.week_sessions",
         "interventions.open_safety",
         "interventions.sla",
+        "payables.to_approve",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -35,6 +36,7 @@ EXPECTED = {
         "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
+        "payables.to_approve",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -57,9 +59,10 @@ EXPECTED = {
         "core.crisis",
         "interventions.to_triage",
         "interventions.overdue_work_orders",
+        "payables.to_approve",
         "core.agencies",
     ],
-    Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
+    Role.ACCOUNTANT: ["core.crisis", "payables.to_pay", "payables.held", "core.agencies"],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
