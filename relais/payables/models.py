@@ -258,7 +258,7 @@ class InvoiceLine(OrganisationOwned):
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("description"), max_length=300)
     net_cents = models.BigIntegerField(_("net amount"))
-    vat_rate_bp = models.PositiveSmallIntegerField(_("VAT rate"))
+    vat_rate_bp = models.PositiveSmallIntegerField(_("VAT rate (basis points)"))
 
     class Meta:
         ordering = ["position"]
