@@ -22,7 +22,6 @@ import datetime as dt
 import os
 import random
 import time
-from pathlib import Path
 
 from region import ROOT, machine, ms, p95, setup_django
 
@@ -61,8 +60,12 @@ def _people(organisation):
 
     users = {}
     for role in ("technician", "manager", "director", "accountant", "technician2"):
-        user, _ = get_user_model().objects.get_or_create(username=f"bench-pay-{role}", defaults={"first_name": role})
-        Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role.rstrip("2")})
+        user, _ = get_user_model().objects.get_or_create(
+            username=f"bench-pay-{role}", defaults={"first_name": role}
+        )
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": role.rstrip("2")}
+        )
         users[role] = user
     return users
 
@@ -78,19 +81,42 @@ def seed(total: int) -> tuple[object, dict]:
     from relais.payables.models import Delegation, Invoice, PayablesSettings, Supplier
 
     call_command("migrate", verbosity=0, interactive=False)
-    organisation = Organisation.objects.filter(name=LANDLORD).first() or Organisation.objects.create(name=LANDLORD, slug="bench-habitat")
+    organisation = Organisation.objects.filter(
+        name=LANDLORD
+    ).first() or Organisation.objects.create(name=LANDLORD, slug="bench-habitat")
     people = _people(organisation)
-    PayablesSettings.objects.get_or_create(organisation=organisation, defaults={
-        "regime": "public", "deadline_days": 30, "technician_limit_cents": 500_000,
-        "manager_limit_cents": 5_000_000, "ecb_rate_bp": 215, "debtor_name": LANDLORD,
-        "debtor_iban": demo_iban(99_999_999),
-    })
+    PayablesSettings.objects.get_or_create(
+        organisation=organisation,
+        defaults={
+            "regime": "public",
+            "deadline_days": 30,
+            "technician_limit_cents": 500_000,
+            "manager_limit_cents": 5_000_000,
+            "ecb_rate_bp": 215,
+            "debtor_name": LANDLORD,
+            "debtor_iban": demo_iban(99_999_999),
+        },
+    )
     today = dt.date.today()
-    Delegation.objects.get_or_create(organisation=organisation, delegator=people["manager"], delegate=people["technician2"],
-                                     defaults={"starts_on": today, "ends_on": today + dt.timedelta(days=30), "created_by": people["manager"]})
+    Delegation.objects.get_or_create(
+        organisation=organisation,
+        delegator=people["manager"],
+        delegate=people["technician2"],
+        defaults={
+            "starts_on": today,
+            "ends_on": today + dt.timedelta(days=30),
+            "created_by": people["manager"],
+        },
+    )
     if not Supplier.objects.filter(organisation=organisation).exists():
         Supplier.objects.bulk_create(
-            Supplier(organisation=organisation, name=f"Entreprise {i:03d}", siren=f"{i:09d}", iban=demo_iban(i), small_business=i % 3 == 0)
+            Supplier(
+                organisation=organisation,
+                name=f"Entreprise {i:03d}",
+                siren=f"{i:09d}",
+                iban=demo_iban(i),
+                small_business=i % 3 == 0,
+            )
             for i in range(1, 501)
         )
     suppliers = list(Supplier.objects.filter(organisation=organisation))
@@ -128,10 +154,23 @@ def _invoice(organisation, supplier, n, rng, today, rules):
     else:
         status = "rejected"
     return Invoice(
-        organisation=organisation, supplier=supplier, number=f"B{n:07d}", source="facturx", issue_date=received,
-        received_on=received, due_on=due, net_cents=gross - vat, vat_cents=vat, gross_cents=gross, status=status,
-        next_level=next_level, levels=levels, paid_on=paid_on, late_days=late,
-        interest_cents=late * 30, indemnity_cents=4000 if late else 0,
+        organisation=organisation,
+        supplier=supplier,
+        number=f"B{n:07d}",
+        source="facturx",
+        issue_date=received,
+        received_on=received,
+        due_on=due,
+        net_cents=gross - vat,
+        vat_cents=vat,
+        gross_cents=gross,
+        status=status,
+        next_level=next_level,
+        levels=levels,
+        paid_on=paid_on,
+        late_days=late,
+        interest_cents=late * 30,
+        indemnity_cents=4000 if late else 0,
     )
 
 
@@ -159,26 +198,47 @@ def cases(organisation, people):
             "SELECT i.id, i.number, i.gross_cents, i.due_on, s.name FROM payables_invoice i "
             "JOIN payables_supplier s ON s.id = i.supplier_id "
             f"WHERE i.organisation_id = %s AND i.status = 'pending' AND i.next_level IN ({marks}) "
-            "ORDER BY i.due_on, i.id LIMIT 50", [org, *levels])
-        count = _sql(f"SELECT COUNT(*) FROM payables_invoice WHERE organisation_id = %s AND status = 'pending' AND next_level IN ({marks})", [org, *levels])
+            "ORDER BY i.due_on, i.id LIMIT 50",
+            [org, *levels],
+        )
+        count = _sql(
+            "SELECT COUNT(*) FROM payables_invoice WHERE organisation_id = %s "
+            f"AND status = 'pending' AND next_level IN ({marks})",
+            [org, *levels],
+        )
         return lambda: (count(), first())
 
     unpaid = "status IN ('held','pending','approved','in_payment')"
     return [
-        ("approver's queue (manager), count + first 50", queue_page(manager, "manager"), queue_sql(["manager"])),
-        ("approver's queue by delegation (technician + manager)", queue_page(technician2, "technician"), queue_sql(["technician", "manager"])),
+        (
+            "approver's queue (manager), count + first 50",
+            queue_page(manager, "manager"),
+            queue_sql(["manager"]),
+        ),
+        (
+            "approver's queue by delegation (technician + manager)",
+            queue_page(technician2, "technician"),
+            queue_sql(["technician", "manager"]),
+        ),
         (
             "dashboard: waiting per level",
             lambda: selectors.waiting_per_level(organisation),
-            _sql("SELECT next_level, COUNT(id), COALESCE(SUM(gross_cents), 0) FROM payables_invoice WHERE organisation_id = %s AND status = 'pending' GROUP BY next_level", [org]),
+            _sql(
+                "SELECT next_level, COUNT(id), COALESCE(SUM(gross_cents), 0) "
+                "FROM payables_invoice WHERE organisation_id = %s AND status = 'pending' "
+                "GROUP BY next_level",
+                [org],
+            ),
         ),
         (
             "dashboard: amounts by status, due this week, overdue",
             lambda: selectors.amounts_by_status(organisation, today),
             _sql(
-                "SELECT SUM(CASE WHEN status='held' THEN gross_cents ELSE 0 END), SUM(CASE WHEN status='pending' THEN gross_cents ELSE 0 END), "
+                "SELECT SUM(CASE WHEN status='held' THEN gross_cents ELSE 0 END), "
+                "SUM(CASE WHEN status='pending' THEN gross_cents ELSE 0 END), "
                 "SUM(CASE WHEN status='approved' THEN gross_cents ELSE 0 END), "
-                f"SUM(CASE WHEN {unpaid} AND due_on BETWEEN %s AND %s THEN gross_cents ELSE 0 END), "
+                f"SUM(CASE WHEN {unpaid} AND due_on BETWEEN %s AND %s "
+                "THEN gross_cents ELSE 0 END), "
                 f"SUM(CASE WHEN {unpaid} AND due_on < %s THEN gross_cents ELSE 0 END), COUNT(*) "
                 "FROM payables_invoice WHERE organisation_id = %s",
                 [today, week, today, org],
@@ -188,10 +248,13 @@ def cases(organisation, people):
             "dashboard: payment delay per supplier (12 months)",
             lambda: selectors.payment_delay_by_supplier(organisation, since),
             _sql(
-                "SELECT i.supplier_id, s.name, s.small_business, COUNT(i.id), SUM(CASE WHEN i.late_days > 0 THEN 1 ELSE 0 END) AS late, "
-                "SUM(i.interest_cents + i.indemnity_cents) FROM payables_invoice i JOIN payables_supplier s ON s.id = i.supplier_id "
+                "SELECT i.supplier_id, s.name, s.small_business, COUNT(i.id), "
+                "SUM(CASE WHEN i.late_days > 0 THEN 1 ELSE 0 END) AS late, "
+                "SUM(i.interest_cents + i.indemnity_cents) FROM payables_invoice i "
+                "JOIN payables_supplier s ON s.id = i.supplier_id "
                 "WHERE i.organisation_id = %s AND i.status = 'paid' AND i.paid_on >= %s "
-                "GROUP BY i.supplier_id, s.name, s.small_business ORDER BY late DESC, s.name LIMIT 50",
+                "GROUP BY i.supplier_id, s.name, s.small_business "
+                "ORDER BY late DESC, s.name LIMIT 50",
                 [org, since],
             ),
         ),
@@ -203,10 +266,20 @@ def payment_run(organisation, people, size: int) -> tuple[float, int]:
     from relais.payables.models import Invoice, Status
 
     today = dt.date.today()
-    ids = list(Invoice.objects.filter(organisation=organisation, status=Status.PENDING).values_list("id", flat=True)[:size])
+    ids = list(
+        Invoice.objects.filter(organisation=organisation, status=Status.PENDING).values_list(
+            "id", flat=True
+        )[:size]
+    )
     Invoice.objects.filter(pk__in=ids).update(status=Status.APPROVED, next_level="", due_on=today)
     start = time.perf_counter()
-    run = payments.payment_run_create(organisation=organisation, actor=people["accountant"], execution_date=today, due_by=today, limit=size)
+    run = payments.payment_run_create(
+        organisation=organisation,
+        actor=people["accountant"],
+        execution_date=today,
+        due_by=today,
+        limit=size,
+    )
     elapsed = time.perf_counter() - start
     assert payments.validate_pain001(run.xml.encode()) == []
     return elapsed, run.invoice_count
@@ -227,18 +300,27 @@ def main() -> None:
     from relais.payables.models import Invoice
 
     total = Invoice.objects.filter(organisation=organisation).count()
-    print(f"payables bench on {vendor}, {total:,} invoices (seeded in {time.perf_counter() - start:.1f} s); {machine()}")
+    print(
+        f"payables bench on {vendor}, {total:,} invoices "
+        f"(seeded in {time.perf_counter() - start:.1f} s); {machine()}"
+    )
     failed = False
     for label, page, bare in cases(organisation, people):
         ours, sql = p95(_timed(page, args.runs)), p95(_timed(bare, args.runs))
         ratio = ours / sql if sql else float("inf")
         ok = ours <= TARGET_P95_S and ratio <= TARGET_RATIO
         failed |= not ok
-        print(f"{label}: p95 {ms(ours)} (target ≤ {ms(TARGET_P95_S)}), bare SQL {ms(sql)}, ratio {ratio:.2f} (target ≤ {TARGET_RATIO}) {'OK' if ok else 'MISSED'}")
+        print(
+            f"{label}: p95 {ms(ours)} (target ≤ {ms(TARGET_P95_S)}), bare SQL {ms(sql)}, "
+            f"ratio {ratio:.2f} (target ≤ {TARGET_RATIO}) {'OK' if ok else 'MISSED'}"
+        )
     elapsed, count = payment_run(organisation, people, args.run_size)
     ok = elapsed <= TARGET_RUN_S
     failed |= not ok
-    print(f"payment run of {count:,} invoices into one pain.001 (XSD-validated): {elapsed:.2f} s (target ≤ {TARGET_RUN_S:.0f} s) {'OK' if ok else 'MISSED'}")
+    print(
+        f"payment run of {count:,} invoices into one pain.001 (XSD-validated): "
+        f"{elapsed:.2f} s (target ≤ {TARGET_RUN_S:.0f} s) {'OK' if ok else 'MISSED'}"
+    )
     if failed:
         raise SystemExit(1)
 

@@ -20,7 +20,12 @@ action(
     status=STATUSES,
     hold_reason=_("held because"),
 )
-action("invoice.rechecked", _("Held invoice checked again"), hold_reason=_("held because"), status=STATUSES)
+action(
+    "invoice.rechecked",
+    _("Held invoice checked again"),
+    hold_reason=_("held because"),
+    status=STATUSES,
+)
 action(
     "invoice.approved",
     _("Supplier invoice approved"),
@@ -28,7 +33,13 @@ action(
     on_behalf_of=_("on behalf of"),
     status=STATUSES,
 )
-action("invoice.rejected", _("Supplier invoice rejected"), level=LEVELS, reason=_("reason"), on_behalf_of=_("on behalf of"))
+action(
+    "invoice.rejected",
+    _("Supplier invoice rejected"),
+    level=LEVELS,
+    reason=_("reason"),
+    on_behalf_of=_("on behalf of"),
+)
 action(
     "delegation.created",
     _("Approval delegated"),

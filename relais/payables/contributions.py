@@ -40,12 +40,16 @@ def approvals_card(ctx: home.HomeContext) -> home.Card:
     held = selectors.levels_held(ctx.organisation, ctx.user, ctx.role, ctx.today)
     waiting = selectors.approver_queue(ctx.organisation, held)
     rows = list(waiting[: home.ROWS])
-    delegated = [user.get_full_name() or user.username for user in held.values() if user is not None]
+    delegated = [
+        user.get_full_name() or user.username for user in held.values() if user is not None
+    ]
     return home.Card(
         key="payables.to_approve",
         title=_("Supplier invoices to approve"),
         count=waiting.count(),
-        text=_("Including by delegation for %(names)s.") % {"names": ", ".join(delegated)} if delegated else "",
+        text=_("Including by delegation for %(names)s.") % {"names": ", ".join(delegated)}
+        if delegated
+        else "",
         empty=_("Invoices awaiting your approval will appear here, the soonest due first."),
         url=f"{reverse('payables:invoice_list')}?queue=mine",
         link_label=_("All invoices to approve"),
@@ -54,12 +58,16 @@ def approvals_card(ctx: home.HomeContext) -> home.Card:
 
 
 def to_pay_card(ctx: home.HomeContext) -> home.Card:
-    waiting = selectors.due_this_week(ctx.organisation, ctx.today).order_by("-supplier__small_business", "due_on", "id")
+    waiting = selectors.due_this_week(ctx.organisation, ctx.today).order_by(
+        "-supplier__small_business", "due_on", "id"
+    )
     return home.Card(
         key="payables.to_pay",
         title=_("Approved invoices due this week"),
         count=waiting.count(),
-        empty=_("Approved invoices due within seven days will appear here: pay them in a payment run."),
+        empty=_(
+            "Approved invoices due within seven days will appear here: pay them in a payment run."
+        ),
         url=reverse("payables:payment_run_list"),
         link_label=_("Make a payment run"),
         rows=[_row(invoice, *_due(invoice, ctx.today)) for invoice in waiting[: home.ROWS]],
@@ -67,7 +75,9 @@ def to_pay_card(ctx: home.HomeContext) -> home.Card:
 
 
 def held_card(ctx: home.HomeContext) -> home.Card:
-    waiting = selectors.invoices(ctx.organisation).filter(status=Status.HELD).order_by("due_on", "id")
+    waiting = (
+        selectors.invoices(ctx.organisation).filter(status=Status.HELD).order_by("due_on", "id")
+    )
     return home.Card(
         key="payables.held",
         title=_("Held supplier invoices"),
@@ -98,4 +108,9 @@ def register() -> None:
     home.register_card("payables.to_approve", roles=approvers, order=60, build=approvals_card)
     home.register_card("payables.to_pay", roles={Role.ACCOUNTANT}, order=60, build=to_pay_card)
     home.register_card("payables.held", roles={Role.ACCOUNTANT}, order=61, build=held_card)
-    home.register_link("payables:invoice_list", gettext_lazy("Supplier invoices"), ability="payables.view", order=60)
+    home.register_link(
+        "payables:invoice_list",
+        gettext_lazy("Supplier invoices"),
+        ability="payables.view",
+        order=60,
+    )

@@ -13,7 +13,16 @@ from schwifty import IBAN
 from relais.interventions.models import Contractor, WorkOrder
 
 from . import rules
-from .models import Approval, Delegation, Invoice, InvoiceLine, PayablesSettings, PaymentRun, Status, Supplier
+from .models import (
+    Approval,
+    Delegation,
+    Invoice,
+    InvoiceLine,
+    PayablesSettings,
+    PaymentRun,
+    Status,
+    Supplier,
+)
 
 # Share of completed work orders invoiced in the demo, by scale.
 SHARE = {"tiny": 1.0, "small": 1.0, "region": 0.5}
@@ -44,8 +53,13 @@ def _suppliers(organisation_id: int, rng) -> dict[int, Supplier]:
     contractors = list(Contractor.objects.filter(organisation_id=organisation_id).order_by("id"))
     suppliers = [
         Supplier(
-            organisation_id=organisation_id, name=c.name, siren=c.siren, iban=demo_iban(c.pk),
-            small_business=rng.random() < 0.6, contractor=c, email=c.email,
+            organisation_id=organisation_id,
+            name=c.name,
+            siren=c.siren,
+            iban=demo_iban(c.pk),
+            small_business=rng.random() < 0.6,
+            contractor=c,
+            email=c.email,
         )
         for c in contractors
     ]
@@ -60,18 +74,42 @@ def _invoice(organisation_id, supplier, work_order, number, rng, today) -> Invoi
     issue = timezone.localdate(work_order.completed_at) + dt.timedelta(days=rng.randint(0, 10))
     received = issue + dt.timedelta(days=rng.randint(1, 5))
     due = rules.due_date(regime="public", deadline_days=30, issue_date=issue, received_on=received)
-    levels = rules.levels_for(gross, technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS, manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS)
+    levels = rules.levels_for(
+        gross,
+        technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
+        manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS,
+    )
     invoice = Invoice(
-        organisation_id=organisation_id, supplier=supplier, number=number, source=rng.choice(("facturx", "facturx", "keyed", "ubl")),
-        issue_date=issue, received_on=received, due_on=due, net_cents=net, vat_cents=vat, gross_cents=gross,
-        order_reference=f"BC-{work_order.pk}", work_order=work_order, levels=levels,
+        organisation_id=organisation_id,
+        supplier=supplier,
+        number=number,
+        source=rng.choice(("facturx", "facturx", "keyed", "ubl")),
+        issue_date=issue,
+        received_on=received,
+        due_on=due,
+        net_cents=net,
+        vat_cents=vat,
+        gross_cents=gross,
+        order_reference=f"BC-{work_order.pk}",
+        work_order=work_order,
+        levels=levels,
     )
     age = (today - received).days
     if age > 45:
         paid_on = due + dt.timedelta(days=rng.choice((-10, -5, -2, 0, 0, 3, 12)))
-        late = rules.late_payment(gross_cents=gross, due_on=due, paid_on=paid_on, regime="public", ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP)
+        late = rules.late_payment(
+            gross_cents=gross,
+            due_on=due,
+            paid_on=paid_on,
+            regime="public",
+            ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP,
+        )
         invoice.status, invoice.paid_on = Status.PAID, paid_on
-        invoice.late_days, invoice.interest_cents, invoice.indemnity_cents = late.days, late.interest_cents, late.indemnity_cents
+        invoice.late_days, invoice.interest_cents, invoice.indemnity_cents = (
+            late.days,
+            late.interest_cents,
+            late.indemnity_cents,
+        )
     elif age > 20:
         invoice.status = Status.APPROVED
     else:
@@ -81,17 +119,26 @@ def _invoice(organisation_id, supplier, work_order, number, rng, today) -> Invoi
 
 def _seed_landlord(organisation_id: int, rng, scale: str, today: dt.date) -> dict[str, int]:
     PayablesSettings.objects.create(
-        organisation_id=organisation_id, regime="public", deadline_days=30,
-        technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS, manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS,
-        ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP, debtor_name="Compte fournisseurs", debtor_iban=demo_iban(organisation_id + 90_000_000),
+        organisation_id=organisation_id,
+        regime="public",
+        deadline_days=30,
+        technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
+        manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS,
+        ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP,
+        debtor_name="Compte fournisseurs",
+        debtor_iban=demo_iban(organisation_id + 90_000_000),
     )
     suppliers = _suppliers(organisation_id, rng)
-    completed = WorkOrder.objects.filter(organisation_id=organisation_id, status="completed", completed_at__isnull=False).only("id", "contractor_id", "completed_at")
+    completed = WorkOrder.objects.filter(
+        organisation_id=organisation_id, status="completed", completed_at__isnull=False
+    ).only("id", "contractor_id", "completed_at")
     invoices = []
     for work_order in completed.iterator(chunk_size=5000):
         supplier = suppliers.get(work_order.contractor_id)
         if supplier is None or rng.random() > SHARE.get(scale, 1.0):
             continue
-        invoices.append(_invoice(organisation_id, supplier, work_order, f"F{work_order.pk:08d}", rng, today))
+        invoices.append(
+            _invoice(organisation_id, supplier, work_order, f"F{work_order.pk:08d}", rng, today)
+        )
     Invoice.objects.bulk_create(invoices, batch_size=2000)
     return {"suppliers": len(suppliers), "invoices": len(invoices)}

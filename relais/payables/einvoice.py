@@ -55,22 +55,28 @@ class ParsedInvoice:
 
 
 def cents(value, term: str) -> int:
-    """"1234.5" → 123450; refuses what is not an amount with at most two decimals."""
+    """ "1234.5" → 123450; refuses what is not an amount with at most two decimals."""
     try:
         amount = Decimal(str(value)) * 100
     except (InvalidOperation, ValueError):
-        raise InvoiceFileError(_("%(term)s is not an amount: “%(value)s”.") % {"term": term, "value": value}) from None
+        raise InvoiceFileError(
+            _("%(term)s is not an amount: “%(value)s”.") % {"term": term, "value": value}
+        ) from None
     if amount != amount.to_integral_value():
-        raise InvoiceFileError(_("%(term)s has more than two decimals: “%(value)s”.") % {"term": term, "value": value})
+        raise InvoiceFileError(
+            _("%(term)s has more than two decimals: “%(value)s”.") % {"term": term, "value": value}
+        )
     return int(amount)
 
 
 def rate_bp(value) -> int:
-    """"20" or "5.5" (per cent) → 2000 or 550 basis points."""
+    """ "20" or "5.5" (per cent) → 2000 or 550 basis points."""
     try:
         return int(Decimal(str(value or "0")) * 100)
     except (InvalidOperation, ValueError):
-        raise InvoiceFileError(_("A VAT rate is not a number: “%(value)s”.") % {"value": value}) from None
+        raise InvoiceFileError(
+            _("A VAT rate is not a number: “%(value)s”.") % {"value": value}
+        ) from None
 
 
 def _siren(party: dict) -> str:
@@ -89,7 +95,9 @@ def _siren(party: dict) -> str:
 def _required(data: dict, term: str, label: str):
     value = data.get(term)
     if value in (None, ""):
-        raise InvoiceFileError(_("The invoice has no %(label)s (%(term)s).") % {"label": label, "term": term})
+        raise InvoiceFileError(
+            _("The invoice has no %(label)s (%(term)s).") % {"label": label, "term": term}
+        )
     return value
 
 
@@ -136,7 +144,9 @@ def _parse_xml(xml: bytes, source_if_cii: str) -> ParsedInvoice:
     from lxml import etree
 
     try:
-        root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
         flavor = get_flavor(root)
     except Exception:  # lxml and factur-x raise plain exceptions on what is not an invoice
         raise InvoiceFileError(_("The file is not an invoice in Factur-X, CII or UBL.")) from None

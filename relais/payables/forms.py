@@ -21,17 +21,25 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class EuroField(forms.CharField):
-    """"1 234,56" or "1234.56" euros → 123456 cents."""
+    """ "1 234,56" or "1234.56" euros → 123456 cents."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        text = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "").replace(",", ".")
+        text = (
+            value.replace("\u00a0", "")
+            .replace("\u202f", "")
+            .replace(" ", "")
+            .replace("€", "")
+            .replace(",", ".")
+        )
         try:
             amount = Decimal(text) * 100
         except InvalidOperation:
-            raise forms.ValidationError(_("Enter an amount in euros, e.g. 1 234,56."), code="invalid") from None
+            raise forms.ValidationError(
+                _("Enter an amount in euros, e.g. 1 234,56."), code="invalid"
+            ) from None
         if amount != amount.to_integral_value():
             raise forms.ValidationError(_("At most two decimals (cents)."), code="invalid")
         return int(amount)
@@ -49,7 +57,17 @@ class SupplierForm(forms.ModelForm):
 
     class Meta:
         model = Supplier
-        fields = ["name", "siren", "siret", "vat_number", "iban", "bic", "small_business", "email", "contractor"]
+        fields = [
+            "name",
+            "siren",
+            "siret",
+            "vat_number",
+            "iban",
+            "bic",
+            "small_business",
+            "email",
+            "contractor",
+        ]
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,11 +75,15 @@ class SupplierForm(forms.ModelForm):
         from relais.interventions.contractors.selectors import contractor_list
 
         self.fields["contractor"].queryset = contractor_list(organisation)
-        self.fields["contractor"].help_text = _("The same company in interventions: its work orders are matched to its invoices.")
+        self.fields["contractor"].help_text = _(
+            "The same company in interventions: its work orders are matched to its invoices."
+        )
 
     def clean_siren(self):
         value = clean_siren(self.cleaned_data["siren"])
-        taken = Supplier.objects.filter(organisation=self.organisation, siren=value).exclude(pk=self.instance.pk)
+        taken = Supplier.objects.filter(organisation=self.organisation, siren=value).exclude(
+            pk=self.instance.pk
+        )
         if taken.exists():
             raise forms.ValidationError(_("A supplier with this SIREN already exists."))
         return value
@@ -72,7 +94,9 @@ class SupplierForm(forms.ModelForm):
             try:
                 value = siret.validate(value)
             except stdnum_errors.ValidationError:
-                raise forms.ValidationError(_("“%(value)s” is not a SIRET number (14 digits)."), params={"value": value}) from None
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a SIRET number (14 digits)."), params={"value": value}
+                ) from None
         return value
 
     def clean_iban(self):
@@ -87,14 +111,20 @@ class SupplierForm(forms.ModelForm):
             self.add_error("siret", _("The SIRET must start with the SIREN."))
         contractor = data.get("contractor")
         if contractor and data.get("siren") and contractor.siren != data["siren"]:
-            self.add_error("contractor", _("This contractor has another SIREN (%(siren)s).") % {"siren": siren.format(contractor.siren)})
+            self.add_error(
+                "contractor",
+                _("This contractor has another SIREN (%(siren)s).")
+                % {"siren": siren.format(contractor.siren)},
+            )
         return data
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Invoice file (Factur-X PDF, CII or UBL XML)"))
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
-    budget = forms.ModelChoiceField(label=_("Budget line"), queryset=Budget.objects.none(), required=False)
+    budget = forms.ModelChoiceField(
+        label=_("Budget line"), queryset=Budget.objects.none(), required=False
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,15 +145,21 @@ class KeyedInvoiceForm(forms.Form):
     number = forms.CharField(label=_("Invoice number"), max_length=60)
     issue_date = forms.DateField(label=_("Invoice date"), widget=DateInput())
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
-    stated_due_on = forms.DateField(label=_("Due date on the invoice"), widget=DateInput(), required=False)
+    stated_due_on = forms.DateField(
+        label=_("Due date on the invoice"), widget=DateInput(), required=False
+    )
     net_cents = EuroField(label=_("Total excluding VAT (€)"))
     vat_cents = EuroField(label=_("VAT (€)"))
     gross_cents = EuroField(label=_("Total including VAT (€)"))
     order_reference = forms.CharField(
-        label=_("Work order or order reference"), max_length=60, required=False,
+        label=_("Work order or order reference"),
+        max_length=60,
+        required=False,
         help_text=_("The request's number (DI-…) or the work order's (BC-…)."),
     )
-    budget = forms.ModelChoiceField(label=_("Budget line"), queryset=Budget.objects.none(), required=False)
+    budget = forms.ModelChoiceField(
+        label=_("Budget line"), queryset=Budget.objects.none(), required=False
+    )
     file = forms.FileField(label=_("The PDF received"), required=False)
 
     def __init__(self, *args, organisation, **kwargs):
@@ -144,11 +180,17 @@ class KeyedInvoiceForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for rejecting (told to the supplier)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for rejecting (told to the supplier)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class DelegationForm(forms.Form):
-    delegator = forms.ModelChoiceField(label=_("Absent approver"), queryset=get_user_model().objects.none())
+    delegator = forms.ModelChoiceField(
+        label=_("Absent approver"), queryset=get_user_model().objects.none()
+    )
     delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=get_user_model().objects.none())
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(label=_("Until (included)"), widget=DateInput())
@@ -156,11 +198,19 @@ class DelegationForm(forms.Form):
 
     def __init__(self, *args, organisation, user, is_director, **kwargs):
         super().__init__(*args, **kwargs)
-        approvers = get_user_model().objects.filter(
-            pk__in=Membership.objects.filter(organisation=organisation, is_active=True, role__in=Level.values).values("user")
-        ).order_by("last_name", "first_name", "username")
+        approvers = (
+            get_user_model()
+            .objects.filter(
+                pk__in=Membership.objects.filter(
+                    organisation=organisation, is_active=True, role__in=Level.values
+                ).values("user")
+            )
+            .order_by("last_name", "first_name", "username")
+        )
         self.fields["delegate"].queryset = approvers
-        self.fields["delegator"].queryset = approvers if is_director else approvers.filter(pk=user.pk)
+        self.fields["delegator"].queryset = (
+            approvers if is_director else approvers.filter(pk=user.pk)
+        )
         self.fields["delegator"].initial = user.pk
         for name in ("delegator", "delegate"):
             self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -209,8 +259,14 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = PayablesSettings
         fields = [
-            "regime", "deadline_days", "technician_limit_cents", "manager_limit_cents",
-            "ecb_rate_bp", "debtor_name", "debtor_iban", "debtor_bic",
+            "regime",
+            "deadline_days",
+            "technician_limit_cents",
+            "manager_limit_cents",
+            "ecb_rate_bp",
+            "debtor_name",
+            "debtor_iban",
+            "debtor_bic",
         ]
         widgets = {"regime": forms.RadioSelect}
 
@@ -225,7 +281,9 @@ class SettingsForm(forms.ModelForm):
         data = super().clean()
         low, high = data.get("technician_limit_cents"), data.get("manager_limit_cents")
         if low is not None and high is not None and high < low:
-            self.add_error("manager_limit_cents", _("The managers' limit must be at least the technicians'."))
+            self.add_error(
+                "manager_limit_cents", _("The managers' limit must be at least the technicians'.")
+            )
         if data.get("deadline_days") is not None and not 1 <= data["deadline_days"] <= 60:
             self.add_error("deadline_days", _("The law allows at most 60 days."))
         return data

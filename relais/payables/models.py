@@ -35,21 +35,28 @@ def validate_bic(value: str) -> None:
     try:
         BIC(value)
     except SchwiftyException:
-        raise ValidationError(_("“%(value)s” is not a valid BIC."), params={"value": value}) from None
+        raise ValidationError(
+            _("“%(value)s” is not a valid BIC."), params={"value": value}
+        ) from None
 
 
 def validate_siret(value: str) -> None:
     from stdnum.fr import siret
 
     if not siret.is_valid(value):
-        raise ValidationError(_("“%(value)s” is not a valid SIRET number."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a valid SIRET number."), params={"value": value}
+        )
 
 
 class Regime(models.TextChoices):
     """Which payment-deadline law binds the landlord (DOMAIN.md §3b)."""
 
     PUBLIC = "public", _("Public buyer (OPH): public procurement code, from receipt")
-    COMMERCIAL = "commercial", _("Company (ESH, cooperative): commercial code, from the invoice date")
+    COMMERCIAL = (
+        "commercial",
+        _("Company (ESH, cooperative): commercial code, from the invoice date"),
+    )
 
 
 class Level(models.TextChoices):
@@ -75,7 +82,9 @@ class PayablesSettings(OrganisationOwned):
     debtor_iban = models.CharField(
         _("IBAN paid from"), max_length=34, blank=True, validators=[validate_iban]
     )
-    debtor_bic = models.CharField(_("BIC paid from"), max_length=11, blank=True, validators=[validate_bic])
+    debtor_bic = models.CharField(
+        _("BIC paid from"), max_length=11, blank=True, validators=[validate_bic]
+    )
 
     class Meta:
         verbose_name = _("payables settings")
@@ -143,7 +152,9 @@ class Budget(OrganisationOwned):
         verbose_name_plural = _("budgets")
         ordering = ["-year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code", "year"], name="budget_unique_code")
+            models.UniqueConstraint(
+                fields=["organisation", "code", "year"], name="budget_unique_code"
+            )
         ]
 
     def __str__(self):
@@ -195,7 +206,9 @@ class Invoice(OrganisationOwned):
     vat_cents = models.BigIntegerField(_("VAT"))
     gross_cents = models.BigIntegerField(_("total including VAT"))
     currency = models.CharField(max_length=3, default="EUR")
-    order_reference = models.CharField(_("order or work order reference"), max_length=60, blank=True)
+    order_reference = models.CharField(
+        _("order or work order reference"), max_length=60, blank=True
+    )
     work_order = models.ForeignKey(
         "interventions.WorkOrder",
         verbose_name=_("work order"),
@@ -215,7 +228,11 @@ class Invoice(OrganisationOwned):
     file = models.FileField(_("file"), upload_to=invoice_file_path, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     payment_run = models.ForeignKey(
-        "payables.PaymentRun", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        "payables.PaymentRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
     )
     end_to_end_id = models.CharField(max_length=35, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
@@ -291,7 +308,8 @@ class Approval(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "level"], name="approval_one_per_level"),
             models.CheckConstraint(
-                condition=Q(decision="approved") | ~Q(reason=""), name="approval_rejection_has_reason"
+                condition=Q(decision="approved") | ~Q(reason=""),
+                name="approval_rejection_has_reason",
             ),
         ]
 
@@ -304,16 +322,24 @@ class Delegation(OrganisationOwned):
     ``starts_on`` to ``ends_on`` inclusive, Europe/Paris dates, unless revoked."""
 
     delegator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("absent approver"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("absent approver"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("delegate"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delegate"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until (included)"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -343,7 +369,9 @@ class PaymentRun(OrganisationOwned):
     invoice_count = models.PositiveIntegerField(_("invoices"))
     total_cents = models.BigIntegerField(_("total"))
     xml = models.TextField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

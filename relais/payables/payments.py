@@ -45,7 +45,9 @@ def validate_pain001(xml: bytes) -> list[str]:
     from lxml import etree
 
     schema = _schema()
-    document = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    document = etree.fromstring(
+        xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+    )
     if schema.validate(document):
         return []
     return [f"line {error.line}: {error.message}" for error in schema.error_log]
@@ -59,9 +61,16 @@ def _debtor(conf) -> dict:
     from schwifty import IBAN
 
     if not (conf.debtor_name and conf.debtor_iban):
-        raise PaymentRunRefused(_("Enter the account paid from (holder and IBAN) in the payables settings first."))
+        raise PaymentRunRefused(
+            _("Enter the account paid from (holder and IBAN) in the payables settings first.")
+        )
     bic = conf.debtor_bic or str(IBAN(conf.debtor_iban).bic or "")
-    config = {"name": conf.debtor_name, "IBAN": conf.debtor_iban.replace(" ", ""), "batch": True, "currency": "EUR"}
+    config = {
+        "name": conf.debtor_name,
+        "IBAN": conf.debtor_iban.replace(" ", ""),
+        "batch": True,
+        "currency": "EUR",
+    }
     if bic:
         config["BIC"] = bic
     return config
@@ -81,7 +90,9 @@ def build_pain001(config: dict, payments: list[dict], message_id: str) -> tuple[
     xml = transfer.export(validate=False)
     errors = validate_pain001(xml)
     if errors:
-        raise PaymentRunRefused(_("The transfer file does not validate: %(errors)s") % {"errors": "; ".join(errors[:3])})
+        raise PaymentRunRefused(
+            _("The transfer file does not validate: %(errors)s") % {"errors": "; ".join(errors[:3])}
+        )
     root = etree.fromstring(xml)
     pmt_inf_id = root.findtext(".//{*}PmtInf/{*}PmtInfId") or ""
     return xml, pmt_inf_id
@@ -91,13 +102,17 @@ def payable(organisation, due_by: dt.date):
     """Approved invoices due by ``due_by``, small suppliers first, then the soonest due
     (DOMAIN.md §3b: in 2020 landlords paid small contractors first)."""
     return (
-        Invoice.objects.filter(organisation=organisation, status=Status.APPROVED, due_on__lte=due_by)
+        Invoice.objects.filter(
+            organisation=organisation, status=Status.APPROVED, due_on__lte=due_by
+        )
         .select_related("supplier")
         .order_by("-supplier__small_business", "due_on", "id")
     )
 
 
-def payment_run_create(*, organisation, actor, execution_date: dt.date, due_by: dt.date, limit: int | None = None) -> PaymentRun:
+def payment_run_create(
+    *, organisation, actor, execution_date: dt.date, due_by: dt.date, limit: int | None = None
+) -> PaymentRun:
     """One pain.001 paying the approved invoices due by ``due_by`` on ``execution_date``;
     the invoices are claimed by a conditional UPDATE (approved → in payment), so two runs
     started together never pay an invoice twice."""
@@ -109,19 +124,29 @@ def payment_run_create(*, organisation, actor, execution_date: dt.date, due_by: 
             raise PaymentRunRefused(_("No approved invoice is due by that date."))
         message_id = f"RELAIS-{timezone.now():%Y%m%d%H%M%S}-{get_random_string(8)}"
         run = PaymentRun.objects.create(
-            organisation=organisation, execution_date=execution_date, message_id=message_id,
-            invoice_count=0, total_cents=0, xml="", created_by=actor,
+            organisation=organisation,
+            execution_date=execution_date,
+            message_id=message_id,
+            invoice_count=0,
+            total_cents=0,
+            xml="",
+            created_by=actor,
         )
-        claimed = Invoice.objects.filter(pk__in=ids, status=Status.APPROVED).update(status=Status.IN_PAYMENT, payment_run=run)
+        claimed = Invoice.objects.filter(pk__in=ids, status=Status.APPROVED).update(
+            status=Status.IN_PAYMENT, payment_run=run
+        )
         if not claimed:
             raise PaymentRunRefused(_("These invoices are already in another payment run."))
         invoices = list(payable_in(run))
         payments = [
             {
-                "name": invoice.supplier.name, "IBAN": invoice.supplier.iban.replace(" ", ""),
+                "name": invoice.supplier.name,
+                "IBAN": invoice.supplier.iban.replace(" ", ""),
                 **({"BIC": invoice.supplier.bic} if invoice.supplier.bic else {}),
-                "amount": invoice.gross_cents, "execution_date": execution_date,
-                "description": f"Facture {invoice.number}", "endtoend_id": end_to_end_id(invoice.pk),
+                "amount": invoice.gross_cents,
+                "execution_date": execution_date,
+                "description": f"Facture {invoice.number}",
+                "endtoend_id": end_to_end_id(invoice.pk),
             }
             for invoice in invoices
         ]
@@ -135,14 +160,25 @@ def payment_run_create(*, organisation, actor, execution_date: dt.date, due_by: 
         run.total_cents = sum(invoice.gross_cents for invoice in invoices)
         run.save(update_fields=["xml", "payment_information_id", "invoice_count", "total_cents"])
         audit.record(
-            action="payment_run.created", organisation=organisation, actor=actor, obj=run,
-            changes={"invoices": run.invoice_count, "total_cents": run.total_cents, "execution_date": execution_date},
+            action="payment_run.created",
+            organisation=organisation,
+            actor=actor,
+            obj=run,
+            changes={
+                "invoices": run.invoice_count,
+                "total_cents": run.total_cents,
+                "execution_date": execution_date,
+            },
         )
     return run
 
 
 def payable_in(run: PaymentRun):
-    return Invoice.objects.filter(payment_run=run).select_related("supplier").order_by("-supplier__small_business", "due_on", "id")
+    return (
+        Invoice.objects.filter(payment_run=run)
+        .select_related("supplier")
+        .order_by("-supplier__small_business", "due_on", "id")
+    )
 
 
 @dataclass
@@ -154,8 +190,11 @@ class StatementResult:
 
 def _mark_paid(invoice: Invoice, paid_on: dt.date, conf) -> None:
     late = rules.late_payment(
-        gross_cents=invoice.gross_cents, due_on=invoice.due_on, paid_on=paid_on,
-        regime=conf.regime, ecb_rate_bp=conf.ecb_rate_bp,
+        gross_cents=invoice.gross_cents,
+        due_on=invoice.due_on,
+        paid_on=paid_on,
+        regime=conf.regime,
+        ecb_rate_bp=conf.ecb_rate_bp,
     )
     invoice.status = Status.PAID
     invoice.paid_on = paid_on
@@ -169,12 +208,16 @@ def _candidates(organisation, transactions) -> dict[str, list[Invoice]]:
     e2e = {t.end_to_end_id for t in transactions if t.end_to_end_id}
     runs = {t.payment_information_id for t in transactions if t.payment_information_id}
     found: dict[str, list[Invoice]] = {}
-    rows = Invoice.objects.select_for_update(of=("self",)).filter(organisation=organisation, end_to_end_id__in=e2e)
+    rows = Invoice.objects.select_for_update(of=("self",)).filter(
+        organisation=organisation, end_to_end_id__in=e2e
+    )
     for invoice in rows:
         found.setdefault(invoice.end_to_end_id, []).append(invoice)
-    batch = Invoice.objects.select_for_update(of=("self",)).filter(
-        organisation=organisation, payment_run__payment_information_id__in=runs
-    ).select_related("payment_run")
+    batch = (
+        Invoice.objects.select_for_update(of=("self",))
+        .filter(organisation=organisation, payment_run__payment_information_id__in=runs)
+        .select_related("payment_run")
+    )
     for invoice in batch:
         found.setdefault(f"run:{invoice.payment_run.payment_information_id}", []).append(invoice)
     return found
@@ -186,12 +229,22 @@ def _match(transaction_, found) -> list[Invoice] | str:
     if by_e2e:
         invoice = by_e2e[0]
         if invoice.gross_cents != transaction_.amount_cents:
-            return _("entry %(n)s: %(ref)s pays a different amount than the invoice") % {"n": transaction_.entry_number, "ref": transaction_.end_to_end_id}
+            return _("entry %(n)s: %(ref)s pays a different amount than the invoice") % {
+                "n": transaction_.entry_number,
+                "ref": transaction_.end_to_end_id,
+            }
         return [invoice]
-    batch = found.get(f"run:{transaction_.payment_information_id}") if transaction_.payment_information_id else None
+    batch = (
+        found.get(f"run:{transaction_.payment_information_id}")
+        if transaction_.payment_information_id
+        else None
+    )
     if batch and sum(i.gross_cents for i in batch) == transaction_.amount_cents:
         return batch
-    return _("entry %(n)s: no invoice in payment matches (%(ref)s)") % {"n": transaction_.entry_number, "ref": transaction_.end_to_end_id or transaction_.payment_information_id or "—"}
+    return _("entry %(n)s: no invoice in payment matches (%(ref)s)") % {
+        "n": transaction_.entry_number,
+        "ref": transaction_.end_to_end_id or transaction_.payment_information_id or "—",
+    }
 
 
 def statement_import(*, organisation, actor, data: bytes, filename: str = "") -> StatementResult:
@@ -213,12 +266,27 @@ def statement_import(*, organisation, actor, data: bytes, filename: str = "") ->
                 if invoice.status == Status.PAID:
                     result.already_paid += 1
                 elif invoice.status == Status.IN_PAYMENT:
-                    _mark_paid(invoice, booked.booking_date or booked.value_date or timezone.localdate(), conf)
+                    _mark_paid(
+                        invoice,
+                        booked.booking_date or booked.value_date or timezone.localdate(),
+                        conf,
+                    )
                     result.paid.append(invoice)
-        Invoice.objects.bulk_update(result.paid, ["status", "paid_on", "late_days", "interest_cents", "indemnity_cents"], batch_size=1000)
+        Invoice.objects.bulk_update(
+            result.paid,
+            ["status", "paid_on", "late_days", "interest_cents", "indemnity_cents"],
+            batch_size=1000,
+        )
         audit.record(
-            action="bank_statement.imported", organisation=organisation, actor=actor,
+            action="bank_statement.imported",
+            organisation=organisation,
+            actor=actor,
             object_repr=f"{statement.kind} {statement.message_id}"[:300],
-            changes={"file": filename[:200], "paid": len(result.paid), "already_paid": result.already_paid, "unmatched": len(result.unmatched)},
+            changes={
+                "file": filename[:200],
+                "paid": len(result.paid),
+                "already_paid": result.already_paid,
+                "unmatched": len(result.unmatched),
+            },
         )
     return result

@@ -27,7 +27,11 @@ VAT_TOLERANCE_CENTS = 1
 
 
 def due_date(
-    *, regime: str, deadline_days: int, issue_date: dt.date, received_on: dt.date,
+    *,
+    regime: str,
+    deadline_days: int,
+    issue_date: dt.date,
+    received_on: dt.date,
     stated_due_on: dt.date | None = None,
 ) -> dt.date:
     """The date the invoice must be paid by: the legal deadline counted from receipt (public
@@ -68,7 +72,10 @@ def late_payment(
 
 
 def levels_for(
-    gross_cents: int, *, technician_limit_cents: int, manager_limit_cents: int,
+    gross_cents: int,
+    *,
+    technician_limit_cents: int,
+    manager_limit_cents: int,
     over_budget: bool = False,
 ) -> list[str]:
     """The approval levels an invoice needs, in order: the technician (service done) always,
@@ -95,7 +102,11 @@ class VatRow:
 
 
 def totals_problems(
-    *, net_cents: int, vat_cents: int, gross_cents: int, lines: list[Line] = (),
+    *,
+    net_cents: int,
+    vat_cents: int,
+    gross_cents: int,
+    lines: list[Line] = (),
     vat_rows: list[VatRow] = (),
 ) -> list[str]:
     """What does not add up, as ``(check, expected_cents, found_cents)`` with check one of

@@ -68,8 +68,10 @@ def levels_held(organisation, user, role: str, today: dt.date) -> dict[str, obje
 
 def approver_queue(organisation, levels):
     """Invoices awaiting one of ``levels``, the soonest due first."""
-    return invoices(organisation).filter(status=Status.PENDING, next_level__in=list(levels)).order_by(
-        "due_on", "id"
+    return (
+        invoices(organisation)
+        .filter(status=Status.PENDING, next_level__in=list(levels))
+        .order_by("due_on", "id")
     )
 
 

@@ -54,10 +54,15 @@ def settings_save(*, organisation, actor, form) -> None:
         saved.pk = before.pk
         saved.save()
         changes = {
-            name: [getattr(before, name), form.cleaned_data[name]]
-            for name in form.changed_data
+            name: [getattr(before, name), form.cleaned_data[name]] for name in form.changed_data
         }
-        audit.record(action="payables.settings_changed", organisation=organisation, actor=actor, obj=saved, changes=changes)
+        audit.record(
+            action="payables.settings_changed",
+            organisation=organisation,
+            actor=actor,
+            obj=saved,
+            changes=changes,
+        )
 
 
 def supplier_save(*, organisation, actor, form) -> Supplier:
@@ -71,7 +76,10 @@ def supplier_save(*, organisation, actor, form) -> Supplier:
             changes["contractor"] = str(changes["contractor"] or "")
         audit.record(
             action="supplier.created" if creating else "supplier.changed",
-            organisation=organisation, actor=actor, obj=supplier, changes=changes,
+            organisation=organisation,
+            actor=actor,
+            obj=supplier,
+            changes=changes,
         )
     return supplier
 
@@ -91,17 +99,27 @@ def totals_messages(problems) -> list[str]:
 
 def _check(organisation, data: NewInvoice) -> None:
     problems = rules.totals_problems(
-        net_cents=data.net_cents, vat_cents=data.vat_cents, gross_cents=data.gross_cents,
+        net_cents=data.net_cents,
+        vat_cents=data.vat_cents,
+        gross_cents=data.gross_cents,
         lines=[rules.Line(line.net_cents, line.vat_rate_bp) for line in data.lines],
         vat_rows=data.vat_rows,
     )
     if problems:
-        raise InvoiceRefused(_("The totals do not add up: %(problems)s.") % {"problems": "; ".join(totals_messages(problems))})
-    if data.gross_cents <= 0:
-        raise InvoiceRefused(_("The amount to pay must be positive (credit notes are not handled here)."))
-    if Invoice.objects.filter(organisation=organisation, supplier=data.supplier, number=data.number).exists():
         raise InvoiceRefused(
-            _("Invoice %(number)s of %(supplier)s is already recorded.") % {"number": data.number, "supplier": data.supplier.name}
+            _("The totals do not add up: %(problems)s.")
+            % {"problems": "; ".join(totals_messages(problems))}
+        )
+    if data.gross_cents <= 0:
+        raise InvoiceRefused(
+            _("The amount to pay must be positive (credit notes are not handled here).")
+        )
+    if Invoice.objects.filter(
+        organisation=organisation, supplier=data.supplier, number=data.number
+    ).exists():
+        raise InvoiceRefused(
+            _("Invoice %(number)s of %(supplier)s is already recorded.")
+            % {"number": data.number, "supplier": data.supplier.name}
         )
 
 
@@ -125,16 +143,25 @@ def match_work_order(organisation, supplier: Supplier, reference: str):
     if work_order is None:
         return None, _("no work order or order with the reference %(ref)s") % {"ref": reference}
     if supplier.contractor_id and work_order.contractor_id != supplier.contractor_id:
-        return work_order, _("the work order was sent to %(other)s, not this supplier") % {"other": work_order.contractor.name}
+        return work_order, _("the work order was sent to %(other)s, not this supplier") % {
+            "other": work_order.contractor.name
+        }
     if work_order.status != "completed":
-        return work_order, _("the work order is not completed yet (%(status)s)") % {"status": work_order.get_status_display()}
+        return work_order, _("the work order is not completed yet (%(status)s)") % {
+            "status": work_order.get_status_display()
+        }
     return work_order, ""
 
 
 def _over_budget(organisation, budget, gross_cents: int) -> bool:
     if budget is None:
         return False
-    committed = Invoice.objects.filter(organisation=organisation, budget=budget, status__in=COMMITTED).aggregate(total=Sum("gross_cents"))["total"] or 0
+    committed = (
+        Invoice.objects.filter(
+            organisation=organisation, budget=budget, status__in=COMMITTED
+        ).aggregate(total=Sum("gross_cents"))["total"]
+        or 0
+    )
     return committed + gross_cents > budget.amount_cents
 
 
@@ -153,21 +180,36 @@ def _route(organisation, invoice: Invoice, conf) -> None:
     invoice.next_level = "" if hold else invoice.levels[0]
 
 
-def invoice_create(*, organisation, actor, data: NewInvoice, file=None, original_name="") -> Invoice:
+def invoice_create(
+    *, organisation, actor, data: NewInvoice, file=None, original_name=""
+) -> Invoice:
     """Records an invoice, refused (``InvoiceRefused``, nothing written) when a duplicate
     (same supplier and number) or when its totals do not add up; then matched and routed."""
     _check(organisation, data)
     conf = settings_for(organisation)
     invoice = Invoice(
-        organisation=organisation, supplier=data.supplier, number=data.number, source=data.source,
-        issue_date=data.issue_date, received_on=data.received_on, stated_due_on=data.stated_due_on,
+        organisation=organisation,
+        supplier=data.supplier,
+        number=data.number,
+        source=data.source,
+        issue_date=data.issue_date,
+        received_on=data.received_on,
+        stated_due_on=data.stated_due_on,
         due_on=rules.due_date(
-            regime=conf.regime, deadline_days=conf.deadline_days, issue_date=data.issue_date,
-            received_on=data.received_on, stated_due_on=data.stated_due_on,
+            regime=conf.regime,
+            deadline_days=conf.deadline_days,
+            issue_date=data.issue_date,
+            received_on=data.received_on,
+            stated_due_on=data.stated_due_on,
         ),
-        net_cents=data.net_cents, vat_cents=data.vat_cents, gross_cents=data.gross_cents,
-        order_reference=data.order_reference, budget=data.budget, invoice_iban=data.invoice_iban,
-        original_name=original_name[:200], created_by=actor if actor and actor.is_authenticated else None,
+        net_cents=data.net_cents,
+        vat_cents=data.vat_cents,
+        gross_cents=data.gross_cents,
+        order_reference=data.order_reference,
+        budget=data.budget,
+        invoice_iban=data.invoice_iban,
+        original_name=original_name[:200],
+        created_by=actor if actor and actor.is_authenticated else None,
     )
     try:
         with transaction.atomic():
@@ -176,34 +218,65 @@ def invoice_create(*, organisation, actor, data: NewInvoice, file=None, original
                 invoice.file.save(original_name or "invoice", file, save=False)
             invoice.save()
             InvoiceLine.objects.bulk_create(
-                InvoiceLine(organisation=organisation, invoice=invoice, position=index, description=line.description or "—", net_cents=line.net_cents, vat_rate_bp=line.vat_rate_bp)
+                InvoiceLine(
+                    organisation=organisation,
+                    invoice=invoice,
+                    position=index,
+                    description=line.description or "—",
+                    net_cents=line.net_cents,
+                    vat_rate_bp=line.vat_rate_bp,
+                )
                 for index, line in enumerate(data.lines, start=1)
             )
             audit.record(
-                action="invoice.received", organisation=organisation, actor=actor, obj=invoice,
-                changes={"source": invoice.source, "gross_cents": invoice.gross_cents, "status": invoice.status, "hold_reason": invoice.hold_reason},
+                action="invoice.received",
+                organisation=organisation,
+                actor=actor,
+                obj=invoice,
+                changes={
+                    "source": invoice.source,
+                    "gross_cents": invoice.gross_cents,
+                    "status": invoice.status,
+                    "hold_reason": invoice.hold_reason,
+                },
             )
     except IntegrityError:
         raise InvoiceRefused(
-            _("Invoice %(number)s of %(supplier)s is already recorded.") % {"number": data.number, "supplier": data.supplier.name}
+            _("Invoice %(number)s of %(supplier)s is already recorded.")
+            % {"number": data.number, "supplier": data.supplier.name}
         ) from None
     return invoice
 
 
 def new_invoice_from(organisation, parsed: ParsedInvoice, received_on: dt.date) -> NewInvoice:
     if parsed.currency != "EUR":
-        raise InvoiceRefused(_("Only invoices in euros are handled (this one is in %(currency)s).") % {"currency": parsed.currency})
+        raise InvoiceRefused(
+            _("Only invoices in euros are handled (this one is in %(currency)s).")
+            % {"currency": parsed.currency}
+        )
     supplier = Supplier.objects.filter(organisation=organisation, siren=parsed.seller_siren).first()
     if supplier is None:
         raise InvoiceRefused(
-            _("No supplier with SIREN %(siren)s (%(name)s): add the supplier first, with its bank details.")
+            _(
+                "No supplier with SIREN %(siren)s (%(name)s): "
+                "add the supplier first, with its bank details."
+            )
             % {"siren": parsed.seller_siren or "?", "name": parsed.seller_name}
         )
     return NewInvoice(
-        supplier=supplier, number=parsed.number, source=parsed.source, issue_date=parsed.issue_date,
-        received_on=received_on, stated_due_on=parsed.stated_due_on, net_cents=parsed.net_cents,
-        vat_cents=parsed.vat_cents, gross_cents=parsed.gross_cents, order_reference=parsed.order_reference,
-        invoice_iban=parsed.iban, lines=parsed.lines, vat_rows=parsed.vat_rows,
+        supplier=supplier,
+        number=parsed.number,
+        source=parsed.source,
+        issue_date=parsed.issue_date,
+        received_on=received_on,
+        stated_due_on=parsed.stated_due_on,
+        net_cents=parsed.net_cents,
+        vat_cents=parsed.vat_cents,
+        gross_cents=parsed.gross_cents,
+        order_reference=parsed.order_reference,
+        invoice_iban=parsed.iban,
+        lines=parsed.lines,
+        vat_rows=parsed.vat_rows,
     )
 
 
@@ -214,21 +287,32 @@ def invoice_from_file(*, organisation, actor, upload, received_on: dt.date, budg
     upload.seek(0)
     data = new_invoice_from(organisation, read_invoice_file(content), received_on)
     data.budget = budget
-    return invoice_create(organisation=organisation, actor=actor, data=data, file=upload, original_name=getattr(upload, "name", ""))
+    return invoice_create(
+        organisation=organisation,
+        actor=actor,
+        data=data,
+        file=upload,
+        original_name=getattr(upload, "name", ""),
+    )
 
 
 def invoice_recheck(*, organisation, actor, invoice: Invoice) -> Invoice:
     """A held invoice checked again (the work order may be completed now): it goes to
     approval when nothing holds it any more."""
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk, organisation=organisation)
+        invoice = Invoice.objects.select_for_update(of=("self",)).get(
+            pk=invoice.pk, organisation=organisation
+        )
         if invoice.status != Status.HELD:
             return invoice
         before = invoice.hold_reason
         _route(organisation, invoice, settings_for(organisation))
         invoice.save(update_fields=["work_order", "hold_reason", "levels", "status", "next_level"])
         audit.record(
-            action="invoice.rechecked", organisation=organisation, actor=actor, obj=invoice,
+            action="invoice.rechecked",
+            organisation=organisation,
+            actor=actor,
+            obj=invoice,
             changes={"hold_reason": [before, invoice.hold_reason], "status": invoice.status},
         )
     return invoice

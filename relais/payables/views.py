@@ -28,7 +28,7 @@ from .forms import (
     SupplierForm,
     UploadForm,
 )
-from .models import Delegation, Invoice, Level, PaymentRun, Status, Supplier
+from .models import Delegation, Level, PaymentRun, Status, Supplier
 
 PAGE_SIZE = 50
 
@@ -53,8 +53,12 @@ def invoice_list(request):
             rows = rows.filter(status=status)
     page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "invoices": page.object_list, "status": status, "mine": mine,
-        "statuses": Status.choices, "today": timezone.localdate(),
+        "page": page,
+        "invoices": page.object_list,
+        "status": status,
+        "mine": mine,
+        "statuses": Status.choices,
+        "today": timezone.localdate(),
     }
     return render(request, "payables/invoice_list.html", context)
 
@@ -67,8 +71,11 @@ def invoice_upload(request):
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.invoice_from_file(
-                organisation=organisation, actor=request.user, upload=form.cleaned_data["file"],
-                received_on=form.cleaned_data["received_on"], budget=form.cleaned_data["budget"],
+                organisation=organisation,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                received_on=form.cleaned_data["received_on"],
+                budget=form.cleaned_data["budget"],
             )
         except NotAnEInvoice as error:
             messages.info(request, str(error))
@@ -76,7 +83,9 @@ def invoice_upload(request):
         except (InvoiceFileError, services.InvoiceRefused) as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, _("Invoice %(number)s read and recorded.") % {"number": invoice.number})
+            messages.success(
+                request, _("Invoice %(number)s read and recorded.") % {"number": invoice.number}
+            )
             return redirect("payables:invoice_detail", pk=invoice.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "payables/invoice_upload.html", {"form": form}, status=status)
@@ -90,29 +99,42 @@ def invoice_key(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         new = services.NewInvoice(
-            supplier=data["supplier"], number=data["number"].strip(), source="keyed",
-            issue_date=data["issue_date"], received_on=data["received_on"],
-            stated_due_on=data["stated_due_on"], net_cents=data["net_cents"],
-            vat_cents=data["vat_cents"], gross_cents=data["gross_cents"],
-            order_reference=data["order_reference"].strip(), budget=data["budget"],
+            supplier=data["supplier"],
+            number=data["number"].strip(),
+            source="keyed",
+            issue_date=data["issue_date"],
+            received_on=data["received_on"],
+            stated_due_on=data["stated_due_on"],
+            net_cents=data["net_cents"],
+            vat_cents=data["vat_cents"],
+            gross_cents=data["gross_cents"],
+            order_reference=data["order_reference"].strip(),
+            budget=data["budget"],
         )
         upload = data.get("file")
         try:
             invoice = services.invoice_create(
-                organisation=organisation, actor=request.user, data=new, file=upload,
+                organisation=organisation,
+                actor=request.user,
+                data=new,
+                file=upload,
                 original_name=upload.name if upload else "",
             )
         except services.InvoiceRefused as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Invoice %(number)s recorded.") % {"number": invoice.number})
+            messages.success(
+                request, _("Invoice %(number)s recorded.") % {"number": invoice.number}
+            )
             return redirect("payables:invoice_detail", pk=invoice.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "payables/invoice_key.html", {"form": form}, status=status)
 
 
 def _get_invoice(request, pk, ability="payables.view"):
-    return get_for_request(request, selectors.invoices(request.organisation), ability=ability, pk=pk)
+    return get_for_request(
+        request, selectors.invoices(request.organisation), ability=ability, pk=pk
+    )
 
 
 @login_required
@@ -143,7 +165,9 @@ def invoice_detail(request, pk):
 def invoice_approve(request, pk):
     invoice = _get_invoice(request, pk, ability="payables.approve")
     try:
-        invoice = approvals.invoice_approve(organisation=request.organisation, actor=request.user, invoice=invoice)
+        invoice = approvals.invoice_approve(
+            organisation=request.organisation, actor=request.user, invoice=invoice
+        )
     except approvals.ApprovalRefused as error:
         messages.error(request, str(error))
     else:
@@ -158,7 +182,9 @@ def invoice_reject(request, pk):
     form = RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        approvals.invoice_reject(organisation=request.organisation, actor=request.user, invoice=invoice, reason=reason)
+        approvals.invoice_reject(
+            organisation=request.organisation, actor=request.user, invoice=invoice, reason=reason
+        )
     except approvals.ApprovalRefused as error:
         messages.error(request, str(error))
     else:
@@ -172,7 +198,9 @@ def invoice_recheck(request, pk):
     invoice = _get_invoice(request, pk)
     if not (request.abilities.get("payables.intake") or request.abilities.get("payables.approve")):
         require_ability(request, "payables.intake")
-    invoice = services.invoice_recheck(organisation=request.organisation, actor=request.user, invoice=invoice)
+    invoice = services.invoice_recheck(
+        organisation=request.organisation, actor=request.user, invoice=invoice
+    )
     if invoice.status == Status.HELD:
         messages.warning(request, _("Still held: %(reason)s.") % {"reason": invoice.hold_reason})
     else:
@@ -188,14 +216,19 @@ def invoice_file(request, pk):
     content_type = "application/pdf" if invoice.file.name.endswith(".pdf") else "application/xml"
     with invoice.file.open("rb") as stored:
         response = HttpResponse(stored.read(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="facture-{invoice.pk}.{invoice.file.name.rsplit(".", 1)[-1]}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="facture-{invoice.pk}.{invoice.file.name.rsplit(".", 1)[-1]}"'
+    )
     return response
 
 
 @login_required
 def supplier_list(request):
     require_ability(request, "payables.view")
-    context = {"suppliers": selectors.suppliers(request.organisation), "can_edit": request.abilities.get("payables.suppliers")}
+    context = {
+        "suppliers": selectors.suppliers(request.organisation),
+        "can_edit": request.abilities.get("payables.suppliers"),
+    }
     return render(request, "payables/supplier_list.html", context)
 
 
@@ -206,7 +239,9 @@ def _supplier_edit(request, supplier):
         messages.success(request, _("Supplier saved."))
         return redirect("payables:supplier_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "payables/supplier_form.html", {"form": form, "supplier": supplier}, status=status)
+    return render(
+        request, "payables/supplier_form.html", {"form": form, "supplier": supplier}, status=status
+    )
 
 
 @login_required
@@ -226,10 +261,14 @@ def delegation_list(request):
     require_ability(request, "payables.approve")
     organisation = request.organisation
     is_director = request.membership.role == Level.DIRECTOR
-    form = DelegationForm(request.POST or None, organisation=organisation, user=request.user, is_director=is_director)
+    form = DelegationForm(
+        request.POST or None, organisation=organisation, user=request.user, is_director=is_director
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            approvals.delegation_create(organisation=organisation, actor=request.user, **form.cleaned_data)
+            approvals.delegation_create(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            )
         except approvals.ApprovalRefused as error:
             form.add_error(None, str(error))
         else:
@@ -238,16 +277,26 @@ def delegation_list(request):
     rows = Delegation.objects.for_organisation(organisation).select_related("delegator", "delegate")
     if not is_director:
         rows = rows.filter(delegator=request.user) | rows.filter(delegate=request.user)
-    context = {"form": form, "delegations": rows.order_by("-starts_on", "-id")[:100], "today": timezone.localdate()}
-    return render(request, "payables/delegation_list.html", context, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "delegations": rows.order_by("-starts_on", "-id")[:100],
+        "today": timezone.localdate(),
+    }
+    return render(
+        request, "payables/delegation_list.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
 @require_POST
 def delegation_revoke(request, pk):
-    delegation = get_for_request(request, Delegation.objects.all(), ability="payables.approve", pk=pk)
+    delegation = get_for_request(
+        request, Delegation.objects.all(), ability="payables.approve", pk=pk
+    )
     try:
-        approvals.delegation_revoke(organisation=request.organisation, actor=request.user, delegation=delegation)
+        approvals.delegation_revoke(
+            organisation=request.organisation, actor=request.user, delegation=delegation
+        )
     except approvals.ApprovalRefused as error:
         messages.error(request, str(error))
     else:
@@ -263,32 +312,49 @@ def payment_run_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             run = payments.payment_run_create(
-                organisation=organisation, actor=request.user,
-                execution_date=form.cleaned_data["execution_date"], due_by=form.cleaned_data["due_by"],
+                organisation=organisation,
+                actor=request.user,
+                execution_date=form.cleaned_data["execution_date"],
+                due_by=form.cleaned_data["due_by"],
             )
         except payments.PaymentRunRefused as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Payment run made: %(count)s invoices.") % {"count": run.invoice_count})
+            messages.success(
+                request, _("Payment run made: %(count)s invoices.") % {"count": run.invoice_count}
+            )
             return redirect("payables:payment_run_detail", pk=run.pk)
     context = {
         "form": form,
         "runs": PaymentRun.objects.for_organisation(organisation).defer("xml")[:50],
-        "payable_count": payments.payable(organisation, timezone.localdate() + dt.timedelta(days=7)).count(),
+        "payable_count": payments.payable(
+            organisation, timezone.localdate() + dt.timedelta(days=7)
+        ).count(),
     }
-    return render(request, "payables/payment_run_list.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "payables/payment_run_list.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
 def payment_run_detail(request, pk):
     run = get_for_request(request, PaymentRun.objects.defer("xml"), ability="payables.pay", pk=pk)
-    return render(request, "payables/payment_run_detail.html", {"run": run, "invoices": payments.payable_in(run)})
+    return render(
+        request,
+        "payables/payment_run_detail.html",
+        {"run": run, "invoices": payments.payable_in(run)},
+    )
 
 
 @login_required
 def payment_run_file(request, pk):
     run = get_for_request(request, PaymentRun.objects.all(), ability="payables.pay", pk=pk)
-    audit.record(action="payment_run.downloaded", organisation=request.organisation, actor=request.user, obj=run)
+    audit.record(
+        action="payment_run.downloaded",
+        organisation=request.organisation,
+        actor=request.user,
+        obj=run,
+    )
     response = HttpResponse(run.xml.encode(), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="virements-{run.message_id}.xml"'
     return response
@@ -303,12 +369,17 @@ def statement_import(request):
         upload = form.cleaned_data["file"]
         try:
             result = payments.statement_import(
-                organisation=request.organisation, actor=request.user, data=upload.read(), filename=upload.name,
+                organisation=request.organisation,
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
             )
         except StatementError as error:
             form.add_error("file", str(error))
     status = 400 if form.errors else 200
-    return render(request, "payables/statement_import.html", {"form": form, "result": result}, status=status)
+    return render(
+        request, "payables/statement_import.html", {"form": form, "result": result}, status=status
+    )
 
 
 @login_required
@@ -320,7 +391,9 @@ def dashboard(request):
     waiting = selectors.waiting_per_level(organisation)
     context = {
         "figures": selectors.amounts_by_status(organisation, today),
-        "waiting": [(label, waiting.get(level, {"count": 0, "cents": 0})) for level, label in Level.choices],
+        "waiting": [
+            (label, waiting.get(level, {"count": 0, "cents": 0})) for level, label in Level.choices
+        ],
         "overall": selectors.payment_delay_overall(organisation, since),
         "by_supplier": selectors.payment_delay_by_supplier(organisation, since),
         "conf": selectors.settings_for(organisation),
@@ -337,4 +410,6 @@ def settings_edit(request):
         services.settings_save(organisation=organisation, actor=request.user, form=form)
         messages.success(request, _("Payables settings saved."))
         return redirect("payables:settings")
-    return render(request, "payables/settings.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "payables/settings.html", {"form": form}, status=400 if form.errors else 200
+    )

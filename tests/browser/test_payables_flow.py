@@ -42,13 +42,31 @@ def _approve_from_home(page, label):
     card = page.get_by_test_id("card-payables.to_approve")
     card.get_by_role("link", name=label).click()
     page.get_by_role("button", name="Approuver").click()
-    expect(page.get_by_role("alert").or_(page.locator(".alert-success")).first).to_contain_text("approuvée")
+    expect(page.get_by_role("alert").or_(page.locator(".alert-success")).first).to_contain_text(
+        "approuvée"
+    )
 
 
-def test_facturx_invoice_from_upload_to_paid(new_page, landlord, people, supplier, work_order, tmp_path):  # noqa: F811
+def test_facturx_invoice_from_upload_to_paid(
+    new_page,
+    landlord,  # noqa: F811 (the payables fixtures, imported)
+    people,  # noqa: F811
+    supplier,  # noqa: F811
+    work_order,  # noqa: F811
+    tmp_path,
+):
     shots = _shots(tmp_path)
     invoice_file = tmp_path / "facture.pdf"
-    invoice_file.write_bytes(facturx_pdf(number="F-2026-0042", order="DI-2026-000042", net="10000.00", vat="2000.00", gross="12000.00", rate="20"))
+    invoice_file.write_bytes(
+        facturx_pdf(
+            number="F-2026-0042",
+            order="DI-2026-000042",
+            net="10000.00",
+            vat="2000.00",
+            gross="12000.00",
+            rate="20",
+        )
+    )
 
     accountant = new_page()
     _login(accountant, "pay-accountant")
@@ -59,7 +77,11 @@ def test_facturx_invoice_from_upload_to_paid(new_page, landlord, people, supplie
     expect(accountant.get_by_test_id("invoice-gross")).to_have_text(re.compile(r"12\s000,00\s€"))
     accountant.screenshot(path=shots / "payables-invoice-read.png", full_page=True)
     invoice = Invoice.objects.get(number="F-2026-0042")
-    assert (invoice.source, invoice.work_order_id, invoice.levels) == ("facturx", work_order.pk, ["technician", "manager"])
+    assert (invoice.source, invoice.work_order_id, invoice.levels) == (
+        "facturx",
+        work_order.pk,
+        ["technician", "manager"],
+    )
 
     technician = new_page()
     _login(technician, "pay-technician")
@@ -78,8 +100,12 @@ def test_facturx_invoice_from_upload_to_paid(new_page, landlord, people, supplie
     delegate = new_page(390, 844)
     _login(delegate, "pay-technician2")
     delegate.goto("/")
-    expect(delegate.get_by_test_id("card-payables.to_approve")).to_contain_text("par délégation pour Marie Durand")
-    delegate.get_by_test_id("card-payables.to_approve").get_by_role("link", name="Plomberie Martin – F-2026-0042").click()
+    expect(delegate.get_by_test_id("card-payables.to_approve")).to_contain_text(
+        "par délégation pour Marie Durand"
+    )
+    delegate.get_by_test_id("card-payables.to_approve").get_by_role(
+        "link", name="Plomberie Martin – F-2026-0042"
+    ).click()
     expect(delegate.get_by_text("Vous décidez pour le compte de Marie Durand")).to_be_visible()
     _no_sideways_scroll(delegate)
     delegate.get_by_role("button", name="Approuver").click()
@@ -103,13 +129,17 @@ def test_facturx_invoice_from_upload_to_paid(new_page, landlord, people, supplie
     accountant.goto("/factures/releves/")
     accountant.set_input_files('input[name="file"]', str(statement))
     accountant.get_by_role("button", name="Importer le relevé").click()
-    expect(accountant.get_by_test_id("statement-result")).to_contain_text("1 facture marquée payée.")
+    expect(accountant.get_by_test_id("statement-result")).to_contain_text(
+        "1 facture marquée payée."
+    )
     accountant.get_by_test_id("statement-result").get_by_role("link", name="F-2026-0042").click()
     expect(accountant.get_by_test_id("invoice-status")).to_have_text("Payée")
     accountant.screenshot(path=shots / "payables-paid.png", full_page=True)
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid_on) == (Status.PAID, today)
-    decisions = list(invoice.approvals.order_by("at").values_list("actor__username", "on_behalf_of__username"))
+    decisions = list(
+        invoice.approvals.order_by("at").values_list("actor__username", "on_behalf_of__username")
+    )
     assert decisions == [("pay-technician", None), ("pay-technician2", "pay-manager")]
 
 

@@ -32,9 +32,15 @@ def in_english():
 def landlord(db):
     organisation = OrganisationFactory(name="Tours Habitat")
     PayablesSettings.objects.create(
-        organisation=organisation, regime="public", deadline_days=30,
-        technician_limit_cents=500_000, manager_limit_cents=5_000_000, ecb_rate_bp=215,
-        debtor_name="Tours Habitat", debtor_iban="FR7630004000031234567890143", debtor_bic="BNPAFRPPXXX",
+        organisation=organisation,
+        regime="public",
+        deadline_days=30,
+        technician_limit_cents=500_000,
+        manager_limit_cents=5_000_000,
+        ecb_rate_bp=215,
+        debtor_name="Tours Habitat",
+        debtor_iban="FR7630004000031234567890143",
+        debtor_bic="BNPAFRPPXXX",
     )
     return organisation
 
@@ -62,18 +68,30 @@ def work_order(landlord, monkeypatch):
     leak = Category.objects.get(organisation=landlord, code="water_leak")
     lease = LeaseFactory(dwelling__building__residence__organisation=landlord)
     request = make_request(lease, leak, number="DI-2026-000042")
-    contractor = Contractor.objects.create(organisation=landlord, name="Plomberie Martin", siren=SELLER_SIREN)
+    contractor = Contractor.objects.create(
+        organisation=landlord, name="Plomberie Martin", siren=SELLER_SIREN
+    )
     now = timezone.now()
     return WorkOrder.objects.create(
-        organisation=landlord, request=request, contractor=contractor, status=WorkOrderStatus.COMPLETED,
-        link_token_hash="x" * 64, link_expires_at=now + dt.timedelta(days=7), sent_at=now - dt.timedelta(days=3),
-        completed_at=now - dt.timedelta(days=1), completion_note="Joint changé.",
+        organisation=landlord,
+        request=request,
+        contractor=contractor,
+        status=WorkOrderStatus.COMPLETED,
+        link_token_hash="x" * 64,
+        link_expires_at=now + dt.timedelta(days=7),
+        sent_at=now - dt.timedelta(days=3),
+        completed_at=now - dt.timedelta(days=1),
+        completion_note="Joint changé.",
     )
 
 
 @pytest.fixture
 def supplier(landlord, work_order):
     return Supplier.objects.create(
-        organisation=landlord, name="Plomberie Martin", siren=SELLER_SIREN, iban=SELLER_IBAN,
-        small_business=True, contractor=work_order.contractor,
+        organisation=landlord,
+        name="Plomberie Martin",
+        siren=SELLER_SIREN,
+        iban=SELLER_IBAN,
+        small_business=True,
+        contractor=work_order.contractor,
     )

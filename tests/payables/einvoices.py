@@ -14,22 +14,55 @@ SELLER_IBAN = "FR7630006000011234567890189"
 
 
 def terms(
-    *, number="F-2026-0042", issue_date=dt.date(2026, 11, 20), order="", net="1000.00",
-    vat="100.00", gross="1100.00", rate="10", siren=SELLER_SIREN, due=None,
+    *,
+    number="F-2026-0042",
+    issue_date=dt.date(2026, 11, 20),
+    order="",
+    net="1000.00",
+    vat="100.00",
+    gross="1100.00",
+    rate="10",
+    siren=SELLER_SIREN,
+    due=None,
 ) -> dict:
     data = {
-        "BT-24": "urn:cen.eu:en16931:2017", "BT-1": number, "BT-2": issue_date, "BT-3": "380",
-        "BT-5": "EUR", "BT-72": issue_date,
+        "BT-24": "urn:cen.eu:en16931:2017",
+        "BT-1": number,
+        "BT-2": issue_date,
+        "BT-3": "380",
+        "BT-5": "EUR",
+        "BT-72": issue_date,
         "BG-4": {
-            "name": "Plomberie Martin", "legal_identifier": siren, "legal_identifier_schemeid": "0002",
-            "vat_identifier": "FR40" + siren, "country_code": "FR", "city": "Tours",
-            "postcode": "37000", "addr_l1": "3 rue Nationale",
+            "name": "Plomberie Martin",
+            "legal_identifier": siren,
+            "legal_identifier_schemeid": "0002",
+            "vat_identifier": "FR40" + siren,
+            "country_code": "FR",
+            "city": "Tours",
+            "postcode": "37000",
+            "addr_l1": "3 rue Nationale",
         },
         "BG-7": {"name": "Tours Habitat", "country_code": "FR"},
-        "BT-81": "30", "BT-84": SELLER_IBAN,
-        "BG-25": [{"BT-126": "1", "BT-129": "1", "BT-130": "C62", "BT-131": net, "BT-146": net, "BT-151": "S", "BT-152": rate, "BT-153": "Remplacement du joint"}],
+        "BT-81": "30",
+        "BT-84": SELLER_IBAN,
+        "BG-25": [
+            {
+                "BT-126": "1",
+                "BT-129": "1",
+                "BT-130": "C62",
+                "BT-131": net,
+                "BT-146": net,
+                "BT-151": "S",
+                "BT-152": rate,
+                "BT-153": "Remplacement du joint",
+            }
+        ],
         "BG-23": [{"BT-116": net, "BT-117": vat, "BT-118": "S", "BT-119": rate}],
-        "BT-106": net, "BT-109": net, "BT-110": vat, "BT-112": gross, "BT-115": gross,
+        "BT-106": net,
+        "BT-109": net,
+        "BT-110": vat,
+        "BT-112": gross,
+        "BT-115": gross,
     }
     if order:
         data["BT-13"] = order
@@ -47,25 +80,40 @@ def ubl_xml(**kwargs) -> bytes:
 
 
 def plain_pdf(number="F-2026-0042") -> bytes:
-    data = {"seller": "Plomberie Martin", "number": number, "date": "20 novembre 2026", "gross": "1 100,00 €"}
-    return compile_typst(Path(__file__).parent / "typst", "invoice", data, created_at=timezone.now())
+    data = {
+        "seller": "Plomberie Martin",
+        "number": number,
+        "date": "20 novembre 2026",
+        "gross": "1 100,00 €",
+    }
+    return compile_typst(
+        Path(__file__).parent / "typst", "invoice", data, created_at=timezone.now()
+    )
 
 
 def facturx_pdf(**kwargs) -> bytes:
     return generate_from_binary(plain_pdf(kwargs.get("number", "F-2026-0042")), cii_xml(**kwargs))
 
 
-def camt054(debits: list[tuple[str, int]], *, booked_on: dt.date, pmt_inf_id: str = "", batch_total: int | None = None) -> bytes:
+def camt054(
+    debits: list[tuple[str, int]],
+    *,
+    booked_on: dt.date,
+    pmt_inf_id: str = "",
+    batch_total: int | None = None,
+) -> bytes:
     """A camt.054 debit notification: one entry per ``(end-to-end id, cents)``, or, with
     ``batch_total``, one batch entry without details carrying only the payment
     information id."""
+
     def amount(cents: int) -> str:
         return f"{cents // 100}.{cents % 100:02d}"
 
     entries = []
     if batch_total is not None:
         entries.append(
-            f'<Ntry><Amt Ccy="EUR">{amount(batch_total)}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+            f'<Ntry><Amt Ccy="EUR">{amount(batch_total)}</Amt>'
+            "<CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>"
             f"<BookgDt><Dt>{booked_on.isoformat()}</Dt></BookgDt>"
             f"<NtryDtls><TxDtls><Refs><PmtInfId>{pmt_inf_id}</PmtInfId></Refs></TxDtls></NtryDtls></Ntry>"
         )
@@ -74,7 +122,7 @@ def camt054(debits: list[tuple[str, int]], *, booked_on: dt.date, pmt_inf_id: st
             f'<Ntry><Amt Ccy="EUR">{amount(cents)}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
             f"<BookgDt><Dt>{booked_on.isoformat()}</Dt></BookgDt>"
             f"<NtryDtls><TxDtls><Refs><PmtInfId>{pmt_inf_id}</PmtInfId><EndToEndId>{e2e}</EndToEndId></Refs>"
-            f"<Amt Ccy=\"EUR\">{amount(cents)}</Amt></TxDtls></NtryDtls></Ntry>"
+            f'<Amt Ccy="EUR">{amount(cents)}</Amt></TxDtls></NtryDtls></Ntry>'
         )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'

@@ -35,18 +35,33 @@ NOT_PAGES = {
 
 def world(organisation, mark, base) -> dict:
     supplier = Supplier.objects.create(
-        organisation=organisation, name=f"Fournisseur {mark}", siren="552100554", iban="FR7630006000011234567890189"
+        organisation=organisation,
+        name=f"Fournisseur {mark}",
+        siren="552100554",
+        iban="FR7630006000011234567890189",
     )
     today = dt.date.today()
     invoice = services.invoice_create(
-        organisation=organisation, actor=None,
+        organisation=organisation,
+        actor=None,
         data=services.NewInvoice(
-            supplier=supplier, number=f"F-{mark}", source="keyed", issue_date=today, received_on=today,
-            net_cents=10_000, vat_cents=2_000, gross_cents=12_000,
+            supplier=supplier,
+            number=f"F-{mark}",
+            source="keyed",
+            issue_date=today,
+            received_on=today,
+            net_cents=10_000,
+            vat_cents=2_000,
+            gross_cents=12_000,
         ),
     )
     run = PaymentRun.objects.create(
-        organisation=organisation, execution_date=today, message_id=f"RUN-{mark}-{organisation.pk}",
-        invoice_count=0, total_cents=0, xml="<x/>", created_by=UserFactory(),
+        organisation=organisation,
+        execution_date=today,
+        message_id=f"RUN-{mark}-{organisation.pk}",
+        invoice_count=0,
+        total_cents=0,
+        xml="<x/>",
+        created_by=UserFactory(),
     )
     return {"payables_supplier": supplier, "payables_invoice": invoice, "payables_run": run}

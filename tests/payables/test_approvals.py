@@ -16,8 +16,14 @@ TODAY = dt.date(2026, 12, 1)
 def _invoice(landlord, people, supplier, gross_cents=1_200_000, number="K-1"):
     vat = gross_cents // 6
     data = services.NewInvoice(
-        supplier=supplier, number=number, source="keyed", issue_date=TODAY, received_on=TODAY,
-        net_cents=gross_cents - vat, vat_cents=vat, gross_cents=gross_cents,
+        supplier=supplier,
+        number=number,
+        source="keyed",
+        issue_date=TODAY,
+        received_on=TODAY,
+        net_cents=gross_cents - vat,
+        vat_cents=vat,
+        gross_cents=gross_cents,
     )
     return services.invoice_create(organisation=landlord, actor=people["accountant"], data=data)
 
@@ -26,14 +32,24 @@ def test_two_levels_then_approved(landlord, people, supplier):
     invoice = _invoice(landlord, people, supplier)
     assert invoice.levels == ["technician", "manager"]
     with pytest.raises(approvals.ApprovalRefused, match="do not hold today"):
-        approvals.invoice_approve(organisation=landlord, actor=people["manager"], invoice=invoice, today=TODAY)
-    invoice = approvals.invoice_approve(organisation=landlord, actor=people["technician"], invoice=invoice, today=TODAY)
+        approvals.invoice_approve(
+            organisation=landlord, actor=people["manager"], invoice=invoice, today=TODAY
+        )
+    invoice = approvals.invoice_approve(
+        organisation=landlord, actor=people["technician"], invoice=invoice, today=TODAY
+    )
     assert (invoice.status, invoice.next_level) == (Status.PENDING, "manager")
-    invoice = approvals.invoice_approve(organisation=landlord, actor=people["manager"], invoice=invoice, today=TODAY)
+    invoice = approvals.invoice_approve(
+        organisation=landlord, actor=people["manager"], invoice=invoice, today=TODAY
+    )
     assert (invoice.status, invoice.next_level) == (Status.APPROVED, "")
-    assert AuditEvent.objects.filter(action="invoice.approved", object_id=str(invoice.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="invoice.approved", object_id=str(invoice.pk)).count() == 2
+    )
     with pytest.raises(approvals.ApprovalRefused, match="not awaiting"):
-        approvals.invoice_approve(organisation=landlord, actor=people["manager2"], invoice=invoice, today=TODAY)
+        approvals.invoice_approve(
+            organisation=landlord, actor=people["manager2"], invoice=invoice, today=TODAY
+        )
 
 
 @pytest.mark.parametrize(
@@ -47,31 +63,51 @@ def test_two_levels_then_approved(landlord, people, supplier):
 )
 def test_delegation_holds_between_its_dates(landlord, people, supplier, day, allowed):
     invoice = _invoice(landlord, people, supplier)
-    approvals.invoice_approve(organisation=landlord, actor=people["technician"], invoice=invoice, today=TODAY)
+    approvals.invoice_approve(
+        organisation=landlord, actor=people["technician"], invoice=invoice, today=TODAY
+    )
     Delegation.objects.create(
-        organisation=landlord, delegator=people["manager"], delegate=people["technician2"],
-        starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 5), created_by=people["manager"],
+        organisation=landlord,
+        delegator=people["manager"],
+        delegate=people["technician2"],
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2026, 12, 5),
+        created_by=people["manager"],
     )
     if allowed:
-        invoice = approvals.invoice_approve(organisation=landlord, actor=people["technician2"], invoice=invoice, today=day)
+        invoice = approvals.invoice_approve(
+            organisation=landlord, actor=people["technician2"], invoice=invoice, today=day
+        )
         assert invoice.status == Status.APPROVED
         decision = Approval.objects.get(invoice=invoice, level="manager")
         assert (decision.actor, decision.on_behalf_of) == (people["technician2"], people["manager"])
     else:
         with pytest.raises(approvals.ApprovalRefused):
-            approvals.invoice_approve(organisation=landlord, actor=people["technician2"], invoice=invoice, today=day)
+            approvals.invoice_approve(
+                organisation=landlord, actor=people["technician2"], invoice=invoice, today=day
+            )
 
 
 def test_a_revoked_delegation_no_longer_holds(landlord, people, supplier):
     invoice = _invoice(landlord, people, supplier)
-    approvals.invoice_approve(organisation=landlord, actor=people["technician"], invoice=invoice, today=TODAY)
-    delegation = approvals.delegation_create(
-        organisation=landlord, actor=people["director"], delegator=people["manager"], delegate=people["technician2"],
-        starts_on=dt.date.today(), ends_on=dt.date.today() + dt.timedelta(days=3),
+    approvals.invoice_approve(
+        organisation=landlord, actor=people["technician"], invoice=invoice, today=TODAY
     )
-    approvals.delegation_revoke(organisation=landlord, actor=people["manager"], delegation=delegation)
+    delegation = approvals.delegation_create(
+        organisation=landlord,
+        actor=people["director"],
+        delegator=people["manager"],
+        delegate=people["technician2"],
+        starts_on=dt.date.today(),
+        ends_on=dt.date.today() + dt.timedelta(days=3),
+    )
+    approvals.delegation_revoke(
+        organisation=landlord, actor=people["manager"], delegation=delegation
+    )
     with pytest.raises(approvals.ApprovalRefused):
-        approvals.invoice_approve(organisation=landlord, actor=people["technician2"], invoice=invoice)
+        approvals.invoice_approve(
+            organisation=landlord, actor=people["technician2"], invoice=invoice
+        )
 
 
 def test_one_person_decides_one_level_only(landlord, people, supplier):
@@ -80,28 +116,62 @@ def test_one_person_decides_one_level_only(landlord, people, supplier):
     invoice = _invoice(landlord, people, supplier)
     approvals.invoice_approve(organisation=landlord, actor=people["technician"], invoice=invoice)
     approvals.delegation_create(
-        organisation=landlord, actor=people["manager"], delegator=people["manager"], delegate=people["technician"],
-        starts_on=dt.date.today(), ends_on=dt.date.today(),
+        organisation=landlord,
+        actor=people["manager"],
+        delegator=people["manager"],
+        delegate=people["technician"],
+        starts_on=dt.date.today(),
+        ends_on=dt.date.today(),
     )
     with pytest.raises(approvals.ApprovalRefused, match="second person"):
-        approvals.invoice_approve(organisation=landlord, actor=people["technician"], invoice=invoice)
+        approvals.invoice_approve(
+            organisation=landlord, actor=people["technician"], invoice=invoice
+        )
 
 
 def test_delegation_rules(landlord, people):
     today = dt.date.today()
     with pytest.raises(approvals.ApprovalRefused, match="Only the director"):
-        approvals.delegation_create(organisation=landlord, actor=people["technician"], delegator=people["manager"], delegate=people["technician2"], starts_on=today, ends_on=today)
+        approvals.delegation_create(
+            organisation=landlord,
+            actor=people["technician"],
+            delegator=people["manager"],
+            delegate=people["technician2"],
+            starts_on=today,
+            ends_on=today,
+        )
     with pytest.raises(approvals.ApprovalRefused, match="technician, a manager or the director"):
-        approvals.delegation_create(organisation=landlord, actor=people["manager"], delegator=people["manager"], delegate=people["accountant"], starts_on=today, ends_on=today)
+        approvals.delegation_create(
+            organisation=landlord,
+            actor=people["manager"],
+            delegator=people["manager"],
+            delegate=people["accountant"],
+            starts_on=today,
+            ends_on=today,
+        )
     with pytest.raises(approvals.ApprovalRefused, match="on or after"):
-        approvals.delegation_create(organisation=landlord, actor=people["manager"], delegator=people["manager"], delegate=people["manager2"], starts_on=today, ends_on=today - dt.timedelta(days=1))
+        approvals.delegation_create(
+            organisation=landlord,
+            actor=people["manager"],
+            delegator=people["manager"],
+            delegate=people["manager2"],
+            starts_on=today,
+            ends_on=today - dt.timedelta(days=1),
+        )
 
 
 def test_rejection_needs_a_reason_and_ends_the_invoice(landlord, people, supplier):
     invoice = _invoice(landlord, people, supplier, gross_cents=120_000)
     with pytest.raises(approvals.ApprovalRefused, match="why"):
-        approvals.invoice_reject(organisation=landlord, actor=people["technician"], invoice=invoice, reason="  ")
-    invoice = approvals.invoice_reject(organisation=landlord, actor=people["technician"], invoice=invoice, reason="Travaux non conformes")
+        approvals.invoice_reject(
+            organisation=landlord, actor=people["technician"], invoice=invoice, reason="  "
+        )
+    invoice = approvals.invoice_reject(
+        organisation=landlord,
+        actor=people["technician"],
+        invoice=invoice,
+        reason="Travaux non conformes",
+    )
     assert invoice.status == Status.REJECTED
     event = AuditEvent.objects.get(action="invoice.rejected", object_id=str(invoice.pk))
     assert event.changes["reason"] == "Travaux non conformes"
@@ -110,5 +180,7 @@ def test_rejection_needs_a_reason_and_ends_the_invoice(landlord, people, supplie
 def test_above_the_managers_limit_the_director_decides_last(landlord, people, supplier):
     invoice = _invoice(landlord, people, supplier, gross_cents=6_000_000)
     for who in ("technician", "manager", "director"):
-        invoice = approvals.invoice_approve(organisation=landlord, actor=people[who], invoice=invoice)
+        invoice = approvals.invoice_approve(
+            organisation=landlord, actor=people[who], invoice=invoice
+        )
     assert invoice.status == Status.APPROVED

@@ -22,15 +22,27 @@ RECEIVED = dt.date(2026, 11, 23)
 
 def _upload(landlord, actor, content: bytes, name="facture.pdf"):
     return services.invoice_from_file(
-        organisation=landlord, actor=actor, upload=SimpleUploadedFile(name, content), received_on=RECEIVED
+        organisation=landlord,
+        actor=actor,
+        upload=SimpleUploadedFile(name, content),
+        received_on=RECEIVED,
     )
 
 
-@pytest.mark.parametrize(("build", "source"), [(einvoices.facturx_pdf, "facturx"), (einvoices.cii_xml, "cii"), (einvoices.ubl_xml, "ubl")])
+@pytest.mark.parametrize(
+    ("build", "source"),
+    [(einvoices.facturx_pdf, "facturx"), (einvoices.cii_xml, "cii"), (einvoices.ubl_xml, "ubl")],
+)
 def test_each_format_is_read_into_the_same_invoice(build, source):
-    parsed = read_invoice_file(build(order="DI-2026-000042", net="1234.50", vat="246.90", gross="1481.40", rate="20"))
+    parsed = read_invoice_file(
+        build(order="DI-2026-000042", net="1234.50", vat="246.90", gross="1481.40", rate="20")
+    )
     assert parsed.source == source
-    assert (parsed.number, parsed.issue_date, parsed.seller_siren) == ("F-2026-0042", dt.date(2026, 11, 20), einvoices.SELLER_SIREN)
+    assert (parsed.number, parsed.issue_date, parsed.seller_siren) == (
+        "F-2026-0042",
+        dt.date(2026, 11, 20),
+        einvoices.SELLER_SIREN,
+    )
     assert (parsed.net_cents, parsed.vat_cents, parsed.gross_cents) == (123_450, 24_690, 148_140)
     assert parsed.order_reference == "DI-2026-000042"
     assert [(line.net_cents, line.vat_rate_bp) for line in parsed.lines] == [(123_450, 2000)]
@@ -71,8 +83,14 @@ def test_totals_mismatch_refused_and_nothing_written(landlord, people, supplier)
     assert re.search(r"makes 1\W100,00\W€, the invoice says 1\W200,00", str(refused.value))
     with pytest.raises(services.InvoiceRefused, match="lines add up"):
         data = services.NewInvoice(
-            supplier=supplier, number="K-1", source="keyed", issue_date=RECEIVED, received_on=RECEIVED,
-            net_cents=100_000, vat_cents=20_000, gross_cents=120_000,
+            supplier=supplier,
+            number="K-1",
+            source="keyed",
+            issue_date=RECEIVED,
+            received_on=RECEIVED,
+            net_cents=100_000,
+            vat_cents=20_000,
+            gross_cents=120_000,
             lines=[services.ParsedLine("a", 90_000, 2000)],
         )
         services.invoice_create(organisation=landlord, actor=people["accountant"], data=data)
@@ -87,27 +105,41 @@ def test_unknown_supplier_refused(landlord, people, supplier):
 def test_work_order_not_completed_holds_until_checked_again(landlord, people, supplier, work_order):
     work_order.status = WorkOrderStatus.SCHEDULED
     work_order.save()
-    invoice = _upload(landlord, people["accountant"], einvoices.cii_xml(order=f"BC-{work_order.pk}"), "f.xml")
+    invoice = _upload(
+        landlord, people["accountant"], einvoices.cii_xml(order=f"BC-{work_order.pk}"), "f.xml"
+    )
     assert invoice.status == Status.HELD
     assert "not completed" in invoice.hold_reason
     assert invoice.next_level == ""
-    again = services.invoice_recheck(organisation=landlord, actor=people["accountant"], invoice=invoice)
+    again = services.invoice_recheck(
+        organisation=landlord, actor=people["accountant"], invoice=invoice
+    )
     assert again.status == Status.HELD
     work_order.status = WorkOrderStatus.COMPLETED
     work_order.save()
-    again = services.invoice_recheck(organisation=landlord, actor=people["accountant"], invoice=invoice)
+    again = services.invoice_recheck(
+        organisation=landlord, actor=people["accountant"], invoice=invoice
+    )
     assert (again.status, again.hold_reason, again.next_level) == (Status.PENDING, "", "technician")
 
 
 def test_unknown_reference_holds(landlord, people, supplier):
-    invoice = _upload(landlord, people["accountant"], einvoices.cii_xml(order="DI-2026-999999"), "f.xml")
+    invoice = _upload(
+        landlord, people["accountant"], einvoices.cii_xml(order="DI-2026-999999"), "f.xml"
+    )
     assert invoice.status == Status.HELD and "DI-2026-999999" in invoice.hold_reason
 
 
 def test_keyed_invoice_without_reference_goes_to_approval(landlord, people, supplier):
     data = services.NewInvoice(
-        supplier=supplier, number="K-7", source="keyed", issue_date=dt.date(2026, 11, 2), received_on=RECEIVED,
-        net_cents=1_000_000, vat_cents=200_000, gross_cents=1_200_000,
+        supplier=supplier,
+        number="K-7",
+        source="keyed",
+        issue_date=dt.date(2026, 11, 2),
+        received_on=RECEIVED,
+        net_cents=1_000_000,
+        vat_cents=200_000,
+        gross_cents=1_200_000,
     )
     invoice = services.invoice_create(organisation=landlord, actor=people["accountant"], data=data)
     assert invoice.status == Status.PENDING and invoice.levels == ["technician", "manager"]
