@@ -110,6 +110,20 @@ def payable(organisation, due_by: dt.date):
     )
 
 
+def _transfer(invoice: Invoice, execution_date: dt.date) -> dict:
+    """sepaxml's payment dict of one invoice, to the supplier's account on file."""
+    supplier = invoice.supplier
+    return {
+        "name": supplier.name,
+        "IBAN": supplier.iban.replace(" ", ""),
+        **({"BIC": supplier.bic} if supplier.bic else {}),
+        "amount": invoice.gross_cents,
+        "execution_date": execution_date,
+        "description": f"Facture {invoice.number}",
+        "endtoend_id": end_to_end_id(invoice.pk),
+    }
+
+
 def payment_run_create(
     *, organisation, actor, execution_date: dt.date, due_by: dt.date, limit: int | None = None
 ) -> PaymentRun:
@@ -138,18 +152,7 @@ def payment_run_create(
         if not claimed:
             raise PaymentRunRefused(_("These invoices are already in another payment run."))
         invoices = list(payable_in(run))
-        payments = [
-            {
-                "name": invoice.supplier.name,
-                "IBAN": invoice.supplier.iban.replace(" ", ""),
-                **({"BIC": invoice.supplier.bic} if invoice.supplier.bic else {}),
-                "amount": invoice.gross_cents,
-                "execution_date": execution_date,
-                "description": f"Facture {invoice.number}",
-                "endtoend_id": end_to_end_id(invoice.pk),
-            }
-            for invoice in invoices
-        ]
+        payments = [_transfer(invoice, execution_date) for invoice in invoices]
         xml, pmt_inf_id = build_pain001(config, payments, message_id)
         for invoice in invoices:
             invoice.end_to_end_id = end_to_end_id(invoice.pk)

@@ -180,14 +180,8 @@ def _route(organisation, invoice: Invoice, conf) -> None:
     invoice.next_level = "" if hold else invoice.levels[0]
 
 
-def invoice_create(
-    *, organisation, actor, data: NewInvoice, file=None, original_name=""
-) -> Invoice:
-    """Records an invoice, refused (``InvoiceRefused``, nothing written) when a duplicate
-    (same supplier and number) or when its totals do not add up; then matched and routed."""
-    _check(organisation, data)
-    conf = settings_for(organisation)
-    invoice = Invoice(
+def _new_row(organisation, data: NewInvoice, conf, actor, original_name: str) -> Invoice:
+    return Invoice(
         organisation=organisation,
         supplier=data.supplier,
         number=data.number,
@@ -211,23 +205,37 @@ def invoice_create(
         original_name=original_name[:200],
         created_by=actor if actor and actor.is_authenticated else None,
     )
+
+
+def _lines(organisation, invoice: Invoice, lines: list[ParsedLine]) -> list[InvoiceLine]:
+    return [
+        InvoiceLine(
+            organisation=organisation,
+            invoice=invoice,
+            position=index,
+            description=line.description or "—",
+            net_cents=line.net_cents,
+            vat_rate_bp=line.vat_rate_bp,
+        )
+        for index, line in enumerate(lines, start=1)
+    ]
+
+
+def invoice_create(
+    *, organisation, actor, data: NewInvoice, file=None, original_name=""
+) -> Invoice:
+    """Records an invoice, refused (``InvoiceRefused``, nothing written) when a duplicate
+    (same supplier and number) or when its totals do not add up; then matched and routed."""
+    _check(organisation, data)
+    conf = settings_for(organisation)
+    invoice = _new_row(organisation, data, conf, actor, original_name)
     try:
         with transaction.atomic():
             _route(organisation, invoice, conf)
             if file is not None:
                 invoice.file.save(original_name or "invoice", file, save=False)
             invoice.save()
-            InvoiceLine.objects.bulk_create(
-                InvoiceLine(
-                    organisation=organisation,
-                    invoice=invoice,
-                    position=index,
-                    description=line.description or "—",
-                    net_cents=line.net_cents,
-                    vat_rate_bp=line.vat_rate_bp,
-                )
-                for index, line in enumerate(data.lines, start=1)
-            )
+            InvoiceLine.objects.bulk_create(_lines(organisation, invoice, data.lines))
             audit.record(
                 action="invoice.received",
                 organisation=organisation,

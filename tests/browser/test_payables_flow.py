@@ -47,15 +47,10 @@ def _approve_from_home(page, label):
     )
 
 
-def test_facturx_invoice_from_upload_to_paid(
-    new_page,
-    landlord,  # noqa: F811 (the payables fixtures, imported)
-    people,  # noqa: F811
-    supplier,  # noqa: F811
-    work_order,  # noqa: F811
-    tmp_path,
-):
-    shots = _shots(tmp_path)
+LABEL = "Plomberie Martin – F-2026-0042"
+
+
+def _upload(page, tmp_path, shots):
     invoice_file = tmp_path / "facture.pdf"
     invoice_file.write_bytes(
         facturx_pdf(
@@ -67,56 +62,41 @@ def test_facturx_invoice_from_upload_to_paid(
             rate="20",
         )
     )
+    page.goto("/factures/recevoir/")
+    page.set_input_files('input[name="file"]', str(invoice_file))
+    page.get_by_role("button", name="Lire et enregistrer").click()
+    expect(page.get_by_test_id("invoice-status")).to_have_text("En attente d’approbation")
+    expect(page.get_by_test_id("invoice-gross")).to_have_text(re.compile(r"12\s000,00\s€"))
+    page.screenshot(path=shots / "payables-invoice-read.png", full_page=True)
 
-    accountant = new_page()
-    _login(accountant, "pay-accountant")
-    accountant.goto("/factures/recevoir/")
-    accountant.set_input_files('input[name="file"]', str(invoice_file))
-    accountant.get_by_role("button", name="Lire et enregistrer").click()
-    expect(accountant.get_by_test_id("invoice-status")).to_have_text("En attente d’approbation")
-    expect(accountant.get_by_test_id("invoice-gross")).to_have_text(re.compile(r"12\s000,00\s€"))
-    accountant.screenshot(path=shots / "payables-invoice-read.png", full_page=True)
-    invoice = Invoice.objects.get(number="F-2026-0042")
-    assert (invoice.source, invoice.work_order_id, invoice.levels) == (
-        "facturx",
-        work_order.pk,
-        ["technician", "manager"],
-    )
 
-    technician = new_page()
-    _login(technician, "pay-technician")
-    _approve_from_home(technician, "Plomberie Martin – F-2026-0042")
+def _delegate_to_tina(page, today):
+    page.goto("/factures/delegations/")
+    page.select_option('select[name="delegate"]', label="Tina Roux")
+    page.fill('input[name="starts_on"]', today.isoformat())
+    page.fill('input[name="ends_on"]', (today + dt.timedelta(days=5)).isoformat())
+    page.get_by_role("button", name="Enregistrer la délégation").click()
+    expect(page.get_by_role("cell", name="Tina Roux")).to_be_visible()
 
-    manager = new_page()
-    _login(manager, "pay-manager")
-    manager.goto("/factures/delegations/")
-    manager.select_option('select[name="delegate"]', label="Tina Roux")
-    today = timezone.localdate()
-    manager.fill('input[name="starts_on"]', today.isoformat())
-    manager.fill('input[name="ends_on"]', (today + dt.timedelta(days=5)).isoformat())
-    manager.get_by_role("button", name="Enregistrer la délégation").click()
-    expect(manager.get_by_role("cell", name="Tina Roux")).to_be_visible()
 
-    delegate = new_page(390, 844)
-    _login(delegate, "pay-technician2")
-    delegate.goto("/")
-    expect(delegate.get_by_test_id("card-payables.to_approve")).to_contain_text(
-        "par délégation pour Marie Durand"
-    )
-    delegate.get_by_test_id("card-payables.to_approve").get_by_role(
-        "link", name="Plomberie Martin – F-2026-0042"
-    ).click()
-    expect(delegate.get_by_text("Vous décidez pour le compte de Marie Durand")).to_be_visible()
-    _no_sideways_scroll(delegate)
-    delegate.get_by_role("button", name="Approuver").click()
-    expect(delegate.get_by_test_id("invoice-status")).to_have_text("Approuvée, à payer")
-    delegate.screenshot(path=shots / "payables-approved-by-delegation-390.png", full_page=True)
+def _approve_by_delegation(page, shots):
+    page.goto("/")
+    card = page.get_by_test_id("card-payables.to_approve")
+    expect(card).to_contain_text("par délégation pour Marie Durand")
+    card.get_by_role("link", name=LABEL).click()
+    expect(page.get_by_text("Vous décidez pour le compte de Marie Durand")).to_be_visible()
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="Approuver").click()
+    expect(page.get_by_test_id("invoice-status")).to_have_text("Approuvée, à payer")
+    page.screenshot(path=shots / "payables-approved-by-delegation-390.png", full_page=True)
 
-    accountant.goto("/factures/paiements/")
-    accountant.fill('input[name="due_by"]', (today + dt.timedelta(days=60)).isoformat())
-    accountant.get_by_role("button", name="Créer le fichier de virements").click()
-    with accountant.expect_download() as download:
-        accountant.get_by_test_id("pain001").click()
+
+def _pay(page, invoice, today) -> None:
+    page.goto("/factures/paiements/")
+    page.fill('input[name="due_by"]', (today + dt.timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Créer le fichier de virements").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("pain001").click()
     xml = Path(download.value.path()).read_bytes()
     assert payments.validate_pain001(xml) == []
     try_valid_xml(xml, "pain.001.001.03")  # sepaxml's own check, against its bundled XSD
@@ -124,17 +104,50 @@ def test_facturx_invoice_from_upload_to_paid(
     assert [n.text for n in root.iter("{*}EndToEndId")] == [f"RLS{invoice.pk}"]
     assert root.findtext(".//{*}CdtTrfTxInf/{*}Amt/{*}InstdAmt") == "12000.00"
 
+
+def _mark_paid_from_camt054(page, invoice, today, tmp_path, shots):
     statement = tmp_path / "camt054.xml"
     statement.write_bytes(camt054([(f"RLS{invoice.pk}", 1_200_000)], booked_on=today))
-    accountant.goto("/factures/releves/")
-    accountant.set_input_files('input[name="file"]', str(statement))
-    accountant.get_by_role("button", name="Importer le relevé").click()
-    expect(accountant.get_by_test_id("statement-result")).to_contain_text(
-        "1 facture marquée payée."
+    page.goto("/factures/releves/")
+    page.set_input_files('input[name="file"]', str(statement))
+    page.get_by_role("button", name="Importer le relevé").click()
+    result = page.get_by_test_id("statement-result")
+    expect(result).to_contain_text("1 facture marquée payée.")
+    result.get_by_role("link", name="F-2026-0042").click()
+    expect(page.get_by_test_id("invoice-status")).to_have_text("Payée")
+    page.screenshot(path=shots / "payables-paid.png", full_page=True)
+
+
+def test_facturx_invoice_from_upload_to_paid(
+    new_page,
+    landlord,  # noqa: F811 (the payables fixtures, imported)
+    people,  # noqa: F811
+    supplier,  # noqa: F811
+    work_order,  # noqa: F811
+    tmp_path,
+):
+    shots = _shots(tmp_path)
+    today = timezone.localdate()
+    accountant = new_page()
+    _login(accountant, "pay-accountant")
+    _upload(accountant, tmp_path, shots)
+    invoice = Invoice.objects.get(number="F-2026-0042")
+    assert (invoice.source, invoice.work_order_id, invoice.levels) == (
+        "facturx",
+        work_order.pk,
+        ["technician", "manager"],
     )
-    accountant.get_by_test_id("statement-result").get_by_role("link", name="F-2026-0042").click()
-    expect(accountant.get_by_test_id("invoice-status")).to_have_text("Payée")
-    accountant.screenshot(path=shots / "payables-paid.png", full_page=True)
+    technician = new_page()
+    _login(technician, "pay-technician")
+    _approve_from_home(technician, LABEL)
+    manager = new_page()
+    _login(manager, "pay-manager")
+    _delegate_to_tina(manager, today)
+    delegate = new_page(390, 844)
+    _login(delegate, "pay-technician2")
+    _approve_by_delegation(delegate, shots)
+    _pay(accountant, invoice, today)
+    _mark_paid_from_camt054(accountant, invoice, today, tmp_path, shots)
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid_on) == (Status.PAID, today)
     decisions = list(
