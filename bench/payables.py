@@ -48,7 +48,7 @@ AMOUNTS_SQL = (
         f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END), SUM(CASE WHEN {c} THEN gross_cents ELSE 0 END)"
         for c in _CONDITIONS
     )
-    + " FROM payables_invoice WHERE organisation_id = %s"
+    + f" FROM payables_invoice WHERE organisation_id = %s AND {UNPAID}"
 )
 
 
@@ -188,6 +188,7 @@ def _invoice(organisation, supplier, n, rng, today, rules):
         next_level=next_level,
         levels=levels,
         paid_on=paid_on,
+        delay_days=(paid_on - received).days if paid_on else None,
         late_days=late,
         interest_cents=late * 30,
         indemnity_cents=4000 if late else 0,
@@ -205,7 +206,7 @@ def _queue_page(organisation, user, role, today):
     return run
 
 
-def _queue_sql(org: int, levels: list[str]):
+def _queue_sql(org: int, levels: list[str], user_id: int, today):
     marks = ", ".join(["%s"] * len(levels))
     first = _sql(
         "SELECT i.id, i.number, i.gross_cents, i.due_on, s.name FROM payables_invoice i "
@@ -219,7 +220,15 @@ def _queue_sql(org: int, levels: list[str]):
         f"AND status = 'pending' AND next_level IN ({marks})",
         [org, *levels],
     )
-    return lambda: (count(), first())
+    # What the page does first: the levels this person holds (role, delegations in force).
+    held = _sql(
+        "SELECT m.role FROM core_membership m WHERE m.organisation_id = %s AND m.is_active "
+        "AND m.user_id IN (SELECT d.delegator_id FROM payables_delegation d "
+        "WHERE d.organisation_id = %s AND d.delegate_id = %s AND d.starts_on <= %s "
+        "AND d.ends_on >= %s AND d.revoked_at IS NULL)",
+        [org, org, user_id, today, today],
+    )
+    return lambda: (held(), count(), first())
 
 
 def cases(organisation, people):
@@ -231,18 +240,18 @@ def cases(organisation, people):
     since = today - dt.timedelta(days=365)
     week = today + dt.timedelta(days=7)
     queue_page = functools.partial(_queue_page, organisation, today=today)
-    queue_sql = functools.partial(_queue_sql, org)
+    queue_sql = functools.partial(_queue_sql, org, today=today)
     manager, technician2 = people["manager"], people["technician2"]
     return [
         (
             "approver's queue (manager), count + first 50",
             queue_page(manager, "manager"),
-            queue_sql(["manager"]),
+            queue_sql(["manager"], user_id=manager.pk),
         ),
         (
             "approver's queue by delegation (technician + manager)",
             queue_page(technician2, "technician"),
-            queue_sql(["technician", "manager"]),
+            queue_sql(["technician", "manager"], user_id=technician2.pk),
         ),
         (
             "dashboard: waiting per level",
@@ -268,7 +277,7 @@ def cases(organisation, people):
             _sql(
                 "SELECT i.supplier_id, s.name, s.small_business, COUNT(i.id), "
                 "SUM(CASE WHEN i.late_days > 0 THEN 1 ELSE 0 END) AS late, "
-                "SUM(i.interest_cents + i.indemnity_cents) FROM payables_invoice i "
+                "SUM(i.delay_days), SUM(i.interest_cents + i.indemnity_cents) FROM payables_invoice i "
                 "JOIN payables_supplier s ON s.id = i.supplier_id "
                 "WHERE i.organisation_id = %s AND i.status = 'paid' AND i.paid_on >= %s "
                 "GROUP BY i.supplier_id, s.name, s.small_business "

@@ -105,6 +105,7 @@ def _invoice(organisation_id, supplier, work_order, number, rng, today) -> Invoi
             ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP,
         )
         invoice.status, invoice.paid_on = Status.PAID, paid_on
+        invoice.delay_days = max((paid_on - received).days, 0)
         invoice.late_days, invoice.interest_cents, invoice.indemnity_cents = (
             late.days,
             late.interest_cents,

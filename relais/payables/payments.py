@@ -201,6 +201,7 @@ def _mark_paid(invoice: Invoice, paid_on: dt.date, conf) -> None:
     )
     invoice.status = Status.PAID
     invoice.paid_on = paid_on
+    invoice.delay_days = max((paid_on - invoice.received_on).days, 0)
     invoice.late_days = late.days
     invoice.interest_cents = late.interest_cents
     invoice.indemnity_cents = late.indemnity_cents
@@ -277,7 +278,7 @@ def statement_import(*, organisation, actor, data: bytes, filename: str = "") ->
                     result.paid.append(invoice)
         Invoice.objects.bulk_update(
             result.paid,
-            ["status", "paid_on", "late_days", "interest_cents", "indemnity_cents"],
+            ["status", "paid_on", "delay_days", "late_days", "interest_cents", "indemnity_cents"],
             batch_size=1000,
         )
         audit.record(

@@ -14,6 +14,8 @@ from relais.core.models import Membership
 from . import rules
 from .models import Delegation, Invoice, Level, PayablesSettings, Status, Supplier
 
+UNPAID = (Status.HELD, Status.PENDING, Status.APPROVED, Status.IN_PAYMENT)
+
 
 def settings_for(organisation) -> PayablesSettings:
     """The organisation's settings, or the defaults of a public buyer (unsaved) when none."""
@@ -97,7 +99,7 @@ def amounts_by_status(organisation, today: dt.date) -> dict:
     """Counts and amounts still to pay: held, awaiting approval, approved, due this week,
     overdue (one query)."""
     week = today + dt.timedelta(days=7)
-    unpaid = Q(status__in=[Status.HELD, Status.PENDING, Status.APPROVED, Status.IN_PAYMENT])
+    unpaid = Q(status__in=UNPAID)
     figures = {}
     for name, condition in (
         ("held", Q(status=Status.HELD)),
@@ -108,7 +110,7 @@ def amounts_by_status(organisation, today: dt.date) -> dict:
     ):
         figures[f"{name}_count"] = Count("id", filter=condition)
         figures[f"{name}_cents"] = Coalesce(Sum("gross_cents", filter=condition), 0)
-    return Invoice.objects.filter(organisation=organisation).aggregate(**figures)
+    return Invoice.objects.filter(organisation=organisation, status__in=UNPAID).aggregate(**figures)
 
 
 def payment_delay_by_supplier(organisation, since: dt.date, limit: int = 50) -> list[dict]:
@@ -121,7 +123,7 @@ def payment_delay_by_supplier(organisation, since: dt.date, limit: int = 50) -> 
         .annotate(
             paid=Count("id"),
             late=Count("id", filter=Q(late_days__gt=0)),
-            days_total=Sum(F("paid_on") - F("received_on")),
+            days_total=Sum("delay_days"),
             interest_cents=Sum(F("interest_cents") + F("indemnity_cents")),
         )
         .order_by("-late", "supplier__name")[:limit]
@@ -135,23 +137,14 @@ def payment_delay_overall(organisation, since: dt.date) -> dict:
     ).aggregate(
         paid=Count("id"),
         late=Count("id", filter=Q(late_days__gt=0)),
-        days_total=Sum(F("paid_on") - F("received_on")),
+        days_total=Sum("delay_days"),
         interest_cents=Coalesce(Sum(F("interest_cents") + F("indemnity_cents")), 0),
     )
     return _with_mean(row)
 
 
-def _days(value) -> float:
-    """A sum of date differences: a timedelta (PostgreSQL, SQLite through Django) or
-    microseconds."""
-    if value is None:
-        return 0.0
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 86400
-    return float(value) / 86_400_000_000
-
-
 def _with_mean(row: dict) -> dict:
     row = dict(row)
-    row["mean_days"] = round(_days(row.pop("days_total")) / row["paid"], 1) if row["paid"] else None
+    total = row.pop("days_total") or 0
+    row["mean_days"] = round(total / row["paid"], 1) if row["paid"] else None
     return row

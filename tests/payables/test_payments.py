@@ -114,6 +114,7 @@ def test_camt054_marks_paid_with_the_late_payment_owed(landlord, people, supplie
     # due 31 Oct (30 days from receipt on 1 Oct), paid 20 Nov: 20 days at 10.15 % on 12,000 €
     assert (late.status, late.paid_on, late.late_days) == (Status.PAID, dt.date(2026, 11, 20), 20)
     assert (late.interest_cents, late.indemnity_cents) == (6_674, 4_000)
+    assert late.delay_days == 50  # received 1 Oct, paid 20 Nov
     on_time.refresh_from_db()
     assert (on_time.status, on_time.late_days, on_time.interest_cents) == (Status.PAID, 0, 0)
     again = payments.statement_import(
