@@ -277,7 +277,8 @@ def cases(organisation, people):
             _sql(
                 "SELECT i.supplier_id, s.name, s.small_business, COUNT(i.id), "
                 "SUM(CASE WHEN i.late_days > 0 THEN 1 ELSE 0 END) AS late, "
-                "SUM(i.delay_days), SUM(i.interest_cents + i.indemnity_cents) FROM payables_invoice i "
+                "SUM(i.delay_days), SUM(i.interest_cents + i.indemnity_cents) "
+                "FROM payables_invoice i "
                 "JOIN payables_supplier s ON s.id = i.supplier_id "
                 "WHERE i.organisation_id = %s AND i.status = 'paid' AND i.paid_on >= %s "
                 "GROUP BY i.supplier_id, s.name, s.small_business "
