@@ -119,15 +119,17 @@ def _invoice(organisation_id, supplier, work_order, number, rng, today) -> Invoi
 
 
 def _seed_landlord(organisation_id: int, rng, scale: str, today: dt.date) -> dict[str, int]:
-    PayablesSettings.objects.create(
+    PayablesSettings.objects.get_or_create(
         organisation_id=organisation_id,
-        regime="public",
-        deadline_days=30,
-        technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
-        manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS,
-        ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP,
-        debtor_name="Compte fournisseurs",
-        debtor_iban=demo_iban(organisation_id + 90_000_000),
+        defaults={
+            "regime": "public",
+            "deadline_days": 30,
+            "technician_limit_cents": rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
+            "manager_limit_cents": rules.DEFAULT_MANAGER_LIMIT_CENTS,
+            "ecb_rate_bp": rules.DEFAULT_ECB_RATE_BP,
+            "debtor_name": "Compte fournisseurs",
+            "debtor_iban": demo_iban(organisation_id + 90_000_000),
+        },
     )
     suppliers = _suppliers(organisation_id, rng)
     completed = WorkOrder.objects.filter(
