@@ -80,7 +80,7 @@ def test_duplicate_refused_and_nothing_written(landlord, people, supplier):
 def test_totals_mismatch_refused_and_nothing_written(landlord, people, supplier):
     with pytest.raises(services.InvoiceRefused, match="do not add up") as refused:
         _upload(landlord, people["accountant"], einvoices.cii_xml(gross="1200.00"), "f.xml")
-    assert re.search(r"makes 1\W100,00\W€, the invoice says 1\W200,00", str(refused.value))
+    assert re.search(r"makes 1\W100\W00\W€, the invoice says 1\W200\W00", str(refused.value))
     with pytest.raises(services.InvoiceRefused, match="lines add up"):
         data = services.NewInvoice(
             supplier=supplier,
