@@ -180,6 +180,7 @@ RELAIS_SCHEDULE = [
     ("relais.core.outbox.tasks.sweep_outbox", 60),
     ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),
+    ("relais.payables.tasks.release_held_invoices", 3600),
 ]
 # Minutes the person on call has to acknowledge an alert before the next one is alerted.
 ON_CALL_ACK_MINUTES = env_int("ON_CALL_ACK_MINUTES", 15)

@@ -17,6 +17,20 @@ from .models import Delegation, Invoice, Level, PayablesSettings, Status, Suppli
 UNPAID = (Status.HELD, Status.PENDING, Status.APPROVED, Status.IN_PAYMENT)
 
 
+# What the queue's pages and card show of each invoice (the rest is not read).
+QUEUE_FIELDS = (
+    "organisation_id",
+    "supplier__name",
+    "supplier__small_business",
+    "number",
+    "issue_date",
+    "gross_cents",
+    "due_on",
+    "status",
+    "next_level",
+)
+
+
 def settings_for(organisation) -> PayablesSettings:
     """The organisation's settings, or the defaults of a public buyer (unsaved) when none."""
     found = PayablesSettings.objects.filter(organisation=organisation).first()
@@ -73,6 +87,7 @@ def approver_queue(organisation, levels):
     return (
         invoices(organisation)
         .filter(status=Status.PENDING, next_level__in=list(levels))
+        .only(*QUEUE_FIELDS)
         .order_by("due_on", "id")
     )
 

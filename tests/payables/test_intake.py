@@ -143,3 +143,22 @@ def test_keyed_invoice_without_reference_goes_to_approval(landlord, people, supp
     )
     invoice = services.invoice_create(organisation=landlord, actor=people["accountant"], data=data)
     assert invoice.status == Status.PENDING and invoice.levels == ["technician", "manager"]
+
+
+def test_the_hourly_task_releases_invoices_whose_work_order_is_completed(
+    landlord, people, supplier, work_order
+):
+    from relais.payables.tasks import release_held_invoices
+
+    work_order.status = WorkOrderStatus.SCHEDULED
+    work_order.save()
+    invoice = _upload(
+        landlord, people["accountant"], einvoices.cii_xml(order=f"BC-{work_order.pk}"), "f.xml"
+    )
+    assert release_held_invoices.call() == 0
+    work_order.status = WorkOrderStatus.COMPLETED
+    work_order.save()
+    assert release_held_invoices.call() == 1
+    invoice.refresh_from_db()
+    assert invoice.status == Status.PENDING
+    assert release_held_invoices.call() == 0
