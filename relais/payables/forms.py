@@ -53,7 +53,10 @@ class DateInput(forms.DateInput):
 
 
 class SupplierForm(forms.ModelForm):
+    # Typed with spaces ("552 100 554 00013"), stored compact.
     siren = forms.CharField(label=_("SIREN"), max_length=20)
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
 
     class Meta:
         model = Supplier

@@ -162,3 +162,22 @@ def test_the_hourly_task_releases_invoices_whose_work_order_is_completed(
     invoice.refresh_from_db()
     assert invoice.status == Status.PENDING
     assert release_held_invoices.call() == 0
+
+
+def test_a_work_order_of_another_contractor_holds(landlord, people, work_order):
+    from relais.interventions.models import Contractor
+    from relais.payables.models import Supplier
+
+    other = Contractor.objects.create(organisation=landlord, name="Autre", siren="732829320")
+    supplier = Supplier.objects.create(
+        organisation=landlord,
+        name="Autre",
+        siren=einvoices.SELLER_SIREN,
+        iban=einvoices.SELLER_IBAN,
+        contractor=other,
+    )
+    invoice = _upload(
+        landlord, people["accountant"], einvoices.cii_xml(order=f"BC-{work_order.pk}"), "f.xml"
+    )
+    assert invoice.supplier == supplier
+    assert invoice.status == Status.HELD and "Plomberie Martin" in invoice.hold_reason

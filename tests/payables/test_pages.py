@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from relais.core.models import AuditEvent
 from relais.payables import approvals, payments, services
-from relais.payables.models import Invoice, PayablesSettings, Status
+from relais.payables.models import Invoice, PayablesSettings, Status, Supplier
 
 from ..factories import MembershipFactory, OrganisationFactory
 from . import einvoices
@@ -219,3 +219,30 @@ def test_home_cards_for_approvers_and_accountants(landlord, people, supplier, ro
     if role == "technician":
         card = next(c for c in response.context["cards"] if c.key == "payables.to_approve")
         assert card.count == 1
+
+
+def test_supplier_form_checks_siren_siret_iban_and_contractor(landlord, people, work_order):
+    client = _client(people["accountant"])
+    form = {
+        "name": "Plomberie Martin",
+        "siren": "552 100 554",
+        "siret": "552 100 554 00013",
+        "iban": "FR76 3000 6000 0112 3456 7890 189",
+        "contractor": work_order.contractor.pk,
+    }
+    bad = client.post(
+        reverse("payables:supplier_create"),
+        {**form, "siren": "552100555", "iban": "FR7630006000011234567890188", "siret": "123"},
+    )
+    assert bad.status_code == 400
+    errors = bad.context["form"].errors
+    assert set(errors) >= {"siren", "siret", "iban"}
+    saved = client.post(reverse("payables:supplier_create"), form)
+    assert saved.status_code == 302
+    supplier = Supplier.objects.get(organisation=landlord)
+    assert (supplier.siren, supplier.siret, supplier.iban) == (
+        "552100554",
+        "55210055400013",
+        "FR7630006000011234567890189",
+    )
+    assert supplier.contractor == work_order.contractor
