@@ -155,7 +155,8 @@ def invoice_detail(request, pk):
         "can_decide": can_decide,
         "on_behalf_of": held.get(invoice.next_level) if can_decide else None,
         "reject_form": RejectForm(),
-        "late": invoice.status != Status.PAID and invoice.due_on < timezone.localdate(),
+        "late": invoice.status not in (Status.PAID, Status.REJECTED)
+        and invoice.due_on < timezone.localdate(),
     }
     return render(request, "payables/invoice_detail.html", context)
 
