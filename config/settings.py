@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "relais.supplies",
     "relais.proximity",
     "relais.messaging",
+    "relais.payables",
     "relais.api",
 ]
 
@@ -188,6 +189,7 @@ RELAIS_SCHEDULE = [
     ("relais.continuity.tasks.continuity_morning", 3600),
     ("relais.proximity.tasks.generate_occurrences", 3600),
     ("relais.proximity.tasks.mark_missed_rounds", 300),
+    ("relais.payables.tasks.release_held_invoices", 3600),
 ]
 # Days the gate self-checks of work sites are kept (health statements: the time to trace a
 # case among the people on site, then deleted).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("fournitures/", include("relais.supplies.urls")),
     path("", include("relais.proximity.urls")),
     path("", include("relais.messaging.urls")),
+    path("factures/", include("relais.payables.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

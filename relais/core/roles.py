@@ -153,6 +153,16 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "broadcast.send": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
     # The second person who approves a broadcast above the size threshold.
     "broadcast.approve": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Supplier invoices (issue 13): accountants key and pay, approvers (by amount) approve;
+    # whoever keys an invoice does not approve it.
+    "payables.view": frozenset({_R.ACCOUNTANT, _R.TECHNICIAN, _R.MANAGER, _R.DIRECTOR}),
+    "payables.intake": frozenset({_R.ACCOUNTANT}),
+    "payables.suppliers": frozenset({_R.ACCOUNTANT, _R.MANAGER}),
+    "payables.approve": frozenset({_R.TECHNICIAN, _R.MANAGER, _R.DIRECTOR}),
+    "payables.pay": frozenset({_R.ACCOUNTANT}),
+    "payables.dashboard": frozenset({_R.ACCOUNTANT, _R.MANAGER, _R.DIRECTOR}),
+    # Thresholds, budgets, payment deadline, the account paid from.
+    "payables.configure": frozenset({_R.DIRECTOR}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

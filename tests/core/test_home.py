@@ -18,6 +18,7 @@ from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
 # Cards each role gets (in order), from core, allocation, interventions and supplies.
+# Cards each role gets (in order), from core, allocation, interventions and payables.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -26,6 +27,7 @@ EXPECTED = {
         "interventions.open_safety",
         "interventions.sla",
         "worksites.to_sign",
+        "payables.to_approve",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -42,6 +44,7 @@ EXPECTED = {
         "allocation.conditional_pending",
         "worksites.to_restart",
         "supplies.under_threshold",
+        "payables.to_approve",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -65,9 +68,10 @@ EXPECTED = {
         "interventions.to_triage",
         "interventions.overdue_work_orders",
         "worksites.to_restart",
+        "payables.to_approve",
         "core.agencies",
     ],
-    Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
+    Role.ACCOUNTANT: ["core.crisis", "payables.to_pay", "payables.held", "core.agencies"],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.HR_OFFICER: ["core.crisis", "core.agencies"],

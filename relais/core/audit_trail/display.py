@@ -192,7 +192,7 @@ def detail_value(detail: registry.Detail, value, code: str) -> str:
 
 def field_label(field) -> str:
     """The field's label; amounts stored in cents are shown in euros, so say so."""
-    label = capfirst(field.verbose_name)
+    label = str(capfirst(field.verbose_name))  # a lazy verbose name is not a str for re.sub
     if field.name.endswith("_cents"):
         label = CENTS_WORD.sub("€", label)
     return label

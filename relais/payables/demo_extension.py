@@ -1,0 +1,148 @@
+"""Payables' part of ``seed_demo``: a supplier for each contractor (same SIREN, linked), the
+landlord's settings, and a year of invoices for completed work orders (a share of
+``INVOICES_PER_WORK_ORDER``): the old ones paid (some late, with their interest), the recent
+ones approved, awaiting approval or held. Written with ``bulk_create`` (set-based).
+"""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+from schwifty import IBAN
+
+from relais.interventions.models import Contractor, WorkOrder
+
+from . import rules
+from .models import (
+    Approval,
+    Delegation,
+    Invoice,
+    InvoiceLine,
+    PayablesSettings,
+    PaymentRun,
+    Status,
+    Supplier,
+)
+
+# Share of completed work orders invoiced in the demo, by scale.
+SHARE = {"tiny": 1.0, "small": 1.0, "region": 0.5}
+RESET_ORDER = (Approval, InvoiceLine, Invoice, PaymentRun, Delegation, Supplier, PayablesSettings)
+
+
+def demo_iban(index: int) -> str:
+    return IBAN.generate("FR", bank_code="30006", account_code=f"{index:011d}").compact
+
+
+class PayablesDemo:
+    name = "payables"
+
+    def seed(self, *, organisation_ids, scale, seed, writer):
+        # Through bulk_create: a few thousand invoices at region scale, not the seed's writer.
+        rng = random.Random(f"{seed}:payables")
+        today = timezone.localdate()
+        counts = {}
+        for organisation_id in organisation_ids:
+            counts[organisation_id] = _seed_landlord(organisation_id, rng, scale, today)
+        return counts
+
+    def reset(self, organisation_ids):
+        for model in RESET_ORDER:
+            model.objects.filter(organisation_id__in=organisation_ids).delete()
+
+
+def _suppliers(organisation_id: int, rng) -> dict[int, Supplier]:
+    contractors = list(Contractor.objects.filter(organisation_id=organisation_id).order_by("id"))
+    suppliers = [
+        Supplier(
+            organisation_id=organisation_id,
+            name=c.name,
+            siren=c.siren,
+            iban=demo_iban(c.pk),
+            small_business=rng.random() < 0.6,
+            contractor=c,
+            email=c.email,
+        )
+        for c in contractors
+    ]
+    Supplier.objects.bulk_create(suppliers, batch_size=1000)
+    return {s.contractor_id: s for s in Supplier.objects.filter(organisation_id=organisation_id)}
+
+
+def _invoice(organisation_id, supplier, work_order, number, rng, today) -> Invoice:
+    net = rng.choice((18_000, 32_000, 64_000, 120_000, 350_000, 720_000, 1_800_000))
+    vat = (net * 1000 + 5000) // 10_000
+    gross = net + vat
+    issue = timezone.localdate(work_order.completed_at) + dt.timedelta(days=rng.randint(0, 10))
+    received = issue + dt.timedelta(days=rng.randint(1, 5))
+    due = rules.due_date(regime="public", deadline_days=30, issue_date=issue, received_on=received)
+    levels = rules.levels_for(
+        gross,
+        technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
+        manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS,
+    )
+    invoice = Invoice(
+        organisation_id=organisation_id,
+        supplier=supplier,
+        number=number,
+        source=rng.choice(("facturx", "facturx", "keyed", "ubl")),
+        issue_date=issue,
+        received_on=received,
+        due_on=due,
+        net_cents=net,
+        vat_cents=vat,
+        gross_cents=gross,
+        order_reference=f"BC-{work_order.pk}",
+        work_order=work_order,
+        levels=levels,
+    )
+    age = (today - received).days
+    if age > 45:
+        paid_on = due + dt.timedelta(days=rng.choice((-10, -5, -2, 0, 0, 3, 12)))
+        late = rules.late_payment(
+            gross_cents=gross,
+            due_on=due,
+            paid_on=paid_on,
+            regime="public",
+            ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP,
+        )
+        invoice.status, invoice.paid_on = Status.PAID, paid_on
+        invoice.delay_days = max((paid_on - received).days, 0)
+        invoice.late_days, invoice.interest_cents, invoice.indemnity_cents = (
+            late.days,
+            late.interest_cents,
+            late.indemnity_cents,
+        )
+    elif age > 20:
+        invoice.status = Status.APPROVED
+    else:
+        invoice.status, invoice.next_level = Status.PENDING, levels[0]
+    return invoice
+
+
+def _seed_landlord(organisation_id: int, rng, scale: str, today: dt.date) -> dict[str, int]:
+    PayablesSettings.objects.get_or_create(
+        organisation_id=organisation_id,
+        defaults={
+            "regime": "public",
+            "deadline_days": 30,
+            "technician_limit_cents": rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
+            "manager_limit_cents": rules.DEFAULT_MANAGER_LIMIT_CENTS,
+            "ecb_rate_bp": rules.DEFAULT_ECB_RATE_BP,
+            "debtor_name": "Compte fournisseurs",
+            "debtor_iban": demo_iban(organisation_id + 90_000_000),
+        },
+    )
+    suppliers = _suppliers(organisation_id, rng)
+    completed = WorkOrder.objects.filter(
+        organisation_id=organisation_id, status="completed", completed_at__isnull=False
+    ).only("id", "contractor_id", "completed_at")
+    invoices = []
+    for work_order in completed.iterator(chunk_size=5000):
+        supplier = suppliers.get(work_order.contractor_id)
+        if supplier is None or rng.random() > SHARE.get(scale, 1.0):
+            continue
+        invoices.append(
+            _invoice(organisation_id, supplier, work_order, f"F{work_order.pk:08d}", rng, today)
+        )
+    Invoice.objects.bulk_create(invoices, batch_size=2000)
+    return {"suppliers": len(suppliers), "invoices": len(invoices)}

@@ -1,0 +1,292 @@
+"""Forms of the payables pages. Amounts are typed in euros ("1 234,56") and kept in cents."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import siren, siret
+
+from relais.core.models import Membership
+from relais.interventions.contractors.forms import clean_siren
+
+from .models import Budget, Level, PayablesSettings, Supplier
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class EuroField(forms.CharField):
+    """ "1 234,56" or "1234.56" euros → 123456 cents."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        text = (
+            value.replace("\u00a0", "")
+            .replace("\u202f", "")
+            .replace(" ", "")
+            .replace("€", "")
+            .replace(",", ".")
+        )
+        try:
+            amount = Decimal(text) * 100
+        except InvalidOperation:
+            raise forms.ValidationError(
+                _("Enter an amount in euros, e.g. 1 234,56."), code="invalid"
+            ) from None
+        if amount != amount.to_integral_value():
+            raise forms.ValidationError(_("At most two decimals (cents)."), code="invalid")
+        return int(amount)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SupplierForm(forms.ModelForm):
+    # Typed with spaces ("552 100 554 00013"), stored compact.
+    siren = forms.CharField(label=_("SIREN"), max_length=20)
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "name",
+            "siren",
+            "siret",
+            "vat_number",
+            "iban",
+            "bic",
+            "small_business",
+            "email",
+            "contractor",
+        ]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        from relais.interventions.contractors.selectors import contractor_list
+
+        self.fields["contractor"].queryset = contractor_list(organisation)
+        self.fields["contractor"].help_text = _(
+            "The same company in interventions: its work orders are matched to its invoices."
+        )
+
+    def clean_siren(self):
+        value = clean_siren(self.cleaned_data["siren"])
+        taken = Supplier.objects.filter(organisation=self.organisation, siren=value).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise forms.ValidationError(_("A supplier with this SIREN already exists."))
+        return value
+
+    def clean_siret(self):
+        value = self.cleaned_data["siret"].replace(" ", "")
+        if value:
+            try:
+                value = siret.validate(value)
+            except stdnum_errors.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a SIRET number (14 digits)."), params={"value": value}
+                ) from None
+        return value
+
+    def clean_iban(self):
+        try:
+            return IBAN(self.cleaned_data["iban"]).compact
+        except SchwiftyException:
+            raise forms.ValidationError(_("This IBAN is not valid (check its key).")) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("siret") and data.get("siren") and not data["siret"].startswith(data["siren"]):
+            self.add_error("siret", _("The SIRET must start with the SIREN."))
+        contractor = data.get("contractor")
+        if contractor and data.get("siren") and contractor.siren != data["siren"]:
+            self.add_error(
+                "contractor",
+                _("This contractor has another SIREN (%(siren)s).")
+                % {"siren": siren.format(contractor.siren)},
+            )
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Invoice file (Factur-X PDF, CII or UBL XML)"))
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    budget = forms.ModelChoiceField(
+        label=_("Budget line"), queryset=Budget.objects.none(), required=False
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget"].queryset = Budget.objects.for_organisation(organisation)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class KeyedInvoiceForm(forms.Form):
+    """A PDF invoice keyed by staff: the totals are typed and checked (net + VAT = gross)."""
+
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.none())
+    number = forms.CharField(label=_("Invoice number"), max_length=60)
+    issue_date = forms.DateField(label=_("Invoice date"), widget=DateInput())
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    stated_due_on = forms.DateField(
+        label=_("Due date on the invoice"), widget=DateInput(), required=False
+    )
+    net_cents = EuroField(label=_("Total excluding VAT (€)"))
+    vat_cents = EuroField(label=_("VAT (€)"))
+    gross_cents = EuroField(label=_("Total including VAT (€)"))
+    order_reference = forms.CharField(
+        label=_("Work order or order reference"),
+        max_length=60,
+        required=False,
+        help_text=_("The request's number (DI-…) or the work order's (BC-…)."),
+    )
+    budget = forms.ModelChoiceField(
+        label=_("Budget line"), queryset=Budget.objects.none(), required=False
+    )
+    file = forms.FileField(label=_("The PDF received"), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.for_organisation(organisation)
+        self.fields["budget"].queryset = Budget.objects.for_organisation(organisation)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(_("The file is larger than 10 MB."))
+            if upload.read(5) != b"%PDF-":
+                raise forms.ValidationError(_("The file is not a PDF."))
+            upload.seek(0)
+        return upload
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejecting (told to the supplier)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DelegationForm(forms.Form):
+    delegator = forms.ModelChoiceField(
+        label=_("Absent approver"), queryset=get_user_model().objects.none()
+    )
+    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=get_user_model().objects.none())
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until (included)"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, organisation, user, is_director, **kwargs):
+        super().__init__(*args, **kwargs)
+        approvers = (
+            get_user_model()
+            .objects.filter(
+                pk__in=Membership.objects.filter(
+                    organisation=organisation, is_active=True, role__in=Level.values
+                ).values("user")
+            )
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["delegate"].queryset = approvers
+        self.fields["delegator"].queryset = (
+            approvers if is_director else approvers.filter(pk=user.pk)
+        )
+        self.fields["delegator"].initial = user.pk
+        for name in ("delegator", "delegate"):
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The delegation must end on or after its first day."))
+        if data.get("delegate") and data.get("delegate") == data.get("delegator"):
+            self.add_error("delegate", _("Choose someone else as delegate."))
+        return data
+
+
+class PaymentRunForm(forms.Form):
+    due_by = forms.DateField(label=_("Pay the invoices due by"), widget=DateInput())
+    execution_date = forms.DateField(label=_("Execution date at the bank"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["due_by"].initial = today + dt.timedelta(days=7)
+        self.fields["execution_date"].initial = today + dt.timedelta(days=1)
+
+    def clean_execution_date(self):
+        value = self.cleaned_data["execution_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The execution date cannot be in the past."))
+        return value
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(label=_("Bank statement (camt.053 or camt.054)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES * 5:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+class SettingsForm(forms.ModelForm):
+    technician_limit_cents = EuroField(label=_("Technicians approve up to (€)"))
+    manager_limit_cents = EuroField(label=_("Managers approve up to (€)"))
+
+    class Meta:
+        model = PayablesSettings
+        fields = [
+            "regime",
+            "deadline_days",
+            "technician_limit_cents",
+            "manager_limit_cents",
+            "ecb_rate_bp",
+            "debtor_name",
+            "debtor_iban",
+            "debtor_bic",
+        ]
+        widgets = {"regime": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("technician_limit_cents", "manager_limit_cents"):
+            cents = getattr(self.instance, name)
+            if cents is not None and not self.is_bound:
+                self.initial[name] = f"{cents / 100:.2f}".replace(".", ",")
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("technician_limit_cents"), data.get("manager_limit_cents")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "manager_limit_cents", _("The managers' limit must be at least the technicians'.")
+            )
+        if data.get("deadline_days") is not None and not 1 <= data["deadline_days"] <= 60:
+            self.add_error("deadline_days", _("The law allows at most 60 days."))
+        return data

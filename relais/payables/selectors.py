@@ -1,0 +1,165 @@
+"""Reads of payables for pages, home cards and the dashboard.
+
+Queues and dashboard figures are each one query on indexed columns (``organisation, status,
+next_level, due_on``); ``bench/payables.py`` measures them on 100,000 invoices.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+
+from relais.core.models import Membership
+
+from . import rules
+from .models import Delegation, Invoice, Level, PayablesSettings, Status, Supplier
+
+UNPAID = (Status.HELD, Status.PENDING, Status.APPROVED, Status.IN_PAYMENT)
+
+
+# What the queue's pages and card show of each invoice (the rest is not read).
+QUEUE_FIELDS = (
+    "organisation_id",
+    "supplier__name",
+    "supplier__small_business",
+    "number",
+    "issue_date",
+    "gross_cents",
+    "due_on",
+    "status",
+    "next_level",
+)
+
+
+def settings_for(organisation) -> PayablesSettings:
+    """The organisation's settings, or the defaults of a public buyer (unsaved) when none."""
+    found = PayablesSettings.objects.filter(organisation=organisation).first()
+    if found is not None:
+        return found
+    return PayablesSettings(
+        organisation=organisation,
+        regime="public",
+        deadline_days=rules.DEFAULT_DEADLINE_DAYS["public"],
+        technician_limit_cents=rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
+        manager_limit_cents=rules.DEFAULT_MANAGER_LIMIT_CENTS,
+        ecb_rate_bp=rules.DEFAULT_ECB_RATE_BP,
+    )
+
+
+def invoices(organisation):
+    return Invoice.objects.for_organisation(organisation).select_related("supplier")
+
+
+def suppliers(organisation):
+    return Supplier.objects.for_organisation(organisation).select_related("contractor")
+
+
+def active_delegations_to(organisation, user, today: dt.date):
+    return Delegation.objects.filter(
+        organisation=organisation,
+        delegate=user,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        revoked_at__isnull=True,
+    )
+
+
+def levels_held(organisation, user, role: str, today: dt.date) -> dict[str, object]:
+    """{level: on whose behalf (None: in one's own role)} this person may approve today:
+    their own role's level, and the levels of the approvers who delegated to them (one
+    query)."""
+    held: dict[str, object] = {}
+    rows = Membership.objects.filter(
+        organisation=organisation,
+        is_active=True,
+        user__in=active_delegations_to(organisation, user, today).values("delegator"),
+        role__in=Level.values,
+    ).select_related("user")
+    for membership in rows:
+        held.setdefault(membership.role, membership.user)
+    if role in Level.values:
+        held[role] = None
+    return held
+
+
+def approver_queue(organisation, levels):
+    """Invoices awaiting one of ``levels``, the soonest due first."""
+    return (
+        invoices(organisation)
+        .filter(status=Status.PENDING, next_level__in=list(levels))
+        .only(*QUEUE_FIELDS)
+        .order_by("due_on", "id")
+    )
+
+
+def due_this_week(organisation, today: dt.date):
+    """Approved invoices due within seven days (or overdue): the next payment run."""
+    return invoices(organisation).filter(
+        status=Status.APPROVED, due_on__lte=today + dt.timedelta(days=7)
+    )
+
+
+def waiting_per_level(organisation) -> dict[str, dict]:
+    """{level: {"count", "cents", "overdue"}} of invoices awaiting approval (one query)."""
+    rows = (
+        Invoice.objects.filter(organisation=organisation, status=Status.PENDING)
+        .values("next_level")
+        .annotate(count=Count("id"), cents=Coalesce(Sum("gross_cents"), 0))
+        .order_by()
+    )
+    return {row["next_level"]: row for row in rows}
+
+
+def amounts_by_status(organisation, today: dt.date) -> dict:
+    """Counts and amounts still to pay: held, awaiting approval, approved, due this week,
+    overdue (one query)."""
+    week = today + dt.timedelta(days=7)
+    unpaid = Q(status__in=UNPAID)
+    figures = {}
+    for name, condition in (
+        ("held", Q(status=Status.HELD)),
+        ("pending", Q(status=Status.PENDING)),
+        ("approved", Q(status=Status.APPROVED)),
+        ("due_week", unpaid & Q(due_on__lte=week, due_on__gte=today)),
+        ("overdue", unpaid & Q(due_on__lt=today)),
+    ):
+        figures[f"{name}_count"] = Count("id", filter=condition)
+        figures[f"{name}_cents"] = Coalesce(Sum("gross_cents", filter=condition), 0)
+    return Invoice.objects.filter(organisation=organisation, status__in=UNPAID).aggregate(**figures)
+
+
+def payment_delay_by_supplier(organisation, since: dt.date, limit: int = 50) -> list[dict]:
+    """Per supplier, over invoices paid since ``since``: count, mean days from receipt to
+    payment, how many were paid late and the interest owed — the slowest first (one
+    grouped query)."""
+    rows = (
+        Invoice.objects.filter(organisation=organisation, status=Status.PAID, paid_on__gte=since)
+        .values("supplier_id", "supplier__name", "supplier__small_business")
+        .annotate(
+            paid=Count("id"),
+            late=Count("id", filter=Q(late_days__gt=0)),
+            days_total=Sum("delay_days"),
+            interest_cents=Sum(F("interest_cents") + F("indemnity_cents")),
+        )
+        .order_by("-late", "supplier__name")[:limit]
+    )
+    return [_with_mean(row) for row in rows]
+
+
+def payment_delay_overall(organisation, since: dt.date) -> dict:
+    row = Invoice.objects.filter(
+        organisation=organisation, status=Status.PAID, paid_on__gte=since
+    ).aggregate(
+        paid=Count("id"),
+        late=Count("id", filter=Q(late_days__gt=0)),
+        days_total=Sum("delay_days"),
+        interest_cents=Coalesce(Sum(F("interest_cents") + F("indemnity_cents")), 0),
+    )
+    return _with_mean(row)
+
+
+def _with_mean(row: dict) -> dict:
+    row = dict(row)
+    total = row.pop("days_total") or 0
+    row["mean_days"] = round(total / row["paid"], 1) if row["paid"] else None
+    return row

@@ -1,0 +1,248 @@
+"""Payables pages: bad input answered 4xx with nothing written, decisions by POST, files,
+access across organisations, query counts of the lists and the dashboard."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from relais.core.models import AuditEvent
+from relais.payables import approvals, payments, services
+from relais.payables.models import Invoice, PayablesSettings, Status, Supplier
+
+from ..factories import MembershipFactory, OrganisationFactory
+from . import einvoices
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _keyed(landlord, people, supplier, number="K-1", gross=120_000):
+    vat = gross // 6
+    data = services.NewInvoice(
+        supplier=supplier,
+        number=number,
+        source="keyed",
+        issue_date=dt.date(2026, 11, 2),
+        received_on=dt.date(2026, 11, 3),
+        net_cents=gross - vat,
+        vat_cents=vat,
+        gross_cents=gross,
+    )
+    return services.invoice_create(organisation=landlord, actor=people["accountant"], data=data)
+
+
+def test_upload_refusals_are_400_and_write_nothing(landlord, people, supplier):
+    client = _client(people["accountant"])
+    url = reverse("payables:invoice_upload")
+    garbage = client.post(
+        url, {"file": SimpleUploadedFile("x.txt", b"hello"), "received_on": "2026-11-23"}
+    )
+    assert garbage.status_code == 400
+    assert "ni un PDF ni une facture XML" in garbage.content.decode()
+    mismatch = SimpleUploadedFile("f.xml", einvoices.cii_xml(gross="1200.00"))
+    response = client.post(url, {"file": mismatch, "received_on": "2026-11-23"})
+    assert (
+        response.status_code == 400 and "Les totaux ne concordent pas" in response.content.decode()
+    )
+    assert not Invoice.objects.exists()
+    ok = client.post(
+        url, {"file": SimpleUploadedFile("f.xml", einvoices.ubl_xml()), "received_on": "2026-11-23"}
+    )
+    assert ok.status_code == 302
+    again = client.post(
+        url, {"file": SimpleUploadedFile("f.xml", einvoices.cii_xml()), "received_on": "2026-11-23"}
+    )
+    assert again.status_code == 400 and "déjà enregistrée" in again.content.decode()
+    assert Invoice.objects.count() == 1
+
+
+def test_a_plain_pdf_leads_to_keying(landlord, people, supplier):
+    client = _client(people["accountant"])
+    response = client.post(
+        reverse("payables:invoice_upload"),
+        {"file": SimpleUploadedFile("f.pdf", einvoices.plain_pdf()), "received_on": "2026-11-23"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("payables:invoice_key")
+
+
+def test_keyed_form_checks_totals_and_records(landlord, people, supplier):
+    client = _client(people["accountant"])
+    form = {
+        "supplier": supplier.pk,
+        "number": "K-9",
+        "issue_date": "2026-11-02",
+        "received_on": "2026-11-03",
+        "net_cents": "1 000,00",
+        "vat_cents": "200,00",
+        "gross_cents": "1 300,00",
+    }
+    refused = client.post(reverse("payables:invoice_key"), form)
+    assert refused.status_code == 400 and "HT + TVA font 1" in refused.content.decode()
+    recorded = client.post(reverse("payables:invoice_key"), {**form, "gross_cents": "1 200,00"})
+    assert recorded.status_code == 302
+    invoice = Invoice.objects.get(number="K-9")
+    assert (invoice.gross_cents, invoice.due_on) == (120_000, dt.date(2026, 12, 3))
+
+
+def test_decisions_by_post(landlord, people, supplier):
+    invoice = _keyed(landlord, people, supplier)
+    assert (
+        _client(people["accountant"])
+        .post(reverse("payables:invoice_approve", args=[invoice.pk]))
+        .status_code
+        == 403
+    )
+    technician = _client(people["technician"])
+    technician.post(reverse("payables:invoice_reject", args=[invoice.pk]), {"reason": ""})
+    invoice.refresh_from_db()
+    assert invoice.status == Status.PENDING
+    response = technician.post(reverse("payables:invoice_approve", args=[invoice.pk]))
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.status == Status.APPROVED
+    again = technician.post(reverse("payables:invoice_approve", args=[invoice.pk]), follow=True)
+    assert "attend pas d’approbation" in again.content.decode()
+
+
+def test_other_organisations_invoice_is_404(landlord, people, supplier):
+    invoice = _keyed(landlord, people, supplier)
+    outsider = MembershipFactory(organisation=OrganisationFactory(), role="director").user
+    client = _client(outsider)
+    assert client.get(reverse("payables:invoice_detail", args=[invoice.pk])).status_code == 404
+    assert client.post(reverse("payables:invoice_approve", args=[invoice.pk])).status_code == 404
+
+
+def test_payment_run_file_download_is_audited(landlord, people, supplier):
+    invoice = _keyed(landlord, people, supplier)
+    approvals.invoice_approve(organisation=landlord, actor=people["technician"], invoice=invoice)
+    client = _client(people["accountant"])
+    made = client.post(
+        reverse("payables:payment_run_list"),
+        {"due_by": "2027-01-31", "execution_date": dt.date.today().isoformat()},
+    )
+    assert made.status_code == 302
+    run_id = Invoice.objects.get(pk=invoice.pk).payment_run_id
+    response = client.get(reverse("payables:payment_run_file", args=[run_id]))
+    assert response["Content-Type"] == "application/xml"
+    assert payments.validate_pain001(response.content) == []
+    assert AuditEvent.objects.filter(
+        action="payment_run.downloaded", object_id=str(run_id)
+    ).exists()
+    empty = client.post(
+        reverse("payables:payment_run_list"),
+        {"due_by": "2027-01-31", "execution_date": dt.date.today().isoformat()},
+    )
+    assert empty.status_code == 400
+
+
+def test_statement_page_refuses_a_file_that_is_not_camt(landlord, people):
+    client = _client(people["accountant"])
+    response = client.post(
+        reverse("payables:statement_import"), {"file": SimpleUploadedFile("s.xml", b"<a/>")}
+    )
+    assert response.status_code == 400
+
+
+def test_lists_and_dashboard_in_bounded_queries(
+    landlord, people, supplier, django_assert_max_num_queries
+):
+    for n in range(12):
+        invoice = _keyed(landlord, people, supplier, number=f"K-{n}", gross=700_000)
+        approvals.invoice_approve(
+            organisation=landlord, actor=people["technician"], invoice=invoice
+        )
+    Invoice.objects.filter(number__in=["K-1", "K-2"]).update(
+        status=Status.PAID, paid_on=dt.date(2026, 12, 20), late_days=17
+    )
+    manager = _client(people["manager"])
+    with django_assert_max_num_queries(16):
+        response = manager.get(reverse("payables:invoice_list") + "?queue=mine")
+    assert response.status_code == 200 and len(response.context["invoices"]) == 10
+    with django_assert_max_num_queries(16):
+        assert manager.get(reverse("payables:dashboard")).status_code == 200
+
+
+def test_settings_saved_and_audited(landlord, people):
+    client = _client(people["director"])
+    response = client.post(
+        reverse("payables:settings"),
+        {
+            "regime": "commercial",
+            "deadline_days": "60",
+            "technician_limit_cents": "3 000,00",
+            "manager_limit_cents": "40 000,00",
+            "ecb_rate_bp": "215",
+            "debtor_name": "Tours Habitat",
+            "debtor_iban": "FR7630004000031234567890143",
+            "debtor_bic": "",
+        },
+    )
+    assert response.status_code == 302
+    conf = PayablesSettings.objects.get(organisation=landlord)
+    assert (conf.regime, conf.technician_limit_cents, conf.manager_limit_cents) == (
+        "commercial",
+        300_000,
+        4_000_000,
+    )
+    assert AuditEvent.objects.filter(action="payables.settings_changed").exists()
+    refused = client.post(
+        reverse("payables:settings"),
+        {
+            "regime": "commercial",
+            "deadline_days": "90",
+            "technician_limit_cents": "3 000,00",
+            "manager_limit_cents": "40 000,00",
+            "ecb_rate_bp": "215",
+        },
+    )
+    assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("role", ["technician", "manager", "director", "accountant"])
+def test_home_cards_for_approvers_and_accountants(landlord, people, supplier, role):
+    _keyed(landlord, people, supplier)
+    response = _client(people[role]).get(reverse("core:home"))
+    keys = [card.key for card in response.context["cards"]]
+    expected = {
+        "technician": "payables.to_approve",
+        "manager": "payables.to_approve",
+        "director": "payables.to_approve",
+        "accountant": "payables.to_pay",
+    }
+    assert expected[role] in keys
+    if role == "technician":
+        card = next(c for c in response.context["cards"] if c.key == "payables.to_approve")
+        assert card.count == 1
+
+
+def test_supplier_form_checks_siren_siret_iban_and_contractor(landlord, people, work_order):
+    client = _client(people["accountant"])
+    form = {
+        "name": "Plomberie Martin",
+        "siren": "552 100 554",
+        "siret": "552 100 554 00013",
+        "iban": "FR76 3000 6000 0112 3456 7890 189",
+        "contractor": work_order.contractor.pk,
+    }
+    bad = client.post(
+        reverse("payables:supplier_create"),
+        {**form, "siren": "552100555", "iban": "FR7630006000011234567890188", "siret": "123"},
+    )
+    assert bad.status_code == 400
+    errors = bad.context["form"].errors
+    assert set(errors) >= {"siren", "siret", "iban"}
+    saved = client.post(reverse("payables:supplier_create"), form)
+    assert saved.status_code == 302
+    supplier = Supplier.objects.get(organisation=landlord)
+    assert (supplier.siren, supplier.siret, supplier.iban) == (
+        "552100554",
+        "55210055400013",
+        "FR7630006000011234567890189",
+    )
+    assert supplier.contractor == work_order.contractor
