@@ -313,3 +313,24 @@ def latest_report(organisation) -> SituationReport | None:
     return (
         SituationReport.objects.for_organisation(organisation).defer("pdf").order_by("-day").first()
     )
+
+
+def on_site_by_agency(organisation, day: dt.date) -> dict[int, dict[str, int]]:
+    """{agency id: {role: people declared on site there on ``day``}} for the staff whose
+    directory entry names an agency (one grouped query); supplies reads it for days of cover."""
+    rows = (
+        Declaration.objects.filter(
+            organisation=organisation,
+            day=day,
+            status=DayStatus.ON_SITE,
+            staff__agency__isnull=False,
+            staff__membership__is_active=True,
+        )
+        .order_by()
+        .values_list("staff__agency_id", "staff__membership__role")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[int, dict[str, int]] = {}
+    for agency_id, role, count in rows:
+        found.setdefault(agency_id, {})[role] = count
+    return found

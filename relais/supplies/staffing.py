@@ -1,30 +1,39 @@
 """Who is on site at a location on a day: the one place days of cover read staffing from.
 
-Today it reads the headcount the landlord declared per location and role
-(``supplies.Headcount``). When the continuity capability records staff availability per day,
-these two functions read it instead and nothing else changes (ADR 0044).
+An agency location counts the staff declared on site there that day in continuity's staff
+availability (``continuity.selectors.on_site_by_agency``) as soon as anyone of that agency
+declared their day; otherwise, and for locations that are not agencies (caretakers' rooms,
+vehicles), the headcount the landlord declared per location and role (``Headcount``) is used
+(ADR 0044).
 """
 
 import datetime as dt
 from collections import defaultdict
 
-from .models import Headcount
+from relais.continuity.selectors import on_site_by_agency
+
+from .models import Headcount, Location, LocationKind
 
 
 def headcounts(organisation, day: dt.date) -> dict[int, dict[str, int]]:
     """{location id: {role: people on site on ``day``}} for every location of the landlord,
-    in one query."""
+    in three queries."""
     found: dict[int, dict[str, int]] = defaultdict(dict)
     rows = Headcount.objects.filter(organisation=organisation).values_list(
         "location_id", "role", "people"
     )
     for location_id, role, people in rows:
         found[location_id][role] = people
+    declared = on_site_by_agency(organisation, day)
+    if declared:
+        agencies = Location.objects.filter(
+            organisation=organisation, kind=LocationKind.AGENCY, agency_id__in=list(declared)
+        ).values_list("pk", "agency_id")
+        for location_id, agency_id in agencies:
+            found[location_id] = dict(declared[agency_id])
     return dict(found)
 
 
 def headcount(location, day: dt.date) -> dict[str, int]:
     """{role: people on site at ``location`` on ``day``}."""
-    return dict(
-        Headcount.objects.filter(location=location).values_list("role", "people").order_by()
-    )
+    return headcounts(location.organisation, day).get(location.pk, {})

@@ -1,7 +1,8 @@
 """Reads for the stock pages, the home card and the bench: stock and days of cover.
 
-``cover(organisation, day)`` answers for every location of a landlord in five queries (the
-locations, the items, the usage rates, the headcounts, one ``SUM … GROUP BY`` over the
+``cover(organisation, day)`` answers for every location of a landlord in six queries (the
+locations, the items, the usage rates, the headcounts and the staff declared on site that day
+(seven when some did), one ``SUM … GROUP BY`` over the
 movements served by the covering index ``supplies_mv_stock``), whatever the number of rows.
 """
 
@@ -63,7 +64,7 @@ def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
 
 def cover(organisation, day: dt.date, locations=None) -> list[LocationCover]:
     """Stock and days of cover of every item at each active location (or ``locations``):
-    five queries (four with ``locations`` given)."""
+    six queries (five with ``locations`` given; one more when staff declared their day)."""
     every = locations is None
     if every:
         locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
@@ -74,7 +75,7 @@ def cover(organisation, day: dt.date, locations=None) -> list[LocationCover]:
 
 def locations_below(organisation, day: dt.date) -> list[LocationCover]:
     """The active locations with staff on site where an item lasts fewer days than their
-    threshold, shortest cover first; four queries (items come with their rates: an item
+    threshold, shortest cover first; five queries (items come with their rates: an item
     nobody uses never runs low)."""
     rates: dict[int, dict[str, Decimal]] = {}
     items: dict[int, Item] = {}
