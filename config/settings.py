@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "relais.housing",
     "relais.allocation",
     "relais.interventions",
+    "relais.outreach",
     "relais.api",
 ]
 
@@ -179,9 +180,13 @@ RELAIS_SCHEDULE = [
     ("relais.core.outbox.tasks.sweep_outbox", 60),
     ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),
+    ("relais.outreach.tasks.build_call_lists", 3600),
+    ("relais.outreach.tasks.purge_outreach_data", 86400),
 ]
 # Minutes the person on call has to acknowledge an alert before the next one is alerted.
 ON_CALL_ACK_MINUTES = env_int("ON_CALL_ACK_MINUTES", 15)
+# Days a person who left the outreach register stays on file (then deleted; ADR 0039).
+OUTREACH_LEFT_RETENTION_DAYS = env_int("OUTREACH_LEFT_RETENTION_DAYS", 90)
 # Signed copies of the audit chain heads, written outside the database (ADR 0016): a
 # directory on other storage than the database's (absolute, or relative to the project),
 # and optionally addresses that receive each copy by e-mail.
