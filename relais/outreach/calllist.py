@@ -24,6 +24,8 @@ from relais.core.models import Membership
 from relais.core.roles import Role
 
 _SQL = """
+INSERT INTO outreach_listitem
+  (organisation_id, follow_id, campaign_id, day, caller_id, position, attempts)
 WITH duty(caller_id) AS (SELECT id FROM core_membership WHERE id IN ({duty})),
 due AS (
   SELECT f.id AS follow_id, f.campaign_id, f.next_due_on,
@@ -65,8 +67,6 @@ assigned AS (
   SELECT r.follow_id, r.campaign_id, g.caller_id FROM rest r
   JOIN ranges g ON r.ln > g.lo AND r.ln <= g.hi
 )
-INSERT INTO outreach_listitem
-  (organisation_id, follow_id, campaign_id, day, caller_id, position, attempts)
 SELECT %(org)s, a.follow_id, a.campaign_id, %(day)s, a.caller_id,
        ROW_NUMBER() OVER (PARTITION BY a.caller_id ORDER BY a.follow_id), 0
 FROM assigned a WHERE 1 = 1

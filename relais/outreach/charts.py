@@ -15,14 +15,13 @@ def coverage_svg(by_day: list) -> str:
     bar = WIDTH / len(by_day)
     bars = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}">'
-        "<title>{} : {} %</title></rect>",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} : {} %</title></rect>',
         (
             (
-                i * bar,
-                HEIGHT - HEIGHT * share / 100,
-                max(bar - GAP, 1),
-                HEIGHT * share / 100,
+                f"{i * bar:.1f}",
+                f"{HEIGHT - HEIGHT * share / 100:.1f}",
+                f"{max(bar - GAP, 1):.1f}",
+                f"{HEIGHT * share / 100:.1f}",
                 FILL,
                 day.strftime("%d/%m"),
                 share,

@@ -80,7 +80,9 @@ def director_card(ctx: home.HomeContext) -> home.Card:
     counts = selectors.escalations(ctx.organisation)
     text = ""
     if followed:
-        text = _("%(share)d %% of the %(followed)d people followed reached within their cadence.") % {
+        text = _(
+            "%(share)d %% of the %(followed)d people followed reached within their cadence."
+        ) % {
             "share": round(100 * covered / followed),
             "followed": followed,
         }
@@ -108,7 +110,12 @@ def register_menu() -> None:
         (gettext_lazy("Call campaigns"), "outreach:campaign_list", "outreach.campaigns", 33),
         (gettext_lazy("Caretaker's visits"), "outreach:visits", "outreach.visit", 34),
         (gettext_lazy("Outreach dashboard"), "outreach:dashboard", "outreach.dashboard", 35),
-        (gettext_lazy("Social-services partners"), "outreach:partner_list", "outreach.partners", 36),
+        (
+            gettext_lazy("Social-services partners"),
+            "outreach:partner_list",
+            "outreach.partners",
+            36,
+        ),
         (gettext_lazy("Referrals"), "outreach:partner_home", "outreach.partner_referrals", 37),
     ]
     for label, url_name, ability, order in entries:

@@ -132,7 +132,9 @@ class CampaignForm(forms.ModelForm):
 
 
 class CallForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
     needs = forms.MultipleChoiceField(
         label=_("Needs"),
         choices=NeedKind.choices,

@@ -228,9 +228,7 @@ class Follow(OrganisationOwned):
         max_length=10, choices=FollowState.choices, default=FollowState.FOLLOWED
     )
     failed_attempts = models.PositiveSmallIntegerField(default=0)
-    escalation = models.CharField(
-        max_length=10, choices=Escalation.choices, default="", blank=True
-    )
+    escalation = models.CharField(max_length=10, choices=Escalation.choices, default="", blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     last_reached_at = models.DateTimeField(null=True, blank=True)
 
@@ -341,7 +339,9 @@ class Referral(OrganisationOwned):
     summary = models.TextField(_("what the partner needs to know"), blank=True)
     consent = models.CharField(_("consent"), max_length=300)
     reason = models.CharField(
-        _("reason"), max_length=20, choices=[("needs", _("Needs")), ("escalation", _("Unreachable"))]
+        _("reason"),
+        max_length=20,
+        choices=[("needs", _("Needs")), ("escalation", _("Unreachable"))],
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT

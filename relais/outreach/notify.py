@@ -16,9 +16,7 @@ def send_referral_link(referral, token: str) -> bool:
     partner = referral.partner
     if not partner.email:
         return False
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "outreach:partner_link", kwargs={"token": token}
-    )
+    url = settings.SITE_URL.rstrip("/") + reverse("outreach:partner_link", kwargs={"token": token})
     with translation.override("fr"):
         subject = _("A referral from %(organisation)s") % {
             "organisation": referral.organisation.name
@@ -27,8 +25,10 @@ def send_referral_link(referral, token: str) -> bool:
             [
                 _("%(organisation)s refers a tenant to you (needs: %(needs)s).")
                 % {"organisation": referral.organisation.name, "needs": referral.needs},
-                _("Open it, accept it and give your feedback at this private address, valid "
-                  "14 days: %(url)s")
+                _(
+                    "Open it, accept it and give your feedback at this private address, valid "
+                    "14 days: %(url)s"
+                )
                 % {"url": url},
             ]
         )

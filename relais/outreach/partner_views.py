@@ -21,9 +21,7 @@ def _partner(request):
     """The body of the member's partner account, or None (not linked yet)."""
     require_ability(request, "outreach.partner_referrals")
     link = (
-        PartnerUser.objects.filter(membership=request.membership)
-        .select_related("partner")
-        .first()
+        PartnerUser.objects.filter(membership=request.membership).select_related("partner").first()
     )
     return link.partner if link is not None else None
 
@@ -78,7 +76,9 @@ def _act(request, referral, actor):
         return None
     form = forms.FeedbackForm(request.POST)
     if not form.is_valid():
-        return render(request, "outreach/referral_detail.html", _context(referral, form), status=400)
+        return render(
+            request, "outreach/referral_detail.html", _context(referral, form), status=400
+        )
     try:
         services.referral_feedback(
             referral=referral,
@@ -91,7 +91,9 @@ def _act(request, referral, actor):
     else:
         messages.success(
             request,
-            _("Referral closed. Thank you.") if form.cleaned_data["close"] else _("Feedback added."),
+            _("Referral closed. Thank you.")
+            if form.cleaned_data["close"]
+            else _("Feedback added."),
         )
     return None
 

@@ -152,9 +152,7 @@ def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[
 
 
 def needs_by_kind(organisation) -> list[tuple[str, int]]:
-    rows = (
-        open_needs(organisation).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    )
+    rows = open_needs(organisation).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
     from .models import NeedKind
 
     labels = dict(NeedKind.choices)

@@ -249,7 +249,9 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> None:
         for campaign in Campaign.objects.filter(
             organisation=organisation, status=CampaignStatus.DRAFT, start_with_switch=True
         ):
-            campaign_start(organisation=organisation, actor=actor, campaign=campaign, via_switch=True)
+            campaign_start(
+                organisation=organisation, actor=actor, campaign=campaign, via_switch=True
+            )
     else:
         for campaign in Campaign.objects.filter(
             organisation=organisation, status=CampaignStatus.ACTIVE, start_with_switch=True
@@ -286,8 +288,10 @@ class CallResult:
 
 
 def _reached(follow, campaign, now, *, hospital=False) -> None:
-    days = max(campaign.cadence_days, rules.HOSPITAL_RECALL_DAYS) if hospital else (
-        campaign.cadence_days
+    days = (
+        max(campaign.cadence_days, rules.HOSPITAL_RECALL_DAYS)
+        if hospital
+        else (campaign.cadence_days)
     )
     follow.failed_attempts = 0
     follow.last_reached_at = now
@@ -333,8 +337,10 @@ def call_record(
     partner (a referral). A ``key`` already used for this person returns the first call
     (a double submit records nothing twice).
     """
-    item = ListItem.objects.select_for_update().select_related("campaign").get(
-        pk=item.pk, organisation=organisation
+    item = (
+        ListItem.objects.select_for_update()
+        .select_related("campaign")
+        .get(pk=item.pk, organisation=organisation)
     )
     follow = Follow.objects.select_for_update().select_related("entry").get(pk=item.follow_id)
     if key:
@@ -423,8 +429,10 @@ def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: 
     """The caretaker's visit of an escalated case: seen and fine closes the escalation;
     otherwise the case is referred to the CCAS of the commune (or another body).
     Returns the referral or None."""
-    follow = Follow.objects.select_for_update().select_related("entry", "campaign").get(
-        pk=follow.pk, organisation=organisation
+    follow = (
+        Follow.objects.select_for_update()
+        .select_related("entry", "campaign")
+        .get(pk=follow.pk, organisation=organisation)
     )
     if follow.escalation != Escalation.VISIT:
         raise Refused(_("No caretaker's visit is awaited for this person."))

@@ -25,9 +25,7 @@ PAGE_SIZE = 50
 def register(request):
     require_ability(request, "outreach.view")
     status = request.GET.get("status", "active")
-    found = selectors.register(
-        request.organisation, query=request.GET.get("q", ""), status=status
-    )
+    found = selectors.register(request.organisation, query=request.GET.get("q", ""), status=status)
     page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": request.GET.get("q", ""), "status": status}
     return render(request, "outreach/register.html", context)
@@ -162,9 +160,7 @@ def campaign_action(request, pk, action):
     try:
         if action == "start":
             added = services.campaign_start(**kwargs)
-            messages.success(
-                request, _("Campaign started: %(n)d people followed.") % {"n": added}
-            )
+            messages.success(request, _("Campaign started: %(n)d people followed.") % {"n": added})
             services.list_build(organisation=request.organisation)
         else:
             services.campaign_close(**kwargs)
@@ -181,7 +177,9 @@ def campaign_action(request, pk, action):
 def today(request):
     require_ability(request, "outreach.view")
     now = timezone.now()
-    items = list(selectors.my_list(request.organisation, request.membership, timezone.localdate(now)))
+    items = list(
+        selectors.my_list(request.organisation, request.membership, timezone.localdate(now))
+    )
     context = {
         "items": items,
         "next": selectors.next_item(items, now),
@@ -244,9 +242,7 @@ def _record(request, item, form):
         form.add_error(None, str(refused))
         return None
     if result.escalated:
-        messages.warning(
-            request, _("Three failed attempts: a caretaker's visit is asked for.")
-        )
+        messages.warning(request, _("Three failed attempts: a caretaker's visit is asked for."))
     elif result.referral is not None:
         messages.success(
             request, _("Referral sent to %(partner)s.") % {"partner": result.referral.partner}
@@ -279,7 +275,9 @@ def need_close(request, pk):
 @login_required
 def visits(request):
     require_ability(request, "outreach.visit")
-    return render(request, "outreach/visits.html", {"follows": selectors.visits(request.organisation)})
+    return render(
+        request, "outreach/visits.html", {"follows": selectors.visits(request.organisation)}
+    )
 
 
 @login_required
