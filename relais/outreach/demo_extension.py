@@ -171,7 +171,7 @@ def _seed_landlord(organisation_id, t, writer, rng, now) -> dict[str, int]:
          writer.datetime(now - dt.timedelta(days=CADENCE * WEEKS)), "{}")
     )  # fmt: skip
     calls = 0
-    for index, (occupant, household, building, commune, phone) in enumerate(people):
+    for index, (occupant, household, building, commune, _phone) in enumerate(people):
         calls += _person(
             t, writer, rng, now, organisation_id, campaign, callers, partners, index,
             (occupant, household, building, commune),

@@ -485,7 +485,8 @@ def _address(entry) -> str:
     if lease is None:
         return ""
     building = lease.dwelling.building
-    return f"{building.address}, {building.postcode} {building.commune.name} ({lease.dwelling.reference})"
+    place = f"{building.postcode} {building.commune.name}"
+    return f"{building.address}, {place} ({lease.dwelling.reference})"
 
 
 @write_transaction
