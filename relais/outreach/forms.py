@@ -144,6 +144,7 @@ class CallForm(forms.Form):
     need_detail = forms.CharField(label=_("Detail of the needs"), required=False, max_length=300)
     refer_to = forms.ModelChoiceField(
         label=_("Refer to social services"),
+        help_text=_("Only for a person reached with needs."),
         queryset=Partner.objects.none(),
         required=False,
         empty_label=_("No referral"),
@@ -161,8 +162,8 @@ class CallForm(forms.Form):
         data = super().clean()
         if data.get("outcome") == Outcome.NEEDS and not data.get("needs"):
             self.add_error("needs", _("Tick at least one need, or choose “reached and fine”."))
-        if data.get("refer_to") and data.get("outcome") != Outcome.NEEDS:
-            self.add_error("refer_to", _("Only a person reached with needs is referred."))
+        if data.get("outcome") != Outcome.NEEDS:
+            data["refer_to"] = None  # the partner proposed by default applies to needs only
         return data
 
 
