@@ -320,7 +320,7 @@ class Need(OrganisationOwned):
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
+    SENT = "sent", _("New, awaiting the partner")
     ACCEPTED = "accepted", _("Accepted")
     CLOSED = "closed", _("Closed")
 

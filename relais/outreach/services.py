@@ -501,6 +501,8 @@ def referral_create(
     entry = follow.entry
     needs = Need.objects.filter(follow=follow, closed_at__isnull=True)
     labels = sorted({str(n.get_kind_display()) for n in needs})
+    details = [f"{n.get_kind_display()} : {n.note}" for n in needs if n.note]
+    summary = "\n".join([*details, *([summary.strip()] if summary.strip() else [])])
     now = timezone.now()
     referral = Referral(
         organisation=organisation,

@@ -17,13 +17,15 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core, allocation and interventions.
+# Cards each role gets (in order), from core, allocation, interventions and outreach (the
+# partner's card shows once its membership is linked to a body: tests/outreach).
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
         "allocation.week_sessions",
         "interventions.open_safety",
         "interventions.sla",
+        "outreach.coverage",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -60,7 +62,7 @@ EXPECTED = {
         "core.agencies",
     ],
     Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
-    Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
+    Role.OUTREACH_CALLER: ["core.crisis", "outreach.today", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
