@@ -135,6 +135,12 @@ def register() -> None:
         ability="outreach.view",
         order=45,
     )
+    home.register_link(
+        "outreach:partner_home",
+        gettext_lazy("Referrals sent to my service"),
+        ability="outreach.partner_referrals",
+        order=46,
+    )
     crisis.register_effect(
         SWITCH,
         gettext_lazy(

@@ -178,10 +178,7 @@ def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_conta
     organisation.contact_name = "Service relations partenaires"
     organisation.contact_email = "partenaires@tours-habitat.example"
     organisation.save()
-    for role, words in (
-        (Role.SOCIAL_PARTNER, "partenaire social"),
-        (Role.FEDERATION_ANALYST, "analyste de la fédération"),
-    ):
+    for role, words in ((Role.FEDERATION_ANALYST, "analyste de la fédération"),):
         body = _client(organisation, role).get(reverse("core:home")).content.decode()
         assert 'data-testid="waiting-role"' in body and words in body
         assert "partenaires@tours-habitat.example" in body
@@ -189,7 +186,7 @@ def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_conta
 
 
 def test_outside_role_without_a_named_contact_is_told_whom_to_ask(organisation):
-    body = _client(organisation, Role.SOCIAL_PARTNER).get(reverse("core:home")).content.decode()
+    body = _client(organisation, Role.FEDERATION_ANALYST).get(reverse("core:home")).content.decode()
     assert "n’a pas encore désigné de contact" in body
 
 
