@@ -73,107 +73,125 @@ def _registered(organisation) -> int:
     return Follow.objects.filter(organisation=organisation).count()
 
 
-def _seed(people: int, callers: int):
-    """A fresh landlord (the old one's rows deleted) with the register, callers, history."""
+def _fresh_landlord(callers: int):
+    """The bench's landlord emptied (or created), with ``callers`` outreach callers."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
 
     from relais.core.models import Membership, Organisation
     from relais.housing.models import Household, Occupant
     from relais.outreach.models import Call, Campaign, Follow, ListItem, RegisterEntry
 
-    print(f"seeding {people} registered people and {callers} callers…", flush=True)
-    rng = random.Random(10)
-    now = timezone.now()
-    today = timezone.localdate()
-    with transaction.atomic():
-        old = Organisation.objects.filter(slug=SLUG).first()
-        if old is not None:
-            for model in (ListItem, Call, Follow, Campaign, RegisterEntry, Occupant, Household):
-                model.objects.filter(organisation=old).delete()
-            Membership.objects.filter(organisation=old).delete()
-            get_user_model().objects.filter(username__startswith="bench-caller-").delete()
-        organisation = old or Organisation.objects.create(name="Bench outreach", slug=SLUG)
-        users = get_user_model().objects.bulk_create(
-            [get_user_model()(username=f"bench-caller-{i}") for i in range(callers)]
-        )
-        members = Membership.objects.bulk_create(
-            [Membership(organisation=organisation, user=u, role="outreach_caller") for u in users]
-        )
-        households = Household.objects.bulk_create(
-            [
-                Household(organisation=organisation, reference=f"M{i:06d}", name=f"Famille {i}")
-                for i in range(people)
-            ],
-            batch_size=2000,
-        )
-        occupants = Occupant.objects.bulk_create(
-            [
-                Occupant(
-                    organisation=organisation,
-                    household=h,
-                    first_name="Jeanne",
-                    last_name=f"N{i}",
-                    birth_date=dt.date(1940, 1, 1),
-                )
-                for i, h in enumerate(households)
-            ],
-            batch_size=2000,
-        )
-        entries = RegisterEntry.objects.bulk_create(
-            [
-                RegisterEntry(
-                    organisation=organisation,
-                    occupant=o,
-                    household_id=o.household_id,
-                    source="occupant_data",
-                    consent_by="person",
-                    consent_on=today,
-                )
-                for o in occupants
-            ],
-            batch_size=2000,
-        )
-        campaign = Campaign.objects.create(
-            organisation=organisation,
-            name="Canicule",
-            kind="heatwave",
-            cadence_days=2,
-            script="…",
-            starts_on=today - dt.timedelta(days=6),
-            status="active",
-        )
-        follows = Follow.objects.bulk_create(
-            [
-                Follow(
-                    organisation=organisation,
-                    campaign=campaign,
-                    entry=e,
-                    caller=rng.choice(members) if rng.random() < 0.8 else None,
-                    next_due_on=today + dt.timedelta(days=rng.choice((-1, 0, 1))),
-                )
-                for e in entries
-            ],
-            batch_size=2000,
-        )
-        Call.objects.bulk_create(
-            [
-                Call(
-                    organisation=organisation,
-                    follow=f,
-                    campaign=campaign,
-                    caller_id=f.caller_id,
-                    called_at=now - dt.timedelta(days=2 * k),
-                    outcome="fine",
-                )
-                for f in follows
-                for k in (1, 2, 3)
-            ],
-            batch_size=5000,
-        )
-    from django.db import connection
+    User = get_user_model()
+    old = Organisation.objects.filter(slug=SLUG).first()
+    if old is not None:
+        for model in (ListItem, Call, Follow, Campaign, RegisterEntry, Occupant, Household):
+            model.objects.filter(organisation=old).delete()
+        Membership.objects.filter(organisation=old).delete()
+        User.objects.filter(username__startswith="bench-caller-").delete()
+    organisation = old or Organisation.objects.create(name="Bench outreach", slug=SLUG)
+    users = User.objects.bulk_create([User(username=f"bench-caller-{i}") for i in range(callers)])
+    members = Membership.objects.bulk_create(
+        [Membership(organisation=organisation, user=u, role="outreach_caller") for u in users]
+    )
+    return organisation, members
 
+
+def _register(organisation, people: int, today):
+    """``people`` households with one occupant each, all on the register."""
+    from relais.housing.models import Household, Occupant
+    from relais.outreach.models import RegisterEntry
+
+    households = Household.objects.bulk_create(
+        [
+            Household(organisation=organisation, reference=f"M{i:06d}", name=f"Famille {i}")
+            for i in range(people)
+        ],
+        batch_size=2000,
+    )
+    occupants = Occupant.objects.bulk_create(
+        [
+            Occupant(
+                organisation=organisation,
+                household=h,
+                first_name="Jeanne",
+                last_name=f"N{i}",
+                birth_date=dt.date(1940, 1, 1),
+            )
+            for i, h in enumerate(households)
+        ],
+        batch_size=2000,
+    )
+    return RegisterEntry.objects.bulk_create(
+        [
+            RegisterEntry(
+                organisation=organisation,
+                occupant=o,
+                household_id=o.household_id,
+                source="occupant_data",
+                consent_by="person",
+                consent_on=today,
+            )
+            for o in occupants
+        ],
+        batch_size=2000,
+    )
+
+
+def _history(organisation, entries, members, today, now):
+    """A campaign every 2 days; each person with a last caller (80 %) and three past calls."""
+    from relais.outreach.models import Call, Campaign, Follow
+
+    rng = random.Random(10)
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        name="Canicule",
+        kind="heatwave",
+        cadence_days=2,
+        script="…",
+        starts_on=today - dt.timedelta(days=6),
+        status="active",
+    )
+    follows = Follow.objects.bulk_create(
+        [
+            Follow(
+                organisation=organisation,
+                campaign=campaign,
+                entry=e,
+                caller=rng.choice(members) if rng.random() < 0.8 else None,
+                next_due_on=today + dt.timedelta(days=rng.choice((-1, 0, 1))),
+            )
+            for e in entries
+        ],
+        batch_size=2000,
+    )
+    Call.objects.bulk_create(
+        [
+            Call(
+                organisation=organisation,
+                follow=f,
+                campaign=campaign,
+                caller_id=f.caller_id,
+                called_at=now - dt.timedelta(days=2 * k),
+                outcome="fine",
+            )
+            for f in follows
+            for k in (1, 2, 3)
+        ],
+        batch_size=5000,
+    )
+
+
+def _seed(people: int, callers: int):
+    """A fresh landlord with the register, its callers and their history."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    print(f"seeding {people} registered people and {callers} callers…", flush=True)
+    now, today = timezone.now(), timezone.localdate()
+    with transaction.atomic():
+        organisation, members = _fresh_landlord(callers)
+        entries = _register(organisation, people, today)
+        _history(organisation, entries, members, today, now)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return organisation

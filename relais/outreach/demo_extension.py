@@ -73,75 +73,39 @@ class OutreachDemo:
         Partner.objects.filter(organisation_id__in=organisation_ids).delete()
 
 
-def _tables(writer):
-    def table(model, *fields):
-        return writer.table(model, ("id", "organisation_id", *fields))
+# Columns written by the demo (after ``id`` and ``organisation_id``), per table.
+FIELDS = {
+    "partner": (Partner, "name kind commune_id email phone"),
+    "entry": (
+        RegisterEntry,
+        "occupant_id household_id building_id commune_id status source unfit_for_work "
+        "consent_by third_party_name third_party_relation consent_on other_phone health_note "
+        "entered_at left_reason",
+    ),
+    "campaign": (
+        Campaign,
+        "name kind cadence_days script scope_min_age starts_on start_with_switch "
+        "retention_days status started_at counts",
+    ),
+    "follow": (
+        Follow,
+        "campaign_id entry_id caller_id next_due_on state failed_attempts escalation "
+        "last_reached_at",
+    ),
+    "call": (Call, "follow_id campaign_id caller_id called_at outcome note key"),
+    "need": (Need, "follow_id call_id kind note opened_at"),
+    "referral": (
+        Referral,
+        "follow_id partner_id person_name address phone needs summary consent reason status "
+        "sent_at feedback link_token_hash",
+    ),
+}
 
+
+def _tables(writer):
     return {
-        "partner": table(Partner, "name", "kind", "commune_id", "email", "phone"),
-        "entry": table(
-            RegisterEntry,
-            "occupant_id",
-            "household_id",
-            "building_id",
-            "commune_id",
-            "status",
-            "source",
-            "unfit_for_work",
-            "consent_by",
-            "third_party_name",
-            "third_party_relation",
-            "consent_on",
-            "other_phone",
-            "health_note",
-            "entered_at",
-            "left_reason",
-        ),  # fmt: skip
-        "campaign": table(
-            Campaign,
-            "name",
-            "kind",
-            "cadence_days",
-            "script",
-            "scope_min_age",
-            "starts_on",
-            "start_with_switch",
-            "retention_days",
-            "status",
-            "started_at",
-            "counts",
-        ),  # fmt: skip
-        "follow": table(
-            Follow,
-            "campaign_id",
-            "entry_id",
-            "caller_id",
-            "next_due_on",
-            "state",
-            "failed_attempts",
-            "escalation",
-            "last_reached_at",
-        ),  # fmt: skip
-        "call": table(
-            Call, "follow_id", "campaign_id", "caller_id", "called_at", "outcome", "note", "key"
-        ),
-        "need": table(Need, "follow_id", "call_id", "kind", "note", "opened_at"),
-        "referral": table(
-            Referral,
-            "follow_id",
-            "partner_id",
-            "person_name",
-            "address",
-            "phone",
-            "needs",
-            "summary",
-            "consent",
-            "reason",
-            "status",
-            "sent_at",
-            "feedback",
-            "link_token_hash",
-        ),  # fmt: skip
+        key: writer.table(model, ("id", "organisation_id", *columns.split()))
+        for key, (model, columns) in FIELDS.items()
     }
 
 

@@ -318,6 +318,36 @@ def _failed(follow, item, now) -> bool:
     return False
 
 
+def _lock_for_call(organisation, item, key: str):
+    """(locked list line, locked follow, the call already recorded with ``key`` or None)."""
+    item = (
+        ListItem.objects.select_for_update()
+        .select_related("campaign")
+        .get(pk=item.pk, organisation=organisation)
+    )
+    follow = Follow.objects.select_for_update().select_related("entry").get(pk=item.follow_id)
+    earlier = Call.objects.filter(follow=follow, key=key).first() if key else None
+    if earlier is None and item.done_at is not None:
+        raise Refused(_("This call is already recorded."))
+    return item, follow, earlier
+
+
+def _apply_outcome(follow, item, outcome: str, now) -> bool:
+    """Move the list line and the follow on after a call; True when the case escalates."""
+    item.attempts += 1
+    item.done_at, item.not_before = now, None
+    escalated = False
+    if outcome in FAILED_OUTCOMES:
+        escalated = _failed(follow, item, now)
+    elif outcome == Outcome.DECEASED:
+        follow.state = FollowState.STOPPED
+    else:
+        _reached(follow, item.campaign, now, hospital=outcome == Outcome.HOSPITAL)
+    follow.save()
+    item.save(update_fields=["attempts", "done_at", "not_before"])
+    return escalated
+
+
 @write_transaction
 def call_record(
     *,
@@ -337,18 +367,9 @@ def call_record(
     partner (a referral). A ``key`` already used for this person returns the first call
     (a double submit records nothing twice).
     """
-    item = (
-        ListItem.objects.select_for_update()
-        .select_related("campaign")
-        .get(pk=item.pk, organisation=organisation)
-    )
-    follow = Follow.objects.select_for_update().select_related("entry").get(pk=item.follow_id)
-    if key:
-        earlier = Call.objects.filter(follow=follow, key=key).first()
-        if earlier is not None:
-            return CallResult(earlier, replayed=True)
-    if item.done_at is not None:
-        raise Refused(_("This call is already recorded."))
+    item, follow, earlier = _lock_for_call(organisation, item, key)
+    if earlier is not None:
+        return CallResult(earlier, replayed=True)
     if outcome == Outcome.NEEDS and not needs:
         raise Refused(_("Tick at least one need, or choose “reached and fine”."))
     now = timezone.now()
@@ -362,23 +383,12 @@ def call_record(
         note=note.strip(),
         key=key,
     )
-    item.attempts += 1
-    item.done_at = now
-    item.not_before = None
     follow.caller = membership
-    escalated = False
-    if outcome in FAILED_OUTCOMES:
-        escalated = _failed(follow, item, now)
-    elif outcome == Outcome.DECEASED:
-        follow.state = FollowState.STOPPED
-    else:
-        _reached(follow, item.campaign, now, hospital=outcome == Outcome.HOSPITAL)
-    follow.save()
-    item.save(update_fields=["attempts", "done_at", "not_before"])
-    for kind, detail in needs:
-        Need.objects.create(
-            organisation=organisation, follow=follow, call=call, kind=kind, note=detail[:300]
-        )
+    escalated = _apply_outcome(follow, item, outcome, now)
+    Need.objects.bulk_create(
+        Need(organisation=organisation, follow=follow, call=call, kind=kind, note=detail[:300])
+        for kind, detail in needs
+    )
     audit.record(
         action="call.recorded",
         organisation=organisation,

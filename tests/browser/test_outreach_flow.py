@@ -17,7 +17,7 @@ from relais.outreach import services
 from relais.outreach.models import Follow, PartnerUser, Referral
 
 from ..factories import LeaseFactory, MembershipFactory, OrganisationFactory
-from ..outreach.fixtures import campaign, caller, ccas, person
+from ..outreach.fixtures import caller, campaign, ccas, person
 from .test_foundation_flow import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,7 +78,9 @@ def test_caller_works_the_list_and_the_ccas_closes_the_referral(new_page, day_li
     page.get_by_role("button", name="Enregistrer l’appel").click()
     expect(page.get_by_text("Appel enregistré.")).to_be_visible()
     # The absent person comes back later today; the next person is the other one.
-    expect(page.get_by_test_id("call-list")).to_contain_text("Pas de réponse : rappeler à partir de")
+    expect(page.get_by_test_id("call-list")).to_contain_text(
+        "Pas de réponse : rappeler à partir de"
+    )
     expect(page.get_by_test_id("next-call")).to_contain_text("Jeanne Besoin")
     page.get_by_role("link", name="Appeler").click()
     page.get_by_label("Joint(e), avec des besoins").check()

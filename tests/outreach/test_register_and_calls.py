@@ -28,11 +28,11 @@ def test_nobody_enters_the_register_without_a_recorded_consent(organisation):
     lease = LeaseFactory(dwelling__building__residence__organisation=organisation)
     occupant = OccupantFactory(household=lease.household)
     for consent, words in (
-        (services.Consent(by="person", on=None), "date of the consent"),
-        (services.Consent(by="third_party", on=timezone.localdate()), "third party"),
+        (services.Consent(by="person", on=None), "date du consentement"),
+        (services.Consent(by="third_party", on=timezone.localdate()), "tiers"),
         (
             services.Consent(by="person", on=timezone.localdate() + dt.timedelta(days=1)),
-            "future",
+            "futur",
         ),
     ):
         with pytest.raises(services.Refused, match=words):
@@ -55,7 +55,7 @@ def test_nobody_enters_the_register_without_a_recorded_consent(organisation):
     )
     assert entry.third_party_name == "Paul Martin"
     assert entry.commune_id == lease.dwelling.building.commune_id
-    with pytest.raises(services.Refused, match="already"):
+    with pytest.raises(services.Refused, match="déjà au registre"):
         services.entry_register(
             organisation=organisation,
             actor=None,
@@ -115,7 +115,7 @@ def test_no_answer_retried_later_then_next_day_then_escalated_after_three(
     follow.refresh_from_db()
     assert follow.escalation == "referred"
     assert referral.partner.name == "CCAS de Tours" and referral.reason == "escalation"
-    assert "Consent given by the person" in referral.consent
+    assert "Consentement donné par la personne" in referral.consent
 
 
 def test_reached_resets_the_failures_and_sets_the_cadence(organisation):
@@ -152,7 +152,8 @@ def test_needs_become_a_referral_with_the_minimum_and_its_consent(organisation):
     again = _call(organisation, lea, "needs", item=item, needs=[("groceries", "")], key="k1")
     assert again.replayed and Call.objects.count() == 1
     referral = result.referral
-    assert referral.needs == "Groceries, Medicine" or referral.needs == "Courses, Médicaments"
+    assert referral.needs == "Courses, Médicaments"
+    assert "Courses : plus de courses" in referral.summary
     assert referral.person_name == "Jeanne Durand" and "Diabète" not in referral.summary
     assert Need.objects.filter(closed_at__isnull=True).count() == 2
     assert referral.link_token_hash and len(referral.link_token_hash) == 64  # no account yet
