@@ -46,8 +46,7 @@ action("visit.recorded", _("Caretaker's visit recorded"), seen_fine=_("seen, and
 action(
     "referral.sent",
     _("Referral sent to social services"),
-    partner=_("partner"),
-    reason=_("reason"),
+    partner_name=_("partner"),
     by_link=_("by link (no account)"),
 )
 action("referral.accepted", _("Referral accepted by the partner"))

@@ -540,7 +540,7 @@ def referral_create(
         organisation=organisation,
         actor=actor,
         obj=referral,
-        changes={"partner": partner.name, "reason": reason, "by_link": token is not None},
+        changes={"partner_name": partner.name, "reason": reason, "by_link": token is not None},
     )
     if token is not None:
         transaction.on_commit(lambda: notify.send_referral_link(referral, token))
