@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "relais.proximity",
     "relais.messaging",
     "relais.payables",
+    "relais.outreach",
     "relais.api",
 ]
 
@@ -190,12 +191,16 @@ RELAIS_SCHEDULE = [
     ("relais.proximity.tasks.generate_occurrences", 3600),
     ("relais.proximity.tasks.mark_missed_rounds", 300),
     ("relais.payables.tasks.release_held_invoices", 3600),
+    ("relais.outreach.tasks.build_call_lists", 3600),
+    ("relais.outreach.tasks.purge_outreach_data", 86400),
 ]
 # Days the gate self-checks of work sites are kept (health statements: the time to trace a
 # case among the people on site, then deleted).
 WORKSITES_GATE_LOG_DAYS = env_int("WORKSITES_GATE_LOG_DAYS", 30)
 # Minutes the person on call has to acknowledge an alert before the next one is alerted.
 ON_CALL_ACK_MINUTES = env_int("ON_CALL_ACK_MINUTES", 15)
+# Days a person who left the outreach register stays on file (then deleted; ADR 0039).
+OUTREACH_LEFT_RETENTION_DAYS = env_int("OUTREACH_LEFT_RETENTION_DAYS", 90)
 # Signed copies of the audit chain heads, written outside the database (ADR 0016): a
 # directory on other storage than the database's (absolute, or relative to the project),
 # and optionally addresses that receive each copy by e-mail.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("relais.proximity.urls")),
     path("", include("relais.messaging.urls")),
     path("factures/", include("relais.payables.urls")),
+    path("", include("relais.outreach.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

@@ -163,6 +163,20 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "payables.dashboard": frozenset({_R.ACCOUNTANT, _R.MANAGER, _R.DIRECTOR}),
     # Thresholds, budgets, payment deadline, the account paid from.
     "payables.configure": frozenset({_R.DIRECTOR}),
+    # Outreach (issue 10): the vulnerable tenants register is for outreach roles only.
+    "outreach.view": frozenset({_R.OUTREACH_CALLER}),
+    # Health notes on the register: outreach roles only, every opening audited.
+    "outreach.view_health": frozenset({_R.OUTREACH_CALLER}),
+    # Call campaigns (scope, cadence, script, start and close): no personal data shown.
+    "outreach.campaigns": frozenset({_R.DIRECTOR, _R.MANAGER, _R.OUTREACH_CALLER}),
+    # Coverage, open needs by type, escalations, calls per caller: counts only.
+    "outreach.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.OUTREACH_CALLER}),
+    # The social-services partners (CCAS and other bodies) and their users.
+    "outreach.partners": frozenset({_R.DIRECTOR, _R.MANAGER, _R.OUTREACH_CALLER}),
+    # The caretaker's visit to a person not reached after three calls (name and address).
+    "outreach.visit": frozenset({_R.CARETAKER, _R.OUTREACH_CALLER}),
+    # A partner's own referrals only (its body is set by ``outreach.PartnerUser``).
+    "outreach.partner_referrals": frozenset({_R.SOCIAL_PARTNER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

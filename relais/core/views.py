@@ -28,7 +28,8 @@ from .roles import Role
 from .tenancy import SESSION_KEY, get_for_request, require_ability
 
 # Outside roles with no capability in Relais yet: their home says what will come and whom to ask.
-WAITING_ROLES = (Role.SOCIAL_PARTNER, Role.FEDERATION_ANALYST)
+# Outside roles whose capability is not built yet (social partners have outreach's referrals).
+WAITING_ROLES = (Role.FEDERATION_ANALYST,)
 
 
 @login_required

@@ -19,6 +19,8 @@ from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
 # Cards each role gets (in order), from core, allocation, interventions and supplies.
 # Cards each role gets (in order), from core, allocation, interventions and payables.
+# Cards each role gets (in order), from core, allocation, interventions and outreach (the
+# partner's card shows once its membership is linked to a body: tests/outreach).
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -28,6 +30,7 @@ EXPECTED = {
         "interventions.sla",
         "worksites.to_sign",
         "payables.to_approve",
+        "outreach.coverage",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -73,6 +76,8 @@ EXPECTED = {
     ],
     Role.ACCOUNTANT: ["core.crisis", "payables.to_pay", "payables.held", "core.agencies"],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
+    Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
+    Role.OUTREACH_CALLER: ["core.crisis", "outreach.today", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.HR_OFFICER: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
@@ -189,10 +194,7 @@ def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_conta
     organisation.contact_name = "Service relations partenaires"
     organisation.contact_email = "partenaires@tours-habitat.example"
     organisation.save()
-    for role, words in (
-        (Role.SOCIAL_PARTNER, "partenaire social"),
-        (Role.FEDERATION_ANALYST, "analyste de la fédération"),
-    ):
+    for role, words in ((Role.FEDERATION_ANALYST, "analyste de la fédération"),):
         body = _client(organisation, role).get(reverse("core:home")).content.decode()
         assert 'data-testid="waiting-role"' in body and words in body
         assert "partenaires@tours-habitat.example" in body
@@ -200,7 +202,7 @@ def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_conta
 
 
 def test_outside_role_without_a_named_contact_is_told_whom_to_ask(organisation):
-    body = _client(organisation, Role.SOCIAL_PARTNER).get(reverse("core:home")).content.decode()
+    body = _client(organisation, Role.FEDERATION_ANALYST).get(reverse("core:home")).content.decode()
     assert "n’a pas encore désigné de contact" in body
 
 

@@ -1,0 +1,161 @@
+"""What outreach adds to core's registries from ``OutreachConfig.ready()``: menu entries (the
+field group), home cards, quick links, the ``outreach_active`` switch's lines on ``/crise/``
+and its listener, and the outbox purpose.
+
+Cards (a count and a slice each: two queries, or one for the director's coverage):
+- outreach caller: today's list (people left to call, the next ones);
+- social-services partner: the new referrals sent to its body;
+- director: coverage and escalations (visits awaited, referrals open).
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relais.core import crisis, home, navigation
+from relais.core.outbox import register_purpose
+from relais.core.roles import Role
+
+from . import notify, selectors, services
+from .models import PartnerUser, Referral, ReferralStatus
+
+SWITCH = "outreach_active"
+
+
+def today_card(ctx: home.HomeContext) -> home.Card:
+    items = selectors.my_list(ctx.organisation, ctx.membership, ctx.today).filter(
+        done_at__isnull=True
+    )
+    rows = [
+        home.CardRow(
+            str(item.follow.entry.occupant),
+            item.campaign.name
+            if item.not_before is None
+            else _("call again from %(time)s")
+            % {"time": timezone.localtime(item.not_before).strftime("%H:%M")},
+            url=reverse("outreach:call", args=[item.pk]),
+        )
+        for item in items[: home.ROWS]
+    ]
+    return home.Card(
+        key="outreach.today",
+        title=_("Today's calls"),
+        count=items.count(),
+        empty=_("The people you are to call today will appear here each morning."),
+        url=reverse("outreach:today"),
+        link_label=_("My call list"),
+        rows=rows,
+    )
+
+
+def partner_card(ctx: home.HomeContext) -> home.Card | None:
+    link = PartnerUser.objects.filter(membership=ctx.membership).first()
+    if link is None:
+        return None
+    new = Referral.objects.filter(
+        organisation=ctx.organisation, partner_id=link.partner_id, status=ReferralStatus.SENT
+    ).order_by("sent_at", "pk")
+    return home.Card(
+        key="outreach.new_referrals",
+        title=_("New referrals"),
+        count=new.count(),
+        empty=_("The tenants the landlord refers to you will appear here."),
+        url=reverse("outreach:partner_home"),
+        link_label=_("All my referrals"),
+        rows=[
+            home.CardRow(
+                r.person_name,
+                r.needs,
+                url=reverse("outreach:partner_referral", args=[r.pk]),
+                tone="warning",
+            )
+            for r in new[: home.ROWS]
+        ],
+    )
+
+
+def director_card(ctx: home.HomeContext) -> home.Card:
+    covered, followed = selectors.coverage_today(ctx.organisation, ctx.now)
+    counts = selectors.escalations(ctx.organisation)
+    text = ""
+    if followed:
+        text = _(
+            "%(share)d %% of the %(followed)d people followed reached within their cadence."
+        ) % {
+            "share": round(100 * covered / followed),
+            "followed": followed,
+        }
+    return home.Card(
+        key="outreach.coverage",
+        title=_("Vulnerable tenants: escalations"),
+        count=counts["visits"] + counts["referrals_open"],
+        text=text,
+        empty=_("When a campaign runs, its coverage and the people not reached appear here."),
+        url=reverse("outreach:dashboard"),
+        link_label=_("Outreach dashboard"),
+        rows=[
+            home.CardRow(_("Caretaker's visits awaited"), str(counts["visits"])),
+            home.CardRow(_("Referrals open at social services"), str(counts["referrals_open"])),
+        ],
+        hidden=0,
+    )
+
+
+def register_menu() -> None:
+    entries = [
+        (gettext_lazy("My calls"), "outreach:today", "outreach.view", 30),
+        (gettext_lazy("Vulnerable tenants register"), "outreach:register", "outreach.view", 31),
+        (gettext_lazy("Outreach needs"), "outreach:needs", "outreach.view", 32),
+        (gettext_lazy("Call campaigns"), "outreach:campaign_list", "outreach.campaigns", 33),
+        (gettext_lazy("Caretaker's visits"), "outreach:visits", "outreach.visit", 34),
+        (gettext_lazy("Outreach dashboard"), "outreach:dashboard", "outreach.dashboard", 35),
+        (
+            gettext_lazy("Social-services partners"),
+            "outreach:partner_list",
+            "outreach.partners",
+            36,
+        ),
+        (gettext_lazy("Referrals"), "outreach:partner_home", "outreach.partner_referrals", 37),
+    ]
+    for label, url_name, ability, order in entries:
+        navigation.register_item("field", label, url_name, ability=ability, order=order)
+
+
+def register() -> None:
+    register_menu()
+    home.register_card("outreach.today", roles={Role.OUTREACH_CALLER}, order=20, build=today_card)
+    home.register_card(
+        "outreach.new_referrals", roles={Role.SOCIAL_PARTNER}, order=20, build=partner_card
+    )
+    home.register_card("outreach.coverage", roles={Role.DIRECTOR}, order=27, build=director_card)
+    home.register_link(
+        "outreach:candidates",
+        gettext_lazy("Candidates for the vulnerable tenants register"),
+        ability="outreach.view",
+        order=45,
+    )
+    home.register_link(
+        "outreach:partner_home",
+        gettext_lazy("Referrals sent to my service"),
+        ability="outreach.partner_referrals",
+        order=46,
+    )
+    crisis.register_effect(
+        SWITCH,
+        gettext_lazy(
+            "The call campaigns marked “start with the switch” start: the register is called "
+            "at their cadence, each morning's call list shared among the outreach callers."
+        ),
+        capability="outreach",
+    )
+    crisis.register_effect(
+        SWITCH,
+        gettext_lazy(
+            "Switched off, those campaigns close; their personal data is purged after their "
+            "retention period, leaving only anonymous counts."
+        ),
+        capability="outreach",
+    )
+    crisis.register_switch_listener(SWITCH, services.on_outreach_switch, capability="outreach")
+    register_purpose(notify.PURPOSE_REFERRAL, gettext_lazy("Referral to social services"))

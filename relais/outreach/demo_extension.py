@@ -1,0 +1,203 @@
+"""Outreach's part of ``seed_demo``: partners, the register, a lockdown campaign and three
+weeks of calls, at every scale (set-based, ``BulkWriter``).
+
+Volumes: a quarter of the occupants aged 65 or more (with a current lease) are on the
+register with their consent (one in ten through a relative); one CCAS per commune holding
+registered people; one campaign every 7 days started 21 days ago, whose calls are spread over
+the landlord's outreach callers (each person keeps their caller). About 8 % of calls have no
+answer, 12 % find needs (a third referred to the CCAS); the demo CCAS account of Tours
+Habitat is linked to the CCAS of its first commune.
+"""
+
+import datetime as dt
+import random
+import zoneinfo
+
+from django.db import connection
+from django.utils import timezone
+
+from relais.core.models import Membership
+from relais.core.roles import Role
+
+from .forms import DEFAULT_SCRIPT
+from .models import (
+    Call,
+    Campaign,
+    Follow,
+    ListItem,
+    Need,
+    Partner,
+    PartnerUser,
+    Referral,
+    RegisterEntry,
+)
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+SHARE_REGISTERED = 0.25
+CADENCE, WEEKS = 7, 3
+RESET_ORDER = (ListItem, Referral, Need, Call, Follow, Campaign, RegisterEntry, PartnerUser)
+
+
+def _elderly(organisation_id, born_before):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.id, o.household_id, b.id, b.commune_id, o.phone FROM housing_occupant o "
+            "JOIN housing_lease l ON l.household_id = o.household_id AND l.end_date IS NULL "
+            "JOIN housing_dwelling d ON d.id = l.dwelling_id "
+            "JOIN housing_building b ON b.id = d.building_id "
+            "WHERE o.organisation_id = %s AND o.birth_date <= %s ORDER BY o.id",
+            [organisation_id, born_before],
+        )
+        return cursor.fetchall()
+
+
+class OutreachDemo:
+    name = "outreach"
+
+    def seed(self, *, organisation_ids, scale, seed, writer):
+        rng = random.Random(f"{seed}:outreach")
+        now = timezone.now().replace(microsecond=0)
+        tables = _tables(writer)
+        counts = {}
+        for organisation_id in organisation_ids:
+            counts[organisation_id] = _seed_landlord(organisation_id, tables, writer, rng, now)
+        writer.finish()
+        _link_demo_partner(organisation_ids)
+        return counts
+
+    def reset(self, organisation_ids):
+        for model in RESET_ORDER:
+            model.objects.filter(organisation_id__in=organisation_ids).delete()
+        Partner.objects.filter(organisation_id__in=organisation_ids).delete()
+
+
+# Columns written by the demo (after ``id`` and ``organisation_id``), per table.
+FIELDS = {
+    "partner": (Partner, "name kind commune_id email phone"),
+    "entry": (
+        RegisterEntry,
+        "occupant_id household_id building_id commune_id status source unfit_for_work "
+        "consent_by third_party_name third_party_relation consent_on other_phone health_note "
+        "entered_at left_reason",
+    ),
+    "campaign": (
+        Campaign,
+        "name kind cadence_days script scope_min_age starts_on start_with_switch "
+        "retention_days status started_at counts",
+    ),
+    "follow": (
+        Follow,
+        "campaign_id entry_id caller_id next_due_on state failed_attempts escalation "
+        "last_reached_at",
+    ),
+    "call": (Call, "follow_id campaign_id caller_id called_at outcome note key"),
+    "need": (Need, "follow_id call_id kind note opened_at"),
+    "referral": (
+        Referral,
+        "follow_id partner_id person_name address phone needs summary consent reason status "
+        "sent_at feedback link_token_hash",
+    ),
+}
+
+
+def _tables(writer):
+    return {
+        key: writer.table(model, ("id", "organisation_id", *columns.split()))
+        for key, (model, columns) in FIELDS.items()
+    }
+
+
+def _seed_landlord(organisation_id, t, writer, rng, now) -> dict[str, int]:
+    today = timezone.localdate(now)
+    people = [
+        p for p in _elderly(organisation_id, today.replace(year=today.year - 65))
+        if rng.random() < SHARE_REGISTERED
+    ]  # fmt: skip
+    callers = list(
+        Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.OUTREACH_CALLER, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    partners = {}
+    for commune_id in sorted({p[3] for p in people}):
+        partners[commune_id] = pk = t["partner"].new_id()
+        t["partner"].append(
+            (pk, organisation_id, f"CCAS {commune_id}", "ccas", commune_id,
+             f"ccas-{commune_id}@relais-demo.example", "")
+        )  # fmt: skip
+    start = today - dt.timedelta(days=CADENCE * WEEKS)
+    campaign = t["campaign"].new_id()
+    t["campaign"].append(
+        (campaign, organisation_id, "Confinement – appels hebdomadaires", "lockdown", CADENCE,
+         str(DEFAULT_SCRIPT), None, writer.date(start.toordinal()), True, 90, "active",
+         writer.datetime(now - dt.timedelta(days=CADENCE * WEEKS)), "{}")
+    )  # fmt: skip
+    calls = 0
+    for index, (occupant, household, building, commune, _phone) in enumerate(people):
+        calls += _person(
+            t, writer, rng, now, organisation_id, campaign, callers, partners, index,
+            (occupant, household, building, commune),
+        )  # fmt: skip
+    return {"register": len(people), "calls": calls, "partners": len(partners)}
+
+
+def _person(t, writer, rng, now, org, campaign, callers, partners, index, person) -> int:
+    occupant, household, building, commune = person
+    today = timezone.localdate(now)
+    third = rng.random() < 0.1
+    entry = t["entry"].new_id()
+    t["entry"].append(
+        (entry, org, occupant, household, building, commune, "active", "occupant_data", False,
+         "third_party" if third else "person", "Un proche" if third else "",
+         "fille" if third else "", writer.date((today - dt.timedelta(days=30)).toordinal()),
+         "", "", writer.datetime(now - dt.timedelta(days=30)), "")
+    )  # fmt: skip
+    caller = callers[index % len(callers)] if callers else None
+    follow = t["follow"].new_id()
+    day = today - dt.timedelta(days=CADENCE * WEEKS - index % CADENCE)
+    count, last = 0, None
+    while day < today and caller is not None:
+        called_at = dt.datetime.combine(day, dt.time(10, rng.randrange(60)), PARIS)
+        roll = rng.random()
+        outcome = "no_answer" if roll < 0.08 else ("needs" if roll < 0.2 else "fine")
+        call = t["call"].new_id()
+        t["call"].append(
+            (call, org, follow, campaign, caller, writer.datetime(called_at), outcome, "", "")
+        )
+        if outcome == "needs":
+            t["need"].append(
+                (t["need"].new_id(), org, follow, call, rng.choice(["groceries", "medicine",
+                 "isolation", "administrative"]), "", writer.datetime(called_at))
+            )  # fmt: skip
+        if outcome != "no_answer":
+            last = called_at
+        count += 1
+        day += dt.timedelta(days=CADENCE if outcome != "no_answer" else 1)
+    t["follow"].append(
+        (follow, org, campaign, entry, caller, writer.date(max(day, today).toordinal()),
+         "followed", 0, "", writer.datetime(last) if last else None)
+    )  # fmt: skip
+    if index % 40 == 0 and commune in partners:
+        t["referral"].append(
+            (t["referral"].new_id(), org, follow, partners[commune], f"Personne {occupant}",
+             "", "", "Courses", "", "Consentement de la personne", "needs", "sent",
+             writer.datetime(now - dt.timedelta(days=1)), "", "")
+        )  # fmt: skip
+    return count
+
+
+def _link_demo_partner(organisation_ids) -> None:
+    """Link each demo social-partner membership to its landlord's first CCAS."""
+    for membership in Membership.objects.filter(
+        organisation_id__in=organisation_ids, role=Role.SOCIAL_PARTNER
+    ):
+        partner = (
+            Partner.objects.filter(organisation_id=membership.organisation_id)
+            .order_by("pk")
+            .first()
+        )
+        if partner is not None:
+            PartnerUser.objects.get_or_create(
+                membership=membership,
+                defaults={"partner": partner, "organisation_id": membership.organisation_id},
+            )

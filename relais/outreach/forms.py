@@ -1,0 +1,231 @@
+"""Forms of outreach; every error names its field in French."""
+
+import secrets
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.models import Membership
+from relais.core.roles import Role
+from relais.housing.forms import CommuneField
+from relais.housing.models import Building
+
+from .models import Campaign, ConsentBy, EntrySource, NeedKind, Outcome, Partner, PartnerUser
+
+DEFAULT_SCRIPT = _(
+    "1. Health: how are you feeling? Any new symptom, fall or fatigue?\n"
+    "2. Supplies: do you have enough food and your medicines for the coming days?\n"
+    "3. Isolation: who have you seen or spoken to this week?\n"
+    "4. Help: do you need anything (shopping, prescription, a form, a visit)?"
+)
+
+
+class KeyField(forms.CharField):
+    """A hidden idempotency key: the same submit twice records once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, max_length=40, **kwargs)
+
+
+def with_key(form):
+    form.fields["key"].initial = secrets.token_hex(16)
+    return form
+
+
+class EntryForm(forms.Form):
+    source = forms.ChoiceField(label=_("Who signalled the person"), choices=EntrySource.choices)
+    consent_by = forms.ChoiceField(
+        label=_("Consent given by"), choices=ConsentBy.choices, widget=forms.RadioSelect
+    )
+    consent_on = forms.DateField(
+        label=_("Consent recorded on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Nobody enters the register without a recorded consent."),
+    )
+    third_party_name = forms.CharField(label=_("Third party's name"), required=False)
+    third_party_relation = forms.CharField(
+        label=_("Third party's relation (son, guardian, doctor…)"), required=False
+    )
+    unfit_for_work = forms.BooleanField(label=_("Recognised unfit for work"), required=False)
+    other_phone = forms.CharField(label=_("Other phone (relative)"), required=False, max_length=30)
+    health_note = forms.CharField(
+        label=_("Health note (the minimum useful to the caller)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
+
+
+class HealthNoteForm(forms.Form):
+    health_note = forms.CharField(
+        label=_("Health note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    scope_commune = CommuneField(label=_("Only this commune"), required=False, help_text="")
+    building_reference = forms.CharField(
+        label=_("Only this building (its reference)"), required=False, max_length=30
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "kind",
+            "cadence_days",
+            "script",
+            "scope_min_age",
+            "starts_on",
+            "ends_on",
+            "start_with_switch",
+            "retention_days",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "script": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"cadence_days": _("Every 7 days in a lockdown, every 2 in a heat wave.")}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["cadence_days"].min_value = 1
+        self.fields["script"].initial = DEFAULT_SCRIPT
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean_cadence_days(self):
+        days = self.cleaned_data["cadence_days"]
+        if not 1 <= days <= 60:
+            raise forms.ValidationError(_("Between 1 and 60 days."))
+        return days
+
+    def clean_building_reference(self):
+        reference = self.cleaned_data["building_reference"].strip()
+        if not reference:
+            return None
+        building = Building.objects.filter(
+            organisation=self.organisation, reference=reference
+        ).first()
+        if building is None:
+            raise forms.ValidationError(_("No building has this reference."))
+        return building
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end comes before the start."))
+        return data
+
+    def fields_for_service(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["scope_commune"] = self.cleaned_data.get("scope_commune")
+        data["scope_building"] = self.cleaned_data.get("building_reference")
+        return data
+
+
+class CallForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"),
+        choices=NeedKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    need_detail = forms.CharField(label=_("Detail of the needs"), required=False, max_length=300)
+    refer_to = forms.ModelChoiceField(
+        label=_("Refer to social services"),
+        help_text=_("Only for a person reached with needs."),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("No referral"),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    key = KeyField()
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refer_to"].queryset = Partner.objects.filter(organisation=organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.NEEDS and not data.get("needs"):
+            self.add_error("needs", _("Tick at least one need, or choose “reached and fine”."))
+        if data.get("outcome") != Outcome.NEEDS:
+            data["refer_to"] = None  # the partner proposed by default applies to needs only
+        return data
+
+
+class VisitForm(forms.Form):
+    seen_fine = forms.TypedChoiceField(
+        label=_("Outcome of the visit"),
+        choices=[("1", _("Seen, and fine")), ("0", _("Not seen, or needs help"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class PartnerForm(forms.ModelForm):
+    commune = CommuneField(label=_("Commune"), required=False, help_text="")
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "commune", "email", "phone"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Partner.objects.filter(organisation=self.organisation, name=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("A partner already has this name."))
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "ccas" and not data.get("commune"):
+            self.add_error("commune", _("A CCAS serves one commune: name it."))
+        return data
+
+
+class PartnerUserForm(forms.Form):
+    membership = forms.ModelChoiceField(
+        label=_("Member with the social-services partner role"), queryset=Membership.objects.none()
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        linked = PartnerUser.objects.filter(organisation=organisation).values("membership_id")
+        self.fields["membership"].queryset = (
+            Membership.objects.filter(
+                organisation=organisation, role=Role.SOCIAL_PARTNER, is_active=True
+            )
+            .exclude(pk__in=linked)
+            .select_related("user")
+        )
+        self.fields["membership"].label_from_instance = lambda m: (
+            m.user.get_full_name() or m.user.username
+        )
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your feedback"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    close = forms.BooleanField(label=_("Close the referral (follow-up done)"), required=False)

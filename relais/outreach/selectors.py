@@ -1,0 +1,183 @@
+"""Reads of outreach for pages and home cards (bounded queries)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from relais.core.search import filter_terms
+from relais.housing.models import Occupant
+
+from . import rules
+from .models import (
+    Call,
+    CampaignStatus,
+    EntryStatus,
+    Escalation,
+    Follow,
+    FollowState,
+    ListItem,
+    Need,
+    Referral,
+    ReferralStatus,
+    RegisterEntry,
+)
+
+
+def register(organisation, *, query: str = "", status: str = EntryStatus.ACTIVE):
+    entries = RegisterEntry.objects.for_organisation(organisation).select_related(
+        "occupant", "household", "commune"
+    )
+    if status:
+        entries = entries.filter(status=status)
+    if query:
+        entries = filter_terms(entries, query, field="household__search")
+    return entries.order_by("occupant__last_name", "occupant__first_name", "pk")
+
+
+def candidates(organisation, today: dt.date):
+    """Occupants of current homes meeting a criterion (65+, or disabled adult), not on the
+    register; 60+ unfit for work is declared at registration (no field on file)."""
+    born_65 = today.replace(year=today.year - rules.AGE_ELDERLY)
+    born_18 = today.replace(year=today.year - 18)
+    return (
+        Occupant.objects.for_organisation(organisation)
+        .filter(
+            Q(birth_date__lte=born_65) | Q(has_disability=True, birth_date__lte=born_18),
+            household__leases__end_date__isnull=True,
+        )
+        .exclude(outreach_entries__status=EntryStatus.ACTIVE)
+        .select_related("household")
+        .order_by("-lives_alone", "birth_date", "pk")
+    )
+
+
+def my_list(organisation, membership, day: dt.date):
+    """Today's lines of a caller: those to call now first (by position), then the retries."""
+    return (
+        ListItem.objects.for_organisation(organisation)
+        .filter(caller=membership, day=day)
+        .select_related("follow__entry__occupant", "follow__entry__household", "campaign")
+        .order_by("done_at", "not_before", "position", "pk")
+    )
+
+
+def next_item(items, now):
+    """The first line not done whose retry time has come, or None."""
+    for item in items:
+        if item.done_at is None and (item.not_before is None or item.not_before <= now):
+            return item
+    return None
+
+
+def history(entry, limit: int = 10):
+    return list(
+        Call.objects.filter(follow__entry=entry)
+        .select_related("caller__user", "campaign")
+        .prefetch_related("needs")[:limit]
+    )
+
+
+def open_needs(organisation):
+    return (
+        Need.objects.for_organisation(organisation)
+        .filter(closed_at__isnull=True)
+        .select_related("follow__entry__occupant")
+    )
+
+
+def visits(organisation):
+    """People awaiting a caretaker's visit after three failed calls, oldest first."""
+    return (
+        Follow.objects.for_organisation(organisation)
+        .filter(escalation=Escalation.VISIT, state=FollowState.FOLLOWED)
+        .select_related("entry__occupant", "entry__household", "campaign")
+        .order_by("escalated_at", "pk")
+    )
+
+
+def partner_referrals(organisation, partner):
+    return Referral.objects.for_organisation(organisation).filter(partner=partner)
+
+
+# Dashboard ------------------------------------------------------------------------------------
+
+
+def _active_follows(organisation):
+    return Follow.objects.for_organisation(organisation).filter(
+        campaign__status=CampaignStatus.ACTIVE, state=FollowState.FOLLOWED
+    )
+
+
+def coverage_today(organisation, now) -> tuple[int, int]:
+    """(people reached within their campaign's cadence, people followed) — one query."""
+    today = timezone.localdate(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN f.last_reached_at IS NOT NULL AND "
+            "f.next_due_on > %s THEN 1 ELSE 0 END), 0) FROM outreach_follow f "
+            "JOIN outreach_campaign c ON c.id = f.campaign_id "
+            "WHERE f.organisation_id = %s AND c.status = 'active' AND f.state = 'followed'",
+            [today, organisation.pk],
+        )
+        total, covered = cursor.fetchone()
+    return int(covered), int(total)
+
+
+def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[dt.date, int]]:
+    """[(day, share in % of the followed people reached within the cadence up to that day)],
+    from the calls (one query): a reached call on day d covers d .. d + cadence − 1."""
+    start = today - dt.timedelta(days=days - 1)
+    first = start - dt.timedelta(days=60)
+    calls = (
+        Call.objects.filter(
+            organisation=organisation,
+            outcome__in=["fine", "needs", "refused", "hospital"],
+            called_at__date__gte=first,
+            campaign__status=CampaignStatus.ACTIVE,
+        )
+        .values_list("follow_id", "called_at", "campaign__cadence_days")
+        .order_by()
+    )
+    covered: dict[dt.date, set] = {start + dt.timedelta(days=i): set() for i in range(days)}
+    for follow_id, called_at, cadence in calls.iterator(chunk_size=10000):
+        day = timezone.localdate(called_at)
+        for offset in range(cadence):
+            when = day + dt.timedelta(days=offset)
+            if when in covered:
+                covered[when].add(follow_id)
+    total = _active_follows(organisation).count() or 1
+    return [(day, round(100 * len(ids) / total)) for day, ids in covered.items()]
+
+
+def needs_by_kind(organisation) -> list[tuple[str, int]]:
+    rows = open_needs(organisation).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    from .models import NeedKind
+
+    labels = dict(NeedKind.choices)
+    return [(str(labels[r["kind"]]), r["n"]) for r in rows]
+
+
+def escalations(organisation) -> dict:
+    follows = _active_follows(organisation)
+    return {
+        "visits": follows.filter(escalation=Escalation.VISIT).count(),
+        "referred": follows.filter(escalation=Escalation.REFERRED).count(),
+        "referrals_open": Referral.objects.for_organisation(organisation)
+        .exclude(status=ReferralStatus.CLOSED)
+        .count(),
+    }
+
+
+def calls_per_caller(organisation, since: dt.datetime):
+    return list(
+        Call.objects.for_organisation(organisation)
+        .filter(called_at__gte=since, caller__isnull=False)
+        .values("caller__user__first_name", "caller__user__last_name", "caller__user__username")
+        .annotate(
+            calls=Count("pk"),
+            reached=Count("pk", filter=Q(outcome__in=["fine", "needs"])),
+        )
+        .order_by("-calls")
+    )

@@ -1,0 +1,682 @@
+"""Every write of outreach, each in one transaction and audited (ADR 0039).
+
+``<entity>_<verb>(*, organisation, actor, …)``; ``actor`` is a user or None (a task).
+Refusals raise :class:`Refused` with a French message for the page.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relais.core import audit
+from relais.core.transactions import write_transaction
+from relais.housing.models import Lease
+
+from . import calllist, links, notify, rules
+from .models import (
+    FAILED_OUTCOMES,
+    Call,
+    Campaign,
+    CampaignStatus,
+    ConsentBy,
+    EntryStatus,
+    Escalation,
+    Follow,
+    FollowState,
+    ListItem,
+    Need,
+    Outcome,
+    Partner,
+    PartnerKind,
+    PartnerUser,
+    Referral,
+    ReferralStatus,
+    RegisterEntry,
+)
+
+
+class Refused(Exception):
+    """A write the rules refuse; ``str()`` is the French message for the person."""
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# The register ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Consent:
+    """Who agreed to the registration, and when (a third party is named with their relation)."""
+
+    by: str
+    on: dt.date | None
+    third_party_name: str = ""
+    third_party_relation: str = ""
+
+
+def _check_consent(consent: Consent) -> None:
+    if consent.on is None:
+        raise Refused(_("Record the date of the consent: nobody enters the register without it."))
+    if consent.on > _today():
+        raise Refused(_("The consent cannot be dated in the future."))
+    if consent.by == ConsentBy.THIRD_PARTY and not consent.third_party_name.strip():
+        raise Refused(_("Name the third party who asked for the registration."))
+    if consent.by not in ConsentBy.values:
+        raise Refused(_("Say who gave the consent."))
+
+
+def _place(occupant):
+    """(building id, commune code) of the occupant's current home, or (None, None)."""
+    lease = (
+        Lease.objects.filter(household_id=occupant.household_id, end_date__isnull=True)
+        .select_related("dwelling__building")
+        .first()
+    )
+    if lease is None:
+        return None, None
+    building = lease.dwelling.building
+    return building.pk, building.commune_id
+
+
+@write_transaction
+def entry_register(
+    *,
+    organisation,
+    actor,
+    occupant,
+    source: str,
+    consent: Consent,
+    unfit_for_work: bool = False,
+    other_phone: str = "",
+    health_note: str = "",
+) -> RegisterEntry:
+    """Enter ``occupant`` on the register, with the consent it rests on. Also added to the
+    active campaigns whose scope covers them (due today)."""
+    if occupant.organisation_id != organisation.pk:
+        raise ValueError("occupant of another organisation")
+    _check_consent(consent)
+    if RegisterEntry.objects.filter(occupant=occupant, status=EntryStatus.ACTIVE).exists():
+        raise Refused(_("This person is already on the register."))
+    building_id, commune_id = _place(occupant)
+    entry = RegisterEntry.objects.create(
+        organisation=organisation,
+        occupant=occupant,
+        household_id=occupant.household_id,
+        building_id=building_id,
+        commune_id=commune_id,
+        source=source,
+        unfit_for_work=unfit_for_work,
+        consent_by=consent.by,
+        third_party_name=consent.third_party_name.strip(),
+        third_party_relation=consent.third_party_relation.strip(),
+        consent_on=consent.on,
+        consent_recorded_by=actor,
+        other_phone=other_phone,
+        health_note=health_note,
+    )
+    audit.record(
+        action="register_entry.created",
+        organisation=organisation,
+        actor=actor,
+        obj=entry,
+        changes={"source": source, "consent_by": consent.by},
+    )
+    for campaign in Campaign.objects.filter(organisation=organisation, status="active"):
+        _follow_in_scope(campaign, RegisterEntry.objects.filter(pk=entry.pk))
+    return entry
+
+
+@write_transaction
+def entry_leave(*, organisation, actor, entry, reason: str) -> RegisterEntry:
+    """The person leaves the register (at any time, on their word): no more calls."""
+    entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk, organisation=organisation)
+    if entry.status == EntryStatus.LEFT:
+        return entry
+    entry.status, entry.left_at, entry.left_reason = EntryStatus.LEFT, timezone.now(), reason
+    entry.save(update_fields=["status", "left_at", "left_reason"])
+    Follow.objects.filter(entry=entry).update(state=FollowState.STOPPED)
+    ListItem.objects.filter(follow__entry=entry, done_at__isnull=True).delete()
+    audit.record(
+        action="register_entry.left",
+        organisation=organisation,
+        actor=actor,
+        obj=entry,
+        changes={"reason": reason},
+    )
+    return entry
+
+
+def entry_health_viewed(*, organisation, actor, entry) -> None:
+    """Audit one opening of the health note (every opening, ``outreach.view_health``)."""
+    audit.record(
+        action="register_entry.health_viewed", organisation=organisation, actor=actor, obj=entry
+    )
+
+
+@write_transaction
+def entry_health_note(*, organisation, actor, entry, note: str) -> RegisterEntry:
+    entry.health_note = note.strip()
+    entry.save(update_fields=["health_note"])
+    audit.record(
+        action="register_entry.health_changed", organisation=organisation, actor=actor, obj=entry
+    )
+    return entry
+
+
+# Campaigns ------------------------------------------------------------------------------------
+
+
+def _scope(campaign, entries):
+    entries = entries.filter(organisation=campaign.organisation, status=EntryStatus.ACTIVE)
+    if campaign.scope_building_id:
+        entries = entries.filter(building_id=campaign.scope_building_id)
+    if campaign.scope_commune_id:
+        entries = entries.filter(commune_id=campaign.scope_commune_id)
+    if campaign.scope_min_age:
+        born_before = _today().replace(year=_today().year - campaign.scope_min_age)
+        entries = entries.filter(occupant__birth_date__lte=born_before)
+    return entries
+
+
+def _follow_in_scope(campaign, entries) -> int:
+    """Follow the entries of ``entries`` in the campaign's scope (not yet followed)."""
+    today = max(_today(), campaign.starts_on)
+    ids = _scope(campaign, entries).exclude(follows__campaign=campaign).values_list("pk", flat=True)
+    rows = [
+        Follow(
+            organisation_id=campaign.organisation_id,
+            campaign=campaign,
+            entry_id=pk,
+            next_due_on=today,
+        )
+        for pk in ids.iterator(chunk_size=5000)
+    ]
+    Follow.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+@write_transaction
+def campaign_create(*, organisation, actor, **fields) -> Campaign:
+    campaign = Campaign.objects.create(organisation=organisation, created_by=actor, **fields)
+    audit.record(action="campaign.created", organisation=organisation, actor=actor, obj=campaign)
+    return campaign
+
+
+@write_transaction
+def campaign_start(*, organisation, actor, campaign, via_switch: bool = False) -> int:
+    """Start the campaign: the register (its scope) is followed, everyone due from the start
+    day. Returns the people followed; starting an active campaign again adds the newcomers."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, organisation=organisation)
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.PURGED):
+        raise Refused(_("This campaign is closed; create a new one."))
+    campaign.status = CampaignStatus.ACTIVE
+    campaign.started_at = campaign.started_at or timezone.now()
+    campaign.save(update_fields=["status", "started_at"])
+    added = _follow_in_scope(campaign, RegisterEntry.objects.all())
+    audit.record(
+        action="campaign.started",
+        organisation=organisation,
+        actor=actor,
+        obj=campaign,
+        changes={"people": added, "via_switch": via_switch},
+    )
+    return added
+
+
+@write_transaction
+def campaign_close(*, organisation, actor, campaign) -> Campaign:
+    """Close the campaign: no more calls; its data is purged after ``retention_days``."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, organisation=organisation)
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.PURGED):
+        return campaign
+    campaign.status, campaign.closed_at = CampaignStatus.CLOSED, timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
+    ListItem.objects.filter(campaign=campaign, done_at__isnull=True).delete()
+    audit.record(action="campaign.closed", organisation=organisation, actor=actor, obj=campaign)
+    return campaign
+
+
+def on_outreach_switch(*, organisation, actor, on: bool) -> None:
+    """Listener of the ``outreach_active`` switch: on, the campaigns marked "start with the
+    switch" start; off, the active ones started by it close."""
+    if on:
+        for campaign in Campaign.objects.filter(
+            organisation=organisation, status=CampaignStatus.DRAFT, start_with_switch=True
+        ):
+            campaign_start(
+                organisation=organisation, actor=actor, campaign=campaign, via_switch=True
+            )
+    else:
+        for campaign in Campaign.objects.filter(
+            organisation=organisation, status=CampaignStatus.ACTIVE, start_with_switch=True
+        ):
+            campaign_close(organisation=organisation, actor=actor, campaign=campaign)
+
+
+@write_transaction
+def list_build(*, organisation, day: dt.date | None = None, caller_ids=None) -> int:
+    """Build ``day``'s call list (see ``calllist``); idempotent. Returns people added."""
+    day = day or _today()
+    ids = calllist.callers_on_duty(organisation) if caller_ids is None else list(caller_ids)
+    added = calllist.build(organisation_id=organisation.pk, day=day, caller_ids=ids)
+    if added:
+        audit.record(
+            action="call_list.built",
+            organisation=organisation,
+            actor=None,
+            object_repr=day.isoformat(),
+            changes={"people": added, "callers": len(ids)},
+        )
+    return added
+
+
+# Calls ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class CallResult:
+    call: Call
+    replayed: bool = False
+    referral: Referral | None = None
+    escalated: bool = False
+
+
+def _reached(follow, campaign, now, *, hospital=False) -> None:
+    days = (
+        max(campaign.cadence_days, rules.HOSPITAL_RECALL_DAYS)
+        if hospital
+        else (campaign.cadence_days)
+    )
+    follow.failed_attempts = 0
+    follow.last_reached_at = now
+    follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=days)
+    if follow.escalation == Escalation.VISIT:
+        follow.escalation, follow.escalated_at = Escalation.NONE, None
+
+
+def _failed(follow, item, now) -> bool:
+    """Count a failed attempt; True when the case escalates (a caretaker's visit)."""
+    follow.failed_attempts += 1
+    step = rules.after_failed_attempt(
+        failed_in_a_row=follow.failed_attempts, attempts_today=item.attempts
+    )
+    if step.escalate:
+        if follow.escalation == Escalation.NONE:
+            follow.escalation, follow.escalated_at = Escalation.VISIT, now
+        follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
+        return True
+    if step.later_today:
+        item.not_before, item.done_at = now + rules.RETRY_LATER, None
+    else:
+        follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
+    return False
+
+
+def _lock_for_call(organisation, item, key: str):
+    """(locked list line, locked follow, the call already recorded with ``key`` or None)."""
+    item = (
+        ListItem.objects.select_for_update()
+        .select_related("campaign")
+        .get(pk=item.pk, organisation=organisation)
+    )
+    follow = Follow.objects.select_for_update().select_related("entry").get(pk=item.follow_id)
+    earlier = Call.objects.filter(follow=follow, key=key).first() if key else None
+    if earlier is None and item.done_at is not None:
+        raise Refused(_("This call is already recorded."))
+    return item, follow, earlier
+
+
+def _apply_outcome(follow, item, outcome: str, now) -> bool:
+    """Move the list line and the follow on after a call; True when the case escalates."""
+    item.attempts += 1
+    item.done_at, item.not_before = now, None
+    escalated = False
+    if outcome in FAILED_OUTCOMES:
+        escalated = _failed(follow, item, now)
+    elif outcome == Outcome.DECEASED:
+        follow.state = FollowState.STOPPED
+    else:
+        _reached(follow, item.campaign, now, hospital=outcome == Outcome.HOSPITAL)
+    follow.save()
+    item.save(update_fields=["attempts", "done_at", "not_before"])
+    return escalated
+
+
+@write_transaction
+def call_record(
+    *,
+    organisation,
+    actor,
+    membership,
+    item: ListItem,
+    outcome: str,
+    note: str = "",
+    needs: list[tuple[str, str]] = (),
+    refer_to: Partner | None = None,
+    key: str = "",
+) -> CallResult:
+    """Record a call of ``item`` (a line of today's list) by ``membership``'s caller.
+
+    ``needs``: [(NeedKind, detail)] for "reached with needs"; ``refer_to`` sends them to a
+    partner (a referral). A ``key`` already used for this person returns the first call
+    (a double submit records nothing twice).
+    """
+    item, follow, earlier = _lock_for_call(organisation, item, key)
+    if earlier is not None:
+        return CallResult(earlier, replayed=True)
+    if outcome == Outcome.NEEDS and not needs:
+        raise Refused(_("Tick at least one need, or choose “reached and fine”."))
+    now = timezone.now()
+    call = Call.objects.create(
+        organisation=organisation,
+        follow=follow,
+        campaign=item.campaign,
+        caller=membership,
+        called_at=now,
+        outcome=outcome,
+        note=note.strip(),
+        key=key,
+    )
+    follow.caller = membership
+    escalated = _apply_outcome(follow, item, outcome, now)
+    Need.objects.bulk_create(
+        Need(organisation=organisation, follow=follow, call=call, kind=kind, note=detail[:300])
+        for kind, detail in needs
+    )
+    audit.record(
+        action="call.recorded",
+        organisation=organisation,
+        actor=actor,
+        obj=follow.entry,
+        changes={"outcome": outcome, "needs": len(needs), "escalated": escalated},
+    )
+    if outcome == Outcome.DECEASED:
+        entry_leave(organisation=organisation, actor=actor, entry=follow.entry, reason="deceased")
+    referral = None
+    if refer_to is not None and needs:
+        referral = referral_create(
+            organisation=organisation,
+            actor=actor,
+            follow=follow,
+            partner=refer_to,
+            reason="needs",
+            summary=note,
+        )
+    return CallResult(call, referral=referral, escalated=escalated)
+
+
+@write_transaction
+def need_close(*, organisation, actor, need: Need) -> Need:
+    need = Need.objects.select_for_update().get(pk=need.pk, organisation=organisation)
+    if need.closed_at is None:
+        need.closed_at, need.closed_by = timezone.now(), actor
+        need.save(update_fields=["closed_at", "closed_by"])
+        audit.record(
+            action="need.closed",
+            organisation=organisation,
+            actor=actor,
+            obj=need,
+            changes={"kind": need.kind},
+        )
+    return need
+
+
+def partner_for(entry) -> Partner | None:
+    """The CCAS of the person's commune, else the organisation's first other body."""
+    partners = Partner.objects.filter(organisation_id=entry.organisation_id)
+    found = partners.filter(kind=PartnerKind.CCAS, commune_id=entry.commune_id).first()
+    return found or partners.filter(kind=PartnerKind.OTHER).first()
+
+
+@write_transaction
+def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: str = ""):
+    """The caretaker's visit of an escalated case: seen and fine closes the escalation;
+    otherwise the case is referred to the CCAS of the commune (or another body).
+    Returns the referral or None."""
+    follow = (
+        Follow.objects.select_for_update()
+        .select_related("entry", "campaign")
+        .get(pk=follow.pk, organisation=organisation)
+    )
+    if follow.escalation != Escalation.VISIT:
+        raise Refused(_("No caretaker's visit is awaited for this person."))
+    audit.record(
+        action="visit.recorded",
+        organisation=organisation,
+        actor=actor,
+        obj=follow.entry,
+        changes={"seen_fine": seen_fine},
+    )
+    if seen_fine:
+        _reached(follow, follow.campaign, timezone.now())
+        follow.save()
+        return None
+    partner = partner_for(follow.entry)
+    if partner is None:
+        raise Refused(_("Add the CCAS of this commune to the partners before referring."))
+    note = note or _("Not reached after three calls and a caretaker's visit.")
+    return referral_create(
+        organisation=organisation,
+        actor=actor,
+        follow=follow,
+        partner=partner,
+        reason="escalation",
+        summary=note,
+    )
+
+
+# Referrals ------------------------------------------------------------------------------------
+
+
+def _consent_text(entry) -> str:
+    when = entry.consent_on.strftime("%d/%m/%Y")
+    if entry.consent_by == ConsentBy.THIRD_PARTY:
+        relation = f" ({entry.third_party_relation})" if entry.third_party_relation else ""
+        return _("Registered at the request of %(name)s%(relation)s on %(when)s") % {
+            "name": entry.third_party_name,
+            "relation": relation,
+            "when": when,
+        }
+    return _("Consent given by the person on %(when)s") % {"when": when}
+
+
+def _address(entry) -> str:
+    lease = (
+        Lease.objects.filter(household_id=entry.household_id, end_date__isnull=True)
+        .select_related("dwelling__building__commune")
+        .first()
+    )
+    if lease is None:
+        return ""
+    building = lease.dwelling.building
+    place = f"{building.postcode} {building.commune.name}"
+    return f"{building.address}, {place} ({lease.dwelling.reference})"
+
+
+@write_transaction
+def referral_create(
+    *, organisation, actor, follow: Follow, partner: Partner, reason: str, summary: str = ""
+) -> Referral:
+    """Send the case to ``partner`` with the minimum needed (name, address, phone, open needs,
+    the caller's note) and the consent it rests on. A partner without an account gets a
+    signed, expiring link by e-mail (only its SHA-256 stored)."""
+    if partner.organisation_id != organisation.pk:
+        raise ValueError("partner of another organisation")
+    entry = follow.entry
+    needs = Need.objects.filter(follow=follow, closed_at__isnull=True)
+    labels = sorted({str(n.get_kind_display()) for n in needs})
+    details = [f"{n.get_kind_display()} : {n.note}" for n in needs if n.note]
+    summary = "\n".join([*details, *([summary.strip()] if summary.strip() else [])])
+    now = timezone.now()
+    referral = Referral(
+        organisation=organisation,
+        follow=follow,
+        partner=partner,
+        person_name=str(entry.occupant),
+        address=_address(entry),
+        phone=entry.occupant.phone.as_national if entry.occupant.phone else entry.other_phone,
+        needs=", ".join(labels) or _("Unreachable"),
+        summary=summary.strip(),
+        consent=_consent_text(entry),
+        reason=reason,
+        sent_at=now,
+        sent_by=actor,
+    )
+    token = None
+    if not partner.users.exists():
+        token, referral.link_token_hash = links.new_token()
+        referral.link_expires_at = now + links.LINK_LIFETIME
+    referral.save()
+    if reason == "escalation":
+        Follow.objects.filter(pk=follow.pk).update(escalation=Escalation.REFERRED)
+    audit.record(
+        action="referral.sent",
+        organisation=organisation,
+        actor=actor,
+        obj=referral,
+        changes={"partner_name": partner.name, "reason": reason, "by_link": token is not None},
+    )
+    if token is not None:
+        transaction.on_commit(lambda: notify.send_referral_link(referral, token))
+    return referral
+
+
+def _referral_step(referral, *, actor, action: str, apply) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    changes = apply(referral)
+    if changes is not None:
+        referral.save()
+        audit.record(
+            action=action,
+            organisation=referral.organisation,
+            actor=actor,
+            obj=referral,
+            changes=changes or None,
+        )
+    return referral
+
+
+@write_transaction
+def referral_accept(*, referral, actor) -> Referral:
+    def apply(r):
+        if r.status != ReferralStatus.SENT:
+            return None
+        r.status, r.accepted_at = ReferralStatus.ACCEPTED, timezone.now()
+        return {}
+
+    return _referral_step(referral, actor=actor, action="referral.accepted", apply=apply)
+
+
+@write_transaction
+def referral_feedback(*, referral, actor, text: str, close: bool = False) -> Referral:
+    """Add the partner's feedback (appended, dated); ``close`` closes the referral."""
+
+    def apply(r):
+        if r.status == ReferralStatus.CLOSED:
+            raise Refused(_("This referral is closed."))
+        stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+        if text.strip():
+            r.feedback = f"{r.feedback}\n{stamp} – {text.strip()}".strip()
+        if close:
+            r.status, r.closed_at = ReferralStatus.CLOSED, timezone.now()
+            r.accepted_at = r.accepted_at or r.closed_at
+        return {"closed": close}
+
+    action = "referral.closed" if close else "referral.feedback"
+    return _referral_step(referral, actor=actor, action=action, apply=apply)
+
+
+# Retention ------------------------------------------------------------------------------------
+
+
+@write_transaction
+def campaign_purge(*, campaign: Campaign) -> dict:
+    """Delete the campaign's personal data (follows, calls, needs, referrals, lists), keeping
+    anonymous counts in ``campaign.counts``. Idempotent."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.CLOSED:
+        return campaign.counts
+    follows = Follow.objects.filter(campaign=campaign)
+    counts = {
+        "people": follows.count(),
+        "calls": Call.objects.filter(campaign=campaign).count(),
+        "reached": Call.objects.filter(
+            campaign=campaign, outcome__in=[Outcome.FINE, Outcome.NEEDS]
+        ).count(),
+        "needs": Need.objects.filter(follow__campaign=campaign).count(),
+        "referrals": Referral.objects.filter(follow__campaign=campaign).count(),
+        "escalations": follows.exclude(escalation="").count(),
+    }
+    ListItem.objects.filter(campaign=campaign).delete()
+    Referral.objects.filter(follow__campaign=campaign).delete()
+    follows.delete()  # calls and needs cascade
+    campaign.counts, campaign.status, campaign.purged_at = counts, "purged", timezone.now()
+    campaign.save(update_fields=["counts", "status", "purged_at"])
+    audit.record(
+        action="campaign.purged", organisation=campaign.organisation, obj=campaign, changes=counts
+    )
+    return counts
+
+
+def purge_due(now: dt.datetime | None = None) -> int:
+    """Purge every closed campaign past its retention, and the register entries that left
+    more than ``OUTREACH_LEFT_RETENTION_DAYS`` ago with no campaign data left. Returns the
+    campaigns purged."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    done = 0
+    for campaign in Campaign.objects.filter(status=CampaignStatus.CLOSED).only(
+        "pk", "closed_at", "retention_days"
+    ):
+        if campaign.closed_at + dt.timedelta(days=campaign.retention_days) <= now:
+            campaign_purge(campaign=campaign)
+            done += 1
+    left_before = now - dt.timedelta(days=settings.OUTREACH_LEFT_RETENTION_DAYS)
+    RegisterEntry.objects.filter(
+        Q(status=EntryStatus.LEFT) & Q(left_at__lte=left_before) & Q(follows__isnull=True)
+    ).delete()
+    return done
+
+
+# Partners -------------------------------------------------------------------------------------
+
+
+@write_transaction
+def partner_save(*, organisation, actor, form) -> Partner:
+    """Save a ``PartnerForm`` (new or changed body)."""
+    created = form.instance.pk is None
+    partner = form.save(commit=False)
+    partner.organisation = organisation
+    partner.save()
+    audit.record(
+        action="partner.created" if created else "partner.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=partner,
+    )
+    return partner
+
+
+@write_transaction
+def partner_user_add(*, organisation, actor, partner, membership) -> PartnerUser:
+    """Link a ``social_partner`` membership to ``partner``: it sees that body's referrals."""
+    if membership.organisation_id != organisation.pk or membership.role != "social_partner":
+        raise Refused(_("Only a member with the social-services partner role can be linked."))
+    link, _created = PartnerUser.objects.update_or_create(
+        membership=membership, defaults={"partner": partner, "organisation": organisation}
+    )
+    audit.record(
+        action="partner.user_linked",
+        organisation=organisation,
+        actor=actor,
+        obj=partner,
+        changes={"member": membership.user.get_full_name() or membership.user.username},
+    )
+    return link

@@ -1,0 +1,385 @@
+"""Staff pages of outreach: the register, campaigns, the caller's list and screen, needs,
+caretakers' visits, the dashboard and the partners. Partners' own pages: ``partner_views``."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relais.core.pagination import ListPaginator
+from relais.core.tenancy import get_for_request, require_ability
+from relais.housing.models import Occupant
+
+from . import charts, forms, rules, selectors, services
+from .models import Campaign, Follow, ListItem, Need, Partner, Referral, RegisterEntry
+
+PAGE_SIZE = 50
+
+
+@login_required
+def register(request):
+    require_ability(request, "outreach.view")
+    status = request.GET.get("status", "active")
+    found = selectors.register(request.organisation, query=request.GET.get("q", ""), status=status)
+    page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": request.GET.get("q", ""), "status": status}
+    return render(request, "outreach/register.html", context)
+
+
+@login_required
+def candidates(request):
+    require_ability(request, "outreach.view")
+    today = timezone.localdate()
+    found = selectors.candidates(request.organisation, today)
+    page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    for occupant in page.object_list:
+        occupant.reasons = rules.criteria(
+            birth=occupant.birth_date,
+            today=today,
+            disabled=occupant.has_disability,
+            unfit=False,
+            alone=occupant.lives_alone,
+        )
+        occupant.age = rules.age_on(occupant.birth_date, today)
+    return render(request, "outreach/candidates.html", {"page": page})
+
+
+@login_required
+def entry_create(request, occupant_pk):
+    occupant = get_for_request(
+        request, Occupant.objects.select_related("household"), "outreach.view", pk=occupant_pk
+    )
+    form = forms.EntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        consent = services.Consent(
+            by=data["consent_by"],
+            on=data["consent_on"],
+            third_party_name=data["third_party_name"],
+            third_party_relation=data["third_party_relation"],
+        )
+        try:
+            entry = services.entry_register(
+                organisation=request.organisation,
+                actor=request.user,
+                occupant=occupant,
+                source=data["source"],
+                consent=consent,
+                unfit_for_work=data["unfit_for_work"],
+                other_phone=data["other_phone"],
+                health_note=data["health_note"],
+            )
+        except services.Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("%(name)s is on the register.") % {"name": occupant})
+            return redirect("outreach:entry_detail", pk=entry.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "occupant": occupant}
+    return render(request, "outreach/entry_form.html", context, status=status)
+
+
+@login_required
+def entry_detail(request, pk):
+    entry = get_for_request(
+        request,
+        RegisterEntry.objects.select_related("occupant", "household", "consent_recorded_by"),
+        "outreach.view",
+        pk=pk,
+    )
+    show_health = request.GET.get("notes") == "1" and request.abilities.get("outreach.view_health")
+    if show_health:
+        services.entry_health_viewed(
+            organisation=request.organisation, actor=request.user, entry=entry
+        )
+    context = {
+        "entry": entry,
+        "show_health": show_health,
+        "calls": selectors.history(entry),
+        "leave_form": forms.LeaveForm(),
+    }
+    return render(request, "outreach/entry_detail.html", context)
+
+
+@login_required
+@require_POST
+def entry_leave(request, pk):
+    entry = get_for_request(request, RegisterEntry.objects.all(), "outreach.view", pk=pk)
+    form = forms.LeaveForm(request.POST)
+    if form.is_valid():
+        services.entry_leave(
+            organisation=request.organisation,
+            actor=request.user,
+            entry=entry,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The person has left the register: no more calls."))
+    else:
+        messages.error(request, _("Give the reason for leaving."))
+    return redirect("outreach:entry_detail", pk=entry.pk)
+
+
+# Campaigns ------------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    require_ability(request, "outreach.campaigns")
+    campaigns = Campaign.objects.for_organisation(request.organisation).select_related(
+        "scope_commune", "scope_building"
+    )
+    return render(request, "outreach/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_create(request):
+    require_ability(request, "outreach.campaigns")
+    form = forms.CampaignForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.campaign_create(
+            organisation=request.organisation, actor=request.user, **form.fields_for_service()
+        )
+        messages.success(request, _("Campaign created; start it by hand or with the switch."))
+        return redirect("outreach:campaign_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "outreach/campaign_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def campaign_action(request, pk, action):
+    if action not in ("start", "close"):
+        raise Http404
+    campaign = get_for_request(request, Campaign.objects.all(), "outreach.campaigns", pk=pk)
+    kwargs = {"organisation": request.organisation, "actor": request.user, "campaign": campaign}
+    try:
+        if action == "start":
+            added = services.campaign_start(**kwargs)
+            messages.success(request, _("Campaign started: %(n)d people followed.") % {"n": added})
+            services.list_build(organisation=request.organisation)
+        else:
+            services.campaign_close(**kwargs)
+            messages.success(request, _("Campaign closed."))
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+    return redirect("outreach:campaign_list")
+
+
+# The caller's list and screen ----------------------------------------------------------------
+
+
+@login_required
+def today(request):
+    require_ability(request, "outreach.view")
+    now = timezone.now()
+    items = list(
+        selectors.my_list(request.organisation, request.membership, timezone.localdate(now))
+    )
+    context = {
+        "items": items,
+        "next": selectors.next_item(items, now),
+        "left": sum(1 for i in items if i.done_at is None),
+        "now": now,
+    }
+    return render(request, "outreach/today.html", context)
+
+
+@login_required
+def call(request, pk):
+    item = get_for_request(
+        request,
+        ListItem.objects.select_related(
+            "campaign", "follow__entry__occupant", "follow__entry__household", "caller__user"
+        ),
+        "outreach.view",
+        pk=pk,
+    )
+    form = forms.with_key(forms.CallForm(organisation=request.organisation))
+    if request.method == "POST":
+        form = forms.CallForm(request.POST, organisation=request.organisation)
+        if form.is_valid():
+            response = _record(request, item, form)
+            if response is not None:
+                return response
+    entry = item.follow.entry
+    form.fields["refer_to"].initial = services.partner_for(entry)
+    context = {
+        "item": item,
+        "entry": entry,
+        "form": form,
+        "calls": selectors.history(entry),
+        "phones": _phones(entry),
+    }
+    return render(request, "outreach/call.html", context, status=400 if form.errors else 200)
+
+
+def _phones(entry) -> list[str]:
+    phones = [o.phone.as_national for o in entry.household.occupants.all() if o.phone]
+    return [*phones, *([entry.other_phone] if entry.other_phone else [])]
+
+
+def _record(request, item, form):
+    data = form.cleaned_data
+    needs = [(kind, data["need_detail"]) for kind in data["needs"]]
+    try:
+        result = services.call_record(
+            organisation=request.organisation,
+            actor=request.user,
+            membership=request.membership,
+            item=item,
+            outcome=data["outcome"],
+            note=data["note"],
+            needs=needs,
+            refer_to=data["refer_to"],
+            key=data["key"],
+        )
+    except services.Refused as refused:
+        form.add_error(None, str(refused))
+        return None
+    if result.escalated:
+        messages.warning(request, _("Three failed attempts: a caretaker's visit is asked for."))
+    elif result.referral is not None:
+        messages.success(
+            request, _("Referral sent to %(partner)s.") % {"partner": result.referral.partner}
+        )
+    else:
+        messages.success(request, _("Call recorded."))
+    return redirect("outreach:today")
+
+
+# Needs, visits, referrals ---------------------------------------------------------------------
+
+
+@login_required
+def needs(request):
+    require_ability(request, "outreach.view")
+    found = selectors.open_needs(request.organisation).order_by("opened_at", "pk")
+    page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outreach/needs.html", {"page": page})
+
+
+@login_required
+@require_POST
+def need_close(request, pk):
+    need = get_for_request(request, Need.objects.all(), "outreach.view", pk=pk)
+    services.need_close(organisation=request.organisation, actor=request.user, need=need)
+    messages.success(request, _("Need closed."))
+    return redirect("outreach:needs")
+
+
+@login_required
+def visits(request):
+    require_ability(request, "outreach.visit")
+    return render(
+        request, "outreach/visits.html", {"follows": selectors.visits(request.organisation)}
+    )
+
+
+@login_required
+def visit(request, pk):
+    follow = get_for_request(
+        request,
+        Follow.objects.select_related("entry__occupant", "entry__household"),
+        "outreach.visit",
+        pk=pk,
+    )
+    form = forms.VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.visit_record(
+                organisation=request.organisation,
+                actor=request.user,
+                follow=follow,
+                seen_fine=form.cleaned_data["seen_fine"],
+                note=form.cleaned_data["note"],
+            )
+        except services.Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            if referral is None:
+                messages.success(request, _("Visit recorded: the person is fine."))
+            else:
+                messages.warning(
+                    request, _("Referral sent to %(partner)s.") % {"partner": referral.partner}
+                )
+            return redirect("outreach:visits")
+    context = {"follow": follow, "form": form, "address": services._address(follow.entry)}
+    return render(request, "outreach/visit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = get_for_request(
+        request, Referral.objects.select_related("partner", "sent_by"), "outreach.view", pk=pk
+    )
+    return render(request, "outreach/referral_detail.html", {"referral": referral, "staff": True})
+
+
+# Dashboard and partners -----------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    require_ability(request, "outreach.dashboard")
+    organisation, now = request.organisation, timezone.now()
+    covered, followed = selectors.coverage_today(organisation, now)
+    by_day = selectors.coverage_by_day(organisation, timezone.localdate(now))
+    context = {
+        "covered": covered,
+        "followed": followed,
+        "share": round(100 * covered / followed) if followed else None,
+        "by_day": by_day,
+        "chart": charts.coverage_svg(by_day),
+        "needs": selectors.needs_by_kind(organisation),
+        "escalations": selectors.escalations(organisation),
+        "callers": selectors.calls_per_caller(organisation, now - dt.timedelta(days=7)),
+    }
+    return render(request, "outreach/dashboard.html", context)
+
+
+@login_required
+def partner_list(request):
+    require_ability(request, "outreach.partners")
+    partners = Partner.objects.for_organisation(request.organisation).select_related("commune")
+    return render(request, "outreach/partner_list.html", {"partners": partners})
+
+
+@login_required
+def partner_create(request):
+    require_ability(request, "outreach.partners")
+    form = forms.PartnerForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.partner_save(organisation=request.organisation, actor=request.user, form=form)
+        messages.success(request, _("Partner added."))
+        return redirect("outreach:partner_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "outreach/partner_form.html", {"form": form}, status=status)
+
+
+@login_required
+def partner_detail(request, pk):
+    partner = get_for_request(
+        request, Partner.objects.select_related("commune"), "outreach.partners", pk=pk
+    )
+    form = forms.PartnerUserForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.partner_user_add(
+            organisation=request.organisation,
+            actor=request.user,
+            partner=partner,
+            membership=form.cleaned_data["membership"],
+        )
+        messages.success(request, _("The member now sees this partner's referrals."))
+        return redirect("outreach:partner_detail", pk=partner.pk)
+    context = {
+        "partner": partner,
+        "form": form,
+        "users": partner.users.select_related("membership__user"),
+        "open": partner.referrals.exclude(status="closed").count(),
+    }
+    return render(request, "outreach/partner_detail.html", context)

@@ -1,0 +1,61 @@
+"""Builders shared by the outreach tests: people on the register, a campaign, callers."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from relais.core.roles import Role
+from relais.outreach import services
+from relais.outreach.models import Partner
+
+from ..factories import LeaseFactory, MembershipFactory, OccupantFactory
+
+
+def person(organisation, name="Martin", lease=None, **occupant):
+    lease = lease or LeaseFactory(
+        dwelling__building__residence__organisation=organisation, household__name=f"Famille {name}"
+    )
+    occupant = OccupantFactory(household=lease.household, last_name=name, **occupant)
+    return services.entry_register(
+        organisation=organisation,
+        actor=None,
+        occupant=occupant,
+        source="occupant_data",
+        consent=services.Consent(by="person", on=timezone.localdate()),
+        health_note=f"Diabète {name}",
+    )
+
+
+def campaign(organisation, cadence=2, start=True, **fields):
+    found = services.campaign_create(
+        organisation=organisation,
+        actor=None,
+        name=fields.pop("name", "Canicule"),
+        kind="heatwave",
+        cadence_days=cadence,
+        script="Santé, courses, isolement",
+        starts_on=fields.pop("starts_on", timezone.localdate()),
+        **fields,
+    )
+    if start:
+        services.campaign_start(organisation=organisation, actor=None, campaign=found)
+    return found
+
+
+def caller(organisation, username, first_name="Léa"):
+    return MembershipFactory(
+        organisation=organisation,
+        role=Role.OUTREACH_CALLER,
+        user__username=username,
+        user__first_name=first_name,
+    )
+
+
+def ccas(organisation, entry, name="CCAS de Tours", email="ccas@tours.example"):
+    return Partner.objects.create(
+        organisation=organisation, name=name, kind="ccas", commune_id=entry.commune_id, email=email
+    )
+
+
+def days(n):
+    return dt.timedelta(days=n)
