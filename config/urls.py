@@ -10,6 +10,7 @@ urlpatterns = [
     path("patrimoine/", include("relais.housing.urls")),
     path("attributions/", include("relais.allocation.urls")),
     path("", include("relais.interventions.urls")),
+    path("loyers/", include("relais.rent.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),
