@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from sepaxml import SepaDD
+from sepaxml.validation import ValidationError as SepaValidationError
 
 from relais.core import audit
 
@@ -76,7 +77,13 @@ def direct_debit_file(*, organisation, actor, month: dt.date, collect_on: dt.dat
     count = len(collected)
     if not count:
         raise ValidationError({"month": _("No direct debit to collect for this month.")})
-    xml = sepa.export(validate=True)
+    try:
+        xml = sepa.export(validate=True)
+    except SepaValidationError as exc:
+        raise ValidationError(
+            {"month": _("The direct-debit file does not pass the SEPA schema: check the "
+                        "creditor and the mandates' names, IBANs and BICs.")}
+        ) from exc
     with transaction.atomic():
         Mandate.objects.filter(pk__in=collected).update(
             first_collected=True
