@@ -174,6 +174,9 @@ RELAIS_OFFER_POSTAL_DELAY_DAYS = env_int("RELAIS_OFFER_POSTAL_DELAY_DAYS", 3)
 # heartbeat after which a running run is taken for interrupted and queued again.
 RELAIS_RENT_RUN_BATCH = env_int("RELAIS_RENT_RUN_BATCH", 5000)
 RELAIS_RENT_RUN_STALE_SECONDS = env_int("RELAIS_RENT_RUN_STALE_SECONDS", 300)
+# Milliseconds the run waits between batches, leaving SQLite's single write lock to the web
+# requests during a long run (0: no wait; PostgreSQL does not need it).
+RELAIS_RENT_RUN_PAUSE_MS = env_int("RELAIS_RENT_RUN_PAUSE_MS", 0)
 
 RELAIS_SCHEDULE = [
     ("relais.allocation.commissions.tasks.close_due_sessions", 60),

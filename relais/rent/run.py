@@ -9,6 +9,7 @@ most the batch in flight, which the next attempt redoes (docs/decisions/0041).
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -214,6 +215,8 @@ def rent_run_execute(run_id: int) -> None:
                 heartbeat_at=timezone.now(),
             )
         run.refresh_from_db()
+        if settings.RELAIS_RENT_RUN_PAUSE_MS:
+            time.sleep(settings.RELAIS_RENT_RUN_PAUSE_MS / 1000)
     _finish(run)
 
 
