@@ -51,8 +51,7 @@ def test_dunning_suspended_in_crisis_mode(organisation, leases, member_factory):
     _unpaid_months(organisation, leases["BAIL-C"], [9, 10, 11])
     CollectionStep.objects.create(organisation=organisation, lease=leases["BAIL-C"],
                                   kind=StepKind.CALL, created_on=TODAY, automatic=True)
-    assert any("rappel" in line or "reminder" in line
-               for line in crisis.effects("dunning_suspended"))
+    assert any("relance" in line for line in crisis.effects("dunning_suspended"))
     crisis_mode_change(organisation=organisation, actor=director, mode="crisis",
                        switches={"dunning_suspended": True})
     # The open automatic call became a supportive contact; the flip is in the audit trail.
@@ -106,7 +105,7 @@ def test_a_plan_with_a_missed_instalment_is_followed_up(organisation, leases, ac
     assert [s.paid for s in states] == [True, False, False]
     assert collection.plans_follow_up(organisation=organisation, today=dt.date(2026, 12, 11)) == 1
     step = CollectionStep.objects.get(kind=StepKind.CALL)
-    assert "instalment" in step.note or "échéance" in step.note
+    assert "Échéance du plan d’apurement manquée" in step.note
     # Followed up once only.
     assert collection.plans_follow_up(organisation=organisation, today=dt.date(2026, 12, 12)) == 0
     plan.refresh_from_db()
