@@ -18,7 +18,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Read-only access to an organisation's housing stock and households; intervention "
-        "requests (read, create) and work orders (read); tenants' rent balances and ledgers (read). "
+        "requests (read, create) and work orders (read); tenants' rent balances and ledgers "
+        "(read). "
         "Send a personal API key as `Authorization: Bearer <key>` "
         "(create one with `manage.py api_key create <username>`)."
     ),

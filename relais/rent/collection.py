@@ -58,7 +58,12 @@ def leases_in_arrears(organisation, today: dt.date) -> dict[int, int]:
         RentCall.objects.filter(lease_id__in=list(debts), month__gte=since, month__lte=today)
         .order_by("lease_id", "month")
         .values_list(
-            "lease_id", "month", "amount_cents", "paid_cents", "rent_cents", "charges_cents",
+            "lease_id",
+            "month",
+            "amount_cents",
+            "paid_cents",
+            "rent_cents",
+            "charges_cents",
             "benefit_cents",
         )
     )
@@ -123,8 +128,11 @@ def dunning_run(*, organisation, today: dt.date) -> dict:
                 action="rent.dunning_suspended_run" if suspended else "rent.dunning_run",
                 changes={"steps": len(steps), "in_arrears": len(arrears)},
             )
-    return {"steps": 0 if suspended else len(steps), "support": len(steps) if suspended else 0,
-            "suspended": suspended}
+    return {
+        "steps": 0 if suspended else len(steps),
+        "support": len(steps) if suspended else 0,
+        "suspended": suspended,
+    }
 
 
 def _send_reminders(organisation, reminders) -> None:
@@ -162,7 +170,9 @@ def on_dunning_switch(*, organisation, actor, on: bool) -> None:
             CollectionStep.objects.for_organisation(organisation)
             .filter(automatic=True, status=StepStatus.TODO)
             .exclude(kind=StepKind.SUPPORT)
-            .update(kind=StepKind.SUPPORT, note=_("Dunning suspended (crisis): call to offer help."))
+            .update(
+                kind=StepKind.SUPPORT, note=_("Dunning suspended (crisis): call to offer help.")
+            )
         )
     audit.record(
         organisation=organisation,
@@ -205,8 +215,13 @@ def step_record(*, organisation, actor, lease, kind: str, on: dt.date, note: str
             balance_cents=lease_balance(lease.pk),
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        audit.record(organisation=organisation, actor=actor, action="rent.step_recorded",
-                     obj=step, changes={"kind": kind})
+        audit.record(
+            organisation=organisation,
+            actor=actor,
+            action="rent.step_recorded",
+            obj=step,
+            changes={"kind": kind},
+        )
     return step
 
 
@@ -252,8 +267,13 @@ def plan_create(*, organisation, actor, lease, instalments: int, first_due: dt.d
             )
             for i in range(instalments)
         )
-        audit.record(organisation=organisation, actor=actor, action="payment_plan.created",
-                     obj=plan, changes={"debt_cents": debt, "instalments": instalments})
+        audit.record(
+            organisation=organisation,
+            actor=actor,
+            action="payment_plan.created",
+            obj=plan,
+            changes={"debt_cents": debt, "instalments": instalments},
+        )
     return plan
 
 
@@ -261,12 +281,16 @@ def plan_states(plan: PaymentPlan) -> list[rules.InstalmentState]:
     """The plan's instalments with what covers them: payments since the plan's date minus
     the calls of the months after it (``rules.plan_progress``)."""
     paid = (
-        Payment.objects.filter(lease_id=plan.lease_id, received_on__gt=plan.created_on)
-        .aggregate(s=Sum("amount_cents"))["s"] or 0
+        Payment.objects.filter(lease_id=plan.lease_id, received_on__gt=plan.created_on).aggregate(
+            s=Sum("amount_cents")
+        )["s"]
+        or 0
     )
     called = (
-        RentCall.objects.filter(lease_id=plan.lease_id, month__gt=plan.created_on)
-        .aggregate(s=Sum("amount_cents"))["s"] or 0
+        RentCall.objects.filter(lease_id=plan.lease_id, month__gt=plan.created_on).aggregate(
+            s=Sum("amount_cents")
+        )["s"]
+        or 0
     )
     return rules.plan_progress(
         [(i.due_on, i.amount_cents) for i in plan.instalments.all()], paid - called
@@ -284,8 +308,11 @@ def plans_follow_up(*, organisation, today: dt.date) -> int:
             PaymentPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.COMPLETED)
             continue
         missed_dates = {s.due_on for s in rules.missed(states, today)}
-        fresh = [i for i in plan.instalments.all()
-                 if i.due_on in missed_dates and not i.missed_followed_up]
+        fresh = [
+            i
+            for i in plan.instalments.all()
+            if i.due_on in missed_dates and not i.missed_followed_up
+        ]
         if not fresh:
             continue
         with transaction.atomic():
@@ -299,8 +326,12 @@ def plans_follow_up(*, organisation, today: dt.date) -> int:
                 balance_cents=lease_balance(plan.lease_id),
                 note=_("Missed payment-plan instalment: call the household."),
             )
-            audit.record(organisation=organisation, actor=None,
-                         action="payment_plan.instalment_missed", obj=plan,
-                         changes={"instalments": len(fresh)})
+            audit.record(
+                organisation=organisation,
+                actor=None,
+                action="payment_plan.instalment_missed",
+                obj=plan,
+                changes={"instalments": len(fresh)},
+            )
         created += 1
     return created

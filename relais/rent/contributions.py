@@ -102,8 +102,10 @@ def register() -> None:
     home.register_card("rent.missed_plans", roles=roles, order=22, build=plans_card)
     home.register_link("rent:runs", gettext_lazy("Monthly rent run"), ability="rent.run", order=50)
     home.register_link(
-        "rent:statement_import", gettext_lazy("Import a bank statement"),
-        ability="payment.record", order=51,
+        "rent:statement_import",
+        gettext_lazy("Import a bank statement"),
+        ability="payment.record",
+        order=51,
     )
     register_purpose(PURPOSE_NOTICE, gettext_lazy("Rent notice"))
     register_purpose(PURPOSE_REMINDER, gettext_lazy("Rent reminder"))

@@ -31,8 +31,8 @@ from .models import (
     StepKind,
     StepStatus,
 )
-from .run import _params, insert_sql
 from .rules import add_months
+from .run import _params, insert_sql
 
 MONTHS = 12
 UNMATCHED = 15  # per landlord
@@ -55,8 +55,12 @@ def _seed_payments(organisation_id: int, months: list[dt.date], now) -> None:
     """One payment per call paid: arrears leave their last (1 + id % 4) months unpaid, cash
     payers their last two."""
     last = months[-1]
-    unpaid_from = {1: add_months(last, -0), 2: add_months(last, -1), 3: add_months(last, -2),
-                   4: add_months(last, -3)}
+    unpaid_from = {
+        1: add_months(last, -0),
+        2: add_months(last, -1),
+        3: add_months(last, -2),
+        4: add_months(last, -3),
+    }
     method = (
         f"CASE WHEN c.lease_id % 100 BETWEEN 12 AND 18 THEN '{Method.CASH}' "
         f"WHEN c.lease_id % 100 BETWEEN 19 AND 59 THEN '{Method.DIRECT_DEBIT}' "
@@ -64,9 +68,7 @@ def _seed_payments(organisation_id: int, months: list[dt.date], now) -> None:
     )
     unpaid = (
         "((c.lease_id % 100 < 12 AND ("
-        + " OR ".join(
-            f"(c.lease_id % 4 = {k - 1} AND c.month >= %(u{k})s)" for k in unpaid_from
-        )
+        + " OR ".join(f"(c.lease_id % 4 = {k - 1} AND c.month >= %(u{k})s)" for k in unpaid_from)
         + ")) OR (c.lease_id % 100 BETWEEN 12 AND 18 AND c.month >= %(cash)s))"
     )
     params = {f"u{k}": v for k, v in unpaid_from.items()}
@@ -110,35 +112,69 @@ def _seed_follow_up(organisation_id: int, today: dt.date, now) -> dict:
     )
     steps, plans = [], []
     for index, (lease_id, rent) in enumerate(debtors):
-        steps.append(CollectionStep(
-            organisation_id=organisation_id, lease_id=lease_id, kind=StepKind.REMINDER,
-            status=StepStatus.DONE, created_on=today - dt.timedelta(days=35), automatic=True,
-            balance_cents=rent * 2))
+        steps.append(
+            CollectionStep(
+                organisation_id=organisation_id,
+                lease_id=lease_id,
+                kind=StepKind.REMINDER,
+                status=StepStatus.DONE,
+                created_on=today - dt.timedelta(days=35),
+                automatic=True,
+                balance_cents=rent * 2,
+            )
+        )
         if lease_id % 4 == 3:
-            steps.append(CollectionStep(
-                organisation_id=organisation_id, lease_id=lease_id, kind=StepKind.CALL,
-                created_on=today - dt.timedelta(days=3), automatic=True, balance_cents=rent * 4))
+            steps.append(
+                CollectionStep(
+                    organisation_id=organisation_id,
+                    lease_id=lease_id,
+                    kind=StepKind.CALL,
+                    created_on=today - dt.timedelta(days=3),
+                    automatic=True,
+                    balance_cents=rent * 4,
+                )
+            )
         if index % 25 == 0:
-            plans.append(PaymentPlan(organisation_id=organisation_id, lease_id=lease_id,
-                                     created_on=add_months(today, -2), debt_cents=rent * 2))
+            plans.append(
+                PaymentPlan(
+                    organisation_id=organisation_id,
+                    lease_id=lease_id,
+                    created_on=add_months(today, -2),
+                    debt_cents=rent * 2,
+                )
+            )
     CollectionStep.objects.bulk_create(steps, batch_size=2000)
     PaymentPlan.objects.bulk_create(plans, batch_size=2000)
     Instalment.objects.bulk_create(
         [
-            Instalment(plan=plan, due_on=add_months(plan.created_on, k + 1),
-                       amount_cents=plan.debt_cents // 4, missed_followed_up=k == 0)
-            for plan in plans for k in range(4)
+            Instalment(
+                plan=plan,
+                due_on=add_months(plan.created_on, k + 1),
+                amount_cents=plan.debt_cents // 4,
+                missed_followed_up=k == 0,
+            )
+            for plan in plans
+            for k in range(4)
         ],
         batch_size=2000,
     )
+    _seed_unmatched(organisation_id, today)
+    return {"collection steps": len(steps), "payment plans": len(plans)}
+
+
+def _seed_unmatched(organisation_id: int, today: dt.date) -> None:
+    """Transfers whose text names no lease: the accountant's unmatched queue."""
     Payment.objects.bulk_create(
-        Payment(organisation_id=organisation_id, amount_cents=30000 + 1750 * i,
-                received_on=today - dt.timedelta(days=i % 9), method=Method.TRANSFER,
-                reference=f"VIR LOYER {['NOVEMBRE', 'DECEMBRE'][i % 2]}",
-                payer=f"M. OU MME {['MARTIN', 'BERNARD', 'PETIT', 'DURAND', 'LEROY'][i % 5]}")
+        Payment(
+            organisation_id=organisation_id,
+            amount_cents=30000 + 1750 * i,
+            received_on=today - dt.timedelta(days=i % 9),
+            method=Method.TRANSFER,
+            reference=f"VIR LOYER {['NOVEMBRE', 'DECEMBRE'][i % 2]}",
+            payer=f"M. OU MME {['MARTIN', 'BERNARD', 'PETIT', 'DURAND', 'LEROY'][i % 5]}",
+        )
         for i in range(UNMATCHED)
     )
-    return {"collection steps": len(steps), "payment plans": len(plans)}
 
 
 class RentDemo:
@@ -163,8 +199,16 @@ class RentDemo:
 
     def reset(self, organisation_ids):
         PaymentAllocation.objects.filter(payment__organisation_id__in=organisation_ids).delete()
-        for model in (Payment, BankStatement, Instalment, PaymentPlan, CollectionStep, RentCall,
-                      RentRun, RentTerms):
+        for model in (
+            Payment,
+            BankStatement,
+            Instalment,
+            PaymentPlan,
+            CollectionStep,
+            RentCall,
+            RentRun,
+            RentTerms,
+        ):
             if model is Instalment:
                 model.objects.filter(plan__organisation_id__in=organisation_ids).delete()
             else:

@@ -25,8 +25,8 @@ class EurosField(forms.CharField):
 
 
 def _month_choices(today: dt.date):
-    from .rules import add_months
     from .notices import month_fr
+    from .rules import add_months
 
     first = today.replace(day=1)
     return [
@@ -66,8 +66,9 @@ class PaymentForm(forms.Form):
 class StatementForm(forms.Form):
     file = forms.FileField(
         label=_("Bank statement"),
-        help_text=_("camt.053 or camt.054 (XML), or CSV with the columns date; montant; "
-                    "libellé; émetteur."),
+        help_text=_(
+            "camt.053 or camt.054 (XML), or CSV with the columns date; montant; libellé; émetteur."
+        ),
     )
 
     def clean_file(self):
@@ -82,17 +83,17 @@ class MatchForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Step"), choices=[(k, label) for k, label in StepKind.choices]
-    )
+    kind = forms.ChoiceField(label=_("Step"), choices=[(k, label) for k, label in StepKind.choices])
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
-                           required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
 
 
 class PlanForm(forms.Form):
-    instalments = forms.IntegerField(label=_("Number of monthly instalments"), min_value=1,
-                                     max_value=60)
+    instalments = forms.IntegerField(
+        label=_("Number of monthly instalments"), min_value=1, max_value=60
+    )
     first_due = forms.DateField(
         label=_("First instalment on"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -100,8 +101,9 @@ class PlanForm(forms.Form):
 
 class MandateForm(forms.Form):
     reference = forms.CharField(label=_("Mandate reference"), max_length=35)
-    signed_on = forms.DateField(label=_("Signed on"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     debtor_name = forms.CharField(label=_("Account holder"), max_length=70)
     iban = forms.CharField(label=_("IBAN"), max_length=42)
     bic = forms.CharField(label=_("BIC"), max_length=11)
@@ -111,8 +113,14 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = RentSettings
         fields = [
-            "truce_start_day", "truce_start_month", "truce_end_day", "truce_end_month",
-            "creditor_name", "creditor_iban", "creditor_bic", "creditor_id",
+            "truce_start_day",
+            "truce_start_month",
+            "truce_end_day",
+            "truce_end_month",
+            "creditor_name",
+            "creditor_iban",
+            "creditor_bic",
+            "creditor_id",
         ]
 
     def clean(self):

@@ -31,6 +31,9 @@ class RentSettings(OrganisationOwned):
             models.UniqueConstraint(fields=["organisation"], name="rent_settings_one_per_org")
         ]
 
+    def __str__(self):
+        return str(self.organisation_id)
+
 
 class RentTerms(OrganisationOwned):
     """The rent of a lease from ``valid_from`` (a first of month) until the next row: base rent,
@@ -49,6 +52,9 @@ class RentTerms(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(fields=["lease", "valid_from"], name="rent_terms_one_per_date")
         ]
+
+    def __str__(self):
+        return f"{self.lease_id} {self.valid_from}"
 
 
 class RunStatus(models.TextChoices):
@@ -76,6 +82,9 @@ class RentRun(OrganisationOwned):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
 
     @property
     def percent(self) -> int:
@@ -108,6 +117,9 @@ class RentCall(OrganisationOwned):
         ]
         indexes = [models.Index(fields=["organisation", "month"])]
 
+    def __str__(self):
+        return f"{self.lease_id} {self.month:%m/%Y}"
+
     @property
     def gross_cents(self) -> int:
         return self.rent_cents + self.charges_cents
@@ -136,6 +148,9 @@ class Mandate(OrganisationOwned):
             )
         ]
 
+    def __str__(self):
+        return self.reference
+
 
 class BankStatement(OrganisationOwned):
     """An imported bank file (camt.053/054 or CSV); the same file twice is refused."""
@@ -155,6 +170,9 @@ class BankStatement(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "digest"], name="statement_once")
         ]
+
+    def __str__(self):
+        return self.filename
 
 
 class Method(models.TextChoices):
@@ -191,11 +209,17 @@ class Payment(OrganisationOwned):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.amount_cents / 100:.2f} € {self.received_on}"
+
 
 class PaymentAllocation(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
     call = models.ForeignKey(RentCall, on_delete=models.CASCADE, related_name="allocations")
     amount_cents = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.payment_id} → {self.call_id}"
 
 
 class StepKind(models.TextChoices):
@@ -231,6 +255,9 @@ class CollectionStep(OrganisationOwned):
         ordering = ["-created_on", "-id"]
         indexes = [models.Index(fields=["organisation", "status", "kind"])]
 
+    def __str__(self):
+        return f"{self.kind} {self.created_on}"
+
 
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("Running")
@@ -252,6 +279,9 @@ class PaymentPlan(OrganisationOwned):
     class Meta:
         ordering = ["-created_on", "-id"]
 
+    def __str__(self):
+        return f"{self.lease_id} {self.created_on}"
+
 
 class Instalment(models.Model):
     plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="instalments")
@@ -261,3 +291,6 @@ class Instalment(models.Model):
 
     class Meta:
         ordering = ["due_on"]
+
+    def __str__(self):
+        return str(self.due_on)

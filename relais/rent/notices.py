@@ -21,8 +21,18 @@ from .rules import month_bounds
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 
@@ -51,11 +61,16 @@ def _item(call: RentCall, kind: str) -> dict:
         {"label": "Provision pour charges", "amount": money_fr(call.charges_cents)},
     ]
     if call.benefit_cents:
-        lines.append({"label": "Aide au logement versée au bailleur (APL)",
-                      "amount": money_fr(-call.benefit_cents)})
+        lines.append(
+            {
+                "label": "Aide au logement versée au bailleur (APL)",
+                "amount": money_fr(-call.benefit_cents),
+            }
+        )
     if call.rls_cents:
-        lines.append({"label": "Réduction de loyer de solidarité (RLS)",
-                      "amount": money_fr(-call.rls_cents)})
+        lines.append(
+            {"label": "Réduction de loyer de solidarité (RLS)", "amount": money_fr(-call.rls_cents)}
+        )
     prorata = ""
     if call.days != call.month_days:
         prorata = f" — {call.days} jours sur {call.month_days} (prorata)"
@@ -66,7 +81,8 @@ def _item(call: RentCall, kind: str) -> dict:
         title, total_label = "Quittance de loyer", "Montant reçu"
         statement = (
             f"Le bailleur reconnaît avoir reçu de {lease.household.name} la somme de "
-            f"{money_fr(call.amount_cents)} au titre du loyer et des charges de {month_fr(call.month)}."
+            f"{money_fr(call.amount_cents)} au titre du loyer et des charges de "
+            f"{month_fr(call.month)}."
         )
     return {
         "kind": kind,
@@ -128,8 +144,8 @@ def batch_zip(organisation, calls, kind: str = "notice") -> bytes:
     calls = list(calls)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        if calls:
-            for call, page in zip(calls, split_pages(render_batch(organisation, calls, kind))):
-                safe = call.lease.reference.replace("/", "-")
-                archive.writestr(f"{safe}-{call.month:%Y-%m}.pdf", page)
+        pages = split_pages(render_batch(organisation, calls, kind)) if calls else []
+        for call, page in zip(calls, pages, strict=True):
+            safe = call.lease.reference.replace("/", "-")
+            archive.writestr(f"{safe}-{call.month:%Y-%m}.pdf", page)
     return buffer.getvalue()

@@ -155,22 +155,31 @@ def _csv_lines(data: bytes) -> list[Line]:
             raise FileError(_("The column “%(column)s” is missing.") % {"column": names[key][0]})
     lines = []
     for number, row in table.rows:
-        cell = dict(zip(("date", "amount"), (row[where["date"]], row[where["amount"]])))
-        try:
-            raw = str(cell["amount"]).strip()
-            if raw.startswith("-"):
-                continue
-            amount = cells.money(raw)
-            received = cells.date(cell["date"])
-        except cells.CellError as exc:
-            raise FileError(_("Line %(row)s: %(message)s") % {"row": number, "message": exc.message})
-        reference = str(row[where["reference"]] or "") if where["reference"] < len(row) else ""
-        payer = ""
-        if where["payer"] is not None and where["payer"] < len(row):
-            payer = str(row[where["payer"]] or "")
-        if amount:
-            lines.append(Line(amount, received, reference[:300], payer[:140]))
+        line = _csv_line(number, [_cell(row, where[key]) for key in names])
+        if line is not None:
+            lines.append(line)
     return lines
+
+
+def _cell(row: list, index: int | None) -> str:
+    if index is None or index >= len(row) or row[index] is None:
+        return ""
+    return str(row[index]).strip()
+
+
+def _csv_line(number: int, values: list[str]) -> Line | None:
+    """One CSV row (date, amount, reference, payer) → a credit line; None for a debit."""
+    day, amount, reference, payer = values
+    if amount.startswith("-"):
+        return None
+    try:
+        cents = cells.money(amount)
+        received = cells.date(day)
+    except cells.CellError as exc:
+        raise FileError(
+            _("Line %(row)s: %(message)s") % {"row": number, "message": exc.message}
+        ) from exc
+    return Line(cents, received, reference[:300], payer[:140]) if cents else None
 
 
 def _camt_lines(data: bytes) -> list[Line]:
@@ -261,7 +270,7 @@ def statement_import(*, organisation, actor, filename: str, data: bytes) -> Bank
                 payer=line.payer,
                 statement=statement,
             )
-            for line, lease_id in zip(lines, leases)
+            for line, lease_id in zip(lines, leases, strict=False)
         )
         for lease_id in sorted({lease for lease in leases if lease}):
             lease_reallocate(lease_id)

@@ -203,8 +203,14 @@ def rent_run_execute(run_id: int) -> None:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    sql, _params(run.organisation_id, run.month, after=run.last_lease_id,
-                                 upto=upto, run=run.pk)
+                    sql,
+                    _params(
+                        run.organisation_id,
+                        run.month,
+                        after=run.last_lease_id,
+                        upto=upto,
+                        run=run.pk,
+                    ),
                 )
                 created = max(cursor.rowcount, 0)
             done = _count_between(run, run.last_lease_id, upto)
@@ -252,8 +258,9 @@ def recover_interrupted(now=None) -> list[int]:
     stale = now - timedelta(seconds=settings.RELAIS_RENT_RUN_STALE_SECONDS)
     resumed = []
     for run in RentRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=stale):
-        if RentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING,
-                                  heartbeat_at=run.heartbeat_at).update(status=RunStatus.QUEUED):
+        if RentRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, heartbeat_at=run.heartbeat_at
+        ).update(status=RunStatus.QUEUED):
             enqueue(TASK, run.pk)
             resumed.append(run.pk)
     return resumed

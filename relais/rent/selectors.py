@@ -51,8 +51,10 @@ def ledger(lease) -> list[LedgerLine]:
 
 
 def unmatched(organisation):
-    return Payment.objects.for_organisation(organisation).filter(lease__isnull=True).order_by(
-        "received_on", "pk"
+    return (
+        Payment.objects.for_organisation(organisation)
+        .filter(lease__isnull=True)
+        .order_by("received_on", "pk")
     )
 
 

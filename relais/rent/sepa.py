@@ -44,8 +44,7 @@ def direct_debit_file(*, organisation, actor, month: dt.date, collect_on: dt.dat
     settings, _created = RentSettings.objects.get_or_create(organisation=organisation)
     sepa = SepaDD(_config(settings, month), schema=SCHEMA, clean=True)
     mandates = {
-        m.lease_id: m
-        for m in Mandate.objects.for_organisation(organisation).filter(active=True)
+        m.lease_id: m for m in Mandate.objects.for_organisation(organisation).filter(active=True)
     }
     calls = (
         RentCall.objects.for_organisation(organisation)
@@ -81,13 +80,15 @@ def direct_debit_file(*, organisation, actor, month: dt.date, collect_on: dt.dat
         xml = sepa.export(validate=True)
     except SepaValidationError as exc:
         raise ValidationError(
-            {"month": _("The direct-debit file does not pass the SEPA schema: check the "
-                        "creditor and the mandates' names, IBANs and BICs.")}
+            {
+                "month": _(
+                    "The direct-debit file does not pass the SEPA schema: check the "
+                    "creditor and the mandates' names, IBANs and BICs."
+                )
+            }
         ) from exc
     with transaction.atomic():
-        Mandate.objects.filter(pk__in=collected).update(
-            first_collected=True
-        )
+        Mandate.objects.filter(pk__in=collected).update(first_collected=True)
         audit.record(
             organisation=organisation,
             actor=actor,

@@ -48,9 +48,11 @@ def _refusal(request, error: ValidationError) -> None:
 
 
 def _lease_by_reference(request, reference: str) -> Lease | None:
-    return Lease.objects.for_organisation(request.organisation).filter(
-        reference__iexact=reference.strip()
-    ).first()
+    return (
+        Lease.objects.for_organisation(request.organisation)
+        .filter(reference__iexact=reference.strip())
+        .first()
+    )
 
 
 # The run -------------------------------------------------------------------------------------
@@ -277,9 +279,7 @@ def payment_match(request, pk):
     except ValidationError as error:
         _refusal(request, error)
     else:
-        messages.success(
-            request, _("Payment matched to lease %(ref)s.") % {"ref": lease.reference}
-        )
+        messages.success(request, _("Payment matched to lease %(ref)s.") % {"ref": lease.reference})
     return redirect("rent:unmatched")
 
 
@@ -369,7 +369,9 @@ def mandate_create(request, pk):
         return redirect("rent:lease", lease.pk)
     try:
         services.mandate_create(
-            organisation=request.organisation, actor=request.user, lease=lease,
+            organisation=request.organisation,
+            actor=request.user,
+            lease=lease,
             **form.cleaned_data,
         )
     except ValidationError as error:
@@ -471,8 +473,15 @@ def dashboard(request):
         for i, b in enumerate(AGE_BANDS)
     ]
     rate_rows = [
-        {**m, "label": notices.month_fr(m["month"]), "width": 100 * (m["rate"] or 0), "y": i * 28,
-         "percent": "—" if m["rate"] is None else f"{round(m['rate'] * 100, 1)} %".replace(".", ",")}
+        {
+            **m,
+            "label": notices.month_fr(m["month"]),
+            "width": 100 * (m["rate"] or 0),
+            "y": i * 28,
+            "percent": "—"
+            if m["rate"] is None
+            else f"{round(m['rate'] * 100, 1)} %".replace(".", ","),
+        }
         for i, m in enumerate(months)
     ]
     context = {
@@ -496,11 +505,15 @@ def dashboard_csv(request):
     writer.writerow(["mois", "agence", "appelé", "encaissé", "taux"])
     for row in rows:
         due, paid = row["due_cents"], row["paid_cents"]
-        writer.writerow([
-            f"{row['month']:%Y-%m}", row["agency"], f"{due / 100:.2f}".replace(".", ","),
-            f"{paid / 100:.2f}".replace(".", ","),
-            f"{paid / due * 100:.1f}".replace(".", ",") if due else "",
-        ])
+        writer.writerow(
+            [
+                f"{row['month']:%Y-%m}",
+                row["agency"],
+                f"{due / 100:.2f}".replace(".", ","),
+                f"{paid / 100:.2f}".replace(".", ","),
+                f"{paid / due * 100:.1f}".replace(".", ",") if due else "",
+            ]
+        )
     return response
 
 

@@ -18,8 +18,11 @@ def agency(organisation):
 def leases(organisation, agency):
     """Three leases of one residence: BAIL-A whole month, BAIL-B moved in on 16 November,
     BAIL-C moved out on 10 November; and BAIL-D ended in October (not called)."""
-    building = BuildingFactory(residence__organisation=organisation, residence__agency=agency,
-                               residence__name="Les Tilleuls")
+    building = BuildingFactory(
+        residence__organisation=organisation,
+        residence__agency=agency,
+        residence__name="Les Tilleuls",
+    )
     made = {}
     for ref, start, end in [
         ("BAIL-A", dt.date(2020, 1, 1), None),
@@ -27,11 +30,18 @@ def leases(organisation, agency):
         ("BAIL-C", dt.date(2019, 3, 1), dt.date(2026, 11, 10)),
         ("BAIL-D", dt.date(2018, 3, 1), dt.date(2026, 10, 31)),
     ]:
-        lease = LeaseFactory(dwelling__building=building, reference=ref, start_date=start,
-                             end_date=end, rent_cents=45_000, charges_cents=8_000,
-                             housing_benefit_cents=20_000)
-        OccupantFactory(household=lease.household, email=f"{ref.lower()}@example.fr",
-                        preferred_channel="email")
+        lease = LeaseFactory(
+            dwelling__building=building,
+            reference=ref,
+            start_date=start,
+            end_date=end,
+            rent_cents=45_000,
+            charges_cents=8_000,
+            housing_benefit_cents=20_000,
+        )
+        OccupantFactory(
+            household=lease.household, email=f"{ref.lower()}@example.fr", preferred_channel="email"
+        )
         made[ref] = lease
     return made
 

@@ -52,18 +52,43 @@ def world(organisation, mark, base):
     month = dt.date(2026, 11, 1)
     run = RentRun.objects.create(organisation=organisation, month=month, status="done")
     call = RentCall.objects.create(
-        organisation=organisation, lease=lease, month=month, days=30, month_days=30,
-        rent_cents=45_000, charges_cents=8_000, benefit_cents=0, rls_cents=0,
-        amount_cents=53_000, paid_cents=53_000, run=run)
-    Payment.objects.create(organisation=organisation, lease=lease, amount_cents=53_000,
-                           received_on=dt.date(2026, 11, 4), method="cash",
-                           reference=f"Espèces {mark}")
-    Payment.objects.create(organisation=organisation, amount_cents=1_000,
-                           received_on=dt.date(2026, 11, 30), method="transfer",
-                           payer=f"Payeur {mark}")
-    CollectionStep.objects.create(organisation=organisation, lease=lease, kind=StepKind.CALL,
-                                  created_on=dt.date(2026, 11, 30), note=f"Appel {mark}")
-    plan = PaymentPlan.objects.create(organisation=organisation, lease=lease,
-                                      created_on=dt.date(2026, 11, 1), debt_cents=10_000)
+        organisation=organisation,
+        lease=lease,
+        month=month,
+        days=30,
+        month_days=30,
+        rent_cents=45_000,
+        charges_cents=8_000,
+        benefit_cents=0,
+        rls_cents=0,
+        amount_cents=53_000,
+        paid_cents=53_000,
+        run=run,
+    )
+    Payment.objects.create(
+        organisation=organisation,
+        lease=lease,
+        amount_cents=53_000,
+        received_on=dt.date(2026, 11, 4),
+        method="cash",
+        reference=f"Espèces {mark}",
+    )
+    Payment.objects.create(
+        organisation=organisation,
+        amount_cents=1_000,
+        received_on=dt.date(2026, 11, 30),
+        method="transfer",
+        payer=f"Payeur {mark}",
+    )
+    CollectionStep.objects.create(
+        organisation=organisation,
+        lease=lease,
+        kind=StepKind.CALL,
+        created_on=dt.date(2026, 11, 30),
+        note=f"Appel {mark}",
+    )
+    plan = PaymentPlan.objects.create(
+        organisation=organisation, lease=lease, created_on=dt.date(2026, 11, 1), debt_cents=10_000
+    )
     Instalment.objects.create(plan=plan, due_on=dt.date(2026, 12, 5), amount_cents=10_000)
     return {"rent_run": run, "rent_call": call, "payment_plan": plan}

@@ -17,11 +17,21 @@ pytestmark = pytest.mark.django_db
 def _calls(organisation, leases):
     made = []
     for ref, days, paid in (("BAIL-A", 30, 33_000), ("BAIL-B", 15, 0)):
-        made.append(RentCall.objects.create(
-            organisation=organisation, lease=leases[ref], month=MONTH, days=days, month_days=30,
-            rent_cents=45_000 * days // 30, charges_cents=8_000 * days // 30,
-            benefit_cents=20_000 * days // 30, rls_cents=0,
-            amount_cents=33_000 * days // 30, paid_cents=paid))
+        made.append(
+            RentCall.objects.create(
+                organisation=organisation,
+                lease=leases[ref],
+                month=MONTH,
+                days=days,
+                month_days=30,
+                rent_cents=45_000 * days // 30,
+                charges_cents=8_000 * days // 30,
+                benefit_cents=20_000 * days // 30,
+                rls_cents=0,
+                amount_cents=33_000 * days // 30,
+                paid_cents=paid,
+            )
+        )
     return notices.calls_for_print(RentCall.objects.filter(pk__in=[c.pk for c in made]))
 
 

@@ -31,17 +31,21 @@ def test_pro_rata_rounds_half_up_in_cents():
 
 
 def test_call_amounts_net_of_benefit_and_rls_never_negative():
-    full = rules.call_amounts(D(2026, 2, 1), D(2020, 1, 1), None, rent=45_000, charges=8_000,
-                              benefit=20_000, rls=3_000)
+    full = rules.call_amounts(
+        D(2026, 2, 1), D(2020, 1, 1), None, rent=45_000, charges=8_000, benefit=20_000, rls=3_000
+    )
     assert (full.days, full.month_days, full.amount_cents) == (28, 28, 30_000)
-    covered = rules.call_amounts(D(2026, 2, 1), D(2020, 1, 1), None, rent=10_000, charges=0,
-                                 benefit=20_000)
+    covered = rules.call_amounts(
+        D(2026, 2, 1), D(2020, 1, 1), None, rent=10_000, charges=0, benefit=20_000
+    )
     assert covered.amount_cents == 0
 
 
 def _calls(paid, benefit=20_000):
-    return [rules.CallState(D(2026, m, 1), 33_000, p, 53_000, benefit)
-            for m, p in enumerate(paid, start=1)]
+    return [
+        rules.CallState(D(2026, m, 1), 33_000, p, 53_000, benefit)
+        for m, p in enumerate(paid, start=1)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -73,8 +77,13 @@ def test_plan_progress_and_missed_instalments():
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(D(2026, 11, 1), True), (D(2027, 3, 31), True), (D(2027, 4, 1), False),
-     (D(2026, 10, 31), False), (D(2027, 1, 15), True)],
+    [
+        (D(2026, 11, 1), True),
+        (D(2027, 3, 31), True),
+        (D(2027, 4, 1), False),
+        (D(2026, 10, 31), False),
+        (D(2027, 1, 15), True),
+    ],
 )
 def test_winter_truce_spans_the_new_year(day, expected):
     assert rules.in_truce(day, (11, 1), (3, 31)) is expected

@@ -33,8 +33,16 @@ pytestmark = pytest.mark.skipif(
 def _world(organisation):
     building = BuildingFactory(residence__organisation=organisation)
     dwellings = Dwelling.objects.bulk_create(
-        Dwelling(organisation=organisation, building=building, reference=f"K{i:05d}",
-                 typology="T3", surface="60.00", floor=1, financing="PLUS", rent_cents=40_000)
+        Dwelling(
+            organisation=organisation,
+            building=building,
+            reference=f"K{i:05d}",
+            typology="T3",
+            surface="60.00",
+            floor=1,
+            financing="PLUS",
+            rent_cents=40_000,
+        )
         for i in range(LEASES)
     )
     households = Household.objects.bulk_create(
@@ -42,9 +50,16 @@ def _world(organisation):
         for i in range(LEASES)
     )
     Lease.objects.bulk_create(
-        Lease(organisation=organisation, dwelling=d, household=h, reference=f"B{i:05d}",
-              start_date=MONTH.replace(year=2020), rent_cents=40_000, charges_cents=5_000)
-        for i, (d, h) in enumerate(zip(dwellings, households))
+        Lease(
+            organisation=organisation,
+            dwelling=d,
+            household=h,
+            reference=f"B{i:05d}",
+            start_date=MONTH.replace(year=2020),
+            rent_cents=40_000,
+            charges_cents=5_000,
+        )
+        for i, (d, h) in enumerate(zip(dwellings, households, strict=False))
     )
 
 
@@ -90,8 +105,16 @@ def test_kill_9_in_the_middle_then_resume(organisation, tmp_path):
         f"actor=None, month=dt.date.fromisoformat('{MONTH.isoformat()}'))"
     )
     assert _manage(env, "shell", "-c", start).wait(120) == 0
-    worker = _manage(env, "db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.1",
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = _manage(
+        env,
+        "db_worker",
+        "--no-startup-delay",
+        "--no-reload",
+        "--interval",
+        "0.1",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         row = _run_row(path)
