@@ -62,14 +62,14 @@ def _seed_payments(organisation_id: int, months: list[dt.date], now) -> None:
         4: add_months(last, -3),
     }
     method = (
-        f"CASE WHEN c.lease_id % 100 BETWEEN 12 AND 18 THEN '{Method.CASH}' "
-        f"WHEN c.lease_id % 100 BETWEEN 19 AND 59 THEN '{Method.DIRECT_DEBIT}' "
+        f"CASE WHEN c.lease_id %% 100 BETWEEN 12 AND 18 THEN '{Method.CASH}' "
+        f"WHEN c.lease_id %% 100 BETWEEN 19 AND 59 THEN '{Method.DIRECT_DEBIT}' "
         f"ELSE '{Method.TRANSFER}' END"
     )
     unpaid = (
-        "((c.lease_id % 100 < 12 AND ("
-        + " OR ".join(f"(c.lease_id % 4 = {k - 1} AND c.month >= %(u{k})s)" for k in unpaid_from)
-        + ")) OR (c.lease_id % 100 BETWEEN 12 AND 18 AND c.month >= %(cash)s))"
+        "((c.lease_id %% 100 < 12 AND ("
+        + " OR ".join(f"(c.lease_id %% 4 = {k - 1} AND c.month >= %(u{k})s)" for k in unpaid_from)
+        + ")) OR (c.lease_id %% 100 BETWEEN 12 AND 18 AND c.month >= %(cash)s))"
     )
     params = {f"u{k}": v for k, v in unpaid_from.items()}
     params.update({"org": organisation_id, "cash": add_months(last, -1), "now": now})
