@@ -97,7 +97,7 @@ def run_detail(request, pk):
     """Progress of a run (htmx polls the ``run`` partial), then its totals."""
     found = get_for_request(request, RentRun.objects.all(), ability="rent.run", pk=pk)
     context = {"run": found, "preview": None}
-    if found.status == "done" and not request.htmx:
+    if found.status == "done":
         context["preview"] = run.preview(request.organisation, found.month)
     return render(request, _page(request, "rent/run.html", "run"), context)
 
