@@ -56,6 +56,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/interventions.py
+	$(BIN)/python bench/rent_run.py
 	$(BIN)/python bench/load.py --scenario browse
 	$(BIN)/python bench/load.py --scenario voting --users 15 55 105
 	$(BIN)/python bench/imports.py --concurrent

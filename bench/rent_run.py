@@ -62,7 +62,8 @@ def ensure_world(count: int):
     print(f"writing {count - have} leases…", flush=True)
     commune = _geo()
     agencies = [
-        Agency.objects.create(organisation=organisation, name=f"Agence {n}") for n in range(4)
+        Agency.objects.get_or_create(organisation=organisation, name=f"Agence {n}")[0]
+        for n in range(4)
     ]
     step = 1000
     for block in range(have // step, count // step):
