@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
@@ -53,30 +52,19 @@ def lease_reallocate(lease_id: int) -> None:
 
 
 def leases_with_credit(organisation_id: int) -> list[int]:
-    """Leases whose payments exceed what is allocated (credit waiting for a new call)."""
-    paid = dict(
-        Payment.objects.filter(organisation_id=organisation_id, lease__isnull=False)
-        .values_list("lease_id")
-        .annotate(total=Sum("amount_cents"))
-        .order_by()
-    )
-    allocated = dict(
-        RentCall.objects.filter(organisation_id=organisation_id)
-        .values_list("lease_id")
-        .annotate(total=Sum("paid_cents"))
-        .order_by()
-    )
-    due = dict(
-        RentCall.objects.filter(organisation_id=organisation_id)
-        .values_list("lease_id")
-        .annotate(total=Sum("amount_cents"))
-        .order_by()
-    )
-    return [
-        lease
-        for lease, total in paid.items()
-        if total > allocated.get(lease, 0) and due.get(lease, 0) > allocated.get(lease, 0)
-    ]
+    """Leases with a payment not wholly allocated (a credit waiting for a new call): one
+    grouped query."""
+    sql = """
+        SELECT DISTINCT p.lease_id FROM rent_payment p
+        LEFT JOIN (SELECT payment_id, SUM(amount_cents) AS allocated
+                   FROM rent_paymentallocation GROUP BY payment_id) a ON a.payment_id = p.id
+        WHERE p.organisation_id = %s AND p.lease_id IS NOT NULL
+          AND p.amount_cents > COALESCE(a.allocated, 0)
+        ORDER BY p.lease_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organisation_id])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def payment_record(*, organisation, actor, lease, amount_cents, received_on, method, reference=""):

@@ -238,7 +238,12 @@ def _count_between(run: RentRun, after: int, upto: int) -> int:
 
 
 def _finish(run: RentRun) -> None:
+    """Close the run; tenants' credits (paid ahead) go to the calls just issued."""
+    from .payments import lease_reallocate, leases_with_credit
+
     with transaction.atomic():
+        for lease_id in leases_with_credit(run.organisation_id):
+            lease_reallocate(lease_id)
         RentRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, finished_at=timezone.now(), leases_done=run.leases_total
         )

@@ -73,7 +73,7 @@ def runs(request):
         "preview": preview,
         "month": month,
         "runs": RentRun.objects.for_organisation(request.organisation)[:12],
-        "dd_form": DirectDebitForm(),
+        "dd_form": DirectDebitForm(prefix="dd"),
     }
     return render(request, "rent/runs.html", context)
 
@@ -156,7 +156,7 @@ def call_receipt(request, pk):
 @require_POST
 def direct_debit(request):
     require_ability(request, "rent.run")
-    form = DirectDebitForm(request.POST)
+    form = DirectDebitForm(request.POST, prefix="dd")
     if not form.is_valid():
         messages.error(request, _("Choose a month and a collection date."))
         return redirect("rent:runs")

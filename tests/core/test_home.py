@@ -17,7 +17,7 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core, allocation and interventions.
+# Cards each role gets (in order), from core, allocation, interventions and rent.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -59,7 +59,13 @@ EXPECTED = {
         "interventions.overdue_work_orders",
         "core.agencies",
     ],
-    Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
+    Role.ACCOUNTANT: [
+        "core.crisis",
+        "rent.unmatched",
+        "rent.arrears",
+        "rent.missed_plans",
+        "core.agencies",
+    ],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],

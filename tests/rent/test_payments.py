@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from relais.rent import payments
 from relais.rent.collection import lease_balance
-from relais.rent.models import Mandate, Method, Payment, RentCall
+from relais.rent.models import Mandate, Method, Payment, RentCall, RentRun
+from relais.rent.run import rent_run_execute
 
 from .bank import camt053
 from .conftest import MONTH
@@ -48,7 +49,7 @@ def test_a_payment_goes_to_the_oldest_debt_first(organisation, leases, accountan
     assert lease_balance(lease.pk) == 26_000
 
 
-def test_a_credit_goes_to_the_call_issued_later(organisation, leases, accountant):
+def test_a_credit_goes_to_the_call_the_run_issues(organisation, leases, accountant):
     lease = leases["BAIL-A"]
     payments.payment_record(
         organisation=organisation,
@@ -58,11 +59,11 @@ def test_a_credit_goes_to_the_call_issued_later(organisation, leases, accountant
         received_on=dt.date(2026, 10, 20),
         method=Method.CHEQUE,
     )
-    call = _call(organisation, lease, MONTH, 33_000)
     assert payments.leases_with_credit(organisation.pk) == [lease.pk]
-    payments.lease_reallocate(lease.pk)
-    call.refresh_from_db()
-    assert call.paid_cents == 10_000
+    rent_run_execute(RentRun.objects.create(organisation=organisation, month=MONTH).pk)
+    call = RentCall.objects.get(lease=lease)
+    assert (call.amount_cents, call.paid_cents) == (33_000, 10_000)
+    assert payments.leases_with_credit(organisation.pk) == []
 
 
 def test_camt053_import_matches_by_reference_and_mandate(organisation, leases, accountant):
