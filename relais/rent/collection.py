@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 from relais.core.outbox import notify_household
 from relais.core.selectors import current_crisis_state
+from relais.housing.models import Lease
 
 from . import rules
 from .models import (
@@ -138,8 +139,6 @@ def dunning_run(*, organisation, today: dt.date) -> dict:
 def _send_reminders(organisation, reminders) -> None:
     """Queue the reminder messages of the new automatic reminder steps (a letter to print
     when the household has no usable address: the step stays to do)."""
-    from relais.housing.models import Lease
-
     leases = Lease.objects.select_related("household").in_bulk([s.lease_id for s in reminders])
     for step in reminders:
         lease = leases[step.lease_id]

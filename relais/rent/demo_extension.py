@@ -17,16 +17,20 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from relais.housing.models import Lease
+
 from .models import (
     BankStatement,
     CollectionStep,
     Instalment,
+    Mandate,
     Method,
     Payment,
     PaymentAllocation,
     PaymentPlan,
     RentCall,
     RentRun,
+    RentSettings,
     RentTerms,
     StepKind,
     StepStatus,
@@ -102,8 +106,6 @@ def _seed_payments(organisation_id: int, months: list[dt.date], now) -> None:
 def _seed_follow_up(organisation_id: int, today: dt.date, now) -> dict:
     """Reminders done for the leases with 2+ months unpaid, calls to do for the deepest, a
     payment plan (one instalment missed) for a few, and unmatched payments."""
-    from relais.housing.models import Lease
-
     debtors = list(
         Lease.objects.filter(organisation_id=organisation_id, end_date__isnull=True)
         .extra(where=["id %% 100 < 12", "id %% 4 >= 1"])
@@ -213,7 +215,5 @@ class RentDemo:
                 model.objects.filter(plan__organisation_id__in=organisation_ids).delete()
             else:
                 model.objects.filter(organisation_id__in=organisation_ids).delete()
-        from .models import Mandate, RentSettings
-
         Mandate.objects.filter(organisation_id__in=organisation_ids).delete()
         RentSettings.objects.filter(organisation_id__in=organisation_ids).delete()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from relais.housing.io import cells
 
 from .models import Method, RentSettings, StepKind
+from .notices import month_fr
+from .rules import add_months
 
 
 class EurosField(forms.CharField):
@@ -25,8 +27,6 @@ class EurosField(forms.CharField):
 
 
 def _month_choices(today: dt.date):
-    from .notices import month_fr
-    from .rules import add_months
 
     first = today.replace(day=1)
     return [

@@ -21,6 +21,7 @@ from relais.core import audit
 from relais.core.enqueue import enqueue
 
 from .models import RentRun, RunStatus
+from .payments import lease_reallocate, leases_with_credit
 from .rules import month_bounds
 
 TASK = "relais.rent.tasks.run_rent_run"
@@ -239,8 +240,6 @@ def _count_between(run: RentRun, after: int, upto: int) -> int:
 
 def _finish(run: RentRun) -> None:
     """Close the run; tenants' credits (paid ahead) go to the calls just issued."""
-    from .payments import lease_reallocate, leases_with_credit
-
     with transaction.atomic():
         for lease_id in leases_with_credit(run.organisation_id):
             lease_reallocate(lease_id)

@@ -8,10 +8,12 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from relais.core.models import Agency
+from relais.housing.models import Lease
 
 from . import rules
 from .models import (
     CollectionStep,
+    Instalment,
     Method,
     Payment,
     PaymentPlan,
@@ -69,8 +71,6 @@ def steps_to_do(organisation):
 
 def plans_with_missed(organisation):
     """Running plans with an instalment followed up as missed (one query)."""
-    from .models import Instalment
-
     missed = Instalment.objects.filter(plan=OuterRef("pk"), missed_followed_up=True)
     return (
         PaymentPlan.objects.for_organisation(organisation)
@@ -84,8 +84,6 @@ def plans_with_missed(organisation):
 def cash_payers(organisation, since: dt.date):
     """Leases that paid in cash since ``since`` (the 2020 desk payers to offer other
     channels), with their household."""
-    from relais.housing.models import Lease
-
     cash = Payment.objects.filter(lease=OuterRef("pk"), method=Method.CASH, received_on__gte=since)
     return (
         Lease.objects.for_organisation(organisation)

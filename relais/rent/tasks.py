@@ -3,9 +3,11 @@
 from django.utils import timezone
 from django_tasks import task
 
+from relais.core.enqueue import enqueue
 from relais.core.models import Organisation
 
 from . import collection, run
+from .models import RentCall
 
 
 @task()
@@ -33,10 +35,6 @@ def collection_daily(organisation_id: int) -> dict:
 @task()
 def collection_daily_all() -> int:
     """Queue ``collection_daily`` for every organisation with rent calls (daily)."""
-    from relais.core.enqueue import enqueue
-
-    from .models import RentCall
-
     ids = list(RentCall.objects.order_by().values_list("organisation_id", flat=True).distinct())
     for organisation_id in ids:
         enqueue("relais.rent.tasks.collection_daily", organisation_id)

@@ -33,7 +33,7 @@ from .forms import (
     StatementForm,
     StepForm,
 )
-from .models import PaymentPlan, RentCall, RentRun
+from .models import CollectionStep, Payment, PaymentPlan, RentCall, RentRun
 from .rules import AGE_BANDS
 from .sepa import direct_debit_file
 
@@ -188,8 +188,6 @@ def payments_list(request):
         if lease is not None:
             return redirect("rent:lease", lease.pk)
         messages.error(request, _("No lease has the reference “%(ref)s”.") % {"ref": reference})
-    from .models import Payment
-
     queryset = (
         Payment.objects.for_organisation(request.organisation)
         .select_related("lease__household")
@@ -264,8 +262,6 @@ def unmatched(request):
 @login_required
 @require_POST
 def payment_match(request, pk):
-    from .models import Payment
-
     payment = get_for_request(request, Payment.objects.all(), ability="payment.record", pk=pk)
     form = MatchForm(request.POST)
     lease = _lease_by_reference(request, request.POST.get("lease", "")) if form.is_valid() else None
@@ -394,8 +390,6 @@ def steps(request):
 @login_required
 @require_POST
 def step_done(request, pk):
-    from .models import CollectionStep
-
     step = get_for_request(
         request, CollectionStep.objects.all(), ability="collection.manage", pk=pk
     )
