@@ -48,6 +48,12 @@ class MonthForm(forms.Form):
 
 
 class DirectDebitForm(MonthForm):
+    """The month whose open amounts are collected, and the collection date."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].label = _("Month to collect")
+
     collect_on = forms.DateField(
         label=_("Collection date"), widget=forms.DateInput(attrs={"type": "date"})
     )

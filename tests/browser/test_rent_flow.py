@@ -68,7 +68,7 @@ def test_the_months_run_with_progress_and_totals(new_page, settings, width):
     page = new_page(width=width)
     _login(page, "compta")
     page.goto("/loyers/quittancement/")
-    page.get_by_label("Mois").select_option(month.isoformat())
+    page.locator("#id_month").select_option(month.isoformat())
     page.get_by_role("button", name="Prévisualiser").click()
     preview = page.get_by_test_id("preview")
     expect(preview.get_by_test_id("totals-agency")).to_contain_text("Agence Tours-Nord")
