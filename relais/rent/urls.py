@@ -29,5 +29,6 @@ urlpatterns = [
     path("especes/", views.cash_payers, name="cash_payers"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("tableau-de-bord/recouvrement.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("tableau-de-bord/impayes.csv", views.arrears_csv, name="arrears_csv"),
     path("parametres/", views.settings_edit, name="settings"),
 ]

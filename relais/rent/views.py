@@ -512,6 +512,24 @@ def dashboard_csv(request):
 
 
 @login_required
+def arrears_csv(request):
+    """Arrears by age band as CSV: band, leases, amount (euros with a comma)."""
+    require_ability(request, "rent.dashboard")
+    ages = selectors.arrears_by_age(request.organisation, timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="impayes-par-anciennete.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["ancienneté", "baux", "montant"])
+    for band in AGE_BANDS:
+        cents = ages[band]["cents"]
+        writer.writerow(
+            [str(AGE_LABELS[band]), ages[band]["leases"], f"{cents / 100:.2f}".replace(".", ",")]
+        )
+    return response
+
+
+@login_required
 def settings_edit(request):
     require_ability(request, "rent.configure")
     current = services.settings_for(request.organisation)

@@ -33,6 +33,7 @@ PAGES = {
     "rent:cash_payers": ("collection.manage", None),
     "rent:dashboard": ("rent.dashboard", None),
     "rent:dashboard_csv": ("rent.dashboard", None),
+    "rent:arrears_csv": ("rent.dashboard", None),
     "rent:settings": ("rent.configure", None),
 }
 NOT_PAGES = {

@@ -137,6 +137,8 @@ def test_dashboard_csv_and_settings(accountant_client, leases, organisation):
     assert "50 %" in page or "50,0 %" in page
     csv_text = accountant_client.get(reverse("rent:dashboard_csv")).content.decode("utf-8-sig")
     assert "Agence de Tours-Nord;330,00;165,00;50,0" in csv_text
+    ages = accountant_client.get(reverse("rent:arrears_csv")).content.decode("utf-8-sig")
+    assert ages.splitlines()[0] == "ancienneté;baux;montant" and ";1;165,00" in ages
     bad = accountant_client.post(
         reverse("rent:settings"),
         {
