@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "relais.messaging",
     "relais.payables",
     "relais.outreach",
+    "relais.rent",
     "relais.api",
 ]
 
@@ -176,6 +177,14 @@ TASKS = {
 RELAIS_OFFER_POSTAL_DELAY_DAYS = env_int("RELAIS_OFFER_POSTAL_DELAY_DAYS", 3)
 
 # Periodic tasks queued by ``manage.py run_schedule``: (task, period in seconds).
+# Rent run (relais.rent.run): leases per INSERT … SELECT batch, and the seconds without a
+# heartbeat after which a running run is taken for interrupted and queued again.
+RELAIS_RENT_RUN_BATCH = env_int("RELAIS_RENT_RUN_BATCH", 5000)
+RELAIS_RENT_RUN_STALE_SECONDS = env_int("RELAIS_RENT_RUN_STALE_SECONDS", 300)
+# Milliseconds the run waits between batches, leaving SQLite's single write lock to the web
+# requests during a long run (0: no wait; PostgreSQL does not need it).
+RELAIS_RENT_RUN_PAUSE_MS = env_int("RELAIS_RENT_RUN_PAUSE_MS", 0)
+
 RELAIS_SCHEDULE = [
     ("relais.allocation.commissions.tasks.close_due_sessions", 60),
     ("relais.allocation.letters.tasks.lapse_offers", 3600),
@@ -183,6 +192,8 @@ RELAIS_SCHEDULE = [
     ("relais.allocation.applications.tasks.application_lifecycle_all", 86400),
     ("relais.core.tasks.anchor_audit_heads", env_int("AUDIT_ANCHOR_PERIOD", 3600)),
     ("relais.housing.tasks.recover_interrupted_imports", 300),
+    ("relais.rent.tasks.recover_interrupted_runs", 300),
+    ("relais.rent.tasks.collection_daily_all", 86400),
     ("relais.core.outbox.tasks.sweep_outbox", 60),
     ("relais.interventions.work_orders.tasks.remind_overdue_work_orders", 300),
     ("relais.interventions.on_call.tasks.on_call_sweep", 60),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("relais.messaging.urls")),
     path("factures/", include("relais.payables.urls")),
     path("", include("relais.outreach.urls")),
+    path("loyers/", include("relais.rent.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

@@ -253,6 +253,7 @@ API_RESOURCES = {
     "allocation": ("allocation.view", "application"),  # applications/{id}/standing
     "intervention-requests": ("intervention.view", "intervention_request"),
     "work-orders": ("intervention.view", "work_order"),
+    "rent": ("rent.view", "lease"),  # rent/balances, rent/ledgers/{id}
 }
 
 

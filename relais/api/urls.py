@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from relais.allocation import api as allocation
 from relais.housing import api as housing
 from relais.interventions import api as interventions
+from relais.rent import api as rent
 
 from . import errors
 from .auth import ApiKeyAuth
@@ -17,7 +18,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Read-only access to an organisation's housing stock and households; intervention "
-        "requests (read, create) and work orders (read). "
+        "requests (read, create) and work orders (read); tenants' rent balances and ledgers "
+        "(read). "
         "Send a personal API key as `Authorization: Bearer <key>` "
         "(create one with `manage.py api_key create <username>`)."
     ),
@@ -33,3 +35,4 @@ api.add_router("/households", housing.households)
 api.add_router("/allocation", allocation.router)
 api.add_router("/intervention-requests", interventions.requests_router)
 api.add_router("/work-orders", interventions.work_orders_router)
+api.add_router("/rent", rent.router)

@@ -177,6 +177,19 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "outreach.visit": frozenset({_R.CARETAKER, _R.OUTREACH_CALLER}),
     # A partner's own referrals only (its body is set by ``outreach.PartnerUser``).
     "outreach.partner_referrals": frozenset({_R.SOCIAL_PARTNER}),
+    # Rent (issue 12): calls, payments, arrears and payment plans. Tenants' accounts are
+    # personal data: staff who answer tenants or keep the books; the APL keeps its own ability.
+    "rent.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT, _R.CUSTOMER_OFFICER}),
+    # The monthly rent run, notices and receipts, the direct-debit file.
+    "rent.run": frozenset({_R.DIRECTOR, _R.ACCOUNTANT}),
+    # Enter payments, import bank statements, match the unmatched queue.
+    "payment.record": frozenset({_R.ACCOUNTANT}),
+    # Follow arrears: record steps (calls, FSL, CCAPEX, court), agree payment plans.
+    "collection.manage": frozenset({_R.MANAGER, _R.ACCOUNTANT, _R.CUSTOMER_OFFICER}),
+    # Collection rate and arrears by age (aggregates, no names).
+    "rent.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT}),
+    # The winter truce dates and the SEPA creditor.
+    "rent.configure": frozenset({_R.DIRECTOR, _R.ACCOUNTANT}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

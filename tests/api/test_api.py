@@ -334,7 +334,10 @@ def test_openapi_schema_declares_bearer_auth(db):
         for entity in ("intervention-requests", "work-orders")
         for suffix in ("", "/{id}")
     }
-    assert reads == housing | interventions | {"/api/v1/allocation/applications/{id}/standing"}
+    rent = {"/api/v1/rent/balances", "/api/v1/rent/ledgers/{id}"}
+    assert reads == housing | interventions | rent | {
+        "/api/v1/allocation/applications/{id}/standing"
+    }
     for path in reads:
         assert schema["paths"][path]["get"]["security"]
     # The eligibility simulator is the one public operation: it reads no personal data.

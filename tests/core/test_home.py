@@ -21,6 +21,7 @@ from ..factories import AgencyFactory, MembershipFactory, UserFactory
 # Cards each role gets (in order), from core, allocation, interventions and payables.
 # Cards each role gets (in order), from core, allocation, interventions and outreach (the
 # partner's card shows once its membership is linked to a body: tests/outreach).
+# Cards each role gets (in order), from core, allocation, interventions and rent.
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -75,6 +76,13 @@ EXPECTED = {
         "core.agencies",
     ],
     Role.ACCOUNTANT: ["core.crisis", "payables.to_pay", "payables.held", "core.agencies"],
+    Role.ACCOUNTANT: [
+        "core.crisis",
+        "rent.unmatched",
+        "rent.arrears",
+        "rent.missed_plans",
+        "core.agencies",
+    ],
     Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
     Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
     Role.OUTREACH_CALLER: ["core.crisis", "outreach.today", "core.agencies"],
