@@ -17,11 +17,9 @@ from ..allocation.factories_commissions import board
 from ..allocation.factories_letters import closed_session
 from ..factories import AgencyFactory, MembershipFactory, UserFactory
 
-# Cards each role gets (in order), from core, allocation, interventions and supplies.
-# Cards each role gets (in order), from core, allocation, interventions and payables.
-# Cards each role gets (in order), from core, allocation, interventions and outreach (the
-# partner's card shows once its membership is linked to a body: tests/outreach).
-# Cards each role gets (in order), from core, allocation, interventions and rent.
+# Cards each role gets (in order), from every capability (the partner's outreach card shows once
+# its membership is linked to a body: tests/outreach; continuity's "declare your day" once the
+# person is in the staff directory: tests/continuity).
 EXPECTED = {
     Role.DIRECTOR: [
         "core.crisis",
@@ -29,9 +27,9 @@ EXPECTED = {
         "allocation.week_sessions",
         "interventions.open_safety",
         "interventions.sla",
-        "worksites.to_sign",
-        "payables.to_approve",
         "outreach.coverage",
+        "payables.to_approve",
+        "worksites.to_sign",
         "core.audit_alerts",
         "core.agencies",
     ],
@@ -46,9 +44,9 @@ EXPECTED = {
         "allocation.letters_to_send",
         "allocation.offers_pending",
         "allocation.conditional_pending",
-        "worksites.to_restart",
         "supplies.under_threshold",
         "payables.to_approve",
+        "worksites.to_restart",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -66,34 +64,43 @@ EXPECTED = {
         "interventions.deferred",
         "core.agencies",
     ],
-    Role.CARETAKER: ["core.crisis", "proximity.today", "core.agencies"],
+    Role.CARETAKER: [
+        "core.crisis",
+        "proximity.today",
+        "core.agencies",
+    ],
     Role.TECHNICIAN: [
         "core.crisis",
         "interventions.to_triage",
         "interventions.overdue_work_orders",
-        "worksites.to_restart",
         "payables.to_approve",
+        "worksites.to_restart",
         "core.agencies",
     ],
-    Role.ACCOUNTANT: ["core.crisis", "payables.to_pay", "payables.held", "core.agencies"],
     Role.ACCOUNTANT: [
         "core.crisis",
         "rent.unmatched",
         "rent.arrears",
         "rent.missed_plans",
+        "payables.to_pay",
+        "payables.held",
         "core.agencies",
     ],
-    Role.OUTREACH_CALLER: ["core.crisis", "core.agencies"],
-    Role.ACCOUNTANT: ["core.crisis", "core.agencies"],
-    Role.OUTREACH_CALLER: ["core.crisis", "outreach.today", "core.agencies"],
+    Role.OUTREACH_CALLER: [
+        "core.crisis",
+        "outreach.today",
+        "core.agencies",
+    ],
     Role.READ_ONLY: ["core.crisis", "core.agencies"],
     Role.HR_OFFICER: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
     Role.FEDERATION_ANALYST: ["supplies.open_campaigns", "supplies.unanswered"],
 }
-# Queries of the whole home page (session, user, memberships, crisis state, cards, links).
-MAX_QUERIES = 24
+# Queries of the whole home page (session, user, memberships, crisis state, cards, links): the
+# manager's has the most cards (14, from nine capabilities, each a fixed number of queries);
+# ``test_queries_do_not_grow_with_the_data`` checks that more rows do not mean more queries.
+MAX_QUERIES = 40
 
 
 @pytest.fixture
