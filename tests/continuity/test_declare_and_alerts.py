@@ -153,7 +153,8 @@ def test_the_managers_cards_cost_four_queries_whatever_the_team(
     # declare (1), team (1), below minimum (2) instead of 3 without a plan or a team
     assert len(few.captured_queries) - len(bare.captured_queries) == 1
     keys = [card.key for card in response.context["cards"]]
-    assert keys[:3] == ["core.crisis", "continuity.team_undeclared", "continuity.below_minimum"]
+    ours = [key for key in keys if key.startswith("continuity.")]
+    assert ours == ["continuity.team_undeclared", "continuity.below_minimum"]
     for index in range(12):
         staff(organisation, Role.TECHNICIAN, last=f"Tech{index}", manager=manager)
     with django_assert_num_queries(len(few.captured_queries)):

@@ -194,8 +194,9 @@ def test_crisis_page_lists_what_each_switch_changes(member_factory):
     assert "L’avis de crise" in body
     # Allocation registers its line from its AppConfig.
     assert "Les nouvelles séances de commission sont proposées à distance par défaut." in body
-    # A switch nobody reads says so instead of promising something.
-    assert "Rien dans Relais ne lit encore cet interrupteur" in body
+    # Every switch now has a capability reading it (a switch nobody reads would say so).
+    assert "Rien dans Relais ne lit encore cet interrupteur" not in body
+    assert "Les chantiers en cours s’arrêtent le jour même" in body
 
 
 def test_crisis_notes_are_for_staff_only(member_factory, organisation):

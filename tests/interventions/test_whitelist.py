@@ -177,4 +177,5 @@ def test_the_printed_notice_gives_the_request_forms_address(organisation):
         "label": "Signaler un problème technique dans votre logement",
         "address": reverse("interventions:public_request", kwargs={"slug": organisation.slug}),
     }
-    assert links[1]["address"] == "https://paiement.example.fr"
+    # Then the other capabilities' public pages, then the organisation's own links.
+    assert links[-1]["address"] == "https://paiement.example.fr"

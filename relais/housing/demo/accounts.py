@@ -40,6 +40,7 @@ ACCOUNTS = (
     _tours("comptable", "Isabelle", "Perrin", Role.ACCOUNTANT),
     _tours("appelant", "Léa", "Marchand", Role.OUTREACH_CALLER),
     _tours("lecture", "Paul", "Renard", Role.READ_ONLY),
+    _tours("rh", "Hélène", "Garnier", Role.HR_OFFICER),
     _tours("commission", "Michel", "Dupont", Role.COMMISSION_MEMBER),
     _tours("ccas", "Aurélie", "Martin", Role.SOCIAL_PARTNER),
     _tours("federation", "Bruno", "Leclerc", Role.FEDERATION_ANALYST),
