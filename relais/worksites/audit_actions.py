@@ -13,6 +13,8 @@ action("worksite.created", _("Work site created"), status=STATUS)
 action("worksite.updated", _("Work site changed"), fields=_("fields"))
 action("worksite.company_added", _("Company added to a work site"), trade=_("trade"))
 action("worksite.company_updated", _("Company of a work site changed"), trade=_("trade"))
+action("worksite.started", _("Work site started"), actual_start=_("actual start"))
+action("worksite.completed", _("Work site completed"), actual_end=_("actual end"))
 action("worksite.stopped", _("Work site stopped"), status=STATUS, note=_("reason"))
 action("worksite.stopped_by_switch", _("Running work sites stopped (crisis)"), count=_("sites"))
 action(

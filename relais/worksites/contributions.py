@@ -10,7 +10,6 @@ from relais.core import crisis, home, navigation
 from relais.core.roles import Role
 
 from . import selectors, services
-from .models import SiteStatus
 
 
 def _progress(site) -> str:
@@ -29,7 +28,7 @@ def to_restart_card(ctx: home.HomeContext) -> home.Card:
         title=_("Work sites to restart"),
         count=sites.count(),
         empty=_("Stopped work sites will appear here with their sanitary protocol's progress."),
-        url=f"{reverse('worksites:site_list')}?statut={SiteStatus.STOPPED}",
+        url=reverse("worksites:site_list"),
         link_label=_("All work sites"),
         rows=[
             home.CardRow(

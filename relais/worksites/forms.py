@@ -106,6 +106,13 @@ class CompanyForm(forms.ModelForm):
         value = self.cleaned_data["siren"].strip()
         return clean_siren(value) if value else ""
 
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = SiteCompany.objects.filter(site=self.instance.site, name__iexact=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This company is already on the site."))
+        return name
+
     def clean_referent_phone(self):
         return _phone(self, "referent_phone")
 

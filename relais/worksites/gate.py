@@ -3,6 +3,7 @@ person gives their name and company and answers the health self-check; admitted 
 without symptoms (OPPBTP guide). A closed link (expired, revoked, unknown) says whom to ask.
 """
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,7 @@ from relais.interventions.work_orders import links
 
 from . import services
 from .forms import GateForm
-from .models import GateEntry, GateLink
+from .models import GateEntry, GateLink, SiteStatus
 
 
 def session_key(link: GateLink) -> str:
@@ -22,7 +23,7 @@ def session_key(link: GateLink) -> str:
 def _open_link(token: str):
     """(link, state): state is "valid", "expired", "revoked" or "unknown"."""
     link = (
-        GateLink.objects.select_related("site", "organisation")
+        GateLink.objects.select_related("site__organisation", "organisation")
         .filter(token_hash=links.token_hash(token))
         .first()
     )
@@ -44,6 +45,9 @@ def gate(request, token):
             request, "worksites/gate_closed.html", context, status=404 if link is None else 410
         )
     site = link.site
+    if site.status in (SiteStatus.STOPPED, SiteStatus.COMPLETED):
+        # Nobody enters a stopped site (the restart is not signed), nor a finished one.
+        return render(request, "worksites/gate_closed.html", {"state": site.status, "site": site})
     form = GateForm(request.POST or None, site=site)
     if request.method == "POST" and form.is_valid():
         entry, _created = services.gate_entry_record(
@@ -56,7 +60,8 @@ def gate(request, token):
         )
         return redirect("worksites:gate_done", token, entry.submission_key)
     status = 400 if request.method == "POST" else 200
-    return render(request, "worksites/gate.html", {"form": form, "site": site}, status=status)
+    context = {"form": form, "site": site, "retention": settings.WORKSITES_GATE_LOG_DAYS}
+    return render(request, "worksites/gate.html", context, status=status)
 
 
 @organisation_check_exempt

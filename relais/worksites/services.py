@@ -121,13 +121,53 @@ def _locked(site: WorkSite) -> WorkSite:
 def site_stop(*, actor, site: WorkSite, on: dt.date, note: str = "") -> WorkSite:
     """Stop a running (or not yet started) site on ``on``. Raises RestartRefused for a site
     already stopped or completed."""
+    if on > timezone.localdate():
+        raise ValidationError({"stopped_on": _("The date cannot be in the future.")})
     site = _locked(site)
     if site.status not in (*ACTIVE_STATUSES, SiteStatus.PREPARING):
         raise RestartRefused(_("This site is not running: it cannot be stopped."))
     previous = site.status
     site.status, site.stopped_on = SiteStatus.STOPPED, on
     site.save(update_fields=["status", "stopped_on"])
+    _reopen_protocol(WorkSite.objects.filter(pk=site.pk))
     _record("worksite.stopped", site, actor, {"status": [previous, site.status], "note": note})
+    return site
+
+
+def _reopen_protocol(sites) -> None:
+    """A stopped site restarts under a protocol checked again: its measures reopen (their
+    evidence stays on file, to be confirmed) and its last restart's signature is cleared (the
+    audit trail keeps it)."""
+    ChecklistItem.objects.filter(site__in=sites).update(done_on=None)
+    sites.update(restarted_on=None, restart_signed_by=None, restart_signed_at=None)
+
+
+@write_transaction
+def site_start(*, actor, site: WorkSite, on: dt.date) -> WorkSite:
+    """A site not started yet starts on ``on`` (its actual start). Raises RestartRefused for
+    any other status, ValidationError for a date in the future."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    site = _locked(site)
+    if site.status != SiteStatus.PREPARING:
+        raise RestartRefused(_("Only a site not started yet can start."))
+    site.status, site.actual_start = SiteStatus.RUNNING, on
+    site.save(update_fields=["status", "actual_start"])
+    _record("worksite.started", site, actor, {"actual_start": on})
+    return site
+
+
+@write_transaction
+def site_complete(*, actor, site: WorkSite, on: dt.date) -> WorkSite:
+    """A running or restarted site is completed on ``on`` (its actual end)."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    site = _locked(site)
+    if site.status not in ACTIVE_STATUSES:
+        raise RestartRefused(_("Only a running site can be completed."))
+    site.status, site.actual_end = SiteStatus.COMPLETED, on
+    site.save(update_fields=["status", "actual_end"])
+    _record("worksite.completed", site, actor, {"actual_end": on})
     return site
 
 
@@ -138,9 +178,9 @@ def stop_all_running(*, organisation, actor, on: bool) -> None:
     sites = WorkSite.objects.for_organisation(organisation)
     today = timezone.localdate()
     if on:
-        count = sites.filter(status__in=ACTIVE_STATUSES).update(
-            status=SiteStatus.STOPPED, stopped_on=today
-        )
+        running = list(sites.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
+        count = sites.filter(pk__in=running).update(status=SiteStatus.STOPPED, stopped_on=today)
+        _reopen_protocol(sites.filter(pk__in=running))
         action = "worksite.stopped_by_switch"
     else:
         count = sites.filter(status=SiteStatus.STOPPED).update(status=SiteStatus.PREPARING_RESTART)
@@ -197,7 +237,10 @@ def checklist_answer(*, actor, item: ChecklistItem, done_on: dt.date, note: str,
     if upload is not None and needs_file:
         name, content = _evidence_content(item, upload)
         item.evidence_file.save(name, ContentFile(content), save=False)
-        item.evidence_name = (getattr(upload, "name", "") or name)[:200]
+        original = getattr(upload, "name", "") or name
+        if item.evidence_kind == Evidence.PHOTO:  # re-encoded: a JPEG whatever was sent
+            original = original.rsplit(".", 1)[0] + ".jpg"
+        item.evidence_name = original[-200:]
     item.done_on, item.note = done_on, note
     item.answered_by, item.answered_at = actor, timezone.now()
     item.save()
@@ -225,6 +268,8 @@ def restart_sign(*, actor, site: WorkSite, on: dt.date | None = None) -> WorkSit
     """The director signs the restart of a stopped site. Raises RestartRefused while a
     mandatory measure is open (listed) or when the site is not waiting for a restart."""
     site = _locked(site)
+    if site.status == SiteStatus.RESTARTED and site.restart_signed_at is not None:
+        return site  # signed already (a double click): nothing twice
     if site.status not in TO_RESTART:
         raise RestartRefused(_("This site is not waiting for a restart."))
     open_items = list(site.checklist.filter(mandatory=True, done_on__isnull=True).order_by("order"))
@@ -275,10 +320,13 @@ def gate_entry_record(
     *, link: GateLink, person_name: str, company, company_name: str, no_symptoms: bool, key
 ) -> tuple[GateEntry, bool]:
     """Record a person at the gate today; (entry, created). The same form submitted twice
-    (same ``key``) is recorded once. Admitted only without symptoms."""
+    (same ``key``) is recorded once, with its last answer. Admitted only without symptoms."""
     site = link.site
     existing = GateEntry.objects.filter(site=site, submission_key=key).first()
     if existing is not None:
+        if existing.no_symptoms != no_symptoms:  # the person went back and changed the answer
+            existing.no_symptoms = existing.admitted = no_symptoms
+            existing.save(update_fields=["no_symptoms", "admitted"])
         return existing, False
     try:
         with transaction.atomic():

@@ -97,6 +97,7 @@ def site_detail(request, pk):
         "stop_form": StopForm(initial={"stopped_on": timezone.localdate()}),
         "to_restart": site.status in (SiteStatus.STOPPED, SiteStatus.PREPARING_RESTART),
         "can_stop": site.status in (SiteStatus.RUNNING, SiteStatus.RESTARTED, SiteStatus.PREPARING),
+        "today": timezone.localdate(),
     }
     return render(request, "worksites/detail.html", context)
 
@@ -199,11 +200,38 @@ def site_stop(request, pk):
             on=form.cleaned_data["stopped_on"],
             note=form.cleaned_data["note"],
         )
-    except services.RestartRefused as refusal:
-        messages.error(request, str(refusal))
+    except (services.RestartRefused, ValidationError) as refusal:
+        messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
     else:
         messages.success(request, _("The site is stopped."))
     return redirect("worksites:site_detail", site.pk)
+
+
+def _dated_step(request, pk, step, done_message):
+    """Start or complete a site on the date posted (today when none)."""
+    site = _site(request, pk, EDIT)
+    try:
+        on = dt.date.fromisoformat(request.POST.get("on") or timezone.localdate().isoformat())
+        step(actor=request.user, site=site, on=on)
+    except ValueError:
+        messages.error(request, _("Give a date."))
+    except (services.RestartRefused, ValidationError) as refusal:
+        messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+    else:
+        messages.success(request, done_message)
+    return redirect("worksites:site_detail", site.pk)
+
+
+@login_required
+@require_POST
+def site_start(request, pk):
+    return _dated_step(request, pk, services.site_start, _("The site has started."))
+
+
+@login_required
+@require_POST
+def site_complete(request, pk):
+    return _dated_step(request, pk, services.site_complete, _("The site is completed."))
 
 
 @login_required

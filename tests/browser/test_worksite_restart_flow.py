@@ -38,12 +38,6 @@ def test_stop_protocol_sign_restart_and_gate_self_check(new_page, tmp_path):
         MembershipFactory(user=user, organisation=organisation, role=role)
     site = WorkSiteFactory(organisation=organisation, name="Réhabilitation Sanitas")
     SiteCompanyFactory(site=site, name="Maçonnerie Berry")
-    # Every mandatory measure but the first (barrier gestures: a photo) is already done.
-    for item in site.checklist.filter(mandatory=True, order__gt=1):
-        upload = {"photo": png(), "document": pdf()}.get(item.evidence_kind)
-        services.checklist_answer(
-            actor=None, item=item, done_on=timezone.localdate(), note="", upload=upload
-        )
     shots = _shots(tmp_path)
 
     director = new_page()
@@ -55,6 +49,13 @@ def test_stop_protocol_sign_restart_and_gate_self_check(new_page, tmp_path):
     expect(director.get_by_test_id("crisis-banner")).to_be_visible()
     director.goto(f"/chantiers/{site.pk}/")
     expect(director.get_by_test_id("site-summary")).to_contain_text("Arrêté")
+    # Meanwhile the team does every mandatory measure but barrier gestures (a photo).
+    for item in site.checklist.filter(mandatory=True, order__gt=1):
+        upload = {"photo": png(), "document": pdf()}.get(item.evidence_kind)
+        services.checklist_answer(
+            actor=None, item=item, done_on=timezone.localdate(), note="", upload=upload
+        )
+
     director.get_by_role("button", name="Signer la reprise").click()
     expect(director.locator(".relais-messages")).to_contain_text("encore ouverte")
     expect(director.get_by_test_id("site-summary")).to_contain_text("Arrêté")

@@ -27,6 +27,8 @@ NOT_PAGES = {
     "worksites:measure_reopen",
     "worksites:evidence",
     "worksites:site_stop",
+    "worksites:site_start",
+    "worksites:site_complete",
     "worksites:restart_prepare",
     "worksites:restart_sign",
     "worksites:gate_link_create",

@@ -146,3 +146,23 @@ def test_old_self_checks_are_purged_after_the_retention(client, site, link_token
     event = AuditEvent.objects.get(action="worksite.gate_log_purged")
     assert event.changes["count"] == 1 and event.organisation_id == site.organisation_id
     assert services.gate_log_purge(today=dt.date(2026, 12, 1)) == 0
+
+
+def test_nobody_enters_a_stopped_site(client, site, link_token):
+    _link, token = link_token
+    company = SiteCompanyFactory(site=site)
+    services.site_stop(actor=None, site=site, on=timezone.localdate())
+    page = client.get(reverse("worksites:gate", args=[token])).content.decode()
+    assert 'data-testid="site-stopped"' in page
+    answer(client, token, company)
+    assert GateEntry.objects.count() == 0
+
+
+def test_a_changed_answer_with_the_same_form_keeps_the_last_one(client, site, link_token):
+    _link, token = link_token
+    company = SiteCompanyFactory(site=site)
+    key = uuid.uuid4()
+    answer(client, token, company, key=key)
+    answer(client, token, company, key=key, symptoms="yes")
+    entry = GateEntry.objects.get()
+    assert (entry.no_symptoms, entry.admitted) == (False, False)

@@ -96,7 +96,7 @@ def test_evidence_is_required_and_checked(organisation):
     barrier.refresh_from_db()
     assert barrier.done_on is None and not barrier.evidence_file
     done = services.checklist_answer(actor=None, item=barrier, done_on=TODAY, note="", upload=png())
-    assert done.evidence_file.name.endswith(".jpg") and done.evidence_name == "barrieres.png"
+    assert done.evidence_file.name.endswith(".jpg") and done.evidence_name == "barrieres.jpg"
     with pytest.raises(ValidationError) as future:
         services.checklist_answer(
             actor=None, item=agreement, done_on=dt.date(2099, 1, 1), note="", upload=pdf()
@@ -144,3 +144,43 @@ def test_pages_sign_and_refuse(organisation, member_factory):
     detail = director_client.get(reverse("worksites:site_detail", args=[site.pk]))
     assert detail.status_code == 200
     assert site.checklist.get(order=1).text in detail.content.decode()
+
+
+def test_a_stop_in_the_future_is_refused(organisation):
+    site = WorkSiteFactory(organisation=organisation)
+    with pytest.raises(ValidationError):
+        services.site_stop(actor=None, site=site, on=dt.date(2099, 3, 1))
+    site.refresh_from_db()
+    assert site.status == SiteStatus.RUNNING
+
+
+def test_a_restarted_site_stopped_again_checks_its_protocol_again(organisation, member_factory):
+    director, _client = member_factory(Role.DIRECTOR)
+    site = WorkSiteFactory(organisation=organisation, status=SiteStatus.STOPPED)
+    complete(site)
+    services.restart_sign(actor=director, site=site, on=TODAY)
+    services.restart_sign(actor=director, site=site, on=TODAY)  # a double click: once
+    assert AuditEvent.objects.filter(action="worksite.restart_signed").count() == 1
+    crisis_mode_change(
+        organisation=organisation, actor=None, mode="crisis", switches={"worksites_stopped": True}
+    )
+    site.refresh_from_db()
+    assert (site.status, site.restarted_on, site.restart_signed_by) == (
+        SiteStatus.STOPPED,
+        None,
+        None,
+    )
+    assert not site.checklist.filter(done_on__isnull=False).exists()
+    assert site.checklist.filter(evidence_file="").count() < site.checklist.count()  # kept
+
+
+def test_a_site_starts_and_completes(organisation):
+    site = WorkSiteFactory(organisation=organisation, status=SiteStatus.PREPARING)
+    services.site_start(actor=None, site=site, on=TODAY)
+    site.refresh_from_db()
+    assert (site.status, site.actual_start) == (SiteStatus.RUNNING, TODAY)
+    with pytest.raises(services.RestartRefused):
+        services.site_start(actor=None, site=site, on=TODAY)
+    services.site_complete(actor=None, site=site, on=TODAY)
+    site.refresh_from_db()
+    assert (site.status, site.actual_end) == (SiteStatus.COMPLETED, TODAY)
