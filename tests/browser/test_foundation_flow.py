@@ -48,7 +48,7 @@ def test_login_switch_find_dwelling_open_household_and_crisis(new_page, tmp_path
     page.get_by_role("form", name="Changer d'organisme").get_by_role("button").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tours Habitat")
 
-    page.get_by_role("link", name="Patrimoine").click()
+    _menu(page, "Patrimoine", "Logements")
     page.get_by_label("Recherche").fill("LOG-4242")
     page.get_by_role("button", name="Rechercher").click()
     page.get_by_role("link", name="LOG-4242").click()
@@ -58,14 +58,14 @@ def test_login_switch_find_dwelling_open_household_and_crisis(new_page, tmp_path
     expect(page.get_by_text("Lucienne Dupont")).to_be_visible()
     page.screenshot(path=str(tmp_path / "household.png"), full_page=True)
 
-    page.get_by_role("link", name="Mode de crise").click()
+    _menu(page, "Crise", "Mode de crise")
     page.get_by_label("Crise", exact=True).check()
     expect(page.get_by_label("Accueil du public fermé")).to_be_checked()
     page.get_by_role("button", name="Appliquer").click()
     banner = page.get_by_test_id("crisis-banner")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Crise")
-    page.get_by_role("link", name="Patrimoine").click()
+    _menu(page, "Patrimoine", "Logements")
     expect(page.get_by_test_id("crisis-banner")).to_be_visible()
     page.screenshot(path=str(tmp_path / "crisis.png"), full_page=True)
 
@@ -74,7 +74,15 @@ def test_phone_layout_has_a_menu_button(new_page):
     MembershipFactory(user=UserFactory(username="gardien"), role=Role.CARETAKER)
     page = new_page(width=390, height=844)
     _login_on_phone(page, "gardien")
-    expect(page.get_by_role("link", name="Patrimoine")).to_be_visible()
+    _menu(page, "Patrimoine", "Logements")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Logements")
+
+
+def _menu(page, group, entry):
+    """Open a drop-down of the main menu and follow one of its entries."""
+    navigation = page.get_by_role("navigation", name="Navigation principale")
+    navigation.get_by_role("button", name=group, exact=True).click()
+    navigation.get_by_role("link", name=entry, exact=True).click()
 
 
 def _login_on_phone(page, username):
