@@ -141,6 +141,8 @@ class ProximityDemo:
             )
             writer.execute(occurrences, params)
             writer.execute(steps, params)
+        if connection.vendor == "postgresql":  # statistics for the UPDATEs of fresh rows
+            writer.execute("ANALYZE proximity_roundoccurrence, proximity_roundstep")
         _complete(writer.execute, organisation_ids, today)
         scope = RoundStep.objects.filter(organisation_id__in=organisation_ids)
         return {

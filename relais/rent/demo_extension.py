@@ -93,6 +93,10 @@ def _seed_payments(execute, organisation_id: int, months: list[dt.date], now) ->
         WHERE p.organisation_id = %s AND p.statement_id IS NULL""",
         [organisation_id],
     )
+    if connection.vendor == "postgresql":
+        # Tables just filled: without statistics the planner nested-loops this UPDATE for
+        # minutes.
+        execute("ANALYZE rent_rentcall, rent_payment, rent_paymentallocation")
     execute(
         """UPDATE rent_rentcall SET paid_cents = amount_cents WHERE organisation_id = %s
         AND id IN (SELECT call_id FROM rent_paymentallocation a
