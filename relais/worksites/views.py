@@ -143,7 +143,7 @@ def measure_answer(request, pk):
             request,
             _("“%(item)s” not recorded — %(errors)s") % {"item": item.text, "errors": errors},
         )
-        return redirect(back)
+        return redirect("worksites:site_detail", item.site_id)  # the message shows at the top
     try:
         services.checklist_answer(
             actor=request.user,
@@ -158,7 +158,7 @@ def measure_answer(request, pk):
             _("“%(item)s” not recorded — %(errors)s")
             % {"item": item.text, "errors": " ".join(error.messages)},
         )
-        return redirect(back)
+        return redirect("worksites:site_detail", item.site_id)
     messages.success(request, _("“%(item)s” recorded as done.") % {"item": item.text})
     return redirect(back)
 
