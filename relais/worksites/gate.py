@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from relais.core import links
 from relais.core.form_organisation import organisation_check_exempt
-from relais.interventions.work_orders import links
 
 from . import services
 from .forms import GateForm

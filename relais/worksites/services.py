@@ -13,11 +13,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.core import audit
+from relais.core import audit, links
 from relais.core.models import Organisation
 from relais.core.transactions import write_transaction
 from relais.interventions.requests import photos
-from relais.interventions.work_orders import links
 
 from .models import (
     ACTIVE_STATUSES,
