@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "relais.payables",
     "relais.outreach",
     "relais.rent",
+    "relais.federation",
     "relais.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("factures/", include("relais.payables.urls")),
     path("", include("relais.outreach.urls")),
     path("loyers/", include("relais.rent.urls")),
+    path("federation/", include("relais.federation.urls")),
     path("api/v1/", api.urls),
     path("api/<path:rest>", api_errors.not_found),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,4 @@
+"""Federation pages under ``/federation/``."""
+
+app_name = "federation"
+urlpatterns = []
