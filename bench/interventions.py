@@ -9,7 +9,7 @@ demo there first when it is missing (its interventions part: ~206,000 requests o
 each dispatched one with its work order). For the landlord of the benches (Tours Habitat), it
 times ``--runs`` times each query the dashboard and the triage list run, through the selectors
 the pages call (``relais.interventions.dashboard.selectors``, ``work_orders.selectors``,
-``requests.selectors.triage_list``), a hand-written SQL query giving the same figures
+``requests.selectors.triage_page``), a hand-written SQL query giving the same figures
 through a bare cursor, and the SQL the selector sends replayed through a bare cursor (the
 database's share); then prints for each the p95 of the first two, their ratio, and the third.
 Each sample is the mean of a batch of calls lasting ~20 ms, the three taking turns batch by
@@ -21,53 +21,24 @@ Targets (issue 8 §6): every query p95 ≤ 200 ms, ratio to the bare SQL ≤ 2.
 import argparse
 import datetime as dt
 import os
-import time
 
 from region import (
     LANDLORD,
+    batch_size,
     ensure_region_demo,
     landlord,
     machine,
     ms,
     p95,
+    paired,
     production_env,
     setup_django,
+    timed,
 )
 
 TARGET_P95_S = 0.200
 TARGET_RATIO = 2.0
 MIN_REQUESTS = 200_000
-SAMPLE_S = 0.020  # each sample times a batch of calls lasting about this long
-
-
-def _timed(call, runs: int, batch: int = 1) -> list[float]:
-    """``runs`` samples of the seconds one ``call`` takes, each the mean of ``batch`` calls in
-    a row (a sub-millisecond query timed alone measures the scheduler of a loaded machine)."""
-    return _paired([call], runs, batch)[0]
-
-
-def _paired(calls, runs: int, batch: int) -> list[list[float]]:
-    """Samples of each of ``calls`` as in :func:`_timed`, taken in turns (one batch of each,
-    then again), so that the ratios compare calls that ran under the same load."""
-    for call in calls:
-        call()  # warm-up (plans, caches)
-    samples = [[] for _ in calls]
-    for _ in range(runs):
-        for call, mine in zip(calls, samples, strict=True):
-            start = time.perf_counter()
-            for _ in range(batch):
-                call()
-            mine.append((time.perf_counter() - start) / batch)
-    return samples
-
-
-def _batch(call) -> int:
-    """How many calls in a row last about ``SAMPLE_S`` (at least one, at most 200)."""
-    call()
-    start = time.perf_counter()
-    call()
-    once = max(time.perf_counter() - start, 1e-5)
-    return max(1, min(200, round(SAMPLE_S / once)))
 
 
 def _sql(sql: str, params: list):
@@ -103,7 +74,7 @@ def cases(organisation, now):
     from django.db import connection
 
     from relais.interventions.dashboard import selectors as dashboard
-    from relais.interventions.requests.selectors import triage_list
+    from relais.interventions.requests.selectors import TriageFilter, triage_page
     from relais.interventions.work_orders import selectors as work_orders
 
     scope = dashboard.Scope(organisation)
@@ -170,11 +141,11 @@ def cases(organisation, now):
         ),
         (
             "triage list (to triage, first 50)",
-            lambda: list(triage_list(organisation).filter(status="new")[:50]),
+            lambda: triage_page(TriageFilter(organisation, status="new"), limit=50),
             _sql(
                 "SELECT r.id, r.tracking_number, r.status, r.priority, r.source, "
                 "r.reported_at, r.deferred_at, r.callback_requested, r.called_back_at, "
-                "h.name, h.reference, c.name, d.reference "
+                "h.name, h.reference, c.name, d.reference, COUNT(*) OVER () "
                 "FROM interventions_interventionrequest r "
                 "JOIN housing_household h ON h.id = r.household_id "
                 "JOIN interventions_category c ON c.id = r.category_id "
@@ -207,7 +178,7 @@ def dashboard_page(runs: int) -> list[float]:
         response = client.get(url)
         assert response.status_code == 200, response.status_code
 
-    return _timed(get, runs)
+    return timed(get, runs)
 
 
 def main():
@@ -236,9 +207,9 @@ def main():
     now = timezone.now()
     failed = False
     for label, page_query, bare in cases(organisation, now):
-        batch = _batch(bare)  # the same batch for both: as many calls of each
-        timed = _paired([page_query, bare, _its_sql(page_query)], args.runs, batch)
-        ours, raw, sql_only = (p95(samples) for samples in timed)
+        batch = batch_size(bare)  # the same batch for both: as many calls of each
+        samples = paired([page_query, bare, _its_sql(page_query)], args.runs, batch)
+        ours, raw, sql_only = (p95(taken) for taken in samples)
         ratio = ours / raw if raw else float("inf")
         ok = ours <= TARGET_P95_S and ratio <= TARGET_RATIO
         failed |= not ok

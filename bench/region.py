@@ -99,3 +99,40 @@ def machine() -> str:
     """A note printed with every figure: the machine is shared, figures vary run to run."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return f"{os.cpu_count()} CPUs shared with other work, load average {load:.1f}"
+
+
+# Timing sub-millisecond queries on a loaded machine (ADR 0037) --------------------------------
+
+SAMPLE_S = 0.020  # each sample times a batch of calls lasting about this long
+
+
+def timed(call, runs: int, batch: int = 1) -> list[float]:
+    """``runs`` samples of the seconds one ``call`` takes, each the mean of ``batch`` calls in
+    a row (a sub-millisecond query timed alone measures the scheduler of a loaded machine)."""
+    return paired([call], runs, batch)[0]
+
+
+def paired(calls, runs: int, batch: int) -> list[list[float]]:
+    """Samples of each of ``calls`` as in :func:`timed`, taken in turns (one batch of each,
+    then again), so that the ratios compare calls that ran under the same load."""
+    for call in calls:
+        call()  # warm-up (plans, caches)
+    samples = [[] for _ in calls]
+    for _ in range(runs):
+        for call, mine in zip(calls, samples, strict=True):
+            start = time.perf_counter()
+            for _ in range(batch):
+                call()
+            mine.append((time.perf_counter() - start) / batch)
+    return samples
+
+
+def batch_size(call) -> int:
+    """How many calls in a row last about ``SAMPLE_S`` (at least one, at most 200)."""
+    durations = []
+    for _ in range(5):  # the quickest of five: one call can wait for the CPU
+        start = time.perf_counter()
+        call()
+        durations.append(time.perf_counter() - start)
+    once = max(min(durations), 1e-5)
+    return max(1, min(200, round(SAMPLE_S / once)))

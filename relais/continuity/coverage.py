@@ -85,4 +85,23 @@ def need_coverage(
 def activity_coverage(
     needs: Iterable[Need], counts: Mapping[tuple, int], staff: Mapping[tuple, int]
 ) -> ActivityCoverage:
-    return ActivityCoverage(tuple(need_coverage(n, counts, staff) for n in needs))
+    return covered(needs, by_role(counts), by_role(staff))
+
+
+def by_role(mapping: Mapping[tuple, int]) -> dict[str, dict[tuple, int]]:
+    """``counts`` or ``staff`` split by role (the first item of each key): a need only ever
+    reads its own role's part, so a day's coverage reads each count once, not once a need."""
+    split: dict[str, dict[tuple, int]] = {}
+    for key, n in mapping.items():
+        split.setdefault(key[0], {})[key] = n
+    return split
+
+
+def covered(needs: Iterable[Need], counts_by_role: dict, staff_by_role: dict) -> ActivityCoverage:
+    """``activity_coverage`` from counts and staff already split with ``by_role``."""
+    return ActivityCoverage(
+        tuple(
+            need_coverage(n, counts_by_role.get(n.role, {}), staff_by_role.get(n.role, {}))
+            for n in needs
+        )
+    )

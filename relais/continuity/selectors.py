@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 
-from . import coverage
+from . import coverage, tallies
 from .models import (
     AVAILABLE_STATUSES,
     HEALTH_STATUSES,
@@ -78,32 +79,15 @@ def shown_status(status: str | None, *, can_view_health: bool) -> str | None:
 
 def day_counts(organisation, first: dt.date, last: dt.date) -> dict[dt.date, dict]:
     """{day: {(role, agency id, status): people}} of the active directory, one query."""
-    rows = (
-        Declaration.objects.filter(
-            organisation=organisation,
-            day__gte=first,
-            day__lte=last,
-            staff__membership__is_active=True,
-        )
-        .values_list("day", "staff__membership__role", "staff__agency_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     found: dict[dt.date, dict] = defaultdict(dict)
-    for day, role, agency_id, status, n in rows:
+    for day, role, agency_id, status, n in tallies.day_counts(organisation.pk, first, last):
         found[day][(role, agency_id, status)] = n
     return found
 
 
 def staff_counts(organisation) -> dict[tuple, int]:
     """{(role, agency id): people} of the active directory, one query."""
-    rows = (
-        StaffMember.objects.filter(organisation=organisation, membership__is_active=True)
-        .values_list("membership__role", "agency_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(role, agency_id): n for role, agency_id, n in rows}
+    return {(role, agency_id): n for role, agency_id, n in tallies.staff_counts(organisation.pk)}
 
 
 def plan_of(organisation) -> Plan | None:
@@ -137,15 +121,36 @@ def activities(organisation) -> list[CriticalActivity]:
     return found
 
 
-def coverage_for_days(organisation, days: list[dt.date], found=None) -> list[tuple]:
-    """[(activity, [ActivityCoverage per day of ``days``])] in four queries."""
-    found = activities(organisation) if found is None else found
-    counts = day_counts(organisation, min(days), max(days))
-    staff = staff_counts(organisation)
+# Labels of roles, built once; a need's label is translated only when shown (lazily): the
+# coverage of a day builds a dozen of them and most are never read.
+_ROLE_LABELS = dict(Role.choices)
+_lazy_label = lazy(
+    lambda role, agency, on_site: _label(str(_ROLE_LABELS.get(role, role)), agency, on_site), str
+)
+
+
+def _needs(minimums) -> list[coverage.Need]:
+    """``coverage.Need`` of the rows of ``tallies.activities_with_minimums``."""
     return [
-        (a, [coverage.activity_coverage(a.needs, counts.get(d, {}), staff) for d in days])
-        for a in found
+        coverage.Need(role, agency_id, minimum, bool(on), _lazy_label(role, agency, bool(on)))
+        for _pk, role, agency_id, minimum, on, agency in minimums
     ]
+
+
+def coverage_for_days(organisation, days: list[dt.date], found=None) -> list[tuple]:
+    """[(activity, [ActivityCoverage per day of ``days``])] in three queries (the activities
+    with their minimums and owners, the days' declarations, the directory; hand-written,
+    ``tallies``). Each activity has ``needs`` set, and its owner loaded."""
+    if found is None:
+        found = []
+        for activity, owner, minimums in tallies.activities_with_minimums(organisation.pk):
+            activity.owner = owner
+            activity.needs = _needs(minimums)
+            found.append(activity)
+    counts = day_counts(organisation, min(days), max(days))
+    staff = coverage.by_role(staff_counts(organisation))
+    daily = [coverage.by_role(counts.get(d, {})) for d in days]
+    return [(a, [coverage.covered(a.needs, day, staff) for day in daily]) for a in found]
 
 
 def coverage_on(organisation, day: dt.date) -> list[tuple]:
@@ -166,48 +171,27 @@ class ActivityRef:
 
 def below_minimum(organisation, day: dt.date) -> list[tuple] | None:
     """[(ActivityRef, ActivityCoverage)] of the activities short of staff on ``day``, in two
-    queries of plain values (home cards, alerts, the report): the minimums with their
-    activity, then the directory joined to the day's declarations. An activity without
+    hand-written queries (home cards, alerts, the report): the activities with their
+    minimums, then the directory joined to the day's declarations. An activity without
     minimums is never short; None when no activity has any (no plan: coverage not in use)."""
-    roles = dict(Role.choices)
-    rows = (
-        MinimumStaffing.objects.filter(organisation=organisation)
-        .order_by("activity__position", "activity__name", "pk")
-        .values_list(
-            "activity_id",
-            "activity__name",
-            "activity__fallback",
-            "activity__owner__email",
-            "role",
-            "agency_id",
-            "agency__name",
-            "minimum",
-            "on_site_only",
-        )
-    )
     found: dict[int, ActivityRef] = {}
-    for pk, name, fallback, email, role, agency_id, agency, minimum, on_site in rows:
-        activity = found.setdefault(pk, ActivityRef(pk, name, fallback, email))
-        label = _label(str(roles.get(role, role)), agency, on_site)
-        activity.needs.append(coverage.Need(role, agency_id, minimum, on_site, label))
+    for activity, owner, minimums in tallies.activities_with_minimums(organisation.pk):
+        if minimums:
+            email = owner.email if owner is not None else None
+            ref = ActivityRef(activity.pk, activity.name, activity.fallback, email)
+            ref.needs = _needs(minimums)
+            found[activity.pk] = ref
     if not found:
         return None
-    counts, staff = _day_and_staff_counts(organisation, day)
-    covered = ((a, coverage.activity_coverage(a.needs, counts, staff)) for a in found.values())
+    counts, staff = (coverage.by_role(m) for m in _day_and_staff_counts(organisation, day))
+    covered = ((a, coverage.covered(a.needs, counts, staff)) for a in found.values())
     return [(a, c) for a, c in covered if c.below]
 
 
 def _day_and_staff_counts(organisation, day: dt.date) -> tuple[dict, dict]:
     """({(role, agency id, status): people}, {(role, agency id): people}) of the active
     directory on ``day``, in one query (the directory left-joined to the day's declarations)."""
-    declared = Declaration.objects.filter(staff=OuterRef("pk"), day=day).values("status")[:1]
-    rows = (
-        StaffMember.objects.filter(organisation=organisation, membership__is_active=True)
-        .annotate(status=Subquery(declared))
-        .values_list("membership__role", "agency_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = tallies.directory_on(organisation.pk, day)
     counts: dict[tuple, int] = {}
     staff: dict[tuple, int] = defaultdict(int)
     for role, agency_id, status, n in rows:
@@ -220,21 +204,12 @@ def _day_and_staff_counts(organisation, day: dt.date) -> tuple[dict, dict]:
 def status_totals(organisation, day: dt.date) -> dict[str, int]:
     """{"on_site", "telework", "absent", "not_declared": people} of the active directory on
     ``day`` (every other status is "absent": figures for reports, no health detail)."""
-    rows = (
-        Declaration.objects.filter(
-            organisation=organisation, day=day, staff__membership__is_active=True
-        )
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    totals = {"on_site": 0, "telework": 0, "absent": 0}
-    for status, n in rows:
-        totals[status if status in AVAILABLE_STATUSES else "absent"] += n
-    directory = StaffMember.objects.filter(
-        organisation=organisation, membership__is_active=True
-    ).count()
-    totals["not_declared"] = max(directory - sum(totals.values()), 0)
+    totals = {"on_site": 0, "telework": 0, "absent": 0, "not_declared": 0}
+    for status, n in tallies.status_counts(organisation.pk, day):
+        if status is None:
+            totals["not_declared"] += n
+        else:
+            totals[status if status in AVAILABLE_STATUSES else "absent"] += n
     return totals
 
 
@@ -244,15 +219,7 @@ def status_totals(organisation, day: dt.date) -> dict[str, int]:
 def on_site_count(organisation, day: dt.date, role: str | None = None) -> int:
     """People of ``organisation`` (of ``role``, a ``Role`` value, when given) declared on site
     on ``day``: one query."""
-    found = Declaration.objects.filter(
-        organisation=organisation,
-        day=day,
-        status=DayStatus.ON_SITE,
-        staff__membership__is_active=True,
-    )
-    if role is not None:
-        found = found.filter(staff__membership__role=role)
-    return found.count()
+    return tallies.on_site(organisation.pk, day, role)
 
 
 def is_absent(user, day: dt.date, organisation=None) -> bool:
@@ -318,19 +285,7 @@ def latest_report(organisation) -> SituationReport | None:
 def on_site_by_agency(organisation, day: dt.date) -> dict[int, dict[str, int]]:
     """{agency id: {role: people declared on site there on ``day``}} for the staff whose
     directory entry names an agency (one grouped query); supplies reads it for days of cover."""
-    rows = (
-        Declaration.objects.filter(
-            organisation=organisation,
-            day=day,
-            status=DayStatus.ON_SITE,
-            staff__agency__isnull=False,
-            staff__membership__is_active=True,
-        )
-        .order_by()
-        .values_list("staff__agency_id", "staff__membership__role")
-        .annotate(n=Count("pk"))
-    )
     found: dict[int, dict[str, int]] = {}
-    for agency_id, role, count in rows:
+    for agency_id, role, count in tallies.on_site_by_agency(organisation.pk, day):
         found.setdefault(agency_id, {})[role] = count
     return found

@@ -4,7 +4,8 @@
 - manager: the locations with an item below their days-of-cover threshold (five queries,
   ``stock.selectors.locations_below``);
 - federation analyst: the federation's open pooled orders, and the members that have not
-  declared their needs in them (three queries each).
+  declared their needs in them (three queries each);
+- the situation report's figure ``supplies.days_of_cover`` (continuity's registry).
 """
 
 from django.urls import reverse
@@ -12,9 +13,11 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from relais.continuity import report
 from relais.core import home, navigation
 from relais.core.roles import Role
 
+from .models import Location
 from .pooled import selectors as pooled
 from .stock import selectors as stock
 
@@ -94,6 +97,19 @@ def unanswered_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def days_of_cover_figure(organisation, day) -> int | None:
+    """The situation report's figure: the shortest whole days of cover, over the items used,
+    of the organisation's stock across its active locations (``stock.selectors.overall``);
+    None when it keeps no stock location (supplies not in use) or uses no item. Figures only:
+    no location or person named. Six queries (``stock.selectors.cover``)."""
+    if not Location.objects.for_organisation(organisation).filter(is_active=True).exists():
+        return None
+    days = [
+        cell.days for cell in stock.overall(stock.cover(organisation, day)) if cell.days is not None
+    ]
+    return min(days) if days else None
+
+
 def register_menu() -> None:
     entries = [
         (gettext_lazy("Protective equipment"), "supplies:stock", "supplies.view", 30),
@@ -120,4 +136,12 @@ def register() -> None:
     )
     home.register_link(
         "supplies:stock", gettext_lazy("Protective equipment"), ability="supplies.view", order=70
+    )
+    report.register_figure(
+        "supplies.days_of_cover",
+        gettext_lazy("Protective equipment: days of cover"),
+        days_of_cover_figure,
+        capability="supplies",
+        unit="days",
+        order=46,
     )

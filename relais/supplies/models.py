@@ -192,6 +192,8 @@ class Movement(OrganisationOwned):
                 fields=["organisation", "location", "item", "quantity"], name="supplies_mv_stock"
             ),
             models.Index(fields=["organisation", "kind", "occurred_at"], name="supplies_mv_kind"),
+            # The movements after an organisation's checkpoint (``StockCheckpoint``).
+            models.Index(fields=["organisation", "id"], name="supplies_mv_after"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -219,6 +221,31 @@ class Movement(OrganisationOwned):
 
     def delete(self, *args, **kwargs):
         raise TypeError("stock movements are append-only: record a new movement instead")
+
+
+class StockCheckpoint(OrganisationOwned):
+    """The stock of one item at one location summed over the organisation's movements up to
+    ``through_id`` (the largest movement id of the organisation when it was built): a derived
+    cache, never typed in. The stock is ``units`` + the movements of id > ``through_id``
+    (``stock.selectors.stock_sums``). All of an organisation's rows are rebuilt together, with
+    one ``through_id``, by ``stock.services.checkpoints_rebuild`` (nightly, and after an
+    inventory count); deleting them changes no figure, only the time to read it (ADR 0044)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    units = models.IntegerField()
+    through_id = models.BigIntegerField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "location", "item"], name="supplies_checkpoint_one"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.location_id}/{self.item_id}: {self.units} through #{self.through_id}"
 
 
 # Purchase orders --------------------------------------------------------------------------

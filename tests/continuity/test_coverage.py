@@ -103,12 +103,12 @@ def test_coverage_of_a_day_costs_the_same_queries_whatever_the_staff(
 ):
     plan_with(organisation, (C, 2))
     day = dt.date(2026, 12, 1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         selectors.coverage_on(organisation, day)
     for i in range(10):
         person = staff(organisation, C, last=f"Agent{i}")
         services.day_declare(
             organisation=organisation, actor=None, staff=person, day=day, status="on_site"
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         selectors.coverage_on(organisation, day)

@@ -6,7 +6,10 @@ region scale against the bare SQL aggregate)."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Min, Q
+
+from relais.housing.models import Building, Dwelling, Residence
 
 from ..models import OPEN_STATUSES, InterventionRequest, Priority, RequestStatus, WorkOrder
 from ..on_call.rules import URGENT_PRIORITIES
@@ -16,6 +19,9 @@ from ..work_orders import selectors as work_orders
 ACTIVE = [status for status in OPEN_STATUSES if status != RequestStatus.DEFERRED]
 # Ages of the deferred backlog, in days: (upper bound exclusive or None, label key).
 AGE_BUCKETS = ((7, "lt7"), (14, "lt14"), (28, "lt28"), (None, "ge28"))
+# The same as plain strings, for the hand-written queries' parameters.
+_STATUSES = [str(status) for status in ACTIVE]
+_URGENT = sorted(str(priority) for priority in URGENT_PRIORITIES)
 
 
 @dataclass(frozen=True)
@@ -47,14 +53,34 @@ class Scope:
 
 
 def open_urgent(scope: Scope) -> dict[str, int]:
-    """{priority: open requests} for safety and urgent (dispatched or not)."""
-    rows = (
-        scope.requests()
-        .filter(status__in=ACTIVE, priority__in=URGENT_PRIORITIES)
-        .values("priority")
-        .annotate(n=Count("pk"))
+    """{priority: open requests} for safety and urgent (dispatched or not), in one grouped
+    query written by hand (ADR 0037: the ORM's fixed cost was five times this sub-millisecond
+    query). A residence or agency scope goes through the request's dwelling, as
+    ``Scope.requests`` does."""
+    request, dwelling = InterventionRequest._meta.db_table, Dwelling._meta.db_table
+    building, residence = Building._meta.db_table, Residence._meta.db_table
+    joins, where, params = "", [], [scope.organisation.pk, *_STATUSES, *_URGENT]
+    if scope.residence is not None or scope.agency is not None:
+        joins = (
+            f" JOIN {dwelling} d ON d.id = r.dwelling_id JOIN {building} b ON b.id = d.building_id"
+        )
+    if scope.residence is not None:
+        where.append(" AND b.residence_id = %s")
+        params.append(scope.residence.pk)
+    if scope.agency is not None:
+        joins += f" JOIN {residence} s ON s.id = b.residence_id"
+        where.append(" AND s.agency_id = %s")
+        params.append(scope.agency.pk)
+    statuses = ", ".join(["%s"] * len(_STATUSES))
+    urgent = ", ".join(["%s"] * len(_URGENT))
+    sql = (
+        f"SELECT r.priority, COUNT(*) FROM {request} r{joins} WHERE r.organisation_id = %s "
+        f"AND r.status IN ({statuses}) AND r.priority IN ({urgent}){''.join(where)} "
+        "GROUP BY r.priority"
     )
-    found = {r["priority"]: r["n"] for r in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
     return {p: found.get(p, 0) for p in (Priority.SAFETY, Priority.URGENT)}
 
 

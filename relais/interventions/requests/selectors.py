@@ -1,40 +1,170 @@
 """Reads of requests for the staff pages, the tenant's status page and the home cards."""
 
-from django.db.models import F
+import datetime as dt
+from dataclasses import dataclass
 
-from ..models import BacklogRelease, InterventionRequest, RequestStatus
+from django.core.paginator import EmptyPage
+from django.db import connection
+
+from relais.core.pagination import ListPaginator
+from relais.housing.models import Building, Dwelling, Household
+
+from ..models import (
+    BacklogRelease,
+    Category,
+    InterventionRequest,
+    Priority,
+    RequestSource,
+    RequestStatus,
+)
 
 # Safety first, then urgent, normal, planned (``priority_rank``, stored and indexed): the
 # triage order, oldest first within a priority.
 TRIAGE_ORDER = ("priority_rank", "reported_at", "pk")
+_PRIORITIES, _STATUSES = dict(Priority.choices), dict(RequestStatus.choices)
+_SOURCES = dict(RequestSource.choices)
 
 
-def triage_list(organisation):
-    """The organisation's requests with what the list shows, the most pressing and the oldest
-    first (filters come from ``forms.RequestFilter``). The household's, category's and
-    dwelling's names come as annotations (``household_name``, ``household_reference``,
-    ``category_name``, ``dwelling_reference``): one object a row, read in the order of the
-    ``request_triage_order`` index (ADR 0037)."""
-    return (
-        InterventionRequest.objects.for_organisation(organisation)
-        .only(
-            "tracking_number",
-            "status",
-            "priority",
-            "source",
-            "reported_at",
-            "deferred_at",
-            "callback_requested",
-            "called_back_at",
+@dataclass(frozen=True, slots=True)
+class TriageRow:
+    """One line of the triage list, read by ``triage_page``. ``household_name`` is empty and
+    ``place`` gives the building's address for a request without a household (a common
+    area); ``place`` is empty otherwise. Datetimes are aware (UTC)."""
+
+    pk: int
+    tracking_number: str
+    status: str
+    priority: str
+    source: str
+    reported_at: dt.datetime
+    deferred_at: dt.datetime | None
+    callback_requested: bool
+    called_back_at: dt.datetime | None
+    household_name: str
+    household_reference: str
+    category_name: str
+    dwelling_reference: str | None
+    place: str
+
+    def get_priority_display(self):
+        return _PRIORITIES.get(self.priority, self.priority)
+
+    def get_status_display(self):
+        return _STATUSES.get(self.status, self.status)
+
+    def get_source_display(self):
+        return _SOURCES.get(self.source, self.source)
+
+
+@dataclass(frozen=True)
+class TriageFilter:
+    """The triage list's filters (``forms.RequestFilter``): a status (the requests to triage
+    unless told; None or "" for every status), a priority, a source, a category."""
+
+    organisation: object
+    status: str | None = RequestStatus.NEW
+    priority: str = ""
+    source: str = ""
+    category: Category | None = None
+
+    def where(self) -> tuple[str, list]:
+        """The WHERE clause on the requests (alias ``r``) and its parameters: the tenancy
+        filter first, always."""
+        clauses, params = ["r.organisation_id = %s"], [self.organisation.pk]
+        wanted = (("status", self.status), ("priority", self.priority), ("source", self.source))
+        for column, value in wanted:
+            if value:
+                clauses.append(f"r.{column} = %s")
+                params.append(str(value))
+        if self.category is not None:
+            clauses.append("r.category_id = %s")
+            params.append(self.category.pk)
+        return " AND ".join(clauses), params
+
+
+def _has_building() -> bool:
+    """Whether a request may name a building without a household (common-area requests)."""
+    return any(f.name == "building" for f in InterventionRequest._meta.concrete_fields)
+
+
+def _aware(value):
+    """A datetime as the cursor returns it (SQLite: naive, in UTC) → aware UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def triage_page(filters: TriageFilter, *, limit: int, offset: int = 0):
+    """(rows, total): the ``limit`` requests from ``offset`` in the triage order (the most
+    pressing, then the oldest: index ``request_triage_order``) as ``TriageRow``, and how many
+    match (0 when the page is past the end). One hand-written query (ADR 0037): the ORM's
+    fixed cost was five times the SQL. A request without a household still shows (LEFT JOIN),
+    with its building's address when it has one."""
+    where, params = filters.where()
+    building = ""
+    address = "NULL, NULL"
+    if _has_building():
+        building = (
+            f" LEFT JOIN {Building._meta.db_table} b ON b.id = r.building_id"
+            " AND r.household_id IS NULL"
         )
-        .annotate(
-            household_name=F("household__name"),
-            household_reference=F("household__reference"),
-            category_name=F("category__name"),
-            dwelling_reference=F("dwelling__reference"),
-        )
-        .order_by(*TRIAGE_ORDER)
+        address = "b.address, b.postcode"
+    sql = (
+        "SELECT r.id, r.tracking_number, r.status, r.priority, r.source, r.reported_at, "
+        "r.deferred_at, r.callback_requested, r.called_back_at, h.name, h.reference, "
+        f"c.name, d.reference, {address}, COUNT(*) OVER () "
+        f"FROM {InterventionRequest._meta.db_table} r "
+        f"LEFT JOIN {Household._meta.db_table} h ON h.id = r.household_id "
+        f"JOIN {Category._meta.db_table} c ON c.id = r.category_id "
+        f"LEFT JOIN {Dwelling._meta.db_table} d ON d.id = r.dwelling_id{building} "
+        f"WHERE {where} ORDER BY r.priority_rank, r.reported_at, r.id LIMIT %s OFFSET %s"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        found = cursor.fetchall()
+    rows = [
+        TriageRow(
+            r[0], r[1], r[2], r[3], r[4], _aware(r[5]), _aware(r[6]), bool(r[7]),
+            _aware(r[8]), r[9] or "", r[10] or "", r[11], r[12],
+            f"{r[13]}, {r[14]}" if r[13] else "",
+        )
+        for r in found
+    ]  # fmt: skip
+    return rows, (found[0][15] if found else 0)
+
+
+def triage_count(filters: TriageFilter) -> int:
+    where, params = filters.where()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {InterventionRequest._meta.db_table} r WHERE {where}", params
+        )
+        return cursor.fetchone()[0]
+
+
+class TriageRows:
+    """The triage list as ``TriagePaginator`` pages it: its filters, and ``count()`` (one
+    ``COUNT(*)``, only needed for a page number past the end)."""
+
+    def __init__(self, filters: TriageFilter):
+        self.filters = filters
+
+    def count(self) -> int:
+        return triage_count(self.filters)
+
+
+class TriagePaginator(ListPaginator):
+    """Pages of ``TriageRows``: one query a page (rows and total together), two for a page
+    number past the end (then the last page: three)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows, total = triage_page(self.object_list.filters, limit=self.per_page, offset=bottom)
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        self.__dict__["count"] = total  # ``count`` is a cached_property
+        return self._get_page(rows, number, self)
 
 
 def request_detail(organisation):

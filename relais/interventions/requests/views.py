@@ -102,10 +102,14 @@ def request_list(request):
     require_ability(request, "intervention.view")
     organisation = request.organisation
     filterset = RequestFilter(
-        request.GET, queryset=selectors.triage_list(organisation), organisation=organisation
+        request.GET, queryset=InterventionRequest.objects.none(), organisation=organisation
     )
-    rows = filterset.qs if filterset.is_valid() else InterventionRequest.objects.none()
-    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.is_valid():
+        wanted = selectors.TriageFilter(organisation, **filterset.form.cleaned_data)
+        rows = selectors.TriageRows(wanted)
+        page = selectors.TriagePaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        page = ListPaginator(InterventionRequest.objects.none(), PAGE_SIZE).get_page(1)
     context = {
         "filter": filterset,
         "page": page,

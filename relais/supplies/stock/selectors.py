@@ -2,19 +2,28 @@
 
 ``cover(organisation, day)`` answers for every location of a landlord in six queries (the
 locations, the items, the usage rates, the headcounts and the staff declared on site that day
-(seven when some did), one ``SUM … GROUP BY`` over the
-movements served by the covering index ``supplies_mv_stock``), whatever the number of rows.
+(seven when some did), one ``SUM … GROUP BY`` over the stock checkpoints and the movements
+after them), whatever the number of movements (ADR 0044).
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 
 from .. import rules, staffing
-from ..models import Headcount, Item, Location, Movement, MovementKind, UsageRate
+from ..models import (
+    Headcount,
+    Item,
+    Location,
+    Movement,
+    MovementKind,
+    StockCheckpoint,
+    UsageRate,
+)
 
 
 @dataclass
@@ -44,7 +53,31 @@ class LocationCover:
 
 
 def stock_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
-    """{(location id, item id): units} of the landlord (one grouped query)."""
+    """{(location id, item id): units} of the landlord: its checkpoints plus the movements
+    after them (one grouped query; ADR 0044). Without checkpoints, every movement is summed;
+    either way the figure is the sum of every movement (``movement_sums``, tested)."""
+    checkpoint, movement = StockCheckpoint._meta.db_table, Movement._meta.db_table
+    only, params = "", []
+    if location_ids is not None:
+        ids = [int(pk) for pk in location_ids] or [0]
+        only = f" AND location_id IN ({', '.join(['%s'] * len(ids))})"
+        params = ids
+    sql = (
+        f"SELECT location_id, item_id, SUM(units) FROM (SELECT location_id, item_id, units "
+        f"FROM {checkpoint} WHERE organisation_id = %s{only} UNION ALL "
+        f"SELECT location_id, item_id, quantity FROM {movement} WHERE organisation_id = %s{only} "
+        f"AND id > COALESCE((SELECT MAX(through_id) FROM {checkpoint} "
+        "WHERE organisation_id = %s), 0)) stock GROUP BY location_id, item_id"
+    )
+    org = organisation.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org, *params, org, *params, org])
+        return {(location_id, item_id): units for location_id, item_id, units in cursor}
+
+
+def movement_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
+    """{(location id, item id): units}: the sum of every movement, without checkpoints (what
+    the checkpoints are verified against)."""
     rows = Movement.objects.filter(organisation=organisation)
     if location_ids is not None:
         rows = rows.filter(location_id__in=location_ids)
@@ -62,14 +95,15 @@ def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
     return found
 
 
-def cover(organisation, day: dt.date, locations=None) -> list[LocationCover]:
+def cover(organisation, day: dt.date, locations=None, *, sums=stock_sums) -> list[LocationCover]:
     """Stock and days of cover of every item at each active location (or ``locations``):
-    six queries (five with ``locations`` given; one more when staff declared their day)."""
+    six queries (five with ``locations`` given; one more when staff declared their day).
+    ``sums`` reads the stock (``movement_sums``: without the checkpoints, for the bench)."""
     every = locations is None
     if every:
         locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
     items = list(Item.objects.for_organisation(organisation))
-    sums = stock_sums(organisation, None if every else [location.pk for location in locations])
+    sums = sums(organisation, None if every else [location.pk for location in locations])
     return _cover(organisation, day, locations, items, rates_by_item(organisation), sums)
 
 

@@ -8,7 +8,7 @@ the check and the insert. Transfers lock both locations in ascending id order.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,17 @@ from relais.core import audit
 from relais.core.transactions import write_transaction
 
 from .. import defaults
-from ..models import Headcount, Item, Location, Movement, MovementKind, UsageRate
+from ..models import (
+    Headcount,
+    Item,
+    Location,
+    Movement,
+    MovementKind,
+    StockCheckpoint,
+    UsageRate,
+)
+
+REBUILD_TASK = "relais.supplies.stock.tasks.checkpoints_rebuild_task"
 
 
 class StockError(ValidationError):
@@ -196,6 +206,7 @@ def count_record(
                 counted=units,
             )
         )
+    transaction.on_commit(lambda: _enqueue_rebuild(organisation.pk))
     audit.record(
         action="stock.counted",
         organisation=organisation,
@@ -275,3 +286,43 @@ def rates_save(*, organisation, actor, rates: dict[tuple[Item, str], object]) ->
         actor=actor,
         changes={"rates": len(rates)},
     )
+
+
+def _enqueue_rebuild(organisation_id: int) -> None:
+    from relais.core.enqueue import enqueue
+
+    enqueue(REBUILD_TASK, organisation_id)
+
+
+@write_transaction
+def checkpoints_rebuild(*, organisation) -> int:
+    """Rebuild the organisation's stock checkpoints from its movements (ADR 0044): one row per
+    location and item holding the sum of every movement up to the organisation's largest
+    movement id. Every location of the organisation is locked first (ascending ids, the
+    order transfers lock in), so no movement of it is being written meanwhile and none can
+    later appear with a smaller id. A derived cache, not a change of stock: not audited.
+    Returns the number of rows written."""
+    _lock(organisation, *Location.objects.for_organisation(organisation).order_by("pk"))
+    movements = Movement.objects.filter(organisation=organisation).order_by()
+    through = movements.aggregate(last=Max("id"))["last"]
+    StockCheckpoint.objects.filter(organisation=organisation).delete()
+    if through is None:
+        return 0
+    now = timezone.now()
+    sums = (
+        movements.filter(id__lte=through)
+        .values_list("location_id", "item_id")
+        .annotate(units=Sum("quantity"))
+    )
+    made = StockCheckpoint.objects.bulk_create(
+        StockCheckpoint(
+            organisation=organisation,
+            location_id=location_id,
+            item_id=item_id,
+            units=units,
+            through_id=through,
+            built_at=now,
+        )
+        for location_id, item_id, units in sums
+    )
+    return len(made)
