@@ -289,3 +289,12 @@ def on_site_by_agency(organisation, day: dt.date) -> dict[int, dict[str, int]]:
     for agency_id, role, count in tallies.on_site_by_agency(organisation.pk, day):
         found.setdefault(agency_id, {})[role] = count
     return found
+
+
+def on_site_by_agency_many(organisation_ids, day: dt.date) -> dict[int, dict[str, int]]:
+    """``on_site_by_agency`` of several organisations at once (agency ids are unique across
+    organisations): one query (supplies' region-wide days of cover)."""
+    found: dict[int, dict[str, int]] = {}
+    for agency_id, role, count in tallies.on_site_by_agency_in(list(organisation_ids), day):
+        found.setdefault(agency_id, {})[role] = count
+    return found

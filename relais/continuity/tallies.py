@@ -93,12 +93,19 @@ def on_site(organisation_id: int, day: dt.date, role: str | None = None) -> int:
 
 def on_site_by_agency(organisation_id: int, day: dt.date) -> list[tuple]:
     """[(agency id, role, people on site)] of the active staff who have an agency."""
+    return on_site_by_agency_in([organisation_id], day)
+
+
+def on_site_by_agency_in(organisation_ids: list[int], day: dt.date) -> list[tuple]:
+    """``on_site_by_agency`` of several organisations at once."""
+    ids = [int(pk) for pk in organisation_ids] or [0]
     return _rows(
         f"SELECT s.agency_id, m.role, COUNT(*) FROM {DECLARATION} d "
         f"JOIN {STAFF} s ON s.id = d.staff_id JOIN {MEMBERSHIP} m ON m.id = s.membership_id "
-        "WHERE d.organisation_id = %s AND d.day = %s AND d.status = 'on_site' "
-        "AND s.agency_id IS NOT NULL AND m.is_active GROUP BY s.agency_id, m.role",
-        [organisation_id, day],
+        f"WHERE d.organisation_id IN ({', '.join(['%s'] * len(ids))}) AND d.day = %s "
+        "AND d.status = 'on_site' AND s.agency_id IS NOT NULL AND m.is_active "
+        "GROUP BY s.agency_id, m.role",
+        [*ids, day],
     )
 
 

@@ -192,8 +192,6 @@ class Movement(OrganisationOwned):
                 fields=["organisation", "location", "item", "quantity"], name="supplies_mv_stock"
             ),
             models.Index(fields=["organisation", "kind", "occurred_at"], name="supplies_mv_kind"),
-            # The movements after an organisation's checkpoint (``StockCheckpoint``).
-            models.Index(fields=["organisation", "id"], name="supplies_mv_after"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -144,3 +144,26 @@ def test_the_situation_report_shows_the_shortest_days_of_cover(organisation):
     figure = {row["key"]: row["value"] for row in report.compute_all(organisation, day)}
     assert next(cell.days for cell in rows if cell.item == masks) == 7  # 30 // 4
     assert figure["supplies.days_of_cover"] == expected <= 7
+
+
+def test_the_region_wide_cover_is_each_landlords_cover(organisation):
+    from django.utils import timezone
+
+    rng = random.Random(5)
+    neighbour = OrganisationFactory()
+    _world(organisation, rng)
+    _world(neighbour, rng, prefix="Autre")
+    services.checkpoints_rebuild(organisation=organisation)  # the neighbour has none yet
+    bare = OrganisationFactory()
+    day = timezone.localdate()
+
+    def shape(rows):
+        return [
+            (row.location.pk, [(c.item.pk, c.stock, c.per_day, c.days, c.below) for c in row.cells])
+            for row in rows
+        ]
+
+    many = selectors.cover_many([organisation, neighbour, bare], day)
+    for org in (organisation, neighbour, bare):
+        assert shape(many[org.pk]) == shape(selectors.cover(org, day))
+    assert many[bare.pk] == []

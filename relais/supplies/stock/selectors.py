@@ -2,8 +2,8 @@
 
 ``cover(organisation, day)`` answers for every location of a landlord in six queries (the
 locations, the items, the usage rates, the headcounts and the staff declared on site that day
-(seven when some did), one ``SUM … GROUP BY`` over the stock checkpoints and the movements
-after them), whatever the number of movements (ADR 0044).
+(eight when some did), the checkpoints' movement id and one ``SUM … GROUP BY`` over the stock
+checkpoints and the movements after them), whatever the number of movements (ADR 0044).
 """
 
 import datetime as dt
@@ -54,24 +54,33 @@ class LocationCover:
 
 def stock_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
     """{(location id, item id): units} of the landlord: its checkpoints plus the movements
-    after them (one grouped query; ADR 0044). Without checkpoints, every movement is summed;
-    either way the figure is the sum of every movement (``movement_sums``, tested)."""
+    after them (ADR 0044), or the sum of every movement when it has no checkpoint yet; either
+    way the sum of every movement (``movement_sums``, tested). Two queries: the checkpoints'
+    movement id, then one grouped ``UNION ALL`` (hand-written)."""
     checkpoint, movement = StockCheckpoint._meta.db_table, Movement._meta.db_table
+    org = organisation.pk
+    with connection.cursor() as cursor:
+        sql = f"SELECT MAX(through_id) FROM {checkpoint} WHERE organisation_id = %s"
+        cursor.execute(sql, [org])
+        through = cursor.fetchone()[0]
+    if through is None:
+        return movement_sums(organisation, location_ids)
     only, params = "", []
     if location_ids is not None:
         ids = [int(pk) for pk in location_ids] or [0]
         only = f" AND location_id IN ({', '.join(['%s'] * len(ids))})"
         params = ids
+    # The movements after the checkpoint are the newest rows of the table: read by primary key
+    # from ``through`` on (``+organisation_id`` keeps the planner off the organisation's index,
+    # which would read all its history).
     sql = (
         f"SELECT location_id, item_id, SUM(units) FROM (SELECT location_id, item_id, units "
         f"FROM {checkpoint} WHERE organisation_id = %s{only} UNION ALL "
-        f"SELECT location_id, item_id, quantity FROM {movement} WHERE organisation_id = %s{only} "
-        f"AND id > COALESCE((SELECT MAX(through_id) FROM {checkpoint} "
-        "WHERE organisation_id = %s), 0)) stock GROUP BY location_id, item_id"
+        f"SELECT location_id, item_id, quantity FROM {movement} WHERE id > %s "
+        f"AND +organisation_id = %s{only}) stock GROUP BY location_id, item_id"
     )
-    org = organisation.pk
     with connection.cursor() as cursor:
-        cursor.execute(sql, [org, *params, org, *params, org])
+        cursor.execute(sql, [org, *params, through, org, *params])
         return {(location_id, item_id): units for location_id, item_id, units in cursor}
 
 
@@ -97,7 +106,7 @@ def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
 
 def cover(organisation, day: dt.date, locations=None, *, sums=stock_sums) -> list[LocationCover]:
     """Stock and days of cover of every item at each active location (or ``locations``):
-    six queries (five with ``locations`` given; one more when staff declared their day).
+    seven queries (six with ``locations`` given; one more when staff declared their day).
     ``sums`` reads the stock (``movement_sums``: without the checkpoints, for the bench)."""
     every = locations is None
     if every:
@@ -132,8 +141,70 @@ def locations_below(organisation, day: dt.date) -> list[LocationCover]:
     return below
 
 
-def _cover(organisation, day, locations, items, rates, sums) -> list[LocationCover]:
-    people = staffing.headcounts(organisation, day)
+def stock_sums_many(organisation_ids) -> dict[tuple[int, int], int]:
+    """{(location id, item id): units} of every location of ``organisation_ids`` (ids are
+    unique across organisations), as ``stock_sums`` reads them, in two or three queries
+    whatever the number of organisations: their checkpoints' movement ids; the checkpoints and
+    the movements after each organisation's; the plain sums of those without checkpoints."""
+    checkpoint, movement = StockCheckpoint._meta.db_table, Movement._meta.db_table
+    ids = [int(pk) for pk in organisation_ids] or [0]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organisation_id, MAX(through_id) FROM {checkpoint} "
+            f"WHERE organisation_id IN ({marks}) GROUP BY organisation_id",
+            ids,
+        )
+        through = dict(cursor.fetchall())
+    found: dict[tuple[int, int], int] = {}
+    if through:
+        kept = ", ".join(["%s"] * len(through))
+        sql = (
+            f"SELECT location_id, item_id, SUM(units) FROM (SELECT location_id, item_id, units "
+            f"FROM {checkpoint} WHERE organisation_id IN ({kept}) UNION ALL "
+            f"SELECT m.location_id, m.item_id, m.quantity FROM {movement} m JOIN "
+            f"(SELECT organisation_id, MAX(through_id) AS through FROM {checkpoint} "
+            f"WHERE organisation_id IN ({kept}) GROUP BY organisation_id) k "
+            "ON k.organisation_id = +m.organisation_id WHERE m.id > %s AND m.id > k.through"
+            ") stock GROUP BY location_id, item_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*through, *through, min(through.values())])
+            found.update(((loc, item), units) for loc, item, units in cursor)
+    rest = [pk for pk in ids if pk not in through]
+    if rest:
+        rows = Movement.objects.filter(organisation_id__in=rest).order_by()
+        rows = rows.values_list("location_id", "item_id").annotate(units=Sum("quantity"))
+        found.update(((loc, item), units) for loc, item, units in rows)
+    return found
+
+
+def cover_many(organisations, day: dt.date) -> dict[int, list[LocationCover]]:
+    """{organisation id: ``cover(organisation, day)``} for many organisations at once (the
+    region's figures: the federation, the bench), in nine queries whatever their number."""
+    ids = [organisation.pk for organisation in organisations]
+    locations = list(Location.objects.filter(organisation_id__in=ids, is_active=True))
+    items = list(Item.objects.filter(organisation_id__in=ids))
+    rates: dict[int, dict[str, Decimal]] = {}
+    for item_id, role, per_shift in UsageRate.objects.filter(organisation_id__in=ids).values_list(
+        "item_id", "role", "per_shift"
+    ):
+        rates.setdefault(item_id, {})[role] = per_shift
+    people = staffing.headcounts_many(ids, day)
+    sums = stock_sums_many(ids)
+    by_org: dict[int, tuple[list, list]] = {pk: ([], []) for pk in ids}
+    for location in locations:
+        by_org[location.organisation_id][0].append(location)
+    for item in items:
+        by_org[item.organisation_id][1].append(item)
+    return {
+        pk: _cover(None, day, mine, its, rates, sums, people=people)
+        for pk, (mine, its) in by_org.items()
+    }
+
+
+def _cover(organisation, day, locations, items, rates, sums, people=None) -> list[LocationCover]:
+    people = staffing.headcounts(organisation, day) if people is None else people
     result = []
     for location in locations:
         row = LocationCover(location)
