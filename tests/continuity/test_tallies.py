@@ -128,7 +128,7 @@ def test_coverage_reads_the_plan_as_the_orm_did(organisation, people):
     expected = selectors.activities(organisation)
     assert [a.pk for a, _c in rows] == [a.pk for a in expected]
     found = dict(rows)
-    assert found[activity].needs[0].role == Role.CARETAKER  # by role, as the ORM ordered them
+    assert found[activity].needs[0].need.role == Role.CARETAKER  # by role, as the ORM did
     mine = next(a for a, _c in rows if a.pk == activity.pk)
     assert mine.owner.get_full_name() == "Claire Martin" and mine.max_downtime_hours == 24
     by_pk = {a.pk: a for a in expected}
