@@ -13,7 +13,8 @@ def triage_list(organisation):
     """The organisation's requests with what the list shows, the most pressing and the oldest
     first (filters come from ``forms.RequestFilter``). The household's, category's and
     dwelling's names come as annotations (``household_name``, ``household_reference``,
-    ``category_name``, ``dwelling_reference``): one object a row, read in the order of the
+    ``category_name``, ``dwelling_reference``; ``building_address`` for a request about a
+    building's common areas): one object a row, read in the order of the
     ``request_triage_order`` index (ADR 0037)."""
     return (
         InterventionRequest.objects.for_organisation(organisation)
@@ -30,6 +31,7 @@ def triage_list(organisation):
         .annotate(
             household_name=F("household__name"),
             household_reference=F("household__reference"),
+            building_address=F("building__address"),
             category_name=F("category__name"),
             dwelling_reference=F("dwelling__reference"),
         )
@@ -39,7 +41,12 @@ def triage_list(organisation):
 
 def request_detail(organisation):
     return InterventionRequest.objects.for_organisation(organisation).select_related(
-        "household", "lease", "dwelling__building__commune", "category__parent", "created_by"
+        "household",
+        "building__commune",
+        "lease",
+        "dwelling__building__commune",
+        "category__parent",
+        "created_by",
     )
 
 
