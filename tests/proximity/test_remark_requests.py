@@ -119,7 +119,7 @@ def test_triage_list_and_request_page_show_the_building(
     request = InterventionRequest.objects.get()
     _user, technician = member_factory(Role.TECHNICIAN)
     listing = technician.get(reverse("interventions:request_list")).content.decode()
-    assert "12 rue Nationale" in listing and "common areas" in listing
+    assert "12 rue Nationale" in listing and "parties communes" in listing
     detail = technician.get(reverse("interventions:request_detail", args=[request.pk]))
     page = detail.content.decode()
     assert detail.status_code == 200 and 'data-testid="common-area"' in page
