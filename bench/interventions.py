@@ -145,9 +145,10 @@ def cases(organisation, now):
             _sql(
                 "SELECT r.id, r.tracking_number, r.status, r.priority, r.source, "
                 "r.reported_at, r.deferred_at, r.callback_requested, r.called_back_at, "
-                "h.name, h.reference, c.name, d.reference, COUNT(*) OVER () "
+                "h.name, h.reference, b.address, c.name, d.reference, COUNT(*) OVER () "
                 "FROM interventions_interventionrequest r "
-                "JOIN housing_household h ON h.id = r.household_id "
+                "LEFT JOIN housing_household h ON h.id = r.household_id "
+                "LEFT JOIN housing_building b ON b.id = r.building_id "
                 "JOIN interventions_category c ON c.id = r.category_id "
                 "LEFT JOIN housing_dwelling d ON d.id = r.dwelling_id "
                 "WHERE r.organisation_id = %s AND r.status = 'new' "

@@ -102,7 +102,6 @@ def _allocations(organisation, day):
 
 
 EXPECTED = (
-    ("proximity.rounds_done", _("Rounds carried out (bins, cleaning)"), "proximity", "percent"),
     ("outreach.calls", _("Calls to vulnerable tenants"), "outreach", "count"),
     ("outreach.escalations", _("Referrals to social services"), "outreach", "count"),
     ("messaging.broadcasts", _("Messages sent to tenants"), "messaging", "count"),
@@ -156,5 +155,5 @@ def register() -> None:
         capability="allocation",
         order=31,
     )
-    for order, (key, label, capability, unit) in enumerate(EXPECTED, start=40):
+    for order, (key, label, capability, unit) in enumerate(EXPECTED, start=41):
         report.expect(key, label, capability=capability, unit=unit, order=order)

@@ -43,7 +43,12 @@ work_orders_router = Router(tags=["interventions"])
 class RequestOut(Schema):
     id: int
     tracking_number: str
-    household_id: int
+    household_id: int | None = Field(
+        description="Null for a request about a building's common areas (see building_id)."
+    )
+    building_id: int | None = Field(
+        description="The building of a common-area request (a caretaker's round), else null."
+    )
     dwelling_id: int | None
     category_id: int
     category: str = Field(description="The category's name.")

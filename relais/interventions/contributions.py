@@ -29,9 +29,16 @@ def _when(value) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
+def _who(found) -> str:
+    """The household's name, or the building's address for a common-area request."""
+    if found.household_id is None:
+        return _("%(address)s (common areas)") % {"address": found.building.address}
+    return found.household.name
+
+
 def _row(found, detail: str, tone: str = "") -> home.CardRow:
     return home.CardRow(
-        f"{found.tracking_number} – {found.household.name}",
+        f"{found.tracking_number} – {_who(found)}",
         detail,
         url=reverse("interventions:request_detail", args=[found.pk]),
         tone=tone,
@@ -45,7 +52,9 @@ def _list_url(**params) -> str:
 
 def to_triage_card(ctx: home.HomeContext) -> home.Card:
     waiting = selectors.to_triage(ctx.organisation)
-    rows = waiting.select_related("household", "category").order_by(*selectors.TRIAGE_ORDER)
+    rows = waiting.select_related("household", "building", "category").order_by(
+        *selectors.TRIAGE_ORDER
+    )
     return home.Card(
         key="interventions.to_triage",
         title=_("Requests to triage"),
@@ -66,7 +75,7 @@ def to_triage_card(ctx: home.HomeContext) -> home.Card:
 
 def calls_card(ctx: home.HomeContext) -> home.Card:
     waiting = selectors.calls_to_return(ctx.organisation)
-    rows = waiting.select_related("household").order_by("reported_at", "pk")
+    rows = waiting.select_related("household", "building").order_by("reported_at", "pk")
     return home.Card(
         key="interventions.calls_to_return",
         title=_("Tenants to call back"),
@@ -81,7 +90,9 @@ def calls_card(ctx: home.HomeContext) -> home.Card:
 
 def deferred_card(ctx: home.HomeContext) -> home.Card:
     waiting = selectors.deferred_backlog(ctx.organisation)
-    rows = list(waiting.select_related("household").order_by("deferred_at", "pk")[: home.ROWS])
+    rows = list(
+        waiting.select_related("household", "building").order_by("deferred_at", "pk")[: home.ROWS]
+    )
     count = waiting.count()
     text = ""
     if rows:
@@ -100,7 +111,7 @@ def deferred_card(ctx: home.HomeContext) -> home.Card:
 
 def safety_card(ctx: home.HomeContext) -> home.Card:
     waiting = selectors.open_safety(ctx.organisation)
-    rows = waiting.select_related("household", "category").order_by("reported_at", "pk")
+    rows = waiting.select_related("household", "building", "category").order_by("reported_at", "pk")
     return home.Card(
         key="interventions.open_safety",
         title=_("Open safety requests"),

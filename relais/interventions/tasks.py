@@ -16,6 +16,8 @@ def tell_tenants(event_ids: list[int], released: bool = False) -> int:
     sent = 0
     for event in events:
         request: InterventionRequest = event.request
+        if request.household_id is None:
+            continue  # a building's common areas: no tenant asked, nobody to tell
         if request.status != event.status:
             continue  # it moved on since: the newer event tells the tenant
         if tell_tenant(request, event_id=event.pk, released=released) is not None:

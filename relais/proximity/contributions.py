@@ -1,5 +1,6 @@
 """What the rounds add to core's registries, from ``ProximityConfig.ready()``: menu entries
-(field group), home cards, quick links and the crisis mode's line on ``/crise/``.
+(field group), home cards, quick links, the crisis mode's line on ``/crise/`` and the
+situation report's figure ``proximity.rounds_done`` (continuity).
 
 Cards:
 - caretaker: today's passages, with how many steps remain (two queries);
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from relais.continuity import report
 from relais.core import crisis, home, navigation
 from relais.core.roles import Role
 
@@ -100,12 +102,22 @@ def coverage_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def rounds_done(organisation, day) -> float | None:
+    """The share (0–1, three decimals) of ``day``'s passages done, for the situation report;
+    None when the organisation has no passage that day (rounds not in use). One query."""
+    figures = selectors.coverage_by_day(organisation, day, day)
+    if not figures or not figures[0]["planned"]:
+        return None
+    return round(figures[0]["done"] / figures[0]["planned"], 3)
+
+
 def register() -> None:
     entries = [
         (gettext_lazy("My rounds"), "proximity:today", "round.do", 20),
         (gettext_lazy("Rounds: missed and remarks"), "proximity:supervision", "round.plan", 21),
         (gettext_lazy("Rounds coverage"), "proximity:coverage", "round.coverage", 22),
         (gettext_lazy("Caretaker replacements"), "proximity:replacement_list", "round.plan", 23),
+        (gettext_lazy("Waste collection calendars"), "proximity:collection_list", "round.plan", 24),
     ]
     for label, url_name, ability, order in entries:
         navigation.register_item("field", label, url_name, ability=ability, order=order)
@@ -122,4 +134,12 @@ def register() -> None:
             "touch points several times a day) from the next hourly planning."
         ),
         capability="proximity",
+    )
+    report.register_figure(
+        "proximity.rounds_done",
+        gettext_lazy("Rounds carried out today (bins, cleaning, disinfection)"),
+        rounds_done,
+        capability="proximity",
+        unit="percent",
+        order=40,
     )

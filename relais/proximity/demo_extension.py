@@ -6,11 +6,14 @@ past days come from the same generation as production (``generation.generate_day
 the completions are two ``UPDATE`` statements; nothing is written row by row.
 
 Per building: disinfection of the touch points every day (twice a day in crisis mode; six
-steps, seven with a lift), cleaning on Mondays and Thursdays (three steps), bins out on
-Monday, Wednesday and Friday evenings and in the next mornings. Volumes: 21 days at ``tiny``
-and ``small``, 14 days at ``region`` (≈ 16,000 buildings: about 2 million steps). About 93 %
-of past passages are done (deterministically by id), the others missed. The demo caretaker
-(``gardien``, Tours Habitat) has the first eight buildings of their landlord.
+steps, seven with a lift), cleaning on Mondays and Thursdays (three steps), bins out the
+evening before and in on the morning of each collection of the commune's calendar (every
+commune of a landlord's buildings: household waste on Tuesdays and Fridays, recycling on
+Thursdays, glass on Saturdays; moved to the next day after a public holiday). Volumes: 21 days
+at ``tiny`` and ``small``, 14 days at ``region`` (≈ 16,000 buildings: about 2 million
+steps). About 93 % of past passages are done (deterministically by id), the others missed.
+The demo caretaker (``gardien``, Tours Habitat) has the first eight buildings of their
+landlord.
 """
 
 import datetime as dt
@@ -23,6 +26,8 @@ from . import generation
 from .forms import DEFAULT_STEPS
 from .models import (
     BuildingCaretaker,
+    CollectionStream,
+    HolidayRule,
     OccurrenceStatus,
     Replacement,
     RoundKind,
@@ -31,6 +36,7 @@ from .models import (
     RoundTemplate,
     StepRemark,
     TemplateStep,
+    WasteStream,
 )
 
 DAYS = {"tiny": 21, "small": 21, "region": 14}
@@ -42,6 +48,9 @@ ROUNDS = {
     RoundKind.BINS_OUT: ("Sortie des bacs", 1 | 4 | 16, "19:00", 1, None, 240, 120),
     RoundKind.BINS_IN: ("Rentrée des bacs", 2 | 8 | 32, "08:00", 1, None, 240, 120),
 }
+# stream → weekdays mask (Monday = 1 … Sunday = 64)
+COLLECTIONS = {WasteStream.HOUSEHOLD: 2 | 16, WasteStream.RECYCLING: 8, WasteStream.GLASS: 32}
+FOLLOW_COLLECTION = (RoundKind.BINS_OUT, RoundKind.BINS_IN)
 RESET_ORDER = (
     StepRemark,
     RoundStep,
@@ -50,6 +59,7 @@ RESET_ORDER = (
     RoundTemplate,
     Replacement,
     BuildingCaretaker,
+    CollectionStream,
 )
 
 
@@ -62,11 +72,22 @@ def _templates(execute, organisation_ids) -> None:
         execute(
             "INSERT INTO proximity_roundtemplate (organisation_id, building_id, kind, name, "
             "weekdays, first_start, passages, interval_minutes, window_minutes, "
-            "crisis_weekdays, crisis_passages, is_active) "
-            "SELECT b.organisation_id, b.id, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s "
+            "crisis_weekdays, crisis_passages, follows_collection, is_active) "
+            "SELECT b.organisation_id, b.id, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s "
             f"FROM housing_building b WHERE b.organisation_id IN ({_in(organisation_ids)}) "
             "ORDER BY b.id",
-            [kind, name, days, start, passages, interval, window, crisis, True],
+            [
+                kind,
+                name,
+                days,
+                start,
+                passages,
+                interval,
+                window,
+                crisis,
+                kind in FOLLOW_COLLECTION,
+                True,
+            ],
         )
         for position, label in enumerate(DEFAULT_STEPS[kind]):
             lift = "AND b.has_lift" if "ascenseur" in label else ""
@@ -77,6 +98,17 @@ def _templates(execute, organisation_ids) -> None:
                 f"WHERE t.kind = %s AND t.organisation_id IN ({_in(organisation_ids)}) {lift}",
                 [position, label, kind],
             )
+
+
+def _collections(execute, organisation_ids) -> None:
+    """A collection calendar for every commune of each landlord's buildings."""
+    for stream, weekdays in COLLECTIONS.items():
+        execute(
+            "INSERT INTO proximity_collectionstream (organisation_id, commune_id, stream, "
+            "weekdays, on_holiday) SELECT DISTINCT b.organisation_id, b.commune_id, %s, %s, %s "
+            f"FROM housing_building b WHERE b.organisation_id IN ({_in(organisation_ids)})",
+            [stream, weekdays, HolidayRule.NEXT_DAY],
+        )
 
 
 def _caretaker(organisation_ids) -> int:
@@ -134,6 +166,7 @@ class ProximityDemo:
         """Every statement goes through ``writer.execute`` (the bench replays them)."""
         today = timezone.localdate()
         _templates(writer.execute, organisation_ids)
+        _collections(writer.execute, organisation_ids)
         buildings = _caretaker(organisation_ids)
         for back in range(DAYS[scale], -1, -1):
             occurrences, steps, params = generation.day_parameters(
@@ -149,6 +182,9 @@ class ProximityDemo:
             "rounds": RoundTemplate.objects.filter(organisation_id__in=organisation_ids).count(),
             "round steps": scope.count(),
             "caretaker buildings": buildings,
+            "collection calendars": CollectionStream.objects.filter(
+                organisation_id__in=organisation_ids
+            ).count(),
         }
 
     def reset(self, organisation_ids):

@@ -1,5 +1,6 @@
-"""Forms of the rounds: a building's round with its steps, its caretaker, a replacement, a
-remark with a photo."""
+"""Forms of the rounds: a building's round with its steps (new or edited), its caretaker and
+usual replacement, a replacement, a commune's waste collection, a remark with a photo and
+the intervention category it is filed under."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Membership
 from relais.core.roles import Role
+from relais.housing.models import Building, Commune
+from relais.interventions.categories.selectors import leaf_choices, leaves
 from relais.interventions.requests.photos import reencode
 
-from .models import EVERY_DAY, Replacement, RoundKind, RoundTemplate
+from .models import EVERY_DAY, CollectionStream, Replacement, RoundKind, RoundTemplate
 
 WEEKDAYS = [
     (1, _("Monday")),
@@ -53,6 +56,11 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _days(mask: int | None) -> list[int]:
+    """The WEEKDAYS values of a weekdays bit mask."""
+    return [value for value, _label in WEEKDAYS if mask and mask & value]
+
+
 class RoundForm(forms.ModelForm):
     days = forms.TypedMultipleChoiceField(
         label=_("Weekdays"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -81,15 +89,27 @@ class RoundForm(forms.ModelForm):
             "interval_minutes",
             "window_minutes",
             "crisis_passages",
+            "follows_collection",
+            "is_active",
         ]
         widgets = {"first_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         help_texts = {
             "crisis_passages": _("While the organisation is in crisis mode; empty: the same."),
+            "follows_collection": _(
+                "Bins rounds only: bins out the evening before each collection of the "
+                "building's commune, bins in on the day; the weekdays above are then not used."
+            ),
+            "is_active": _("Untick to stop planning this round (its history stays)."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         kind = self.initial.get("kind", RoundKind.DISINFECTION)
+        if self.instance.pk:
+            self.initial.setdefault("days", _days(self.instance.weekdays))
+            self.initial.setdefault("crisis_days", _days(self.instance.crisis_weekdays))
+            labels = self.instance.steps.order_by("position").values_list("label", flat=True)
+            self.initial.setdefault("steps", "\n".join(labels))
         self.initial.setdefault("days", [value for value, _label in WEEKDAYS])
         self.initial.setdefault("steps", "\n".join(DEFAULT_STEPS[kind]))
         self.fields["passages"].max_value = 8
@@ -111,6 +131,11 @@ class RoundForm(forms.ModelForm):
             value = data.get(field)
             if value is not None and not 1 <= value <= 8:
                 self.add_error(field, _("Between 1 and 8 passages a day."))
+        bins = (RoundKind.BINS_OUT, RoundKind.BINS_IN)
+        if data.get("follows_collection") and data.get("kind") not in bins:
+            self.add_error(
+                "follows_collection", _("Only bins rounds follow the collection calendar.")
+            )
         return data
 
     def save(self, commit=False):
@@ -122,11 +147,27 @@ class RoundForm(forms.ModelForm):
 
 class CaretakerForm(forms.Form):
     caretaker = forms.ModelChoiceField(label=_("Caretaker"), queryset=None)
+    backup = forms.ModelChoiceField(
+        label=_("Usual replacement"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Does the rounds on the days the caretaker declares themselves absent in the "
+            "staff availability, unless you record a replacement for those dates."
+        ),
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["caretaker"].queryset = caretakers(organisation)
-        self.fields["caretaker"].label_from_instance = _person
+        for name in ("caretaker", "backup"):
+            self.fields[name].queryset = caretakers(organisation)
+            self.fields[name].label_from_instance = _person
+
+    def clean(self):
+        data = super().clean()
+        if data.get("backup") and data.get("backup") == data.get("caretaker"):
+            self.add_error("backup", _("Choose someone other than the caretaker."))
+        return data
 
 
 class ReplacementForm(forms.ModelForm):
@@ -155,9 +196,50 @@ class ReplacementForm(forms.ModelForm):
         return data
 
 
+class CollectionForm(forms.ModelForm):
+    """A waste stream of one commune where the organisation has buildings."""
+
+    days = forms.TypedMultipleChoiceField(
+        label=_("Collection days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CollectionStream
+        fields = ["commune", "stream", "on_holiday"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        used = Building.objects.filter(organisation=organisation).values("commune_id")
+        self.fields["commune"].queryset = Commune.objects.filter(code__in=used).order_by("name")
+        self.fields["commune"].label_from_instance = lambda c: f"{c.name} ({c.code})"
+        if self.instance.pk:
+            self.initial.setdefault("days", _days(self.instance.weekdays))
+
+    def clean(self):
+        data = super().clean()
+        duplicate = CollectionStream.objects.filter(
+            organisation=self.organisation, commune=data.get("commune"), stream=data.get("stream")
+        ).exclude(pk=self.instance.pk)
+        if data.get("commune") and duplicate.exists():
+            self.add_error("stream", _("This commune already has this waste: edit it instead."))
+        return data
+
+    def save(self, commit=False):
+        stream = super().save(commit=False)
+        stream.weekdays = sum(self.cleaned_data["days"])
+        return stream
+
+
 class RemarkForm(forms.Form):
     text = forms.CharField(
         label=_("Remark"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.TypedChoiceField(
+        label=_("Kind of problem"), required=False, coerce=int, empty_value=None
     )
     photo = forms.FileField(
         label=_("Photo"),
@@ -165,6 +247,21 @@ class RemarkForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     key = forms.CharField(max_length=64, min_length=8, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["category"].choices = [("", _("Other problem")), *leaf_choices(organisation)]
+
+    def clean_category(self):
+        """The chosen category (an active leaf of the organisation's tree), or None: "other"."""
+        pk = self.cleaned_data.get("category")
+        if pk is None:
+            return None
+        found = leaves(self.organisation).filter(pk=pk).first()
+        if found is None:
+            raise forms.ValidationError(_("Choose a kind of problem from the list."))
+        return found
 
     def clean_photo(self):
         """The photo re-encoded without its metadata by interventions' photo checks."""

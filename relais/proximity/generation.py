@@ -2,7 +2,9 @@
 
 Two ``INSERT … SELECT`` statements per day for every building of every organisation: the
 passages of each active round whose weekdays include the day (its crisis weekdays and
-passages while its organisation is in crisis mode), assigned through
+passages while its organisation is in crisis mode) — or, for bins rounds that follow the
+collection calendar, whose commune collects that day or the next (``collection``) —
+assigned through
 ``assignment.ASSIGNEE_SQL``; then one step row per template step of the day's new
 occurrences. Both skip what exists (``ON CONFLICT DO NOTHING`` on the unique passage, and
 ``NOT EXISTS`` for steps), so a re-run or two workers at once generate nothing twice.
@@ -20,6 +22,7 @@ from django.utils import timezone
 from relais.core.models import CrisisMode, CrisisModeChange
 
 from .assignment import ASSIGNEE_SQL
+from .collection import collection_params, collection_sql
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MAX_PASSAGES = 8
@@ -61,7 +64,8 @@ def occurrences_sql(crisis_organisations: int) -> str:
         f"{ASSIGNEE_SQL}, 'planned', NULL "
         f"FROM proximity_roundtemplate t JOIN ({NUMBERS}) p ON p.n < {passages} "
         "LEFT JOIN proximity_buildingcaretaker bc ON bc.building_id = t.building_id "
-        f"WHERE t.is_active AND ({weekdays} & %(bit)s) <> 0 "
+        f"WHERE t.is_active AND (CASE WHEN t.follows_collection THEN {collection_sql()} "
+        f"ELSE ({weekdays} & %(bit)s) <> 0 END) "
         "ON CONFLICT (day, template_id, passage) DO NOTHING"
     )
 
@@ -100,6 +104,7 @@ def day_parameters(day: dt.date, crisis: list[int]) -> tuple[str, str, dict]:
         "day": day,
         "midnight": midnight.strftime("%Y-%m-%d %H:%M:%S"),
         "bit": 1 << day.weekday(),
+        **collection_params(day),
     }
     names = crisis or [None]
     for index, organisation_id in enumerate(names):
@@ -120,8 +125,43 @@ def generate_day(day: dt.date, crisis: list[int] | None = None) -> tuple[int, in
         return made, cursor.rowcount
 
 
+def reassign_sql() -> str:
+    """UPDATE of a day's planned passages not started (no step ticked, not yet due) of the
+    organisations with staff declarations that day: each gets ``ASSIGNEE_SQL``'s answer, so
+    a caretaker declared absent (or back) after the passages were generated is replaced
+    (or back) within the hour."""
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    assignee = (
+        f"(SELECT {ASSIGNEE_SQL} FROM proximity_buildingcaretaker bc "
+        "WHERE bc.building_id = proximity_roundoccurrence.building_id)"
+    )
+    return (
+        f"UPDATE proximity_roundoccurrence SET assignee_id = {assignee} "
+        "WHERE day = %(day)s AND status = 'planned' AND due_at > %(now)s "
+        "AND organisation_id IN (SELECT d.organisation_id FROM continuity_declaration d "
+        "WHERE d.day = %(day)s) "
+        "AND NOT EXISTS (SELECT 1 FROM proximity_roundstep x "
+        "WHERE x.occurrence_id = proximity_roundoccurrence.id AND x.done_at IS NOT NULL) "
+        f"AND assignee_id {differs} {assignee}"
+    )
+
+
+def reassign_day(day: dt.date, now: dt.datetime | None = None) -> int:
+    """Hand ``day``'s passages not started to whoever ``assignment`` names now; returns how
+    many changed hands."""
+    params = {"day": day, "now": connection.ops.adapt_datetimefield_value(now or timezone.now())}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(reassign_sql(), params)
+        return cursor.rowcount
+
+
 def generate_ahead(days: int = 2, today: dt.date | None = None) -> list[tuple[int, int]]:
-    """Generate today and the next ``days`` days (Europe/Paris); idempotent."""
+    """Generate today and the next ``days`` days (Europe/Paris), then re-read who does the
+    passages not started (staff declarations may have changed); idempotent."""
     today = today or timezone.localdate()
     crisis = organisations_in_crisis()
-    return [generate_day(today + dt.timedelta(days=n), crisis) for n in range(days + 1)]
+    made = []
+    for n in range(days + 1):
+        made.append(generate_day(today + dt.timedelta(days=n), crisis))
+        reassign_day(today + dt.timedelta(days=n))
+    return made

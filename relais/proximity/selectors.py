@@ -13,7 +13,18 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 
 from relais.housing.models import Building
 
-from .models import OccurrenceStatus, RoundKind, RoundOccurrence, RoundStep, StepRemark
+from . import collection
+from .models import (
+    CollectionStream,
+    OccurrenceStatus,
+    RoundKind,
+    RoundOccurrence,
+    RoundStep,
+    StepRemark,
+)
+
+# How far ahead the calendar pages show the next collections (days).
+CALENDAR_DAYS = 14
 
 
 def rounds_of(user, organisation, day: dt.date):
@@ -39,7 +50,7 @@ def missed_on(organisation, day: dt.date):
 def open_remarks(organisation):
     return (
         StepRemark.objects.filter(organisation=organisation, handled_at__isnull=True)
-        .select_related("building", "created_by", "step")
+        .select_related("building", "created_by", "step", "request")
         .order_by("-created_at", "-id")
     )
 
@@ -136,3 +147,28 @@ def coverage_rows(organisation, start: dt.date, end: dt.date):
 
 def share(done: int, planned: int) -> float:
     return done / planned if planned else 0.0
+
+
+def collection_calendar(organisation, today: dt.date) -> list[CollectionStream]:
+    """The organisation's waste streams by commune, each with ``next_days``: its collection
+    days over the next ``CALENDAR_DAYS`` days (public holidays applied). One query."""
+    streams = list(
+        CollectionStream.objects.filter(organisation=organisation)
+        .select_related("commune")
+        .order_by("commune__name", "stream")
+    )
+    for stream in streams:
+        stream.next_days = collection.collection_days(stream, today, CALENDAR_DAYS)
+    return streams
+
+
+def next_collections(building, today: dt.date) -> list[CollectionStream]:
+    """The streams of ``building``'s commune with their next collection days (one query)."""
+    streams = list(
+        CollectionStream.objects.filter(
+            organisation_id=building.organisation_id, commune_id=building.commune_id
+        ).order_by("stream")
+    )
+    for stream in streams:
+        stream.next_days = collection.collection_days(stream, today, CALENDAR_DAYS)
+    return streams

@@ -1,10 +1,12 @@
 """Writes of the caretakers' rounds; each in a transaction, audited.
 
-- ``round_create``: a building's round and its steps (the manager);
+- ``round_create`` / ``round_update``: a building's round and its steps (the manager);
 - ``caretaker_set`` / ``replacement_create``: who does a building's rounds;
+- ``collection_save`` / ``collection_delete``: a commune's waste collection calendar;
 - ``step_tick``: a step done, at the time the phone recorded (possibly offline); a tick sent
   twice (same key, or the step already done) is recorded once;
-- ``remark_add`` / ``remark_handled``: what the caretaker noticed, for the manager;
+- ``remark_add`` / ``remark_handled``: what the caretaker noticed, for the manager, made an
+  intervention request about the building's common areas (source "round");
 - ``mark_missed``: the passages not done by their end time (the periodic task).
 """
 
@@ -21,9 +23,13 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 from relais.core.models import Organisation
 from relais.core.transactions import write_transaction
+from relais.interventions.categories.services import ensure_defaults
+from relais.interventions.models import Category, RequestSource
+from relais.interventions.requests.services import NewRequest, request_create
 
 from .models import (
     BuildingCaretaker,
+    CollectionStream,
     OccurrenceStatus,
     Replacement,
     RoundOccurrence,
@@ -58,19 +64,88 @@ def round_create(*, organisation, actor, template: RoundTemplate, steps: list[st
 
 
 @transaction.atomic
-def caretaker_set(*, organisation, actor, building, caretaker) -> BuildingCaretaker:
-    """Make ``caretaker`` (a user with the caretaker role) in charge of ``building``."""
+def round_update(*, organisation, actor, template: RoundTemplate, steps: list[str]):
+    """Save the edited ``template`` and replace its steps by ``steps`` (labels, in order).
+    Passages already generated keep their steps (copied); the next ones follow the edit."""
+    if template.organisation_id != organisation.pk:
+        raise ValidationError(_("This round belongs to another organisation."))
+    template.save()
+    before = list(template.steps.order_by("position").values_list("label", flat=True))
+    if before != steps:
+        template.steps.all().delete()
+        TemplateStep.objects.bulk_create(
+            TemplateStep(organisation=organisation, template=template, position=n, label=label)
+            for n, label in enumerate(steps)
+        )
+    audit.record(
+        action="round.updated",
+        organisation=organisation,
+        actor=actor,
+        obj=template,
+        changes={
+            "kind": template.kind,
+            "active": template.is_active,
+            "steps": len(steps),
+            "steps_changed": before != steps,
+            "follows_collection": template.follows_collection,
+        },
+    )
+    return template
+
+
+@transaction.atomic
+def caretaker_set(*, organisation, actor, building, caretaker, backup=None) -> BuildingCaretaker:
+    """Make ``caretaker`` (a user with the caretaker role) in charge of ``building``, with
+    ``backup`` doing the rounds on the days the caretaker is declared absent."""
+    if backup is not None and backup == caretaker:
+        raise ValidationError(_("Choose someone other than the caretaker as replacement."))
     row, _created = BuildingCaretaker.objects.update_or_create(
-        building=building, defaults={"organisation": organisation, "caretaker": caretaker}
+        building=building,
+        defaults={"organisation": organisation, "caretaker": caretaker, "backup": backup},
     )
     audit.record(
         action="building_caretaker.set",
         organisation=organisation,
         actor=actor,
         obj=building,
-        changes={"caretaker": caretaker.pk},
+        changes={"caretaker": caretaker.pk, "backup": backup.pk if backup else None},
     )
     return row
+
+
+@transaction.atomic
+def collection_save(*, organisation, actor, stream: CollectionStream) -> CollectionStream:
+    """Save a waste stream of a commune's calendar (new or edited); the bins rounds that
+    follow the calendar use it from the next hourly planning (passages already generated
+    stay)."""
+    created = stream.pk is None
+    stream.organisation = organisation
+    stream.save()
+    audit.record(
+        action="collection.created" if created else "collection.updated",
+        organisation=organisation,
+        actor=actor,
+        obj=stream,
+        changes={
+            "commune": stream.commune_id,
+            "stream": stream.stream,
+            "weekdays": stream.weekdays,
+            "on_holiday": stream.on_holiday,
+        },
+    )
+    return stream
+
+
+@transaction.atomic
+def collection_delete(*, organisation, actor, stream: CollectionStream) -> None:
+    audit.record(
+        action="collection.deleted",
+        organisation=organisation,
+        actor=actor,
+        obj=stream,
+        changes={"commune": stream.commune_id, "stream": stream.stream},
+    )
+    stream.delete()
 
 
 @transaction.atomic
@@ -162,33 +237,70 @@ class NewRemark:
     text: str
     photo: object = None  # an interventions ``requests.photos.Photo`` (re-encoded), or None
     client_key: str = ""
+    category: object = None  # an interventions ``Category``; None: "other"
+
+
+def _other_category(organisation):
+    """The organisation's "other problem" category (its default tree given if it has none),
+    else its first active category."""
+    ensure_defaults(organisation)
+    categories = Category.objects.for_organisation(organisation)
+    found = categories.filter(code="other", is_active=True).first()
+    return found or categories.active().filter(parent__isnull=False).first()
 
 
 def remark_add(*, organisation, actor, step: RoundStep, data: NewRemark) -> StepRemark:
-    """A remark on ``step`` for the manager; the same ``client_key`` twice gives one remark."""
+    """A remark on ``step`` for the manager, made an intervention request about the
+    building's common areas (source "round", the photo attached, category ``data.category``
+    or "other"); the same ``client_key`` twice gives one remark and one request."""
     if data.client_key:
         found = StepRemark.objects.filter(organisation=organisation, client_key=data.client_key)
         if found.exists():
             return found.get()
-    with transaction.atomic():
-        remark = StepRemark(
-            organisation=organisation,
-            step=step,
-            building_id=step.occurrence.building_id,
-            text=data.text,
-            client_key=data.client_key,
-            created_by=actor,
-        )
-        if data.photo is not None:
-            remark.photo.save("remark.jpg", ContentFile(data.photo.content), save=False)
-        remark.save()
-        audit.record(
-            action="round_remark.added",
-            organisation=organisation,
-            actor=actor,
-            obj=remark,
-            changes={"step": step.pk, "photo": data.photo is not None},
-        )
+    try:
+        return _remark(organisation, actor, step, data)
+    except IntegrityError:
+        # The same remark sent twice at once: the other request stored the key.
+        return StepRemark.objects.get(organisation=organisation, client_key=data.client_key)
+
+
+@write_transaction
+def _remark(organisation, actor, step, data: NewRemark) -> StepRemark:
+    occurrence = step.occurrence
+    request = request_create(
+        organisation=organisation,
+        actor=actor,
+        source=RequestSource.ROUND,
+        data=NewRequest(
+            household=None,
+            lease=None,
+            dwelling=None,
+            building=occurrence.building,
+            category=data.category or _other_category(organisation),
+            description=data.text,
+            photos=(data.photo,) if data.photo is not None else (),
+            submission_key=data.client_key or None,
+        ),
+    )
+    remark = StepRemark(
+        organisation=organisation,
+        step=step,
+        building_id=occurrence.building_id,
+        text=data.text,
+        client_key=data.client_key,
+        created_by=actor,
+        request=request,
+    )
+    if data.photo is not None:
+        remark.photo.save("remark.jpg", ContentFile(data.photo.content), save=False)
+    remark.save()
+    audit.record(
+        action="round_remark.added",
+        organisation=organisation,
+        actor=actor,
+        obj=remark,
+        changes={"step": step.pk, "photo": data.photo is not None, "request": request.pk},
+    )
     return remark
 
 

@@ -2,9 +2,10 @@
 
 - the caretaker's day (``today``), ticks and remarks (POST; a tick answers JSON to the page's
   script, a redirect without it);
-- a building's rounds, caretaker and notice (``building``, ``round_create``,
-  ``caretaker_set``, ``notice_pdf``); replacements; the manager's supervision (missed
-  passages, remarks); coverage and its CSV export;
+- a building's rounds, caretaker and notice (``building``, ``round_create``, ``round_edit``,
+  ``caretaker_set``, ``notice_pdf``); replacements; the communes' waste collection
+  calendars (``collection_list``, ``collection_edit``, ``collection_delete``); the manager's
+  supervision (missed passages, remarks and their requests); coverage and its CSV export;
 - the public building page (no login, no personal data), reached by the notice's QR code.
 """
 
@@ -28,11 +29,19 @@ from relais.core.models import CrisisMode, Organisation
 from relais.core.selectors import current_crisis_state
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Building
+from relais.interventions.categories.selectors import leaf_choices
 from relais.interventions.dashboard import charts
 
 from . import notice, selectors, services
-from .forms import CaretakerForm, RemarkForm, ReplacementForm, RoundForm
-from .models import BuildingCaretaker, Replacement, RoundStep, RoundTemplate, StepRemark
+from .forms import CaretakerForm, CollectionForm, RemarkForm, ReplacementForm, RoundForm
+from .models import (
+    BuildingCaretaker,
+    CollectionStream,
+    Replacement,
+    RoundStep,
+    RoundTemplate,
+    StepRemark,
+)
 
 
 def _key() -> str:
@@ -49,7 +58,8 @@ def today(request):
         for step in occurrence.steps.all():
             step.key = _key()
             step.remark_key = _key()
-    context = {"rounds": rounds, "day": day, "remark_form": RemarkForm()}
+    groups = leaf_choices(request.organisation)
+    context = {"rounds": rounds, "day": day, "category_groups": groups}
     return render(request, "proximity/today.html", context)
 
 
@@ -97,12 +107,12 @@ def step_tick(request, pk):
 @require_POST
 def step_remark(request, pk):
     step = _step_for(request, pk)
-    form = RemarkForm(request.POST, request.FILES)
+    form = RemarkForm(request.POST, request.FILES, organisation=request.organisation)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("proximity:today")
-    services.remark_add(
+    remark = services.remark_add(
         organisation=request.organisation,
         actor=request.user,
         step=step,
@@ -110,9 +120,14 @@ def step_remark(request, pk):
             text=form.cleaned_data["text"],
             photo=form.cleaned_data["photo"],
             client_key=form.cleaned_data["key"],
+            category=form.cleaned_data["category"],
         ),
     )
-    messages.success(request, _("Remark sent to the manager."))
+    messages.success(
+        request,
+        _("Remark sent to the manager as request %(number)s.")
+        % {"number": remark.request.tracking_number if remark.request else "—"},
+    )
     return redirect("proximity:today")
 
 
@@ -125,13 +140,18 @@ def _building(request, pk, ability):
 def building(request, pk):
     found = _building(request, pk, "round.view")
     assignment = BuildingCaretaker.objects.filter(building=found).select_related("caretaker")
+    templates = RoundTemplate.objects.filter(building=found).prefetch_related("steps")
+    current = assignment.select_related("backup").first()
+    initial = {"caretaker": current.caretaker_id, "backup": current.backup_id} if current else {}
     context = {
         "building": found,
-        "templates": RoundTemplate.objects.filter(building=found).prefetch_related("steps"),
-        "assignment": assignment.first(),
+        "templates": templates,
+        "assignment": current,
         "state": selectors.building_state(found, timezone.now()),
-        "caretaker_form": CaretakerForm(organisation=request.organisation),
+        "caretaker_form": CaretakerForm(organisation=request.organisation, initial=initial),
         "can_plan": request.abilities.get("round.plan"),
+        "collections": selectors.next_collections(found, timezone.localdate()),
+        "follows_collection": any(t.follows_collection for t in templates),
     }
     return render(request, "proximity/building.html", context)
 
@@ -160,6 +180,29 @@ def round_create(request, pk):
 
 
 @login_required
+def round_edit(request, pk):
+    """The manager edits a round: its times, frequency, crisis frequency and touch points."""
+    queryset = RoundTemplate.objects.select_related("building__residence")
+    template = get_for_request(request, queryset, ability="round.plan", pk=pk)
+    form = RoundForm(request.POST or None, instance=template, initial={"kind": template.kind})
+    if request.method == "POST" and form.is_valid():
+        services.round_update(
+            organisation=request.organisation,
+            actor=request.user,
+            template=form.save(),
+            steps=form.cleaned_data["steps"],
+        )
+        messages.success(
+            request, _("Round saved: the passages planned from now on follow the change.")
+        )
+        return redirect("proximity:building", pk=template.building_id)
+    context = {"form": form, "building": template.building, "template": template}
+    return render(
+        request, "proximity/round_form.html", context, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
 @require_POST
 def caretaker_set(request, pk):
     found = _building(request, pk, "round.plan")
@@ -170,10 +213,12 @@ def caretaker_set(request, pk):
             actor=request.user,
             building=found,
             caretaker=form.cleaned_data["caretaker"],
+            backup=form.cleaned_data["backup"],
         )
         messages.success(request, _("Caretaker saved."))
     else:
-        messages.error(request, _("Choose a caretaker of the organisation."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     return redirect("proximity:building", pk=found.pk)
 
 
@@ -205,6 +250,50 @@ def replacement_list(request):
     return render(
         request, "proximity/replacements.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+def collection_list(request):
+    """The communes' waste collection calendars of the organisation, and a stream added."""
+    require_ability(request, "round.plan")
+    organisation = request.organisation
+    form = CollectionForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.collection_save(organisation=organisation, actor=request.user, stream=form.save())
+        messages.success(request, _("Collection saved."))
+        return redirect("proximity:collection_list")
+    context = {
+        "form": form,
+        "streams": selectors.collection_calendar(organisation, timezone.localdate()),
+    }
+    return render(
+        request, "proximity/collections.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def collection_edit(request, pk):
+    stream = get_for_request(request, CollectionStream.objects, ability="round.plan", pk=pk)
+    form = CollectionForm(request.POST or None, instance=stream, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.collection_save(
+            organisation=request.organisation, actor=request.user, stream=form.save()
+        )
+        messages.success(request, _("Collection saved."))
+        return redirect("proximity:collection_list")
+    context = {"form": form, "stream": stream}
+    return render(
+        request, "proximity/collection_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def collection_delete(request, pk):
+    stream = get_for_request(request, CollectionStream.objects, ability="round.plan", pk=pk)
+    services.collection_delete(organisation=request.organisation, actor=request.user, stream=stream)
+    messages.success(request, _("Collection removed."))
+    return redirect("proximity:collection_list")
 
 
 @login_required

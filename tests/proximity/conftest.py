@@ -52,3 +52,7 @@ def caretaker(organisation, building):
     ).user
     services.caretaker_set(organisation=organisation, actor=None, building=building, caretaker=user)
     return user
+
+
+# The contractor and the messages handed to the outbox, for the common-area request tests.
+from ..interventions.work_order_fixtures import messages_sent, plumber  # noqa: E402, F401

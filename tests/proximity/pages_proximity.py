@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from relais.core.roles import Role
 from relais.proximity import generation, services
+from relais.proximity.models import CollectionStream
 
 from ..factories import MembershipFactory
 from .conftest import make_round
@@ -23,6 +24,9 @@ PAGES = {
     "proximity:supervision": ("round.plan", None),
     "proximity:coverage": ("round.coverage", None),
     "proximity:coverage_csv": ("round.coverage", None),
+    "proximity:round_edit": ("round.plan", {"pk": "round_template"}),
+    "proximity:collection_list": ("round.plan", None),
+    "proximity:collection_edit": ("round.plan", {"pk": "collection"}),
 }
 NOT_PAGES = {
     "proximity:step_tick",
@@ -31,6 +35,7 @@ NOT_PAGES = {
     "proximity:remark_handled",
     "proximity:remark_photo",
     "proximity:public_building",
+    "proximity:collection_delete",
 }
 
 
@@ -42,7 +47,12 @@ def world(organisation, mark, base) -> dict:
     services.caretaker_set(
         organisation=organisation, actor=None, building=building, caretaker=caretaker
     )
-    make_round(organisation, building, name=f"Ronde {mark}")
+    template = make_round(organisation, building, name=f"Ronde {mark}")
+    stream = services.collection_save(
+        organisation=organisation,
+        actor=None,
+        stream=CollectionStream(commune=building.commune, stream="glass", weekdays=4),
+    )
     generation.generate_day(timezone.localdate(), crisis=[])
     occurrence = building.round_templates.get().occurrences.get()
     services.mark_missed(occurrence.due_at + dt.timedelta(minutes=1))
@@ -53,4 +63,4 @@ def world(organisation, mark, base) -> dict:
         step=step,
         data=services.NewRemark(text=f"Serrure cassée {mark}"),
     )
-    return {"round_remark": remark}
+    return {"round_remark": remark, "round_template": template, "collection": stream}

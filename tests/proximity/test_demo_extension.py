@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from relais.housing.demo import seed_demo
 from relais.housing.models import Building
-from relais.proximity.models import BuildingCaretaker, RoundOccurrence, RoundStep, RoundTemplate
+from relais.proximity.collection import collects_on, is_alsace_moselle
+from relais.proximity.models import (
+    BuildingCaretaker,
+    CollectionStream,
+    RoundOccurrence,
+    RoundStep,
+    RoundTemplate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +30,18 @@ def test_the_demo_has_rounds_for_every_building_and_resets():
     assert RoundOccurrence.objects.filter(
         day=timezone.localdate(), assignee__username="gardien"
     ).exists()
+    # Bins in on the collection days of the building's commune (its calendar), not weekly.
+    streams = {}
+    for stream in CollectionStream.objects.all():
+        streams.setdefault((stream.organisation_id, stream.commune_id), []).append(stream)
+    bins_in = RoundOccurrence.objects.filter(kind="bins_in").select_related("building")
+    assert bins_in.exists()
+    for occurrence in bins_in[:300]:
+        commune = occurrence.building.commune_id
+        assert any(
+            collects_on(s.weekdays, s.on_holiday, occurrence.day, is_alsace_moselle(commune))
+            for s in streams[(occurrence.organisation_id, commune)]
+        )
     before = (RoundTemplate.objects.count(), RoundStep.objects.count())
     seed_demo(scale="tiny", seed=3, reset=True)
     assert (RoundTemplate.objects.count(), RoundStep.objects.count()) == before

@@ -27,6 +27,9 @@ def new_status_token() -> str:
 class RequestSource(models.TextChoices):
     WEB = "web", _("Online form")
     PHONE = "phone", _("Phone call")
+    # A caretaker's remark on a round step (relais.proximity): a building's common areas, no
+    # household; the remark keeps the link to its step (``StepRemark.request``).
+    ROUND = "round", _("Caretaker's round")
 
 
 class RequestStatus(models.TextChoices):
@@ -80,10 +83,13 @@ class InterventionRequestQuerySet(models.QuerySet):
 
 
 class InterventionRequest(OrganisationOwned):
-    """A problem reported by a tenant (or for them, by staff on the phone).
+    """A problem reported by a tenant (or for them, by staff on the phone), or by a caretaker
+    in a building's common areas (``source=round``).
 
     ``household``, ``lease`` and ``dwelling`` are those found when the tenant identified
-    (lease reference + postcode or phone on file) or picked by staff; ``reported_at`` is the
+    (lease reference + postcode or phone on file) or picked by staff. A common-area request has
+    no household (nobody to tell of its status) but a ``building``: one of the two is always
+    set (constraint ``request_household_or_building``). ``reported_at`` is the
     tenant's first report, from which the response time is measured (issue 8 §3).
     ``vulnerable_present`` is health data: shown only with ``intervention.view_sensitive``,
     each reading audited.
@@ -95,6 +101,18 @@ class InterventionRequest(OrganisationOwned):
         "housing.Household",
         verbose_name=_("household"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intervention_requests",
+    )
+    # The building whose common areas the request is about (no household); indexed by the
+    # foreign key's own index.
+    building = models.ForeignKey(
+        "housing.Building",
+        verbose_name=_("building (common areas)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="intervention_requests",
     )
     lease = models.ForeignKey(
@@ -185,6 +203,10 @@ class InterventionRequest(OrganisationOwned):
                 condition=~Q(status="deferred") | Q(deferred_at__isnull=False),
                 name="request_deferred_dated",
             ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | Q(building__isnull=False),
+                name="request_household_or_building",
+            ),
         ]
         indexes = [
             # The triage list: a status, the most pressing first, then the oldest (its page
@@ -200,6 +222,11 @@ class InterventionRequest(OrganisationOwned):
 
     def __str__(self):
         return self.tracking_number
+
+    @property
+    def is_common_area(self) -> bool:
+        """About a building's common areas: no household to tell of its status."""
+        return self.household_id is None
 
 
 class RequestEvent(OrganisationOwned):

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from relais.core import audit
@@ -73,20 +73,24 @@ def _covering(organisation_ids, agency_ids, now):
 
 
 def _agency(request) -> int | None:
-    return request.dwelling.building.residence.agency_id if request.dwelling_id else None
+    """The agency of the request's dwelling, or of the building of a common-area request."""
+    if request.dwelling_id:
+        return request.dwelling.building.residence.agency_id
+    return request.building.residence.agency_id if request.building_id else None
 
 
 def _to_alert(now):
-    """Open urgent requests of the last day, with a dwelling, and no alert yet."""
+    """Open urgent requests of the last day, with a dwelling (or a building: common areas),
+    and no alert yet."""
     return (
         InterventionRequest.objects.filter(
             status__in=OPEN_STATUSES,
             priority__in=rules.URGENT_PRIORITIES,
             reported_at__gte=now - LOOKBACK,
-            dwelling__isnull=False,
         )
+        .filter(Q(dwelling__isnull=False) | Q(building__isnull=False))
         .exclude(Exists(OnCallAlert.objects.filter(request=OuterRef("pk"))))
-        .select_related("dwelling__building__residence")
+        .select_related("dwelling__building__residence", "building__residence")
     )
 
 

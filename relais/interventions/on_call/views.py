@@ -87,6 +87,7 @@ def alert_ack(request, token):
             "shift",
             "request__category",
             "request__dwelling__building",
+            "request__building",
             "request__household",
         )
         .filter(pk=alert_id)

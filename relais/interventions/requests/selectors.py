@@ -82,11 +82,6 @@ class TriageFilter:
         return " AND ".join(clauses), params
 
 
-def _has_building() -> bool:
-    """Whether a request may name a building without a household (common-area requests)."""
-    return any(f.name == "building" for f in InterventionRequest._meta.concrete_fields)
-
-
 def _aware(value):
     """A datetime as the cursor returns it (SQLite: naive, in UTC) → aware UTC."""
     if value is None or value.tzinfo is not None:
@@ -101,18 +96,13 @@ def triage_page(filters: TriageFilter, *, limit: int, offset: int = 0):
     fixed cost was five times the SQL. A request without a household still shows (LEFT JOIN),
     with its building's address when it has one."""
     where, params = filters.where()
-    building = ""
-    address = "NULL, NULL"
-    if _has_building():
-        building = (
-            f" LEFT JOIN {Building._meta.db_table} b ON b.id = r.building_id"
-            " AND r.household_id IS NULL"
-        )
-        address = "b.address, b.postcode"
+    building = (
+        f" LEFT JOIN {Building._meta.db_table} b ON b.id = r.building_id AND r.household_id IS NULL"
+    )
     sql = (
         "SELECT r.id, r.tracking_number, r.status, r.priority, r.source, r.reported_at, "
         "r.deferred_at, r.callback_requested, r.called_back_at, h.name, h.reference, "
-        f"c.name, d.reference, {address}, COUNT(*) OVER () "
+        "c.name, d.reference, b.address, b.postcode, COUNT(*) OVER () "
         f"FROM {InterventionRequest._meta.db_table} r "
         f"LEFT JOIN {Household._meta.db_table} h ON h.id = r.household_id "
         f"JOIN {Category._meta.db_table} c ON c.id = r.category_id "

@@ -58,7 +58,10 @@ def next_tracking_number(organisation, now: dt.datetime) -> str:
 
 @dataclass(frozen=True)
 class NewRequest:
-    """What a request is created from (the form's cleaned data, ``photos`` re-encoded)."""
+    """What a request is created from (the form's cleaned data, ``photos`` re-encoded).
+
+    ``household`` None with a ``building``: a request about the building's common areas
+    (a caretaker's round), nobody to tell of its status."""
 
     household: object
     lease: object
@@ -72,6 +75,7 @@ class NewRequest:
     photos: tuple[Photo, ...] = ()
     submission_key: str | None = None
     reported_at: dt.datetime | None = None
+    building: object = None
 
 
 def request_create(*, organisation, actor, source: str, data: NewRequest) -> InterventionRequest:
@@ -115,13 +119,15 @@ def _create(*, organisation, actor, source, data: NewRequest) -> InterventionReq
         organisation=organisation,
         tracking_number=next_tracking_number(organisation, now),
         household=data.household,
+        building=data.building,
         lease=data.lease,
         dwelling=data.dwelling,
         category=data.category,
         description=data.description,
         availability=data.availability,
         vulnerable_present=data.vulnerable_present,
-        contact_phone=data.contact_phone or _phone_on_file(data.household),
+        contact_phone=data.contact_phone
+        or (_phone_on_file(data.household) if data.household is not None else ""),
         callback_requested=data.callback_requested,
         source=source,
         status=status,
@@ -157,7 +163,8 @@ def _create(*, organisation, actor, source, data: NewRequest) -> InterventionReq
             "photos": len(data.photos),
         },
     )
-    _tell_tenants([event.pk])
+    if request.household_id is not None:
+        _tell_tenants([event.pk])
     return request
 
 
@@ -244,7 +251,8 @@ def _apply_move(request, *, actor, status, note):
         obj=request,
         changes={"status": [previous, status], **({"note": note} if note else {})},
     )
-    _tell_tenants([event.pk])
+    if request.household_id is not None:  # a common-area request has no tenant to tell
+        _tell_tenants([event.pk])
     return request
 
 

@@ -39,6 +39,7 @@ def _find(token: str):
             "request__category",
             "request__household",
             "request__dwelling__building__commune",
+            "request__building__commune",
         )
         .filter(link_token_hash=links.token_hash(token))
         .first()

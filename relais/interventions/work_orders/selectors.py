@@ -27,7 +27,12 @@ def for_organisation(organisation):
 
 def detail(organisation):
     return for_organisation(organisation).select_related(
-        "request__household", "request__category", "request__dwelling", "contractor", "created_by"
+        "request__household",
+        "request__building",
+        "request__category",
+        "request__dwelling",
+        "contractor",
+        "created_by",
     )
 
 
