@@ -4,6 +4,8 @@ Who is due: the followed people of the organisation's active campaigns (started,
 whose ``next_due_on`` is today or past, not yet on today's list. How they are shared among the
 callers on duty (``caller_ids``):
 
+0. the callers on duty are those of the weekly rota for the day, less the absent
+   (``callers_on_duty``);
 1. each caller gets at most ``cap = ceil(due / callers)`` people;
 2. a person keeps the caller who last called them when that caller is on duty and still has
    room (the oldest due first);
@@ -22,6 +24,8 @@ from django.db import connection
 
 from relais.core.models import Membership
 from relais.core.roles import Role
+
+from .models import RotaSlot
 
 _SQL = """
 INSERT INTO outreach_listitem
@@ -74,15 +78,28 @@ ON CONFLICT (follow_id, day) DO NOTHING
 """
 
 
-def callers_on_duty(organisation) -> list[int]:
-    """Membership ids of the organisation's active outreach callers."""
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, role=Role.OUTREACH_CALLER, is_active=True
+def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
+    """Membership ids, ascending, of the organisation's outreach callers on duty on ``day``:
+    the active callers with a rota slot on its weekday (every active caller while the
+    organisation has no rota), less those absent that day in continuity's staff
+    availability (``relais.continuity.selectors.absent_members``). Without ``day``: every
+    active caller. Three queries at most."""
+    from relais.continuity.selectors import absent_members
+
+    callers = Membership.objects.filter(
+        organisation=organisation, role=Role.OUTREACH_CALLER, is_active=True
+    ).order_by("pk")
+    if day is None:
+        return list(callers.values_list("pk", flat=True))
+    if RotaSlot.objects.filter(organisation=organisation).exists():
+        callers = callers.filter(
+            pk__in=RotaSlot.objects.filter(organisation=organisation, weekday=day.weekday()).values(
+                "caller_id"
+            )
         )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    ids = list(callers.values_list("pk", flat=True))
+    absent = absent_members(organisation, [day], ids)
+    return [pk for pk in ids if (pk, day) not in absent]
 
 
 def build(*, organisation_id: int, day: dt.date, caller_ids: list[int]) -> int:

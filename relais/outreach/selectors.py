@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from relais.core.models import Membership
+from relais.core.roles import Role
 from relais.core.search import filter_terms
 from relais.housing.models import Occupant
 
@@ -22,6 +24,7 @@ from .models import (
     Referral,
     ReferralStatus,
     RegisterEntry,
+    RotaSlot,
 )
 
 
@@ -181,3 +184,45 @@ def calls_per_caller(organisation, since: dt.datetime):
         )
         .order_by("-calls")
     )
+
+
+# The callers' rota ----------------------------------------------------------------------------
+
+
+def rota(organisation) -> tuple[list, dict[int, set[int]]]:
+    """(the active outreach callers by name, {membership id: {weekday}} of the rota). Two
+    queries."""
+    callers = list(
+        Membership.objects.filter(
+            organisation=organisation, role=Role.OUTREACH_CALLER, is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    slots: dict[int, set[int]] = {}
+    for caller_id, weekday in RotaSlot.objects.filter(organisation=organisation).values_list(
+        "caller_id", "weekday"
+    ):
+        slots.setdefault(caller_id, set()).add(weekday)
+    return callers, slots
+
+
+def rota_week(organisation, callers, slots, first: dt.date, days: int = 7) -> list[dict]:
+    """The ``days`` days from ``first``: ``[{"day", "on_duty": [membership], "absent":
+    [membership]}]`` — on the rota that weekday (everyone while there is no rota), split by
+    continuity's declared absences. One query."""
+    from relais.continuity.selectors import absent_members
+
+    dates = [first + dt.timedelta(days=n) for n in range(days)]
+    absent = absent_members(organisation, dates, [m.pk for m in callers])
+    week = []
+    for day in dates:
+        listed = [m for m in callers if not slots or day.weekday() in slots.get(m.pk, ())]
+        week.append(
+            {
+                "day": day,
+                "on_duty": [m for m in listed if (m.pk, day) not in absent],
+                "absent": [m for m in listed if (m.pk, day) in absent],
+            }
+        )
+    return week
