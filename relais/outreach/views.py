@@ -200,8 +200,8 @@ def rota(request):
 def today(request):
     require_ability(request, "outreach.view")
     now = timezone.now()
-    items = list(
-        selectors.my_list(request.organisation, request.membership, timezone.localdate(now))
+    items = selectors.my_list_rows(
+        request.organisation, request.membership, timezone.localdate(now)
     )
     context = {
         "items": items,
