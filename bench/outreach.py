@@ -12,7 +12,9 @@ days (about two thirds due today). Then, ``--runs`` times, it deletes today's li
 ``relais.outreach.services.list_build`` (the set-based selection, balancing and insert, with
 its audit event) and a bare SQL selection of the people due (``calllist.DUE_SQL``, fetched),
 and prints the p95 of both and their ratio; also the p95 of a bare ``INSERT … SELECT`` writing
-the same rows to one caller (what writing the list costs without the balancing).
+the same rows to one caller (what writing the list costs without the balancing). Then the
+caller's call-list page (``selectors.my_list_rows``) of the busiest caller against its SQL
+through a bare cursor, and the ORM query it replaced.
 Targets: list generation ≤ 2 s, ratio to the bare selection ≤ 3.
 """
 

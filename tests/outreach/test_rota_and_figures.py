@@ -140,3 +140,53 @@ def test_outreach_figures_in_the_situation_report(organisation):
     later = today + dt.timedelta(days=8)
     assert figures.calls(organisation, later) == 0
     assert figures.escalations(organisation, later) == 0
+
+
+@pytest.mark.parametrize(
+    "due, callers, expected",
+    [
+        # 5 people, 2 callers: cap 3; the first three keep caller 7 up to the cap, the others
+        # fill caller 9's room, each caller's positions in the order of the list.
+        (
+            [(1, 1, 7), (2, 1, 7), (3, 1, 7), (4, 1, 7), (5, 1, None)],
+            [9, 7],
+            [(1, 1, 7, 1), (2, 1, 7, 2), (3, 1, 7, 3), (4, 1, 9, 1), (5, 1, 9, 2)],
+        ),
+        # A last caller off duty is as no last caller: people spread by caller id.
+        ([(1, 1, 4), (2, 1, 4), (3, 1, None)], [2, 3], [(1, 1, 2, 1), (2, 1, 2, 2), (3, 1, 3, 1)]),
+        ([(1, 1, None)], [], []),
+        ([], [1], []),
+    ],
+)
+def test_share_balances_and_keeps_the_last_caller(due, callers, expected):
+    assert calllist.share(due, callers) == expected
+
+
+def test_the_callers_page_reads_the_same_lines_as_the_orm(organisation):
+    from relais.outreach import selectors
+
+    for index in range(4):
+        person(organisation, name=f"P{index}")
+    campaign(organisation, cadence=1)
+    lea = caller(organisation, "lea")
+    services.list_build(organisation=organisation)
+    first, second = ListItem.objects.order_by("position")[:2]
+    services.call_record(
+        organisation=organisation, actor=None, membership=lea, item=first, outcome="fine"
+    )
+    services.call_record(
+        organisation=organisation, actor=None, membership=lea, item=second, outcome="no_answer"
+    )
+    today = timezone.localdate()
+    expected = list(selectors.my_list(organisation, lea, today))
+    rows = selectors.my_list_rows(organisation, lea, today)
+    assert [r.pk for r in rows] == [i.pk for i in expected]
+    assert [(r.person, r.campaign_name, r.not_before, r.done_at) for r in rows] == [
+        (str(i.follow.entry.occupant), i.campaign.name, i.not_before, i.done_at) for i in expected
+    ]
+    assert rows[-1].done_at is not None and rows[-2].not_before is not None
+    client = Client()
+    client.force_login(lea.user)
+    page = client.get(reverse("outreach:today"))
+    assert page.context["next"].pk == rows[0].pk
+    assert page.context["left"] == 3
