@@ -254,7 +254,7 @@ class RotaForm(forms.Form):
                 coerce=int,
                 required=False,
                 initial=sorted(slots.get(membership.pk, ())),
-                widget=forms.CheckboxSelectMultiple,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             )
 
     def rows(self):
