@@ -12,7 +12,9 @@ days (about two thirds due today). Then, ``--runs`` times, it deletes today's li
 ``relais.outreach.services.list_build`` (the set-based selection, balancing and insert, with
 its audit event) and a bare SQL selection of the people due (``calllist.DUE_SQL``, fetched),
 and prints the p95 of both and their ratio; also the p95 of a bare ``INSERT … SELECT`` writing
-the same rows to one caller (what writing the list costs without the balancing).
+the same rows to one caller (what writing the list costs without the balancing). Then the
+caller's call-list page (``selectors.my_list_rows``) of the busiest caller against its SQL
+through a bare cursor, and the ORM query it replaced.
 Targets: list generation ≤ 2 s, ratio to the bare selection ≤ 3.
 """
 
@@ -228,6 +230,7 @@ def main():
             cursor.execute(calllist.DUE_SQL, {"org": organisation.pk, "day": today})
             due = len(cursor.fetchall())
         bare.append(time.perf_counter() - start)
+    page = _page_figures(organisation, today, args.runs)
     ratio = p95(built) / p95(bare)
     write_ratio = p95(built) / p95(bare_insert)
     print(f"outreach call list on {connection.vendor} ({machine()})")
@@ -239,6 +242,48 @@ def main():
     print(f"  ratio {ratio:.2f} (target ≤ {TARGET_RATIO:.0f})")
     print(f"  bare SQL INSERT … SELECT of the people due, one caller, p95 {ms(p95(bare_insert))}")
     print(f"  ratio to writing the same rows unbalanced {write_ratio:.2f}")
+    lines, ours, orm, sql = page
+    print(f"  caller's call-list page ({lines} lines): p95 {ms(ours)}, bare SQL of the same rows")
+    print(f"    {ms(sql)}, ratio {ours / sql:.2f} (target ≤ {TARGET_RATIO:.0f});")
+    print(f"    through the ORM's select_related (before) {ms(orm)}, ratio {orm / sql:.2f}")
+
+
+def _page_figures(organisation, today, runs: int) -> tuple[int, float, float, float]:
+    """The caller's list page of the busiest caller: (lines, p95 of ``my_list_rows``, p95 of
+    the ORM's ``my_list`` it replaced, p95 of its SQL through a bare cursor)."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from relais.core.models import Membership
+    from relais.outreach import selectors
+    from relais.outreach.models import ListItem
+
+    busiest = (
+        ListItem.objects.filter(organisation=organisation, day=today)
+        .values("caller_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    caller = Membership.objects.get(pk=busiest["caller_id"])
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(selectors._MY_LIST, [organisation.pk, caller.pk, today])
+            return cursor.fetchall()
+
+    samples = {"ours": [], "orm": [], "sql": []}
+    calls = {
+        "ours": lambda: selectors.my_list_rows(organisation, caller, today),
+        "orm": lambda: list(selectors.my_list(organisation, caller, today)),
+        "sql": bare,
+    }
+    for _ in range(runs * 4):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            samples[name].append(time.perf_counter() - start)
+    return busiest["n"], p95(samples["ours"]), p95(samples["orm"]), p95(samples["sql"])
 
 
 if __name__ == "__main__":

@@ -196,12 +196,12 @@ def _invoice(organisation, supplier, n, rng, today, rules):
 
 
 def _queue_page(organisation, user, role, today):
-    from relais.payables import selectors
+    """What the queue page and the home card run (``relais.payables.queue``)."""
+    from relais.payables import queue
 
     def run():
-        held = selectors.levels_held(organisation, user, role, today)
-        rows = selectors.approver_queue(organisation, held)
-        return rows.count(), list(rows[:50])
+        held = queue.levels(organisation, user, role, today)
+        return queue.page(organisation, held, limit=50)
 
     return run
 

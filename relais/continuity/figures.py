@@ -102,11 +102,8 @@ def _allocations(organisation, day):
 
 
 EXPECTED = (
-    ("outreach.calls", _("Calls to vulnerable tenants"), "outreach", "count"),
-    ("outreach.escalations", _("Referrals to social services"), "outreach", "count"),
     ("messaging.broadcasts", _("Messages sent to tenants"), "messaging", "count"),
     ("rent.collection_rate", _("Rent collected"), "rent", "percent"),
-    ("payables.paid", _("Supplier invoices paid"), "payables", "count"),
 )
 
 

@@ -4,8 +4,8 @@ Coverage reads two grouped queries whatever the number of people (the declaratio
 days by role, agency and status; the directory by role and agency) and one for the plan;
 ``bench/continuity.py`` times them against the bare SQL at 5,000 staff.
 
-Other capabilities read ``on_site_count`` (supplies: days of cover) and ``is_absent``
-(proximity: a caretaker to replace).
+Other capabilities read ``on_site_count`` (supplies: days of cover), ``is_absent``
+(proximity: a caretaker to replace) and ``absent_members`` (outreach: the callers' rota).
 """
 
 import datetime as dt
@@ -230,6 +230,21 @@ def is_absent(user, day: dt.date, organisation=None) -> bool:
     if organisation is not None:
         found = found.filter(organisation=organisation)
     return found.exclude(status__in=AVAILABLE_STATUSES).exists()
+
+
+def absent_members(organisation, days: list[dt.date], membership_ids) -> set[tuple[int, dt.date]]:
+    """{(membership id, day)} of those of ``membership_ids`` absent on one of ``days`` in
+    ``organisation``, as ``is_absent`` decides it for one person and day. One query."""
+    found = (
+        Declaration.objects.filter(
+            organisation=organisation,
+            day__in=list(days),
+            staff__membership_id__in=list(membership_ids),
+        )
+        .exclude(status__in=AVAILABLE_STATUSES)
+        .values_list("staff__membership_id", "day")
+    )
+    return set(found)
 
 
 # The decision log ----------------------------------------------------------------------------

@@ -163,6 +163,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "payables.dashboard": frozenset({_R.ACCOUNTANT, _R.MANAGER, _R.DIRECTOR}),
     # Thresholds, budgets, payment deadline, the account paid from.
     "payables.configure": frozenset({_R.DIRECTOR}),
+    # Budget lines: list, create, change; what approved invoices consume of them.
+    "payables.budgets": frozenset({_R.DIRECTOR, _R.ACCOUNTANT}),
     # Outreach (issue 10): the vulnerable tenants register is for outreach roles only.
     "outreach.view": frozenset({_R.OUTREACH_CALLER}),
     # Health notes on the register: outreach roles only, every opening audited.
@@ -177,6 +179,9 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "outreach.visit": frozenset({_R.CARETAKER, _R.OUTREACH_CALLER}),
     # A partner's own referrals only (its body is set by ``outreach.PartnerUser``).
     "outreach.partner_referrals": frozenset({_R.SOCIAL_PARTNER}),
+    # The weekly rota of the callers on duty (names and weekdays; absences come from
+    # continuity as "absent", never their reason).
+    "outreach.rota": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # Rent (issue 12): calls, payments, arrears and payment plans. Tenants' accounts are
     # personal data: staff who answer tenants or keep the books; the APL keeps its own ability.
     "rent.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT, _R.CUSTOMER_OFFICER}),

@@ -10,8 +10,9 @@ class OutreachConfig(AppConfig):
     def ready(self):
         from relais.housing.demo.extensions import registry
 
-        from . import contributions
+        from . import contributions, figures
         from .demo_extension import OutreachDemo
 
         registry.register(OutreachDemo())
         contributions.register()
+        figures.register()

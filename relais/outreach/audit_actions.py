@@ -61,3 +61,9 @@ object_link("outreach.referral", "outreach:referral_detail", "outreach.view")
 object_link("outreach.partner", "outreach:partner_detail", "outreach.partners")
 
 sensitive("outreach.registerentry", ["health_note", "consent_by"], "outreach.view_health")
+action(
+    "outreach.rota_changed",
+    _("Outreach callers' rota changed"),
+    added=_("days on duty added"),
+    removed=_("days on duty removed"),
+)

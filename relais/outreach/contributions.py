@@ -117,6 +117,7 @@ def register_menu() -> None:
             36,
         ),
         (gettext_lazy("Referrals"), "outreach:partner_home", "outreach.partner_referrals", 37),
+        (gettext_lazy("Callers' rota"), "outreach:rota", "outreach.rota", 38),
     ]
     for label, url_name, ability, order in entries:
         navigation.register_item("field", label, url_name, ability=ability, order=order)

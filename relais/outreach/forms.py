@@ -11,7 +11,16 @@ from relais.core.roles import Role
 from relais.housing.forms import CommuneField
 from relais.housing.models import Building
 
-from .models import Campaign, ConsentBy, EntrySource, NeedKind, Outcome, Partner, PartnerUser
+from .models import (
+    Campaign,
+    ConsentBy,
+    EntrySource,
+    NeedKind,
+    Outcome,
+    Partner,
+    PartnerUser,
+    Weekday,
+)
 
 DEFAULT_SCRIPT = _(
     "1. Health: how are you feeling? Any new symptom, fall or fatigue?\n"
@@ -229,3 +238,28 @@ class FeedbackForm(forms.Form):
         label=_("Your feedback"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     close = forms.BooleanField(label=_("Close the referral (follow-up done)"), required=False)
+
+
+class RotaForm(forms.Form):
+    """The weekly rota: one field per active outreach caller (``caller-<membership id>``), the
+    weekdays they are on duty (0 Monday … 6 Sunday)."""
+
+    def __init__(self, *args, callers, slots: dict[int, set[int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.callers = list(callers)
+        for membership in self.callers:
+            self.fields[f"caller-{membership.pk}"] = forms.TypedMultipleChoiceField(
+                label=membership.user.get_full_name() or membership.user.username,
+                choices=Weekday.choices,
+                coerce=int,
+                required=False,
+                initial=sorted(slots.get(membership.pk, ())),
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            )
+
+    def rows(self):
+        """[(membership, bound field)] in the callers' order, for the grid."""
+        return [(m, self[f"caller-{m.pk}"]) for m in self.callers]
+
+    def slots(self) -> dict[int, set[int]]:
+        return {m.pk: set(self.cleaned_data[f"caller-{m.pk}"]) for m in self.callers}

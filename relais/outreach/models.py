@@ -364,3 +364,35 @@ class Referral(OrganisationOwned):
 
     def __str__(self):
         return self.person_name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class RotaSlot(OrganisationOwned):
+    """The weekly rota: an outreach caller on duty every ``weekday`` (0 Monday … 6 Sunday).
+
+    While an organisation has no slot at all, every active caller is on duty every day; once
+    it has one, only the callers with a slot on the day are (``calllist.callers_on_duty``,
+    which also leaves out the callers absent that day in continuity's staff availability)."""
+
+    caller = models.ForeignKey("core.Membership", on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+
+    class Meta:
+        verbose_name = _("rota slot")
+        verbose_name_plural = _("rota slots")
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "weekday"], name="rota_slot_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="rota_slot_weekday_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "weekday"])]

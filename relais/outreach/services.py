@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
+from relais.core.models import Membership
+from relais.core.roles import Role
 from relais.core.transactions import write_transaction
 from relais.housing.models import Lease
 
@@ -36,6 +38,8 @@ from .models import (
     Referral,
     ReferralStatus,
     RegisterEntry,
+    RotaSlot,
+    Weekday,
 )
 
 
@@ -259,11 +263,57 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> None:
             campaign_close(organisation=organisation, actor=actor, campaign=campaign)
 
 
+def rota_save(*, organisation, actor, slots: dict[int, set[int]]) -> int:
+    """Replace the weekly rota with ``slots`` ({membership id of an active outreach caller:
+    {weekday 0 Monday … 6 Sunday}}); other ids are refused. Audited with the days added and
+    removed per caller. Returns the number of slots."""
+    callers = {
+        m.pk: m
+        for m in Membership.objects.filter(
+            organisation=organisation, role=Role.OUTREACH_CALLER, pk__in=list(slots)
+        ).select_related("user")
+    }
+    unknown = set(slots) - set(callers)
+    if unknown or any(not 0 <= day <= 6 for days in slots.values() for day in days):
+        raise Refused(_("The rota names someone who is not an outreach caller here."))
+    labels = dict(Weekday.choices)
+    with transaction.atomic():
+        existing = RotaSlot.objects.select_for_update().filter(organisation=organisation)
+        before: dict[int, set[int]] = {}
+        for caller_id, weekday in existing.values_list("caller_id", "weekday"):
+            before.setdefault(caller_id, set()).add(weekday)
+        added, removed = [], []
+        for pk, membership in callers.items():
+            name = membership.user.get_full_name() or membership.user.username
+            for days, into in (
+                (slots[pk] - before.get(pk, set()), added),
+                (before.get(pk, set()) - slots[pk], removed),
+            ):
+                if days:
+                    into.append(f"{name}: {', '.join(str(labels[d]) for d in sorted(days))}")
+        changes = {k: "; ".join(v) for k, v in (("added", added), ("removed", removed)) if v}
+        existing.filter(caller_id__in=list(callers)).delete()
+        RotaSlot.objects.bulk_create(
+            RotaSlot(organisation=organisation, caller_id=pk, weekday=day)
+            for pk, days in slots.items()
+            for day in sorted(days)
+        )
+        if changes:
+            audit.record(
+                action="outreach.rota_changed",
+                organisation=organisation,
+                actor=actor,
+                object_repr=str(_("Callers' rota")),
+                changes=changes,
+            )
+    return sum(len(days) for days in slots.values())
+
+
 @write_transaction
 def list_build(*, organisation, day: dt.date | None = None, caller_ids=None) -> int:
     """Build ``day``'s call list (see ``calllist``); idempotent. Returns people added."""
     day = day or _today()
-    ids = calllist.callers_on_duty(organisation) if caller_ids is None else list(caller_ids)
+    ids = calllist.callers_on_duty(organisation, day) if caller_ids is None else list(caller_ids)
     added = calllist.build(organisation_id=organisation.pk, day=day, caller_ids=ids)
     if added:
         audit.record(

@@ -17,6 +17,7 @@ urlpatterns = [
         views.campaign_action,
         name="campaign_action",
     ),
+    path("suivi/permanences/", views.rota, name="rota"),
     path("suivi/appels/", views.today, name="today"),
     path("suivi/appels/<int:pk>/", views.call, name="call"),
     path("suivi/besoins/", views.needs, name="needs"),

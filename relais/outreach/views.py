@@ -170,6 +170,29 @@ def campaign_action(request, pk, action):
     return redirect("outreach:campaign_list")
 
 
+@login_required
+def rota(request):
+    """The weekly rota of the outreach callers, and who is on duty the next seven days."""
+    require_ability(request, "outreach.rota")
+    organisation = request.organisation
+    callers, slots = selectors.rota(organisation)
+    form = forms.RotaForm(request.POST or None, callers=callers, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rota_save(organisation=organisation, actor=request.user, slots=form.slots())
+        except services.Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Rota saved: the next call lists follow it."))
+            return redirect("outreach:rota")
+    context = {
+        "form": form,
+        "has_rota": bool(slots),
+        "week": selectors.rota_week(organisation, callers, slots, timezone.localdate()),
+    }
+    return render(request, "outreach/rota.html", context, status=400 if form.errors else 200)
+
+
 # The caller's list and screen ----------------------------------------------------------------
 
 
@@ -177,8 +200,8 @@ def campaign_action(request, pk, action):
 def today(request):
     require_ability(request, "outreach.view")
     now = timezone.now()
-    items = list(
-        selectors.my_list(request.organisation, request.membership, timezone.localdate(now))
+    items = selectors.my_list_rows(
+        request.organisation, request.membership, timezone.localdate(now)
     )
     context = {
         "items": items,

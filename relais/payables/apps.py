@@ -10,8 +10,9 @@ class PayablesConfig(AppConfig):
     def ready(self):
         from relais.housing.demo.extensions import registry
 
-        from . import contributions
+        from . import contributions, figures
         from .demo_extension import PayablesDemo
 
         registry.register(PayablesDemo())
         contributions.register()
+        figures.register()

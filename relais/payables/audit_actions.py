@@ -10,6 +10,8 @@ LEVELS = Detail(_("level"), dict(Level.choices))
 STATUSES = Detail(_("status"), dict(Status.choices))
 
 action("payables.settings_changed", _("Payables settings changed"))
+action("budget.created", _("Budget line created"))
+action("budget.changed", _("Budget line changed"))
 action("supplier.created", _("Supplier added"))
 action("supplier.changed", _("Supplier changed"))
 action(
@@ -67,4 +69,5 @@ action(
 )
 
 object_link("payables.invoice", "payables:invoice_detail", "payables.view")
+object_link("payables.budget", "payables:budget_edit", "payables.budgets")
 object_link("payables.paymentrun", "payables:payment_run_detail", "payables.pay")

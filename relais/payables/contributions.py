@@ -3,7 +3,7 @@
 
 Cards (fixed queries each):
 - approvers (technician, manager, director): the invoices awaiting their level, their own or
-  delegated to them today (delegations, count, five rows: three queries);
+  delegated to them today (levels held, count, five rows: three hand-written queries);
 - accountant: approved invoices due within a week (the next payment run) and held invoices
   (count and five rows each: two queries).
 """
@@ -17,7 +17,7 @@ from relais.core import home, navigation
 from relais.core.roles import Role
 from relais.core.templatetags.relais import euros
 
-from . import selectors
+from . import queue, selectors
 from .models import Status
 
 
@@ -37,16 +37,13 @@ def _due(invoice, today) -> tuple[str, str]:
 
 
 def approvals_card(ctx: home.HomeContext) -> home.Card:
-    held = selectors.levels_held(ctx.organisation, ctx.user, ctx.role, ctx.today)
-    waiting = selectors.approver_queue(ctx.organisation, held)
-    rows = list(waiting[: home.ROWS])
-    delegated = [
-        user.get_full_name() or user.username for user in held.values() if user is not None
-    ]
+    held = queue.levels(ctx.organisation, ctx.user, ctx.role, ctx.today)
+    count, rows = queue.page(ctx.organisation, held, limit=home.ROWS)
+    delegated = [name for name in held.values() if name]
     return home.Card(
         key="payables.to_approve",
         title=_("Supplier invoices to approve"),
-        count=waiting.count(),
+        count=count,
         text=_("Including by delegation for %(names)s.") % {"names": ", ".join(delegated)}
         if delegated
         else "",
@@ -97,6 +94,7 @@ def register_menu() -> None:
         (gettext_lazy("Approval delegations"), "payables:delegation_list", "payables.approve", 26),
         (gettext_lazy("Payables dashboard"), "payables:dashboard", "payables.dashboard", 28),
         (gettext_lazy("Payables settings"), "payables:settings", "payables.configure", 29),
+        (gettext_lazy("Budget lines"), "payables:budget_list", "payables.budgets", 27),
     ]
     for label, url_name, ability, order in entries:
         navigation.register_item("management", label, url_name, ability=ability, order=order)

@@ -290,3 +290,52 @@ class SettingsForm(forms.ModelForm):
         if data.get("deadline_days") is not None and not 1 <= data["deadline_days"] <= 60:
             self.add_error("deadline_days", _("The law allows at most 60 days."))
         return data
+
+
+class BudgetForm(forms.ModelForm):
+    """A budget line of a year; the amount typed in euros ("1 234,56"), stored in cents."""
+
+    amount_cents = EuroField(label=_("Amount (€)"))
+
+    class Meta:
+        model = Budget
+        fields = ["code", "label", "year", "amount_cents"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        cents = self.instance.amount_cents
+        if cents is not None and not self.is_bound:
+            self.initial["amount_cents"] = f"{cents / 100:.2f}".replace(".", ",")
+        if self.instance.pk is None and not self.is_bound:
+            self.initial["year"] = timezone.localdate().year
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        if not code:
+            raise forms.ValidationError(_("Give the line's code, e.g. 615-ENT."))
+        return code
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Give a year between 2000 and 2100."))
+        return year
+
+    def clean_amount_cents(self):
+        cents = self.cleaned_data["amount_cents"]
+        if cents is None or cents <= 0:
+            raise forms.ValidationError(_("The amount must be positive."))
+        return cents
+
+    def validate_unique(self):
+        """The code is unique per organisation and year (the form has no organisation
+        field, so the model's constraint is checked here, with a message on the code)."""
+        code, year = self.cleaned_data.get("code"), self.cleaned_data.get("year")
+        if code and year:
+            taken = Budget.objects.filter(organisation=self.organisation, code=code, year=year)
+            if taken.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "code",
+                    _("Line %(code)s already exists for %(year)s.") % {"code": code, "year": year},
+                )

@@ -12,7 +12,16 @@ from django.db.models.functions import Coalesce
 from relais.core.models import Membership
 
 from . import rules
-from .models import Delegation, Invoice, Level, PayablesSettings, Status, Supplier
+from .models import (
+    COMMITTED,
+    Budget,
+    Delegation,
+    Invoice,
+    Level,
+    PayablesSettings,
+    Status,
+    Supplier,
+)
 
 UNPAID = (Status.HELD, Status.PENDING, Status.APPROVED, Status.IN_PAYMENT)
 
@@ -90,6 +99,19 @@ def approver_queue(organisation, levels):
         .only(*QUEUE_FIELDS)
         .order_by("due_on", "id")
     )
+
+
+def budgets(organisation, year: int | None = None):
+    """The budget lines (of ``year`` when given), each with ``committed_cents``: the total
+    including VAT of its invoices approved, in payment or paid (one query)."""
+    lines = Budget.objects.for_organisation(organisation).annotate(
+        committed_cents=Coalesce(
+            Sum("invoice__gross_cents", filter=Q(invoice__status__in=COMMITTED)), 0
+        )
+    )
+    if year is not None:
+        lines = lines.filter(year=year)
+    return lines.order_by("-year", "code")
 
 
 def due_this_week(organisation, today: dt.date):

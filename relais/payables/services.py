@@ -1,4 +1,4 @@
-"""Writes of payables' intake: settings, suppliers, budgets, invoices (keyed or read from an
+"""Writes of payables' intake: settings, suppliers, budget lines, invoices (keyed or read from an
 e-invoice), matching with the work order and the holds. Approvals are in ``approvals.py``,
 payments in ``payments.py``. Every write is audited in its transaction.
 """
@@ -18,7 +18,7 @@ from relais.interventions.work_orders import selectors as work_orders
 
 from . import rules
 from .einvoice import ParsedInvoice, ParsedLine, read_invoice_file
-from .models import COMMITTED, Invoice, InvoiceLine, Status, Supplier
+from .models import COMMITTED, Budget, Invoice, InvoiceLine, Status, Supplier
 from .selectors import settings_for
 
 WORK_ORDER_NUMBER = re.compile(r"^BC-(\d{1,12})$", re.IGNORECASE)
@@ -82,6 +82,35 @@ def supplier_save(*, organisation, actor, form) -> Supplier:
             changes=changes,
         )
     return supplier
+
+
+def budget_save(*, organisation, actor, form) -> Budget:
+    """Create or change a budget line from a valid ``BudgetForm`` (amount in cents),
+    audited with the fields changed ([before, after] for a change)."""
+    with transaction.atomic():
+        creating = form.instance.pk is None
+        previous = None
+        if not creating:  # the form's instance already holds the new values
+            previous = Budget.objects.select_for_update().get(
+                pk=form.instance.pk, organisation=organisation
+            )
+        budget = form.save(commit=False)
+        budget.organisation = organisation
+        budget.save()
+        changes = {
+            name: form.cleaned_data[name]
+            if previous is None
+            else [getattr(previous, name), form.cleaned_data[name]]
+            for name in form.changed_data
+        }
+        audit.record(
+            action="budget.created" if creating else "budget.changed",
+            organisation=organisation,
+            actor=actor,
+            obj=budget,
+            changes=changes,
+        )
+    return budget
 
 
 def totals_messages(problems) -> list[str]:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,9 +17,10 @@ from relais.core.bank.camt import StatementError
 from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
-from . import approvals, payments, selectors, services
+from . import approvals, payments, queue, selectors, services
 from .einvoice import InvoiceFileError, NotAnEInvoice
 from .forms import (
+    BudgetForm,
     DelegationForm,
     KeyedInvoiceForm,
     PaymentRunForm,
@@ -28,7 +30,7 @@ from .forms import (
     SupplierForm,
     UploadForm,
 )
-from .models import Delegation, Level, PaymentRun, Status, Supplier
+from .models import Budget, Delegation, Level, PaymentRun, Status, Supplier
 
 PAGE_SIZE = 50
 
@@ -39,6 +41,26 @@ def _held_levels(request) -> dict:
     )
 
 
+def _my_queue_page(request):
+    """The page of the invoices awaiting this person's levels (``queue``: three queries)."""
+    held = queue.levels(
+        request.organisation, request.user, request.membership.role, timezone.localdate()
+    )
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    total, rows = queue.page(
+        request.organisation, held, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+    )
+    page = Paginator(range(total), PAGE_SIZE).get_page(number)
+    if page.number != number:  # past the end: the last page
+        offset = (page.number - 1) * PAGE_SIZE
+        total, rows = queue.page(request.organisation, held, limit=PAGE_SIZE, offset=offset)
+    page.object_list = rows
+    return page
+
+
 @login_required
 def invoice_list(request):
     require_ability(request, "payables.view")
@@ -46,12 +68,12 @@ def invoice_list(request):
     status = request.GET.get("status", "")
     mine = request.GET.get("queue") == "mine"
     if mine:
-        rows = selectors.approver_queue(organisation, _held_levels(request))
+        page = _my_queue_page(request)
     else:
         rows = selectors.invoices(organisation).order_by("due_on", "id")
         if status in Status.values:
             rows = rows.filter(status=status)
-    page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "invoices": page.object_list,
@@ -255,6 +277,44 @@ def supplier_create(request):
 def supplier_edit(request, pk):
     supplier = get_for_request(request, Supplier.objects.all(), ability="payables.suppliers", pk=pk)
     return _supplier_edit(request, supplier)
+
+
+@login_required
+def budget_list(request):
+    """Budget lines with what approved, in-payment and paid invoices consume of them."""
+    require_ability(request, "payables.budgets")
+    year = request.GET.get("year", "")
+    lines = list(selectors.budgets(request.organisation, int(year) if year.isdigit() else None))
+    for line in lines:
+        line.left_cents = line.amount_cents - line.committed_cents
+        line.over_cents = max(-line.left_cents, 0)
+        line.percent = round(100 * line.committed_cents / line.amount_cents)
+    years = sorted({line.year for line in lines}, reverse=True) if not year else []
+    context = {"lines": lines, "year": year, "years": years}
+    return render(request, "payables/budget_list.html", context)
+
+
+def _budget_edit(request, budget):
+    form = BudgetForm(request.POST or None, instance=budget, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.budget_save(organisation=request.organisation, actor=request.user, form=form)
+        messages.success(request, _("Budget line saved."))
+        return redirect("payables:budget_list")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "budget": budget}
+    return render(request, "payables/budget_form.html", context, status=status)
+
+
+@login_required
+def budget_create(request):
+    require_ability(request, "payables.budgets")
+    return _budget_edit(request, Budget(organisation=request.organisation))
+
+
+@login_required
+def budget_edit(request, pk):
+    budget = get_for_request(request, Budget.objects.all(), ability="payables.budgets", pk=pk)
+    return _budget_edit(request, budget)
 
 
 @login_required

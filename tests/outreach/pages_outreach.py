@@ -18,6 +18,7 @@ PAGES = {
     "outreach:entry_detail": ("outreach.view", {"pk": "register_entry"}),
     "outreach:campaign_list": ("outreach.campaigns", None),
     "outreach:campaign_create": ("outreach.campaigns", None),
+    "outreach:rota": ("outreach.rota", None),
     "outreach:today": ("outreach.view", None),
     "outreach:call": ("outreach.view", {"pk": "list_item"}),
     "outreach:needs": ("outreach.view", None),

@@ -4,7 +4,7 @@ tested in test_pages.py."""
 import datetime as dt
 
 from relais.payables import services
-from relais.payables.models import PaymentRun, Supplier
+from relais.payables.models import Budget, PaymentRun, Supplier
 
 from ..factories import UserFactory
 
@@ -16,6 +16,9 @@ PAGES = {
     "payables:supplier_list": ("payables.view", None),
     "payables:supplier_create": ("payables.suppliers", None),
     "payables:supplier_edit": ("payables.suppliers", {"pk": "payables_supplier"}),
+    "payables:budget_list": ("payables.budgets", None),
+    "payables:budget_create": ("payables.budgets", None),
+    "payables:budget_edit": ("payables.budgets", {"pk": "payables_budget"}),
     "payables:delegation_list": ("payables.approve", None),
     "payables:payment_run_list": ("payables.pay", None),
     "payables:payment_run_detail": ("payables.pay", {"pk": "payables_run"}),
@@ -64,4 +67,12 @@ def world(organisation, mark, base) -> dict:
         xml="<x/>",
         created_by=UserFactory(),
     )
-    return {"payables_supplier": supplier, "payables_invoice": invoice, "payables_run": run}
+    budget = Budget.objects.create(
+        organisation=organisation, code=f"B-{mark}", label="Entretien", year=2026, amount_cents=1
+    )
+    return {
+        "payables_supplier": supplier,
+        "payables_invoice": invoice,
+        "payables_run": run,
+        "payables_budget": budget,
+    }

@@ -1,0 +1,192 @@
+"""The callers' rota: the morning list goes to the callers on duty that day (the weekly rota,
+less those declared absent in continuity), balanced, the same caller kept where possible;
+and outreach's figures in the situation report."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.continuity import report
+from relais.continuity import services as continuity
+from relais.continuity.models import StaffMember
+from relais.core.models import AuditEvent
+from relais.core.roles import Role
+from relais.outreach import calllist, figures, services
+from relais.outreach.models import Follow, ListItem, RotaSlot
+
+from ..factories import MembershipFactory
+from .fixtures import caller, campaign, ccas, person
+
+pytestmark = pytest.mark.django_db
+
+
+def _absent(organisation, membership, day, status="sick"):
+    staff = StaffMember.objects.create(organisation=organisation, membership=membership)
+    continuity.day_declare(
+        organisation=organisation, actor=None, staff=staff, day=day, status=status
+    )
+
+
+def test_without_a_rota_every_caller_is_on_duty_but_the_absent(organisation):
+    today = timezone.localdate()
+    a, b, c = (caller(organisation, name) for name in ("a", "b", "c"))
+    _absent(organisation, b, today)
+    _absent(organisation, c, today, status="telework")  # working from home: on duty
+    assert calllist.callers_on_duty(organisation, today) == [a.pk, c.pk]
+    assert calllist.callers_on_duty(organisation, today + dt.timedelta(days=1)) == [
+        a.pk,
+        b.pk,
+        c.pk,
+    ]
+
+
+def test_the_rota_decides_who_is_on_duty_each_weekday(organisation):
+    a, b = caller(organisation, "a"), caller(organisation, "b")
+    services.rota_save(organisation=organisation, actor=None, slots={a.pk: {0, 1}, b.pk: {1}})
+    monday = dt.date(2026, 11, 30)
+    assert calllist.callers_on_duty(organisation, monday) == [a.pk]
+    assert calllist.callers_on_duty(organisation, monday + dt.timedelta(days=1)) == [a.pk, b.pk]
+    assert calllist.callers_on_duty(organisation, monday + dt.timedelta(days=2)) == []
+    # Saving again replaces the rota, audited with what changed.
+    services.rota_save(organisation=organisation, actor=None, slots={a.pk: {0}, b.pk: {1, 2}})
+    assert set(RotaSlot.objects.values_list("caller_id", "weekday")) == {
+        (a.pk, 0),
+        (b.pk, 1),
+        (b.pk, 2),
+    }
+    event = AuditEvent.objects.filter(action="outreach.rota_changed").latest("pk")
+    assert "mercredi" in event.changes["added"] and "mardi" in event.changes["removed"]
+
+
+def test_the_rota_refuses_someone_who_is_not_a_caller(organisation):
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER)
+    with pytest.raises(services.Refused):
+        services.rota_save(organisation=organisation, actor=None, slots={manager.pk: {0}})
+    assert not RotaSlot.objects.exists()
+
+
+def test_the_morning_list_goes_to_the_callers_on_duty_balanced_and_kept(organisation):
+    today = timezone.localdate()
+    for index in range(9):
+        person(organisation, name=f"P{index}")
+    campaign(organisation, cadence=1)
+    a, b, c, off = (caller(organisation, name) for name in ("a", "b", "c", "off"))
+    every_day = set(range(7))
+    services.rota_save(
+        organisation=organisation,
+        actor=None,
+        slots={a.pk: every_day, b.pk: every_day, c.pk: every_day, off.pk: set()},
+    )
+    _absent(organisation, c, today)
+    # The first three were last called by a, three by the caller not on the rota.
+    follows = list(Follow.objects.order_by("pk").values_list("pk", flat=True))
+    Follow.objects.filter(pk__in=follows[:3]).update(caller=a)
+    Follow.objects.filter(pk__in=follows[3:6]).update(caller=off)
+    assert services.list_build(organisation=organisation) == 9
+    loads = Counter(ListItem.objects.values_list("caller_id", flat=True))
+    assert set(loads) == {a.pk, b.pk}  # neither the absent nor the one off the rota
+    assert sorted(loads.values()) == [4, 5]
+    kept = ListItem.objects.filter(follow__pk__in=follows[:3])
+    assert set(kept.values_list("caller_id", flat=True)) == {a.pk}
+
+
+def test_rota_page_saves_and_shows_the_week(organisation):
+    a = caller(organisation, "lea", first_name="Léa")
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER)
+    _absent(organisation, a, timezone.localdate())
+    client = Client()
+    client.force_login(manager.user)
+    url = reverse("outreach:rota")
+    page = client.get(url)
+    assert page.status_code == 200
+    week = page.context["week"]
+    assert week[0]["absent"] == [a] and week[1]["on_duty"] == [a]
+    response = client.post(url, {f"caller-{a.pk}": ["0", "4"]})
+    assert response.status_code == 302
+    assert set(RotaSlot.objects.values_list("weekday", flat=True)) == {0, 4}
+    bad = client.post(url, {f"caller-{a.pk}": ["9"]})
+    assert bad.status_code == 400
+    assert set(RotaSlot.objects.values_list("weekday", flat=True)) == {0, 4}
+    lea = Client()
+    lea.force_login(a.user)
+    assert lea.get(url).status_code == 403
+
+
+def test_outreach_figures_in_the_situation_report(organisation):
+    today = timezone.localdate()
+    assert figures.calls(organisation, today) is None  # no campaign: not in use
+    entry = person(organisation)
+    campaign(organisation, cadence=1)
+    lea = caller(organisation, "lea")
+    services.list_build(organisation=organisation)
+    item = ListItem.objects.get()
+    partner = ccas(organisation, entry)
+    services.call_record(
+        organisation=organisation,
+        actor=None,
+        membership=lea,
+        item=item,
+        outcome="needs",
+        needs=[("groceries", "")],
+        refer_to=partner,
+    )
+    rows = {row["key"]: row["value"] for row in report.compute_all(organisation, today)}
+    assert rows["outreach.calls"] == 1
+    assert rows["outreach.escalations"] == 1
+    later = today + dt.timedelta(days=8)
+    assert figures.calls(organisation, later) == 0
+    assert figures.escalations(organisation, later) == 0
+
+
+@pytest.mark.parametrize(
+    "due, callers, expected",
+    [
+        # 5 people, 2 callers: cap 3; the first three keep caller 7 up to the cap, the others
+        # fill caller 9's room, each caller's positions in the order of the list.
+        (
+            [(1, 1, 7), (2, 1, 7), (3, 1, 7), (4, 1, 7), (5, 1, None)],
+            [9, 7],
+            [(1, 1, 7, 1), (2, 1, 7, 2), (3, 1, 7, 3), (4, 1, 9, 1), (5, 1, 9, 2)],
+        ),
+        # A last caller off duty is as no last caller: people spread by caller id.
+        ([(1, 1, 4), (2, 1, 4), (3, 1, None)], [2, 3], [(1, 1, 2, 1), (2, 1, 2, 2), (3, 1, 3, 1)]),
+        ([(1, 1, None)], [], []),
+        ([], [1], []),
+    ],
+)
+def test_share_balances_and_keeps_the_last_caller(due, callers, expected):
+    assert calllist.share(due, callers) == expected
+
+
+def test_the_callers_page_reads_the_same_lines_as_the_orm(organisation):
+    from relais.outreach import selectors
+
+    for index in range(4):
+        person(organisation, name=f"P{index}")
+    campaign(organisation, cadence=1)
+    lea = caller(organisation, "lea")
+    services.list_build(organisation=organisation)
+    first, second = ListItem.objects.order_by("position")[:2]
+    services.call_record(
+        organisation=organisation, actor=None, membership=lea, item=first, outcome="fine"
+    )
+    services.call_record(
+        organisation=organisation, actor=None, membership=lea, item=second, outcome="no_answer"
+    )
+    today = timezone.localdate()
+    expected = list(selectors.my_list(organisation, lea, today))
+    rows = selectors.my_list_rows(organisation, lea, today)
+    assert [r.pk for r in rows] == [i.pk for i in expected]
+    assert [(r.person, r.campaign_name, r.not_before, r.done_at) for r in rows] == [
+        (str(i.follow.entry.occupant), i.campaign.name, i.not_before, i.done_at) for i in expected
+    ]
+    assert rows[-1].done_at is not None and rows[-2].not_before is not None
+    client = Client()
+    client.force_login(lea.user)
+    page = client.get(reverse("outreach:today"))
+    assert page.context["next"].pk == rows[0].pk
+    assert page.context["left"] == 3
