@@ -6,3 +6,8 @@ class FederationConfig(AppConfig):
     name = "relais.federation"
     label = "federation"
     verbose_name = _("Federation")
+
+    def ready(self):
+        from .library import contributions as library_contributions
+
+        library_contributions.register()

@@ -18,6 +18,7 @@ PAGES = {
     "outreach:entry_detail": ("outreach.view", {"pk": "register_entry"}),
     "outreach:campaign_list": ("outreach.campaigns", None),
     "outreach:campaign_create": ("outreach.campaigns", None),
+    "outreach:campaign_edit": ("outreach.campaigns", {"pk": "outreach_campaign"}),
     "outreach:today": ("outreach.view", None),
     "outreach:call": ("outreach.view", {"pk": "list_item"}),
     "outreach:needs": ("outreach.view", None),
@@ -79,6 +80,7 @@ def world(organisation, mark, base) -> dict:
         "follow": follow,
         "referral": referral,
         "partner": partner,
+        "outreach_campaign": campaign,
     }
 
 
