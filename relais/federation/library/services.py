@@ -23,7 +23,7 @@ from relais.core.outbox import queue_message
 from relais.core.roles import Role
 
 from . import registry
-from .models import Adoption, Template, TemplateVersion
+from .models import Adoption, Template, TemplateVersion  # noqa: F401 (tests)
 
 PURPOSE = "federation.template_published"
 ANNOUNCED_TO = (Role.DIRECTOR, Role.MANAGER)
