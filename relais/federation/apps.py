@@ -8,6 +8,10 @@ class FederationConfig(AppConfig):
     verbose_name = _("Federation")
 
     def ready(self):
-        from .library import contributions as library_contributions
+        from relais.housing.demo.extensions import registry
 
+        from .library import contributions as library_contributions
+        from .library.demo_extension import LibraryDemo
+
+        registry.register(LibraryDemo())
         library_contributions.register()

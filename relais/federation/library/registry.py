@@ -18,6 +18,11 @@ A capability calls, from its contributions module::
 
 Content is the kind's own structured document (a dict of JSON values); the library stores it
 as is and never reads inside it.
+
+Two shapes of copy: an object kind (a call script, a broadcast) makes a new object at each
+adoption; a list kind (the letter reasons, the protocol's measures, the plan's activities) is
+one list per member, so adopting *adds* the items the member does not have and never changes
+one it has (its rewordings stay) — its copy is a ``ListCopy`` named after the organisation.
 """
 
 from collections.abc import Callable
@@ -42,6 +47,31 @@ class ContentForm(forms.Form):
 
     def content(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
+
+
+@dataclass(frozen=True)
+class ListCopy:
+    """A member's list (its letter reasons, its protocol…) as the copy of a list kind: ``pk``
+    is the organisation's, so that an adoption can name it."""
+
+    organisation: object
+    label: str
+
+    @property
+    def pk(self):
+        return self.organisation.pk
+
+    def __str__(self):
+        return self.label
+
+
+def list_copy_getter(label):
+    """``get`` for a list kind: the member's list when ``object_id`` is its organisation."""
+
+    def get(organisation, object_id):
+        return ListCopy(organisation, str(label)) if object_id == organisation.pk else None
+
+    return get
 
 
 @dataclass(frozen=True)
