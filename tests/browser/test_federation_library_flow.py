@@ -34,7 +34,7 @@ def test_member_adopts_the_call_script_template_and_edits_its_copy(new_page):
     analyst = new_page()
     _login(analyst, "federation")
     analyst.goto("/federation/modeles/")
-    analyst.get_by_test_id("publish").get_by_role("link").first.click()
+    analyst.get_by_test_id("publish").locator("a[href*='outreach.call_script']").click()
     analyst.locator("input[name=title]").fill("Script d'appel canicule")
     analyst.locator("textarea[name=content-script]").fill("1. Avez-vous de l'eau fraîche ?")
     analyst.locator("main form button[type=submit]").click()

@@ -211,14 +211,62 @@ def test_analyst_publishes_from_the_kinds_form(organisation):
     assert client.get(reverse("federation:library_create", args=["nope"])).status_code == 404
 
 
+def test_every_capability_declared_its_kind():
+    assert {kind.code for kind in registry.kinds()} == {
+        "continuity.plan",
+        "worksites.protocol",
+        "outreach.call_script",
+        "allocation.letter_reasons",
+        "messaging.broadcast",
+    }
+
+
 @pytest.mark.parametrize("code", [kind.code for kind in registry.kinds()])
 def test_every_kind_adopts_its_default_and_exports_it_back(code, organisation):
     kind = registry.get_kind(code)
     content = kind.default()
     form = kind.form({}, content=content)
     assert form.initial  # the analyst's form starts from the content
-    copy = kind.adopt(organisation, None, content)
+    actor = MembershipFactory(organisation=organisation, role=Role.DIRECTOR).user
+    copy = kind.adopt(organisation, actor, content)
     assert kind.get(organisation, copy.pk) == copy
     assert kind.export(copy) == content
     assert kind.edit_url(copy).startswith("/")
     assert kind.describe(content)
+
+
+@pytest.mark.parametrize("code", [kind.code for kind in registry.kinds()])
+def test_the_analysts_form_gives_back_the_content_it_was_built_from(code):
+    kind = registry.get_kind(code)
+    content = kind.default()
+    form = kind.form(None, content=content)
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = str(value)
+    bound = kind.form(data, content=content)
+    assert bound.is_valid(), bound.errors
+    assert bound.content() == content
+
+
+def test_list_kinds_add_what_the_member_lacks_and_keep_its_own_wording(organisation):
+    from relais.allocation.letters import reasons
+
+    kind = registry.get_kind("allocation.letter_reasons")
+    first = reasons.reason_create(
+        organisation=organisation, actor=None, kind="attribution", text="Notre motif à nous."
+    )
+    content = {"reasons": {"attribution": ["Notre motif à nous.", "Motif régional."]}}
+    kind.adopt(organisation, None, content)
+    kind.adopt(organisation, None, content)  # again: nothing doubled
+    texts = list(
+        reasons.LetterReason.objects.filter(organisation=organisation).values_list(
+            "text", flat=True
+        )
+    )
+    assert sorted(texts) == ["Motif régional.", "Notre motif à nous."]
+    assert reasons.LetterReason.objects.get(pk=first.pk).text == "Notre motif à nous."

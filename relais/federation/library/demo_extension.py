@@ -1,7 +1,9 @@
-"""The library's part of ``seed_demo``: the first landlord's federation publishes its call
-scripts (a lockdown script in two versions, a heat-wave script), and its members adopted
-them — about half the lockdown script's version 1 (older, so their home card says a new
-version exists), a few its version 2, a few the heat-wave script.
+"""The library's part of ``seed_demo``: the first landlord's federation publishes a template
+of every registered kind — its call scripts (a lockdown script in two versions, a heat-wave
+script), the continuity plan, the sanitary protocol, the letter reasons and a broadcast
+message, each from Relais's own default — and its members adopted some: about half the
+lockdown script's version 1 (older, so their home card says a new version exists), a few its
+version 2, a few the heat-wave script, a few the letter reasons.
 
 A few rows per federation, through the services (each adoption is a draft call campaign of the
 member, audited); the announcements are not e-mailed (the demo has no real directors).
@@ -13,9 +15,15 @@ from django.utils import timezone
 from relais.core.models import Organisation
 from relais.outreach.federation_template import KIND, default
 
-from . import services
+from . import registry, services
 from .models import Adoption, Template, TemplateVersion
 
+TITLES = {
+    "continuity.plan": "Plan de continuité d'activité – trame régionale",
+    "worksites.protocol": "Protocole sanitaire des chantiers (guide OPPBTP)",
+    "allocation.letter_reasons": "Motifs types des courriers d'attribution",
+    "messaging.broadcast": "Message aux locataires : fermeture des accueils",
+}
 LOCKDOWN_V2 = (
     "\n5. Vaccination : souhaitez-vous de l'aide pour prendre rendez-vous ?"
     "\n6. Chaleur : votre logement reste-t-il frais la nuit ?"
@@ -87,8 +95,17 @@ class LibraryDemo:
         canicule = _template(
             federation_id, analyst, "Script d'appel – canicule", [(heat, "Plan canicule.")]
         )
+        others = {
+            code: _template(federation_id, analyst, title, [(kind.default(), "")])
+            for code, title in TITLES.items()
+            if (kind := registry.get_kind(code)) is not None
+        }
+        letters = others.get("allocation.letter_reasons")
         adopted = 0
         for index, member in enumerate(members):
+            if letters is not None and index % 5 == 2:
+                _adopt(member, letters, 1)
+                adopted += 1
             if index % 2 == 0:
                 _adopt(member, confinement, 1)
                 adopted += 1
@@ -98,7 +115,7 @@ class LibraryDemo:
             if index % 4 == 1:
                 _adopt(member, canicule, 1)
                 adopted += 1
-        return {"federation_templates": 2, "template_adoptions": adopted}
+        return {"federation_templates": 2 + len(others), "template_adoptions": adopted}
 
     def reset(self, organisation_ids):
         federations = Organisation.objects.filter(pk__in=organisation_ids).values("federation_id")
