@@ -36,6 +36,7 @@ def test_member_adopts_the_call_script_template_and_edits_its_copy(new_page):
     analyst.goto("/federation/modeles/")
     analyst.get_by_test_id("publish").locator("a[href*='outreach.call_script']").click()
     analyst.locator("input[name=title]").fill("Script d'appel canicule")
+    analyst.locator("input[name=content-name]").fill("Appels canicule")
     analyst.locator("textarea[name=content-script]").fill("1. Avez-vous de l'eau fraîche ?")
     analyst.locator("main form button[type=submit]").click()
     expect(analyst.get_by_test_id("preview")).to_contain_text("Avez-vous de l'eau fraîche ?")
@@ -52,7 +53,7 @@ def test_member_adopts_the_call_script_template_and_edits_its_copy(new_page):
     script.fill("1. Avez-vous de l'eau fraîche ?\n2. Votre voisine passe-t-elle vous voir ?")
     _no_sideways_scroll(member)
     member.locator("main form button[type=submit]").click()
-    expect(member.locator("main")).to_contain_text("Script d'appel canicule")
+    expect(member.locator("main")).to_contain_text("Appels canicule")
 
     copy = Campaign.objects.get(organisation=scalis)
     assert copy.script.endswith("Votre voisine passe-t-elle vous voir ?")
