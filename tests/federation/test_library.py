@@ -10,7 +10,7 @@ from relais.core.models import AuditEvent, Federation
 from relais.core.outbox.models import OutboxMessage
 from relais.core.roles import Role
 from relais.federation.library import registry, services
-from relais.federation.library.models import Adoption
+from relais.federation.library.models import Adoption, TemplateVersion
 from relais.outreach.federation_template import KIND, default
 from relais.outreach.models import Campaign, CampaignStatus
 
@@ -69,6 +69,7 @@ def test_publishing_announces_to_every_members_directors_and_managers(
     assert orgs == {organisation.pk, other_organisation.pk}
     assert "Script" in sent.first().subject
     assert not sent.filter(subject__contains="version 1").exists()
+    assert f"/federation/modeles/{version.template_id}/" in sent.first().body
     event = AuditEvent.objects.get(action="federation_template.published")
     assert event.changes["version"] == 1 and event.organisation_id == organisation.pk
     second = services.version_publish(
@@ -201,7 +202,7 @@ def test_analyst_publishes_from_the_kinds_form(organisation):
     }
     response = client.post(url, data)
     assert response.status_code == 302
-    version = services.TemplateVersion.objects.get(template__title="Script régional")
+    version = TemplateVersion.objects.get(template__title="Script régional")
     assert version.content == {
         "name": "Appels canicule",
         "kind": "heatwave",

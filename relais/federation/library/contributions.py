@@ -1,5 +1,5 @@
 """What the library adds to core's registries from ``FederationConfig.ready()``: the menu
-entry (federation group), the members' home card "new version available" (two queries) and
+entry (federation group), the members' home card "new version available" (one query) and
 the audit actions."""
 
 from django.urls import reverse

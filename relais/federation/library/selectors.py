@@ -7,7 +7,7 @@ federation's view of which member adopted which version (organisations, not peop
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.http import Http404
 
 from relais.core.models import Organisation
@@ -42,23 +42,28 @@ class MemberRow:
         return self.adopted is not None and self.adopted < self.template.latest_number
 
 
+def _with_adopted(organisation):
+    mine = Q(adoptions__organisation=organisation)
+    return (
+        templates_for(organisation)
+        .filter(latest_number__gt=0)
+        .annotate(adopted=Max("adoptions__version__number", filter=mine))
+    )
+
+
 def member_rows(organisation) -> list[MemberRow]:
     """A row per template of the federation with the latest version ``organisation`` adopted
-    (two queries)."""
-    adopted = dict(
-        Adoption.objects.filter(organisation=organisation)
-        .values_list("template_id")
-        .annotate(latest=Max("version__number"))
-    )
-    return [
-        MemberRow(t, registry.label_of(t.kind), adopted.get(t.pk))
-        for t in templates_for(organisation).filter(latest_number__gt=0)
-    ]
+    (one query)."""
+    return [MemberRow(t, registry.label_of(t.kind), t.adopted) for t in _with_adopted(organisation)]
 
 
 def outdated_for(organisation) -> list[MemberRow]:
-    """The templates this member adopted of which a newer version exists (home card)."""
-    return [row for row in member_rows(organisation) if row.outdated]
+    """The templates this member adopted of which a newer version exists (home card; one
+    query, none without a federation)."""
+    if organisation.federation_id is None:
+        return []
+    rows = _with_adopted(organisation).filter(adopted__lt=F("latest_number"))
+    return [MemberRow(t, registry.label_of(t.kind), t.adopted) for t in rows]
 
 
 def my_adoptions(organisation, template) -> list[Adoption]:

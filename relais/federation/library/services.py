@@ -11,6 +11,7 @@ The federation's events go to the chain of the organisation the analyst acted fr
 adoption to the adopting member's chain (the kind's ``adopt`` audits the copy there too).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -23,7 +24,7 @@ from relais.core.outbox import queue_message
 from relais.core.roles import Role
 
 from . import registry
-from .models import Adoption, Template, TemplateVersion  # noqa: F401 (tests)
+from .models import Adoption, Template, TemplateVersion
 
 PURPOSE = "federation.template_published"
 ANNOUNCED_TO = (Role.DIRECTOR, Role.MANAGER)
@@ -108,7 +109,9 @@ def _announce(version: TemplateVersion) -> int:
                 "title": template,
                 "number": version.number,
             }
-        link = reverse("federation:library_detail", args=[template.pk])
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "federation:library_detail", args=[template.pk]
+        )
         body = "\n".join(
             [subject, "", version.notes, "", _("Preview and adopt it: %(link)s") % {"link": link}]
         )
