@@ -271,3 +271,46 @@ def test_list_kinds_add_what_the_member_lacks_and_keep_its_own_wording(organisat
     )
     assert sorted(texts) == ["Motif régional.", "Notre motif à nous."]
     assert reasons.LetterReason.objects.get(pk=first.pk).text == "Notre motif à nous."
+
+
+def test_a_broadcast_template_is_adopted_as_a_draft_the_member_edits(
+    organisation, other_organisation, analyst
+):
+    from relais.messaging.federation_template import KIND as BROADCAST
+    from relais.messaging.federation_template import default as broadcast_default
+    from relais.messaging.models import Broadcast
+
+    version = services.template_publish(
+        organisation=organisation,
+        actor=analyst,
+        kind=BROADCAST,
+        title="Fermeture des accueils",
+        content=broadcast_default(),
+    )
+    member = _client(other_organisation, Role.MANAGER)
+    response = _adopt(member, version.template)
+    draft = Broadcast.objects.get(organisation=other_organisation)
+    assert draft.status == "draft" and draft.criteria == [{"key": "organisation", "value": ""}]
+    assert response["Location"] == reverse("messaging:broadcast_edit", args=[draft.pk])
+    data = {
+        "title": draft.title,
+        "kind": "information",
+        "segment": "organisation",
+        "value": "",
+        "age_band": "",
+        "subject": "Nos accueils ferment",
+        "body": "Bonjour {nom}, nos accueils ferment.",
+        "sms_body": "Accueils fermés.",
+        "envelope": "dl",
+    }
+    assert member.post(response["Location"], data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.body == "Bonjour {nom}, nos accueils ferment."
+    assert Broadcast.objects.count() == 1
+    version.refresh_from_db()
+    assert version.content == broadcast_default()
+    Broadcast.objects.filter(pk=draft.pk).update(status="sent")
+    refused = member.post(response["Location"], {**data, "body": "Autre"})
+    assert refused.status_code == 302
+    draft.refresh_from_db()
+    assert draft.body == "Bonjour {nom}, nos accueils ferment."
