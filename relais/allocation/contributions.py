@@ -347,7 +347,10 @@ def register_menu() -> None:
 
 
 def register() -> None:
+    from .letters import federation_template
+
     register_menu()
+    federation_template.register()
     home.register_card("allocation.vacancies_ready", roles=OFFICERS, order=20, build=vacancies_card)
     home.register_card(
         "allocation.sessions_to_prepare",

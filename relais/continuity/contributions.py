@@ -126,6 +126,9 @@ def register_menu() -> None:
 
 
 def register() -> None:
+    from . import federation_template
+
+    federation_template.register()
     register_menu()
     home.register_card("continuity.declare_day", roles=STAFF_ROLES, order=5, build=declare_card)
     home.register_card(

@@ -116,6 +116,60 @@ def plan_adopt(*, organisation, actor) -> Plan:
 
 
 @write_transaction
+def plan_add_activities(*, organisation, actor, activities: list[dict]) -> Plan:
+    """Add to the organisation's plan (adopted now if it has none) the ``activities`` whose
+    code it does not have: ``[{"code", "name", "max_downtime_hours", "fallback",
+    "dependencies", "minimums": [[role, minimum, on_site_only]]}]`` (a federation template's
+    content). Activities already in the plan are never changed; the plan's version goes up by
+    one, snapshot kept, when some were added."""
+    now = timezone.now()
+    plan = Plan.objects.select_for_update(of=("self",)).filter(organisation=organisation).first()
+    created = plan is None
+    if created:
+        plan = Plan.objects.create(
+            organisation=organisation, adopted_at=now, adopted_by=actor, updated_at=now
+        )
+    have = set(plan.activities.values_list("code", flat=True))
+    first = plan.activities.count() + 1
+    added = [row for row in activities if row["code"] not in have]
+    for position, row in enumerate(added, start=first):
+        activity = CriticalActivity.objects.create(
+            organisation=organisation,
+            plan=plan,
+            code=row["code"],
+            name=row["name"],
+            position=position,
+            max_downtime_hours=row["max_downtime_hours"],
+            fallback=row["fallback"],
+            dependencies=row["dependencies"],
+        )
+        MinimumStaffing.objects.bulk_create(
+            MinimumStaffing(
+                organisation=organisation,
+                activity=activity,
+                role=role,
+                minimum=minimum,
+                on_site_only=on_site,
+            )
+            for role, minimum, on_site in row["minimums"]
+        )
+    if added and not created:
+        plan.version += 1
+        plan.updated_at = now
+        plan.save(update_fields=["version", "updated_at"])
+    if added or created:
+        _snapshot(plan, actor)
+    audit.record(
+        action="continuity.plan_adopted",
+        organisation=organisation,
+        actor=actor,
+        obj=plan,
+        changes={"activities": len(added)},
+    )
+    return plan
+
+
+@write_transaction
 def activity_save(
     *, organisation, actor, activity: CriticalActivity, minimums=(), deleted=()
 ) -> CriticalActivity:

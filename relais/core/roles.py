@@ -195,6 +195,11 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "rent.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ACCOUNTANT}),
     # The winter truce dates and the SEPA creditor.
     "rent.configure": frozenset({_R.DIRECTOR, _R.ACCOUNTANT}),
+    # Federation templates (issue 18, §4): the federation's analysts publish templates
+    # (call script, letters, protocol…), its members' directors and managers adopt a copy.
+    "federation.template_view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.FEDERATION_ANALYST}),
+    "federation.template_publish": frozenset({_R.FEDERATION_ANALYST}),
+    "federation.template_adopt": frozenset({_R.DIRECTOR, _R.MANAGER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -1,4 +1,8 @@
 """Federation pages under ``/federation/``."""
 
+from django.urls import include, path
+
 app_name = "federation"
-urlpatterns = []
+urlpatterns = [
+    path("", include("relais.federation.library.urls")),
+]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.core.audit_trail.registry import action, object_link
 
 action("broadcast.created", _("Broadcast drafted"), recipients=_("recipients"))
+action("broadcast.changed", _("Broadcast draft changed"), fields=_("fields"))
 action("broadcast.awaiting_approval", _("Broadcast put to approval"))
 action("broadcast.sending", _("Broadcast sent"))
 action("broadcast.cancelled", _("Broadcast cancelled"))

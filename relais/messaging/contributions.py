@@ -42,6 +42,9 @@ def awaiting_approval_card(ctx: home.HomeContext) -> home.Card:
 
 
 def register() -> None:
+    from . import federation_template
+
+    federation_template.register()
     home.register_card(
         "messaging.awaiting_approval",
         roles={Role.DIRECTOR, Role.MANAGER},

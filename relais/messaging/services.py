@@ -80,6 +80,35 @@ def broadcast_create(*, organisation, actor, criteria: list[dict], **fields) -> 
     return broadcast
 
 
+@write_transaction
+def broadcast_update(
+    *, organisation, actor, broadcast, criteria: list[dict], **fields
+) -> Broadcast:
+    """Change a draft (its texts, recipients, kind…): ``fields`` as for ``broadcast_create``.
+    Only a draft: once it is sent or awaits approval, what was approved is what goes out."""
+    _check_texts(subject=fields["subject"], body=fields["body"], sms_body=fields["sms_body"])
+    _check_criteria(organisation, criteria)
+    for name in ("subject", "body"):
+        fields[name] = merge.french_typography(fields[name])
+    fields["sms_body"] = merge.plain_spaces(fields["sms_body"])
+    locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk, organisation=organisation)
+    if locked.status != BroadcastStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be changed."))
+    fields["criteria"] = criteria
+    changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    audit.record(
+        action="broadcast.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=locked,
+        changes={"fields": ", ".join(changed)},
+    )
+    return locked
+
+
 def needs_approval(count: int) -> bool:
     return count > settings.RELAIS_BROADCAST_APPROVAL_THRESHOLD
 

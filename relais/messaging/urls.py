@@ -8,6 +8,7 @@ urlpatterns = [
     path("diffusions/", views.broadcast_list, name="broadcast_list"),
     path("diffusions/nouvelle/", views.broadcast_create, name="broadcast_create"),
     path("diffusions/<int:pk>/", views.broadcast_detail, name="broadcast_detail"),
+    path("diffusions/<int:pk>/modifier/", views.broadcast_edit, name="broadcast_edit"),
     path("diffusions/<int:pk>/envoyer/", views.broadcast_send, name="broadcast_send"),
     path("diffusions/<int:pk>/approuver/", views.broadcast_approve, name="broadcast_approve"),
     path("diffusions/<int:pk>/annuler/", views.broadcast_cancel, name="broadcast_cancel"),

@@ -66,6 +66,40 @@ def broadcast_create(request):
 
 
 @login_required
+def broadcast_edit(request, pk):
+    """Change a draft: e.g. a copy of a federation template, adapted by the member."""
+    broadcast = _get(request, pk, ability="broadcast.send")
+    if broadcast.status != "draft":
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("messaging:broadcast_detail", broadcast.pk)
+    criteria = {c["key"]: c.get("value", "") for c in broadcast.criteria}
+    segment = next((key for key in criteria if key != "age_band"), "")
+    initial = {
+        "segment": segment,
+        "value": criteria.get(segment, ""),
+        "age_band": criteria.get("age_band", ""),
+    }
+    form = BroadcastForm(request.POST or None, instance=broadcast, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in BroadcastForm.Meta.fields}
+        try:
+            services.broadcast_update(
+                organisation=request.organisation,
+                actor=request.user,
+                broadcast=broadcast,
+                criteria=form.criteria(),
+                **fields,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("messaging:broadcast_detail", broadcast.pk)
+    context = {"form": form, "broadcast": broadcast}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "messaging/broadcast_form.html", context, status=status)
+
+
+@login_required
 def broadcast_detail(request, pk):
     broadcast = _get(request, pk)
     found = selectors.progress(broadcast)

@@ -16,6 +16,7 @@ action("register_entry.left", _("Person left the vulnerable tenants register"), 
 action("register_entry.health_viewed", _("Health note of the register opened"))
 action("register_entry.health_changed", _("Health note of the register changed"))
 action("campaign.created", _("Call campaign created"))
+action("campaign.changed", _("Call campaign changed"), fields=_("fields"))
 action(
     "campaign.started",
     _("Call campaign started"),

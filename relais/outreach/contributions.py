@@ -17,7 +17,7 @@ from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
 from relais.core.roles import Role
 
-from . import notify, selectors, services
+from . import federation_template, notify, selectors, services
 from .models import PartnerUser, Referral, ReferralStatus
 
 SWITCH = "outreach_active"
@@ -160,3 +160,4 @@ def register() -> None:
     )
     crisis.register_switch_listener(SWITCH, services.on_outreach_switch, capability="outreach")
     register_purpose(notify.PURPOSE_REFERRAL, gettext_lazy("Referral to social services"))
+    federation_template.register()

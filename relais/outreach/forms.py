@@ -96,8 +96,8 @@ class CampaignForm(forms.ModelForm):
             "retention_days",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "script": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {"cadence_days": _("Every 7 days in a lockdown, every 2 in a heat wave.")}

@@ -213,6 +213,27 @@ def campaign_create(*, organisation, actor, **fields) -> Campaign:
 
 
 @write_transaction
+def campaign_update(*, organisation, actor, campaign, **fields) -> Campaign:
+    """Change a campaign not yet closed (its script, cadence, scope, dates): ``fields`` as for
+    ``campaign_create``. A closed campaign is refused (its calls are history)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk, organisation=organisation)
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.PURGED):
+        raise Refused(_("This campaign is closed; create a new one."))
+    changed = sorted(name for name, value in fields.items() if getattr(campaign, name) != value)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    audit.record(
+        action="campaign.changed",
+        organisation=organisation,
+        actor=actor,
+        obj=campaign,
+        changes={"fields": ", ".join(changed)},
+    )
+    return campaign
+
+
+@write_transaction
 def campaign_start(*, organisation, actor, campaign, via_switch: bool = False) -> int:
     """Start the campaign: the register (its scope) is followed, everyone due from the start
     day. Returns the people followed; starting an active campaign again adds the newcomers."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("suivi/registre/<int:pk>/sortie/", views.entry_leave, name="entry_leave"),
     path("suivi/campagnes/", views.campaign_list, name="campaign_list"),
     path("suivi/campagnes/nouvelle/", views.campaign_create, name="campaign_create"),
+    path("suivi/campagnes/<int:pk>/modifier/", views.campaign_edit, name="campaign_edit"),
     path(
         "suivi/campagnes/<int:pk>/<str:action>/",
         views.campaign_action,

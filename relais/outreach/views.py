@@ -16,7 +16,16 @@ from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Occupant
 
 from . import charts, forms, rules, selectors, services
-from .models import Campaign, Follow, ListItem, Need, Partner, Referral, RegisterEntry
+from .models import (
+    Campaign,
+    CampaignStatus,
+    Follow,
+    ListItem,
+    Need,
+    Partner,
+    Referral,
+    RegisterEntry,
+)
 
 PAGE_SIZE = 50
 
@@ -148,6 +157,32 @@ def campaign_create(request):
         return redirect("outreach:campaign_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "outreach/campaign_form.html", {"form": form}, status=status)
+
+
+@login_required
+def campaign_edit(request, pk):
+    """Change a campaign not yet closed: its script above all (e.g. a copy of the federation's
+    call-script template, adapted by the member)."""
+    campaign = get_for_request(request, Campaign.objects.all(), "outreach.campaigns", pk=pk)
+    if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.PURGED):
+        messages.error(request, _("This campaign is closed; create a new one."))
+        return redirect("outreach:campaign_list")
+    initial = {"building_reference": getattr(campaign.scope_building, "reference", "")}
+    form = forms.CampaignForm(
+        request.POST or None, instance=campaign, initial=initial, organisation=request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        services.campaign_update(
+            organisation=request.organisation,
+            actor=request.user,
+            campaign=campaign,
+            **form.fields_for_service(),
+        )
+        messages.success(request, _("Campaign saved."))
+        return redirect("outreach:campaign_list")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "campaign": campaign}
+    return render(request, "outreach/campaign_form.html", context, status=status)
 
 
 @login_required

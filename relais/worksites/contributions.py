@@ -73,6 +73,9 @@ def to_sign_card(ctx: home.HomeContext) -> home.Card:
 
 
 def register() -> None:
+    from . import federation_template
+
+    federation_template.register()
     navigation.register_item(
         "management",
         gettext_lazy("Work sites"),

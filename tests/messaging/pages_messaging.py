@@ -10,6 +10,7 @@ PAGES = {
     "messaging:broadcast_list": ("broadcast.view", None),
     "messaging:broadcast_create": ("broadcast.send", None),
     "messaging:broadcast_detail": ("broadcast.view", {"pk": "broadcast"}),
+    "messaging:broadcast_edit": ("broadcast.send", {"pk": "broadcast"}),
     "messaging:broadcast_recipients": ("broadcast.view", {"pk": "broadcast"}),
 }
 NOT_PAGES = {

@@ -19,6 +19,7 @@ PAGES = {
     "outreach:campaign_list": ("outreach.campaigns", None),
     "outreach:campaign_create": ("outreach.campaigns", None),
     "outreach:rota": ("outreach.rota", None),
+    "outreach:campaign_edit": ("outreach.campaigns", {"pk": "outreach_campaign"}),
     "outreach:today": ("outreach.view", None),
     "outreach:call": ("outreach.view", {"pk": "list_item"}),
     "outreach:needs": ("outreach.view", None),
@@ -80,6 +81,7 @@ def world(organisation, mark, base) -> dict:
         "follow": follow,
         "referral": referral,
         "partner": partner,
+        "outreach_campaign": campaign,
     }
 
 

@@ -37,7 +37,9 @@ NOT_PAGES = {"supplies:campaign_order", "supplies:share_receive"}
 
 
 def world(organisation, mark, base):
-    federation = Federation.objects.create(name=f"Fédération {mark}", slug=mark.lower())
+    federation, _created = Federation.objects.get_or_create(
+        slug=mark.lower(), defaults={"name": f"Fédération {mark}"}
+    )
     organisation.federation = federation
     organisation.save(update_fields=["federation"])
     items_ensure_defaults(organisation)

@@ -1,0 +1,22 @@
+"""Audit actions of the federation's library, and the outbox purpose of its announcements."""
+
+from django.utils.translation import gettext_lazy as _
+
+from relais.core.audit_trail.registry import action
+from relais.core.outbox.purposes import register_purpose
+
+from . import services
+
+action(
+    "federation_template.published",
+    _("Federation template published"),
+    kind=_("kind"),
+    version=_("version"),
+)
+action(
+    "federation_template.adopted",
+    _("Federation template adopted"),
+    kind=_("kind"),
+    version=_("version"),
+)
+register_purpose(services.PURPOSE, _("Federation: new template available"))

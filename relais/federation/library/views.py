@@ -1,0 +1,157 @@
+"""The library pages: the federation's templates (its analysts publish them, members adopt
+them), a template's preview, versions and adoptions, and the adoption itself (POST)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relais.core.tenancy import require_ability
+
+from . import registry, selectors, services
+from .forms import TemplateForm, VersionForm
+
+VIEW, PUBLISH, ADOPT = (
+    "federation.template_view",
+    "federation.template_publish",
+    "federation.template_adopt",
+)
+
+
+def _kind_or_404(code):
+    kind = registry.get_kind(code)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+@login_required
+def library_list(request):
+    require_ability(request, VIEW)
+    organisation = request.organisation
+    context = {
+        "has_federation": organisation.federation_id is not None,
+        "publisher": request.abilities.get(PUBLISH),
+        "kinds": registry.kinds(),
+        "rows": selectors.member_rows(organisation),
+    }
+    return render(request, "federation/library/list.html", context)
+
+
+@login_required
+def library_create(request, kind):
+    require_ability(request, PUBLISH)
+    kind = _kind_or_404(kind)
+    if request.organisation.federation_id is None:
+        raise Http404
+    data = request.POST or None
+    form = TemplateForm(data, initial={"title": kind.label})
+    content_form = kind.form(data, content=kind.default(), prefix="content")
+    if request.method == "POST" and form.is_valid() and content_form.is_valid():
+        version = services.template_publish(
+            organisation=request.organisation,
+            actor=request.user,
+            kind=kind.code,
+            title=form.cleaned_data["title"],
+            content=content_form.content(),
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, _("Template published and announced to the members."))
+        return redirect("federation:library_detail", pk=version.template_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"kind": kind, "form": form, "content_form": content_form}
+    return render(request, "federation/library/form.html", context, status=status)
+
+
+@login_required
+def library_detail(request, pk):
+    require_ability(request, VIEW)
+    template = selectors.get_template(request, pk)
+    kind = _kind_or_404(template.kind)
+    versions = list(template.versions.all())
+    latest = versions[0] if versions else None
+    context = {
+        "template": template,
+        "kind": kind,
+        "latest": latest,
+        "versions": versions,
+        "preview": kind.describe(latest.content) if latest else [],
+        "publisher": request.abilities.get(PUBLISH),
+    }
+    if context["publisher"]:
+        context["table"] = selectors.adoption_table(template)
+    else:
+        mine = selectors.my_adoptions(request.organisation, template)
+        context["mine"] = [(a, _copy_url(kind, request.organisation, a)) for a in mine]
+        context["may_adopt"] = bool(
+            latest and request.abilities.get(ADOPT) and request.abilities.get(kind.ability)
+        )
+        context["outdated"] = bool(mine and latest and mine[0].version.number < latest.number)
+    return render(request, "federation/library/detail.html", context)
+
+
+def _copy_url(kind, organisation, adoption) -> str:
+    """The capability's edit page of the member's copy ("" when the copy was deleted)."""
+    copy = kind.get(organisation, adoption.object_id)
+    return kind.edit_url(copy) if copy is not None else ""
+
+
+@login_required
+def library_version(request, pk):
+    require_ability(request, PUBLISH)
+    template = selectors.get_template(request, pk)
+    kind = _kind_or_404(template.kind)
+    latest = template.versions.first()
+    data = request.POST or None
+    form = VersionForm(data)
+    content_form = kind.form(
+        data, content=latest.content if latest else kind.default(), prefix="content"
+    )
+    if request.method == "POST" and form.is_valid() and content_form.is_valid():
+        services.version_publish(
+            organisation=request.organisation,
+            actor=request.user,
+            template=template,
+            content=content_form.content(),
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, _("New version published and announced to the members."))
+        return redirect("federation:library_detail", pk=template.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"kind": kind, "template": template, "form": form, "content_form": content_form}
+    return render(request, "federation/library/form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def library_adopt(request, pk):
+    require_ability(request, ADOPT)
+    template = selectors.get_template(request, pk)
+    kind = _kind_or_404(template.kind)
+    if not request.abilities.get(kind.ability):
+        raise PermissionDenied
+    try:
+        expected = int(request.POST.get("copies", ""))
+    except ValueError:
+        expected = None
+    try:
+        adoption, created = services.template_adopt(
+            organisation=request.organisation,
+            actor=request.user,
+            template=template,
+            expected=expected,
+        )
+    except services.LibraryError as error:
+        messages.error(request, error.messages[0])
+        return redirect("federation:library_detail", pk=template.pk)
+    if created:
+        messages.success(
+            request, _("Template adopted: this copy is yours, adapt it to your organisation.")
+        )
+    copy = kind.get(request.organisation, adoption.object_id)
+    if copy is None:
+        return redirect("federation:library_detail", pk=template.pk)
+    return redirect(kind.edit_url(copy))

@@ -1,0 +1,1 @@
+from .library.models import Adoption, Template, TemplateVersion  # noqa: F401

@@ -1,0 +1,35 @@
+"""The federation's library in the authorisation matrix (tests/test_authorisation_matrix.py).
+
+Each world's organisation is in a federation of its own (the supplies world names it the same
+way), so the outsider is also outside the template's federation: 404. Publishing is for the
+federation's analysts, adopting (POST, tests/federation/test_library.py) for directors and
+managers.
+"""
+
+from relais.core.models import Federation
+from relais.federation.library import services
+from relais.outreach.federation_template import KIND, default
+
+PAGES = {
+    "federation:library_list": ("federation.template_view", None),
+    "federation:library_create": ("federation.template_publish", {"kind": KIND}),
+    "federation:library_detail": ("federation.template_view", {"pk": "federation_template"}),
+    "federation:library_version": ("federation.template_publish", {"pk": "federation_template"}),
+}
+NOT_PAGES = {"federation:library_adopt"}
+
+
+def world(organisation, mark, base):
+    federation, _created = Federation.objects.get_or_create(
+        slug=mark.lower(), defaults={"name": f"Fédération {mark}"}
+    )
+    organisation.federation = federation
+    organisation.save(update_fields=["federation"])
+    version = services.template_publish(
+        organisation=organisation,
+        actor=None,
+        kind=KIND,
+        title=f"Script {mark}",
+        content={**default(), "script": f"Bonjour {mark}"},
+    )
+    return {"federation_template": version.template}
