@@ -6,3 +6,9 @@ class FederationConfig(AppConfig):
     name = "relais.federation"
     label = "federation"
     verbose_name = _("Federation")
+
+    def ready(self):
+        from .indicators import catalogue, contributions
+
+        catalogue.register_all()
+        contributions.register()

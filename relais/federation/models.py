@@ -1,0 +1,3 @@
+"""Models of the federation app, one module per sub-package."""
+
+from .indicators.models import IndicatorValue, RefreshRun, Source, WeeklyReport  # noqa: F401
