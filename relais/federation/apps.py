@@ -12,3 +12,9 @@ class FederationConfig(AppConfig):
 
         catalogue.register_all()
         contributions.register()
+
+        from relais.housing.demo.extensions import registry
+
+        from .indicators.demo_extension import FederationDemo
+
+        registry.register(FederationDemo())

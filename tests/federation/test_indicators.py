@@ -8,6 +8,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from relais.core.models import AuditEvent, Federation, Organisation
 from relais.core.outbox.models import OutboxMessage
@@ -129,14 +130,17 @@ def test_csv_errors_name_row_and_field():
         "week;indicator;value\n2026-W10;rent.collection;97,5\n"
         "semaine;nope;abc\n2026-W10;rent.collection;120\n"
     )
-    figures, errors = parse_csv(text)
+    with translation.override("en"):
+        figures, errors = parse_csv(text)
+        missing = parse_csv("week,indicator\n")[1]
     assert errors == [
         "Row 3, week: not a week (2026-W48) nor a date (2026-11-23)",
         "Row 3, indicator: unknown indicator",
         "Row 3, value: not a number",
         "Row 4, value: a percentage is at most 100",
     ]
-    assert parse_csv("week,indicator\n")[1] == ["Missing columns: value."]
+    assert missing == ["Missing columns: value."]
+    assert list(figures) == [(WEEK.start, "rent.collection")]
 
 
 def _upload(client, text):
@@ -151,17 +155,17 @@ def test_a_bad_csv_is_refused_with_4xx_and_nothing_stored(region):
     client = _client(tours, Role.DIRECTOR)
     response = _upload(client, "week,indicator,value\n2026-W10,rent.collection,-4\n")
     assert response.status_code == 400
-    assert "Row 2, value: must be a positive number" in response.content.decode()
+    assert "Ligne 2, value : doit être un nombre positif" in response.content.decode()
     assert not IndicatorValue.objects.exists()
 
 
 def test_analyst_reminds_a_missing_member_who_submits_by_csv(region, settings):
     settings.LANGUAGE_CODE = "en"
     federation, (tours, omh, vdb, chartres) = region
-    _stop_sites(tours, 2)
-    _stop_sites(omh, 1)
-    _stop_sites(vdb, 1)
     last_week = Week.of(dt.date.today()).previous()
+    _stop_sites(tours, 2, day=last_week.start)
+    _stop_sites(omh, 1, day=last_week.start)
+    _stop_sites(vdb, 1, day=last_week.start)
     services.refresh(weeks=[last_week])
     analyst = _client(tours, Role.FEDERATION_ANALYST)
     page = analyst.get(reverse("federation:completeness"))
