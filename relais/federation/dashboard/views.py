@@ -70,7 +70,7 @@ def dashboard(request):
     if federation is not None:
         found = selectors.members(federation, departement)
         rows = selectors.values_for([m.pk for m in found], [week.start])
-        points = selectors.series(federation, indicator.key, week, departement=departement)
+        points = selectors.series(federation, indicator.key, week, found=found)
         chart = _chart(indicator, points)
         context |= {
             "departement": departement,
@@ -81,7 +81,7 @@ def dashboard(request):
             "chart_height": charts.height(chart),
             "weeks": [week.previous(n) for n in range(8)],
             "missing": sum(
-                1 for s in selectors.completeness(federation, week, departement) if not s.reported
+                1 for s in selectors.completeness(federation, week, found=found) if not s.reported
             ),
         }
     return render(request, "federation/dashboard.html", context)

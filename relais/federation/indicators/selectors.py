@@ -70,13 +70,16 @@ def members_ids(federation) -> list[int]:
     return list(Organisation.objects.filter(federation=federation).values_list("pk", flat=True))
 
 
-def values_for(organisation_ids, week_starts, keys=None) -> list[IndicatorValue]:
+def values_for(organisation_ids, week_starts, keys=None) -> list:
+    """Rows (named tuples: organisation_id, week_start, key, value, base, source) of these
+    members and weeks (one query)."""
     rows = IndicatorValue.objects.filter(
         organisation_id__in=organisation_ids, week_start__in=week_starts
     )
     if keys is not None:
         rows = rows.filter(key__in=keys)
-    return list(rows.only("organisation_id", "week_start", "key", "value", "base", "source"))
+    fields = ("organisation_id", "week_start", "key", "value", "base", "source")
+    return list(rows.order_by().values_list(*fields, named=True))
 
 
 # Completeness -------------------------------------------------------------------------------
@@ -96,10 +99,10 @@ class MemberStatus:
         return self.status != MISSING
 
 
-def completeness(federation, week: Week, departement=None) -> list[MemberStatus]:
+def completeness(federation, week: Week, departement=None, found=None) -> list[MemberStatus]:
     """Per member: submitted (it sent figures), computed (Relais computed some from its live
-    data) or missing — four queries, missing members first."""
-    found = members(federation, departement)
+    data) or missing — four queries (two with ``found``, the members), missing members first."""
+    found = members(federation, departement) if found is None else found
     ids = [m.pk for m in found]
     counts = defaultdict(lambda: defaultdict(int))
     for row in (
@@ -160,7 +163,7 @@ def _median(values) -> float | None:
     return round(statistics.median(values), 1) if len(values) >= MEDIAN_MIN_MEMBERS else None
 
 
-def regional(rows: list[IndicatorValue]) -> list[Regional]:
+def regional(rows) -> list[Regional]:
     """One ``Regional`` per indicator, from the week's values of the members shown."""
     cells = defaultdict(list)
     hidden = defaultdict(int)
@@ -184,12 +187,13 @@ def regional(rows: list[IndicatorValue]) -> list[Regional]:
     ]
 
 
-def series(federation, key: str, week: Week, count: int = 12, departement=None) -> list:
+def series(federation, key: str, week: Week, count=12, departement=None, found=None) -> list:
     """[(Week, regional value or None)] of indicator ``key`` over the ``count`` weeks ending with
-    ``week`` (one query)."""
+    ``week`` (one query with ``found``, the members)."""
     indicator = registry.get(key)
     weeks = [week.previous(n) for n in range(count - 1, -1, -1)]
-    ids = [m.pk for m in members(federation, departement)]
+    found = members(federation, departement) if found is None else found
+    ids = [m.pk for m in found]
     cells = defaultdict(list)
     for row in values_for(ids, [w.start for w in weeks], [key]):
         shown = disclose(indicator, row.value, row.base)
