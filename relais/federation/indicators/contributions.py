@@ -81,12 +81,16 @@ def member_card(ctx):
     """Directors and managers of a member: last week's figures, computed or to send."""
     if ctx.organisation.federation_id is None:
         return None
+    from .models import IndicatorValue
+
     week = _last_week(ctx)
-    rows = [r for r in selectors.own_against_median(ctx.organisation, week) if r.value is not None]
+    figures = IndicatorValue.objects.filter(
+        organisation=ctx.organisation, week_start=week.start
+    ).count()
     return home.Card(
         key="federation.my_figures",
         title=_("Figures for the federation"),
-        count=len(rows),
+        count=figures,
         empty=_("No figure for the week of %(day)s: send the figures you keep elsewhere.")
         % {"day": week.start.strftime("%d/%m/%Y")},
         url=reverse("federation:my_figures") + f"?semaine={week.code}",
@@ -94,9 +98,9 @@ def member_card(ctx):
         text=ngettext(
             "%(n)d figure for the week of %(day)s.",
             "%(n)d figures for the week of %(day)s.",
-            len(rows),
+            figures,
         )
-        % {"n": len(rows), "day": week.start.strftime("%d/%m/%Y")},
+        % {"n": figures, "day": week.start.strftime("%d/%m/%Y")},
     )
 
 
@@ -124,8 +128,8 @@ def register() -> None:
         order=12,
     )
     analyst = {Role.FEDERATION_ANALYST}
-    home.register_card("federation.missing", roles=analyst, order=10, build=missing_card)
-    home.register_card("federation.regional", roles=analyst, order=11, build=regional_card)
+    home.register_card("federation.missing", roles=analyst, order=5, build=missing_card)
+    home.register_card("federation.regional", roles=analyst, order=6, build=regional_card)
     home.register_card(
         "federation.my_figures", roles={Role.DIRECTOR, Role.MANAGER}, order=90, build=member_card
     )
