@@ -251,28 +251,38 @@ def first_quartile_share(ids, week: Week):
 
 def days_of_cover(ids, week: Week):
     """The shortest cover among the items used: stock at the end of the week divided by the
-    daily use over the four weeks before (two grouped queries)."""
+    daily use over the four weeks before (two grouped queries: the stock read from the
+    covering index ``supplies_mv_stock`` — no date filter while the week is not over —, the
+    issues from ``supplies_mv_kind``)."""
     from relais.supplies.models import Movement, MovementKind
 
-    start, end = week.bounds()
-    used_from = end - dt.timedelta(days=COVER_WINDOW_DAYS)
-    stock = Movement.objects.filter(organisation_id__in=ids, occurred_at__lt=end)
-    sums = (
-        stock.order_by()
+    _start, end = week.bounds()
+    stock = Movement.objects.filter(organisation_id__in=ids)
+    if end <= timezone.now():
+        stock = stock.filter(occurred_at__lt=end)
+    units = {
+        (org, item): total
+        for org, item, total in stock.order_by()
         .values_list("organisation_id", "item_id")
-        .annotate(
-            units=Sum("quantity"),
-            issued=Sum("quantity", filter=Q(kind=MovementKind.ISSUE, occurred_at__gte=used_from)),
+        .annotate(total=Sum("quantity"))
+    }
+    issued = (
+        Movement.objects.filter(
+            organisation_id__in=ids,
+            kind=MovementKind.ISSUE,
+            occurred_at__gte=end - dt.timedelta(days=COVER_WINDOW_DAYS),
+            occurred_at__lt=end,
         )
+        .order_by()
+        .values_list("organisation_id", "item_id")
+        .annotate(total=Sum("quantity"))
     )
     shortest: dict[int, float] = {}
-    for organisation_id, _item, units, issued in sums:
-        if not issued:
-            continue
-        daily = -issued / COVER_WINDOW_DAYS
+    for organisation_id, item, total in issued:
+        daily = -(total or 0) / COVER_WINDOW_DAYS
         if daily <= 0:
             continue
-        days = round(max(units, 0) / daily, 1)
+        days = round(max(units.get((organisation_id, item), 0), 0) / daily, 1)
         shortest[organisation_id] = min(days, shortest.get(organisation_id, days))
     return {org: Figure(days) for org, days in shortest.items()}
 
