@@ -288,3 +288,49 @@ def test_the_analyst_home_lists_members_that_have_not_reported(region):
     assert {row.label for row in cards["federation.missing"].rows} == {m.name for m in region[1]}
     assert not response.context["waiting_role"]
     assert Organisation.objects.count() == 4
+
+
+def test_days_of_cover_is_the_shortest_item_cover_at_the_end_of_the_week(region):
+    from django.utils import timezone
+
+    from relais.supplies.models import Item, Movement, MovementKind
+    from relais.supplies.stock.services import items_ensure_defaults
+
+    from ..supplies.fixtures import make_location
+
+    _federation, (tours, *_rest) = region
+    items_ensure_defaults(tours)
+    location = make_location(tours, name="Magasin")
+    masks, gloves = Item.objects.filter(organisation=tours).order_by("pk")[:2]
+    start, end = WEEK.bounds()
+    day = end - dt.timedelta(days=2)
+    for item, received, issued in ((masks, 560, 280), (gloves, 100, 56)):
+        Movement.objects.create(
+            organisation=tours,
+            item=item,
+            location=location,
+            kind=MovementKind.RECEIPT,
+            quantity=received,
+            occurred_at=day - dt.timedelta(days=20),
+        )
+        Movement.objects.create(
+            organisation=tours,
+            item=item,
+            location=location,
+            kind=MovementKind.ISSUE,
+            quantity=-issued,
+            occurred_at=day,
+        )
+    Movement.objects.create(
+        organisation=tours,
+        item=masks,
+        location=location,
+        kind=MovementKind.RECEIPT,
+        quantity=1000,
+        occurred_at=timezone.now(),
+    )
+    services.refresh(weeks=[WEEK])
+    cover = IndicatorValue.objects.get(organisation=tours, key="supplies.cover")
+    # gloves: 44 left, 56 issued in 28 days = 2 a day → 22 days (masks: 280 / 10 = 28 days);
+    # the receipt after the week is not counted.
+    assert cover.value == 22.0
