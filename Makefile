@@ -63,6 +63,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/payables.py
 	$(BIN)/python bench/outreach.py
 	$(BIN)/python bench/rent_run.py
+	$(BIN)/python bench/federation.py
 	$(BIN)/python bench/load.py --scenario browse
 	$(BIN)/python bench/load.py --scenario voting --users 15 55 105
 	$(BIN)/python bench/imports.py --concurrent

@@ -206,6 +206,8 @@ RELAIS_SCHEDULE = [
     ("relais.outreach.tasks.build_call_lists", 3600),
     ("relais.outreach.tasks.purge_outreach_data", 86400),
     ("relais.supplies.stock.tasks.checkpoints_rebuild_all", 86400),
+    ("relais.federation.indicators.tasks.refresh_indicators", 3600),
+    ("relais.federation.indicators.tasks.weekly_indicators", 86400),
 ]
 # Days the gate self-checks of work sites are kept (health statements: the time to trace a
 # case among the people on site, then deleted).

@@ -254,7 +254,12 @@ API_RESOURCES = {
     "intervention-requests": ("intervention.view", "intervention_request"),
     "work-orders": ("intervention.view", "work_order"),
     "rent": ("rent.view", "lease"),  # rent/balances, rent/ledgers/{id}
+    "federation": ("federation.export", None),  # federation/members?week=, federation/regional
 }
+
+
+# Required query parameters of a resource's list paths.
+QUERIES = {"federation": "?week=2026-W48"}
 
 
 def _api_get_paths():
@@ -275,6 +280,8 @@ def test_every_api_path_is_in_the_matrix():
 
 def _api_url(path, world):
     resource = path.split("/")[0]
+    if "{id}" not in path:
+        return "/api/v1/" + path + QUERIES.get(resource, "")
     return "/api/v1/" + path.replace("{id}", str(world[API_RESOURCES[resource][1]].pk))
 
 

@@ -6,6 +6,7 @@ OpenAPI schema at /api/v1/openapi.json, interactive docs at /api/v1/docs.
 from ninja import NinjaAPI
 
 from relais.allocation import api as allocation
+from relais.federation import api as federation
 from relais.housing import api as housing
 from relais.interventions import api as interventions
 from relais.rent import api as rent
@@ -19,7 +20,7 @@ api = NinjaAPI(
     description=(
         "Read-only access to an organisation's housing stock and households; intervention "
         "requests (read, create) and work orders (read); tenants' rent balances and ledgers "
-        "(read). "
+        "(read); a federation's weekly indicators (read, federation analysts). "
         "Send a personal API key as `Authorization: Bearer <key>` "
         "(create one with `manage.py api_key create <username>`)."
     ),
@@ -36,3 +37,4 @@ api.add_router("/allocation", allocation.router)
 api.add_router("/intervention-requests", interventions.requests_router)
 api.add_router("/work-orders", interventions.work_orders_router)
 api.add_router("/rent", rent.router)
+api.add_router("/federation", federation.router)

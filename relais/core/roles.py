@@ -67,7 +67,8 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({_R.DIRECTOR}),
     # Download the filtered audit trail (CSV); each export is itself audited.
     "audit.export": frozenset({_R.DIRECTOR}),
-    "api.use": STAFF_ROLES,
+    # Federation analysts too: the read API of the regional indicators (issue 18).
+    "api.use": STAFF_ROLES | {_R.FEDERATION_ANALYST},
     # The outbox (messages to tenants): who sent what and whether it arrived. Technicians
     # follow their requests' notices but, like for households, without the addresses.
     "outbox.view": frozenset(
@@ -200,6 +201,14 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "federation.template_view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.FEDERATION_ANALYST}),
     "federation.template_publish": frozenset({_R.FEDERATION_ANALYST}),
     "federation.template_adopt": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Federation indicators (issue 18): numbers per member and week, never a person. The
+    # analysts see every member of their federation; a member sees its own figures against
+    # the regional median and sends the figures it keeps elsewhere.
+    "federation.dashboard": frozenset({_R.FEDERATION_ANALYST}),
+    "federation.remind": frozenset({_R.FEDERATION_ANALYST}),
+    "federation.export": frozenset({_R.FEDERATION_ANALYST}),
+    "federation.own_figures": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    "federation.submit": frozenset({_R.DIRECTOR, _R.MANAGER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

@@ -24,12 +24,11 @@ from .forms import (
     OrganisationSwitchForm,
 )
 from .models import Agency, ApiKey, CrisisMode, CrisisNotice, Organisation
-from .roles import Role
 from .tenancy import SESSION_KEY, get_for_request, require_ability
 
 # Outside roles with no capability in Relais yet: their home says what will come and whom to ask.
-# Outside roles whose capability is not built yet (social partners have outreach's referrals).
-WAITING_ROLES = (Role.FEDERATION_ANALYST,)
+# None left: social partners have outreach's referrals, federation analysts the indicators.
+WAITING_ROLES = ()
 
 
 @login_required

@@ -10,8 +10,13 @@ class FederationConfig(AppConfig):
     def ready(self):
         from relais.housing.demo.extensions import registry
 
+        from .indicators import catalogue, contributions
+        from .indicators.demo_extension import FederationDemo
         from .library import contributions as library_contributions
         from .library.demo_extension import LibraryDemo
 
-        registry.register(LibraryDemo())
+        catalogue.register_all()
+        contributions.register()
         library_contributions.register()
+        registry.register(FederationDemo())
+        registry.register(LibraryDemo())

@@ -335,7 +335,8 @@ def test_openapi_schema_declares_bearer_auth(db):
         for suffix in ("", "/{id}")
     }
     rent = {"/api/v1/rent/balances", "/api/v1/rent/ledgers/{id}"}
-    assert reads == housing | interventions | rent | {
+    federation = {"/api/v1/federation/members", "/api/v1/federation/regional"}
+    assert reads == housing | interventions | rent | federation | {
         "/api/v1/allocation/applications/{id}/standing"
     }
     for path in reads:

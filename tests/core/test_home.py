@@ -31,6 +31,7 @@ EXPECTED = {
         "payables.to_approve",
         "worksites.to_sign",
         "core.audit_alerts",
+        "federation.my_figures",
         "core.agencies",
     ],
     Role.MANAGER: [
@@ -47,6 +48,7 @@ EXPECTED = {
         "supplies.under_threshold",
         "payables.to_approve",
         "worksites.to_restart",
+        "federation.my_figures",
         "core.agencies",
     ],
     Role.ALLOCATION_OFFICER: [
@@ -95,12 +97,17 @@ EXPECTED = {
     Role.HR_OFFICER: ["core.crisis", "core.agencies"],
     Role.COMMISSION_MEMBER: ["allocation.my_open_sessions"],
     Role.SOCIAL_PARTNER: [],
-    Role.FEDERATION_ANALYST: ["supplies.open_campaigns", "supplies.unanswered"],
+    Role.FEDERATION_ANALYST: [
+        "federation.missing",
+        "federation.regional",
+        "supplies.open_campaigns",
+        "supplies.unanswered",
+    ],
 }
 # Queries of the whole home page (session, user, memberships, crisis state, cards, links): the
 # manager's has the most cards (14, from nine capabilities, each a fixed number of queries);
 # ``test_queries_do_not_grow_with_the_data`` checks that more rows do not mean more queries.
-MAX_QUERIES = 40
+MAX_QUERIES = 41  # +1: the federation's "figures for the federation" card (a count)
 
 
 @pytest.fixture
@@ -205,20 +212,11 @@ def test_without_a_notice_editors_are_asked_to_write_it_and_others_told_who_will
         assert words in body, role
 
 
-def test_outside_roles_without_a_capability_see_what_will_come_and_whom_to_contact(organisation):
-    organisation.contact_name = "Service relations partenaires"
-    organisation.contact_email = "partenaires@tours-habitat.example"
-    organisation.save()
-    for role, words in ((Role.FEDERATION_ANALYST, "analyste de la fédération"),):
-        body = _client(organisation, role).get(reverse("core:home")).content.decode()
-        assert 'data-testid="waiting-role"' in body and words in body
-        assert "partenaires@tours-habitat.example" in body
-        assert reverse("housing:dwelling_list") not in body
-
-
-def test_outside_role_without_a_named_contact_is_told_whom_to_ask(organisation):
+def test_federation_analysts_get_their_work_queue_not_a_waiting_page(organisation):
     body = _client(organisation, Role.FEDERATION_ANALYST).get(reverse("core:home")).content.decode()
-    assert "n’a pas encore désigné de contact" in body
+    assert 'data-testid="waiting-role"' not in body
+    assert "Membres sans remontée" in body
+    assert reverse("housing:dwelling_list") not in body
 
 
 def test_director_names_the_contact_for_partners(organisation, member_factory):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0009_outbox_delivery_reports_batches_optout'),
-        ('federation', '0001_initial'),
+        ('federation', '0002_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

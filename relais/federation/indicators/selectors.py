@@ -1,0 +1,251 @@
+"""Reads of the federation's indicators for pages, exports and the API.
+
+Everything that leaves the member goes through ``suppression.disclose``: per-member cells
+counting 1 to 4 people are hidden, and regional figures are made from the disclosed cells only
+(a total with a hidden cell left in would give it away by subtraction).
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count
+
+from relais.core.models import Organisation
+
+from . import registry
+from .models import IndicatorValue, Source, WeeklyReport
+from .registry import Indicator, Week
+from .suppression import disclose, is_suppressed
+
+DEPARTEMENTS_CACHE_SECONDS = 3600
+MEDIAN_MIN_MEMBERS = 3  # a median of fewer members would be one member's figure
+
+
+def member_departements(organisation_ids) -> dict[int, str]:
+    """{organisation id: code of the département holding most of its buildings} (one grouped
+    query, cached an hour: members do not move)."""
+    from relais.housing.models import Building
+
+    ids = sorted(organisation_ids)
+    key = "federation:departements:" + ",".join(map(str, ids))
+    found = cache.get(key)
+    if found is None:
+        counts = (
+            Building.objects.filter(organisation_id__in=ids)
+            .order_by()
+            .values_list("organisation_id", "commune__departement_id")
+            .annotate(n=Count("pk"))
+        )
+        best: dict[int, tuple[int, str]] = {}
+        for organisation_id, code, n in counts:
+            if code and (organisation_id not in best or n > best[organisation_id][0]):
+                best[organisation_id] = (n, code)
+        found = {org: code for org, (_n, code) in best.items()}
+        cache.set(key, found, DEPARTEMENTS_CACHE_SECONDS)
+    return found
+
+
+def members(federation, departement: str | None = None) -> list[Organisation]:
+    """The federation's members (by name), each with ``departement`` (code or "")."""
+    found = list(Organisation.objects.filter(federation=federation).order_by("name"))
+    codes = member_departements([m.pk for m in found])
+    for member in found:
+        member.departement = codes.get(member.pk, "")
+    if departement:
+        found = [m for m in found if m.departement == departement]
+    return found
+
+
+def departements(federation) -> list[tuple[str, str]]:
+    """(code, « Loiret (45) ») of the départements of the federation's members."""
+    from relais.housing.models import Departement
+
+    codes = set(member_departements(members_ids(federation)).values())
+    return [(d.code, str(d)) for d in Departement.objects.filter(code__in=codes).order_by("code")]
+
+
+def members_ids(federation) -> list[int]:
+    return list(Organisation.objects.filter(federation=federation).values_list("pk", flat=True))
+
+
+def values_for(organisation_ids, week_starts, keys=None) -> list:
+    """Rows (named tuples: organisation_id, week_start, key, value, base, source) of these
+    members and weeks (one query)."""
+    rows = IndicatorValue.objects.filter(
+        organisation_id__in=organisation_ids, week_start__in=week_starts
+    )
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
+    fields = ("organisation_id", "week_start", "key", "value", "base", "source")
+    return list(rows.order_by().values_list(*fields, named=True))
+
+
+# Completeness -------------------------------------------------------------------------------
+
+SUBMITTED, COMPUTED, MISSING = "submitted", "computed", "missing"
+
+
+@dataclass
+class MemberStatus:
+    organisation: Organisation
+    status: str  # SUBMITTED, COMPUTED or MISSING
+    figures: int = 0
+    report: WeeklyReport | None = None
+
+    @property
+    def reported(self) -> bool:
+        return self.status != MISSING
+
+
+def completeness(federation, week: Week, departement=None, found=None) -> list[MemberStatus]:
+    """Per member: submitted (it sent figures), computed (Relais computed some from its live
+    data) or missing — four queries (two with ``found``, the members), missing members first."""
+    found = members(federation, departement) if found is None else found
+    ids = [m.pk for m in found]
+    counts = defaultdict(lambda: defaultdict(int))
+    for row in (
+        IndicatorValue.objects.filter(organisation_id__in=ids, week_start=week.start)
+        .order_by()
+        .values("organisation_id", "source")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["organisation_id"]][row["source"]] = row["n"]
+    reports = {
+        r.organisation_id: r
+        for r in WeeklyReport.objects.filter(organisation_id__in=ids, week_start=week.start)
+    }
+    result = []
+    for member in found:
+        by_source = counts.get(member.pk, {})
+        report = reports.get(member.pk)
+        if by_source.get(Source.SUBMITTED) or (report and report.submitted_at):
+            status = SUBMITTED
+        elif by_source.get(Source.COMPUTED):
+            status = COMPUTED
+        else:
+            status = MISSING
+        result.append(MemberStatus(member, status, sum(by_source.values()), report))
+    order = {MISSING: 0, SUBMITTED: 1, COMPUTED: 1}
+    result.sort(key=lambda s: (order[s.status], s.organisation.name))
+    return result
+
+
+# Regional figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class Regional:
+    indicator: Indicator
+    value: float | None
+    members: int  # members whose figure is included
+    hidden: int  # members whose figure is suppressed
+    median: float | None = None
+
+
+def aggregate(indicator: Indicator, cells: list[tuple[float, int | None]]) -> float | None:
+    """The region's figure from the disclosed (value, base) cells of its members."""
+    if not cells:
+        return None
+    values = [value for value, _base in cells]
+    if indicator.aggregate == "median":
+        return round(statistics.median(values), 1)
+    if indicator.aggregate == "weighted":
+        weighted = [(v, b) for v, b in cells if b]
+        if not weighted:
+            return round(statistics.fmean(values), 1)
+        return round(sum(v * b for v, b in weighted) / sum(b for _v, b in weighted), 1)
+    return sum(values)
+
+
+def _median(values) -> float | None:
+    return round(statistics.median(values), 1) if len(values) >= MEDIAN_MIN_MEMBERS else None
+
+
+def regional(rows) -> list[Regional]:
+    """One ``Regional`` per indicator, from the week's values of the members shown."""
+    cells = defaultdict(list)
+    hidden = defaultdict(int)
+    for row in rows:
+        indicator = registry.get(row.key)
+        if indicator is None:
+            continue
+        if is_suppressed(indicator, row.value, row.base):
+            hidden[row.key] += 1
+        else:
+            cells[row.key].append((row.value, row.base))
+    return [
+        Regional(
+            indicator,
+            aggregate(indicator, cells[indicator.key]),
+            len(cells[indicator.key]),
+            hidden[indicator.key],
+            _median([v for v, _b in cells[indicator.key]]),
+        )
+        for indicator in registry.indicators()
+    ]
+
+
+def series(federation, key: str, week: Week, count=12, departement=None, found=None) -> list:
+    """[(Week, regional value or None)] of indicator ``key`` over the ``count`` weeks ending with
+    ``week`` (one query with ``found``, the members)."""
+    indicator = registry.get(key)
+    weeks = [week.previous(n) for n in range(count - 1, -1, -1)]
+    found = members(federation, departement) if found is None else found
+    ids = [m.pk for m in found]
+    cells = defaultdict(list)
+    for row in values_for(ids, [w.start for w in weeks], [key]):
+        shown = disclose(indicator, row.value, row.base)
+        if shown is not None:
+            cells[row.week_start].append((shown, row.base))
+    return [(w, aggregate(indicator, cells.get(w.start, []))) for w in weeks]
+
+
+@dataclass
+class MemberCell:
+    organisation: Organisation
+    value: float | None  # None: suppressed or not in use
+    suppressed: bool = False
+    source: str = ""
+    values: dict = field(default_factory=dict)
+
+
+def member_table(found: list[Organisation], rows, indicator: Indicator) -> list[MemberCell]:
+    """Each member's disclosed figure of ``indicator`` (``rows``: the week's values)."""
+    by_member = {row.organisation_id: row for row in rows if row.key == indicator.key}
+    cells = []
+    for member in found:
+        row = by_member.get(member.pk)
+        if row is None:
+            cells.append(MemberCell(member, None))
+            continue
+        suppressed = is_suppressed(indicator, row.value, row.base)
+        cells.append(MemberCell(member, None if suppressed else row.value, suppressed, row.source))
+    return cells
+
+
+@dataclass
+class OwnRow:
+    indicator: Indicator
+    value: float | None  # the member's own figure (not suppressed: it is its own)
+    source: str
+    median: float | None  # the region's median of the disclosed figures
+
+
+def own_against_median(organisation, week: Week) -> list[OwnRow]:
+    """The member's figures of ``week`` beside the region's median — no other member named
+    (two queries)."""
+    ids = members_ids(organisation.federation) if organisation.federation_id else []
+    rows = values_for(ids or [organisation.pk], [week.start])
+    regional_rows = {r.indicator.key: r for r in regional(rows)}
+    own = {row.key: row for row in rows if row.organisation_id == organisation.pk}
+    return [
+        OwnRow(
+            indicator,
+            own[indicator.key].value if indicator.key in own else None,
+            own[indicator.key].source if indicator.key in own else "",
+            regional_rows[indicator.key].median,
+        )
+        for indicator in registry.indicators()
+    ]

@@ -1,0 +1,231 @@
+"""Writes of the federation's indicators: the refresh (computed figures), the members'
+submissions (form or CSV) and the reminders to members that have not reported.
+
+Refreshes are set-based: each indicator is one grouped query over every member at once, and
+the values of a week are replaced in one transaction (a killed worker leaves the previous
+figures in place; a second run writes the same rows: nothing doubled).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from relais.core import audit
+from relais.core.models import Organisation
+
+from . import registry
+from .models import IndicatorValue, RefreshRun, Source, WeeklyReport
+from .registry import Week
+
+# The week before the current one is refreshed too while members may still record its last
+# days (Monday and Tuesday).
+LATE_DAYS = 2
+
+
+def member_ids() -> list[int]:
+    """Every organisation that belongs to a federation."""
+    return list(
+        Organisation.objects.filter(federation__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@dataclass
+class RefreshResult:
+    weeks: int
+    rows: int
+
+
+def refresh(*, weeks=None, organisation_ids=None, now=None) -> RefreshResult:
+    """Compute every indicator for ``weeks`` (``Week`` list) of ``organisation_ids`` (default
+    every member); without ``weeks``, the incremental refresh (``incremental_plan``)."""
+    now = now or timezone.now()
+    ids = member_ids() if organisation_ids is None else list(organisation_ids)
+    plan = {week: set(ids) for week in weeks} if weeks else incremental_plan(ids, now)
+    run = RefreshRun.objects.create(started_at=now)
+    in_use = {key: cap.in_use(ids) for key, cap in registry.CAPABILITIES.items()}
+    rows = 0
+    for week, members in sorted(plan.items(), key=lambda item: item[0].start):
+        rows += _refresh_week(week, sorted(members), in_use)
+    RefreshRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), weeks=len(plan), rows=rows
+    )
+    return RefreshResult(len(plan), rows)
+
+
+def incremental_plan(ids, now) -> dict:
+    """{Week: member ids}: the current week for every member (and the previous one early in
+    the week), plus the weeks whose source rows changed since the last refresh began."""
+    today = timezone.localdate(now)
+    current = Week.of(today)
+    plan = defaultdict(set)
+    plan[current] |= set(ids)
+    if today.weekday() < LATE_DAYS:
+        plan[current.previous()] |= set(ids)
+    last = RefreshRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+    if last is not None:
+        for capability in registry.CAPABILITIES.values():
+            if capability.changed is None:
+                continue
+            for organisation_id, start in capability.changed(ids, last.started_at):
+                plan[Week(start)].add(organisation_id)
+    return dict(plan)
+
+
+def _refresh_week(week: Week, ids: list[int], in_use: dict) -> int:
+    figures = []
+    for indicator in registry.indicators():
+        users = [pk for pk in ids if pk in in_use.get(indicator.capability, ())]
+        if not users:
+            continue
+        for organisation_id, figure in indicator.compute(users, week).items():
+            if figure is not None:
+                figures.append((organisation_id, indicator.key, figure))
+    with transaction.atomic():
+        submitted = set(
+            IndicatorValue.objects.filter(
+                week_start=week.start, organisation_id__in=ids, source=Source.SUBMITTED
+            ).values_list("organisation_id", "key")
+        )
+        IndicatorValue.objects.filter(
+            week_start=week.start, organisation_id__in=ids, source=Source.COMPUTED
+        ).delete()
+        rows = [
+            IndicatorValue(
+                organisation_id=organisation_id,
+                week_start=week.start,
+                key=key,
+                value=figure.value,
+                base=figure.base,
+                source=Source.COMPUTED,
+            )
+            for organisation_id, key, figure in figures
+            if (organisation_id, key) not in submitted
+        ]
+        IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+# Submissions --------------------------------------------------------------------------------
+
+
+def figures_submit(*, organisation, actor, figures: dict, origin: str) -> WeeklyReport | None:
+    """Store the member's own figures: ``{(week_start, key): (value, base or None)}``, already
+    validated (``forms``); each replaces the week's figure of that key (computed or
+    submitted). One audit event per week; ``origin`` is "form" or "csv"."""
+    if not figures:
+        return None
+    now = timezone.now()
+    by_week = defaultdict(dict)
+    for (week_start, key), (value, base) in figures.items():
+        by_week[week_start][key] = (value, base)
+    report = None
+    with transaction.atomic():
+        for week_start, values in sorted(by_week.items()):
+            IndicatorValue.objects.filter(
+                organisation=organisation, week_start=week_start, key__in=list(values)
+            ).delete()
+            IndicatorValue.objects.bulk_create(
+                IndicatorValue(
+                    organisation=organisation,
+                    week_start=week_start,
+                    key=key,
+                    value=value,
+                    base=base,
+                    source=Source.SUBMITTED,
+                )
+                for key, (value, base) in values.items()
+            )
+            report, _created = WeeklyReport.objects.update_or_create(
+                organisation=organisation,
+                week_start=week_start,
+                defaults={"submitted_at": now, "submitted_by": actor},
+            )
+            audit.record(
+                action="federation.figures_submitted",
+                organisation=organisation,
+                actor=actor,
+                obj=report,
+                changes={"week": Week(week_start).code, "origin": origin, "figures": len(values)},
+            )
+    return report
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+REMINDER_PURPOSE = "federation.reminder"
+
+
+def reminder_recipients(organisation) -> list[str]:
+    """The member's contact for partners and its directors' e-mails (sorted, no repeats)."""
+    from relais.core.models import Membership
+    from relais.core.roles import Role
+
+    emails = set(
+        Membership.objects.filter(organisation=organisation, role=Role.DIRECTOR, is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if organisation.contact_email:
+        emails.add(organisation.contact_email)
+    return sorted(emails)
+
+
+def reminder_send(*, organisation, actor, week: Week, federation) -> int:
+    """E-mail the member that its figures of ``week`` are missing (outbox, at most once a day
+    per address: a double click sends nothing more); returns the messages queued."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    from relais.core.outbox.services import queue_message
+
+    recipients = reminder_recipients(organisation)
+    today = timezone.localdate()
+    link = settings.SITE_URL.rstrip("/") + reverse("federation:my_figures")
+    with override("fr"):
+        subject = _("%(federation)s: your figures for the week of %(day)s") % {
+            "federation": federation.name,
+            "day": week.start.strftime("%d/%m/%Y"),
+        }
+        body = _(
+            "Hello,\n\n%(federation)s has not received the figures of %(member)s for the week "
+            "of %(day)s. You can submit them in Relais, by form or CSV file: %(link)s\n\n"
+            "Thank you."
+        ) % {
+            "federation": federation.name,
+            "member": organisation.name,
+            "day": week.start.strftime("%d/%m/%Y"),
+            "link": link,
+        }
+    with transaction.atomic():
+        queued = 0
+        for email in recipients:
+            message = queue_message(
+                organisation=organisation,
+                channel="email",
+                to=email,
+                subject=subject,
+                body=body,
+                purpose=REMINDER_PURPOSE,
+                dedupe_key=f"federation-reminder:{week.code}:{today.isoformat()}:{email}",
+            )
+            queued += message is not None
+        report, _created = WeeklyReport.objects.get_or_create(
+            organisation=organisation, week_start=week.start
+        )
+        WeeklyReport.objects.filter(pk=report.pk).update(
+            reminded_at=timezone.now(), reminders=report.reminders + 1
+        )
+        audit.record(
+            action="federation.reminder_sent",
+            organisation=organisation,
+            actor=actor,
+            obj=report,
+            changes={"week": week.code, "recipients": len(recipients)},
+        )
+    return queued
