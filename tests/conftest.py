@@ -3,6 +3,8 @@ import os
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from relais.core.roles import Role
 
@@ -11,6 +13,14 @@ from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFac
 from .smtp import smtp_server  # noqa: F401  (a local SMTP server: tests/smtp.py)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests check what the code does with each input, not how fast the machine draws
+# inputs: on a loaded CI machine (two workers, a browser) drawing alone can pass a second, which
+# Hypothesis' "too slow" health check and per-example deadline would report as a failure.
+hypothesis_settings.register_profile(
+    "relais", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("relais")
 
 
 @pytest.fixture(autouse=True)
