@@ -96,14 +96,14 @@ def test_designations_across_landlords_up_to_three(landlord, prefecture):
     )
     second = assignment.designations.get(rank=2)
     assert second.application == theirs and second.dalo_deadline == dt.date(2026, 4, 10)
-    with pytest.raises(ValidationError, match="already designated"):
+    with pytest.raises(ValidationError, match="déjà désigné"):
         services.designate(
             assignment=assignment, actor=user, wanted=[(ours.registration_number, None)]
         )
     services.designate(
         assignment=assignment, actor=user, wanted=[(applicant(landlord).registration_number, None)]
     )
-    with pytest.raises(ValidationError, match="at most 3"):
+    with pytest.raises(ValidationError, match="au plus 3"):
         services.designate(
             assignment=assignment,
             actor=user,
@@ -124,11 +124,11 @@ def test_only_the_prefecture_records_dalo_dates(landlord):
 
 def test_deadline_closes_designations_and_lets_the_landlord_take_over(landlord, prefecture):
     _v, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
-    with pytest.raises(ValidationError, match="may still designate"):
+    with pytest.raises(ValidationError, match="peut encore désigner"):
         services.assignment_release(assignment=assignment, actor=None)
     assignment.designation_due_on = timezone.localdate() - dt.timedelta(days=1)
     assignment.save()
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="closes"):
         services.designate(
             assignment=assignment,
             actor=None,
@@ -229,3 +229,17 @@ def test_landlords_see_only_their_own_agreements(landlord, prefecture):
     listing = client.get(reverse("allocation:agreement_list")).content.decode()
     assert "CONV-THEIRS" in listing and "CONV-OURS" not in listing
     assert client.get(reverse("allocation:agreement_edit", args=[ours.pk])).status_code == 404
+
+
+def test_before_the_deadline_only_designated_candidates_go_on_the_agenda(landlord, prefecture):
+    vacancy, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
+    designated, own = applicant(landlord), applicant(landlord)
+    services.designate(
+        assignment=assignment, actor=None, wanted=[(designated.registration_number, None)]
+    )
+    services.check_proposal(vacancy, [designated.pk])
+    with pytest.raises(ValidationError, match="réservé à"):
+        services.check_proposal(vacancy, [designated.pk, own.pk])
+    assignment.designation_due_on = timezone.localdate() - dt.timedelta(days=1)
+    assignment.save()
+    services.check_proposal(vacancy, [designated.pk, own.pk])  # the landlord's turn

@@ -92,6 +92,12 @@ def register() -> None:
         build=holder_card,
     )
     home.register_link(
+        "allocation:holder_assignment_list",
+        gettext_lazy("Vacancies of our flow"),
+        ability="reservation.designate",
+        order=24,
+    )
+    home.register_link(
         "allocation:reservation_balance",
         gettext_lazy("Reservation balance"),
         ability="reservation.view",

@@ -408,3 +408,28 @@ def assignment_to_agenda(*, assignment, session, actor):
             changes={"session": session.pk, "item": item.pk},
         )
     return item
+
+
+def check_proposal(vacancy, application_ids) -> None:
+    """Before a holder's deadline, only its designated candidates go on the agenda for a
+    vacancy of its flow; afterwards (or once handed back) the landlord proposes its own.
+    Raises ``ValidationError`` naming the holder and the deadline."""
+    assignment = (
+        VacancyAssignment.objects.filter(vacancy_id=vacancy.pk, agreement__isnull=False)
+        .select_related("agreement__holder__organisation")
+        .first()
+    )
+    if assignment is None or not assignment.designation_open(timezone.localdate()):
+        return
+    designated = set(assignment.designations.values_list("application_id", flat=True))
+    if set(application_ids) - designated:
+        raise ValidationError(
+            _(
+                "This vacancy is reserved for %(holder)s until %(due)s: only the candidates "
+                "it designates can be proposed before then."
+            )
+            % {
+                "holder": assignment.agreement.holder.organisation.name,
+                "due": assignment.designation_due_on.strftime("%d/%m/%Y"),
+            }
+        )
