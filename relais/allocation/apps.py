@@ -14,6 +14,9 @@ class AllocationConfig(AppConfig):
         from .demo_extension import AllocationDemo
 
         registry.register(AllocationDemo())
+        from .reservations.demo import ReservationsDemo
+
+        registry.register(ReservationsDemo())  # after allocation's: it reads its vacancies
 
         from relais.housing.io import jobs, writing
 

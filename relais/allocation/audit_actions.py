@@ -173,3 +173,4 @@ sensitive(
 
 # What the outbox page calls the messages allocation queues.
 register_purpose("allocation.renewal_reminder", _("Renewal reminder of an application"))
+from .reservations import audit_actions as _reservations  # noqa: E402, F401

@@ -323,6 +323,7 @@ def _has_seat_menu(request) -> bool:
     return membership is not None and membership.role not in {
         Role.SOCIAL_PARTNER,
         Role.FEDERATION_ANALYST,
+        Role.RESERVATION_HOLDER,
     }
 
 
@@ -348,9 +349,11 @@ def register_menu() -> None:
 
 def register() -> None:
     from .letters import federation_template
+    from .reservations.contributions import register as register_reservations
 
     register_menu()
     federation_template.register()
+    register_reservations()
     home.register_card("allocation.vacancies_ready", roles=OFFICERS, order=20, build=vacancies_card)
     home.register_card(
         "allocation.sessions_to_prepare",

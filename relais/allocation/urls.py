@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("relais.allocation.commissions.urls")),
     path("", include("relais.allocation.letters.urls")),
     path("", include("relais.allocation.scoring.urls")),
+    path("", include("relais.allocation.reservations.urls")),
 ]

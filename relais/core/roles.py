@@ -19,9 +19,17 @@ class Role(models.TextChoices):
     COMMISSION_MEMBER = "commission_member", _("Commission member (outside)")
     SOCIAL_PARTNER = "social_partner", _("Social-services partner (outside)")
     FEDERATION_ANALYST = "federation_analyst", _("Federation analyst (outside)")
+    RESERVATION_HOLDER = "reservation_holder", _("Reservation holder (outside)")
 
 
-OUTSIDE_ROLES = frozenset({Role.COMMISSION_MEMBER, Role.SOCIAL_PARTNER, Role.FEDERATION_ANALYST})
+OUTSIDE_ROLES = frozenset(
+    {
+        Role.COMMISSION_MEMBER,
+        Role.SOCIAL_PARTNER,
+        Role.FEDERATION_ANALYST,
+        Role.RESERVATION_HOLDER,
+    }
+)
 STAFF_ROLES = frozenset(Role) - OUTSIDE_ROLES
 
 _R = Role
@@ -209,6 +217,14 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "federation.export": frozenset({_R.FEDERATION_ANALYST}),
     "federation.own_figures": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "federation.submit": frozenset({_R.DIRECTOR, _R.MANAGER}),
+    # Reservations (issue 17): the landlord's agreements with reservation holders, the flow
+    # each ready vacancy is assigned to, the yearly balance and the overdue DALO households.
+    "reservation.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.ALLOCATION_OFFICER}),
+    # Write agreements, override an assignment (with a reason), send or revoke a holder's
+    # link, hand a vacancy back after the deadline, put the designations on an agenda.
+    "reservation.manage": frozenset({_R.DIRECTOR, _R.ALLOCATION_OFFICER}),
+    # A holder's users: the vacancies assigned to their holder and their own designations.
+    "reservation.designate": frozenset({_R.RESERVATION_HOLDER}),
 }
 ABILITIES = tuple(ABILITY_ROLES)
 

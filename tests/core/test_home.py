@@ -28,6 +28,7 @@ EXPECTED = {
         "interventions.open_safety",
         "interventions.sla",
         "outreach.coverage",
+        "reservations.dalo_overdue",
         "payables.to_approve",
         "worksites.to_sign",
         "core.audit_alerts",
@@ -57,6 +58,7 @@ EXPECTED = {
         "allocation.sessions_to_prepare",
         "allocation.letters_to_send",
         "allocation.offers_pending",
+        "reservations.dalo_overdue",
         "allocation.conditional_pending",
         "core.agencies",
     ],
@@ -103,6 +105,7 @@ EXPECTED = {
         "supplies.open_campaigns",
         "supplies.unanswered",
     ],
+    Role.RESERVATION_HOLDER: ["reservations.holder_waiting"],
 }
 # Queries of the whole home page (session, user, memberships, crisis state, cards, links): the
 # manager's has the most cards (14, from nine capabilities, each a fixed number of queries);

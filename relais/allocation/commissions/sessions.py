@@ -53,6 +53,7 @@ from ..models import (
     Vacancy,
     VacancyStatus,
 )
+from ..reservations.services import check_proposal as check_reserved_proposal
 from ..scoring.selectors import scores_in_epci
 from ..vacancies.candidates import validate_proposal
 from ..vacancies.services import vacancy_transition
@@ -266,6 +267,7 @@ def agenda_item_add(
             raise ValidationError(_("Items can only be added while the session is in preparation."))
         vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk, organisation=organisation)
         _check_vacancy_free(vacancy)
+        check_reserved_proposal(vacancy, application_ids)
         if session.items.filter(vacancy=vacancy).exists():
             raise ValidationError(_("This vacancy is already on the agenda."))
         applications = _applications_in_order(organisation, application_ids)

@@ -53,10 +53,26 @@ from .letters import (
     ReasonKind,
     ReceiptKind,
 )
+from .reservations import (
+    DEFAULT_DESIGNATION_DAYS,
+    MAX_DESIGNATIONS,
+    Designation,
+    HolderKind,
+    ReservationAgreement,
+    ReservationHolder,
+    VacancyAssignment,
+)
 from .scoring import ApplicationScore, ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
 __all__ = [
+    "DEFAULT_DESIGNATION_DAYS",
+    "MAX_DESIGNATIONS",
+    "Designation",
+    "HolderKind",
+    "ReservationAgreement",
+    "ReservationHolder",
+    "VacancyAssignment",
     "TYPOLOGY_BITS",
     "VOTING_SEATS",
     "AgendaItem",

@@ -194,6 +194,10 @@ def vacancy_transition(*, vacancy: Vacancy, actor, to: str, on: date | None = No
             obj=vacancy,
             changes={"status": [before, to], "on": on},
         )
+        if to == S.READY:  # assigned to a reservation flow, once (reservations/services.py)
+            from ..reservations.services import vacancy_assign
+
+            vacancy_assign(vacancy=vacancy, actor=actor, on=on)
     return vacancy
 
 
