@@ -105,9 +105,7 @@ EXPECTED = (
     ("proximity.rounds_done", _("Rounds carried out (bins, cleaning)"), "proximity", "percent"),
     ("outreach.calls", _("Calls to vulnerable tenants"), "outreach", "count"),
     ("outreach.escalations", _("Referrals to social services"), "outreach", "count"),
-    ("messaging.broadcasts", _("Messages sent to tenants"), "messaging", "count"),
     ("supplies.days_of_cover", _("Protective equipment: days of cover"), "supplies", "days"),
-    ("rent.collection_rate", _("Rent collected"), "rent", "percent"),
     ("payables.paid", _("Supplier invoices paid"), "payables", "count"),
 )
 

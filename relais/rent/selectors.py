@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Sum
 
 from relais.core.models import Agency
 from relais.housing.models import Lease
@@ -160,3 +160,18 @@ def rate_table(rows: list[dict]) -> list[dict]:
         }
         for month, e in sorted(months.items())
     ]
+
+
+def households_overdue(organisation, threshold_cents: int, today: dt.date):
+    """Ids of the households whose overdue rent (calls past their due day, less what
+    payments cover) is above ``threshold_cents``: a sub-query for the "tenants in arrears"
+    broadcast segment."""
+    return (
+        RentCall.objects.for_organisation(organisation)
+        .filter(month__lt=rules.overdue_before(today), paid_cents__lt=F("amount_cents"))
+        .order_by()
+        .values("lease__household_id")
+        .annotate(overdue=Sum(F("amount_cents") - F("paid_cents")))
+        .filter(overdue__gt=threshold_cents)
+        .values("lease__household_id")
+    )
