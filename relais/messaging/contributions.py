@@ -7,11 +7,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from relais.continuity.report import register_figure
 from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
 from relais.core.roles import Role
-
-from relais.continuity.report import register_figure
 
 from . import selectors
 from .figures import broadcasts_sent

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from relais.core.crisis import NoticeNews
-
 from relais.core.outbox.models import OutboxMessage, OutboxStatus
 
 from . import merge, recipients

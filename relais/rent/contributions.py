@@ -9,11 +9,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from relais.continuity.report import register_figure
 from relais.core import crisis, home, navigation
 from relais.core.outbox.purposes import register_purpose
 from relais.core.roles import Role
-
-from relais.continuity.report import register_figure
 from relais.messaging.segments import register_segment
 
 from . import rules, selectors

@@ -4,8 +4,8 @@ Amounts are integer cents, periods dates.
 """
 
 import calendar
-import re
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
