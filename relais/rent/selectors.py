@@ -5,10 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from relais.core.models import Agency
-from relais.housing.models import Lease
+from relais.housing.models import Lease, Occupant
 
 from . import rules
 from .models import (
@@ -21,6 +21,10 @@ from .models import (
     RentCall,
     StepStatus,
 )
+
+# Numbers in E.164 that take text messages (mainland and overseas mobiles), as the outbox's
+# broadcasts count them (relais.messaging.recipients).
+MOBILE_PREFIXES = ("+336", "+337", "+26269", "+262639", "+59069", "+59469", "+59669")
 
 
 @dataclass
@@ -92,6 +96,18 @@ def cash_payers(organisation, since: dt.date):
         .select_related("household")
         .order_by("reference")
     )
+
+
+def without_e_channel(leases):
+    """``leases`` whose holders have neither an e-mail address nor a mobile number: the
+    households the outbox cannot reach, to whom a letter goes (with the mandate form)."""
+    mobile = Q()
+    for prefix in MOBILE_PREFIXES:
+        mobile |= Q(phone__startswith=prefix)
+    reachable = Occupant.objects.filter(
+        Q(household_id=OuterRef("household_id"), is_holder=True) & (~Q(email="") | mobile)
+    )
+    return leases.exclude(Exists(reachable))
 
 
 def collection_by_month(organisation, months: int, today: dt.date) -> list[dict]:
