@@ -13,9 +13,10 @@ from pathlib import Path
 import typst
 from django.utils import formats, timezone, translation
 
-from .crisis import parse_links, parse_phone_lines, public_links
+from .crisis import notice_news, parse_links, parse_phone_lines, public_links
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
+POSTER_NEWS = 3
 
 
 def compile_typst(
@@ -83,6 +84,16 @@ def crisis_notice_data(notice) -> dict:
             for line in [*_public_links_fr(notice.organisation), *parse_links(notice.links)]
         ],
         "updated": fr_datetime(notice.updated_at),
+        # The latest messages to tenants (safety first), three at most on a poster.
+        "news": [
+            {
+                "title": item.title,
+                "sent": fr_datetime(item.sent_at),
+                "excerpt": item.excerpt,
+                "safety": item.safety,
+            }
+            for item in notice_news(notice.organisation)[:POSTER_NEWS]
+        ],
     }
 
 

@@ -82,12 +82,14 @@ def broadcast_detail(request, pk):
     broadcast = _get(request, pk)
     found = selectors.progress(broadcast)
     may_see_people = _may_see_people(request, broadcast)
+    counts = selectors.counts(broadcast)
     if not request.htmx:  # the progress bar's polling is not a new reading
         segments.record_use(broadcast, request.user, "viewed")
     context = {
         "broadcast": broadcast,
         "recipients_label": segments.describe(broadcast.criteria),
-        "counts": selectors.counts(broadcast),
+        "counts": counts,
+        "total": sum(counts.get(channel, 0) for channel in ("email", "sms", "letter")),
         "progress": found,
         "status_lines": selectors.status_lines(found),
         "preview": selectors.preview(broadcast, named=may_see_people)

@@ -3,13 +3,15 @@ outreach register's segment (sensitive: its ability, every use audited), the lat
 messages on the crisis notice, and the situation report's figure."""
 
 import datetime as dt
+import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from relais.core.audit import AuditEvent
-from relais.core.models import CrisisMode
+from relais.core.models import CrisisMode, CrisisNotice
+from relais.core.pdf import crisis_notice_pdf
 from relais.core.roles import Role
 from relais.core.services import crisis_mode_change, crisis_notice_save
 from relais.messaging import recipients, services
@@ -166,6 +168,13 @@ def test_the_crisis_notice_lists_the_latest_messages_safety_first(world, directo
     assert f"/o/{world.organisation.slug}/messages/#message-{old_safety.pk}" in news
     full = client.get(f"/o/{world.organisation.slug}/messages/").content.decode()
     assert f'id="message-{old_safety.pk}"' in full
+    notice = CrisisNotice.objects.get(organisation=world.organisation)
+    poster = subprocess.run(
+        ["pdftotext", "-", "-"], input=crisis_notice_pdf(notice, site_url="https://x.fr"),
+        capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+    assert "Derniers messages aux locataires" in poster
+    assert poster.index("Eau non potable") < poster.index("Agences fermées")
 
 
 def test_the_situation_report_counts_messages_sent_in_the_week(world, director):

@@ -132,9 +132,7 @@ def test_one_mandate_form_carries_the_sepa_mentions(cash_payers, member_factory)
     assert AuditEvent.objects.filter(action="rent.mandate_forms_printed").exists()
 
 
-def test_the_letters_batch_is_for_households_without_e_mail_or_mobile(
-    cash_payers, member_factory
-):
+def test_the_letters_batch_is_for_households_without_e_mail_or_mobile(cash_payers, member_factory):
     _user, client = member_factory(Role.ACCOUNTANT)
     letters = client.get("/loyers/especes/mandats.pdf?courrier=1").content
     assert len(PdfReader(io.BytesIO(letters)).pages) == 2  # one letter + its mandate form
