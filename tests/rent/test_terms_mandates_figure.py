@@ -137,7 +137,9 @@ def test_the_letters_batch_is_for_households_without_e_mail_or_mobile(cash_payer
     letters = client.get("/loyers/especes/mandats.pdf?courrier=1").content
     assert len(PdfReader(io.BytesIO(letters)).pages) == 2  # one letter + its mandate form
     text = _pdf_text(letters)
-    assert "BAIL-B" in text and "BAIL-A" not in text and "autrement qu'en espèces" in text
+    assert "BAIL-B" in text
+    assert "BAIL-A" not in text
+    assert "Objet : payer votre loyer autrement" in text
     forms = client.get("/loyers/especes/mandats.pdf").content
     assert len(PdfReader(io.BytesIO(forms)).pages) == 2  # both cash payers' forms
 
@@ -174,3 +176,9 @@ def test_collection_rate_of_the_latest_month_called(organisation, leases):
     _call(leases["BAIL-B"], month=month, amount=10_000, paid=0)
     _call(leases["BAIL-C"], month=add_months(month, -1), amount=10_000, paid=0)  # older
     assert collection_rate(organisation, today) == 0.75
+
+
+def test_the_demo_creditor_identifier_has_its_check_digits():
+    from relais.rent.demo_extension import creditor_identifier
+
+    assert creditor_identifier("123456") == "FR72ZZZ123456"  # the EPC's French example
