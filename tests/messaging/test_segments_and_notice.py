@@ -173,8 +173,9 @@ def test_the_crisis_notice_lists_the_latest_messages_safety_first(world, directo
         ["pdftotext", "-", "-"], input=crisis_notice_pdf(notice, site_url="https://x.fr"),
         capture_output=True, check=True,
     ).stdout.decode()  # fmt: skip
-    assert "Derniers messages aux locataires" in poster
-    assert poster.index("Eau non potable") < poster.index("Agences fermées")
+    latest = poster[poster.index("Derniers messages aux locataires") :]
+    assert latest.index("Eau non potable") < latest.index("Gaz coupé")
+    assert latest.index("Gaz coupé") < latest.index("Agences fermées")
 
 
 def test_the_situation_report_counts_messages_sent_in_the_week(world, director):

@@ -81,7 +81,7 @@ def test_the_terms_page_hides_the_benefit_from_the_accountant(
     lease = leases["BAIL-A"]
     url = f"/loyers/baux/{lease.pk}/conditions/"
     page = accountant_client.get(url).content.decode()
-    assert "APL" not in page and 'name="benefit"' not in page
+    assert "APL versée" not in page and 'name="benefit"' not in page
     answer = accountant_client.post(
         url, {"valid_from": NEXT.isoformat(), "rent": "abc", "charges": "85", "rls": "0"}
     )
