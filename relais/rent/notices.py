@@ -147,7 +147,8 @@ def split_pages(pdf: bytes) -> list[bytes]:
     if b"/ObjStm" in pdf or b"/XRef" in pdf:
         return _split_with_pypdf(reader)
     offsets = dict(reader.xref.get(0, {}))
-    ends = sorted([*offsets.values(), pdf.rindex(b"xref")])
+    table = int(pdf[pdf.rindex(b"startxref") + len(b"startxref") :].split()[0])
+    ends = sorted([*offsets.values(), table])  # the last object ends where the table starts
     following = dict(zip(ends, ends[1:], strict=False))
     raw = {number: pdf[start : following[start]] for number, start in offsets.items()}
     info = reader.trailer.get("/Info")
