@@ -166,6 +166,7 @@ def test_each_split_page_is_a_whole_pdf_of_its_own_tenant(organisation, leases):
         assert call.lease.reference in text
         assert {"BAIL-A", "BAIL-B", "BAIL-C"} - {call.lease.reference} & set(text.split()) == set()
         assert len(page) < 60_000  # one page's objects, not the whole batch
+        assert page.count(b"trailer") == 1 and page.count(b"/Type/Catalog") == 1
 
 
 def test_collection_rate_of_the_latest_month_called(organisation, leases):
