@@ -183,3 +183,22 @@ def test_the_demo_creditor_identifier_has_its_check_digits():
     from relais.rent.demo_extension import creditor_identifier
 
     assert creditor_identifier("123456") == "FR72ZZZ123456"  # the EPC's French example
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [("300", 30_000), ("300,5 €", 30_050), ("1 200 euros", 120_000), ("0", 0), ("abc", None),
+     ("-5", None), ("", None)],
+)  # fmt: skip
+def test_thresholds_in_euros(text, cents):
+    from relais.rent.rules import parse_euros
+
+    assert parse_euros(text) == cents
+
+
+def test_a_call_is_overdue_after_its_due_day():
+    from relais.rent.rules import overdue_before
+
+    month = dt.date(2026, 11, 1)
+    assert not month < overdue_before(dt.date(2026, 11, 5))  # due on the 5th: not yet late
+    assert month < overdue_before(dt.date(2026, 11, 6))
