@@ -155,7 +155,7 @@ def register() -> None:
     )
     register_figure(
         "rent.collection_rate",
-        gettext_lazy("Rent collected (latest month called)"),
+        gettext_lazy("Rent collected"),
         collection_rate,
         capability="rent",
         unit="percent",
