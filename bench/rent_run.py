@@ -14,7 +14,9 @@ Writes its own landlord with ``--leases`` leases (200,000 by default; 2 % moved 
   written with each batch, ``ON CONFLICT DO NOTHING``, the audit event), checked to give the
   same number of calls and the same total;
 - notices per second: ``--notices`` notices rendered as one Typst batch and split into one
-  PDF each (what the ZIP does), in one process and in two processes at once.
+  PDF each (what the ZIP does), in one process and in two processes at once; first as the
+  first version did (tagged PDF split by pypdf), then as now (untagged batch, pages copied
+  byte for byte), so both rates come from the same machine at the same load.
 Targets: run ≤ 60 s and ratio ≤ 3 (PostgreSQL); ≥ 50 notices per second on 2 cores.
 """
 
@@ -191,8 +193,13 @@ def time_run(organisation) -> tuple[float, dict]:
     return elapsed, _totals(organisation)
 
 
-def _render(count: int) -> float:
-    """Seconds to render ``count`` notices as one batch split into one PDF each."""
+def _render(count: int, before: bool = False) -> float:
+    """Seconds to render ``count`` notices as one batch split into one PDF each; with
+    ``before``, as the first version did (tagged PDF, pages cloned and written by pypdf)."""
+    import io
+
+    from pypdf import PdfReader
+
     from relais.core.models import Organisation
     from relais.rent import notices
     from relais.rent.models import RentCall
@@ -204,24 +211,49 @@ def _render(count: int) -> float:
         ]
     )
     start = time.perf_counter()
-    pages = notices.split_pages(notices.render_batch(organisation, calls))
+    if before:
+        with _tagged():
+            pdf = notices.render_batch(organisation, calls)
+        pages = notices._split_with_pypdf(PdfReader(io.BytesIO(pdf)))
+    else:
+        pages = notices.split_pages(notices.render_batch(organisation, calls))
     assert len(pages) == len(calls)
     return time.perf_counter() - start
 
 
-def _render_in_child(count: int) -> float:
+class _tagged:
+    """Within the block, notices compile as tagged PDFs (the first version's output)."""
+
+    def __enter__(self):
+        from relais.rent import notices
+
+        self.original = notices.compile_typst
+
+        def tagged(*args, **kwargs):
+            kwargs["tagged"] = True
+            return self.original(*args, **kwargs)
+
+        notices.compile_typst = tagged
+
+    def __exit__(self, *exc):
+        from relais.rent import notices
+
+        notices.compile_typst = self.original
+
+
+def _render_in_child(job: tuple[int, bool]) -> float:
     setup_django()
     _render(1)  # warm-up: Typst loads its fonts once per process
-    return _render(count)
+    return _render(*job)
 
 
-def notices_rate(count: int) -> tuple[float, float]:
+def notices_rate(count: int, before: bool = False) -> tuple[float, float]:
     """Notices per second in one process, and in two processes rendering at once (each
     timed from its first notice to its last, start-up excluded: the slower one counts)."""
     _render(1)
-    one = count / _render(count)
+    one = count / _render(count, before)
     with multiprocessing.get_context("spawn").Pool(2) as pool:
-        elapsed = pool.map(_render_in_child, [count // 2, count // 2])
+        elapsed = pool.map(_render_in_child, [(count // 2, before)] * 2)
     return one, (count // 2 * 2) / max(elapsed)
 
 
@@ -240,6 +272,7 @@ def main():
     bare, bare_totals = time_bare(organisation)
     run, run_totals = time_run(organisation)
     assert bare_totals == run_totals, (bare_totals, run_totals)
+    one_before, two_before = notices_rate(args.notices, before=True)
     one, two = notices_rate(args.notices)
     print(f"rent run, {vendor}, {run_totals['n']:,} leases called ({machine()})")
     print(f"  bare INSERT … SELECT      {bare:6.2f} s")
@@ -247,6 +280,8 @@ def main():
         f"  rent run (batches)        {run:6.2f} s   target ≤ {TARGET_RUN_S:.0f} s   "
         f"ratio {run / bare:4.2f} (target ≤ {TARGET_RATIO:.0f})"
     )
+    print(f"  notices before, 1 process {one_before:6.1f} /s  (tagged PDF, pypdf split)")
+    print(f"  notices before, 2 proc.   {two_before:6.1f} /s")
     print(f"  notices, 1 process        {one:6.1f} /s  target ≥ {TARGET_NOTICES:.0f} /s")
     print(f"  notices, 2 processes      {two:6.1f} /s  target ≥ {TARGET_NOTICES:.0f} /s")
 

@@ -101,12 +101,6 @@ def _allocations(organisation, day):
     )
 
 
-EXPECTED = (
-    ("messaging.broadcasts", _("Messages sent to tenants"), "messaging", "count"),
-    ("rent.collection_rate", _("Rent collected"), "rent", "percent"),
-)
-
-
 def register() -> None:
     staff = [
         ("staff.on_site", _("Staff on site"), "on_site"),
@@ -152,5 +146,3 @@ def register() -> None:
         capability="allocation",
         order=31,
     )
-    for order, (key, label, capability, unit) in enumerate(EXPECTED, start=41):
-        report.expect(key, label, capability=capability, unit=unit, order=order)

@@ -9,9 +9,7 @@ A capability registers each of its figures from its ``AppConfig.ready()``::
 
 ``compute(organisation, day) -> int | float | None`` reads live figures (a few aggregate
 queries, never personal data); ``None`` means "not in use" in this organisation (e.g. nothing
-recorded yet). Continuity also *expects* the figures of capabilities that may not be
-installed (``expect``): until their capability registers a figure (any key), they show as
-"not in use", never as zero.
+recorded yet), never zero.
 
 ``unit``: "count" (people, requests…), "percent" (a 0–1 rate), "days".
 """
@@ -30,7 +28,7 @@ class Figure:
     key: str
     label: Promise | str
     capability: str
-    compute: Callable | None
+    compute: Callable
     unit: str
     order: int
 
@@ -53,18 +51,9 @@ def register_figure(
     _FIGURES[key] = Figure(key, label, capability, compute, unit, order)
 
 
-def expect(key: str, label, *, capability: str, unit: str = "count", order: int = 100) -> None:
-    """A figure the report shows as "not in use" until ``capability`` registers it."""
-    if key not in _FIGURES:
-        _FIGURES[key] = Figure(key, label, capability, None, unit, order)
-
-
 def figures() -> list[Figure]:
-    """Every figure in report order; an expected figure is left out once its capability has
-    registered figures of its own (whatever their keys)."""
-    live = {f.capability for f in _FIGURES.values() if f.compute is not None}
-    shown = (f for f in _FIGURES.values() if f.compute is not None or f.capability not in live)
-    return sorted(shown, key=lambda f: (f.order, f.key))
+    """Every registered figure in report order."""
+    return sorted(_FIGURES.values(), key=lambda f: (f.order, f.key))
 
 
 def compute_all(organisation, day: dt.date) -> list[dict]:
@@ -72,7 +61,7 @@ def compute_all(organisation, day: dt.date) -> list[dict]:
     use), labels in the active language, values as computed (JSON-ready)."""
     rows = []
     for figure in figures():
-        value = figure.compute(organisation, day) if figure.compute is not None else None
+        value = figure.compute(organisation, day)
         rows.append(
             {
                 "key": figure.key,

@@ -10,6 +10,7 @@ Effects registry
     itself does (whatever the switches).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -236,3 +237,36 @@ def register_on_call_source(source: Callable, *, capability: str) -> None:
 
 def on_call_lines(organisation) -> list[NoticeLine]:
     return [line for source in _ON_CALL_SOURCES.values() for line in source(organisation)]
+
+
+# Latest news on the notice (messages sent to tenants) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeNews:
+    """A message the public may read on the notice: ``excerpt`` is its text cut at a word
+    (no one's name in it), ``url`` the page where it is read in full."""
+
+    title: str
+    sent_at: dt.datetime | None
+    excerpt: str
+    safety: bool
+    url: str
+
+
+# capability → callback(organisation) -> [NoticeNews], latest first, safety messages first.
+_NEWS_SOURCES: dict[str, Callable] = {}
+
+
+def register_news_source(source: Callable, *, capability: str) -> None:
+    """``source(organisation)`` returns the latest public messages to tenants (broadcasts,
+    issue 11 §3), listed under the notice's text with their date, safety messages first."""
+    _NEWS_SOURCES[capability] = source
+
+
+def notice_news(organisation) -> list[NoticeNews]:
+    """Every source's news, safety messages first, then the latest first."""
+    found = [item for source in _NEWS_SOURCES.values() for item in source(organisation)]
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    found.sort(key=lambda item: item.sent_at or oldest, reverse=True)
+    return sorted(found, key=lambda item: not item.safety)  # stable: dates kept within each

@@ -13,14 +13,20 @@ from pathlib import Path
 import typst
 from django.utils import formats, timezone, translation
 
-from .crisis import parse_links, parse_phone_lines, public_links
+from .crisis import notice_news, parse_links, parse_phone_lines, public_links
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
+POSTER_NEWS = 3
 
 
-def compile_typst(templates: Path, template: str, data: dict, *, created_at: dt.datetime) -> bytes:
+def compile_typst(
+    templates: Path, template: str, data: dict, *, created_at: dt.datetime, tagged: bool = True
+) -> bytes:
     """Compile ``<templates>/<template>.typ`` with ``data`` into PDF bytes (every app's
-    documents: the JSON in ``sys.inputs``, embedded fonts only, the caller's date)."""
+    documents: the JSON in ``sys.inputs``, embedded fonts only, the caller's date).
+
+    ``tagged`` False leaves out the PDF's structure tags (for screen readers): a batch of
+    hundreds of pages for the printer compiles about ten times faster without them."""
     return typst.compile(
         str(templates / f"{template}.typ"),
         root=str(templates),
@@ -28,6 +34,7 @@ def compile_typst(templates: Path, template: str, data: dict, *, created_at: dt.
         ignore_system_fonts=True,
         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
         timestamp=int(created_at.timestamp()),
+        pdf_tags=tagged,
     )
 
 
@@ -77,6 +84,16 @@ def crisis_notice_data(notice) -> dict:
             for line in [*_public_links_fr(notice.organisation), *parse_links(notice.links)]
         ],
         "updated": fr_datetime(notice.updated_at),
+        # The latest messages to tenants (safety first), three at most on a poster.
+        "news": [
+            {
+                "title": item.title,
+                "sent": fr_datetime(item.sent_at),
+                "excerpt": item.excerpt,
+                "safety": item.safety,
+            }
+            for item in notice_news(notice.organisation)[:POSTER_NEWS]
+        ],
     }
 
 

@@ -157,9 +157,11 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "round.plan": frozenset({_R.DIRECTOR, _R.MANAGER}),
     "round.coverage": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # Broadcasts (issue 11): messages to groups of tenants by e-mail, SMS and letter.
-    "broadcast.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    # Outreach callers write to the register (a heat-wave message): the only role that may
+    # pick that segment, which needs ``outreach.view`` (messaging.segments).
+    "broadcast.view": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}),
     # Write and send a broadcast, download its letters (names and addresses).
-    "broadcast.send": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER}),
+    "broadcast.send": frozenset({_R.DIRECTOR, _R.MANAGER, _R.CUSTOMER_OFFICER, _R.OUTREACH_CALLER}),
     # The second person who approves a broadcast above the size threshold.
     "broadcast.approve": frozenset({_R.DIRECTOR, _R.MANAGER}),
     # Supplier invoices (issue 13): accountants key and pay, approvers (by amount) approve;

@@ -192,6 +192,7 @@ def public_agencies(request, slug):
             *(crisis_rules.parse_links(notice.links) if notice else []),
         ],
         "on_call": crisis_rules.on_call_lines(organisation) if notice else [],
+        "news": crisis_rules.notice_news(organisation) if notice else [],
     }
     return render(request, "core/public_agencies.html", context)
 

@@ -7,10 +7,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from relais.continuity.report import register_figure
 from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
 from relais.core.roles import Role
 
+from . import selectors
+from .figures import broadcasts_sent
 from .models import Broadcast, BroadcastStatus
 
 
@@ -57,11 +60,20 @@ def register() -> None:
     register_purpose("messaging.information", _("Information broadcast"))
     register_purpose("messaging.safety", _("Safety broadcast"))
     crisis.register_public_link("messaging:public_messages", _("Latest messages to tenants"))
+    crisis.register_news_source(selectors.notice_news, capability="messaging")
     crisis.register_effect(
         crisis.MODE,
         _(
-            "The messages marked public are listed on the crisis notice and on its poster; "
-            "e-mails and text messages link to the notice."
+            "The latest messages marked public are listed on the crisis notice (title, date and "
+            "the start of the text, safety messages first) and on its poster; e-mails and text "
+            "messages link to the notice."
         ),
         capability="messaging",
+    )
+    register_figure(
+        "messaging.broadcasts",
+        _("Messages sent to tenants (7 days)"),
+        broadcasts_sent,
+        capability="messaging",
+        order=43,
     )

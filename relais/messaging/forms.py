@@ -17,10 +17,6 @@ class BroadcastForm(forms.ModelForm):
     value = forms.CharField(
         label=_("Which one"),
         required=False,
-        help_text=_(
-            "A building's or residence's reference, an agency's name, a commune's "
-            "INSEE code or name."
-        ),  # fmt: skip
     )
     age_band = forms.CharField(
         label=_("Age band (optional)"),
@@ -36,11 +32,12 @@ class BroadcastForm(forms.ModelForm):
             "sms_body": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, abilities: dict[str, bool], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].choices = [
-            choice for choice in segments.choices() if choice[0] != "age_band"
+            choice for choice in segments.choices(abilities) if choice[0] != "age_band"
         ]
+        self.fields["value"].help_text = segments.values_help(abilities)
         self.fields["body"].help_text = _fields_help()
         self.fields["sms_body"].help_text = _(
             "160 characters make one SMS (70 with accented capitals or emoji); the "

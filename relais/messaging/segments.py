@@ -7,13 +7,18 @@ lease, annotated with ``m_agency_id``, ``m_residence_id``, ``m_building_id`` and
 ``ValidationError`` when ``value`` names nothing (an unknown building reference…). A broadcast
 combines its criteria with AND (a building, then people aged 70 and over).
 
-Rent (tenants in arrears) and outreach (the register) add theirs from ``AppConfig.ready()``::
+Rent (tenants in arrears) and outreach (the register) add theirs from their contributions
+module, called by ``AppConfig.ready()``::
 
     from relais.messaging.segments import register_segment
 
-    register_segment("rent.arrears", _("Tenants in arrears"),
-                     lambda occupants, organisation, value: occupants.filter(
-                         household_id__in=Arrear.objects.open(organisation).values("household_id")))
+    register_segment("outreach.register", _("Vulnerable tenants register"), build,
+                     ability="outreach.view", sensitive=True)
+
+``ability``: only a sender whose role holds it may pick the segment (and see who it names:
+the preview's sample, the recipients, the letters). ``sensitive``: every use of a broadcast
+that names the segment (drafted, opened, sent, approved, dispatched, recipients or letters
+read) writes a ``broadcast.sensitive_segment_used`` audit event.
 """
 
 import re
@@ -40,6 +45,8 @@ class Segment:
     # Label of the value the person types (a reference, a name); None: the segment takes none.
     value_label: Promise | str | None = None
     value_help: Promise | str = ""
+    ability: str | None = None
+    sensitive: bool = False
 
 
 _SEGMENTS: dict[str, Segment] = {}
@@ -52,9 +59,13 @@ def register_segment(
     *,
     value_label: Promise | str | None = None,
     value_help: Promise | str = "",
+    ability: str | None = None,
+    sensitive: bool = False,
 ) -> None:
     """Add (or replace, on reload) the segment ``key``."""
-    _SEGMENTS[key] = Segment(key, label, build_queryset, value_label, value_help)
+    _SEGMENTS[key] = Segment(
+        key, label, build_queryset, value_label, value_help, ability, sensitive
+    )
 
 
 def get(key: str) -> Segment:
@@ -64,8 +75,66 @@ def get(key: str) -> Segment:
         raise ValidationError(_("Unknown group of tenants.")) from None
 
 
-def choices() -> list[tuple[str, str]]:
-    return [(segment.key, str(segment.label)) for segment in _SEGMENTS.values()]
+def choices(abilities: dict[str, bool]) -> list[tuple[str, str]]:
+    """The segments a person with ``abilities`` may pick, as form choices."""
+    return [
+        (segment.key, str(segment.label))
+        for segment in _SEGMENTS.values()
+        if segment.ability is None or abilities.get(segment.ability)
+    ]
+
+
+def values_help(abilities: dict[str, bool]) -> str:
+    """« Agence : nom de l'agence. Immeuble : référence… » for the form's value field."""
+    shown = {key for key, _label in choices(abilities)}
+    return " ".join(
+        f"{segment.label} : {segment.value_help or segment.value_label}."
+        for segment in _SEGMENTS.values()
+        if segment.key in shown and segment.value_label and segment.key != "age_band"
+    )
+
+
+def forbidden(criteria: list[dict], abilities: dict[str, bool]) -> list[str]:
+    """Labels of the criteria's segments that ``abilities`` may not use (empty: all fine)."""
+    found = []
+    for criterion in criteria:
+        segment = _SEGMENTS.get(criterion["key"])
+        if segment is not None and segment.ability and not abilities.get(segment.ability):
+            found.append(str(segment.label))
+    return found
+
+
+def actor_abilities(actor, organisation) -> dict[str, bool]:
+    """The abilities of ``actor``'s active membership of ``organisation`` (none without)."""
+    from relais.core.models import Membership
+    from relais.core.roles import abilities_for_role
+
+    role = (
+        Membership.objects.filter(user=actor, organisation=organisation, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return abilities_for_role(role)
+
+
+def record_use(broadcast, actor, use: str) -> None:
+    """Audit one use (``use``: "created", "viewed", "sent", "approved", "dispatched",
+    "recipients_viewed", "letters_downloaded") of a broadcast naming a sensitive segment."""
+    from relais.core import audit
+
+    labels = [
+        str(_SEGMENTS[c["key"]].label)
+        for c in broadcast.criteria
+        if c["key"] in _SEGMENTS and _SEGMENTS[c["key"]].sensitive
+    ]
+    if labels:
+        audit.record(
+            action="broadcast.sensitive_segment_used",
+            organisation=broadcast.organisation,
+            actor=actor,
+            obj=broadcast,
+            changes={"segments": ", ".join(labels), "use": use},
+        )
 
 
 def apply(occupants, organisation, criteria: list[dict]):

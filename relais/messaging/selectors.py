@@ -2,14 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, Value, When
+from django.urls import reverse
+from django.utils.text import Truncator
 
+from relais.core.crisis import NoticeNews
 from relais.core.outbox.models import OutboxMessage, OutboxStatus
 
 from . import merge, recipients
-from .models import Broadcast, BroadcastLetter
+from .models import Broadcast, BroadcastKind, BroadcastLetter
 
 PENDING = (OutboxStatus.QUEUED, OutboxStatus.SENDING)
+NOTICE_NEWS = 5  # messages listed on the crisis notice
+EXCERPT = 240  # characters of each message's text on the notice
 
 
 @dataclass
@@ -51,12 +56,16 @@ def status_lines(found: Progress) -> list[tuple[str, int]]:
     ]
 
 
-def preview(broadcast: Broadcast) -> dict | None:
-    """The texts as the first recipient gets them, and the SMS length of that text."""
+def preview(broadcast: Broadcast, *, named: bool = True) -> dict | None:
+    """The texts as the first recipient gets them, and the SMS length of that text; with
+    ``named`` False (a viewer who may not see a sensitive segment's people) the person's
+    fields read as on the public notice (« Madame, Monsieur »)."""
     first = recipients.sample(broadcast)
     if first is None:
         return None
     values = first["values"]
+    if not named:
+        values = {**values, **merge.PUBLIC_VALUES}
     sms = merge.render(broadcast.sms_body, values)
     return {
         "name": values["{nom}"],
@@ -93,16 +102,40 @@ def letters(broadcast: Broadcast):
 
 
 def public_messages(organisation, limit: int = 10) -> list[dict]:
-    """The latest public broadcasts as the notice shows them (no one's name or address)."""
+    """The latest public broadcasts as the notice shows them (no one's name or address),
+    safety messages first, then the latest first: [{"pk", "title", "sent_at", "safety",
+    "text"}]."""
     fixed = recipients.constants(organisation)
     values = {**fixed, **merge.PUBLIC_VALUES}
-    rows = Broadcast.objects.for_organisation(organisation).public().order_by("-sent_at", "-pk")
+    safety_first = Case(When(kind=BroadcastKind.SAFETY, then=Value(0)), default=Value(1))
+    rows = (
+        Broadcast.objects.for_organisation(organisation)
+        .public()
+        .order_by(safety_first, F("sent_at").desc(nulls_last=True), "-pk")
+    )
     return [
         {
+            "pk": broadcast.pk,
             "title": broadcast.title,
             "sent_at": broadcast.sent_at,
-            "safety": broadcast.kind == "safety",
+            "safety": broadcast.kind == BroadcastKind.SAFETY,
             "text": merge.render(broadcast.body, values),
         }
         for broadcast in rows[:limit]
+    ]
+
+
+def notice_news(organisation, limit: int = NOTICE_NEWS) -> list[NoticeNews]:
+    """The crisis notice's "latest messages": each public broadcast's title, date and the
+    start of its text (``EXCERPT`` characters, cut at a word), linked to its full text."""
+    page = reverse("messaging:public_messages", kwargs={"slug": organisation.slug})
+    return [
+        NoticeNews(
+            title=row["title"],
+            sent_at=row["sent_at"],
+            excerpt=Truncator(" ".join(row["text"].split())).chars(EXCERPT),
+            safety=row["safety"],
+            url=f"{page}#message-{row['pk']}",
+        )
+        for row in public_messages(organisation, limit=limit)
     ]

@@ -42,6 +42,17 @@ def _check_texts(*, subject: str, body: str, sms_body: str) -> None:
         raise ValidationError(errors)
 
 
+def _check_allowed(organisation, actor, criteria: list[dict]) -> None:
+    """``actor``'s role may use every segment of ``criteria`` (the outreach register is for
+    the roles that may see it)."""
+    refused = segments.forbidden(criteria, segments.actor_abilities(actor, organisation))
+    if refused:
+        raise ValidationError(
+            {"segment": _("Your role may not write to: %(segments)s.")
+             % {"segments": ", ".join(refused)}}
+        )  # fmt: skip
+
+
 def _check_criteria(organisation, criteria: list[dict]) -> None:
     """Each criterion names a registered segment and a value it understands."""
     if not criteria:
@@ -62,6 +73,7 @@ def broadcast_create(*, organisation, actor, criteria: list[dict], **fields) -> 
     """
     _check_texts(subject=fields["subject"], body=fields["body"], sms_body=fields["sms_body"])
     _check_criteria(organisation, criteria)
+    _check_allowed(organisation, actor, criteria)
     for name in ("subject", "body"):
         fields[name] = merge.french_typography(fields[name])
     # No non-breaking space in a text message: it is not in the GSM alphabet, and one of them
@@ -77,6 +89,7 @@ def broadcast_create(*, organisation, actor, criteria: list[dict], **fields) -> 
         obj=broadcast,
         changes={"recipients": segments.describe(criteria), "kind": broadcast.kind},
     )
+    segments.record_use(broadcast, actor, "created")
     return broadcast
 
 
@@ -138,7 +151,10 @@ def _start(broadcast, actor, source: str) -> bool:
 @write_transaction
 def broadcast_send(*, broadcast: Broadcast, actor) -> str:
     """Send a draft, or put it to approval when it reaches more people than the threshold.
-    Returns the new status; raises ValidationError for a broadcast that reaches nobody."""
+    Returns the new status; raises ValidationError for a broadcast that reaches nobody, or
+    names a segment the sender's role may not use."""
+    _check_allowed(broadcast.organisation, actor, broadcast.criteria)
+    segments.record_use(broadcast, actor, "sent")
     total = sum(v for k, v in recipients.counts(broadcast).items() if k != "opted_out")
     if total == 0:
         raise ValidationError(_("This message reaches nobody: change its recipients."))
@@ -155,6 +171,7 @@ def broadcast_approve(*, broadcast: Broadcast, actor) -> bool:
     if broadcast.created_by_id == actor.pk:
         raise ValidationError(_("A second person must approve the message you wrote."))
     Broadcast.objects.filter(pk=broadcast.pk).update(approved_by=actor, approved_at=timezone.now())
+    segments.record_use(broadcast, actor, "approved")
     return _start(broadcast, actor, BroadcastStatus.AWAITING_APPROVAL)
 
 
@@ -229,6 +246,7 @@ def broadcast_dispatch(broadcast_id: int) -> bool:
         obj=broadcast,
         changes={key: found[key] for key in ("email", "sms", "letter", "opted_out")},
     )
+    segments.record_use(broadcast, None, "dispatched")
     return True
 
 

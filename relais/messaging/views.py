@@ -4,7 +4,7 @@ poster (``/o/<slug>/messages/``)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +33,18 @@ def _get(request, pk, ability="broadcast.view"):
     )  # fmt: skip
 
 
+def _may_see_people(request, broadcast) -> bool:
+    """Whether the viewer's role may see who the broadcast names (a sensitive segment, such
+    as the outreach register, needs its ability)."""
+    return not segments.forbidden(broadcast.criteria, request.abilities)
+
+
+def _require_people(request, broadcast, use: str) -> None:
+    if not _may_see_people(request, broadcast):
+        raise PermissionDenied
+    segments.record_use(broadcast, request.user, use)
+
+
 @login_required
 def broadcast_list(request):
     require_ability(request, "broadcast.view")
@@ -48,7 +60,7 @@ def broadcast_list(request):
 @login_required
 def broadcast_create(request):
     require_ability(request, "broadcast.send")
-    form = BroadcastForm(request.POST or None)
+    form = BroadcastForm(request.POST or None, abilities=request.abilities)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BroadcastForm.Meta.fields}
         try:
@@ -103,13 +115,21 @@ def broadcast_edit(request, pk):
 def broadcast_detail(request, pk):
     broadcast = _get(request, pk)
     found = selectors.progress(broadcast)
+    may_see_people = _may_see_people(request, broadcast)
+    counts = selectors.counts(broadcast)
+    if not request.htmx:  # the progress bar's polling is not a new reading
+        segments.record_use(broadcast, request.user, "viewed")
     context = {
         "broadcast": broadcast,
         "recipients_label": segments.describe(broadcast.criteria),
-        "counts": selectors.counts(broadcast),
+        "counts": counts,
+        "total": sum(counts.get(channel, 0) for channel in ("email", "sms", "letter")),
         "progress": found,
         "status_lines": selectors.status_lines(found),
-        "preview": selectors.preview(broadcast) if broadcast.dispatched_at is None else None,
+        "preview": selectors.preview(broadcast, named=may_see_people)
+        if broadcast.dispatched_at is None
+        else None,
+        "may_see_people": may_see_people,
         "may_approve": broadcast.created_by_id != request.user.pk,
     }
     template = "messaging/broadcast_detail.html"
@@ -167,6 +187,7 @@ def broadcast_letters(request, pk):
     if not broadcast.letters_pdf:
         messages.error(request, _("The letters are not printed yet."))
         return redirect("messaging:broadcast_detail", broadcast.pk)
+    _require_people(request, broadcast, "letters_downloaded")
     audit.record(
         action="broadcast.letters_downloaded",
         organisation=broadcast.organisation,
@@ -182,6 +203,7 @@ def broadcast_letters(request, pk):
 def broadcast_recipients(request, pk):
     """Each recipient's delivery status (e-mails and texts), then the letters."""
     broadcast = _get(request, pk)
+    _require_people(request, broadcast, "recipients_viewed")
     page = ListPaginator(selectors.deliveries(broadcast), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -1,6 +1,6 @@
 """What outreach adds to core's registries from ``OutreachConfig.ready()``: menu entries (the
 field group), home cards, quick links, the ``outreach_active`` switch's lines on ``/crise/``
-and its listener, and the outbox purpose.
+and its listener, the outbox purpose and the broadcast segment of the register.
 
 Cards (a count and a slice each: two queries, or one for the director's coverage):
 - outreach caller: today's list (people left to call, the next ones);
@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
 from relais.core.roles import Role
+from relais.messaging.segments import register_segment
 
 from . import federation_template, notify, selectors, services
-from .models import PartnerUser, Referral, ReferralStatus
+from .models import EntryStatus, PartnerUser, Referral, ReferralStatus, RegisterEntry
 
 SWITCH = "outreach_active"
 
@@ -123,8 +124,25 @@ def register_menu() -> None:
         navigation.register_item("field", label, url_name, ability=ability, order=order)
 
 
+def register_segment_of_register(occupants, organisation, value):
+    """Broadcast segment "the outreach register": the households of the people on the
+    register now (a heat-wave or lockdown message to the vulnerable tenants)."""
+    on_register = RegisterEntry.objects.for_organisation(organisation).filter(
+        status=EntryStatus.ACTIVE
+    )
+    return occupants.filter(household_id__in=on_register.values("household_id"))
+
+
 def register() -> None:
     register_menu()
+    # Sensitive: only roles that may see the register pick it, and every use is audited.
+    register_segment(
+        "outreach.register",
+        gettext_lazy("Vulnerable tenants register"),
+        register_segment_of_register,
+        ability="outreach.view",
+        sensitive=True,
+    )
     home.register_card("outreach.today", roles={Role.OUTREACH_CALLER}, order=20, build=today_card)
     home.register_card(
         "outreach.new_referrals", roles={Role.SOCIAL_PARTNER}, order=20, build=partner_card

@@ -50,3 +50,19 @@ action("rent.channels_offered", _("Other ways to pay offered"), households=_("ho
 action("rent.notices_sent", _("Rent notices e-mailed"), count=_("messages"))
 action("rent.settings_changed", _("Rent settings changed"))
 action("mandate.created", _("Direct-debit mandate recorded"))
+action(
+    "rent_terms.saved",
+    _("Rent terms of a lease saved"),
+    valid_from=_("from"),
+    new=_("new terms"),
+    rent_cents=_("base rent (cents)"),
+    charges_cents=_("charges provision (cents)"),
+    rls_cents=_("RLS (cents)"),
+    benefit_changed=_("housing benefit changed"),
+)
+action(
+    "rent.mandate_forms_printed",
+    _("SEPA mandate forms printed for cash payers"),
+    leases=_("leases"),
+    with_letter=_("with the letter"),
+)

@@ -1,18 +1,23 @@
 """What rent adds to core's registries from ``RentConfig.ready()``: menu entries (management
 group), the accountant's home cards (two queries each), quick links, the ``dunning_suspended``
-lines on ``/crise/`` and its listener, and the outbox purposes."""
+lines on ``/crise/`` and its listener, the outbox purposes, the situation report's
+collection rate and the broadcast segment "tenants in arrears"."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from relais.continuity.report import register_figure
 from relais.core import crisis, home, navigation
 from relais.core.outbox.purposes import register_purpose
 from relais.core.roles import Role
+from relais.messaging.segments import register_segment
 
-from . import selectors
+from . import rules, selectors
 from .collection import PURPOSE_REMINDER, on_dunning_switch
+from .figures import collection_rate
 from .notices import money_fr
 
 SWITCH = "dunning_suspended"
@@ -82,6 +87,19 @@ def plans_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def arrears_segment(occupants, organisation, value):
+    """Broadcast segment "tenants in arrears": the households whose overdue rent is above
+    ``value`` euros (« 0 »: any overdue rent)."""
+    threshold = rules.parse_euros(value)
+    if threshold is None:
+        raise ValidationError(
+            _("Write the overdue amount above which a tenant is written to, in euros (“300”), "
+              "not “%(value)s”.") % {"value": value}
+        )  # fmt: skip
+    overdue = selectors.households_overdue(organisation, threshold, timezone.localdate())
+    return occupants.filter(household_id__in=overdue)
+
+
 def register_menu() -> None:
     entries = [
         (gettext_lazy("Rent run"), "rent:runs", "rent.run", 10),
@@ -127,3 +145,19 @@ def register() -> None:
         capability="rent",
     )
     crisis.register_switch_listener(SWITCH, on_dunning_switch, capability="rent")
+    register_segment(
+        "rent.arrears",
+        gettext_lazy("Tenants in arrears"),
+        arrears_segment,
+        value_label=gettext_lazy("overdue rent above (€)"),
+        value_help=gettext_lazy("overdue rent above this amount in euros (“0”: any overdue rent)"),
+        ability="rent.view",
+    )
+    register_figure(
+        "rent.collection_rate",
+        gettext_lazy("Rent collected"),
+        collection_rate,
+        capability="rent",
+        unit="percent",
+        order=45,
+    )

@@ -17,6 +17,7 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from relais.core.models import Organisation
 from relais.housing.models import Lease
 
 from .models import (
@@ -181,6 +182,26 @@ def _seed_unmatched(organisation_id: int, today: dt.date) -> None:
     )
 
 
+def creditor_identifier(national: str) -> str:
+    """A French SEPA creditor identifier (ICS) ``FRkkZZZ<national>``: ``kk`` is ISO 7064
+    MOD 97-10 over the national part then « FR00 » (letters as 10–35; the « ZZZ » business
+    code is left out of the check, EPC262-08)."""
+    digits = "".join(str(int(c, 36)) for c in f"{national}FR00")
+    return f"FR{98 - int(digits) % 97:02d}ZZZ{national}"
+
+
+def _seed_settings(organisation_id: int) -> None:
+    """The SEPA creditor, so that mandate forms and direct-debit files can be printed."""
+    name = Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).get()
+    RentSettings.objects.update_or_create(
+        organisation_id=organisation_id,
+        defaults={
+            "creditor_name": name[:70],
+            "creditor_id": creditor_identifier(f"{organisation_id % 1_000_000:06d}"),
+        },
+    )
+
+
 class RentDemo:
     name = "rent"
 
@@ -192,6 +213,7 @@ class RentDemo:
         months = [add_months(first, -k) for k in range(MONTHS - 1, -1, -1)]
         counts = {}
         for organisation_id in organisation_ids:
+            _seed_settings(organisation_id)
             _seed_calls(writer.execute, organisation_id, months)
             _seed_payments(writer.execute, organisation_id, months, now)
             extra = _seed_follow_up(organisation_id, today, now)

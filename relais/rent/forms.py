@@ -140,3 +140,41 @@ class SettingsForm(forms.ModelForm):
             except ValueError:
                 self.add_error(f"{prefix}_day", _("This is not a day of that month."))
         return data
+
+
+class TermsForm(forms.Form):
+    """New rent terms of a lease, from a month; the APL field only for ``lease.view_benefit``."""
+
+    valid_from = forms.ChoiceField(label=_("From"))
+    rent = EurosField(label=_("Base rent (€)"))
+    charges = EurosField(label=_("Charges provision (€)"))
+    benefit = EurosField(
+        label=_("Housing benefit paid to us (APL, €)"), required=False, initial="0"
+    )
+    rls = EurosField(label=_("Rent reduction (RLS, €)"), required=False, initial="0")
+
+    def __init__(self, *args, show_benefit: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = timezone.localdate().replace(day=1)
+        self.fields["valid_from"].choices = [
+            (add_months(first, delta).isoformat(), month_fr(add_months(first, delta)).capitalize())
+            for delta in range(-1, 13)
+        ]
+        self.fields["valid_from"].initial = add_months(first, 1).isoformat()
+        if not show_benefit:
+            del self.fields["benefit"]
+
+    def clean_valid_from(self):
+        return dt.date.fromisoformat(self.cleaned_data["valid_from"])
+
+    def amounts(self) -> dict:
+        data = self.cleaned_data
+        found = {
+            "valid_from": data["valid_from"],
+            "rent_cents": data["rent"],
+            "charges_cents": data["charges"],
+            "rls_cents": data.get("rls") or 0,
+        }
+        if "benefit" in self.fields:
+            found["benefit_cents"] = data.get("benefit") or 0
+        return found

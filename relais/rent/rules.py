@@ -5,6 +5,7 @@ Amounts are integer cents, periods dates.
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
@@ -156,3 +157,22 @@ def court_allowed_from(ccapex_on: dt.date | None) -> dt.date | None:
     """The first day a court action may be brought: two months after the CCAPEX referral
     (article 24 of loi 89-462 for social landlords); None without a referral."""
     return None if ccapex_on is None else add_months(ccapex_on, 2)
+
+
+# The day of the month a rent call is due (the notices say « à régler au plus tard le 5 »).
+DUE_DAY = 5
+AMOUNT = re.compile(r"^\s*(\d{1,7})(?:[,.](\d{1,2}))?\s*(?:€|euros?)?\s*$", re.IGNORECASE)
+
+
+def overdue_before(today: dt.date) -> dt.date:
+    """Calls of a month strictly before the returned date are overdue on ``today``: their
+    due day (the ``DUE_DAY``) has passed."""
+    return today - dt.timedelta(days=DUE_DAY - 1)
+
+
+def parse_euros(text: str) -> int | None:
+    """« 300 », « 300,50 € », « 1200 euros » → cents; None when it is not an amount."""
+    found = AMOUNT.match((text or "").replace("\u202f", "").replace(" ", ""))
+    if not found:
+        return None
+    return int(found[1]) * 100 + int((found[2] or "0").ljust(2, "0"))

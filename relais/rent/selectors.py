@@ -5,10 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from relais.core.models import Agency
-from relais.housing.models import Lease
+from relais.housing.models import Lease, Occupant
 
 from . import rules
 from .models import (
@@ -21,6 +21,10 @@ from .models import (
     RentCall,
     StepStatus,
 )
+
+# Numbers in E.164 that take text messages (mainland and overseas mobiles), as the outbox's
+# broadcasts count them (relais.messaging.recipients).
+MOBILE_PREFIXES = ("+336", "+337", "+26269", "+262639", "+59069", "+59469", "+59669")
 
 
 @dataclass
@@ -94,6 +98,18 @@ def cash_payers(organisation, since: dt.date):
     )
 
 
+def without_e_channel(leases):
+    """``leases`` whose holders have neither an e-mail address nor a mobile number: the
+    households the outbox cannot reach, to whom a letter goes (with the mandate form)."""
+    mobile = Q()
+    for prefix in MOBILE_PREFIXES:
+        mobile |= Q(phone__startswith=prefix)
+    reachable = Occupant.objects.filter(
+        Q(household_id=OuterRef("household_id"), is_holder=True) & (~Q(email="") | mobile)
+    )
+    return leases.exclude(Exists(reachable))
+
+
 def collection_by_month(organisation, months: int, today: dt.date) -> list[dict]:
     """Collection rate per month and agency over the last ``months`` months: [{"month",
     "agency", "due_cents", "paid_cents"}] (one grouped query)."""
@@ -160,3 +176,18 @@ def rate_table(rows: list[dict]) -> list[dict]:
         }
         for month, e in sorted(months.items())
     ]
+
+
+def households_overdue(organisation, threshold_cents: int, today: dt.date):
+    """Ids of the households whose overdue rent (calls past their due day, less what
+    payments cover) is above ``threshold_cents``: a sub-query for the "tenants in arrears"
+    broadcast segment."""
+    return (
+        RentCall.objects.for_organisation(organisation)
+        .filter(month__lt=rules.overdue_before(today), paid_cents__lt=F("amount_cents"))
+        .order_by()
+        .values("lease__household_id")
+        .annotate(overdue=Sum(F("amount_cents") - F("paid_cents")))
+        .filter(overdue__gt=threshold_cents)
+        .values("lease__household_id")
+    )

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relais.core import audit
 from relais.core.pagination import ListPaginator
 from relais.core.selectors import current_crisis_state
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Lease
 
-from . import collection, notices, payments, run, selectors, services
+from . import collection, mandate_form, notices, payments, run, selectors, services, terms
 from .forms import (
     DirectDebitForm,
     MandateForm,
@@ -32,6 +33,7 @@ from .forms import (
     SettingsForm,
     StatementForm,
     StepForm,
+    TermsForm,
 )
 from .models import CollectionStep, Payment, PaymentPlan, RentCall, RentRun
 from .rules import AGE_BANDS
@@ -445,6 +447,61 @@ def cash_payers(request):
     return render(request, "rent/cash_payers.html", {"page": page})
 
 
+MANDATES_PER_PDF = 50  # one page of the cash payers' list: a PDF in a second or two
+
+
+def _mandate_pdf(request, leases, *, with_letter: bool, filename: str):
+    leases = list(leases)
+    try:
+        pdf = mandate_form.render(request.organisation, leases, with_letter=with_letter)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rent:cash_payers")
+    audit.record(
+        action="rent.mandate_forms_printed",
+        organisation=request.organisation,
+        actor=request.user,
+        changes={"leases": len(leases), "with_letter": with_letter},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def cash_payer_mandate(request, pk):
+    """One lease's SEPA mandate form (PDF), its reference filled in; ``?courrier=1`` puts
+    the letter offering other ways to pay before it."""
+    require_ability(request, "collection.manage")
+    lease = get_for_request(request, mandate_form.leases_for_print(Lease.objects), pk=pk)
+    return _mandate_pdf(
+        request, [lease], with_letter=bool(request.GET.get("courrier")),
+        filename=f"mandat-sepa-{lease.reference.replace('/', '-')}.pdf",
+    )  # fmt: skip
+
+
+@login_required
+def cash_payers_mandates(request):
+    """The mandate forms of one page of the cash payers' list (``?page=``); with
+    ``?courrier=1``, only the households to write to (no usable e-mail or mobile), each
+    letter followed by its mandate form, for the printer."""
+    require_ability(request, "collection.manage")
+    since = timezone.localdate() - dt.timedelta(days=365)
+    leases = mandate_form.leases_for_print(selectors.cash_payers(request.organisation, since))
+    with_letter = bool(request.GET.get("courrier"))
+    if with_letter:
+        leases = selectors.without_e_channel(leases)
+    page = ListPaginator(leases, MANDATES_PER_PDF).get_page(request.GET.get("page"))
+    if not page.object_list:
+        messages.info(request, _("Nobody to print a mandate form for."))
+        return redirect("rent:cash_payers")
+    name = "courriers-mandats" if with_letter else "mandats-sepa"
+    return _mandate_pdf(
+        request, page.object_list, with_letter=with_letter,
+        filename=f"{name}-{page.number}.pdf",
+    )  # fmt: skip
+
+
 AGE_LABELS = {
     "lt1": _("less than a month"),
     "1to3": _("1 to 3 months"),
@@ -527,6 +584,49 @@ def arrears_csv(request):
             [str(AGE_LABELS[band]), ages[band]["leases"], f"{cents / 100:.2f}".replace(".", ",")]
         )
     return response
+
+
+# The form's fields (euros) ← the service's (cents), to put errors where they belong.
+TERMS_FIELDS = {
+    "valid_from": "valid_from",
+    "rent_cents": "rent",
+    "charges_cents": "charges",
+    "benefit_cents": "benefit",
+    "rls_cents": "rls",
+}
+
+
+@login_required
+def lease_terms(request, pk):
+    """The lease's rent terms (dated amounts the run calls) and a form for new ones; the APL
+    only with ``lease.view_benefit``."""
+    lease = get_for_request(
+        request, Lease.objects.select_related("household"), ability="rent.configure", pk=pk
+    )
+    show_benefit = bool(request.abilities.get("lease.view_benefit"))
+    form = TermsForm(request.POST or None, show_benefit=show_benefit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            terms.rent_terms_save(
+                organisation=request.organisation, actor=request.user, lease=lease,
+                **form.amounts(),
+            )  # fmt: skip
+        except ValidationError as error:
+            for field, found in error.message_dict.items():
+                name = TERMS_FIELDS.get(field)
+                form.add_error(name if name in form.fields else None, found)
+        else:
+            messages.success(request, _("Rent terms saved."))
+            return redirect("rent:terms", lease.pk)
+    rows = terms.terms_of(lease)
+    context = {
+        "lease": lease,
+        "rows": rows,
+        "current": terms.current_terms(lease, rows, timezone.localdate()),
+        "form": form,
+        "show_benefit": show_benefit,
+    }
+    return render(request, "rent/terms.html", context)
 
 
 @login_required

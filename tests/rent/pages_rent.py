@@ -13,6 +13,7 @@ from relais.rent.models import (
     PaymentPlan,
     RentCall,
     RentRun,
+    RentSettings,
     StepKind,
 )
 
@@ -35,6 +36,9 @@ PAGES = {
     "rent:dashboard_csv": ("rent.dashboard", None),
     "rent:arrears_csv": ("rent.dashboard", None),
     "rent:settings": ("rent.configure", None),
+    "rent:terms": ("rent.configure", {"pk": "lease"}),
+    "rent:cash_payer_mandate": ("collection.manage", {"pk": "lease"}),
+    "rent:cash_payers_mandates": ("collection.manage", None),
 }
 NOT_PAGES = {
     "rent:run_start",
@@ -51,6 +55,9 @@ NOT_PAGES = {
 def world(organisation, mark, base):
     lease = base["lease"]
     month = dt.date(2026, 11, 1)
+    RentSettings.objects.create(
+        organisation=organisation, creditor_name=f"Bailleur {mark}", creditor_id="FR12ZZZ123456"
+    )
     run = RentRun.objects.create(organisation=organisation, month=month, status="done")
     call = RentCall.objects.create(
         organisation=organisation,

@@ -13,6 +13,7 @@ from relais.rent.models import (
     PaymentAllocation,
     PaymentPlan,
     RentCall,
+    RentSettings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_the_demo_has_a_year_of_rent_and_resets():
     assert CollectionStep.objects.exists() and PaymentPlan.objects.exists()
     organisation = calls.first().organisation
     assert selectors.plans_with_missed(organisation).exists()
+    assert RentSettings.objects.get(organisation=organisation).creditor_id.startswith("FR")
     before = (calls.count(), Payment.objects.count())
     seed_demo(scale="tiny", seed=3, reset=True)
     assert (calls.count(), Payment.objects.count()) == before
