@@ -118,7 +118,7 @@ def actor_abilities(actor, organisation) -> dict[str, bool]:
 
 
 def record_use(broadcast, actor, use: str) -> None:
-    """Audit one use (``use``: "created", "viewed", "sent", "approved", "dispatched",
+    """Audit one use (``use``: "created", "changed", "viewed", "sent", "approved", "dispatched",
     "recipients_viewed", "letters_downloaded") of a broadcast naming a sensitive segment."""
     from relais.core import audit
 

@@ -101,6 +101,7 @@ def broadcast_update(
     Only a draft: once it is sent or awaits approval, what was approved is what goes out."""
     _check_texts(subject=fields["subject"], body=fields["body"], sms_body=fields["sms_body"])
     _check_criteria(organisation, criteria)
+    _check_allowed(organisation, actor, criteria)
     for name in ("subject", "body"):
         fields[name] = merge.french_typography(fields[name])
     fields["sms_body"] = merge.plain_spaces(fields["sms_body"])
@@ -119,6 +120,7 @@ def broadcast_update(
         obj=locked,
         changes={"fields": ", ".join(changed)},
     )
+    segments.record_use(locked, actor, "changed")
     return locked
 
 

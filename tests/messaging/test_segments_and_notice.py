@@ -102,6 +102,35 @@ def test_only_roles_that_see_the_register_may_pick_it(world, director, on_regist
     assert not Broadcast.objects.exists()
 
 
+def _fields(broadcast):
+    names = ("title", "kind", "public", "subject", "body", "sms_body", "envelope")
+    return {name: getattr(broadcast, name) for name in names}
+
+
+def test_a_draft_cannot_be_changed_to_the_register_by_a_role_that_may_not_see_it(
+    world, director, on_register
+):
+    broadcast = draft(world, director)
+    with pytest.raises(ValidationError) as error:
+        services.broadcast_update(
+            organisation=world.organisation, actor=director, broadcast=broadcast,
+            criteria=REGISTER, **_fields(broadcast),
+        )  # fmt: skip
+    assert "segment" in error.value.message_dict
+    broadcast.refresh_from_db()
+    assert broadcast.criteria != REGISTER
+
+
+def test_a_draft_changed_on_the_register_is_audited(world, on_register, member_factory):
+    caller, _client = member_factory(Role.OUTREACH_CALLER)
+    broadcast = draft(world, caller, criteria=REGISTER)
+    services.broadcast_update(
+        organisation=world.organisation, actor=caller, broadcast=broadcast,
+        criteria=REGISTER, **_fields(broadcast) | {"title": "Canicule"},
+    )  # fmt: skip
+    assert _uses(broadcast) == ["created", "changed"]
+
+
 def test_every_use_of_the_register_is_audited(world, on_register, member_factory, settings):
     settings.RELAIS_BROADCAST_APPROVAL_THRESHOLD = 0
     caller, caller_client = member_factory(Role.OUTREACH_CALLER)
