@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +50,7 @@ from ..models import (
 )
 from ..scoring import services as scoring
 from .lifecycle import renewal_check
+from .pool import territory_write
 from .services import Document, derive
 
 KIND = "applications"
@@ -265,6 +267,7 @@ class ApplicationImporter(Importer):
     def check(self) -> None:
         check_unique(self.rows, "registration_number", self.errors)
         self.existing = self._existing()
+        self._check_registered_elsewhere()
         self.communes = self._known(Commune, "wished_communes")
         self.epcis = self._known(Epci, "wished_epcis")
         today = timezone.localdate()
@@ -278,6 +281,37 @@ class ApplicationImporter(Importer):
             for application in self.objects(Application).filter(registration_number__in=chunk):
                 found[application.registration_number] = application
         return found
+
+    def _check_registered_elsewhere(self) -> None:
+        """A number another landlord registered is refused on its row (the national number
+        is unique across the platform, ADR 0046): the row names that landlord and the date,
+        nothing else of its file. One query per chunk of numbers."""
+        numbers = sorted({row["registration_number"] for row in self.rows} - {""})
+        elsewhere = {}
+        for chunk in chunks(numbers):
+            found = (
+                Application.objects.filter(registration_number__in=chunk)
+                .exclude(organisation=self.organisation)
+                .values_list("registration_number", "organisation__name", "created_at")
+            )
+            elsewhere.update({number: (name, at) for number, name, at in found})
+        for row in self.rows:
+            if row["registration_number"] in elsewhere:
+                landlord, at = elsewhere[row["registration_number"]]
+                self.errors.add(
+                    row.number,
+                    "registration_number",
+                    _(
+                        "The registration number %(number)s is already registered by "
+                        "%(landlord)s (on %(date)s): an application is registered once; ask "
+                        "%(landlord)s to update it."
+                    )
+                    % {
+                        "number": row["registration_number"],
+                        "landlord": landlord,
+                        "date": date_format(timezone.localtime(at).date(), "SHORT_DATE_FORMAT"),
+                    },
+                )
 
     def _known(self, model, column: str) -> set[str]:
         """The codes of ``column`` that exist; unknown ones are reported on their row."""
@@ -497,6 +531,7 @@ class ApplicationImporter(Importer):
                 ],
                 batch_size=BATCH_SIZE,
             )
+        territory_write([item.application.pk for item in batch if item.is_new or item.wishes])
         journal.add(Application, new, created=True)
         journal.add(Application, changed, created=False)
         journal.add(ApplicationEvent, self._write_events(batch), created=True)
@@ -573,6 +608,7 @@ def rescore_after_undo(application_ids: list[int]) -> None:
     not in the journal. Ids of applications the undo deleted are simply not found."""
     for chunk in chunks(application_ids):
         scoring.score_applications(scoring.scored(Application.objects.filter(pk__in=chunk)))
+        territory_write(chunk)
 
 
 def applications_import(*, organisation, actor, file, sensitive=True, job=None) -> ImportResult:

@@ -32,6 +32,7 @@ from .documents import document_status, missing_documents
 from .filters import ApplicationFilter
 from .forms import ApplicationForm, ApplicationImportForm, RenewalForm
 from .lifecycle import RENEWABLE, application_renew, reminder_mark_sent, reminders_to_send
+from .pool import get_application_for_request, proposals_elsewhere
 from .services import (
     application_create,
     application_update,
@@ -61,16 +62,15 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
-    application = get_for_request(
-        request,
-        Application.objects.select_related("scored_with__epci"),
-        ability="allocation.view",
-        pk=pk,
+    application = get_application_for_request(
+        request, Application.objects.select_related("scored_with__epci", "organisation"), pk=pk
     )
-    application_viewed(actor=request.user, application=application)
+    application_viewed(actor=request.user, application=application, reader=request.organisation)
     communes, epcis = selectors.wishes(application)
     context = {
         "application": application,
+        "shared": application.shared,
+        "proposals_elsewhere": proposals_elsewhere(application, request.organisation),
         "waiting_months": scoring.waiting_months(
             application.first_applied_on, timezone.localdate()
         ),
@@ -103,7 +103,9 @@ def application_edit(request, pk=None):
     require_ability(request, "allocation.edit")
     organisation = request.organisation
     if pk:
-        application = get_for_request(request, Application.objects, pk=pk)
+        application = get_application_for_request(
+            request, pk=pk, ability="allocation.edit", write=True
+        )
         if request.method == "GET":
             application_viewed(actor=request.user, application=application, via="edit")
         wishes = selectors.wishes(application)
@@ -148,7 +150,7 @@ def _save(request, form, *, created: bool):
 @require_POST
 def application_renew_view(request, pk):
     """The "renew" button of the application page (staff record the applicant's renewal)."""
-    application = get_for_request(request, Application.objects, ability="allocation.edit", pk=pk)
+    application = get_application_for_request(request, pk=pk, ability="allocation.edit", write=True)
     form = RenewalForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the renewal date."))
