@@ -68,22 +68,31 @@ def stock_communes(organisation):
 
 
 def pool_q(organisation) -> Q:
-    """Other landlords' applications that ``organisation`` may read: a wished commune where it
-    has stock, or a wished EPCI holding such a commune, within the départements of its stock
-    (``ApplicationTerritory``, the coarse filter on its index)."""
+    """Applications ``organisation`` may read from the pool: a wished commune where it has
+    stock, or a wished EPCI holding such a commune (read from the wish tables themselves, so
+    that access never depends on a denormalised copy)."""
     communes = stock_communes(organisation)
     epcis = Commune.objects.filter(code__in=communes, epci__isnull=False).values("epci_id")
-    departements = Commune.objects.filter(code__in=communes).values("departement_id")
-    in_territory = ApplicationTerritory.objects.filter(
-        application_id=OuterRef("pk"), departement_id__in=departements
-    )
     wishes_commune = Application.wished_communes.through.objects.filter(
         application_id=OuterRef("pk"), commune_id__in=communes
     )
     wishes_epci = Application.wished_epcis.through.objects.filter(
         application_id=OuterRef("pk"), epci_id__in=epcis
     )
-    return Exists(in_territory) & (Exists(wishes_commune) | Exists(wishes_epci))
+    return Exists(wishes_commune) | Exists(wishes_epci)
+
+
+def in_territory_q(organisation) -> Q:
+    """The coarse filter of the pool list: applications whose territory (``ApplicationTerritory``,
+    on its ``(departement, application)`` index) meets the départements of the stock."""
+    departements = Commune.objects.filter(code__in=stock_communes(organisation)).values(
+        "departement_id"
+    )
+    return Exists(
+        ApplicationTerritory.objects.filter(
+            application_id=OuterRef("pk"), departement_id__in=departements
+        )
+    )
 
 
 def readable_applications(organisation, queryset=None):
@@ -95,9 +104,14 @@ def readable_applications(organisation, queryset=None):
 
 
 def pool_applications(organisation, queryset=None):
-    """Only the other landlords' applications ``organisation`` may read."""
+    """Only the other landlords' applications ``organisation`` may read (the list's "other
+    landlords" filter): the territory first, then the wishes."""
     queryset = Application.objects.all() if queryset is None else queryset
-    return queryset.exclude(organisation=organisation).filter(pool_q(organisation))
+    return (
+        queryset.exclude(organisation=organisation)
+        .filter(in_territory_q(organisation))
+        .filter(pool_q(organisation))
+    )
 
 
 def get_application_for_request(

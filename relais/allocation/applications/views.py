@@ -45,7 +45,10 @@ PAGE_SIZE = 50
 @login_required
 def application_list(request):
     require_ability(request, "allocation.view")
-    queryset = selectors.applications(request.organisation)
+    if request.GET.get("registered_by") == "pool":
+        queryset = selectors.pool_list(request.organisation)
+    else:
+        queryset = selectors.applications(request.organisation)
     filterset = ApplicationFilter(request.GET, queryset=queryset)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
