@@ -24,6 +24,7 @@ def own_dwelling(organisation, mark, base):
     )
     return DwellingFactory(building=building)
 
+
 PAGES = {
     "allocation:application_list": ("allocation.view", None),
     "allocation:application_detail": ("allocation.view", {"pk": "application"}),

@@ -146,7 +146,7 @@ def test_wished_epcis_column(organisation):
 
 
 def test_reimport_upserts_by_registration_number(organisation, other_organisation):
-    assert run(other_organisation, [row()]).ok  # same number elsewhere: no conflict
+    assert run(other_organisation, [row(registration_number="0372024009999")]).ok
     assert run(organisation, [row()]).ok
     again = run(organisation, [row()])
     assert (again.counts[0].created, again.counts[0].updated, again.counts[0].unchanged) == (
@@ -161,6 +161,21 @@ def test_reimport_upserts_by_registration_number(organisation, other_organisatio
     through = Application.wished_communes.through.objects.filter(application=application)
     assert list(through.values_list("commune_id", flat=True)) == ["37122"]
     assert Application.objects.count() == 2
+
+
+def test_a_number_registered_by_another_landlord_is_refused_on_its_row(
+    organisation, other_organisation
+):
+    """The national number is unique across the platform (ADR 0046): the row names the
+    landlord that registered it and when, and nothing of its file; nothing is written."""
+    assert run(other_organisation, [row()]).ok
+    refused = run(organisation, [row(registration_number="0372024000999"), row()])
+    assert not refused.ok
+    (error,) = refused.errors
+    assert (error.row, error.column) == (3, "registration_number")
+    assert "already registered by Scalis" in error.message
+    assert "Benali" not in error.message
+    assert Application.objects.filter(organisation=organisation).count() == 0
 
 
 def test_only_wishes_changed_counts_as_an_update(organisation):
