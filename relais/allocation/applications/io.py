@@ -9,6 +9,7 @@ their scores computed. As a background job each batch commits with its undo jour
 (docs/decisions/0023, 0029). See docs/applications-import.md.
 """
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -144,6 +145,19 @@ STATUS = _codes(
 PRIORITY = _codes(
     PriorityCriterion,
     gettext_lazy("“%(value)s” is not a priority criterion (%(codes)s)."),
+    # The reasons ("motifs") of the national form, one word each (cells hold several,
+    # separated by spaces, commas or semicolons): docs/cerfa-14069-mapping.md.
+    {
+        "handicap": PriorityCriterion.DISABILITY,
+        "sans-logement": PriorityCriterion.NO_HOUSING,
+        "insalubrite": PriorityCriterion.UNFIT_HOUSING,
+        "violences": PriorityCriterion.DOMESTIC_VIOLENCE,
+        "expulsion": PriorityCriterion.EVICTION_THREAT,
+        "sur-occupation": PriorityCriterion.OVERCROWDING_WITH_CHILD,
+        "sortie-de-structure": PriorityCriterion.LEAVING_TRANSITIONAL,
+        "reprise-d-emploi": PriorityCriterion.RETURN_TO_WORK,
+        "mal-loge": PriorityCriterion.BADLY_HOUSED,
+    },
 )
 DOCUMENT = _codes(
     Document,
@@ -201,6 +215,51 @@ APPLICATIONS = Format(
         _optional("renewed_on", cells.date, type="date"),
     ),
 )
+# The fields of the national application form (CERFA 14069, "Demande de logement social"), as
+# its exports and the SNE name them → our columns; each with and without accents
+# (docs/cerfa-14069-mapping.md).
+CERFA_14069 = {
+    "numéro unique": "registration_number",
+    "numéro d'enregistrement": "registration_number",
+    "date de dépôt": "first_applied_on",
+    "date de la demande": "first_applied_on",
+    "nom du demandeur": "applicant_last_name",
+    "prénom du demandeur": "applicant_first_name",
+    "date de naissance du demandeur": "applicant_birth_date",
+    "date de naissance du conjoint ou co-demandeur": "co_applicant_birth_date",
+    "téléphone": "phone",
+    "courriel": "email",
+    "adresse actuelle": "postal_address",
+    "mode de contact préféré": "preferred_channel",
+    "nombre de personnes à loger": "persons",
+    "nombre de personnes à charge": "dependants",
+    "enfants de moins de 14 ans": "members_under_14",
+    "vie en couple": "is_couple",
+    "personne handicapée dans le ménage": "has_disabled_member",
+    "logement adapté au fauteuil roulant": "needs_accessible",
+    "revenu fiscal de référence n-2": "income_n2",
+    "année des revenus n-2": "income_n2_year",
+    "revenu fiscal de référence n-1": "income_n1",
+    "ressources des 12 derniers mois": "income_last_12_months",
+    "total des ressources mensuelles": "monthly_resources",
+    "dépense de logement actuelle": "current_housing_cost",
+    "situation de logement actuelle": "housing_situation",
+    "motifs de la demande": "priority_criteria",
+    "date de la décision dalo": "dalo_decided_on",
+    "relogement renouvellement urbain": "urban_renewal_rehousing",
+    "communes souhaitées": "wished_communes",
+    "epci souhaités": "wished_epcis",
+    "types de logement recherchés": "typologies",
+    "loyer maximum": "max_rent",
+    "pièces justificatives": "documents_received",
+    "statut": "status",
+    "date de renouvellement": "renewed_on",
+}
+CERFA_ALIASES = {
+    **CERFA_14069,
+    **{cells.fold(name): column for name, column in CERFA_14069.items()},
+}
+APPLICATIONS = dataclasses.replace(APPLICATIONS, aliases=CERFA_ALIASES)
 # Column → model attname, for the columns copied as they are.
 ATTNAMES = {
     **{
