@@ -28,6 +28,14 @@ from .factories import SessionFactory
 from .factories_vacancies import applicant, ceilings, orleans, vacancy
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages are checked in English (the msgids); the French is in the catalogue."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def theirs(other_organisation):
     """An application registered by Scalis wishing Tours."""
@@ -153,7 +161,7 @@ def test_an_application_of_another_landlord_outside_the_pool_cannot_be_proposed(
     vacancy_ = vacancy(organisation)
     far = applicant(other_organisation, wishes=[orleans()])
     session = SessionFactory(commission__organisation=organisation)
-    with translation.override("en"), pytest.raises(ValidationError, match="Unknown applications"):
+    with pytest.raises(ValidationError, match="Unknown applications"):
         agenda_item_add(
             session=session,
             vacancy=vacancy_,
@@ -161,6 +169,14 @@ def test_an_application_of_another_landlord_outside_the_pool_cannot_be_proposed(
             application_ids=[far.pk],
             few_candidates_reason="too_few",
         )
+
+
+def test_the_file_reads_in_french(settings, organisation, officer, theirs):
+    settings.LANGUAGE_CODE = "fr"
+    DwellingFactory(building__residence__organisation=organisation)
+    with translation.override("fr"):
+        body = officer[1].get(detail(theirs), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Enregistrée par Scalis" in body
 
 
 def test_a_second_registration_through_the_form_names_the_existing_file(
