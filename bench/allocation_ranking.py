@@ -44,6 +44,9 @@ CHUNK = 10_000
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--national", action="store_true", help="2,500,000 applications")
+    parser.add_argument(
+        "--landlords", type=int, default=35, help="landlords sharing the regional pool"
+    )
     parser.add_argument("--applications", type=int, help="override the number of applications")
     parser.add_argument("--vacancies", type=int, default=300, help="vacancies created")
     parser.add_argument("--runs", type=int, default=200, help="vacancies searched")
@@ -436,19 +439,20 @@ WHERE {scope} AND a.status = 'active'
 ORDER BY {order}
 LIMIT 50
 """
-# A commune of an EPCI: the landlord's scores in that EPCI, in ranking order (ADR 0033).
+# A commune of an EPCI: the scores in that EPCI, every landlord's (the shared pool, ADR
+# 0046), in ranking order (ADR 0033).
 IN_EPCI = {
     "columns": "s.score, s.explanation, s.first_applied_on",
     "source": "allocation_applicationscore s"
     " JOIN allocation_application a ON a.id = s.application_id",
-    "scope": "s.organisation_id = %(organisation)s AND s.epci_id = %(epci)s",
+    "scope": "s.epci_id = %(epci)s",
     "order": "s.score DESC, s.first_applied_on, s.application_id",
     "key": "s.application_id",
 }
 WITHOUT_EPCI = {
     "columns": "a.score, a.score_explanation, a.first_applied_on",
     "source": "allocation_application a",
-    "scope": "a.organisation_id = %(organisation)s",
+    "scope": "1 = 1",
     "order": "a.score DESC, a.first_applied_on, a.id",
     "key": "a.id",
 }
@@ -537,21 +541,27 @@ def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> tuple[list, li
 
 
 def landlords(args, regions: dict[str, list]) -> list[tuple]:
-    """The pools of applications: (organisation, active applications, places); searched first.
+    """Who registered the applications: (organisation, active applications, places); the
+    landlord searched first. The pool is shared (ADR 0046): the search ranks every landlord's.
 
-    Regional scale: the landlord searched, in Centre-Val de Loire, holds all the applications
-    (1.5 times the region's real demand, in one landlord), a neighbour a few more on the same
-    communes. National scale: the applications are shared among the regions by population, one
-    landlord per region; the one searched is Centre-Val de Loire's (about 96,000 applications),
-    the 2.4 million others are in the same tables.
+    Regional scale: ``--landlords`` landlords of Centre-Val de Loire (35, as in the demo)
+    registered the applications in equal shares over the region's communes. National scale:
+    the applications are shared among the regions by population, one landlord per region;
+    the one searched is Centre-Val de Loire's (about 96,000 applications in its region), the
+    2.4 million others are in the same tables.
     """
     from relais.core.models import Organisation
 
     searched = Organisation.objects.create(name="Val de Loire Habitat", slug="vlh")
     if not args.national:
-        neighbour = Organisation.objects.create(name="Voisin", slug="voisin")
         places = Places(regions[REGION])
-        return [(searched, args.count, places), (neighbour, args.count // 50, places)]
+        others = [
+            Organisation.objects.create(name=f"Bailleur {n}", slug=f"bailleur-{n}")
+            for n in range(1, args.landlords)
+        ]
+        share = args.count // args.landlords
+        first = args.count - share * (args.landlords - 1)
+        return [(searched, first, places), *((other, share, places) for other in others)]
     population = {code: sum(c.population for c in communes) for code, communes in regions.items()}
     pools = []
     for code in sorted(regions, key=lambda code: code != REGION):
@@ -579,8 +589,9 @@ def run(args) -> None:
         rng, [(org.pk, count, places) for org, count, places in pools], income_year=year - 2
     )
     print(
-        f"inserted {written:,} applications ({active:,} active in the pool of the landlord "
-        f"searched) in {time.perf_counter() - started:.0f} s"
+        f"inserted {written:,} applications ({active:,} active registered by the landlord "
+        f"searched, the rest by {len(pools) - 1} others: one shared pool) in "
+        f"{time.perf_counter() - started:.0f} s"
     )
     service, bare, sizes = measure(rng, vacancy_ids, args.runs, year)
     vendor = connection.vendor

@@ -118,8 +118,10 @@ APPLICATIONS_HEADER = [
 ]
 
 
-def applications_rows(count: int):
-    for n in range(count):
+def applications_rows(count: int, offset: int = 0):
+    """``offset``: the first registration number; one file per organisation, the national
+    number being unique across the platform (ADR 0046)."""
+    for n in range(offset, offset + count):
         dalo = n % 20 == 0
         yield [
             f"037{n:010d}",
@@ -148,23 +150,28 @@ FILES = {
 }
 
 
-def csv_bytes(kind: str, count: int) -> bytes:
+def _rows(kind: str, count: int, offset: int):
     header, rows = FILES[kind]
+    return header, (rows(count, offset) if kind == "applications" else rows(count))
+
+
+def csv_bytes(kind: str, count: int, offset: int = 0) -> bytes:
+    header, rows = _rows(kind, count, offset)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
-    writer.writerows(rows(count))
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(kind: str, count: int) -> bytes:
+def xlsx_bytes(kind: str, count: int, offset: int = 0) -> bytes:
     import openpyxl
 
-    header, rows = FILES[kind]
+    header, rows = _rows(kind, count, offset)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(header)
-    for row in rows(count):
+    for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -263,18 +270,26 @@ def run(args) -> None:
     Commune.objects.create(code="37261", name="Tours", departement=departement, zone="")
     orgs = [Organisation.objects.create(name=f"Bench {n}", slug=f"bench-{n}") for n in range(5)]
     kind, count = args.kind, args.rows
-    data_csv, data_xlsx = csv_bytes(kind, count), xlsx_bytes(kind, count)
+    data_csv = csv_bytes(kind, count)
+    # Applications: each organisation its own registration numbers (unique platform-wide).
+    data_for = (
+        (lambda n: csv_bytes(kind, count, n * count))
+        if kind == "applications"
+        else (lambda n: data_csv)
+    )
+    data_xlsx = xlsx_bytes(kind, count, count if kind == "applications" else 0)
     timed(f"{kind} CSV, first import", kind, orgs[0], "f.csv", data_csv, count)
     timed(f"{kind} CSV, same file again", kind, orgs[0], "f.csv", data_csv, count)
     timed(f"{kind} XLSX, first import", kind, orgs[1], "f.xlsx", data_xlsx, count)
-    timed(f"{kind} CSV, as a job (batches)", kind, orgs[2], "f.csv", data_csv, count, job=True)
+    timed(f"{kind} CSV, as a job (batches)", kind, orgs[2], "f.csv", data_for(2), count, job=True)
     if args.concurrent:
         for job, label, importing, other in (
             (False, "one transaction", orgs[3], orgs[0]),
             (True, "job (batches)", orgs[4], orgs[1]),
         ):
             label = f"{kind} {label}, other org writing"
-            concurrent(label, kind, importing, other, data_csv, count, job=job)
+            data = data_for(orgs.index(importing))
+            concurrent(label, kind, importing, other, data, count, job=job)
 
 
 def main() -> None:

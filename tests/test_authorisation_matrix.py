@@ -242,6 +242,64 @@ def test_sensitive_occupant_data_only_for_roles_that_need_it(worlds):
             assert sensitive_shown == (role in ABILITY_ROLES["household.view_sensitive"]), role
 
 
+# The shared demand pool (issue 17, ADR 0046) -----------------------------------------------
+
+# Pages that open an application by pk: read by a landlord of the pool, written only by the
+# registering one.
+POOL_READ = ("allocation:application_detail", "allocation:application_standing")
+POOL_WRITE = ("allocation:application_edit",)
+
+
+@pytest.fixture
+def pool_reader(worlds):
+    """Organisation C: a landlord with a dwelling in the commune A's application wishes."""
+    from tests.allocation.pages_applications import own_dwelling
+
+    org_c = OrganisationFactory(name="Organisation C")
+    residence = ResidenceFactory(organisation=org_c, name="Résidence C")
+    return org_c, own_dwelling(org_c, MARK["a"], {"residence": residence})
+
+
+def test_pool_landlord_reads_another_landlords_application_and_never_writes(worlds, pool_reader):
+    _organisation, world = worlds["a"]
+    org_c, _dwelling = pool_reader
+    kwargs = {"pk": world["application"].pk}
+    for role in sorted(ABILITY_ROLES["allocation.view"] & STAFF_ROLES):
+        client = _client(org_c, role)
+        for name in POOL_READ:
+            response = client.get(reverse(name, kwargs=kwargs))
+            assert response.status_code == 200, (name, role)
+            assert MARK["a"] in response.content.decode(), (name, role)
+        for name in POOL_WRITE:
+            expected = 404 if role in ABILITY_ROLES["allocation.edit"] else 403
+            assert client.get(reverse(name, kwargs=kwargs)).status_code == expected, role
+        renew = reverse("allocation:application_renew", kwargs=kwargs)
+        assert client.post(renew).status_code in (403, 404), role
+
+
+def test_pool_members_without_the_role_and_outside_roles_see_nothing(worlds, pool_reader):
+    _organisation, world = worlds["a"]
+    org_c, _dwelling = pool_reader
+    kwargs = {"pk": world["application"].pk}
+    for role in _roles_without("allocation.view"):
+        client = _client(org_c, role)
+        for name in POOL_READ:
+            response = client.get(reverse(name, kwargs=kwargs))
+            assert response.status_code in (403, 404), (name, role)
+            _assert_no_foreign_marker(response, "a")
+
+
+def test_landlord_without_stock_in_the_wished_communes_sees_nothing(worlds, pool_reader):
+    """B has stock in Tours, not in the commune A's application wishes: 404 everywhere."""
+    _organisation, world = worlds["a"]
+    org_b, _world_b = worlds["b"]
+    for name in (*POOL_READ, *POOL_WRITE):
+        response = _client(org_b, Role.DIRECTOR if name in POOL_READ else Role.ALLOCATION_OFFICER)
+        response = response.get(reverse(name, kwargs={"pk": world["application"].pk}))
+        assert response.status_code == 404, name
+        _assert_no_foreign_marker(response, "a")
+
+
 # The API ---------------------------------------------------------------------------------
 
 # First path segment → (ability, key of the world dict for ``{id}``).

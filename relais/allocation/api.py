@@ -10,7 +10,6 @@ told about their score, like the page ``allocation:application_standing``.
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 from ninja.errors import ValidationError
@@ -19,10 +18,10 @@ from relais.api.auth import require_ability
 from relais.api.schemas import ERRORS, Error, ValidationErrorOut
 from relais.housing.models import Commune
 
+from .applications.pool import get_application_for_request
 from .applications.services import application_viewed
 from .eligibility.ceilings import EligibilityError, ceiling_zone, check_eligibility
 from .eligibility.rules import CEILING_ZONE_CHOICES
-from .models import Application
 from .scoring.selectors import standing
 
 INSEE_CODE = r"^(?:\d{2}|2[AB])\d{3}$"
@@ -136,13 +135,14 @@ def application_standing(request, id: Id):
     """In each EPCI the application wishes: its score on that EPCI's grid, its position among
     similar applications (the landlord's waiting applications of the EPCI wishing one of the
     same typologies) and their average waiting time. Ability ``allocation.view``; the read is
-    audited (``application.viewed``, via ``api``); another organisation's id is a 404.
+    audited (``application.viewed``, via ``api``; in both chains for another landlord's file of
+    the shared pool); an id the organisation may not read is a 404.
     """
     require_ability(request, "allocation.view")
-    application = get_object_or_404(
-        Application.objects.for_organisation(request.organisation), pk=id
+    application = get_application_for_request(request, pk=id)
+    application_viewed(
+        actor=request.user, application=application, via="api", reader=request.organisation
     )
-    application_viewed(actor=request.user, application=application, via="api")
     return [
         {
             **item.__dict__,

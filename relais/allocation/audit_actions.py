@@ -23,6 +23,20 @@ action("application.created", _("Application created"), fields=_("fields"))
 action("application.updated", _("Application changed"), fields=_("fields"))
 action("application.status_changed", _("Application status changed"))
 action("application.viewed", _("Application file opened"), via=VIA)
+# The shared demand pool (issue 17, ADR 0046): another landlord's reading, in both chains.
+action(
+    "application.viewed_from_pool",
+    _("Another landlord's application opened (shared pool)"),
+    via=VIA,
+    registered_by=_("registered by (organisation id)"),
+)
+action(
+    "application.viewed_by_landlord",
+    _("Application opened by another landlord (shared pool)"),
+    via=VIA,
+    landlord=_("landlord (organisation id)"),
+    landlord_name=_("landlord"),
+)
 action("application.imported", _("Applications imported"))
 action("application.exported", _("Applications exported"), format=FORMAT)
 action("application.scores_recomputed", _("Scores recomputed"), changed=_("scores changed"))

@@ -4,7 +4,26 @@ The renewal and "reminder sent" are POST-only (tested in test_application_lifecy
 grid page shows shared reference data (an outsider reads it too): test_applications_pages.py.
 """
 
+from tests.factories import BuildingFactory, CommuneFactory, DwellingFactory
+
 from .factories import ApplicationFactory
+
+# The demand pool is shared (ADR 0046): a landlord reads another's application wishing a
+# commune where it has stock. Both worlds have stock in Tours, so each world's applications
+# wish a commune where only that world's organisation has dwellings: the other organisation
+# of the matrix is then "a landlord without stock in the wished communes" and sees nothing.
+OWN_COMMUNES = {"MARKER-AAA": ("37003", "Amboise"), "MARKER-BBB": ("37072", "Chinon")}
+
+
+def own_dwelling(organisation, mark, base):
+    """A dwelling of ``organisation`` in the commune only its world has stock in."""
+    code, name = OWN_COMMUNES[mark]
+    commune = CommuneFactory(code=code, name=name, postcodes="37400")
+    building = BuildingFactory(
+        residence=base["residence"], commune=commune, address=f"2 rue {name}", postcode="37400"
+    )
+    return DwellingFactory(building=building)
+
 
 PAGES = {
     "allocation:application_list": ("allocation.view", None),
@@ -31,9 +50,10 @@ def world(organisation, mark, base):
         registration_number=f"037-{mark}",
         applicant_last_name=f"Demandeur {mark}",
     )
-    application.wished_communes.add(base["dwelling"].building.commune)
+    dwelling = own_dwelling(organisation, mark, base)
+    application.wished_communes.add(dwelling.building.commune)
     # A reminder to send, so the reminders page shows the applicant's name (the marker).
     application.reminders.create(
         organisation=organisation, expires_on=application.first_applied_on, channel="letter"
     )
-    return {"application": application}
+    return {"application": application, "pool_dwelling": dwelling}

@@ -7,6 +7,7 @@ page needs an accepted offer: its access is tested in test_lease_signing.py.
 from django.utils import timezone
 
 from .factories import ApplicationFactory, IncomeCeilingFactory, VacancyFactory
+from .pages_applications import own_dwelling
 
 PAGES = {
     "allocation:vacancy_list": ("allocation.view", None),
@@ -29,7 +30,7 @@ def income_ceilings(year: int) -> None:
 
 def world(organisation, mark, base) -> dict:
     income_ceilings(timezone.localdate().year)
-    dwelling = base["vacant_dwelling"]
+    dwelling = base.get("pool_dwelling") or own_dwelling(organisation, mark, base)
     vacancy = VacancyFactory(dwelling=dwelling, contractor=f"Peinture {mark}")
     candidate = ApplicationFactory(
         organisation=organisation,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.allocation.applications.services import (
     application_create,
@@ -130,11 +130,18 @@ def test_saving_unchanged_records_nothing(organisation):
     assert not AuditEvent.objects.filter(action="application.updated").exists()
 
 
-def test_registration_number_unique_per_organisation(organisation, other_organisation):
+def test_registration_number_unique_across_the_platform(organisation, other_organisation):
+    """The numéro unique is national (ADR 0046): a second registration, here or by another
+    landlord, is refused and names the landlord that registered it."""
     create(organisation, registration_number="0372024000001")
-    create(other_organisation, registration_number="0372024000001")
-    with pytest.raises(ValidationError):
-        create(organisation, registration_number="0372024000001")
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as elsewhere:
+            create(other_organisation, registration_number="0372024000001")
+        with pytest.raises(ValidationError) as here:
+            create(organisation, registration_number="0372024000001")
+    assert "already registered by Tours Habitat" in str(elsewhere.value)
+    assert "already registered here" in str(here.value)
+    assert Application.objects.filter(registration_number="0372024000001").count() == 1
 
 
 def test_status_change_is_audited_and_closed_files_keep_their_score(organisation):

@@ -146,7 +146,7 @@ def test_wished_epcis_column(organisation):
 
 
 def test_reimport_upserts_by_registration_number(organisation, other_organisation):
-    assert run(other_organisation, [row()]).ok  # same number elsewhere: no conflict
+    assert run(other_organisation, [row(registration_number="0372024009999")]).ok
     assert run(organisation, [row()]).ok
     again = run(organisation, [row()])
     assert (again.counts[0].created, again.counts[0].updated, again.counts[0].unchanged) == (
@@ -161,6 +161,21 @@ def test_reimport_upserts_by_registration_number(organisation, other_organisatio
     through = Application.wished_communes.through.objects.filter(application=application)
     assert list(through.values_list("commune_id", flat=True)) == ["37122"]
     assert Application.objects.count() == 2
+
+
+def test_a_number_registered_by_another_landlord_is_refused_on_its_row(
+    organisation, other_organisation
+):
+    """The national number is unique across the platform (ADR 0046): the row names the
+    landlord that registered it and when, and nothing of its file; nothing is written."""
+    assert run(other_organisation, [row()]).ok
+    refused = run(organisation, [row(registration_number="0372024000999"), row()])
+    assert not refused.ok
+    (error,) = refused.errors
+    assert (error.row, error.column) == (3, "registration_number")
+    assert "already registered by Scalis" in error.message
+    assert "Benali" not in error.message
+    assert Application.objects.filter(organisation=organisation).count() == 0
 
 
 def test_only_wishes_changed_counts_as_an_update(organisation):
@@ -372,3 +387,39 @@ def test_children_under_14_and_urban_renewal_rehousing_are_imported(organisation
     ]
     assert "fewer than the persons (3)" in bad.errors[0].message
     assert Application.objects.count() == 1
+
+
+def test_the_fields_of_the_national_form_cerfa_14069_are_accepted(organisation):
+    """A file whose header names the fields of CERFA 14069 (docs/cerfa-14069-mapping.md),
+    with or without accents, and its reasons as the form words them."""
+    cerfa = {
+        "Numéro unique": "0372024000500",
+        "Date de dépôt": "15/01/2023",
+        "Prénom du demandeur": "Samia",
+        "NOM DU DEMANDEUR": "Benali",
+        "Date de naissance du demandeur": "01/06/1985",
+        "Telephone": "06 12 34 56 78",
+        "Nombre de personnes à loger": "3",
+        "Nombre de personnes a charge": "2",
+        "Vie en couple": "non",
+        "Revenu fiscal de référence N-2": "18 000",
+        "Total des ressources mensuelles": "1 350,00",
+        "Situation de logement actuelle": "hébergé",
+        "Motifs de la demande": "sans-logement; expulsion",
+        "Communes souhaitées": "37261",
+        "Types de logement recherchés": "T3",
+        "Loyer maximum": "520",
+    }
+    result = run(organisation, [cerfa])
+    assert result.ok, result.errors
+    application = Application.objects.get(registration_number="0372024000500")
+    assert (application.applicant_last_name, application.persons, application.dependants) == (
+        "Benali",
+        3,
+        2,
+    )
+    assert (application.income_n2, application.monthly_resources_cents) == (18_000, 135_000)
+    assert application.priority_criteria == ["no_housing", "eviction"]
+    assert application.housing_situation == "hosted"
+    assert application.max_rent_cents == 52_000
+    assert list(application.wished_communes.values_list("code", flat=True)) == ["37261"]

@@ -200,14 +200,17 @@ def test_accessibility_need_requires_an_accessible_dwelling(organisation):
     assert set(found(adapted)) == {needs.pk, walks.pk}
 
 
-def test_only_active_applications_of_the_organisation(
+def test_only_active_applications_whichever_landlord_registered_them(
     organisation, other_organisation, open_vacancy
 ):
+    """The pool is shared (ADR 0046): another landlord's active application wishing the
+    commune is ranked too; closed and proposed ones are not."""
     mine = applicant(organisation)
     applicant(organisation, status=ApplicationStatus.PROPOSED)
     applicant(organisation, status=ApplicationStatus.CANCELLED)
-    applicant(other_organisation)
-    assert found(open_vacancy) == [mine.pk]
+    theirs = applicant(other_organisation)
+    applicant(other_organisation, status=ApplicationStatus.CANCELLED)
+    assert set(found(open_vacancy)) == {mine.pk, theirs.pk}
 
 
 # Ranking and explanation ---------------------------------------------------------------------

@@ -43,7 +43,7 @@ def target(organisation, other_organisation):
     other(20, typology_mask=0)  # after; states no typology, so wishes a T2/T3 too
     other(90, typology_mask=T5)  # not similar: wishes a T5 only
     other(99, status=ApplicationStatus.ALLOCATED)  # no longer waiting
-    other(99, organisation=other_organisation)  # another landlord's
+    other(99, organisation=other_organisation)  # another landlord's: the pool is shared
     amboise = CommuneFactory(
         code="37003", name="Amboise", epci=EpciFactory(code="200043081", name="CC du Val d'Amboise")
     )
@@ -56,18 +56,18 @@ def test_position_and_average_waiting_among_similar_applications(target):
     assert (tours.epci_name, tours.score, tours.position, tours.similar) == (
         "Tours Métropole Val de Loire",
         50,
-        3,
-        5,
+        4,
+        6,
     )
-    # Calendar months to December 2026: 30 (June 2024), 23, 35, 30, 35 → 30.6.
-    assert tours.average_waiting_months == Decimal("30.6")
+    # Calendar months to December 2026: 30 (June 2024), 23, 35, 30, 35, 35 → 31.3.
+    assert tours.average_waiting_months == Decimal("31.3")
 
 
 def test_one_standing_per_wished_epci_with_its_score(target):
     scores_in_epcis(target, ["200043081"], score=7)
     assert [(s.epci_name, s.score, s.position, s.similar) for s in standing(target, on=ON)] == [
         ("CC du Val d'Amboise", 7, 2, 2),
-        ("Tours Métropole Val de Loire", 50, 3, 5),
+        ("Tours Métropole Val de Loire", 50, 4, 6),
     ]
 
 
@@ -75,7 +75,7 @@ def test_standing_page_is_audited(organisation, member_factory, target):
     client = member_factory(Role.ALLOCATION_OFFICER)[1]
     response = client.get(reverse("allocation:application_standing", args=[target.pk]))
     body = response.content.decode()
-    assert 'data-testid="position">3 of 5<' in body
+    assert 'data-testid="position">4 of 6<' in body
     assert 'data-testid="score">50<' in body
     event = AuditEvent.objects.get(action="application.viewed")
     assert event.changes == {"via": "standing"}
@@ -90,8 +90,8 @@ def test_standing_api(organisation, other_organisation, target):
     assert (tours["epci_code"], tours["score"], tours["position"], tours["similar"]) == (
         "243700754",
         50,
-        3,
-        5,
+        4,
+        6,
     )
     assert Decimal(str(tours["average_waiting_months"])) > 0
     assert AuditEvent.objects.filter(action="application.viewed", changes={"via": "api"}).exists()

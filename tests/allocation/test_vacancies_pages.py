@@ -316,10 +316,15 @@ def test_only_those_who_edit_and_manage_commissions_propose(
     assert not AgendaItem.objects.exists()
 
 
-def test_candidates_never_come_from_another_organisation(
+def test_candidates_of_another_landlord_only_when_they_wish_the_commune(
     organisation, other_organisation, officer_client, ranked
 ):
+    """The pool is shared (ADR 0046): another landlord's applicant wishing Tours is ranked,
+    marked with its registering landlord; one wishing Orléans only is not."""
     vacancy_, _applications = ranked
     theirs = applicant(other_organisation, score=999, wishes=[CommuneFactory()])
+    elsewhere = applicant(other_organisation, score=999, wishes=[orleans()])
     response = officer_client.get(reverse("allocation:vacancy_candidates", args=[vacancy_.pk]))
-    assert theirs.registration_number not in response.content.decode()
+    body = response.content.decode()
+    assert theirs.registration_number in body and "Registered by Scalis" in body
+    assert elsewhere.registration_number not in body

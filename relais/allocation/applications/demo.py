@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..scoring import services as scoring
 from . import lifecycle
+from .pool import territory_fill
 from .services import Document, search_text
 
 # PLUS ceilings 2026, "autres régions", categories 1–6 (../shared/data/income_ceilings.csv).
@@ -154,6 +155,7 @@ def seed_applications(
         generator.write(organisation_id, communes, wanted)
         counts[organisation_id] = wanted
     writer.finish()
+    territory_fill(ids)  # the shared pool's territories (ADR 0046), set-based
     return counts
 
 

@@ -14,6 +14,14 @@ CATEGORIES = [(n, str(n)) for n in range(1, 7)]
 
 
 class ApplicationFilter(django_filters.FilterSet):
+    # Read by the view, which picks the base queryset: the organisation's own applications, or
+    # the other landlords' ones of the shared pool (ADR 0046).
+    registered_by = django_filters.ChoiceFilter(
+        label=_("Registered by"),
+        choices=[("pool", _("Other landlords (shared pool)"))],
+        empty_label=_("This organisation"),
+        method="keep",
+    )
     q = django_filters.CharFilter(
         label=_("Registration number, name, phone or e-mail"), method="search"
     )
@@ -43,6 +51,9 @@ class ApplicationFilter(django_filters.FilterSet):
         # A text input, so that the search form's live filtering reacts as one types.
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+
+    def keep(self, queryset, name, value):
+        return queryset
 
     def search(self, queryset, name, value):
         return selectors.search(queryset, value)

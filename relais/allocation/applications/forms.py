@@ -19,6 +19,7 @@ from ..models import (
     current_income_year,
 )
 from ..scoring.services import validate_criteria
+from .pool import duplicate_message
 from .services import Document
 
 MAX_WISHES = 30
@@ -234,14 +235,12 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
         return self.cleaned_data.get("income_n2_year") or current_income_year()
 
     def clean_registration_number(self):
+        """The national number is unique across the platform: a second registration is
+        refused, naming the landlord that registered it and when (``pool.duplicate_message``)."""
         number = self.cleaned_data["registration_number"].strip()
-        taken = Application.objects.for_organisation(self.organisation).filter(
-            registration_number=number
-        )
-        if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(
-                _("Another application of this organisation has this registration number.")
-            )
+        duplicate = duplicate_message(number, self.organisation, exclude_pk=self.instance.pk)
+        if duplicate:
+            raise forms.ValidationError(duplicate)
         return number
 
     def clean(self):

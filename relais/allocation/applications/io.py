@@ -9,6 +9,7 @@ their scores computed. As a background job each batch commits with its undo jour
 (docs/decisions/0023, 0029). See docs/applications-import.md.
 """
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +51,7 @@ from ..models import (
 )
 from ..scoring import services as scoring
 from .lifecycle import renewal_check
+from .pool import territory_write
 from .services import Document, derive
 
 KIND = "applications"
@@ -142,6 +145,19 @@ STATUS = _codes(
 PRIORITY = _codes(
     PriorityCriterion,
     gettext_lazy("“%(value)s” is not a priority criterion (%(codes)s)."),
+    # The reasons ("motifs") of the national form, one word each (cells hold several,
+    # separated by spaces, commas or semicolons): docs/cerfa-14069-mapping.md.
+    {
+        "handicap": PriorityCriterion.DISABILITY,
+        "sans-logement": PriorityCriterion.NO_HOUSING,
+        "insalubrite": PriorityCriterion.UNFIT_HOUSING,
+        "violences": PriorityCriterion.DOMESTIC_VIOLENCE,
+        "expulsion": PriorityCriterion.EVICTION_THREAT,
+        "sur-occupation": PriorityCriterion.OVERCROWDING_WITH_CHILD,
+        "sortie-de-structure": PriorityCriterion.LEAVING_TRANSITIONAL,
+        "reprise-d-emploi": PriorityCriterion.RETURN_TO_WORK,
+        "mal-loge": PriorityCriterion.BADLY_HOUSED,
+    },
 )
 DOCUMENT = _codes(
     Document,
@@ -199,6 +215,51 @@ APPLICATIONS = Format(
         _optional("renewed_on", cells.date, type="date"),
     ),
 )
+# The fields of the national application form (CERFA 14069, "Demande de logement social"), as
+# its exports and the SNE name them → our columns; each with and without accents
+# (docs/cerfa-14069-mapping.md).
+CERFA_14069 = {
+    "numéro unique": "registration_number",
+    "numéro d'enregistrement": "registration_number",
+    "date de dépôt": "first_applied_on",
+    "date de la demande": "first_applied_on",
+    "nom du demandeur": "applicant_last_name",
+    "prénom du demandeur": "applicant_first_name",
+    "date de naissance du demandeur": "applicant_birth_date",
+    "date de naissance du conjoint ou co-demandeur": "co_applicant_birth_date",
+    "téléphone": "phone",
+    "courriel": "email",
+    "adresse actuelle": "postal_address",
+    "mode de contact préféré": "preferred_channel",
+    "nombre de personnes à loger": "persons",
+    "nombre de personnes à charge": "dependants",
+    "enfants de moins de 14 ans": "members_under_14",
+    "vie en couple": "is_couple",
+    "personne handicapée dans le ménage": "has_disabled_member",
+    "logement adapté au fauteuil roulant": "needs_accessible",
+    "revenu fiscal de référence n-2": "income_n2",
+    "année des revenus n-2": "income_n2_year",
+    "revenu fiscal de référence n-1": "income_n1",
+    "ressources des 12 derniers mois": "income_last_12_months",
+    "total des ressources mensuelles": "monthly_resources",
+    "dépense de logement actuelle": "current_housing_cost",
+    "situation de logement actuelle": "housing_situation",
+    "motifs de la demande": "priority_criteria",
+    "date de la décision dalo": "dalo_decided_on",
+    "relogement renouvellement urbain": "urban_renewal_rehousing",
+    "communes souhaitées": "wished_communes",
+    "epci souhaités": "wished_epcis",
+    "types de logement recherchés": "typologies",
+    "loyer maximum": "max_rent",
+    "pièces justificatives": "documents_received",
+    "statut": "status",
+    "date de renouvellement": "renewed_on",
+}
+CERFA_ALIASES = {
+    **CERFA_14069,
+    **{cells.fold(name): column for name, column in CERFA_14069.items()},
+}
+APPLICATIONS = dataclasses.replace(APPLICATIONS, aliases=CERFA_ALIASES)
 # Column → model attname, for the columns copied as they are.
 ATTNAMES = {
     **{
@@ -265,6 +326,7 @@ class ApplicationImporter(Importer):
     def check(self) -> None:
         check_unique(self.rows, "registration_number", self.errors)
         self.existing = self._existing()
+        self._check_registered_elsewhere()
         self.communes = self._known(Commune, "wished_communes")
         self.epcis = self._known(Epci, "wished_epcis")
         today = timezone.localdate()
@@ -278,6 +340,37 @@ class ApplicationImporter(Importer):
             for application in self.objects(Application).filter(registration_number__in=chunk):
                 found[application.registration_number] = application
         return found
+
+    def _check_registered_elsewhere(self) -> None:
+        """A number another landlord registered is refused on its row (the national number
+        is unique across the platform, ADR 0046): the row names that landlord and the date,
+        nothing else of its file. One query per chunk of numbers."""
+        numbers = sorted({row["registration_number"] for row in self.rows} - {""})
+        elsewhere = {}
+        for chunk in chunks(numbers):
+            found = (
+                Application.objects.filter(registration_number__in=chunk)
+                .exclude(organisation=self.organisation)
+                .values_list("registration_number", "organisation__name", "created_at")
+            )
+            elsewhere.update({number: (name, at) for number, name, at in found})
+        for row in self.rows:
+            if row["registration_number"] in elsewhere:
+                landlord, at = elsewhere[row["registration_number"]]
+                self.errors.add(
+                    row.number,
+                    "registration_number",
+                    _(
+                        "The registration number %(number)s is already registered by "
+                        "%(landlord)s (on %(date)s): an application is registered once; ask "
+                        "%(landlord)s to update it."
+                    )
+                    % {
+                        "number": row["registration_number"],
+                        "landlord": landlord,
+                        "date": date_format(timezone.localtime(at).date(), "SHORT_DATE_FORMAT"),
+                    },
+                )
 
     def _known(self, model, column: str) -> set[str]:
         """The codes of ``column`` that exist; unknown ones are reported on their row."""
@@ -497,6 +590,7 @@ class ApplicationImporter(Importer):
                 ],
                 batch_size=BATCH_SIZE,
             )
+        territory_write([item.application.pk for item in batch if item.is_new or item.wishes])
         journal.add(Application, new, created=True)
         journal.add(Application, changed, created=False)
         journal.add(ApplicationEvent, self._write_events(batch), created=True)
@@ -573,6 +667,7 @@ def rescore_after_undo(application_ids: list[int]) -> None:
     not in the journal. Ids of applications the undo deleted are simply not found."""
     for chunk in chunks(application_ids):
         scoring.score_applications(scoring.scored(Application.objects.filter(pk__in=chunk)))
+        territory_write(chunk)
 
 
 def applications_import(*, organisation, actor, file, sensitive=True, job=None) -> ImportResult:

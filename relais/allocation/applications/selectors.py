@@ -9,6 +9,7 @@ from relais.housing.models import Commune, Epci
 
 from ..models import Application, ApplicationStatus, ScoringGrid
 from ..scoring.services import months_before, waiting_months
+from .pool import pool_applications
 
 LIST_FIELDS = (
     "pk",
@@ -30,6 +31,17 @@ def applications(organisation):
     return (
         Application.objects.for_organisation(organisation)
         .only(*LIST_FIELDS)
+        .order_by("-score", "first_applied_on", "pk")
+    )
+
+
+def pool_list(organisation):
+    """Other landlords' applications the organisation may read (the shared pool, ADR 0046),
+    with the columns of the list and the registering landlord's name, best score first."""
+    return (
+        pool_applications(organisation)
+        .select_related("organisation")
+        .only(*LIST_FIELDS, "organisation__name")
         .order_by("-score", "first_applied_on", "pk")
     )
 

@@ -25,6 +25,7 @@ from relais.core.transactions import write_transaction
 from ..eligibility import household
 from ..models import Application, ApplicationEventKind, ApplicationStatus
 from ..scoring import services as scoring
+from . import pool
 from .lifecycle import event_add, validity_end
 
 
@@ -133,13 +134,19 @@ def _set_wishes(application: Application, descriptor, targets) -> bool:
 def _save(application, *, actor, before: dict, wished_communes, wished_epcis) -> Application:
     created = not before
     derive(application, on=timezone.localdate())
+    duplicate = pool.duplicate_message(
+        application.registration_number, application.organisation, exclude_pk=application.pk
+    )
+    if duplicate:
+        raise ValidationError({"registration_number": duplicate}, code="registered")
     application.full_clean()
     try:
         with transaction.atomic():
             application.save()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # registered meanwhile by someone else
         raise ValidationError(
-            _("Another application of this organisation has this registration number.")
+            pool.duplicate_message(application.registration_number, application.organisation)
+            or _("This application could not be saved: try again.")
         ) from exc
     after = _values(application)
     fields = {name for name, value in after.items() if not created and before[name] != value}
@@ -151,6 +158,8 @@ def _save(application, *, actor, before: dict, wished_communes, wished_epcis) ->
         application, Application.wished_epcis, wished_epcis
     ):
         fields.add("wished_epcis")
+    if created or {"wished_communes", "wished_epcis"} & fields:
+        pool.territory_write([application.pk])
     if application.status in scoring.SCORED_STATUSES:
         scoring.score_applications(Application.objects.filter(pk=application.pk))
         application.refresh_from_db(fields=scoring.SCORE_FIELDS)
@@ -237,8 +246,28 @@ def application_set_status(
 
 
 @write_transaction
-def application_viewed(*, actor, application: Application, via: str = "web") -> None:
-    """Opening an application's file is a sensitive read: it is audited."""
+def application_viewed(*, actor, application: Application, via: str = "web", reader=None) -> None:
+    """Opening an application's file is a sensitive read: it is audited. ``reader``: the
+    organisation of the reader when it is not the registering landlord (the shared pool): the
+    reading is then recorded in both organisations' chains (ADR 0046)."""
+    if reader is not None and reader.pk != application.organisation_id:
+        audit.record(
+            action="application.viewed_from_pool",
+            organisation=reader,
+            actor=actor,
+            obj=application,
+            object_repr=application.registration_number,
+            changes={"via": via, "registered_by": application.organisation_id},
+        )
+        audit.record(
+            action="application.viewed_by_landlord",
+            organisation=application.organisation,
+            actor=actor,
+            obj=application,
+            object_repr=application.registration_number,
+            changes={"via": via, "landlord": reader.pk, "landlord_name": reader.name},
+        )
+        return
     audit.record(
         action="application.viewed",
         organisation=application.organisation,

@@ -32,6 +32,7 @@ from .documents import document_status, missing_documents
 from .filters import ApplicationFilter
 from .forms import ApplicationForm, ApplicationImportForm, RenewalForm
 from .lifecycle import RENEWABLE, application_renew, reminder_mark_sent, reminders_to_send
+from .pool import get_application_for_request, proposals_elsewhere
 from .services import (
     application_create,
     application_update,
@@ -44,7 +45,10 @@ PAGE_SIZE = 50
 @login_required
 def application_list(request):
     require_ability(request, "allocation.view")
-    queryset = selectors.applications(request.organisation)
+    if request.GET.get("registered_by") == "pool":
+        queryset = selectors.pool_list(request.organisation)
+    else:
+        queryset = selectors.applications(request.organisation)
     filterset = ApplicationFilter(request.GET, queryset=queryset)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     page = ListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -61,16 +65,15 @@ def application_list(request):
 
 @login_required
 def application_detail(request, pk):
-    application = get_for_request(
-        request,
-        Application.objects.select_related("scored_with__epci"),
-        ability="allocation.view",
-        pk=pk,
+    application = get_application_for_request(
+        request, Application.objects.select_related("scored_with__epci", "organisation"), pk=pk
     )
-    application_viewed(actor=request.user, application=application)
+    application_viewed(actor=request.user, application=application, reader=request.organisation)
     communes, epcis = selectors.wishes(application)
     context = {
         "application": application,
+        "shared": application.shared,
+        "proposals_elsewhere": proposals_elsewhere(application, request.organisation),
         "waiting_months": scoring.waiting_months(
             application.first_applied_on, timezone.localdate()
         ),
@@ -103,7 +106,9 @@ def application_edit(request, pk=None):
     require_ability(request, "allocation.edit")
     organisation = request.organisation
     if pk:
-        application = get_for_request(request, Application.objects, pk=pk)
+        application = get_application_for_request(
+            request, pk=pk, ability="allocation.edit", write=True
+        )
         if request.method == "GET":
             application_viewed(actor=request.user, application=application, via="edit")
         wishes = selectors.wishes(application)
@@ -148,7 +153,7 @@ def _save(request, form, *, created: bool):
 @require_POST
 def application_renew_view(request, pk):
     """The "renew" button of the application page (staff record the applicant's renewal)."""
-    application = get_for_request(request, Application.objects, ability="allocation.edit", pk=pk)
+    application = get_application_for_request(request, pk=pk, ability="allocation.edit", write=True)
     form = RenewalForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the renewal date."))

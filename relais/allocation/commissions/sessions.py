@@ -31,6 +31,7 @@ from relais.core.selectors import current_crisis_state
 from relais.core.transactions import write_transaction
 from relais.housing.models import Dwelling
 
+from ..applications.pool import readable_applications
 from ..applications.services import Document, application_set_status
 from ..deadlines import elapsed_end
 from ..eligibility.benefits import effort_rates
@@ -235,7 +236,10 @@ def _check_vacancy_free(vacancy: Vacancy) -> None:
 
 
 def _applications_in_order(organisation, application_ids) -> list[Application]:
-    found = Application.objects.for_organisation(organisation).in_bulk(application_ids)
+    """The applications proposed, in order: the organisation's own and those of the shared
+    pool it may read (another landlord's file wishing a commune where it has stock, ADR 0046);
+    any other id is "unknown"."""
+    found = readable_applications(organisation).in_bulk(application_ids)
     missing = [str(pk) for pk in application_ids if pk not in found]
     if missing:
         raise ValidationError(_("Unknown applications: %(ids)s.") % {"ids": ", ".join(missing)})

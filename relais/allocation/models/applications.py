@@ -99,7 +99,14 @@ class ApplicationQuerySet(OrganisationQuerySet):
 
 
 class Application(OrganisationOwned):
-    """A request for social housing (demande de logement social), with its numéro unique."""
+    """A request for social housing (demande de logement social), with its numéro unique.
+
+    One file per registration number across the platform (the national number is unique):
+    ``organisation`` is the landlord that registered it (``registered_by``), the only one that
+    writes it; every landlord with stock where it wishes to live may search, read and propose
+    it (the shared demand pool, docs/decisions/0046). Its territory, the départements of its
+    wishes, is stored in ``ApplicationTerritory``.
+    """
 
     registration_number = models.CharField(
         _("registration number"), max_length=40, validators=[registration_number_validator]
@@ -242,9 +249,9 @@ class Application(OrganisationOwned):
         verbose_name_plural = _("applications")
         ordering = ["-score", "first_applied_on"]
         constraints = [
+            # The numéro unique is national: one file per number on the whole platform.
             models.UniqueConstraint(
-                fields=["organisation", "registration_number"],
-                name="application_unique_registration_number",
+                fields=["registration_number"], name="application_registration_number_once"
             ),
             models.CheckConstraint(
                 condition=Q(dependants__lt=models.F("persons")), name="application_dependants"
@@ -295,8 +302,52 @@ class Application(OrganisationOwned):
         return f"{self.registration_number} – {self.applicant_last_name}"
 
     @property
+    def registered_by(self):
+        """The landlord that registered the file and alone keeps it up to date (ADR 0046)."""
+        return self.organisation
+
+    @property
+    def registered_by_id(self):
+        return self.organisation_id
+
+    @property
     def wished_typologies(self) -> list[str]:
         return [code for code, bit in TYPOLOGY_BITS.items() if self.typology_mask & bit]
+
+
+class ApplicationTerritory(models.Model):
+    """One département of an application's territory: those of its wished communes and of the
+    communes of its wished EPCIs (denormalised, ADR 0046).
+
+    Rewritten set-based by ``applications.pool.territory_write`` whenever wishes change (form,
+    import, demo, migration); the shared pool of a landlord starts from the départements where
+    it has stock, on the index ``(departement, application)``.
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="territory",
+        verbose_name=_("application"),
+    )
+    departement = models.ForeignKey(
+        "housing.Departement",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("département"),
+    )
+
+    class Meta:
+        verbose_name = _("département of an application's territory")
+        verbose_name_plural = _("départements of applications' territories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "application"], name="application_territory_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} {self.departement_id}"
 
 
 class ApplicationEvent(OrganisationOwned):

@@ -69,10 +69,11 @@ class ApplicationScore(OrganisationOwned):
             models.UniqueConstraint(fields=["application", "epci"], name="application_score_once")
         ]
         indexes = [
-            # The candidate search: one EPCI's applications of a landlord in ranking order.
+            # The candidate search: one EPCI's applications in ranking order, whichever
+            # landlord registered them (the shared pool, docs/decisions/0046).
             models.Index(
-                fields=["organisation", "epci", "-score", "first_applied_on", "application"],
-                name="application_score_ranking",
+                fields=["epci", "-score", "first_applied_on", "application"],
+                name="application_score_pool",
             ),
         ]
 

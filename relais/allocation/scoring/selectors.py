@@ -38,9 +38,10 @@ class Standing:
 
 
 def _similar(row: ApplicationScore, application: Application):
-    """The similar applications of ``row``'s EPCI (this one included)."""
+    """The similar applications of ``row``'s EPCI (this one included), whichever landlord
+    registered them: the candidate search ranks the shared pool (ADR 0046), so the position
+    is among the same applications, on the index ``application_score_pool``."""
     similar = ApplicationScore.objects.filter(
-        organisation_id=application.organisation_id,
         epci_id=row.epci_id,
         application__status__in=SCORED_STATUSES,
     )

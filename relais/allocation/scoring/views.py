@@ -5,17 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from relais.core.tenancy import get_for_request
-
+from ..applications.pool import get_application_for_request
 from ..applications.services import application_viewed
-from ..models import Application
 from .selectors import standing
 
 
 @login_required
 def application_standing(request, pk):
-    application = get_for_request(request, Application.objects, ability="allocation.view", pk=pk)
-    application_viewed(actor=request.user, application=application, via="standing")
+    application = get_application_for_request(request, pk=pk)
+    application_viewed(
+        actor=request.user, application=application, via="standing", reader=request.organisation
+    )
     context = {
         "application": application,
         "standings": standing(application),

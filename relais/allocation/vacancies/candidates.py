@@ -78,19 +78,21 @@ class Applicant:
     first_applied_on: date
     applicant_birth_date: date
     co_applicant_birth_date: date | None
+    organisation_id: int  # the landlord that registered it (the pool is shared, ADR 0046)
     ceiling: int  # € a year, for the application's category
     wishes_commune: bool
     wishes_epci: bool
 
 
 APPLICANT_FIELDS = tuple(applicant_field.name for applicant_field in fields(Applicant))
-# The columns of ``ranked_sql``, in APPLICANT_FIELDS order up to the score (then the
+# The columns of ``ranked_sql``, in APPLICANT_FIELDS order up to the landlord (then the
 # ceiling and the two wish flags follow).
 SELECTED = (
     "a.id, a.registration_number, a.applicant_first_name, a.applicant_last_name, a.persons,"
     " a.dependants, a.is_couple, a.household_category, a.extra_persons, a.reference_income,"
     " a.income_n2_year, a.monthly_resources_cents, a.max_rent_cents, a.typology_mask,"
-    " a.needs_accessible, {score}, a.applicant_birth_date, a.co_applicant_birth_date"
+    " a.needs_accessible, {score}, a.applicant_birth_date, a.co_applicant_birth_date,"
+    " a.organisation_id"
 )
 
 
@@ -203,11 +205,13 @@ def ranked_sql(ctx: SearchContext, *, limit: int, income_year: int | None = None
     """The search as ONE parameterised statement: (sql, params), rows in ``APPLICANT_FIELDS``
     order, best first.
 
-    In a commune of an EPCI the walk is over the landlord's scores **in that EPCI**
-    (``ApplicationScore``, its ranking index), so the ranking uses the EPCI's grid and only
-    applications wishing the EPCI are visited; elsewhere over the applications and their main
-    score. ``income_year`` keeps only the files whose N-2 income is of that year. Plain SQL:
-    the ORM would spend longer compiling it than the database answering (ADR 0033).
+    The pool is shared (docs/decisions/0046): every active application wishing the commune or
+    its EPCI, whichever landlord registered it. In a commune of an EPCI the walk is over the
+    scores **in that EPCI** (``ApplicationScore``, index ``application_score_pool``), so the
+    ranking uses the EPCI's grid and only applications wishing the EPCI are visited; elsewhere
+    over the applications and their main score. ``income_year`` keeps only the files whose N-2
+    income is of that year. Plain SQL: the ORM would spend longer compiling it than the
+    database answering (ADR 0033).
     """
     dwelling = ctx.vacancy.dwelling
     commune = dwelling.building.commune
@@ -217,11 +221,11 @@ def ranked_sql(ctx: SearchContext, *, limit: int, income_year: int | None = None
         source = (
             f"{_table(ApplicationScore)} s JOIN {_table(Application)} a ON a.id = s.application_id"
         )
-        scope, scope_params = "s.organisation_id = %s AND s.epci_id = %s", [commune.epci_id]
+        scope, scope_params = "s.epci_id = %s", [commune.epci_id]
         score, order = "s.score, s.explanation, s.first_applied_on", RANKED_BY_EPCI
         key = "s.application_id"
     else:
-        source, scope, scope_params = f"{_table(Application)} a", "a.organisation_id = %s", []
+        source, scope, scope_params = f"{_table(Application)} a", "1 = 1", []
         score, order, key = "a.score, a.score_explanation, a.first_applied_on", RANKED, "a.id"
     wish, wish_params = _wish_filter(commune, key)
     smallest, largest = ctx.occupancy
@@ -237,7 +241,6 @@ def ranked_sql(ctx: SearchContext, *, limit: int, income_year: int | None = None
     params = [
         *ceiling_params,
         *flag_params,
-        ctx.vacancy.organisation_id,
         *scope_params,
         ApplicationStatus.ACTIVE,
         smallest,

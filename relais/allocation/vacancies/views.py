@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.filters import filter_status
+from relais.core.models import Organisation
 from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
@@ -205,7 +206,7 @@ def vacancy_candidates(request, pk):
         "vacancy": vacancy,
         "error": error,
         "form": form,
-        "entries": _entries(rows, form),
+        "entries": _entries(rows, form, request.organisation),
         "sessions": list(form.fields["session"].queryset) if form else [],
         "commissions": selectors.commissions(request.organisation) if form else [],
     }
@@ -213,12 +214,16 @@ def vacancy_candidates(request, pk):
     return render(request, f"{template}#candidates" if request.htmx else template, context)
 
 
-def _entries(rows, form) -> list[dict]:
-    """Each row with what the officer ticked and typed, to show the form back after an error."""
+def _entries(rows, form, organisation) -> list[dict]:
+    """Each row with what the officer ticked and typed, to show the form back after an error,
+    and the landlord that registered it when it is another one (the shared pool)."""
     picked = set(form["candidates"].value() or []) if form is not None and form.is_bound else set()
+    others = {row.application.organisation_id for row in rows} - {organisation.pk}
+    names = dict(Organisation.objects.filter(pk__in=others).values_list("pk", "name"))
     return [
         {
             "row": row,
+            "registered_by": names.get(row.application.organisation_id, ""),
             "checked": str(row.application.pk) in picked,
             "rank": form.data.get(f"rank_{row.application.pk}", "") if form is not None else "",
         }

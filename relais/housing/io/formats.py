@@ -5,7 +5,7 @@ See docs/import-formats.md for the user-facing description.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,13 @@ class Format:
     kind: str
     label: Any  # lazy translated string
     columns: tuple[Column, ...]
+    # Other names a header may give a column (lower case, as read): e.g. the fields of the
+    # national application form for applications (docs/cerfa-14069-mapping.md).
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, header: list[str]) -> list[str]:
+        """The header with every alias replaced by its column's name."""
+        return [self.aliases.get(name, name) for name in header]
 
     @property
     def names(self) -> tuple[str, ...]:

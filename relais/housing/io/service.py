@@ -133,7 +133,7 @@ def run_import(
         table = read_upload(file)
     except FileError as exc:
         return _failed(result, exc.message)
-    if not check_sensitive(spec, table.header, errors, sensitive=sensitive):
+    if not check_sensitive(spec, spec.canonical(table.header), errors, sensitive=sensitive):
         result.errors = errors.sorted()
         return result
     header, rows = parse_table(spec, table, errors)

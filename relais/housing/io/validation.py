@@ -135,7 +135,7 @@ def parse_table(spec: Format, table: Table, errors: Errors) -> tuple[list[str], 
     Spreadsheets repeat values a lot (a building's columns on each of its dwellings, yes/no,
     typologies): each distinct value of a column is parsed once.
     """
-    header = check_header(spec, table.header, errors)
+    header = check_header(spec, spec.canonical(table.header), errors)
     if not header:
         return [], []
     errors.header = header
