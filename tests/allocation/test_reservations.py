@@ -243,3 +243,26 @@ def test_before_the_deadline_only_designated_candidates_go_on_the_agenda(landlor
     assignment.designation_due_on = timezone.localdate() - dt.timedelta(days=1)
     assignment.save()
     services.check_proposal(vacancy, [designated.pk, own.pk])  # the landlord's turn
+
+
+def test_designated_files_of_other_landlords_go_on_the_agenda(landlord, prefecture):
+    """The holder designates from the shared pool (ADR 0046): a file another landlord
+    registered goes on the commission's agenda like the landlord's own."""
+    from .factories import CommissionFactory, SessionFactory
+    from .factories_vacancies import ceilings
+
+    ceilings(timezone.localdate().year)
+    vacancy, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture, share=100))
+    other = OrganisationFactory(name="Val Touraine Habitat")
+    files = [applicant(landlord), applicant(other), applicant(landlord)]
+    services.designate(
+        assignment=assignment, actor=None, wanted=[(f.registration_number, None) for f in files]
+    )
+    session = SessionFactory(
+        commission=CommissionFactory(organisation=landlord),
+        opens_at=timezone.now() + dt.timedelta(days=1),
+    )
+    officer = MembershipFactory(organisation=landlord, role=Role.ALLOCATION_OFFICER).user
+    item = services.assignment_to_agenda(assignment=assignment, session=session, actor=officer)
+    assert [c.application for c in item.candidates.order_by("proposed_rank")] == files
+    assert files[1].registered_by == other
