@@ -15,12 +15,11 @@ from .io.cells import CellError, french_decimal
 from .models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
 
 
-class EuroField(forms.DecimalField):
-    """Euros with a decimal comma (« 1234,56 »), cleaned to integer cents."""
+class FrenchDecimalField(forms.DecimalField):
+    """A number typed the French way (« 1 234,56 », « 92,5 ») → Decimal, in a text input."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(max_digits=9, decimal_places=2, localize=True, **kwargs)
+        super().__init__(localize=True, **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
@@ -31,6 +30,14 @@ class EuroField(forms.DecimalField):
             except CellError as exc:
                 raise forms.ValidationError(exc.message, code="invalid") from None
         return super().to_python(value)
+
+
+class EuroField(FrenchDecimalField):
+    """Euros with a decimal comma (« 1234,56 »), cleaned to integer cents."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(max_digits=9, decimal_places=2, **kwargs)
 
     def clean(self, value):
         euros = super().clean(value)

@@ -18,7 +18,9 @@ module, called by ``AppConfig.ready()``::
 ``ability``: only a sender whose role holds it may pick the segment (and see who it names:
 the preview's sample, the recipients, the letters). ``sensitive``: every use of a broadcast
 that names the segment (drafted, opened, sent, approved, dispatched, recipients or letters
-read) writes a ``broadcast.sensitive_segment_used`` audit event.
+read) writes a ``broadcast.sensitive_segment_used`` audit event. ``private``: a message to the
+segment speaks of each recipient's own situation (a debt, a vulnerability), so it is never
+shown on the public crisis notice (``broadcast.public``).
 """
 
 import re
@@ -47,6 +49,7 @@ class Segment:
     value_help: Promise | str = ""
     ability: str | None = None
     sensitive: bool = False
+    private: bool = False
 
 
 _SEGMENTS: dict[str, Segment] = {}
@@ -61,11 +64,13 @@ def register_segment(
     value_help: Promise | str = "",
     ability: str | None = None,
     sensitive: bool = False,
+    private: bool = False,
 ) -> None:
-    """Add (or replace, on reload) the segment ``key``."""
+    """Add (or replace, on reload) the segment ``key``; a sensitive segment is private."""
     _SEGMENTS[key] = Segment(
-        key, label, build_queryset, value_label, value_help, ability, sensitive
-    )
+        key, label, build_queryset, value_label, value_help, ability, sensitive,
+        private or sensitive,
+    )  # fmt: skip
 
 
 def get(key: str) -> Segment:
@@ -92,6 +97,15 @@ def values_help(abilities: dict[str, bool]) -> str:
         for segment in _SEGMENTS.values()
         if segment.key in shown and segment.value_label and segment.key != "age_band"
     )
+
+
+def private_labels(criteria: list[dict]) -> list[str]:
+    """The labels of the private segments ``criteria`` names (see ``private``)."""
+    return [
+        str(_SEGMENTS[c["key"]].label)
+        for c in criteria
+        if c["key"] in _SEGMENTS and _SEGMENTS[c["key"]].private
+    ]
 
 
 def forbidden(criteria: list[dict], abilities: dict[str, bool]) -> list[str]:

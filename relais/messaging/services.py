@@ -53,6 +53,17 @@ def _check_allowed(organisation, actor, criteria: list[dict]) -> None:
         )  # fmt: skip
 
 
+def _check_public(criteria: list[dict], public: bool) -> None:
+    """A message to a private segment (tenants in arrears, the register) is never public."""
+    private = segments.private_labels(criteria) if public else []
+    if private:
+        raise ValidationError(
+            {"public": _("A message to %(segments)s speaks of each tenant's own situation: "
+                         "it cannot be shown on the public notice.")
+             % {"segments": ", ".join(private)}}
+        )  # fmt: skip
+
+
 def _check_criteria(organisation, criteria: list[dict]) -> None:
     """Each criterion names a registered segment and a value it understands."""
     if not criteria:
@@ -74,6 +85,7 @@ def broadcast_create(*, organisation, actor, criteria: list[dict], **fields) -> 
     _check_texts(subject=fields["subject"], body=fields["body"], sms_body=fields["sms_body"])
     _check_criteria(organisation, criteria)
     _check_allowed(organisation, actor, criteria)
+    _check_public(criteria, fields.get("public", False))
     for name in ("subject", "body"):
         fields[name] = merge.french_typography(fields[name])
     # No non-breaking space in a text message: it is not in the GSM alphabet, and one of them
@@ -102,6 +114,7 @@ def broadcast_update(
     _check_texts(subject=fields["subject"], body=fields["body"], sms_body=fields["sms_body"])
     _check_criteria(organisation, criteria)
     _check_allowed(organisation, actor, criteria)
+    _check_public(criteria, fields.get("public", False))
     for name in ("subject", "body"):
         fields[name] = merge.french_typography(fields[name])
     fields["sms_body"] = merge.plain_spaces(fields["sms_body"])

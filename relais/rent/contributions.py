@@ -152,6 +152,7 @@ def register() -> None:
         value_label=gettext_lazy("overdue rent above (€)"),
         value_help=gettext_lazy("overdue rent above this amount in euros (“0”: any overdue rent)"),
         ability="rent.view",
+        private=True,
     )
     register_figure(
         "rent.collection_rate",

@@ -153,14 +153,14 @@ class TermsForm(forms.Form):
     )
     rls = EurosField(label=_("Rent reduction (RLS, €)"), required=False, initial="0")
 
-    def __init__(self, *args, show_benefit: bool, **kwargs):
+    def __init__(self, *args, show_benefit: bool, first_open: dt.date, **kwargs):
+        """``first_open``: the first month whose rent is not called yet (terms.first_open)."""
         super().__init__(*args, **kwargs)
-        first = timezone.localdate().replace(day=1)
         self.fields["valid_from"].choices = [
-            (add_months(first, delta).isoformat(), month_fr(add_months(first, delta)).capitalize())
-            for delta in range(-1, 13)
+            (month.isoformat(), month_fr(month).capitalize())
+            for month in (add_months(first_open, delta) for delta in range(13))
         ]
-        self.fields["valid_from"].initial = add_months(first, 1).isoformat()
+        self.fields["valid_from"].initial = first_open.isoformat()
         if not show_benefit:
             del self.fields["benefit"]
 

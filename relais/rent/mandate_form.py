@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from schwifty import IBAN
 
 from relais.core.models import Agency
 from relais.core.pdf import compile_typst, fr_date
@@ -49,6 +50,9 @@ def _creditor(organisation) -> dict:
     return {
         "creditor_name": found.creditor_name,
         "creditor_id": found.creditor_id,
+        # Where a tenant sends a transfer (the letter's "par virement" line); "" if not set.
+        "creditor_iban": IBAN(found.creditor_iban).formatted if found.creditor_iban else "",
+        "creditor_bic": found.creditor_bic,
         "creditor_address": address,
         "creditor_contact": contact,
         "place": agency.city if agency is not None else "",

@@ -18,6 +18,7 @@ from relais.core import audit
 
 from .models import RentCall, RentTerms
 from .notices import month_fr
+from .rules import add_months
 
 AMOUNTS = ("rent_cents", "charges_cents", "benefit_cents", "rls_cents")
 
@@ -40,21 +41,30 @@ def current_terms(lease, rows: list[RentTerms], today: dt.date) -> dict[str, int
     }
 
 
+def last_called(lease) -> dt.date | None:
+    """The latest month whose rent is called for ``lease`` (the first of it), or None."""
+    return (
+        RentCall.objects.filter(lease=lease).order_by("-month").values_list("month", flat=True)
+    ).first()
+
+
+def first_open(lease, today: dt.date) -> dt.date:
+    """The first month new terms may start: after the last one called, not before this one."""
+    called = last_called(lease)
+    this_month = today.replace(day=1)
+    return max(this_month, add_months(called, 1)) if called is not None else this_month
+
+
 def _check(lease, valid_from: dt.date, amounts: dict[str, int]) -> None:
     errors = {}
     if valid_from.day != 1:
         errors["valid_from"] = _("Terms start on the first day of a month.")
     else:
-        last_called = (
-            RentCall.objects.filter(lease=lease)
-            .order_by("-month")
-            .values_list("month", flat=True)
-            .first()
-        )
-        if last_called is not None and valid_from <= last_called:
+        called = last_called(lease)
+        if called is not None and valid_from <= called:
             errors["valid_from"] = _(
                 "The rent of %(month)s is already called: new terms start after it."
-            ) % {"month": month_fr(last_called)}
+            ) % {"month": month_fr(called)}
     for name, cents in amounts.items():
         if cents is None or cents < 0:
             errors[name] = _("Write an amount of 0 or more.")

@@ -604,7 +604,11 @@ def lease_terms(request, pk):
         request, Lease.objects.select_related("household"), ability="rent.configure", pk=pk
     )
     show_benefit = bool(request.abilities.get("lease.view_benefit"))
-    form = TermsForm(request.POST or None, show_benefit=show_benefit)
+    form = TermsForm(
+        request.POST or None,
+        show_benefit=show_benefit,
+        first_open=terms.first_open(lease, timezone.localdate()),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             terms.rent_terms_save(

@@ -14,7 +14,7 @@ from relais.core.models import AuditEvent, Federation, Organisation
 from relais.core.outbox.models import OutboxMessage
 from relais.core.roles import Role
 from relais.federation.indicators import registry, selectors, services
-from relais.federation.indicators.forms import parse_csv
+from relais.federation.indicators.forms import FiguresForm, parse_csv
 from relais.federation.indicators.models import IndicatorValue, Source
 from relais.federation.indicators.registry import Week
 from relais.federation.indicators.suppression import disclose, is_suppressed
@@ -141,6 +141,30 @@ def test_csv_errors_name_row_and_field():
     ]
     assert len(missing) == 1 and "value" in missing[0]
     assert list(figures) == [(WEEK.start, "rent.collection")]
+
+
+def test_a_decimal_comma_is_read_the_french_way_never_cut_off():
+    unquoted = "week,indicator,value\n2026-W10,proximity.rounds,92,5\n"
+    with translation.override("en"):
+        figures, errors = parse_csv(unquoted)
+    assert figures == {} and errors == [
+        "Row 2: 4 cells for 3 columns (a decimal comma in a comma-separated file must be "
+        "quoted, or use « ; »)."
+    ]
+    quoted = 'week,indicator,value\n2026-W10,proximity.rounds,"92,5"\n'
+    semicolons = "week;indicator;value\n2026-W10;rent.arrears;1 234 567\n"
+    assert parse_csv(quoted)[0] == {(WEEK.start, "proximity.rounds"): (92.5, None)}
+    assert parse_csv(semicolons)[0] == {(WEEK.start, "rent.arrears"): (1234567.0, None)}
+    assert parse_csv("week;indicator;value\n2026-W10;rent.arrears;18.000\n")[1]  # 18 or 18,000?
+
+
+@pytest.mark.django_db
+def test_the_form_reads_french_numbers_and_money_in_euros():
+    week = FiguresForm().fields["week"].choices[0][0]
+    form = FiguresForm({"week": week, "proximity.rounds": "92,5", "rent.arrears": "1 234,56"})
+    assert form.is_valid(), form.errors
+    assert sorted(value for value, _base in form.figures.values()) == [92.5, 123456.0]
+    assert "(€)" in str(form.fields["rent.arrears"].label)
 
 
 def _upload(client, text):

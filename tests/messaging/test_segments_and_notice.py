@@ -221,3 +221,15 @@ def test_the_situation_report_counts_messages_sent_in_the_week(world, director):
 
     values = {row["key"]: row["value"] for row in compute_all(world.organisation, today)}
     assert values["messaging.broadcasts"] == 6
+
+
+@pytest.mark.parametrize(
+    ("role", "criteria"), [(Role.MANAGER, arrears("500")), (Role.OUTREACH_CALLER, REGISTER)]
+)
+def test_a_message_to_a_private_segment_is_never_public(world, member_factory, role, criteria):
+    sender, _client = member_factory(role)
+    with pytest.raises(ValidationError) as error:
+        draft(world, sender, criteria=criteria, public=True)
+    assert "public" in error.value.message_dict
+    assert not Broadcast.objects.exists()
+    assert not draft(world, sender, criteria=criteria).public  # the same, not public, goes

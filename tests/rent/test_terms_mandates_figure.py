@@ -95,6 +95,16 @@ def test_the_terms_page_hides_the_benefit_from_the_accountant(
     assert 'name="benefit"' in page and "460,50" in page
 
 
+def test_the_terms_page_offers_only_months_not_yet_called(organisation, leases, accountant_client):
+    lease = leases["BAIL-A"]
+    _call(lease, month=NEXT)  # next month's rent is already called
+    page = accountant_client.get(f"/loyers/baux/{lease.pk}/conditions/").content.decode()
+    after = add_months(NEXT, 1).isoformat()
+    assert f'value="{NEXT.isoformat()}"' not in page
+    assert f'<option value="{after}" selected>' in page
+    assert terms.first_open(lease, timezone.localdate()) == add_months(NEXT, 1)
+
+
 def _pdf_text(pdf: bytes) -> str:
     found = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
@@ -105,8 +115,9 @@ def _pdf_text(pdf: bytes) -> str:
 @pytest.fixture
 def cash_payers(organisation, leases):
     RentSettings.objects.create(
-        organisation=organisation, creditor_name="Tours Habitat", creditor_id="FR12ZZZ123456"
-    )
+        organisation=organisation, creditor_name="Tours Habitat", creditor_id="FR12ZZZ123456",
+        creditor_iban="FR7630006000011234567890189", creditor_bic="AGRIFRPP",
+    )  # fmt: skip
     for ref in ("BAIL-A", "BAIL-B"):
         Payment.objects.create(
             organisation=organisation, lease=leases[ref], amount_cents=33_000, method="cash",
@@ -140,6 +151,8 @@ def test_the_letters_batch_is_for_households_without_e_mail_or_mobile(cash_payer
     assert "BAIL-B" in text
     assert "BAIL-A" not in text
     assert "Objet : payer votre loyer autrement" in text
+    # Where to send a transfer: the landlord's account, as a person copies it.
+    assert "FR76 3000 6000 0112 3456 7890 189" in " ".join(text.split())
     forms = client.get("/loyers/especes/mandats.pdf").content
     assert len(PdfReader(io.BytesIO(forms)).pages) == 2  # both cash payers' forms
 

@@ -9,11 +9,15 @@ refuses the whole file, with every error naming its row and field.
 import csv
 import io
 import math
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from relais.housing.forms import FrenchDecimalField
+from relais.housing.io.cells import CellError, french_decimal
 
 from . import registry
 from .registry import Week
@@ -35,7 +39,21 @@ def check_value(indicator, value: float) -> str | None:
 
 
 def _number(text: str) -> float:
-    return float(text.strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
+    """A French number (« 92,5 », « 1 234 »), by the imports' one rule (Babel, fr_FR); raises
+    ValueError."""
+    try:
+        return float(french_decimal(text))
+    except CellError as error:
+        raise ValueError(text) from error
+
+
+# What the form's field for each unit asks for: money in euros (stored in cents).
+FORM_UNITS = {
+    "percent": gettext_lazy("%"),
+    "days": gettext_lazy("days"),
+    "cents": gettext_lazy("€"),
+    "count": gettext_lazy("number"),
+}
 
 
 def week_choices(today=None, count=8) -> list[tuple[str, str]]:
@@ -53,8 +71,13 @@ class FiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["week"].choices = week_choices()
         for indicator in registry.indicators():
-            self.fields[indicator.key] = forms.DecimalField(
-                label=indicator.label, required=False, min_value=0, max_digits=14, decimal_places=1
+            # A text field read the French way (« 92,5 »): a number input would drop the comma.
+            self.fields[indicator.key] = FrenchDecimalField(
+                label=f"{indicator.label} ({FORM_UNITS[indicator.unit]})",
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2 if indicator.unit == "cents" else 1,
             )
 
     def clean(self):
@@ -65,6 +88,8 @@ class FiguresForm(forms.Form):
             value = data.get(indicator.key)
             if value is None:
                 continue
+            if indicator.unit == "cents":
+                value = value * Decimal(100)  # typed in euros
             error = check_value(indicator, float(value))
             if error:
                 self.add_error(indicator.key, error)
@@ -109,6 +134,13 @@ def parse_csv(text: str) -> tuple[dict, list[str]]:
         if number > MAX_ROWS + 1:
             errors.append(_("More than %(max)d rows.") % {"max": MAX_ROWS})
             break
+        if None in row:  # more cells than columns: « 92,5 » unquoted in a comma-separated file
+            errors.append(
+                _("Row %(row)d: %(found)d cells for %(columns)d columns (a decimal comma in a "
+                  "comma-separated file must be quoted, or use « ; »).")
+                % {"row": number, "found": len(header) + len(row[None]), "columns": len(header)}
+            )  # fmt: skip
+            continue
         figure, row_errors = _row(row)
         errors += [
             _("Row %(row)d, %(field)s: %(error)s") % {"row": number, "field": f, "error": e}

@@ -30,10 +30,10 @@ LOCKDOWN_V2 = (
 )
 
 
-def _template(federation_id, analyst, title, versions) -> Template:
+def _template(federation_id, analyst, title, versions, kind=KIND) -> Template:
     template = Template.objects.create(
         federation_id=federation_id,
-        kind=KIND,
+        kind=kind,
         title=title,
         created_by=analyst,
         latest_number=len(versions),
@@ -96,7 +96,7 @@ class LibraryDemo:
             federation_id, analyst, "Script d'appel – canicule", [(heat, "Plan canicule.")]
         )
         others = {
-            code: _template(federation_id, analyst, title, [(kind.default(), "")])
+            code: _template(federation_id, analyst, title, [(kind.default(), "")], kind=code)
             for code, title in TITLES.items()
             if (kind := registry.get_kind(code)) is not None
         }
