@@ -54,10 +54,10 @@ def elides(word: str) -> bool:
     return False
 
 
-def of_name(text) -> str:
-    """« de <text> » or « d’<text> » in French, « of <text> » otherwise (to put before a
-    month, a person or an organisation: « Loyer d’avril 2026 »)."""
+def of_name(text, english: str = "of") -> str:
+    """« de <text> » or « d’<text> » in French, « <english> <text> » otherwise (to put before
+    a month, a person or an organisation: « Loyer d’avril 2026 », « from Tours Habitat »)."""
     text = str(text)
     if not _is_french():
-        return f"of {text}"
+        return f"{english} {text}"
     return f"d’{text}" if elides(text) else f"de {text}"

@@ -78,3 +78,20 @@ def test_of_name_in_english_and_empty_words():
     with translation.override("en"):
         assert of_name("April 2026") == "of April 2026"
     assert not elides("")
+
+
+def test_messages_naming_an_organisation_elide():
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        subject = gettext("Work order %(number)s %(from_organisation)s") % {
+            "number": "DI-1",
+            "from_organisation": of_name("Orléans Métropole Habitat", "from"),
+        }
+        referral = gettext("A referral %(from_organisation)s") % {
+            "from_organisation": of_name("Habitat 37", "from")
+        }
+    assert subject == "Bon de commande DI-1 d’Orléans Métropole Habitat"
+    assert referral == "Un signalement d’Habitat 37"
+    with translation.override("en"):
+        assert of_name("Tours Habitat", "from") == "from Tours Habitat"

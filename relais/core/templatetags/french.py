@@ -15,5 +15,5 @@ def long_date(value, format_name="DATE_FORMAT") -> str:
 
 
 @register.filter
-def of_name(value) -> str:
-    return formats.of_name(value)
+def of_name(value, english="of") -> str:
+    return formats.of_name(value, english)
