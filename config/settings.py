@@ -137,7 +137,10 @@ TEMPLATES = [
             ],
             "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
             # ``{% csrf_token %}`` also renders the current organisation (ADR 0021).
-            "builtins": ["relais.core.templatetags.organisation_forms"],
+            "builtins": [
+                "relais.core.templatetags.organisation_forms",
+                "relais.core.templatetags.french",
+            ],
         },
     }
 ]

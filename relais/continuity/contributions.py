@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
 from relais.core.roles import STAFF_ROLES, Role
+from relais.formats import long_date
 
 from . import selectors, services
 from .models import Declaration, StaffMember
@@ -96,7 +97,7 @@ def report_card(ctx: home.HomeContext) -> home.Card | None:
         key="continuity.latest_report",
         title=_("Latest situation report"),
         count=None,
-        text=formats.date_format(found.day, "DATE_FORMAT"),
+        text=long_date(found.day),
         empty=_("The situation report is built each morning."),
         url=reverse("continuity:report_detail", args=[found.pk]),
         link_label=_("Read the report"),

@@ -11,7 +11,9 @@ import json
 from pathlib import Path
 
 import typst
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
+
+from relais.formats import long_date
 
 from .crisis import notice_news, parse_links, parse_phone_lines, public_links
 
@@ -51,7 +53,7 @@ def fr_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     with translation.override("fr"):
-        return formats.date_format(value, "j F Y")
+        return long_date(value, "j F Y")
 
 
 def fr_datetime(value: dt.datetime | None) -> str:

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from relais.formats import of_name
+
 PURPOSE_REFERRAL = "outreach_referral"
 
 
@@ -18,8 +20,8 @@ def send_referral_link(referral, token: str) -> bool:
         return False
     url = settings.SITE_URL.rstrip("/") + reverse("outreach:partner_link", kwargs={"token": token})
     with translation.override("fr"):
-        subject = _("A referral from %(organisation)s") % {
-            "organisation": referral.organisation.name
+        subject = _("A referral %(from_organisation)s") % {
+            "from_organisation": of_name(referral.organisation.name, "from")
         }
         body = "\n\n".join(
             [

@@ -16,6 +16,7 @@ from relais.core import audit
 from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.core.transactions import write_transaction
+from relais.formats import of_name
 from relais.housing.models import Lease
 
 from . import calllist, links, notify, rules
@@ -549,8 +550,8 @@ def _consent_text(entry) -> str:
     when = entry.consent_on.strftime("%d/%m/%Y")
     if entry.consent_by == ConsentBy.THIRD_PARTY:
         relation = f" ({entry.third_party_relation})" if entry.third_party_relation else ""
-        return _("Registered at the request of %(name)s%(relation)s on %(when)s") % {
-            "name": entry.third_party_name,
+        return _("Registered at the request %(of_name)s%(relation)s on %(when)s") % {
+            "of_name": of_name(entry.third_party_name),
             "relation": relation,
             "when": when,
         }

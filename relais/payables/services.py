@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.templatetags.relais import euros
+from relais.formats import of_name
 from relais.interventions.work_orders import selectors as work_orders
 
 from . import rules
@@ -147,8 +148,8 @@ def _check(organisation, data: NewInvoice) -> None:
         organisation=organisation, supplier=data.supplier, number=data.number
     ).exists():
         raise InvoiceRefused(
-            _("Invoice %(number)s of %(supplier)s is already recorded.")
-            % {"number": data.number, "supplier": data.supplier.name}
+            _("Invoice %(number)s %(of_supplier)s is already recorded.")
+            % {"number": data.number, "of_supplier": of_name(data.supplier.name)}
         )
 
 
@@ -279,8 +280,8 @@ def invoice_create(
             )
     except IntegrityError:
         raise InvoiceRefused(
-            _("Invoice %(number)s of %(supplier)s is already recorded.")
-            % {"number": data.number, "supplier": data.supplier.name}
+            _("Invoice %(number)s %(of_supplier)s is already recorded.")
+            % {"number": data.number, "of_supplier": of_name(data.supplier.name)}
         ) from None
     return invoice
 

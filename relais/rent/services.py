@@ -11,6 +11,7 @@ from schwifty.exceptions import SchwiftyException
 
 from relais.core import audit
 from relais.core.outbox import notify_household, queue_message
+from relais.formats import of_name
 from relais.housing.models import Channel, Occupant
 
 from .models import Mandate, RentCall, RentSettings
@@ -25,13 +26,13 @@ def _queue_notice(organisation, holder, call) -> None:
         organisation=organisation,
         channel="email",
         to=holder.email,
-        subject=_("Your rent notice for %(month)s") % {"month": month_fr(call.month)},
+        subject=_("Your rent notice %(of_month)s") % {"of_month": of_name(month_fr(call.month))},
         body=_(
-            "Hello,\n\nYour rent for %(month)s (lease %(lease)s) is %(amount)s, due by the "
+            "Hello,\n\nYour rent %(of_month)s (lease %(lease)s) is %(amount)s, due by the "
             "5th. Ask us for your notice as a PDF at any time.\n"
         )
         % {
-            "month": month_fr(call.month),
+            "of_month": of_name(month_fr(call.month)),
             "lease": call.lease.reference,
             "amount": money_fr(call.amount_cents),
         },

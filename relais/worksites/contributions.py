@@ -2,12 +2,12 @@
 home cards, and what the "construction sites stopped" switch does."""
 
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.core import crisis, home, navigation
 from relais.core.roles import Role
+from relais.formats import long_date
 
 from . import selectors, services
 
@@ -62,7 +62,7 @@ def to_sign_card(ctx: home.HomeContext) -> home.Card:
         rows=[
             home.CardRow(
                 site.name,
-                _("stopped since %(day)s") % {"day": formats.date_format(site.stopped_on)}
+                _("stopped since %(day)s") % {"day": long_date(site.stopped_on)}
                 if site.stopped_on
                 else "",
                 url=reverse("worksites:site_detail", args=[site.pk]),

@@ -111,7 +111,7 @@ def test_reminders_a_month_before_expiry_by_the_preferred_channel(
     (message,) = mail.outbox
     assert message.to == ["samia@example.org"] and "31 mars 2026" in message.body
     (text,) = settings.RELAIS_SMS_FILE_PATH.iterdir()
-    assert "1 avril 2026" in text.read_text()
+    assert "1er avril 2026" in text.read_text()
     later.refresh_from_db()
     assert later.reminded_on is None
     by_letter.refresh_from_db()

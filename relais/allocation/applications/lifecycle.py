@@ -31,6 +31,7 @@ from relais.core.enqueue import enqueue
 from relais.core.outbox import addresses as outbox_addresses
 from relais.core.outbox import queue_message
 from relais.core.transactions import write_transaction
+from relais.formats import long_date
 from relais.housing.models import Channel
 
 from ..models import (
@@ -303,7 +304,7 @@ def _reminder_text(reminder: RenewalReminder) -> tuple[str, str]:
         values = {
             "landlord": reminder.organisation.name,
             "number": application.registration_number,
-            "date": date_format(reminder.expires_on, "DATE_FORMAT"),
+            "date": long_date(reminder.expires_on),
         }
         subject = _("%(landlord)s: renew your application for social housing") % values
         if reminder.channel == Channel.SMS:

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 
 from relais.core.models import Organisation
 from relais.core.tenancy import require_ability
-from relais.interventions.dashboard import charts
 
 from ..indicators import registry, selectors, services
-from ..indicators.display import figure_text
 from ..indicators.forms import CsvForm, FiguresForm
 from ..indicators.registry import Week
+from .chart import weekly_chart
 
 
 def default_week() -> Week:
@@ -38,19 +37,6 @@ def week_from(request) -> Week:
         )
     except ValueError as error:
         raise Http404 from error
-
-
-def _chart(indicator, points):
-    rows = [
-        (
-            _("week of %(day)s") % {"day": week.start.strftime("%d/%m")},
-            value or 0,
-            figure_text(indicator.unit, value) if value is not None else _("no figure"),
-            "",
-        )
-        for week, value in points
-    ]
-    return charts.bars(rows) if any(value for _w, value in points) else []
 
 
 @login_required
@@ -71,14 +57,15 @@ def dashboard(request):
         found = selectors.members(federation, departement)
         rows = selectors.values_for([m.pk for m in found], [week.start])
         points = selectors.series(federation, indicator.key, week, found=found)
-        chart = _chart(indicator, points)
+        departements = selectors.departements(federation)
         context |= {
             "departement": departement,
-            "departements": selectors.departements(federation),
+            "departements": departements,
+            "area": dict(departements).get(departement) if departement else None,
+            "median_min": selectors.MEDIAN_MIN_MEMBERS,
             "regional": selectors.regional(rows),
             "cells": selectors.member_table(found, rows, indicator),
-            "chart": chart,
-            "chart_height": charts.height(chart),
+            "chart": weekly_chart(indicator.unit, points),
             "weeks": [week.previous(n) for n in range(8)],
             "missing": sum(
                 1 for s in selectors.completeness(federation, week, found=found) if not s.reported

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from relais.core.pdf import compile_typst, fr_date, fr_datetime
 
@@ -23,6 +23,27 @@ def _text(indicator, value, suppressed=False) -> str:
     if value is None:
         return "—"
     return figure_text(indicator.unit, value)
+
+
+def completeness_text(reported: int, total: int, missing: int) -> str:
+    """« 3 membres sur 4 ont transmis leurs chiffres (1 manquant). », each noun agreeing."""
+    sentence = ngettext(
+        "%(reported)d member of %(total)d reported their figures",
+        "%(reported)d members of %(total)d reported their figures",
+        reported,
+    ) % {"reported": reported, "total": total}
+    gap = ngettext("%(missing)d missing", "%(missing)d missing", missing) % {"missing": missing}
+    return f"{sentence} ({gap})."
+
+
+def median_note() -> str:
+    """Why a median may be blank (``selectors.MEDIAN_MIN_MEMBERS``); same words as the page."""
+    n = selectors.MEDIAN_MIN_MEMBERS
+    return ngettext(
+        "The median is shown only when at least %(n)s member reported the figure.",
+        "The median is shown only when at least %(n)s members reported the figure.",
+        n,
+    ) % {"n": n}
 
 
 def bulletin_data(federation, week, now) -> dict:
@@ -57,14 +78,10 @@ def bulletin_data(federation, week, now) -> dict:
         "period": _("Week from %(start)s to %(end)s")
         % {"start": fr_date(week.start), "end": fr_date(week.last_day)},
         "generated": _("produced on %(when)s") % {"when": fr_datetime(now)},
-        "completeness": _(
-            "%(reported)d members of %(total)d reported their figures (%(missing)d missing)."
-        )
-        % {
-            "reported": len(statuses) - len(missing),
-            "total": len(statuses),
-            "missing": len(missing),
-        },
+        "completeness": completeness_text(
+            len(statuses) - len(missing), len(statuses), len(missing)
+        ),
+        "median_note": median_note(),
         "missing": missing,
         "regional": [
             {

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.tenancy import get_for_request, require_ability
+from relais.formats import of_name
 
 from ..models import Contractor, OperatingStatus
 from . import selectors, services
@@ -72,6 +73,6 @@ def contractor_status(request, pk):
         note=form.cleaned_data["operating_status_note"],
     )
     messages.success(
-        request, _("Operating status of %(name)s updated.") % {"name": contractor.name}
+        request, _("Operating status %(of_name)s updated.") % {"of_name": of_name(contractor.name)}
     )
     return redirect("interventions:contractor_list")

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from relais.formats import of_name
+
 PURPOSE_LINK = "work_order_link"
 PURPOSE_REMINDER = "work_order_reminder"
 PURPOSE_ESCALATION = "work_order_escalation"
@@ -60,9 +62,9 @@ def _job_lines(work_order) -> list[str]:
 def send_link(work_order, token: str) -> int:
     """E-mail the new work order and its link to the contractor; returns messages queued."""
     with translation.override("fr"):
-        subject = _("Work order %(number)s from %(organisation)s") % {
+        subject = _("Work order %(number)s %(from_organisation)s") % {
             "number": work_order.request.tracking_number,
-            "organisation": work_order.organisation.name,
+            "from_organisation": of_name(work_order.organisation.name, "from"),
         }
         body = "\n\n".join(
             [

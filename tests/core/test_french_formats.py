@@ -1,0 +1,97 @@
+"""French dates (« 1er décembre ») and elisions (« d’avril ») written once, used everywhere."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from relais.core.pdf import fr_date, fr_datetime
+from relais.formats import elides, long_date, of_name
+
+FIRST = dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("DATE_FORMAT", "1er décembre 2026"),
+        ("l j F Y", "mardi 1er décembre 2026"),
+        ("j F", "1er décembre"),
+    ],
+)
+def test_first_of_the_month_is_written_1er_in_french(fmt, expected):
+    with translation.override("fr"):
+        assert long_date(FIRST, fmt) == expected
+        assert long_date(dt.date(2026, 12, 2), fmt) == expected.replace("1er", "2").replace(
+            "mardi", "mercredi"
+        )
+
+
+def test_english_keeps_the_plain_number():
+    with translation.override("en"):
+        assert long_date(FIRST, "j F Y") == "1 December 2026"
+
+
+def test_aware_datetime_is_shown_in_paris_time():
+    # 30 November 23:30 UTC is 1 December 00:30 in Paris.
+    moment = dt.datetime(2026, 11, 30, 23, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    with translation.override("fr"):
+        assert long_date(moment, "DATETIME_FORMAT") == "1er décembre 2026 00:30"
+
+
+def test_pdf_data_uses_the_same_rule():
+    assert fr_date(FIRST) == "1er décembre 2026"
+    moment = dt.datetime(2026, 12, 1, 9, 5, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    assert fr_datetime(moment) == "1er décembre 2026 à 09 h 05"
+
+
+def test_template_filters_are_builtin():
+    template = Template('{{ day|long_date:"l j F Y" }} · Loyer {{ month|of_name }}')
+    with translation.override("fr"):
+        text = template.render(Context({"day": FIRST, "month": "avril 2026"}))
+    assert text == "mardi 1er décembre 2026 · Loyer d’avril 2026"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("avril 2026", "d’avril 2026"),
+        ("août 2026", "d’août 2026"),
+        ("octobre 2026", "d’octobre 2026"),
+        ("mai 2026", "de mai 2026"),
+        ("Action Logement Services", "d’Action Logement Services"),
+        ("Habitat 37", "d’Habitat 37"),
+        ("Hauts-de-Seine Habitat", "de Hauts-de-Seine Habitat"),
+        ("Écully", "d’Écully"),
+        ("Yves Martin", "d’Yves Martin"),
+        ("Tours Habitat", "de Tours Habitat"),
+    ],
+)
+def test_of_name_elides_before_a_vowel_or_a_mute_h(word, expected):
+    with translation.override("fr"):
+        assert of_name(word) == expected
+
+
+def test_of_name_in_english_and_empty_words():
+    with translation.override("en"):
+        assert of_name("April 2026") == "of April 2026"
+    assert not elides("")
+
+
+def test_messages_naming_an_organisation_elide():
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        subject = gettext("Work order %(number)s %(from_organisation)s") % {
+            "number": "DI-1",
+            "from_organisation": of_name("Orléans Métropole Habitat", "from"),
+        }
+        referral = gettext("A referral %(from_organisation)s") % {
+            "from_organisation": of_name("Habitat 37", "from")
+        }
+    assert subject == "Bon de commande DI-1 d’Orléans Métropole Habitat"
+    assert referral == "Un signalement d’Habitat 37"
+    with translation.override("en"):
+        assert of_name("Tours Habitat", "from") == "from Tours Habitat"
