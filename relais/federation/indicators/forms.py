@@ -52,7 +52,7 @@ FORM_UNITS = {
     "percent": gettext_lazy("%"),
     "days": gettext_lazy("days"),
     "cents": gettext_lazy("€"),
-    "count": gettext_lazy("number"),
+    "count": gettext_lazy("how many"),
 }
 
 
