@@ -10,6 +10,7 @@ from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.housing.models import Building, Commune
 from relais.interventions.categories.selectors import leaf_choices, leaves
+from relais.interventions.models import Category
 from relais.interventions.requests.photos import reencode
 
 from .models import (
@@ -275,6 +276,23 @@ class CollectionForm(forms.ModelForm):
         return stream
 
 
+def remark_category_groups(organisation) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The grouped kinds of problem a caretaker's remark offers after its first, empty choice
+    ("Other problem"): the organisation's leaves without its "other" category, which the
+    empty choice already stands for (it was offered twice)."""
+    other = set(
+        Category.objects.for_organisation(organisation)
+        .filter(code="other")
+        .values_list("pk", flat=True)
+    )
+    groups = []
+    for family, kinds in leaf_choices(organisation):
+        kept = [(pk, name) for pk, name in kinds if pk not in other]
+        if kept:
+            groups.append((family, kept))
+    return groups
+
+
 class RemarkForm(forms.Form):
     text = forms.CharField(
         label=_("Remark"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -292,7 +310,10 @@ class RemarkForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["category"].choices = [("", _("Other problem")), *leaf_choices(organisation)]
+        self.fields["category"].choices = [
+            ("", _("Other problem")),
+            *remark_category_groups(organisation),
+        ]
 
     def clean_category(self):
         """The chosen category (an active leaf of the organisation's tree), or None: "other"."""

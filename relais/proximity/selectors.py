@@ -34,7 +34,7 @@ def rounds_of(user, organisation, day: dt.date):
     """``user``'s passages of ``day`` in ``organisation``, each with its steps (2 queries)."""
     return (
         RoundOccurrence.objects.filter(organisation=organisation, assignee=user, day=day)
-        .select_related("building", "template")
+        .select_related("building__commune", "template")
         .prefetch_related(Prefetch("steps", queryset=RoundStep.objects.order_by("position")))
         .order_by("starts_at", "id")
     )
