@@ -123,6 +123,7 @@ def test_the_manager_keeps_the_collection_calendar(organisation, building, manag
     make_round(organisation, building, kind=RoundKind.BINS_IN, follows_collection=True)
     page = manager.get(reverse("proximity:building", args=[building.pk])).content.decode()
     assert "Verre" in page and "calendrier de collecte de la commune" in page
+    assert "Verre\u00a0: " in page and "Verre:" not in page  # French: no-break space, colon
     manager.post(reverse("proximity:collection_delete", args=[stream.pk]))
     assert not CollectionStream.objects.exists()
     page = manager.get(reverse("proximity:building", args=[building.pk])).content.decode()
