@@ -141,7 +141,8 @@ def test_agreement_form_creates_with_scope(landlord):
 
 def test_without_a_draft_session_the_page_links_to_planning_one(landlord):
     ceilings(timezone.localdate().year)
-    _v, assignment = reserved_vacancy(landlord, agreement(landlord, holder(email="ddets@example.fr")))
+    prefecture = holder(email="ddets@example.fr")
+    _v, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
     token = services.link_send(assignment=assignment, actor=None)
     number = applicant(landlord).registration_number
     Client().post(reverse("allocation:reservation_link", args=[token]), {"number_1": number})
