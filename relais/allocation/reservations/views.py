@@ -111,6 +111,7 @@ def assignment_detail(request, pk):
         "assignment": assignment,
         "designations": designations,
         "today": timezone.localdate(),
+        "waiting_statuses": selectors.WAITING,
         "override_form": OverrideForm(organisation=request.organisation),
         "agenda_form": agenda_form,
         # No session in preparation: the page links to creating one instead of an empty select.
