@@ -167,6 +167,12 @@ class Building(OrganisationOwned):
     def __str__(self):
         return f"{self.address}, {self.postcode}"
 
+    @property
+    def postal_address(self) -> str:
+        """The address as a letter carries it: "76 boulevard de l'Europe, 37380 Monnaie"
+        (reads ``commune``: select it with the building)."""
+        return f"{self.address}, {self.postcode} {self.commune.name}"
+
     def get_absolute_url(self):
         return reverse("housing:building_detail", args=[self.pk])
 

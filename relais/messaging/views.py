@@ -91,7 +91,9 @@ def broadcast_edit(request, pk):
         "value": criteria.get(segment, ""),
         "age_band": criteria.get("age_band", ""),
     }
-    form = BroadcastForm(request.POST or None, instance=broadcast, initial=initial)
+    form = BroadcastForm(
+        request.POST or None, instance=broadcast, initial=initial, abilities=request.abilities
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BroadcastForm.Meta.fields}
         try:

@@ -10,9 +10,17 @@ from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.housing.models import Building, Commune
 from relais.interventions.categories.selectors import leaf_choices, leaves
+from relais.interventions.models import Category
 from relais.interventions.requests.photos import reencode
 
-from .models import EVERY_DAY, CollectionStream, Replacement, RoundKind, RoundTemplate
+from .models import (
+    EVERY_DAY,
+    CollectionStream,
+    Replacement,
+    RoundKind,
+    RoundTemplate,
+    fits_in_day,
+)
 
 WEEKDAYS = [
     (1, _("Monday")),
@@ -131,12 +139,42 @@ class RoundForm(forms.ModelForm):
             value = data.get(field)
             if value is not None and not 1 <= value <= 8:
                 self.add_error(field, _("Between 1 and 8 passages a day."))
+        self._check_fits_in_day(data)
         bins = (RoundKind.BINS_OUT, RoundKind.BINS_IN)
         if data.get("follows_collection") and data.get("kind") not in bins:
             self.add_error(
                 "follows_collection", _("Only bins rounds follow the collection calendar.")
             )
         return data
+
+    def _check_fits_in_day(self, data):
+        """The last passage (usual or crisis) must end by midnight, the day it belongs to."""
+        start, interval = data.get("first_start"), data.get("interval_minutes")
+        window = data.get("window_minutes")
+        if start is None or interval is None or window is None:
+            return
+        for field in ("passages", "crisis_passages"):
+            count = data.get(field)
+            if (
+                count
+                and field not in self.errors
+                and not fits_in_day(start, count, interval, window)
+            ):
+                self.add_error(
+                    field,
+                    _(
+                        "%(field)s: %(n)d passages %(interval)d minutes apart from %(start)s "
+                        "(%(window)d minutes each) run past midnight; fewer passages, a shorter "
+                        "interval or an earlier first passage."
+                    )
+                    % {
+                        "field": self.fields[field].label,
+                        "n": count,
+                        "interval": interval,
+                        "start": start.strftime("%H:%M"),
+                        "window": window,
+                    },
+                )
 
     def save(self, commit=False):
         template = super().save(commit=False)
@@ -162,6 +200,10 @@ class CaretakerForm(forms.Form):
         for name in ("caretaker", "backup"):
             self.fields[name].queryset = caretakers(organisation)
             self.fields[name].label_from_instance = _person
+        current = self.initial.get("caretaker")
+        if current and not self.is_bound:
+            # The caretaker cannot be their own usual replacement: not offered.
+            self.fields["backup"].queryset = caretakers(organisation).exclude(pk=current)
 
     def clean(self):
         data = super().clean()
@@ -234,6 +276,23 @@ class CollectionForm(forms.ModelForm):
         return stream
 
 
+def remark_category_groups(organisation) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The grouped kinds of problem a caretaker's remark offers after its first, empty choice
+    ("Other problem"): the organisation's leaves without its "other" category, which the
+    empty choice already stands for (it was offered twice)."""
+    other = set(
+        Category.objects.for_organisation(organisation)
+        .filter(code="other")
+        .values_list("pk", flat=True)
+    )
+    groups = []
+    for family, kinds in leaf_choices(organisation):
+        kept = [(pk, name) for pk, name in kinds if pk not in other]
+        if kept:
+            groups.append((family, kept))
+    return groups
+
+
 class RemarkForm(forms.Form):
     text = forms.CharField(
         label=_("Remark"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -251,7 +310,10 @@ class RemarkForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["category"].choices = [("", _("Other problem")), *leaf_choices(organisation)]
+        self.fields["category"].choices = [
+            ("", _("Other problem")),
+            *remark_category_groups(organisation),
+        ]
 
     def clean_category(self):
         """The chosen category (an active leaf of the organisation's tree), or None: "other"."""

@@ -18,6 +18,8 @@
   and the intervention request it became (``request``: common areas, source "round").
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -33,6 +35,16 @@ class RoundKind(models.TextChoices):
     BINS_IN = "bins_in", _("Bring the bins in")
     CLEANING = "cleaning", _("Cleaning of common areas")
     DISINFECTION = "disinfection", _("Disinfection of touch points")
+
+
+MINUTES_A_DAY = 24 * 60
+
+
+def fits_in_day(first_start: dt.time, passages: int, interval: int, window: int) -> bool:
+    """Whether ``passages`` passages ``interval`` minutes apart from ``first_start``, each
+    ``window`` minutes long, all end by midnight of their day."""
+    start = first_start.hour * 60 + first_start.minute
+    return start + (passages - 1) * interval + window <= MINUTES_A_DAY
 
 
 class RoundTemplate(OrganisationOwned):

@@ -46,7 +46,7 @@ def notice_data(building, state: BuildingState, *, site_url: str, now: dt.dateti
     address = public_url(building, site_url)
     return {
         "landlord": building.organisation.name,
-        "address": f"{building.address}, {building.postcode}",
+        "address": building.postal_address,
         "last": fr_datetime(state.last_disinfection),
         "next": fr_datetime(state.next_disinfection),
         "printed": fr_datetime(now),

@@ -10,16 +10,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Prefetch, Q
+from django.utils import timezone
 
 from relais.housing.models import Building
 
 from . import collection
+from .generation import PARIS
 from .models import (
     CollectionStream,
     OccurrenceStatus,
     RoundKind,
     RoundOccurrence,
     RoundStep,
+    RoundTemplate,
     StepRemark,
 )
 
@@ -31,7 +34,7 @@ def rounds_of(user, organisation, day: dt.date):
     """``user``'s passages of ``day`` in ``organisation``, each with its steps (2 queries)."""
     return (
         RoundOccurrence.objects.filter(organisation=organisation, assignee=user, day=day)
-        .select_related("building", "template")
+        .select_related("building__commune", "template")
         .prefetch_related(Prefetch("steps", queryset=RoundStep.objects.order_by("position")))
         .order_by("starts_at", "id")
     )
@@ -65,14 +68,58 @@ class BuildingState:
 
 
 def building_state(building, now: dt.datetime) -> BuildingState:
-    """One query: the latest done and the next planned disinfection of ``building``."""
+    """Three queries: the latest done and the next disinfection of ``building``. The next is
+    the earliest planned passage still to come, generated or not yet generated (the passages
+    are generated a couple of days ahead, so a round created or edited today after its
+    passage would otherwise show none)."""
     figures = RoundOccurrence.objects.filter(
         building=building, kind=RoundKind.DISINFECTION
     ).aggregate(
         last=Max("completed_at", filter=Q(status=OccurrenceStatus.DONE)),
         next=Min("starts_at", filter=Q(status=OccurrenceStatus.PLANNED, starts_at__gte=now)),
     )
-    return BuildingState(figures["last"], figures["next"])
+    coming = [figures["next"]] if figures["next"] else []
+    upcoming = _template_passages(building, now)
+    if upcoming:
+        coming.append(upcoming)
+    return BuildingState(figures["last"], min(coming) if coming else None)
+
+
+def _template_passages(building, now: dt.datetime):
+    """The first usual passage of ``building``'s active disinfection rounds at or after
+    ``now`` (aware datetime or None), within a week, on a day that round has no generated
+    passages yet."""
+    templates = list(
+        RoundTemplate.objects.filter(
+            building=building,
+            kind=RoundKind.DISINFECTION,
+            is_active=True,
+            follows_collection=False,
+        )
+    )
+    today = timezone.localdate(now)
+    generated = (
+        set(
+            RoundOccurrence.objects.filter(template__in=templates, day__gte=today).values_list(
+                "template_id", "day"
+            )
+        )
+        if templates
+        else set()
+    )
+    for offset in range(8):
+        day = today + dt.timedelta(days=offset)
+        starts = [
+            dt.datetime.combine(day, template.first_start, tzinfo=PARIS)
+            + dt.timedelta(minutes=passage * template.interval_minutes)
+            for template in templates
+            if template.weekdays & (1 << day.weekday()) and (template.pk, day) not in generated
+            for passage in range(template.passages)
+        ]
+        starts = [start for start in starts if start >= now]
+        if starts:
+            return min(starts)
+    return None
 
 
 def _counts():

@@ -37,6 +37,7 @@ from .models import (
     RoundTemplate,
     StepRemark,
     TemplateStep,
+    fits_in_day,
 )
 
 # A tick may carry the phone's time: not in the future (beyond this much clock skew) and not
@@ -44,10 +45,20 @@ from .models import (
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
+def _check_fits_in_day(template: RoundTemplate) -> None:
+    """Refuse a round whose passages (usual or crisis) run past midnight."""
+    for count in (template.passages, template.crisis_passages):
+        if count and not fits_in_day(
+            template.first_start, count, template.interval_minutes, template.window_minutes
+        ):
+            raise ValidationError(_("The round's passages do not fit in the day."))
+
+
 @transaction.atomic
 def round_create(*, organisation, actor, template: RoundTemplate, steps: list[str]):
     """Save ``template`` (unsaved, of ``organisation``) with ``steps`` (labels, in order)."""
     template.organisation = organisation
+    _check_fits_in_day(template)
     template.save()
     TemplateStep.objects.bulk_create(
         TemplateStep(organisation=organisation, template=template, position=index, label=label)
@@ -69,6 +80,7 @@ def round_update(*, organisation, actor, template: RoundTemplate, steps: list[st
     Passages already generated keep their steps (copied); the next ones follow the edit."""
     if template.organisation_id != organisation.pk:
         raise ValidationError(_("This round belongs to another organisation."))
+    _check_fits_in_day(template)
     template.save()
     before = list(template.steps.order_by("position").values_list("label", flat=True))
     if before != steps:

@@ -29,11 +29,17 @@ from relais.core.models import CrisisMode, Organisation
 from relais.core.selectors import current_crisis_state
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Building
-from relais.interventions.categories.selectors import leaf_choices
 from relais.interventions.dashboard import charts
 
 from . import notice, selectors, services
-from .forms import CaretakerForm, CollectionForm, RemarkForm, ReplacementForm, RoundForm
+from .forms import (
+    CaretakerForm,
+    CollectionForm,
+    RemarkForm,
+    ReplacementForm,
+    RoundForm,
+    remark_category_groups,
+)
 from .models import (
     BuildingCaretaker,
     CollectionStream,
@@ -58,7 +64,7 @@ def today(request):
         for step in occurrence.steps.all():
             step.key = _key()
             step.remark_key = _key()
-    groups = leaf_choices(request.organisation)
+    groups = remark_category_groups(request.organisation)
     context = {"rounds": rounds, "day": day, "category_groups": groups}
     return render(request, "proximity/today.html", context)
 
@@ -132,7 +138,7 @@ def step_remark(request, pk):
 
 
 def _building(request, pk, ability):
-    queryset = Building.objects.select_related("residence", "organisation")
+    queryset = Building.objects.select_related("residence", "organisation", "commune")
     return get_for_request(request, queryset, ability=ability, pk=pk)
 
 
@@ -424,7 +430,8 @@ def public_building(request, slug, token):
     building_id = notice.building_id_from(token)
     if building_id is None:
         raise Http404
-    found = get_object_or_404(Building, organisation=organisation, pk=building_id)
+    buildings = Building.objects.select_related("commune")
+    found = get_object_or_404(buildings, organisation=organisation, pk=building_id)
     state = selectors.building_state(found, timezone.now())
     context = {"organisation": organisation, "building": found, "state": state}
     return render(request, "proximity/public_building.html", context)

@@ -266,3 +266,57 @@ def test_designated_files_of_other_landlords_go_on_the_agenda(landlord, prefectu
     item = services.assignment_to_agenda(assignment=assignment, session=session, actor=officer)
     assert [c.application for c in item.candidates.order_by("proposed_rank")] == files
     assert files[1].registered_by == other
+
+
+def _holder_client(the_holder):
+    client = Client()
+    client.force_login(holder_user(the_holder))
+    return client
+
+
+def test_the_overdue_page_names_the_dwelling_and_the_holder_sees_the_deadline_passed(
+    landlord, prefecture
+):
+    vacancy, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
+    late = applicant(landlord)
+    services.designate(
+        assignment=assignment, actor=None, wanted=[(late.registration_number, dt.date(2020, 1, 1))]
+    )
+    director = MembershipFactory(organisation=landlord, role=Role.DIRECTOR).user
+    client = Client()
+    client.force_login(director)
+    page = client.get(reverse("allocation:dalo_overdue")).content.decode()
+    assert "Le logement réservé" not in page
+    dwelling = vacancy.dwelling
+    assert f"{dwelling.reference}</a> · {assignment.typology} · {assignment.commune.name}" in page
+    url = reverse("allocation:holder_assignment_detail", args=[assignment.pk])
+    holder_page = _holder_client(prefecture).get(url).content.decode()
+    assert 'data-testid="dalo-overdue"' in holder_page and "Délai DALO dépassé" in holder_page
+
+
+def test_a_future_dalo_decision_is_refused(landlord, prefecture):
+    _v, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
+    number = applicant(landlord).registration_number
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    url = reverse("allocation:holder_assignment_detail", args=[assignment.pk])
+    response = _holder_client(prefecture).post(
+        url, {"number_1": number, "dalo_1": tomorrow.isoformat()}
+    )
+    assert response.status_code == 400
+    assert "Date de la décision DALO 1 : la décision ne peut pas" in response.content.decode()
+    with pytest.raises(ValidationError, match="dans le futur"):
+        services.designate(assignment=assignment, actor=None, wanted=[(number, tomorrow)])
+    assert not assignment.designations.exists()
+
+
+def test_a_number_typed_with_spaces_dots_or_dashes_is_found(landlord, prefecture):
+    _v, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
+    first, second = applicant(landlord), applicant(landlord)
+    spaced = " ".join(first.registration_number[i : i + 3] for i in range(0, 14, 3))
+    dashed = "-".join(second.registration_number[i : i + 3] for i in range(0, 14, 3)).lower()
+    url = reverse("allocation:holder_assignment_detail", args=[assignment.pk])
+    response = _holder_client(prefecture).post(url, {"number_1": spaced})
+    assert response.status_code == 302
+    services.designate(assignment=assignment, actor=None, wanted=[(dashed.replace("-", "."), None)])
+    designated = assignment.designations.order_by("rank").values_list("application", flat=True)
+    assert list(designated) == [first.pk, second.pk]

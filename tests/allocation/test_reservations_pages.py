@@ -137,3 +137,24 @@ def test_agreement_form_creates_with_scope(landlord):
     made = prefecture.agreements.get()
     assert made.organisation == landlord and made.typology_mask == 1 << 2
     assert list(made.communes.values_list("code", flat=True)) == ["37261"]
+
+
+def test_without_a_draft_session_the_page_links_to_planning_one(landlord):
+    ceilings(timezone.localdate().year)
+    prefecture = holder(email="ddets@example.fr")
+    _v, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
+    token = services.link_send(assignment=assignment, actor=None)
+    number = applicant(landlord).registration_number
+    Client().post(reverse("allocation:reservation_link", args=[token]), {"number_1": number})
+    commission = CommissionFactory(organisation=landlord)
+    officer = _officer(landlord)
+    url = reverse("allocation:assignment_detail", args=[assignment.pk])
+    page = officer.get(url).content.decode()
+    assert "Aucune séance en préparation" in page
+    assert reverse("allocation:session_create", args=[commission.pk]) in page
+    assert 'name="session"' not in page
+    session = SessionFactory(commission=commission)
+    session.closes_at = timezone.now() + dt.timedelta(days=2)
+    session.save()
+    page = officer.get(url).content.decode()
+    assert 'name="session"' in page and "Aucune séance en préparation" not in page

@@ -5,6 +5,7 @@ federation sees who adopted which version; other federations see nothing."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from relais.core.models import AuditEvent, Federation
 from relais.core.outbox.models import OutboxMessage
@@ -314,3 +315,20 @@ def test_a_broadcast_template_is_adopted_as_a_draft_the_member_edits(
     assert refused.status_code == 302
     draft.refresh_from_db()
     assert draft.body == "Bonjour {nom}, nos accueils ferment."
+
+
+def test_each_copy_is_listed_under_its_current_name_with_its_adoption_date(
+    published, other_organisation
+):
+    template = published.template
+    member = _client(other_organisation, Role.MANAGER)
+    _adopt(member, template, copies=0)
+    _adopt(member, template, copies=1)
+    first, second = Campaign.objects.filter(organisation=other_organisation).order_by("pk")
+    Campaign.objects.filter(pk=second.pk).update(name="Appels canicule – résidences seniors")
+    page = member.get(reverse("federation:library_detail", args=[template.pk])).content.decode()
+    mine = page[page.index('data-testid="mine"') :]
+    assert "Appels canicule – résidences seniors" in mine
+    assert first.name in mine
+    adopted = Adoption.objects.filter(organisation=other_organisation).first().adopted_at
+    assert timezone.localtime(adopted).strftime("%d/%m/%Y") in mine

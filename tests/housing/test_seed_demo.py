@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
+from relais.allocation.reservations.demo import HOLDERS as RESERVATION_HOLDERS
 from relais.core import crisis
 from relais.core.audit import verify_all
 from relais.core.models import (
@@ -100,6 +101,7 @@ def test_tiny_seed_contents_accounts_and_audit(client):
     output = out.getvalue()
     assert DEMO_PASSWORD in output
     assert all(account.username in output for account in ACCOUNTS)
+    assert all(h[4] in output and h[0] in output for h in RESERVATION_HOLDERS)
     federation = Federation.objects.get(slug=FEDERATION_SLUG)
     organisations = Organisation.objects.filter(federation=federation)
     assert set(organisations.values_list("name", flat=True)) == {TOURS_HABITAT, SCALIS}
@@ -173,6 +175,8 @@ def assert_households_are_realistic():
 
 def assert_accounts_log_in_with_their_roles(client):
     expected = {(a.username, name, role) for a in ACCOUNTS for name, role in a.memberships}
+    # The reservation holders' accounts, added by the allocation demo extension.
+    expected |= {(h[4], h[0], Role.RESERVATION_HOLDER) for h in RESERVATION_HOLDERS}
     actual = set(Membership.objects.values_list("user__username", "organisation__name", "role"))
     assert actual == expected
     assert {role for _u, _o, role in actual} == set(Role)

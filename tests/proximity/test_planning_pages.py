@@ -4,13 +4,14 @@ hours), the caretaker and their usual replacement, the communes' collection cale
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
-from relais.proximity import generation
+from relais.proximity import generation, selectors, services
 from relais.proximity.models import (
     BuildingCaretaker,
     CollectionStream,
@@ -122,6 +123,7 @@ def test_the_manager_keeps_the_collection_calendar(organisation, building, manag
     make_round(organisation, building, kind=RoundKind.BINS_IN, follows_collection=True)
     page = manager.get(reverse("proximity:building", args=[building.pk])).content.decode()
     assert "Verre" in page and "calendrier de collecte de la commune" in page
+    assert "Verre\u00a0: " in page and "Verre:" not in page  # French: no-break space, colon
     manager.post(reverse("proximity:collection_delete", args=[stream.pk]))
     assert not CollectionStream.objects.exists()
     page = manager.get(reverse("proximity:building", args=[building.pk])).content.decode()
@@ -132,3 +134,48 @@ def test_a_caretaker_cannot_edit_the_calendar(organisation, caretaker):
     client = Client()
     client.force_login(caretaker)
     assert client.get(reverse("proximity:collection_list")).status_code == 403
+
+
+def test_passages_that_run_past_midnight_are_refused(organisation, building, caretaker, manager):
+    template = make_round(organisation, building)
+    url = reverse("proximity:round_edit", args=[template.pk])
+    late = {**FORM, "first_start": "09:00", "passages": "6", "interval_minutes": "300"}
+    refused = manager.post(url, late)
+    assert refused.status_code == 400
+    assert "passent minuit" in refused.content.decode()
+    assert "Passages par jour : 6 passages" in refused.content.decode()
+    template.refresh_from_db()
+    assert template.passages == 1
+    crisis = {**FORM, "first_start": "09:00", "passages": "1", "crisis_passages": "8"}
+    assert manager.post(url, {**crisis, "interval_minutes": "180"}).status_code == 400
+
+
+def test_the_next_disinfection_is_shown_before_its_passages_are_generated(
+    organisation, building, caretaker, manager
+):
+    make_round(organisation, building)  # every day at 09:00, nothing generated yet
+    page = manager.get(reverse("proximity:building", args=[building.pk])).content.decode()
+    assert "aucune prévue" not in page
+    state = selectors.building_state(building, timezone.now())
+    local = timezone.localtime(state.next_disinfection)
+    assert (local.hour, local.minute) == (9, 0)
+    assert state.next_disinfection >= timezone.now()
+
+
+def test_the_caretaker_is_not_offered_as_their_own_replacement(
+    organisation, building, caretaker, manager
+):
+    MembershipFactory(organisation=organisation, role=Role.CARETAKER, user__last_name="Benali")
+    page = manager.get(reverse("proximity:building", args=[building.pk])).content.decode()
+    backup = page[page.index('name="backup"') :]
+    backup = backup[: backup.index("</select>")]
+    assert "Benali" in backup
+    assert "Roux" not in backup
+    with pytest.raises(ValidationError):
+        services.caretaker_set(
+            organisation=organisation,
+            actor=None,
+            building=building,
+            caretaker=caretaker,
+            backup=caretaker,
+        )

@@ -196,3 +196,26 @@ def test_a_request_needs_a_household_or_a_building(organisation, categories):
 def test_the_caretakers_form_offers_the_categories(caretaker, step, categories):
     page = _client(caretaker).get(reverse("proximity:today")).content.decode()
     assert f'value="{categories["lifts"].pk}"' in page and "<optgroup" in page
+
+
+def test_other_problem_is_offered_once(caretaker, step, categories, organisation):
+    page = _client(caretaker).get(reverse("proximity:today")).content.decode()
+    assert page.count(">Autre problème<") == page.count('name="category"') > 0
+    assert f'value="{categories["other"].pk}"' not in page
+    from relais.proximity.forms import RemarkForm
+
+    form = RemarkForm(organisation=organisation)
+    labels = [str(label) for _value, label in form.fields["category"].choices]
+    assert labels.count("Autre problème") == 1
+
+
+def test_building_addresses_carry_the_communes_name(
+    organisation, caretaker, building, step, member_factory
+):
+    town = building.commune.name
+    page = _client(caretaker).get(reverse("proximity:today")).content.decode()
+    assert f"12 rue Nationale, 37000 {town}" in page
+    _remark(_client(caretaker), step, "a" * 16)
+    _user, technician = member_factory(Role.TECHNICIAN)
+    listing = technician.get(reverse("interventions:request_list")).content.decode()
+    assert f"12 rue Nationale, 37000 {town}" in listing

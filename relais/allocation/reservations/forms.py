@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.housing.models import Commune, Departement, Typology
@@ -114,6 +115,22 @@ class DesignationForm(forms.Form):
                     required=False,
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for index in range(1, self.slots + 1):
+            decided = data.get(f"dalo_{index}")
+            if decided and decided > today:
+                self.add_error(
+                    f"dalo_{index}",
+                    _("%(field)s: the decision cannot be in the future (today is %(today)s).")
+                    % {
+                        "field": self.fields[f"dalo_{index}"].label,
+                        "today": today.strftime("%d/%m/%Y"),
+                    },
+                )
+        return data
 
     def wanted(self) -> list[tuple[str, object]]:
         data = self.cleaned_data

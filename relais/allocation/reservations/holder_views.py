@@ -17,6 +17,7 @@ from ..models import MAX_DESIGNATIONS, HolderKind, VacancyAssignment
 from . import services
 from .access import get_assignment_for_holder, holder_assignments, holder_for_request
 from .forms import DesignationForm
+from .selectors import WAITING
 
 TEMPLATE = "allocation/reservations/holder_assignment.html"
 
@@ -66,6 +67,7 @@ def _designation_page(request, assignment, *, actor, through_link: bool, done_ur
         "is_open": is_open,
         "through_link": through_link,
         "today": today,
+        "waiting_statuses": WAITING,
     }
     return render(request, TEMPLATE, context, status=400 if form and form.errors else 200)
 

@@ -149,7 +149,10 @@ def overdue_dalo(organisation, today: dt.date):
         Designation.objects.for_organisation(organisation)
         .filter(dalo_deadline__lt=today, application__status__in=WAITING)
         .select_related(
-            "application", "assignment__agreement__holder__organisation", "assignment__vacancy"
+            "application",
+            "assignment__agreement__holder__organisation",
+            "assignment__vacancy__dwelling",
+            "assignment__commune",
         )
         .order_by("dalo_deadline", "pk")
     )

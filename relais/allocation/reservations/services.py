@@ -6,9 +6,12 @@ messages to the holder leave after commit through the outbox (``notify``).
 """
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,15 +287,32 @@ def assignment_release(*, assignment, actor):
     return assignment
 
 
+NUMBER_SEPARATORS = re.compile(r"[\s.\-]+")
+
+
+def compact_number(number: str) -> str:
+    """A numéro unique as typed ("037 240 001 000 005", "037.240-001") without its spaces,
+    dots and dashes, upper-cased: how the designation form and the link page compare it."""
+    return NUMBER_SEPARATORS.sub("", number).upper()
+
+
+def _compact_field():
+    compact = F("registration_number")
+    for separator in (" ", ".", "-"):
+        compact = Replace(compact, Value(separator), Value(""))
+    return Upper(compact)
+
+
 def find_designable(assignment, number: str):
-    """The active application with this national registration number wishing the vacancy's
-    commune, whichever landlord registered it; None when there is none."""
+    """The active application with this national registration number (compared without
+    spaces, dots or dashes, ``compact_number``) wishing the vacancy's commune, whichever
+    landlord registered it; None when there is none."""
     return (
         Application.objects.filter(
-            registration_number__iexact=number.strip(),
-            status=ApplicationStatus.ACTIVE,
-            wished_communes=assignment.commune_id,
+            status=ApplicationStatus.ACTIVE, wished_communes=assignment.commune_id
         )
+        .alias(compact=_compact_field())
+        .filter(compact=compact_number(number))
         .order_by("pk")
         .first()
     )
@@ -308,9 +328,15 @@ def _check_designations(assignment, wanted) -> list[tuple[Application, dt.date |
             % {"max": MAX_DESIGNATIONS, "count": len(taken)}
         )
     found, errors = [], []
+    today = timezone.localdate()
     for number, dalo_on in wanted:
         application = find_designable(assignment, number)
-        if application is None:
+        if dalo_on is not None and dalo_on > today:
+            errors.append(
+                _("%(number)s: the DALO decision date %(date)s is in the future.")
+                % {"number": number, "date": dalo_on.strftime("%d/%m/%Y")}
+            )
+        elif application is None:
             errors.append(
                 _("%(number)s: no active application wishing %(commune)s has this number.")
                 % {"number": number, "commune": assignment.commune.name}

@@ -18,6 +18,7 @@ from relais.core import audit
 from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
+from ..commissions import selectors as commission_selectors
 from ..models import ReservationAgreement, VacancyAssignment
 from . import selectors, services
 from .forms import AgendaForm, AgreementForm, OverrideForm
@@ -105,12 +106,17 @@ def assignment_detail(request, pk):
     designations = assignment.designations.select_related(
         "application", "application__organisation"
     ).order_by("rank")
+    agenda_form = AgendaForm(organisation=request.organisation)
     context = {
         "assignment": assignment,
         "designations": designations,
         "today": timezone.localdate(),
+        "waiting_statuses": selectors.WAITING,
         "override_form": OverrideForm(organisation=request.organisation),
-        "agenda_form": AgendaForm(organisation=request.organisation),
+        "agenda_form": agenda_form,
+        # No session in preparation: the page links to creating one instead of an empty select.
+        "has_draft_session": agenda_form.fields["session"].queryset.exists(),
+        "commissions": commission_selectors.commissions(request.organisation).order_by("name"),
         "agenda_items": assignment.vacancy.agenda_items.select_related("session__commission"),
     }
     return render(request, "allocation/reservations/assignment_detail.html", context)

@@ -85,7 +85,7 @@ def library_detail(request, pk):
         context["table"] = selectors.adoption_table(template)
     else:
         mine = selectors.my_adoptions(request.organisation, template)
-        context["mine"] = [(a, _copy_url(kind, request.organisation, a)) for a in mine]
+        context["mine"] = [(a, *_copy(kind, request.organisation, a)) for a in mine]
         context["may_adopt"] = bool(
             latest and request.abilities.get(ADOPT) and request.abilities.get(kind.ability)
         )
@@ -93,10 +93,14 @@ def library_detail(request, pk):
     return render(request, "federation/library/detail.html", context)
 
 
-def _copy_url(kind, organisation, adoption) -> str:
-    """The capability's edit page of the member's copy ("" when the copy was deleted)."""
+def _copy(kind, organisation, adoption) -> tuple[str, str]:
+    """(edit URL, current name) of the member's copy, read through the kind's ``get``: the
+    name the member gave it since (two copies of one template tell apart once renamed);
+    ("", the name at adoption) when the copy was deleted."""
     copy = kind.get(organisation, adoption.object_id)
-    return kind.edit_url(copy) if copy is not None else ""
+    if copy is None:
+        return "", adoption.object_repr
+    return kind.edit_url(copy), str(copy)
 
 
 @login_required

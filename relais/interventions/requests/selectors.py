@@ -7,7 +7,7 @@ from django.core.paginator import EmptyPage
 from django.db import connection
 
 from relais.core.pagination import ListPaginator
-from relais.housing.models import Building, Dwelling, Household
+from relais.housing.models import Building, Commune, Dwelling, Household
 
 from ..models import (
     BacklogRelease,
@@ -28,8 +28,8 @@ _SOURCES = dict(RequestSource.choices)
 @dataclass(frozen=True, slots=True)
 class TriageRow:
     """One line of the triage list, read by ``triage_page``. ``household_name`` is empty and
-    ``place`` gives the building's address for a request without a household (a common
-    area); ``place`` is empty otherwise. Datetimes are aware (UTC)."""
+    ``place`` gives the building's address ("12 rue Nationale, 37000 Tours") for a request
+    without a household (a common area); ``place`` is empty otherwise. Datetimes are aware (UTC)."""
 
     pk: int
     tracking_number: str
@@ -98,11 +98,12 @@ def triage_page(filters: TriageFilter, *, limit: int, offset: int = 0):
     where, params = filters.where()
     building = (
         f" LEFT JOIN {Building._meta.db_table} b ON b.id = r.building_id AND r.household_id IS NULL"
+        f" LEFT JOIN {Commune._meta.db_table} bc ON bc.{Commune._meta.pk.column} = b.commune_id"
     )
     sql = (
         "SELECT r.id, r.tracking_number, r.status, r.priority, r.source, r.reported_at, "
         "r.deferred_at, r.callback_requested, r.called_back_at, h.name, h.reference, "
-        "c.name, d.reference, b.address, b.postcode, COUNT(*) OVER () "
+        "c.name, d.reference, b.address, b.postcode, bc.name, COUNT(*) OVER () "
         f"FROM {InterventionRequest._meta.db_table} r "
         f"LEFT JOIN {Household._meta.db_table} h ON h.id = r.household_id "
         f"JOIN {Category._meta.db_table} c ON c.id = r.category_id "
@@ -116,11 +117,11 @@ def triage_page(filters: TriageFilter, *, limit: int, offset: int = 0):
         TriageRow(
             r[0], r[1], r[2], r[3], r[4], _aware(r[5]), _aware(r[6]), bool(r[7]),
             _aware(r[8]), r[9] or "", r[10] or "", r[11], r[12],
-            f"{r[13]}, {r[14]}" if r[13] else "",
+            f"{r[13]}, {r[14]} {r[15]}" if r[13] else "",
         )
         for r in found
     ]  # fmt: skip
-    return rows, (found[0][15] if found else 0)
+    return rows, (found[0][16] if found else 0)
 
 
 def triage_count(filters: TriageFilter) -> int:

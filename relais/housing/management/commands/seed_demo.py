@@ -5,11 +5,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
+from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.housing.demo import (
     ACCOUNTS,
     DEFAULT_SEED,
     DEMO_PASSWORD,
+    EMAIL_DOMAIN,
     SCALES,
     DemoAlreadyLoaded,
     DemoError,
@@ -59,13 +61,37 @@ class Command(BaseCommand):
         self.print_accounts()
 
     def print_accounts(self):
+        """The demo accounts as written in the database (this command's and the demo
+        extensions', e.g. the reservation holders'), each under its real organisation: a
+        federation analyst under the federation its membership reads."""
+        rows = demo_account_rows()
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        header = f"{'username':<12} {'name':<18} {'organisation':<16} role"
+        width = max([len("organisation"), *(len(row[2]) for row in rows)])
+        header = f"{'username':<14} {'name':<18} {'organisation':<{width}} role"
         self.stdout.write(header)
-        self.stdout.write("-" * len(header.expandtabs()) + "-" * 20)
-        for account in ACCOUNTS:
-            name = f"{account.first_name} {account.last_name}"
-            for index, (organisation, role) in enumerate(account.memberships):
-                user = (account.username, name) if index == 0 else ("", "")
-                label = f"{Role(role).label} ({role})"
-                self.stdout.write(f"{user[0]:<12} {user[1]:<18} {organisation:<16} {label}")
+        self.stdout.write("-" * (len(header) + 20))
+        previous = None
+        for username, name, organisation, label in rows:
+            user = (username, name) if username != previous else ("", "")
+            previous = username
+            self.stdout.write(f"{user[0]:<14} {user[1]:<18} {organisation:<{width}} {label}")
+
+
+def demo_account_rows() -> list[tuple[str, str, str, str]]:
+    """[(username, full name, organisation, role label)] of every active membership of a demo
+    account (e-mail on the demo domain), the built-in accounts first in their order."""
+    order = {account.username: index for index, account in enumerate(ACCOUNTS)}
+    memberships = Membership.objects.filter(
+        user__email__endswith=f"@{EMAIL_DOMAIN}", is_active=True
+    ).select_related("user", "organisation__federation")
+    rows = []
+    for membership in memberships:
+        user, organisation = membership.user, membership.organisation
+        where = organisation.name
+        if membership.role == Role.FEDERATION_ANALYST and organisation.federation:
+            where = organisation.federation.name
+        label = f"{Role(membership.role).label} ({membership.role})"
+        name = f"{user.first_name} {user.last_name}"
+        rows.append((order.get(user.username, len(order)), user.username, name, where, label))
+    rows.sort()
+    return [row[1:] for row in rows]
