@@ -26,16 +26,12 @@ from .forms import (
 from .models import Agency, ApiKey, CrisisMode, CrisisNotice, Organisation
 from .tenancy import SESSION_KEY, get_for_request, require_ability
 
-# Outside roles with no capability in Relais yet: their home says what will come and whom to ask.
-# None left: social partners have outreach's referrals, federation analysts the indicators.
-WAITING_ROLES = ()
-
 
 @login_required
 def home(request):
     """The person's work queue: the cards of their role (``relais.core.home``)."""
     organisation = request.organisation
-    context = {"cards": [], "links": [], "waiting_role": False}
+    context = {"cards": [], "links": []}
     if organisation is not None:
         ctx = home_registry.HomeContext(
             user=request.user,
@@ -47,7 +43,6 @@ def home(request):
         )
         context["cards"] = home_registry.cards_for(ctx)
         context["links"] = home_registry.links_for(request.abilities)
-        context["waiting_role"] = request.membership.role in WAITING_ROLES
     return render(request, "core/home.html", context)
 
 
