@@ -13,11 +13,13 @@ from .factories import ApplicationFactory
 # wish a commune where only that world's organisation has dwellings: the other organisation
 # of the matrix is then "a landlord without stock in the wished communes" and sees nothing.
 OWN_COMMUNES = {"MARKER-AAA": ("37003", "Amboise"), "MARKER-BBB": ("37072", "Chinon")}
+# A world built alone (the interface crawl's) has no other organisation to keep apart.
+ALONE = ("37214", "Saint-Cyr-sur-Loire")
 
 
 def own_dwelling(organisation, mark, base):
     """A dwelling of ``organisation`` in the commune only its world has stock in."""
-    code, name = OWN_COMMUNES[mark]
+    code, name = OWN_COMMUNES.get(mark, ALONE)
     commune = CommuneFactory(code=code, name=name, postcodes="37400")
     building = BuildingFactory(
         residence=base["residence"], commune=commune, address=f"2 rue {name}", postcode="37400"

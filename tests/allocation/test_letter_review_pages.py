@@ -4,7 +4,7 @@ reasons pages, the answer shown once given, and the member's view of a candidate
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
 from relais.allocation.letters import reasons as letter_reasons
@@ -20,6 +20,7 @@ from relais.allocation.models import (
     ReasonKind,
 )
 from relais.core.roles import Role
+from relais.formats import long_date
 
 from .factories_commissions import board
 from .factories_letters import closed_session, review, says
@@ -124,7 +125,7 @@ def test_after_an_answer_the_letter_shows_the_answer_not_the_deadline(outcome, o
     assert 'data-testid="answer-due"' not in page
     with translation.override("fr"):
         accepted = str(OfferAnswer.ACCEPTED.label)
-        day = formats.date_format(timezone.localtime(offer.answered_at), "l j F Y")
+        day = long_date(offer.answered_at, "l j F Y")
     assert accepted in page and f"le {day}" in page
     rows = officer[1].get(listing).content.decode()
     assert 'data-testid="answered-on"' in rows and 'data-testid="answer-due-on"' not in rows

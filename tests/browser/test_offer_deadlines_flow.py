@@ -6,7 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from relais.allocation import deadlines
@@ -14,6 +14,7 @@ from relais.allocation.eligibility.ceilings import load_income_ceilings
 from relais.allocation.letters import services as letters
 from relais.allocation.models import ApplicationStatus, Letter, LetterKind, OfferAnswer
 from relais.core.roles import Role
+from relais.formats import long_date
 
 from ..allocation.factories_letters import closed_session, send_all
 from ..factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
@@ -75,7 +76,7 @@ def test_conditional_waits_for_its_document_and_deadline_rolls_over_a_weekend(ne
     page.get_by_label("Preuve de réception").select_option("registered")
     page.get_by_role("button", name="Enregistrer la réception").click()
     with translation.override("fr"):
-        due_text = formats.date_format(due, "l j F Y")
+        due_text = long_date(due, "l j F Y")
     expect(page.get_by_test_id("answer-due")).to_contain_text(due_text)
     assert due > saturday + dt.timedelta(days=1)  # Monday (or later), not Saturday or Sunday
     assert letters.offers_lapse(today=saturday + dt.timedelta(days=1)) == 0  # Sunday

@@ -13,6 +13,7 @@ from .pool import pool_applications
 
 LIST_FIELDS = (
     "pk",
+    "organisation_id",  # the list says "registered by X" for another landlord's file
     "registration_number",
     "first_applied_on",
     "applicant_first_name",
