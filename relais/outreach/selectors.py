@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from relais.core.models import Membership
@@ -64,7 +64,14 @@ def my_list(organisation, membership, day: dt.date):
         ListItem.objects.for_organisation(organisation)
         .filter(caller=membership, day=day)
         .select_related("follow__entry__occupant", "follow__entry__household", "campaign")
-        .order_by("done_at", "not_before", "position", "pk")
+        # NULLs first on every database (PostgreSQL sorts them last by default): the lines
+        # not done and without a retry time come first, as on the page (``_MY_LIST``).
+        .order_by(
+            F("done_at").asc(nulls_first=True),
+            F("not_before").asc(nulls_first=True),
+            "position",
+            "pk",
+        )
     )
 
 
