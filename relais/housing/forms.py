@@ -11,38 +11,12 @@ from relais.core.models import Agency
 from relais.core.phones import PhoneField
 from relais.core.search import compact
 
+# Shared by every app (relais.formats.forms), still imported from here by allocation.
+from relais.formats.forms import EuroField as EuroField
+from relais.formats.forms import FrenchDecimalField as FrenchDecimalField
+
 from .io.cells import CellError, french_decimal
 from .models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
-
-
-class FrenchDecimalField(forms.DecimalField):
-    """A number typed the French way (« 1 234,56 », « 92,5 ») → Decimal, in a text input."""
-
-    def __init__(self, **kwargs):
-        super().__init__(localize=True, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            # « 1 234,56 € », « 1234,56 », a pasted narrow no-break space: the imports' rule,
-            # which refuses « 18.000 » (18 or 18,000?) instead of guessing.
-            try:
-                value = french_decimal(value)
-            except CellError as exc:
-                raise forms.ValidationError(exc.message, code="invalid") from None
-        return super().to_python(value)
-
-
-class EuroField(FrenchDecimalField):
-    """Euros with a decimal comma (« 1234,56 »), cleaned to integer cents."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0"))
-        super().__init__(max_digits=9, decimal_places=2, **kwargs)
-
-    def clean(self, value):
-        euros = super().clean(value)
-        return None if euros is None else int(euros * 100)
-
 
 INSEE_CODE = re.compile(r"^\d[\dAaBb]\d{3}$")  # 2A/2B: Corsica
 

@@ -12,7 +12,7 @@ from schwifty import IBAN
 
 from relais.interventions.models import Contractor, WorkOrder
 
-from . import rules
+from . import delays, rules
 from .models import (
     Approval,
     Delegation,
@@ -145,4 +145,5 @@ def _seed_landlord(organisation_id: int, rng, scale: str, today: dt.date) -> dic
             _invoice(organisation_id, supplier, work_order, f"F{work_order.pk:08d}", rng, today)
         )
     Invoice.objects.bulk_create(invoices, batch_size=2000)
+    delays.rebuild(organisation_id)  # the dashboard's summary of the invoices created paid
     return {"suppliers": len(suppliers), "invoices": len(invoices)}

@@ -1,7 +1,7 @@
-"""Forms of the payables pages. Amounts are typed in euros ("1 234,56") and kept in cents."""
+"""Forms of the payables pages. Amounts are typed in euros (« 1 234,56 », the shared
+``relais.formats.forms.EuroField``) and kept in cents."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -13,36 +13,14 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siren, siret
 
 from relais.core.models import Membership
+from relais.formats.forms import EuroField
 from relais.interventions.contractors.forms import clean_siren
 
 from .models import Budget, Level, PayablesSettings, Supplier
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-
-
-class EuroField(forms.CharField):
-    """ "1 234,56" or "1234.56" euros → 123456 cents."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        text = (
-            value.replace("\u00a0", "")
-            .replace("\u202f", "")
-            .replace(" ", "")
-            .replace("€", "")
-            .replace(",", ".")
-        )
-        try:
-            amount = Decimal(text) * 100
-        except InvalidOperation:
-            raise forms.ValidationError(
-                _("Enter an amount in euros, e.g. 1 234,56."), code="invalid"
-            ) from None
-        if amount != amount.to_integral_value():
-            raise forms.ValidationError(_("At most two decimals (cents)."), code="invalid")
-        return int(amount)
+# Invoices and budget lines up to 9 999 999 999,99 € (the shared field's default stops at 10 M€).
+INVOICE_DIGITS = 12
 
 
 class DateInput(forms.DateInput):
@@ -151,9 +129,9 @@ class KeyedInvoiceForm(forms.Form):
     stated_due_on = forms.DateField(
         label=_("Due date on the invoice"), widget=DateInput(), required=False
     )
-    net_cents = EuroField(label=_("Total excluding VAT (€)"))
-    vat_cents = EuroField(label=_("VAT (€)"))
-    gross_cents = EuroField(label=_("Total including VAT (€)"))
+    net_cents = EuroField(label=_("Total excluding VAT (€)"), max_digits=INVOICE_DIGITS)
+    vat_cents = EuroField(label=_("VAT (€)"), max_digits=INVOICE_DIGITS)
+    gross_cents = EuroField(label=_("Total including VAT (€)"), max_digits=INVOICE_DIGITS)
     order_reference = forms.CharField(
         label=_("Work order or order reference"),
         max_length=60,
@@ -295,7 +273,7 @@ class SettingsForm(forms.ModelForm):
 class BudgetForm(forms.ModelForm):
     """A budget line of a year; the amount typed in euros ("1 234,56"), stored in cents."""
 
-    amount_cents = EuroField(label=_("Amount (€)"))
+    amount_cents = EuroField(label=_("Amount (€)"), max_digits=INVOICE_DIGITS)
 
     class Meta:
         model = Budget

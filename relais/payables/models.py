@@ -400,3 +400,33 @@ class PaymentRun(OrganisationOwned):
 
     def __str__(self):
         return self.message_id
+
+
+class SupplierPaidMonth(OrganisationOwned):
+    """The invoices of one supplier paid in one month (``month``: its first day, from
+    ``Invoice.paid_on``): how many, how many late, their days from receipt to payment summed
+    and the interest + indemnity owed (cents).
+
+    A summary of the invoices, never edited by hand: ``delays.record_paid`` adds to it in the
+    transaction that marks invoices paid (the only way an invoice becomes or stays paid), and
+    ``delays.rebuild`` recomputes an organisation's rows from its invoices (bulk seeding). The
+    dashboard's payment delays sum these rows (ADR 0042 §13).
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    paid = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    days_total = models.BigIntegerField(default=0)
+    owed_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "supplier", "month"], name="supplier_paid_month_one"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="supplier_paid_month_org")]
+
+    def __str__(self):
+        return f"{self.supplier_id} {self.month:%Y-%m}"

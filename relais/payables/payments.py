@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 from relais.core.bank.camt import read_statement
 
-from . import rules
+from . import delays, rules
 from .models import Invoice, PaymentRun, Status
 from .selectors import settings_for
 
@@ -281,6 +281,7 @@ def statement_import(*, organisation, actor, data: bytes, filename: str = "") ->
             ["status", "paid_on", "delay_days", "late_days", "interest_cents", "indemnity_cents"],
             batch_size=1000,
         )
+        delays.record_paid(organisation, result.paid)
         audit.record(
             action="bank_statement.imported",
             organisation=organisation,

@@ -6,12 +6,12 @@ next_level, due_on``); ``bench/payables.py`` measures them on 100,000 invoices.
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from relais.core.models import Membership
 
-from . import rules
+from . import delays, rules
 from .models import (
     COMMITTED,
     Budget,
@@ -152,36 +152,10 @@ def amounts_by_status(organisation, today: dt.date) -> dict:
 
 def payment_delay_by_supplier(organisation, since: dt.date, limit: int = 50) -> list[dict]:
     """Per supplier, over invoices paid since ``since``: count, mean days from receipt to
-    payment, how many were paid late and the interest owed — the slowest first (one
-    grouped query)."""
-    rows = (
-        Invoice.objects.filter(organisation=organisation, status=Status.PAID, paid_on__gte=since)
-        .values("supplier_id", "supplier__name", "supplier__small_business")
-        .annotate(
-            paid=Count("id"),
-            late=Count("id", filter=Q(late_days__gt=0)),
-            days_total=Sum("delay_days"),
-            interest_cents=Sum(F("interest_cents") + F("indemnity_cents")),
-        )
-        .order_by("-late", "supplier__name")[:limit]
-    )
-    return [_with_mean(row) for row in rows]
+    payment, how many were paid late and the interest owed — the most often late first
+    (read from the monthly summary, ``delays.by_supplier``)."""
+    return delays.by_supplier(organisation, since, limit)
 
 
 def payment_delay_overall(organisation, since: dt.date) -> dict:
-    row = Invoice.objects.filter(
-        organisation=organisation, status=Status.PAID, paid_on__gte=since
-    ).aggregate(
-        paid=Count("id"),
-        late=Count("id", filter=Q(late_days__gt=0)),
-        days_total=Sum("delay_days"),
-        interest_cents=Coalesce(Sum(F("interest_cents") + F("indemnity_cents")), 0),
-    )
-    return _with_mean(row)
-
-
-def _with_mean(row: dict) -> dict:
-    row = dict(row)
-    total = row.pop("days_total") or 0
-    row["mean_days"] = round(total / row["paid"], 1) if row["paid"] else None
-    return row
+    return delays.overall(organisation, since)

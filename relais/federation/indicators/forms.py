@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relais.housing.forms import FrenchDecimalField
+from relais.formats.forms import FrenchDecimalField
 from relais.housing.io.cells import CellError, french_decimal
 
 from . import registry
