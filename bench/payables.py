@@ -34,21 +34,20 @@ LANDLORD = "Bench Habitat"
 
 
 UNPAID = "status IN ('held','pending','approved','in_payment')"
-# Count and sum for each condition, as the dashboard's aggregate gives them.
-_CONDITIONS = (
-    "status = 'held'",
-    "status = 'pending'",
-    "status = 'approved'",
-    f"{UNPAID} AND due_on BETWEEN %s AND %s",
-    f"{UNPAID} AND due_on < %s",
-)
+# What the dashboard's amounts are: totals per status, then due this week and overdue.
 AMOUNTS_SQL = (
-    "SELECT "
-    + ", ".join(
-        f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END), SUM(CASE WHEN {c} THEN gross_cents ELSE 0 END)"
-        for c in _CONDITIONS
-    )
-    + f" FROM payables_invoice WHERE organisation_id = %s AND {UNPAID}"
+    (
+        "SELECT status, COUNT(id), SUM(gross_cents) FROM payables_invoice "
+        "WHERE organisation_id = %s AND status IN ('held','pending','approved') GROUP BY status"
+    ),
+    (
+        "SELECT COUNT(id), COALESCE(SUM(gross_cents), 0) FROM payables_invoice "
+        f"WHERE organisation_id = %s AND {UNPAID} AND due_on >= %s AND due_on <= %s"
+    ),
+    (
+        "SELECT COUNT(id), COALESCE(SUM(gross_cents), 0) FROM payables_invoice "
+        f"WHERE organisation_id = %s AND {UNPAID} AND due_on < %s"
+    ),
 )
 
 
@@ -208,6 +207,14 @@ def _queue_page(organisation, user, role, today):
     return run
 
 
+def _amounts_sql(org: int, today, week):
+    by_status, due_week, overdue = (
+        _sql(sql, params)
+        for sql, params in zip(AMOUNTS_SQL, ([org], [org, today, week], [org, today]), strict=True)
+    )
+    return lambda: (by_status(), due_week(), overdue())
+
+
 def _queue_sql(org: int, levels: list[str], user_id: int, today):
     marks = ", ".join(["%s"] * len(levels))
     first = _sql(
@@ -268,10 +275,7 @@ def cases(organisation, people):
         (
             "dashboard: amounts by status, due this week, overdue",
             lambda: selectors.amounts_by_status(organisation, today),
-            _sql(
-                AMOUNTS_SQL,
-                [today, week, today, week, today, today, org],
-            ),
+            _amounts_sql(org, today, week),
         ),
         (
             "dashboard: payment delay per supplier (12 months)",

@@ -134,20 +134,34 @@ def waiting_per_level(organisation) -> dict[str, dict]:
 
 def amounts_by_status(organisation, today: dt.date) -> dict:
     """Counts and amounts still to pay: held, awaiting approval, approved, due this week,
-    overdue (one query)."""
-    week = today + dt.timedelta(days=7)
-    unpaid = Q(status__in=UNPAID)
+    overdue — ``{"<name>_count": int, "<name>_cents": int}``. Three range reads of the
+    covering index (``organisation, status, due_on, gross_cents``) with plain sums: one
+    query of ten conditional sums over every unpaid invoice cost 3.5 times as much
+    (bench/payables.py)."""
     figures = {}
-    for name, condition in (
-        ("held", Q(status=Status.HELD)),
-        ("pending", Q(status=Status.PENDING)),
-        ("approved", Q(status=Status.APPROVED)),
-        ("due_week", unpaid & Q(due_on__lte=week, due_on__gte=today)),
-        ("overdue", unpaid & Q(due_on__lt=today)),
+    by_status = (
+        Invoice.objects.filter(
+            organisation=organisation,
+            status__in=(Status.HELD, Status.PENDING, Status.APPROVED),
+        )
+        .values("status")
+        .annotate(count=Count("id"), cents=Sum("gross_cents"))
+        .order_by()
+    )
+    found = {row["status"]: row for row in by_status}
+    for status in (Status.HELD, Status.PENDING, Status.APPROVED):
+        row = found.get(status, {"count": 0, "cents": 0})
+        figures[f"{status}_count"], figures[f"{status}_cents"] = row["count"], row["cents"]
+    unpaid = Invoice.objects.filter(organisation=organisation, status__in=UNPAID)
+    for name, window in (
+        ("due_week", Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=7))),
+        ("overdue", Q(due_on__lt=today)),
     ):
-        figures[f"{name}_count"] = Count("id", filter=condition)
-        figures[f"{name}_cents"] = Coalesce(Sum("gross_cents", filter=condition), 0)
-    return Invoice.objects.filter(organisation=organisation, status__in=UNPAID).aggregate(**figures)
+        row = unpaid.filter(window).aggregate(
+            count=Count("id"), cents=Coalesce(Sum("gross_cents"), 0)
+        )
+        figures[f"{name}_count"], figures[f"{name}_cents"] = row["count"], row["cents"]
+    return figures
 
 
 def payment_delay_by_supplier(organisation, since: dt.date, limit: int = 50) -> list[dict]:

@@ -1,5 +1,6 @@
 """The dashboard's payment delays, read from the monthly summary per supplier, are exactly the
-live aggregate over the invoices after every write that can change them (ADR 0042 §13)."""
+live aggregate over the invoices after every write that can change them (ADR 0042 §13); its
+amounts by status, read by three range reads, are the conditional sums they replaced."""
 
 import datetime as dt
 
@@ -178,3 +179,42 @@ def test_the_window_starts_within_a_month():
     assert delays.whole_months_from(dt.date(2026, 11, 2)) == dt.date(2026, 12, 1)
     assert delays.whole_months_from(dt.date(2026, 12, 31)) == dt.date(2027, 1, 1)
     assert delays.whole_months_from(dt.date(2025, 2, 28)) == dt.date(2025, 3, 1)
+
+
+def test_amounts_by_status_are_the_conditional_sums_over_unpaid_invoices(
+    landlord, people, supplier
+):
+    """The three range reads give what one query of conditional sums gave."""
+    week = TODAY + dt.timedelta(days=7)
+    rows = (
+        ("held", TODAY - dt.timedelta(days=3)),
+        ("pending", TODAY),
+        ("pending", week),
+        ("pending", week + dt.timedelta(days=1)),
+        ("approved", TODAY - dt.timedelta(days=40)),
+        ("in_payment", TODAY + dt.timedelta(days=2)),
+        ("paid", TODAY - dt.timedelta(days=1)),
+        ("rejected", TODAY + dt.timedelta(days=1)),
+    )
+    for n, (status, due_on) in enumerate(rows):
+        invoice = _approved(landlord, people, supplier, f"S-{n}", 12_000 * (n + 1))
+        Invoice.objects.filter(pk=invoice.pk).update(status=status, due_on=due_on)
+    unpaid = Q(status__in=selectors.UNPAID)
+    conditions = {
+        "held": Q(status="held"),
+        "pending": Q(status="pending"),
+        "approved": Q(status="approved"),
+        "due_week": unpaid & Q(due_on__gte=TODAY, due_on__lte=week),
+        "overdue": unpaid & Q(due_on__lt=TODAY),
+    }
+    aggregates = {}
+    for name, condition in conditions.items():
+        aggregates[f"{name}_count"] = Count("id", filter=condition)
+        aggregates[f"{name}_cents"] = Coalesce(Sum("gross_cents", filter=condition), 0)
+    expected = Invoice.objects.filter(organisation=landlord).aggregate(**aggregates)
+    assert selectors.amounts_by_status(landlord, TODAY) == expected
+    assert (expected["pending_count"], expected["due_week_count"], expected["overdue_count"]) == (
+        3,
+        3,  # pending today and in 7 days, in payment in 2 days; not the rejected one
+        2,
+    )
