@@ -22,11 +22,21 @@ from .models import (
     PaymentRun,
     Status,
     Supplier,
+    SupplierPaidMonth,
 )
 
 # Share of completed work orders invoiced in the demo, by scale.
 SHARE = {"tiny": 1.0, "small": 1.0, "region": 0.5}
-RESET_ORDER = (Approval, InvoiceLine, Invoice, PaymentRun, Delegation, Supplier, PayablesSettings)
+RESET_ORDER = (
+    Approval,
+    InvoiceLine,
+    Invoice,
+    PaymentRun,
+    Delegation,
+    SupplierPaidMonth,
+    Supplier,
+    PayablesSettings,
+)
 
 
 def demo_iban(index: int) -> str:

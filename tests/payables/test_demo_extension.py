@@ -2,8 +2,9 @@
 state; reset removes them."""
 
 from relais.housing.demo.writer import BulkWriter
+from relais.payables import delays
 from relais.payables.demo_extension import PayablesDemo
-from relais.payables.models import Invoice, Supplier
+from relais.payables.models import Invoice, Supplier, SupplierPaidMonth
 
 
 def test_seed_and_reset(landlord, work_order):
@@ -17,6 +18,10 @@ def test_seed_and_reset(landlord, work_order):
         and supplier.siren == work_order.contractor.siren
     )
     invoice = Invoice.objects.get(organisation=landlord)
+    invoice.status, invoice.paid_on, invoice.delay_days = "paid", invoice.due_on, 30
+    invoice.save()
+    delays.rebuild(landlord.pk)  # as the seed does after its bulk insert
+    assert SupplierPaidMonth.objects.get(organisation=landlord).paid == 1
     assert (
         invoice.work_order == work_order
         and invoice.gross_cents == invoice.net_cents + invoice.vat_cents
@@ -24,3 +29,4 @@ def test_seed_and_reset(landlord, work_order):
     PayablesDemo().reset([landlord.pk])
     assert not Invoice.objects.filter(organisation=landlord).exists()
     assert not Supplier.objects.filter(organisation=landlord).exists()
+    assert not SupplierPaidMonth.objects.filter(organisation=landlord).exists()
