@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from relais.core.models import Membership
 
@@ -89,6 +90,46 @@ def levels_held(organisation, user, role: str, today: dt.date) -> dict[str, obje
     if role in Level.values:
         held[role] = None
     return held
+
+
+def approvers_today(organisation, today: dt.date) -> dict[str, list[str]]:
+    """{level: the names of the people who may approve it today}: the active members of its
+    role, then the delegates in force, « Tina Roux for Marie Durand » (two queries)."""
+    names: dict[str, list[str]] = {level: [] for level in Level.values}
+    role_of = {}
+    members = (
+        Membership.objects.filter(organisation=organisation, is_active=True, role__in=Level.values)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    for membership in members:
+        names[membership.role].append(_person(membership.user))
+        role_of[membership.user_id] = membership.role
+    delegations = (
+        Delegation.objects.filter(
+            organisation=organisation,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            revoked_at__isnull=True,
+        )
+        .select_related("delegator", "delegate")
+        .order_by("delegate__last_name", "delegate__first_name", "id")
+    )
+    for delegation in delegations:
+        level = role_of.get(delegation.delegator_id)
+        if level is not None:
+            names[level].append(
+                _("%(delegate)s for %(absent)s")
+                % {
+                    "delegate": _person(delegation.delegate),
+                    "absent": _person(delegation.delegator),
+                }
+            )
+    return names
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.username
 
 
 def approver_queue(organisation, levels):

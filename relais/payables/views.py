@@ -450,10 +450,12 @@ def dashboard(request):
     today = timezone.localdate()
     since = today - dt.timedelta(days=365)
     waiting = selectors.waiting_per_level(organisation)
+    approvers = selectors.approvers_today(organisation, today)
     context = {
         "figures": selectors.amounts_by_status(organisation, today),
         "waiting": [
-            (label, waiting.get(level, {"count": 0, "cents": 0})) for level, label in Level.choices
+            (label, waiting.get(level, {"count": 0, "cents": 0}), approvers[level])
+            for level, label in Level.choices
         ],
         "overall": selectors.payment_delay_overall(organisation, since),
         "by_supplier": selectors.payment_delay_by_supplier(organisation, since),

@@ -7,10 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from relais.core.models import AuditEvent
 from relais.payables import approvals, payments, services
-from relais.payables.models import Invoice, PayablesSettings, Status, Supplier
+from relais.payables.models import Delegation, Invoice, PayablesSettings, Status, Supplier
 
 from ..factories import MembershipFactory, OrganisationFactory
 from . import einvoices
@@ -246,3 +247,35 @@ def test_supplier_form_checks_siren_siret_iban_and_contractor(landlord, people, 
         "FR7630006000011234567890189",
     )
     assert supplier.contractor == work_order.contractor
+
+
+def test_dashboard_names_who_approves_each_level_today(landlord, people, supplier):
+    today = timezone.localdate()
+    Delegation.objects.create(
+        organisation=landlord,
+        delegator=people["manager"],
+        delegate=people["technician2"],
+        starts_on=today,
+        ends_on=today,
+        created_by=people["manager"],
+    )
+    Delegation.objects.create(  # over yesterday: not shown
+        organisation=landlord,
+        delegator=people["director"],
+        delegate=people["manager2"],
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today - dt.timedelta(days=1),
+        created_by=people["director"],
+    )
+    _keyed(landlord, people, supplier, number="K-1", gross=700_000)
+    response = _client(people["director"]).get(reverse("payables:dashboard"))
+    rows = response.context["waiting"]
+    waiting = {str(label): (row["count"], names) for label, row, names in rows}
+    delegated = "Tina Roux (à la place de Marie Durand)"
+    assert waiting == {
+        "Technicien(ne)": (1, ["Théo Martin", "Tina Roux"]),
+        "Responsable": (0, ["Marie Durand", "Marc Petit", delegated]),
+        "Directeur / directrice": (0, ["Denise Leroy"]),
+    }
+    table = response.content.decode()
+    assert delegated in table
