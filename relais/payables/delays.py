@@ -27,7 +27,8 @@ INVOICE = Invoice._meta.db_table
 SUPPLIER = Supplier._meta.db_table
 
 # Every paid invoice since a date, as (supplier, paid, late, days, owed) rows: the summary's
-# whole months, then the invoices of the first, partial month one by one.
+# whole months, then the invoices of the first, partial month one by one. The sums of bigints
+# are cast back (PostgreSQL gives numeric, read as Decimal).
 _ROWS = f"""
     SELECT supplier_id, paid, late, days_total, owed_cents FROM {SUMMARY}
     WHERE organisation_id = %s AND month >= %s
@@ -38,16 +39,16 @@ _ROWS = f"""
     WHERE organisation_id = %s AND status = %s AND paid_on >= %s AND paid_on < %s
 """
 _BY_SUPPLIER = f"""
-    SELECT s.id, s.name, s.small_business, SUM(t.paid), SUM(t.late), SUM(t.days_total),
-           SUM(t.owed_cents)
+    SELECT s.id, s.name, s.small_business, SUM(t.paid), SUM(t.late),
+           CAST(SUM(t.days_total) AS BIGINT), CAST(SUM(t.owed_cents) AS BIGINT)
     FROM ({_ROWS}) t JOIN {SUPPLIER} s ON s.id = t.supplier_id
     GROUP BY s.id, s.name, s.small_business
     ORDER BY 5 DESC, s.name, s.id
     LIMIT %s
 """
 _OVERALL = f"""
-    SELECT COALESCE(SUM(t.paid), 0), COALESCE(SUM(t.late), 0), SUM(t.days_total),
-           COALESCE(SUM(t.owed_cents), 0)
+    SELECT COALESCE(SUM(t.paid), 0), COALESCE(SUM(t.late), 0),
+           CAST(SUM(t.days_total) AS BIGINT), CAST(COALESCE(SUM(t.owed_cents), 0) AS BIGINT)
     FROM ({_ROWS}) t
 """
 _UPSERT = f"""
