@@ -13,7 +13,7 @@ rejected, over 500 suppliers). It times ``--runs`` times each query the approver
 and queue page and the dashboard run, through the selectors the pages call, and a
 hand-written SQL query giving the same rows through a bare cursor, and prints the p95 of
 both and their ratio. Then it approves ``--run-size`` more invoices and times one payment run
-(claim, pain.001 built by sepaxml and validated against its XSD, stored).
+(claim, pain.001 built by sepaxml and validated against its XSD, stored), and puts them back.
 Targets (issue 13 §5): queries p95 ≤ 200 ms, ratio ≤ 2; payment run of 5,000 ≤ 10 s.
 """
 
@@ -315,15 +315,16 @@ def check_delays(organisation, bare) -> int:
 
 
 def payment_run(organisation, people, size: int) -> tuple[float, int]:
+    """Approves ``size`` pending invoices due today, times the run paying them, then puts
+    every invoice back as it was and deletes the run, so that the next bench run measures
+    the same data (approved invoices of the seed the run took included)."""
     from relais.payables import payments
-    from relais.payables.models import Invoice, Status
+    from relais.payables.models import Invoice, PaymentRun, Status
 
     today = dt.date.today()
-    ids = list(
-        Invoice.objects.filter(organisation=organisation, status=Status.PENDING).values_list(
-            "id", flat=True
-        )[:size]
-    )
+    pending = Invoice.objects.filter(organisation=organisation, status=Status.PENDING)
+    before = list(pending.order_by("id").values_list("id", "next_level", "due_on")[:size])
+    ids = [pk for pk, _level, _due in before]
     Invoice.objects.filter(pk__in=ids).update(status=Status.APPROVED, next_level="", due_on=today)
     start = time.perf_counter()
     run = payments.payment_run_create(
@@ -335,7 +336,20 @@ def payment_run(organisation, people, size: int) -> tuple[float, int]:
     )
     elapsed = time.perf_counter() - start
     assert payments.validate_pain001(run.xml.encode()) == []
-    return elapsed, run.invoice_count
+    count = run.invoice_count
+    Invoice.objects.filter(payment_run=run).update(
+        status=Status.APPROVED, payment_run=None, end_to_end_id=""
+    )
+    Invoice.objects.bulk_update(
+        [
+            Invoice(pk=pk, status=Status.PENDING, next_level=level, due_on=due)
+            for pk, level, due in before
+        ],
+        ["status", "next_level", "due_on"],
+        batch_size=1000,
+    )
+    PaymentRun.objects.filter(pk=run.pk).delete()
+    return elapsed, count
 
 
 def main() -> None:
