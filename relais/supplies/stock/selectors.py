@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 
 from .. import rules
-from ..models import Headcount, Item, Location, Movement, MovementKind, UsageRate
+from ..models import Item, Location, LocationKind, Movement, MovementKind, UsageRate
 from . import tallies
 
 
@@ -36,9 +36,43 @@ class Cell(NamedTuple):
         return Decimal(self.use) / 100
 
 
+class Place(NamedTuple):
+    """A stock location as the cover reads give it: read with ``values_list`` (building 500
+    model instances took longer than the query computing their cover), with what the pages
+    and the home card use of a ``Location``."""
+
+    id: int
+    organisation_id: int
+    name: str
+    kind: str
+    threshold_days: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_kind_display(self) -> str:
+        return dict(LocationKind.choices).get(self.kind, self.kind)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PLACE_FIELDS = Place._fields
+
+
+def _places(organisation_ids, *, staffed_only: bool = False) -> list[Place]:
+    """``Place`` of the active locations, by name (``tallies.locations``: one query)."""
+    rows = tallies.locations(organisation_ids, PLACE_FIELDS, staffed_only=staffed_only)
+    return list(map(Place._make, rows))
+
+
+NOTHING = (0, 0, None)  # no movement and nobody using the item: no stock, no cover
+
+
 @dataclass
 class LocationCover:
-    location: Location
+    location: Place | Location
     cells: list[Cell] = field(default_factory=list)
 
     @property
@@ -88,13 +122,14 @@ def cover(
 ) -> list[LocationCover]:
     """Stock and days of cover of every item at each active location (or ``locations``),
     computed in the database (``tallies.cover_rows``): four queries (three with ``locations``
-    given). ``checkpoints=False`` sums every movement (the former way, for the bench)."""
+    given). Rows name each location as a ``Place`` (the ``Location`` given in ``locations``).
+    ``checkpoints=False`` sums every movement (the former way, for the bench)."""
     if locations is None:
-        locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
+        locations = _places([organisation.pk])
         chosen = None
     else:
         chosen = [location.pk for location in locations]
-    items = list(Item.objects.for_organisation(organisation))
+    items = tallies.items([organisation.pk])
     rows = tallies.cover_rows([organisation.pk], day, location_ids=chosen, checkpoints=checkpoints)
     return _rows(locations, items, rows)
 
@@ -102,16 +137,9 @@ def cover(
 def locations_below(organisation, day: dt.date) -> list[LocationCover]:
     """The active locations with staff declared on site where an item lasts fewer days than
     their threshold, shortest cover first; four queries."""
-    locations = list(
-        Location.objects.for_organisation(organisation).filter(
-            is_active=True,
-            pk__in=Headcount.objects.filter(organisation=organisation, people__gt=0).values(
-                "location_id"
-            ),
-        )
-    )
-    items = list(Item.objects.for_organisation(organisation))
-    rows = tallies.cover_rows([organisation.pk], day, staffed_only=True)
+    locations = _places([organisation.pk], staffed_only=True)
+    items = tallies.items([organisation.pk])
+    rows = tallies.cover_rows([organisation.pk], day)
     below = [row for row in _rows(locations, items, rows) if row.below]
     below.sort(key=lambda row: (row.shortest.days, row.location.name))
     return below
@@ -121,8 +149,8 @@ def cover_many(organisations, day: dt.date | None) -> dict[int, list[LocationCov
     """{organisation id: ``cover(organisation, day)``} for many organisations at once (the
     region's figures: the federation, the bench), in four queries whatever their number."""
     ids = [organisation.pk for organisation in organisations]
-    locations = list(Location.objects.filter(organisation_id__in=ids, is_active=True))
-    items = list(Item.objects.filter(organisation_id__in=ids))
+    locations = _places(ids)
+    items = tallies.items(ids)
     found = _rows(locations, items, tallies.cover_rows(ids, day))
     by_org: dict[int, list[LocationCover]] = {pk: [] for pk in ids}
     for row in found:
@@ -131,14 +159,22 @@ def cover_many(organisations, day: dt.date | None) -> dict[int, list[LocationCov
 
 
 def _rows(locations, items, rows) -> list[LocationCover]:
-    """``LocationCover`` of ``locations`` (in their order) from ``tallies.cover_rows``."""
-    item_of = {item.pk: item for item in items}
-    cells: dict[int, list[Cell]] = {location.pk: [] for location in locations}
-    for location_id, item_id, stock, use, days, below in rows:
-        found = cells.get(location_id)
-        if found is not None:
-            found.append(Cell(item_of[item_id], stock, use, days, below == 1))
-    return [LocationCover(location, cells[location.pk]) for location in locations]
+    """``LocationCover`` of ``locations`` (in their order), a cell per item of the location's
+    organisation (in the items' order), from ``tallies.cover_rows``; Python only places the
+    figures and compares the days with the location's threshold."""
+    items_of: dict[int, list[tuple[int, Item]]] = {}
+    for item in items:
+        items_of.setdefault(item.organisation_id, []).append((item.id, item))
+    figures = {(loc, item): (stock, use, days) for loc, item, stock, use, days in rows}
+    get, new, result = figures.get, tuple.__new__, []
+    for location in locations:
+        pk, threshold, cells = location.id, location.threshold_days, []
+        for item_id, item in items_of.get(location.organisation_id, ()):
+            stock, use, days = get((pk, item_id), NOTHING)
+            below = days is not None and days < threshold
+            cells.append(new(Cell, (item, stock, use, days, below)))
+        result.append(LocationCover(location, cells))
+    return result
 
 
 def overall(rows: list[LocationCover]) -> list[Cell]:
