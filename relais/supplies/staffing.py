@@ -4,7 +4,8 @@ An agency location counts the staff declared on site there that day in continuit
 availability (``continuity.selectors.on_site_by_agency``) as soon as anyone of that agency
 declared their day; otherwise, and for locations that are not agencies (caretakers' rooms,
 vehicles), the headcount the landlord declared per location and role (``Headcount``) is used
-(ADR 0044).
+(ADR 0044). The same rule is written once more as SQL (``on_site_sql``), for the days of cover
+computed in the database; ``tests/supplies/test_cover.py`` holds the two equal.
 """
 
 import datetime as dt

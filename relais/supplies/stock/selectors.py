@@ -37,7 +37,7 @@ class Cell(NamedTuple):
 
 
 class Place(NamedTuple):
-    """A stock location as the cover reads give it: read with ``values_list`` (building 500
+    """A stock location as the cover reads give it: read through a cursor (building 500
     model instances took longer than the query computing their cover), with what the pages
     and the home card use of a ``Location``."""
 
