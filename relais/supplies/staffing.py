@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db import connection
 
-from relais.continuity.selectors import on_site_by_agency, on_site_by_agency_many
+from relais.continuity.selectors import on_site_by_agency
 from relais.continuity.tallies import DECLARATION, MEMBERSHIP, STAFF
 
 from .models import Headcount, Location, LocationKind
@@ -38,34 +38,13 @@ def headcounts(organisation, day: dt.date) -> dict[int, dict[str, int]]:
     return dict(found)
 
 
-def headcounts_many(organisation_ids, day: dt.date) -> dict[int, dict[str, int]]:
-    """``headcounts`` of every location of ``organisation_ids`` at once (ids are unique across
-    organisations), in three queries."""
-    found: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = Headcount.objects.filter(organisation_id__in=organisation_ids).values_list(
-        "location_id", "role", "people"
-    )
-    for location_id, role, people in rows:
-        found[location_id][role] = people
-    declared = on_site_by_agency_many(organisation_ids, day)
-    if declared:
-        agencies = Location.objects.filter(
-            organisation_id__in=organisation_ids,
-            kind=LocationKind.AGENCY,
-            agency_id__in=list(declared),
-        ).values_list("pk", "agency_id")
-        for location_id, agency_id in agencies:
-            found[location_id] = dict(declared[agency_id])
-    return dict(found)
-
-
 def headcount(location, day: dt.date) -> dict[str, int]:
     """{role: people on site at ``location`` on ``day``}."""
     return headcounts(location.organisation, day).get(location.pk, {})
 
 
 def on_site_sql(organisation_ids: list[int], day: dt.date) -> tuple[str, list]:
-    """``headcounts_many`` as SQL, for the days of cover computed in the database
+    """``headcounts`` of many organisations as SQL, for the days of cover computed in the database
     (``stock.tallies``): a ``SELECT`` of (organisation id, location id, role, people) rows —
     the staff declared on site that day at an agency location whose agency has any, the
     declared headcount everywhere else — and its parameters. Same SQL on SQLite and PostgreSQL;
