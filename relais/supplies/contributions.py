@@ -1,7 +1,7 @@
 """What supplies adds to core's registries (called from ``SuppliesConfig.ready()``):
 
 - menu (group "management"): stock, purchase orders, pooled orders;
-- manager: the locations with an item below their days-of-cover threshold (five queries,
+- manager: the locations with an item below their days-of-cover threshold (four queries,
   ``stock.selectors.locations_below``);
 - federation analyst: the federation's open pooled orders, and the members that have not
   declared their needs in them (three queries each);
@@ -101,7 +101,7 @@ def days_of_cover_figure(organisation, day) -> int | None:
     """The situation report's figure: the shortest whole days of cover, over the items used,
     of the organisation's stock across its active locations (``stock.selectors.overall``);
     None when it keeps no stock location (supplies not in use) or uses no item. Figures only:
-    no location or person named. Six queries (``stock.selectors.cover``)."""
+    no location or person named. Five queries (``stock.selectors.cover``)."""
     if not Location.objects.for_organisation(organisation).filter(is_active=True).exists():
         return None
     days = [

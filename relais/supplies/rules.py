@@ -56,3 +56,11 @@ def days_of_cover(stock: int, per_day: Decimal) -> int | None:
 def below_threshold(cover: int | None, threshold_days: int) -> bool:
     """True when the cover is known and shorter than the location's alert threshold."""
     return cover is not None and cover < threshold_days
+
+
+def whole_days(stock: int, use_hundredths: int) -> int | None:
+    """``days_of_cover`` with the daily use in hundredths of a unit (rates have two decimals):
+    exact integer arithmetic, the form the database computes (``stock.tallies``)."""
+    if use_hundredths <= 0:
+        return None
+    return max(stock, 0) * 100 // use_hundredths

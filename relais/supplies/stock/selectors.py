@@ -1,45 +1,78 @@
 """Reads for the stock pages, the home card and the bench: stock and days of cover.
 
-``cover(organisation, day)`` answers for every location of a landlord in six queries (the
-locations, the items, the usage rates, the headcounts and the staff declared on site that day
-(eight when some did), the checkpoints' movement id and one ``SUM … GROUP BY`` over the stock
-checkpoints and the movements after them), whatever the number of movements (ADR 0044).
+``cover(organisation, day)`` answers for every location of a landlord in four queries (the
+locations, the items, the checkpoints' movement id and one aggregate query computing each
+cell's stock, daily use and days of cover in the database, ``tallies.cover_rows``), whatever
+the number of movements (ADR 0044); Python only puts the rows under their location and item.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 
-from .. import rules, staffing
-from ..models import (
-    Headcount,
-    Item,
-    Location,
-    Movement,
-    MovementKind,
-    StockCheckpoint,
-    UsageRate,
-)
+from .. import rules
+from ..models import Item, Location, LocationKind, Movement, MovementKind, UsageRate
+from . import tallies
 
 
-@dataclass
-class Cell:
-    """One item at one location: units in stock, units used a day, whole days of cover."""
+class Cell(NamedTuple):
+    """One item at one location: units in stock, units used a day in hundredths (``use``),
+    whole days of cover (None: nobody uses it there), under the location's threshold."""
 
     item: Item
     stock: int
-    per_day: Decimal
+    use: int
     days: int | None
     below: bool
+
+    @property
+    def per_day(self) -> Decimal:
+        """Units used a day."""
+        return Decimal(self.use) / 100
+
+
+class Place(NamedTuple):
+    """A stock location as the cover reads give it: read through a cursor (building 500
+    model instances took longer than the query computing their cover), with what the pages
+    and the home card use of a ``Location``."""
+
+    id: int
+    organisation_id: int
+    name: str
+    kind: str
+    threshold_days: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_kind_display(self) -> str:
+        return dict(LocationKind.choices).get(self.kind, self.kind)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PLACE_FIELDS = Place._fields
+
+
+def _places(organisation_ids, *, staffed_only: bool = False) -> list[Place]:
+    """``Place`` of the active locations, by name (``tallies.locations``: one query)."""
+    rows = tallies.locations(organisation_ids, PLACE_FIELDS, staffed_only=staffed_only)
+    return list(map(Place._make, rows))
+
+
+NOTHING = (0, 0, None)  # no movement and nobody using the item: no stock, no cover
 
 
 @dataclass
 class LocationCover:
-    location: Location
+    location: Place | Location
     cells: list[Cell] = field(default_factory=list)
 
     @property
@@ -56,31 +89,11 @@ def stock_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
     """{(location id, item id): units} of the landlord: its checkpoints plus the movements
     after them (ADR 0044), or the sum of every movement when it has no checkpoint yet; either
     way the sum of every movement (``movement_sums``, tested). Two queries: the checkpoints'
-    movement id, then one grouped ``UNION ALL`` (hand-written)."""
-    checkpoint, movement = StockCheckpoint._meta.db_table, Movement._meta.db_table
-    org = organisation.pk
+    movement id, then one grouped ``UNION ALL`` (``tallies.stock_sql``)."""
+    ids = [organisation.pk]
+    sql, params = tallies.stock_sql(ids, tallies.checkpoint_marks(ids), location_ids)
     with connection.cursor() as cursor:
-        sql = f"SELECT MAX(through_id) FROM {checkpoint} WHERE organisation_id = %s"
-        cursor.execute(sql, [org])
-        through = cursor.fetchone()[0]
-    if through is None:
-        return movement_sums(organisation, location_ids)
-    only, params = "", []
-    if location_ids is not None:
-        ids = [int(pk) for pk in location_ids] or [0]
-        only = f" AND location_id IN ({', '.join(['%s'] * len(ids))})"
-        params = ids
-    # The movements after the checkpoint are the newest rows of the table: read by primary key
-    # from ``through`` on (``+organisation_id`` keeps the planner off the organisation's index,
-    # which would read all its history).
-    sql = (
-        f"SELECT location_id, item_id, SUM(units) FROM (SELECT location_id, item_id, units "
-        f"FROM {checkpoint} WHERE organisation_id = %s{only} UNION ALL "
-        f"SELECT location_id, item_id, quantity FROM {movement} WHERE id > %s "
-        f"AND +organisation_id = %s{only}) stock GROUP BY location_id, item_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [org, *params, through, org, *params])
+        cursor.execute(sql, params)
         return {(location_id, item_id): units for location_id, item_id, units in cursor}
 
 
@@ -104,132 +117,81 @@ def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
     return found
 
 
-def cover(organisation, day: dt.date, locations=None, *, sums=stock_sums) -> list[LocationCover]:
-    """Stock and days of cover of every item at each active location (or ``locations``):
-    seven queries (six with ``locations`` given; one more when staff declared their day).
-    ``sums`` reads the stock (``movement_sums``: without the checkpoints, for the bench)."""
-    every = locations is None
-    if every:
-        locations = list(Location.objects.for_organisation(organisation).filter(is_active=True))
-    items = list(Item.objects.for_organisation(organisation))
-    sums = sums(organisation, None if every else [location.pk for location in locations])
-    return _cover(organisation, day, locations, items, rates_by_item(organisation), sums)
+def cover(
+    organisation, day: dt.date | None, locations=None, *, checkpoints: bool = True
+) -> list[LocationCover]:
+    """Stock and days of cover of every item at each active location (or ``locations``),
+    computed in the database (``tallies.cover_rows``): four queries (three with ``locations``
+    given). Rows name each location as a ``Place`` (the ``Location`` given in ``locations``).
+    ``checkpoints=False`` sums every movement (the former way, for the bench)."""
+    if locations is None:
+        locations = _places([organisation.pk])
+        chosen = None
+    else:
+        chosen = [location.pk for location in locations]
+    items = tallies.items([organisation.pk])
+    rows = tallies.cover_rows([organisation.pk], day, location_ids=chosen, checkpoints=checkpoints)
+    return _rows(locations, items, rows)
 
 
 def locations_below(organisation, day: dt.date) -> list[LocationCover]:
-    """The active locations with staff on site where an item lasts fewer days than their
-    threshold, shortest cover first; five queries (items come with their rates: an item
-    nobody uses never runs low)."""
-    rates: dict[int, dict[str, Decimal]] = {}
-    items: dict[int, Item] = {}
-    for rate in UsageRate.objects.filter(organisation=organisation).select_related("item"):
-        items[rate.item_id] = rate.item
-        rates.setdefault(rate.item_id, {})[rate.role] = rate.per_shift
-    locations = list(
-        Location.objects.for_organisation(organisation).filter(
-            is_active=True,
-            pk__in=Headcount.objects.filter(organisation=organisation, people__gt=0).values(
-                "location_id"
-            ),
-        )
-    )
-    items_in_order = sorted(items.values(), key=lambda i: i.kind)
-    # The whole landlord's sums: the index is read by organisation alone, no IN list.
-    rows = _cover(organisation, day, locations, items_in_order, rates, stock_sums(organisation))
-    below = [row for row in rows if row.below]
+    """The active locations with staff declared on site where an item lasts fewer days than
+    their threshold, shortest cover first; four queries."""
+    locations = _places([organisation.pk], staffed_only=True)
+    items = tallies.items([organisation.pk])
+    rows = tallies.cover_rows([organisation.pk], day)
+    below = [row for row in _rows(locations, items, rows) if row.below]
     below.sort(key=lambda row: (row.shortest.days, row.location.name))
     return below
 
 
-def stock_sums_many(organisation_ids) -> dict[tuple[int, int], int]:
-    """{(location id, item id): units} of every location of ``organisation_ids`` (ids are
-    unique across organisations), as ``stock_sums`` reads them, in two or three queries
-    whatever the number of organisations: their checkpoints' movement ids; the checkpoints and
-    the movements after each organisation's; the plain sums of those without checkpoints."""
-    checkpoint, movement = StockCheckpoint._meta.db_table, Movement._meta.db_table
-    ids = [int(pk) for pk in organisation_ids] or [0]
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT organisation_id, MAX(through_id) FROM {checkpoint} "
-            f"WHERE organisation_id IN ({marks}) GROUP BY organisation_id",
-            ids,
-        )
-        through = dict(cursor.fetchall())
-    found: dict[tuple[int, int], int] = {}
-    if through:
-        kept = ", ".join(["%s"] * len(through))
-        sql = (
-            f"SELECT location_id, item_id, SUM(units) FROM (SELECT location_id, item_id, units "
-            f"FROM {checkpoint} WHERE organisation_id IN ({kept}) UNION ALL "
-            f"SELECT m.location_id, m.item_id, m.quantity FROM {movement} m JOIN "
-            f"(SELECT organisation_id, MAX(through_id) AS through FROM {checkpoint} "
-            f"WHERE organisation_id IN ({kept}) GROUP BY organisation_id) k "
-            "ON k.organisation_id = +m.organisation_id WHERE m.id > %s AND m.id > k.through"
-            ") stock GROUP BY location_id, item_id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*through, *through, min(through.values())])
-            found.update(((loc, item), units) for loc, item, units in cursor)
-    rest = [pk for pk in ids if pk not in through]
-    if rest:
-        rows = Movement.objects.filter(organisation_id__in=rest).order_by()
-        rows = rows.values_list("location_id", "item_id").annotate(units=Sum("quantity"))
-        found.update(((loc, item), units) for loc, item, units in rows)
-    return found
-
-
-def cover_many(organisations, day: dt.date) -> dict[int, list[LocationCover]]:
+def cover_many(organisations, day: dt.date | None) -> dict[int, list[LocationCover]]:
     """{organisation id: ``cover(organisation, day)``} for many organisations at once (the
-    region's figures: the federation, the bench), in nine queries whatever their number."""
+    region's figures: the federation, the bench), in four queries whatever their number."""
     ids = [organisation.pk for organisation in organisations]
-    locations = list(Location.objects.filter(organisation_id__in=ids, is_active=True))
-    items = list(Item.objects.filter(organisation_id__in=ids))
-    rates: dict[int, dict[str, Decimal]] = {}
-    for item_id, role, per_shift in UsageRate.objects.filter(organisation_id__in=ids).values_list(
-        "item_id", "role", "per_shift"
-    ):
-        rates.setdefault(item_id, {})[role] = per_shift
-    people = staffing.headcounts_many(ids, day)
-    sums = stock_sums_many(ids)
-    by_org: dict[int, tuple[list, list]] = {pk: ([], []) for pk in ids}
-    for location in locations:
-        by_org[location.organisation_id][0].append(location)
+    locations = _places(ids)
+    items = tallies.items(ids)
+    found = _rows(locations, items, tallies.cover_rows(ids, day))
+    by_org: dict[int, list[LocationCover]] = {pk: [] for pk in ids}
+    for row in found:
+        by_org[row.location.organisation_id].append(row)
+    return by_org
+
+
+def _rows(locations, items, rows) -> list[LocationCover]:
+    """``LocationCover`` of ``locations`` (in their order), a cell per item of the location's
+    organisation (in the items' order), from ``tallies.cover_rows``; Python only places the
+    figures and compares the days with the location's threshold."""
+    items_of: dict[int, list[tuple[int, Item]]] = {}
     for item in items:
-        by_org[item.organisation_id][1].append(item)
-    return {
-        pk: _cover(None, day, mine, its, rates, sums, people=people)
-        for pk, (mine, its) in by_org.items()
-    }
-
-
-def _cover(organisation, day, locations, items, rates, sums, people=None) -> list[LocationCover]:
-    people = staffing.headcounts(organisation, day) if people is None else people
-    result = []
+        items_of.setdefault(item.organisation_id, []).append((item.id, item))
+    figures = {(loc, item): (stock, use, days) for loc, item, stock, use, days in rows}
+    get, new, result = figures.get, tuple.__new__, []
     for location in locations:
-        row = LocationCover(location)
-        on_site = people.get(location.pk, {})
-        for item in items:
-            stock = sums.get((location.pk, item.pk), 0)
-            per_day = rules.daily_use(on_site, rates.get(item.pk, {}))
-            days = rules.days_of_cover(stock, per_day)
-            below = rules.below_threshold(days, location.threshold_days)
-            row.cells.append(Cell(item, stock, per_day, days, below))
-        result.append(row)
+        pk, threshold, cells = location.id, location.threshold_days, []
+        for item_id, item in items_of.get(location.organisation_id, ()):
+            stock, use, days = get((pk, item_id), NOTHING)
+            below = days is not None and days < threshold
+            cells.append(new(Cell, (item, stock, use, days, below)))
+        result.append(LocationCover(location, cells))
     return result
 
 
 def overall(rows: list[LocationCover]) -> list[Cell]:
     """Each item over every location: total stock, total use a day, days of cover."""
-    totals: dict[int, Cell] = {}
+    stock: dict[int, int] = {}
+    use: dict[int, int] = {}
+    items: dict[int, Item] = {}
     for row in rows:
         for cell in row.cells:
-            total = totals.setdefault(cell.item.pk, Cell(cell.item, 0, Decimal(0), None, False))
-            total.stock += cell.stock
-            total.per_day += cell.per_day
-    for total in totals.values():
-        total.days = rules.days_of_cover(total.stock, total.per_day)
-    return list(totals.values())
+            pk = cell.item.pk
+            items[pk] = cell.item
+            stock[pk] = stock.get(pk, 0) + cell.stock
+            use[pk] = use.get(pk, 0) + cell.use
+    return [
+        Cell(item, stock[pk], use[pk], rules.whole_days(stock[pk], use[pk]), False)
+        for pk, item in items.items()
+    ]
 
 
 def weekly_issues(organisation, item, location=None, weeks: int = 8, today=None):
