@@ -241,7 +241,7 @@ class ProximityDemo:
         buildings = _caretaker(organisation_ids)
         for back in range(DAYS[scale], -1, -1):
             occurrences, steps, params = generation.day_parameters(
-                today - dt.timedelta(days=back), []
+                today - dt.timedelta(days=back), [], after=generation.last_occurrence_id()
             )
             writer.execute(occurrences, params)
             writer.execute(steps, params)

@@ -91,6 +91,8 @@ def _occurrences_select() -> str:
         f"{_minutes_after('%(midnight)s', start + ' + due.window_minutes')}, "
         "due.assignee_id, 'planned', NULL "
         f"FROM due JOIN ({NUMBERS}) p ON p.n < due.day_passages WHERE 1 = 1 "
+        # In the unique passage's order: each index grows at its end, as in a copy.
+        "ORDER BY due.template_id, p.n "
         "ON CONFLICT (day, template_id, passage) DO NOTHING"
     )
 
@@ -107,16 +109,26 @@ def occurrences_sql(crisis_organisations: int) -> str:
     )
 
 
-# The steps of the passages above ``%(after)s`` (the highest id before they were written)
-# of the day: only the rows just inserted, read by their primary key.
-STEPS_SQL = (
-    f"INSERT INTO proximity_roundstep ({STEP_COLUMNS}) "
-    "SELECT o.organisation_id, o.id, s.position, s.label, NULL, NULL, NULL, '' "
-    "FROM proximity_roundoccurrence o "
-    "JOIN proximity_templatestep s ON s.template_id = o.template_id "
-    "WHERE o.id > %(after)s AND o.day = %(day)s "
-    "ON CONFLICT (occurrence_id, position) DO NOTHING"
-)
+def steps_sql() -> str:
+    """The INSERT … SELECT of the steps of the day's passages above ``%(after)s`` (the
+    highest id before they were written): only the rows just inserted, read by their
+    primary key (SQLite is kept off the day's indexes by the unary ``+``)."""
+    day = "+o.day" if connection.vendor == "sqlite" else "o.day"
+    return (
+        f"INSERT INTO proximity_roundstep ({STEP_COLUMNS}) "
+        "SELECT o.organisation_id, o.id, s.position, s.label, NULL, NULL, NULL, '' "
+        "FROM proximity_roundoccurrence o "
+        "JOIN proximity_templatestep s ON s.template_id = o.template_id "
+        f"WHERE o.id > %(after)s AND {day} = %(day)s "
+        "ON CONFLICT (occurrence_id, position) DO NOTHING"
+    )
+
+
+def last_occurrence_id() -> int:
+    """The highest occurrence id so far (0 when none): ``day_parameters``'s ``after``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM proximity_roundoccurrence")
+        return cursor.fetchone()[0]
 
 
 def day_sql_postgresql(crisis_organisations: int) -> str:
@@ -148,10 +160,10 @@ def organisations_in_crisis() -> list[int]:
     return found
 
 
-def day_parameters(day: dt.date, crisis: list[int], after: int = 0) -> tuple[str, str, dict]:
+def day_parameters(day: dt.date, crisis: list[int], after: int) -> tuple[str, str, dict]:
     """(occurrences SQL, steps SQL, named parameters) for ``day``; the steps are those of
-    the day's passages with an id above ``after`` (0 for a day generated for the first time,
-    as in the demo)."""
+    the day's passages with an id above ``after`` (``last_occurrence_id()`` read in the same
+    transaction just before the occurrences are written)."""
     noon = dt.datetime.combine(day, dt.time(12), tzinfo=PARIS)
     midnight = dt.datetime.combine(day, dt.time(0)) - noon.utcoffset()
     params = {
@@ -164,7 +176,7 @@ def day_parameters(day: dt.date, crisis: list[int], after: int = 0) -> tuple[str
     names = crisis or [None]
     for index, organisation_id in enumerate(names):
         params[f"c{index}"] = organisation_id
-    return occurrences_sql(len(names)), STEPS_SQL, params
+    return occurrences_sql(len(names)), steps_sql(), params
 
 
 def generate_day(day: dt.date, crisis: list[int] | None = None) -> tuple[int, int]:
@@ -174,12 +186,11 @@ def generate_day(day: dt.date, crisis: list[int] | None = None) -> tuple[int, in
         crisis = organisations_in_crisis()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _sql, _steps, params = day_parameters(day, crisis)
+            _sql, _steps, params = day_parameters(day, crisis, after=0)
             cursor.execute(day_sql_postgresql(max(len(crisis), 1)), params)
             made, steps = cursor.fetchone()
             return made, steps
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM proximity_roundoccurrence")
-        occurrences, steps, params = day_parameters(day, crisis, after=cursor.fetchone()[0])
+        occurrences, steps, params = day_parameters(day, crisis, after=last_occurrence_id())
         cursor.execute(occurrences, params)
         made = cursor.rowcount
         cursor.execute(steps, params)
