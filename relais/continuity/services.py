@@ -25,7 +25,7 @@ from relais.core.roles import Role
 from relais.core.selectors import current_crisis_state
 from relais.core.transactions import write_transaction
 
-from . import pdf, report, selectors, template
+from . import listeners, pdf, report, selectors, template
 from .models import (
     CriticalActivity,
     Decision,
@@ -229,8 +229,10 @@ def staff_save(*, organisation, actor, staff: StaffMember) -> StaffMember:
 @write_transaction
 def day_declare(*, organisation, actor, staff: StaffMember, day: dt.date, status: str):
     """Record where ``staff`` is on ``day`` (replacing a declaration of the same day; the
-    same status again writes nothing). While the plan is active, a shortfall that the
-    undeclared staff could not fill is alerted at once (task on commit)."""
+    same status again writes nothing). The capabilities registered in ``listeners`` react
+    in the same transaction (the rounds hand an absent caretaker's passages over). While the
+    plan is active, a shortfall that the undeclared staff could not fill is alerted at once
+    (task on commit)."""
     existing = Declaration.objects.filter(staff=staff, day=day).first()
     if existing is not None and existing.status == status:
         return existing
@@ -252,6 +254,14 @@ def day_declare(*, organisation, actor, staff: StaffMember, day: dt.date, status
         obj=declaration,
         object_repr=f"{staff} – {day.isoformat()}",
         changes={"status": [before, status], "day": day.isoformat()},
+    )
+    listeners.day_declared(
+        organisation=organisation,
+        actor=actor,
+        staff=staff,
+        day=day,
+        status=status,
+        before=before,
     )
     if current_crisis_state(organisation).continuity_plan_active:
         organisation_id, iso = organisation.pk, day.isoformat()

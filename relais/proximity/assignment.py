@@ -10,7 +10,7 @@ In order:
 3. the caretaker (``BuildingCaretaker``).
 
 This is the one place that answers it, in Python (``assignee_for``) and in SQL for the
-set-based generation (``ASSIGNEE_SQL``); a test holds the two together.
+set-based generation and reassignment (``assignees_cte``); a test holds the two together.
 """
 
 import datetime as dt
@@ -53,26 +53,37 @@ def assignee_for(building, day: dt.date):
     return None
 
 
-def _absent_sql(user: str) -> str:
-    """SQL: ``user`` (a column) declared a day other than on site or telework on
-    ``%(day)s`` in the building's organisation (continuity's ``Declaration``)."""
+def assignees_cte(scoped: bool = False) -> str:
+    """SQL: two common table expressions — ``absent`` (organisation, user declared a day other
+    than on site or telework on ``%(day)s`` in continuity's ``Declaration``) and
+    ``assignees`` (building_id, assignee_id: the rule above for every building with a
+    caretaker, NULL when nobody is in charge). Each is computed once per statement, not once
+    per round. ``scoped``: only the buildings of the organisation ``%(organisation)s`` whose
+    caretaker or usual replacement is the user ``%(user)s``."""
     available = ", ".join(f"'{status}'" for status in sorted(AVAILABLE_STATUSES))
+    only = (
+        "AND bc.organisation_id = %(organisation)s "
+        "AND (bc.caretaker_id = %(user)s OR bc.backup_id = %(user)s)"
+        if scoped
+        else ""
+    )
+    replacement = (
+        "(SELECT r.replacement_id FROM proximity_replacement r "
+        "WHERE r.organisation_id = bc.organisation_id AND r.absent_id = bc.caretaker_id "
+        "AND r.starts_on <= %(day)s AND r.ends_on >= %(day)s ORDER BY r.id DESC LIMIT 1)"
+    )
     return (
-        "EXISTS (SELECT 1 FROM continuity_declaration d "
+        "absent AS (SELECT DISTINCT d.organisation_id, m.user_id "
+        "FROM continuity_declaration d "
         "JOIN continuity_staffmember sm ON sm.id = d.staff_id "
         "JOIN core_membership m ON m.id = sm.membership_id "
-        f"WHERE d.organisation_id = bc.organisation_id AND d.day = %(day)s AND m.user_id = {user} "
-        f"AND d.status NOT IN ({available}))"
+        f"WHERE d.day = %(day)s AND d.status NOT IN ({available})), "
+        "assignees AS MATERIALIZED (SELECT bc.building_id, "
+        f"COALESCE({replacement}, CASE WHEN a1.user_id IS NULL THEN bc.caretaker_id "
+        "WHEN bc.backup_id IS NOT NULL AND a2.user_id IS NULL THEN bc.backup_id END) "
+        "AS assignee_id FROM proximity_buildingcaretaker bc "
+        "LEFT JOIN absent a1 ON a1.organisation_id = bc.organisation_id "
+        "AND a1.user_id = bc.caretaker_id "
+        "LEFT JOIN absent a2 ON a2.organisation_id = bc.organisation_id "
+        f"AND a2.user_id = bc.backup_id WHERE 1 = 1 {only})"
     )
-
-
-# The same rule in SQL, for the set-based generation: ``bc`` is the building's
-# BuildingCaretaker row, ``%(day)s`` the day.
-ASSIGNEE_SQL = (
-    "COALESCE((SELECT r.replacement_id FROM proximity_replacement r "
-    "WHERE r.organisation_id = bc.organisation_id AND r.absent_id = bc.caretaker_id "
-    "AND r.starts_on <= %(day)s AND r.ends_on >= %(day)s ORDER BY r.id DESC LIMIT 1), "
-    f"CASE WHEN NOT {_absent_sql('bc.caretaker_id')} THEN bc.caretaker_id "
-    f"WHEN bc.backup_id IS NOT NULL AND NOT {_absent_sql('bc.backup_id')} THEN bc.backup_id "
-    "END)"
-)

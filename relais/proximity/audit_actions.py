@@ -22,6 +22,12 @@ action(
 )
 action("round_remark.handled", _("Remark on a round handled"))
 action("rounds.missed", _("Rounds missed"), count=_("passages"))
+action(
+    "rounds.reassigned",
+    _("Rounds handed over after a declared day"),
+    person=_("person"),
+    moved=_("passages handed over"),
+)
 action("round.updated", _("Round of a building changed"), steps=_("steps"), active=_("active"))
 action("collection.created", _("Waste collection added to a commune's calendar"))
 action("collection.updated", _("Waste collection of a commune changed"))

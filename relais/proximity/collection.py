@@ -78,10 +78,10 @@ def round_day_for(kind: str, collection_day: dt.date) -> dt.date:
 
 
 def _holiday_sql(name: str) -> str:
-    """1 when the day ``name`` is a public holiday where the building ``cb`` stands."""
+    """1 when the day ``name`` is a public holiday in the commune of the stream ``s``."""
     codes = ", ".join(f"'{code}'" for code in ALSACE_MOSELLE)
     return (
-        f"(CASE WHEN substr(cb.commune_id, 1, 2) IN ({codes}) "
+        f"(CASE WHEN substr(s.commune_id, 1, 2) IN ({codes}) "
         f"THEN %({name}_a)s ELSE %({name}_n)s END)"
     )
 
@@ -96,16 +96,24 @@ def _collects_sql(name: str) -> str:
     )
 
 
-def collection_sql() -> str:
-    """SQL condition on the template ``t``: a stream of its building's commune is collected
-    on the day (bins in) or the next day (bins out). Parameters: ``collection_params``."""
+def collecting_cte() -> str:
+    """SQL: the common table expression ``collecting`` — (organisation_id, commune_id,
+    today, tomorrow): 1 when a stream of the organisation's calendar for the commune is
+    collected on the day, on the next day. One grouped pass over the calendars per
+    statement. Parameters: ``collection_params``."""
     return (
-        "EXISTS (SELECT 1 FROM proximity_collectionstream s "
-        "JOIN housing_building cb ON cb.commune_id = s.commune_id "
-        "WHERE cb.id = t.building_id AND s.organisation_id = t.organisation_id AND "
-        f"(CASE WHEN t.kind = 'bins_out' THEN {_collects_sql('next')} "
-        f"ELSE {_collects_sql('same')} END))"
+        "collecting AS (SELECT s.organisation_id, s.commune_id, "
+        f"MAX(CASE WHEN {_collects_sql('same')} THEN 1 ELSE 0 END) AS today, "
+        f"MAX(CASE WHEN {_collects_sql('next')} THEN 1 ELSE 0 END) AS tomorrow "
+        "FROM proximity_collectionstream s GROUP BY s.organisation_id, s.commune_id)"
     )
+
+
+def collection_sql() -> str:
+    """SQL condition on the template ``t`` joined to ``collecting`` as ``c`` (its
+    organisation and its building's commune): a stream is collected on the day (bins in) or
+    the next day (bins out)."""
+    return "(CASE WHEN t.kind = 'bins_out' THEN c.tomorrow ELSE c.today END) = 1"
 
 
 def _day_params(name: str, day: dt.date) -> dict:

@@ -1,6 +1,7 @@
 """What the rounds add to core's registries, from ``ProximityConfig.ready()``: menu entries
 (field group), home cards, quick links, the crisis mode's line on ``/crise/`` and the
-situation report's figure ``proximity.rounds_done`` (continuity).
+situation report's figure ``proximity.rounds_done`` and the listener of declared days
+(continuity: an absent caretaker's passages change hands at once).
 
 Cards:
 - caretaker: today's passages, with how many steps remain (two queries);
@@ -14,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.continuity import report
+from relais.continuity.listeners import register_declaration_listener
 from relais.core import crisis, home, navigation
 from relais.core.roles import Role
 
-from . import selectors
+from . import selectors, services
 from .models import OccurrenceStatus
 
 
@@ -112,6 +114,7 @@ def rounds_done(organisation, day) -> float | None:
 
 
 def register() -> None:
+    register_declaration_listener("proximity", services.on_day_declared)
     entries = [
         (gettext_lazy("My rounds"), "proximity:today", "round.do", 20),
         (gettext_lazy("Rounds: missed and remarks"), "proximity:supervision", "round.plan", 21),

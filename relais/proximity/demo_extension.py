@@ -14,15 +14,25 @@ at ``tiny`` and ``small``, 14 days at ``region`` (≈ 16,000 buildings: about 2 
 steps). About 93 % of past passages are done (deterministically by id), the others missed.
 The demo caretaker (``gardien``, Tours Habitat) has the first eight buildings of their
 landlord.
+
+Remarks: in each landlord, three caretakers' remarks of the last week (a broken hall lock, a
+leak under the stairs, a landing light out — ``REMARKS``) left on steps done, through
+``services.remark_add`` as on the phone, so each became an intervention request about the
+building's common areas (source "round", its category); the light is already marked handled.
+The demo caretaker's buildings come first. A fixed handful per landlord, at every scale.
 """
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
-from . import generation
+from relais.core.models import Organisation
+from relais.interventions.models import Category
+
+from . import generation, services
 from .forms import DEFAULT_STEPS
 from .models import (
     BuildingCaretaker,
@@ -51,6 +61,27 @@ ROUNDS = {
 # stream → weekdays mask (Monday = 1 … Sunday = 64)
 COLLECTIONS = {WasteStream.HOUSEHOLD: 2 | 16, WasteStream.RECYCLING: 8, WasteStream.GLASS: 32}
 FOLLOW_COLLECTION = (RoundKind.BINS_OUT, RoundKind.BINS_IN)
+# (round kind, remark, intervention category code, handled by the manager)
+REMARKS = (
+    (
+        RoundKind.DISINFECTION,
+        "Serrure de la porte du hall cassée : la porte ne ferme plus, le hall reste ouvert.",
+        "doors_locks",
+        False,
+    ),
+    (
+        RoundKind.CLEANING,
+        "Fuite d'eau sous l'escalier du rez-de-chaussée, flaque au pied de la colonne.",
+        "water_leak",
+        False,
+    ),
+    (
+        RoundKind.DISINFECTION,
+        "Éclairage du palier du 2e étage hors service, la minuterie ne répond plus.",
+        "common_areas",
+        True,
+    ),
+)
 RESET_ORDER = (
     StepRemark,
     RoundStep,
@@ -159,6 +190,46 @@ def _complete(execute, organisation_ids, before: dt.date) -> None:
     )
 
 
+def _remark_step(organisation_id: int, kind: str, today: dt.date, skip: int):
+    """A step done in the ``skip``-th passage of ``kind`` done in the last week (the demo
+    caretaker's buildings first, the latest days first); None when there is none."""
+    passages = RoundOccurrence.objects.filter(
+        organisation_id=organisation_id,
+        kind=kind,
+        day__gte=today - dt.timedelta(days=7),
+        day__lt=today,
+        status=OccurrenceStatus.DONE,
+    ).order_by(F("assignee_id").asc(nulls_last=True), "-day", "building_id")
+    occurrence = passages[skip : skip + 1].first()
+    if occurrence is None:
+        return None
+    return occurrence.steps.filter(done_at__isnull=False).order_by("position").first()
+
+
+def _remarks(organisation_ids, today: dt.date) -> int:
+    """``REMARKS`` in each organisation through the service (each a request); returns how
+    many were left."""
+    left = 0
+    for organisation in Organisation.objects.filter(pk__in=organisation_ids).order_by("pk"):
+        codes = Category.objects.for_organisation(organisation).filter(is_active=True)
+        categories = {c.code: c for c in codes.filter(code__in=[r[2] for r in REMARKS])}
+        for skip, (kind, text, code, handled) in enumerate(REMARKS):
+            step = _remark_step(organisation.pk, kind, today, skip)
+            if step is None:
+                continue
+            remark = services.remark_add(
+                organisation=organisation,
+                actor=step.done_by,
+                step=step,
+                data=services.NewRemark(text=text, category=categories.get(code)),
+            )
+            StepRemark.objects.filter(pk=remark.pk).update(created_at=step.done_at)
+            if handled:
+                services.remark_handled(organisation=organisation, actor=None, remark=remark)
+            left += 1
+    return left
+
+
 class ProximityDemo:
     name = "proximity"
 
@@ -170,18 +241,20 @@ class ProximityDemo:
         buildings = _caretaker(organisation_ids)
         for back in range(DAYS[scale], -1, -1):
             occurrences, steps, params = generation.day_parameters(
-                today - dt.timedelta(days=back), []
+                today - dt.timedelta(days=back), [], after=generation.last_occurrence_id()
             )
             writer.execute(occurrences, params)
             writer.execute(steps, params)
         if connection.vendor == "postgresql":  # statistics for the UPDATEs of fresh rows
             writer.execute("ANALYZE proximity_roundoccurrence, proximity_roundstep")
         _complete(writer.execute, organisation_ids, today)
+        remarks = _remarks(organisation_ids, today)
         scope = RoundStep.objects.filter(organisation_id__in=organisation_ids)
         return {
             "rounds": RoundTemplate.objects.filter(organisation_id__in=organisation_ids).count(),
             "round steps": scope.count(),
             "caretaker buildings": buildings,
+            "remarks on rounds": remarks,
             "collection calendars": CollectionStream.objects.filter(
                 organisation_id__in=organisation_ids
             ).count(),

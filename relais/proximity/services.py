@@ -7,7 +7,9 @@
   twice (same key, or the step already done) is recorded once;
 - ``remark_add`` / ``remark_handled``: what the caretaker noticed, for the manager, made an
   intervention request about the building's common areas (source "round");
-- ``mark_missed``: the passages not done by their end time (the periodic task).
+- ``mark_missed``: the passages not done by their end time (the periodic task);
+- ``on_day_declared``: continuity recorded a person's day (registered in
+  ``relais.continuity.listeners``): their passages of that day change hands at once.
 """
 
 import datetime as dt
@@ -27,6 +29,7 @@ from relais.interventions.categories.services import ensure_defaults
 from relais.interventions.models import Category, RequestSource
 from relais.interventions.requests.services import NewRequest, request_create
 
+from . import generation
 from .models import (
     BuildingCaretaker,
     CollectionStream,
@@ -349,3 +352,24 @@ def mark_missed(now=None) -> dict[int, int]:
                 changes={"count": counts[organisation.pk]},
             )
     return counts
+
+
+def on_day_declared(*, organisation, actor, staff, day: dt.date, status: str, before: str):
+    """Continuity recorded where ``staff`` is on ``day`` (inside its transaction): the
+    passages of ``day`` not started (planned, not yet due, no step ticked) of the buildings
+    whose caretaker or usual replacement they are go at once to whoever ``assignment`` names
+    now — the replacement when the caretaker is absent, the caretaker when back on site.
+    Past days and days not generated yet are left alone (the generation reads the
+    declaration). Audited when passages changed hands; returns how many."""
+    if day < timezone.localdate():
+        return 0
+    user_id = staff.membership.user_id
+    moved = generation.reassign_day(day, person=(organisation.pk, user_id))
+    if moved:
+        audit.record(
+            action="rounds.reassigned",
+            organisation=organisation,
+            actor=actor,
+            changes={"day": day.isoformat(), "person": user_id, "moved": moved},
+        )
+    return moved

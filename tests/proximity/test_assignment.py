@@ -4,15 +4,18 @@ availability says the caretaker is absent — the building's usual replacement."
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from relais.continuity import services as continuity
+from relais.core.models import AuditEvent
 from relais.core.roles import Role
 from relais.proximity import generation, services
 from relais.proximity.assignment import assignee_for
-from relais.proximity.models import Replacement, RoundOccurrence
+from relais.proximity.models import Replacement, RoundOccurrence, RoundStep
 
 from ..continuity.factories import staff
+from ..factories import BuildingFactory
 from .conftest import make_round
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,57 @@ def test_a_declaration_after_the_planning_hands_the_passages_over(organisation, 
     generation.generate_ahead(1)
     occurrence.refresh_from_db()
     assert occurrence.assignee == caretaker.membership.user
+
+
+def test_a_late_absence_hands_today_and_the_next_days_over_at_once(
+    organisation, building, people, monkeypatch
+):
+    """Declared sick at 7 a.m., after the planning: today's and the next days' passages go to
+    the usual replacement in the declaration's transaction, not at the next hourly run; a
+    passage already started stays; another caretaker's building is not touched; back on
+    site, the caretaker gets them back."""
+    caretaker, backup = people
+    seven = dt.datetime(2026, 3, 17, 7, 0, tzinfo=generation.PARIS)
+    monkeypatch.setattr(timezone, "now", lambda: seven)
+    today = timezone.localdate()
+    other = BuildingFactory(residence__organisation=organisation, address="3 rue Colbert")
+    other_caretaker = staff(organisation, Role.CARETAKER, first="Luc", last="Petit")
+    services.caretaker_set(
+        organisation=organisation,
+        actor=None,
+        building=other,
+        caretaker=other_caretaker.membership.user,
+        backup=backup.membership.user,
+    )
+    make_round(organisation, other)
+    generation.generate_ahead(2)
+    started = RoundOccurrence.objects.get(building=building, day=today + dt.timedelta(days=2))
+    RoundStep.objects.filter(occurrence=started, position=0).update(done_at=timezone.now())
+    days = [today, today + dt.timedelta(days=1), today + dt.timedelta(days=2)]
+    for day in days:
+        _declare(organisation, caretaker, day, "sick")
+
+    def assignees(on):
+        return dict(RoundOccurrence.objects.filter(day=on).values_list("building", "assignee"))
+
+    sick, standing_in = caretaker.membership.user_id, backup.membership.user_id
+    assert assignees(days[0]) == {
+        building.pk: standing_in,
+        other.pk: other_caretaker.membership.user_id,  # another caretaker's: not touched
+    }
+    assert assignees(days[1])[building.pk] == standing_in
+    assert assignees(days[2])[building.pk] == sick  # a step was ticked: it stays
+    events = AuditEvent.objects.filter(action="rounds.reassigned")
+    assert [e.changes["moved"] for e in events] == [1, 1]  # today, tomorrow
+    _declare(organisation, caretaker, days[1], "on_site")
+    assert assignees(days[1])[building.pk] == sick
+
+
+def test_a_declaration_rolled_back_hands_nothing_over(organisation, building, people):
+    caretaker, _backup = people
+    day = timezone.localdate() + dt.timedelta(days=1)
+    generation.generate_ahead(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _declare(organisation, caretaker, day, "sick")
+        raise RuntimeError("the request failed after the declaration")
+    assert RoundOccurrence.objects.get(day=day).assignee == caretaker.membership.user

@@ -13,6 +13,7 @@ from relais.proximity.models import (
     RoundOccurrence,
     RoundStep,
     RoundTemplate,
+    StepRemark,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,16 @@ def test_the_demo_has_rounds_for_every_building_and_resets():
             collects_on(s.weekdays, s.on_holiday, occurrence.day, is_alsace_moselle(commune))
             for s in streams[(occurrence.organisation_id, commune)]
         )
-    before = (RoundTemplate.objects.count(), RoundStep.objects.count())
+    # Remarks for the manager's page, each an intervention request, one already handled.
+    remarks = StepRemark.objects.select_related("request", "step__occurrence")
+    landlords = RoundTemplate.objects.values("organisation").distinct().count()
+    assert remarks.count() == 3 * landlords
+    assert all(r.request.source == "round" and r.request.household_id is None for r in remarks)
+    codes = {r.request.category.code for r in remarks}
+    assert codes == {"doors_locks", "water_leak", "common_areas"}
+    assert remarks.filter(handled_at__isnull=False).count() == landlords
+    assert remarks.filter(step__occurrence__assignee__username="gardien").count() == 3
+    assert all(r.created_at == r.step.done_at for r in remarks)
+    before = (RoundTemplate.objects.count(), RoundStep.objects.count(), remarks.count())
     seed_demo(scale="tiny", seed=3, reset=True)
-    assert (RoundTemplate.objects.count(), RoundStep.objects.count()) == before
+    assert (RoundTemplate.objects.count(), RoundStep.objects.count(), remarks.count()) == before
