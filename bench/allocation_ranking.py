@@ -15,6 +15,7 @@ random vacancies, it times ``search_candidates`` (the service the vacancy page c
 fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
 filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
 Targets: p95 ≤ 25 ms at 100,000 applications, ≤ 60 ms at 2,500,000 (``--national``, PostgreSQL).
+On PostgreSQL the applications are drawn by the server, set-based (``allocation_ranking_pg``).
 """
 
 import argparse
