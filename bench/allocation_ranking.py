@@ -15,6 +15,7 @@ random vacancies, it times ``search_candidates`` (the service the vacancy page c
 fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
 filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
 Targets: p95 ≤ 25 ms at 100,000 applications, ≤ 60 ms at 2,500,000 (``--national``, PostgreSQL).
+On PostgreSQL the applications are drawn by the server, set-based (``allocation_ranking_pg``).
 """
 
 import argparse
@@ -401,6 +402,28 @@ def insert_applications(rng, pools: list[tuple[int, int, Places]], income_year: 
     return pk
 
 
+def seed_applications(rng, args, pools, *, income_year: int) -> int:
+    """The applications of ``pools``: drawn by the server on PostgreSQL (set-based,
+    ``allocation_ranking_pg``), in Python and written by ``executemany`` on SQLite."""
+    from django.db import connection
+
+    rows = [(org.pk, count, places) for org, count, places in pools]
+    if connection.vendor != "postgresql":
+        return insert_applications(rng, rows, income_year=income_year)
+    import allocation_ranking_pg
+
+    written = allocation_ranking_pg.insert_applications(
+        rows,
+        income_year=income_year,
+        today=TODAY,
+        seed=args.seed,
+        weights=PERSONS_WEIGHTS,
+        typologies=WISHED_TYPOLOGIES,
+    )
+    reset_sequences()
+    return written
+
+
 def reset_sequences() -> None:
     from django.core.management.color import no_style
     from django.db import connection
@@ -585,9 +608,7 @@ def run(args) -> None:
     searched, active, _places = pools[0]
     vacancy_ids = create_vacancies(rng, searched, regions[REGION], args.vacancies)
     started = time.perf_counter()
-    written = insert_applications(
-        rng, [(org.pk, count, places) for org, count, places in pools], income_year=year - 2
-    )
+    written = seed_applications(rng, args, pools, income_year=year - 2)
     print(
         f"inserted {written:,} applications ({active:,} active registered by the landlord "
         f"searched, the rest by {len(pools) - 1} others: one shared pool) in "

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit, links
+from relais.core.transactions import write_transaction
 
 from ..models import (
     MAX_DESIGNATIONS,
@@ -122,11 +123,31 @@ def _rule_note(chosen: rules.Standing | None) -> str:
     }
 
 
+def _lock_agreements(organisation, on: dt.date) -> None:
+    """Serialise the assignments of one landlord: lock its agreements in force on ``on``
+    (``FOR NO KEY UPDATE``, ascending id, ADR 0024 — after the vacancy, before any
+    application). Two vacancies becoming ready at the same moment would otherwise both read
+    the same "furthest behind" standing and go to the same agreement; the second now waits for
+    the first to commit and reads its assignment (READ COMMITTED: a fresh snapshot per
+    statement). On SQLite every write transaction is already serialised."""
+    list(
+        ReservationAgreement.objects.for_organisation(organisation)
+        .filter(starts_on__lte=on, ends_on__gte=on)
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
+
+
+@write_transaction
 def vacancy_assign(*, vacancy: Vacancy, actor, on: dt.date | None = None):
     """Assign a vacancy that became ready to a holder's flow or the landlord's own
-    (``rules.choose_flow``), once: a vacancy already assigned keeps its assignment. The
-    holder is asked to designate after commit. Returns the assignment."""
+    (``rules.choose_flow``), once: a vacancy already assigned keeps its assignment. Runs under
+    the lock of the landlord's agreements (``_lock_agreements``), so concurrent assignments
+    follow the rule as if they came one after the other. The holder is asked to designate
+    after commit. Returns the assignment."""
     on = on or timezone.localdate()
+    _lock_agreements(vacancy.organisation, on)
     existing = VacancyAssignment.objects.filter(vacancy=vacancy).first()
     if existing is not None:
         return existing
@@ -139,27 +160,26 @@ def vacancy_assign(*, vacancy: Vacancy, actor, on: dt.date | None = None):
         if chosen
         else None
     )
-    with transaction.atomic():
-        assignment = VacancyAssignment.objects.create(
-            organisation=vacancy.organisation,
-            vacancy=vacancy,
-            agreement=agreement,
-            year=on.year,
-            commune=commune,
-            typology=typology,
-            assigned_on=on,
-            rule_note=_rule_note(chosen),
-            designation_due_on=_due_on(agreement, on) if agreement else None,
-        )
-        audit.record(
-            action="vacancy_assignment.created",
-            organisation=vacancy.organisation,
-            actor=actor,
-            obj=assignment,
-            changes={"vacancy": vacancy.pk, "agreement": agreement and agreement.pk},
-        )
-        if agreement is not None:
-            _request_designations(assignment)
+    assignment = VacancyAssignment.objects.create(
+        organisation=vacancy.organisation,
+        vacancy=vacancy,
+        agreement=agreement,
+        year=on.year,
+        commune=commune,
+        typology=typology,
+        assigned_on=on,
+        rule_note=_rule_note(chosen),
+        designation_due_on=_due_on(agreement, on) if agreement else None,
+    )
+    audit.record(
+        action="vacancy_assignment.created",
+        organisation=vacancy.organisation,
+        actor=actor,
+        obj=assignment,
+        changes={"vacancy": vacancy.pk, "agreement": agreement and agreement.pk},
+    )
+    if agreement is not None:
+        _request_designations(assignment)
     return assignment
 
 

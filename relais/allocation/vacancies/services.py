@@ -155,6 +155,7 @@ def _dates_for(vacancy: Vacancy, to: str, on: date) -> dict:
     return {}
 
 
+@write_transaction
 def vacancy_transition(*, vacancy: Vacancy, actor, to: str, on: date | None = None) -> Vacancy:
     """Move the vacancy to status ``to`` on date ``on`` (today by default).
 
@@ -162,42 +163,41 @@ def vacancy_transition(*, vacancy: Vacancy, actor, to: str, on: date | None = No
     date is before the notice.
     """
     on = on or timezone.localdate()
-    with transaction.atomic():
-        vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
-        before = vacancy.status
-        if to not in TRANSITIONS[before]:
-            allowed = ", ".join(str(S(status).label) for status in TRANSITIONS[before])
-            raise VacancyTransitionError(
-                _("A vacancy cannot go from “%(before)s” to “%(after)s”. Possible: %(allowed)s.")
-                % {
-                    "before": S(before).label,
-                    "after": S(to).label,
-                    "allowed": allowed or _("none, the lease is signed"),
-                },
-                code="invalid_transition",
-            )
-        if on < vacancy.notice_received_on:
-            raise VacancyTransitionError(
-                _("The date cannot be before the notice (%(notice)s).")
-                % {"notice": vacancy.notice_received_on.strftime("%d/%m/%Y")},
-                code="date_before_notice",
-            )
-        fields = _dates_for(vacancy, to, on)
-        vacancy.status = to
-        for name, value in fields.items():
-            setattr(vacancy, name, value)
-        vacancy.save(update_fields=["status", *fields])
-        audit.record(
-            action="vacancy.status_changed",
-            organisation=vacancy.organisation,
-            actor=actor,
-            obj=vacancy,
-            changes={"status": [before, to], "on": on},
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    before = vacancy.status
+    if to not in TRANSITIONS[before]:
+        allowed = ", ".join(str(S(status).label) for status in TRANSITIONS[before])
+        raise VacancyTransitionError(
+            _("A vacancy cannot go from “%(before)s” to “%(after)s”. Possible: %(allowed)s.")
+            % {
+                "before": S(before).label,
+                "after": S(to).label,
+                "allowed": allowed or _("none, the lease is signed"),
+            },
+            code="invalid_transition",
         )
-        if to == S.READY:  # assigned to a reservation flow, once (reservations/services.py)
-            from ..reservations.services import vacancy_assign
+    if on < vacancy.notice_received_on:
+        raise VacancyTransitionError(
+            _("The date cannot be before the notice (%(notice)s).")
+            % {"notice": vacancy.notice_received_on.strftime("%d/%m/%Y")},
+            code="date_before_notice",
+        )
+    fields = _dates_for(vacancy, to, on)
+    vacancy.status = to
+    for name, value in fields.items():
+        setattr(vacancy, name, value)
+    vacancy.save(update_fields=["status", *fields])
+    audit.record(
+        action="vacancy.status_changed",
+        organisation=vacancy.organisation,
+        actor=actor,
+        obj=vacancy,
+        changes={"status": [before, to], "on": on},
+    )
+    if to == S.READY:  # assigned to a reservation flow, once (reservations/services.py)
+        from ..reservations.services import vacancy_assign
 
-            vacancy_assign(vacancy=vacancy, actor=actor, on=on)
+        vacancy_assign(vacancy=vacancy, actor=actor, on=on)
     return vacancy
 
 
