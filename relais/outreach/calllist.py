@@ -17,11 +17,13 @@ So loads differ by at most one person per caller above the cap, and nobody is co
 (``(follow, day)`` is unique; the insert ignores rows already there, so a second run, or two
 concurrent runs, add nothing). Positions number each caller's people, the oldest due first.
 
-Until the rota the sharing was one ``INSERT … WITH … SELECT`` with window functions; on
-20,000 people its three sorts and range join cost six times the bare selection of the people
-due (``bench/outreach.py``), where the same sharing over the selected rows costs a few
-milliseconds in Python. The rows go back in one statement (``json_each`` on SQLite,
-``unnest`` on PostgreSQL), not one per person.
+Sharing in SQL was tried twice: one ``INSERT … WITH … SELECT`` with window functions (rank
+per last caller, the callers' cumulative room, a range join, positions) costs 10 to 14 times
+the bare selection of the people due on SQLite and 7 on PostgreSQL (``bench/outreach.py``,
+20,000 people), where the same sharing over the selected rows costs a few milliseconds in
+Python. The list goes back in one statement whatever its size: one JSON object of each
+caller's people (``json_each`` on both databases), the organisation and campaign read from the
+follow, so the only per-person work is the database's own (ADR 0039 §4).
 """
 
 import datetime as dt
@@ -41,9 +43,9 @@ WHERE f.organisation_id = %(org)s AND c.status = 'active'
   AND c.starts_on <= %(day)s AND (c.ends_on IS NULL OR c.ends_on >= %(day)s)
   AND f.state = 'followed' AND f.next_due_on <= %(day)s
 """
-# The people due not yet on the day's list, the oldest due first: (follow, campaign, last caller).
+# The people due not yet on the day's list, the oldest due first: (follow, last caller).
 _DUE_NOT_LISTED = """
-SELECT f.id, f.campaign_id, f.caller_id FROM outreach_follow f
+SELECT f.id, f.caller_id FROM outreach_follow f
 JOIN outreach_campaign c ON c.id = f.campaign_id
 WHERE f.organisation_id = %(org)s AND c.status = 'active'
   AND c.starts_on <= %(day)s AND (c.ends_on IS NULL OR c.ends_on >= %(day)s)
@@ -51,49 +53,54 @@ WHERE f.organisation_id = %(org)s AND c.status = 'active'
   AND NOT EXISTS (SELECT 1 FROM outreach_listitem li WHERE li.follow_id = f.id AND li.day = %(day)s)
 ORDER BY f.next_due_on, f.id
 """
+# The shared list goes back as one JSON object ``{"caller": [follow, …]}`` (each caller's
+# people in position order): the position is the index in the array, the organisation and
+# campaign are read from the follow itself (its primary key), so nothing per person is
+# computed twice and a follow of another organisation cannot be listed.
 _COLUMNS = "(organisation_id, follow_id, campaign_id, day, caller_id, position, attempts)"
 _INSERT = {
     "sqlite": f"""
 INSERT INTO outreach_listitem {_COLUMNS}
-SELECT %s, json_extract(value, '$[0]'), json_extract(value, '$[1]'), %s,
-       json_extract(value, '$[2]'), json_extract(value, '$[3]'), 0
-FROM json_each(%s) WHERE true
+SELECT f.organisation_id, f.id, f.campaign_id, %(day)s, CAST(c.key AS integer), p.key + 1, 0
+FROM json_each(%(sheets)s) AS c JOIN json_each(c.value) AS p
+JOIN outreach_follow f ON f.id = p.value
+WHERE f.organisation_id = %(org)s
 ON CONFLICT (follow_id, day) DO NOTHING
 """,
     "postgresql": f"""
 INSERT INTO outreach_listitem {_COLUMNS}
-SELECT %s, t.follow, t.campaign, %s, t.caller, t.position, 0
-FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::integer[])
-     AS t(follow, campaign, caller, position)
+SELECT f.organisation_id, f.id, f.campaign_id, %(day)s, c.key::bigint, p.position, 0
+FROM json_each(%(sheets)s::json) AS c
+CROSS JOIN LATERAL json_array_elements_text(c.value) WITH ORDINALITY AS p(follow, position)
+JOIN outreach_follow f ON f.id = p.follow::bigint
+WHERE f.organisation_id = %(org)s
 ON CONFLICT (follow_id, day) DO NOTHING
 """,
 }
 
 
-def share(due: list[tuple[int, int, int | None]], caller_ids: list[int]) -> list[tuple]:
-    """``[(follow, campaign, caller, position)]`` for ``due`` = ``[(follow, campaign, last
-    caller or None)]`` in the order they are to be called, shared among ``caller_ids`` by the
-    rules above (no caller: nobody listed). Pure: no query."""
+def share(due: list[tuple[int, int | None]], caller_ids: list[int]) -> dict[int, list[int]]:
+    """``{caller: [follow, …]}``, each caller's people in position order, for ``due`` =
+    ``[(follow, last caller or None)]`` in the order they are to be called, shared among
+    ``caller_ids`` by the rules above (no caller: nobody listed; a caller with nobody is
+    left out). Pure: no query."""
     callers = sorted(set(caller_ids))
     if not callers or not due:
-        return []
+        return {}
     cap = math.ceil(len(due) / len(callers))
     loads = dict.fromkeys(callers, 0)
     chosen: list[int | None] = []
-    for _follow, _campaign, last in due:
+    for _follow, last in due:
         if last in loads and loads[last] < cap:
             loads[last] += 1
             chosen.append(last)
         else:
             chosen.append(None)
     free = iter([pk for pk in callers for _slot in range(cap - loads[pk])])
-    positions = dict.fromkeys(callers, 0)
-    shared = []
-    for (follow, campaign, _last), caller in zip(due, chosen, strict=True):
-        caller = caller if caller is not None else next(free)
-        positions[caller] += 1
-        shared.append((follow, campaign, caller, positions[caller]))
-    return shared
+    sheets: dict[int, list[int]] = {pk: [] for pk in callers}
+    for (follow, _last), caller in zip(due, chosen, strict=True):
+        sheets[caller if caller is not None else next(free)].append(follow)
+    return {pk: follows for pk, follows in sheets.items() if follows}
 
 
 def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
@@ -122,18 +129,17 @@ def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
 
 def build(*, organisation_id: int, day: dt.date, caller_ids: list[int]) -> int:
     """Insert ``day``'s call list; returns the number of people added (0 without callers).
-    Two statements whatever the number of people."""
+    Two statements whatever the number of people: the selection, then one insert that
+    ignores the people already listed (a second run, or two at once, add nothing; the
+    insert being one statement, a run killed before its commit leaves nothing behind)."""
     ids = [int(pk) for pk in caller_ids]
     if not ids:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_DUE_NOT_LISTED, {"org": organisation_id, "day": day})
-        rows = share(cursor.fetchall(), ids)
-        if not rows:
+        sheets = share(cursor.fetchall(), ids)
+        if not sheets:
             return 0
-        if connection.vendor == "postgresql":
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            cursor.execute(_INSERT["postgresql"], [organisation_id, day, *columns])
-        else:
-            cursor.execute(_INSERT["sqlite"], [organisation_id, day, json.dumps(rows)])
+        sql = _INSERT["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+        cursor.execute(sql, {"org": organisation_id, "day": day, "sheets": json.dumps(sheets)})
         return max(cursor.rowcount, 0)

@@ -263,7 +263,7 @@ def campaign_close(*, organisation, actor, campaign) -> Campaign:
         return campaign
     campaign.status, campaign.closed_at = CampaignStatus.CLOSED, timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
-    ListItem.objects.filter(campaign=campaign, done_at__isnull=True).delete()
+    ListItem.objects.filter(follow__campaign=campaign, done_at__isnull=True).delete()
     audit.record(action="campaign.closed", organisation=organisation, actor=actor, obj=campaign)
     return campaign
 
@@ -685,7 +685,7 @@ def campaign_purge(*, campaign: Campaign) -> dict:
         "referrals": Referral.objects.filter(follow__campaign=campaign).count(),
         "escalations": follows.exclude(escalation="").count(),
     }
-    ListItem.objects.filter(campaign=campaign).delete()
+    ListItem.objects.filter(follow__campaign=campaign).delete()
     Referral.objects.filter(follow__campaign=campaign).delete()
     follows.delete()  # calls and needs cascade
     campaign.counts, campaign.status, campaign.purged_at = counts, "purged", timezone.now()

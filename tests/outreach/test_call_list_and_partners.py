@@ -136,3 +136,46 @@ def test_partner_without_account_works_through_an_expiring_link(organisation, ti
     assert client.get(reverse("outreach:partner_link", args=["faux"])).status_code == 404
     time_machine.move_to(timezone.now() + links.LINK_LIFETIME)
     assert client.get(url).status_code == 410
+
+
+def test_a_run_killed_before_its_commit_leaves_nothing_and_the_next_builds_it_all(organisation):
+    from unittest import mock
+
+    from relais.outreach import calllist
+
+    for index in range(4):
+        person(organisation, name=f"P{index}")
+    campaign(organisation, cadence=1)
+    a, b = caller(organisation, "a"), caller(organisation, "b")
+    with (
+        mock.patch.object(calllist, "share", side_effect=KeyboardInterrupt),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        services.list_build(organisation=organisation)
+    assert not ListItem.objects.exists()
+    assert services.list_build(organisation=organisation) == 4
+    # Someone registered since joins the list at the next run; nobody else is listed twice.
+    person(organisation, name="Later")
+    assert services.list_build(organisation=organisation) == 1
+    assert ListItem.objects.count() == 5
+    assert Counter(ListItem.objects.values_list("caller_id", flat=True)) == {a.pk: 3, b.pk: 2}
+
+
+def test_the_list_lines_follow_their_person_and_protect_their_caller(organisation):
+    """The list's foreign keys are kept by the ORM (ADR 0039 §4): deleting a follow takes
+    its lines, a caller with lines cannot be deleted, closing a campaign drops its lines
+    not yet done."""
+    from django.db.models import ProtectedError
+
+    for index in range(2):
+        person(organisation, name=f"P{index}")
+    found = campaign(organisation, cadence=1)
+    lea = caller(organisation, "lea")
+    services.list_build(organisation=organisation)
+    first, second = ListItem.objects.order_by("position")
+    with pytest.raises(ProtectedError):
+        lea.delete()
+    first.follow.delete()
+    assert list(ListItem.objects.all()) == [second]
+    services.campaign_close(organisation=organisation, actor=None, campaign=found)
+    assert not ListItem.objects.exists()

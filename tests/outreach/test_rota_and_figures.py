@@ -146,16 +146,14 @@ def test_outreach_figures_in_the_situation_report(organisation):
     "due, callers, expected",
     [
         # 5 people, 2 callers: cap 3; the first three keep caller 7 up to the cap, the others
-        # fill caller 9's room, each caller's positions in the order of the list.
-        (
-            [(1, 1, 7), (2, 1, 7), (3, 1, 7), (4, 1, 7), (5, 1, None)],
-            [9, 7],
-            [(1, 1, 7, 1), (2, 1, 7, 2), (3, 1, 7, 3), (4, 1, 9, 1), (5, 1, 9, 2)],
-        ),
+        # fill caller 9's room, each caller's people in the order of the list.
+        ([(1, 7), (2, 7), (3, 7), (4, 7), (5, None)], [9, 7], {7: [1, 2, 3], 9: [4, 5]}),
         # A last caller off duty is as no last caller: people spread by caller id.
-        ([(1, 1, 4), (2, 1, 4), (3, 1, None)], [2, 3], [(1, 1, 2, 1), (2, 1, 2, 2), (3, 1, 3, 1)]),
-        ([(1, 1, None)], [], []),
-        ([], [1], []),
+        ([(1, 4), (2, 4), (3, None)], [2, 3], {2: [1, 2], 3: [3]}),
+        # A caller keeps a person due after one they receive: positions follow the list.
+        ([(1, None), (2, None), (3, 5)], [5, 6], {5: [1, 3], 6: [2]}),
+        ([(1, None)], [], {}),
+        ([], [1], {}),
     ],
 )
 def test_share_balances_and_keeps_the_last_caller(due, callers, expected):
