@@ -19,4 +19,10 @@ action(
     kind=_("kind"),
     version=_("version"),
 )
+action(
+    "federation_template.kept",
+    _("Federation template: own copy kept against a newer version"),
+    kept_against=_("version compared"),
+    adopted=_("version adopted"),
+)
 register_purpose(services.PURPOSE, _("Federation: new template available"))

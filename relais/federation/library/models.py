@@ -69,6 +69,9 @@ class Adoption(OrganisationOwned):
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The member compared this copy with version ``kept_number`` and kept its own: that version
+    # is no longer announced to it as new (a later one is).
+    kept_number = models.PositiveIntegerField(_("kept against version"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("template adoption")

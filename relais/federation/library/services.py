@@ -165,3 +165,24 @@ def template_adopt(
         changes={"kind": template.kind, "version": version.number},
     )
     return adoption, True
+
+
+@transaction.atomic
+def adoption_keep(*, organisation, actor, adoption: Adoption) -> Adoption:
+    """The member compared its copy with the template's latest version and keeps its own:
+    that version is no longer announced to it as new (``Adoption.kept_number``); audited."""
+    if adoption.organisation_id != organisation.pk:
+        raise LibraryError(_("This copy is not your organisation's."))
+    adoption = Adoption.objects.select_for_update().get(pk=adoption.pk)
+    latest = Template.objects.values_list("latest_number", flat=True).get(pk=adoption.template_id)
+    if adoption.kept_number != latest:
+        adoption.kept_number = latest
+        adoption.save(update_fields=["kept_number"])
+        audit.record(
+            action="federation_template.kept",
+            organisation=organisation,
+            actor=actor,
+            obj=adoption,
+            changes={"kept_against": latest, "adopted": adoption.version.number},
+        )
+    return adoption

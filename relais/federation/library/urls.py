@@ -10,4 +10,10 @@ urlpatterns = [
     path("modeles/<int:pk>/", views.library_detail, name="library_detail"),
     path("modeles/<int:pk>/nouvelle-version/", views.library_version, name="library_version"),
     path("modeles/<int:pk>/adopter/", views.library_adopt, name="library_adopt"),
+    path(
+        "modeles/<int:pk>/comparer/<int:adoption>/",
+        views.library_compare,
+        name="library_compare",
+    ),
+    path("modeles/<int:pk>/garder/<int:adoption>/", views.library_keep, name="library_keep"),
 ]
