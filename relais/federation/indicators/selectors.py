@@ -49,7 +49,11 @@ def member_departements(organisation_ids) -> dict[int, str]:
 
 def members(federation, departement: str | None = None) -> list[Organisation]:
     """The federation's members (by name), each with ``departement`` (code or "")."""
-    found = list(Organisation.objects.filter(federation=federation).order_by("name"))
+    found = list(
+        Organisation.objects.filter(federation=federation)
+        .only("pk", "name", "slug", "siren", "federation_id")
+        .order_by("name")
+    )
     codes = member_departements([m.pk for m in found])
     for member in found:
         member.departement = codes.get(member.pk, "")
@@ -79,6 +83,16 @@ def values_for(organisation_ids, week_starts, keys=None) -> list:
     if keys is not None:
         rows = rows.filter(key__in=keys)
     fields = ("organisation_id", "week_start", "key", "value", "base", "source")
+    return list(rows.order_by().values_list(*fields, named=True))
+
+
+def week_values(organisation_ids, week: Week) -> list:
+    """The week's rows of these members (named tuples: organisation_id, key, value, base,
+    source — the week is known) in one query on the unique index (organisation, week, key)."""
+    rows = IndicatorValue.objects.filter(
+        organisation_id__in=organisation_ids, week_start=week.start
+    )
+    fields = ("organisation_id", "key", "value", "base", "source")
     return list(rows.order_by().values_list(*fields, named=True))
 
 
@@ -234,7 +248,7 @@ def stored_regional(federation, week: Week, key: str, departement="", count=12):
 @dataclass
 class Dashboard:
     members: list
-    rows: list  # the week's values of those members (``values_for``)
+    rows: list  # the week's values of those members (``week_values``)
     regional: list  # [Regional] of the week, in the registry's order
     points: list  # [(Week, regional value or None)] of the chosen indicator, oldest first
     statuses: list  # [MemberStatus]
@@ -246,7 +260,7 @@ def dashboard(federation, week: Week, key: str, departement="", count=12) -> Das
     regional figures and the chart come from ``RegionalFigure``; weeks it does not hold yet
     are computed from the members' values (one more query)."""
     found = members(federation, departement)
-    rows = values_for([m.pk for m in found], [week.start])
+    rows = week_values([m.pk for m in found], week)
     current, stored = stored_regional(federation, week, key, departement, count)
     if len(current) == len(registry.INDICATORS):
         figures = [current[indicator.key] for indicator in registry.indicators()]
