@@ -7,4 +7,4 @@ from .indicators.models import (  # noqa: F401
     Source,
     WeeklyReport,
 )
-from .library.models import Adoption, Template, TemplateVersion  # noqa: F401
+from .library.models import Adoption, GridCopy, Template, TemplateVersion  # noqa: F401

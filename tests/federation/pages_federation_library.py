@@ -9,6 +9,8 @@ tests/federation/test_library_compare.py).
 
 from relais.core.models import Federation
 from relais.federation.library import services
+from relais.federation.library.models import GridCopy
+from relais.federation.library.scoring_grid import default as grid_default
 from relais.outreach.federation_template import KIND, default
 
 PAGES = {
@@ -16,6 +18,7 @@ PAGES = {
     "federation:library_create": ("federation.template_publish", {"kind": KIND}),
     "federation:library_detail": ("federation.template_view", {"pk": "federation_template"}),
     "federation:library_version": ("federation.template_publish", {"pk": "federation_template"}),
+    "federation:grid_copy_edit": ("allocation.edit", {"pk": "federation_grid_copy"}),
     "federation:library_compare": (
         "federation.template_adopt",
         {"pk": "federation_template", "adoption": "federation_adoption"},
@@ -40,4 +43,11 @@ def world(organisation, mark, base):
     adoption, _created = services.template_adopt(
         organisation=organisation, actor=None, template=version.template
     )
-    return {"federation_template": version.template, "federation_adoption": adoption}
+    grid = GridCopy.objects.create(
+        organisation=organisation, name=f"Grille {mark}", criteria=grid_default()["criteria"]
+    )
+    return {
+        "federation_template": version.template,
+        "federation_adoption": adoption,
+        "federation_grid_copy": grid,
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import scoring_grid, views
 
 urlpatterns = [
     path("modeles/", views.library_list, name="library_list"),
@@ -15,5 +15,6 @@ urlpatterns = [
         views.library_compare,
         name="library_compare",
     ),
+    path("grilles/<int:pk>/", scoring_grid.grid_copy_edit, name="grid_copy_edit"),
     path("modeles/<int:pk>/garder/<int:adoption>/", views.library_keep, name="library_keep"),
 ]

@@ -92,6 +92,9 @@ def library_detail(request, pk):
         )
         seen = max((a.kept_number or a.version.number for a in mine), default=0)
         context["outdated"] = bool(mine and latest and seen < latest.number)
+        context["choices"] = None
+        if context["may_adopt"] and kind.choices is not None:
+            context["choices"] = kind.choices(request.organisation)
     return render(request, "federation/library/detail.html", context)
 
 
@@ -149,6 +152,7 @@ def library_adopt(request, pk):
             actor=request.user,
             template=template,
             expected=expected,
+            choice=request.POST.get("choice") or None,
         )
     except services.LibraryError as error:
         messages.error(request, error.messages[0])
