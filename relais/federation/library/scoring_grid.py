@@ -71,7 +71,7 @@ class GridForm(ContentForm):
 def default() -> dict:
     from relais.allocation.scoring.services import load_default_grid_file
 
-    return {"name": _("Regional scoring grid"), "criteria": load_default_grid_file()}
+    return {"name": _("Regional scoring grid"), "criteria": load_default_grid_file()["criteria"]}
 
 
 def export(copy: GridCopy) -> dict:
