@@ -90,7 +90,7 @@ def test_a_member_sees_what_changed_in_the_newer_grid(
     newer = grid_template.versions.first().content
     newer["criteria"]["priority_criteria"] = {"dalo": 70}
     services.version_publish(
-        organisation=organisation, actor=None, template=grid_template, content=newer
+        organisation=organisation, actor=None, template=grid_template, content=newer, notes=""
     )
     kind = registry.get_kind(KIND)
     copy = kind.get(other_organisation, adoption.object_id)
