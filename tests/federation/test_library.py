@@ -220,6 +220,7 @@ def test_every_capability_declared_its_kind():
         "outreach.call_script",
         "allocation.letter_reasons",
         "messaging.broadcast",
+        "allocation.scoring_grid",
     }
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_publishes_templates_some_members_adopted_older_versions():
     seed_demo(scale="tiny", seed=3)
-    assert Template.objects.count() == 6  # two call scripts and one of each other kind
+    assert Template.objects.count() == 7  # two call scripts and one of each other kind
     assert Template.objects.filter(latest_number=2).exists()
     # Each template is of its own kind, and its content is what that kind reads.
     assert {t.kind for t in Template.objects.all()} == {k.code for k in registry.kinds()}

@@ -54,22 +54,18 @@ def dashboard(request):
         "indicators": indicators,
     }
     if federation is not None:
-        found = selectors.members(federation, departement)
-        rows = selectors.values_for([m.pk for m in found], [week.start])
-        points = selectors.series(federation, indicator.key, week, found=found)
+        data = selectors.dashboard(federation, week, indicator.key, departement)
         departements = selectors.departements(federation)
         context |= {
             "departement": departement,
             "departements": departements,
             "area": dict(departements).get(departement) if departement else None,
             "median_min": selectors.MEDIAN_MIN_MEMBERS,
-            "regional": selectors.regional(rows),
-            "cells": selectors.member_table(found, rows, indicator),
-            "chart": weekly_chart(indicator.unit, points),
+            "regional": data.regional,
+            "cells": selectors.member_table(data.members, data.rows, indicator),
+            "chart": weekly_chart(indicator.unit, data.points),
             "weeks": [week.previous(n) for n in range(8)],
-            "missing": sum(
-                1 for s in selectors.completeness(federation, week, found=found) if not s.reported
-            ),
+            "missing": sum(1 for s in data.statuses if not s.reported),
         }
     return render(request, "federation/dashboard.html", context)
 

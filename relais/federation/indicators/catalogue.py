@@ -34,12 +34,16 @@ CAPABILITIES = (
         "outreach.RegisterEntry",
         c.outreach_changed,
     ),
-    ("allocation", _("Allocation"), "allocation.Commission", None),
+    ("allocation", _("Allocation"), "allocation.Commission", c.allocation_changed),
     ("supplies", _("Protective equipment"), "supplies.Movement", None),
-    ("rent", _("Rent"), "rent.RentCall", None),
+    ("rent", _("Rent"), "rent.RentCall", c.rent_changed),
     ("continuity", _("Staff availability"), "continuity.StaffMember", c.continuity_changed),
-    ("worksites", _("Work sites"), "worksites.WorkSite", None),
+    ("worksites", _("Work sites"), "worksites.WorkSite", c.worksites_changed),
 )
+# Stock movements have no change timestamp but are append-only: a watermark of their ids.
+WATERMARKS = {
+    "supplies": {"watermark": c.supplies_watermark, "changed_after": c.supplies_changed_after}
+}
 # (key, label, unit, capability, compute, regional aggregate, counts people or homes)
 INDICATORS = (
     (
@@ -183,7 +187,9 @@ INDICATORS = (
 
 def register_all() -> None:
     for key, label, model, changed in CAPABILITIES:
-        register_capability(key, label, in_use=c.users(_model(model)), changed=changed)
+        register_capability(
+            key, label, in_use=c.users(_model(model)), changed=changed, **WATERMARKS.get(key, {})
+        )
     for order, (key, label, unit, capability, compute, aggregate, personal) in enumerate(
         INDICATORS
     ):

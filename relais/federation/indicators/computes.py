@@ -42,6 +42,42 @@ def _grouped(queryset, **annotations):
     return queryset.order_by().values("organisation_id").annotate(**annotations)
 
 
+# A back-dated row changes every later week's snapshot (stock, arrears) up to the current one;
+# beyond a year back the weeks are not recomputed (no member reports on them any more).
+MAX_BACK_WEEKS = 53
+
+
+def _weeks_from(rows) -> set:
+    """{(organisation id, week start)} of every week from each row's week to the current one
+    (at most ``MAX_BACK_WEEKS``): what a back-dated row of a running total changes."""
+    current = Week.of(timezone.localdate())
+    earliest = {}
+    for organisation_id, when in rows:
+        if isinstance(when, dt.datetime):
+            when = timezone.localdate(when)
+        start = max(Week.of(when).start, current.previous(MAX_BACK_WEEKS).start)
+        earliest[organisation_id] = min(start, earliest.get(organisation_id, start))
+    found = set()
+    for organisation_id, start in earliest.items():
+        week = Week(start)
+        while week.start <= current.start:
+            found.add((organisation_id, week.start))
+            week = Week(week.end)
+    return found
+
+
+def _audited(ids, since, actions) -> dict[int, int]:
+    """{object id: organisation id} of the objects whose audit events of ``actions`` were
+    recorded since ``since`` (the audit log is the change record of rows without their own
+    change timestamp; index ``organisation, -created_at``)."""
+    from relais.core.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(
+        organisation_id__in=ids, created_at__gte=since, action__in=actions
+    ).values_list("object_id", "organisation_id")
+    return {int(pk): org for pk, org in rows if pk and pk.isdigit()}
+
+
 def _weeks_of(rows) -> set:
     """{(organisation id, week start)} from (organisation id, date or datetime) pairs."""
     found = set()
@@ -176,6 +212,23 @@ def outreach_changed(ids, since):
 # Allocation -----------------------------------------------------------------------------------
 
 
+def allocation_changed(ids, since):
+    """Sessions closed since ``since`` (the week of the close) and vacancies whose dates
+    changed since (audit log): the week their lease was signed in."""
+    from relais.allocation.models import Session, Vacancy
+
+    found = _weeks_of(
+        Session.objects.filter(organisation_id__in=ids, closed_at__gte=since).values_list(
+            "organisation_id", "closed_at"
+        )
+    )
+    changed = _audited(ids, since, ["vacancy.status_changed", "vacancy.updated"])
+    if changed:
+        signed = Vacancy.objects.filter(pk__in=list(changed), lease_signed_on__isnull=False)
+        found |= _weeks_of(signed.values_list("organisation_id", "lease_signed_on"))
+    return found
+
+
 def commissions_held(ids, week: Week):
     from relais.allocation.models import Session
 
@@ -287,6 +340,31 @@ def days_of_cover(ids, week: Week):
     return {org: Figure(days) for org, days in shortest.items()}
 
 
+def supplies_watermark() -> int:
+    """The highest stock movement id (movements are never updated nor deleted, ADR 0044)."""
+    from django.db.models import Max
+
+    from relais.supplies.models import Movement
+
+    return Movement.objects.aggregate(top=Max("pk"))["top"] or 0
+
+
+def supplies_changed_after(ids, mark: int):
+    """Movements added since ``mark``: every week from the one they are dated in to the
+    current one (the stock at the end of each of them includes a back-dated movement)."""
+    from django.db.models import Min
+
+    from relais.supplies.models import Movement
+
+    rows = (
+        Movement.objects.filter(organisation_id__in=ids, pk__gt=mark)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(first=Min("occurred_at"))
+    )
+    return _weeks_from(rows)
+
+
 # Rent -----------------------------------------------------------------------------------------
 
 
@@ -323,6 +401,22 @@ def arrears(ids, week: Week):
     return {r["organisation_id"]: Figure(r["owed"], r["leases"]) for r in rows}
 
 
+def rent_changed(ids, since):
+    """Payments recorded since ``since``: the weeks they are dated in and every later one
+    (the month's collection rate and the arrears, running totals, include them)."""
+    from django.db.models import Min
+
+    from relais.rent.models import Payment
+
+    rows = (
+        Payment.objects.filter(organisation_id__in=ids, created_at__gte=since)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(first=Min("received_on"))
+    )
+    return _weeks_from(rows)
+
+
 # Continuity -----------------------------------------------------------------------------------
 
 
@@ -355,6 +449,22 @@ def continuity_changed(ids, since):
 
 
 # Work sites -----------------------------------------------------------------------------------
+
+
+def worksites_changed(ids, since):
+    """Sites stopped or restarted since ``since`` (audit log), possibly on an earlier day:
+    the weeks of their stop and restart dates."""
+    from relais.worksites.models import WorkSite
+
+    changed = _audited(ids, since, ["worksite.stopped", "worksite.restart_signed"])
+    if not changed:
+        return set()
+    rows = WorkSite.objects.filter(pk__in=list(changed)).values_list(
+        "organisation_id", "stopped_on", "restarted_on"
+    )
+    return _weeks_of(
+        [(org, day) for org, stopped, restarted in rows for day in (stopped, restarted)]
+    )
 
 
 def sites(field):

@@ -63,6 +63,38 @@ class WeeklyReport(OrganisationOwned):
         return f"{self.organisation_id} {self.week_start}"
 
 
+class RegionalFigure(models.Model):
+    """The region's figure of one indicator and week, as the dashboard shows it: made from the
+    disclosed cells of the federation's members (``selectors.regional``), for the whole region
+    (``area`` "") and for each département (``area`` its code). Rebuilt at every refresh and
+    submission of the week (``services.regional_rebuild``): the dashboard and its 12-week chart
+    read these few indexed rows instead of aggregating every member's values."""
+
+    federation = models.ForeignKey("core.Federation", on_delete=models.CASCADE, related_name="+")
+    area = models.CharField(_("département"), max_length=3, blank=True)  # "" = the region
+    week_start = models.DateField(_("week"))
+    key = models.CharField(_("indicator"), max_length=40)
+    value = models.FloatField(_("value"), null=True)  # None: no disclosed figure
+    members = models.PositiveIntegerField(default=0)  # members whose figure is included
+    hidden = models.PositiveIntegerField(default=0)  # members whose figure is suppressed
+    median = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("regional figure")
+        verbose_name_plural = _("regional figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "area", "key", "week_start"], name="regional_figure_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["federation", "area", "week_start"], name="regional_figure_week")
+        ]
+
+    def __str__(self):
+        return f"{self.federation_id} {self.area or '*'} {self.week_start} {self.key}"
+
+
 class RefreshRun(models.Model):
     """One refresh of the indicators (every member of every federation at once)."""
 
@@ -70,6 +102,8 @@ class RefreshRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     weeks = models.PositiveIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
+    # {capability key: the highest source row id when the run began} (append-only tables)
+    marks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

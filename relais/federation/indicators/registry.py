@@ -99,14 +99,21 @@ class Capability:
     in_use: Callable  # (organisation_ids) -> set of ids
     # (organisation_ids, since: datetime) -> {(organisation_id, week start)} whose rows changed
     changed: Callable | None = None
+    # For append-only tables without a change timestamp (stock movements): watermark() -> the
+    # highest row id now, stored on the run; changed_after(organisation_ids, mark) ->
+    # {(organisation_id, week start)} the rows added since touch.
+    watermark: Callable | None = None
+    changed_after: Callable | None = None
 
 
 INDICATORS: dict[str, Indicator] = {}
 CAPABILITIES: dict[str, Capability] = {}
 
 
-def register_capability(key: str, label, *, in_use, changed=None) -> None:
-    CAPABILITIES[key] = Capability(key, label, in_use, changed)
+def register_capability(
+    key: str, label, *, in_use, changed=None, watermark=None, changed_after=None
+) -> None:
+    CAPABILITIES[key] = Capability(key, label, in_use, changed, watermark, changed_after)
 
 
 def register(key: str, label, *, unit: str, capability: str, compute, **options) -> None:

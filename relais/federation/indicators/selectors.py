@@ -10,12 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from relais.core.models import Organisation
 
 from . import registry
-from .models import IndicatorValue, Source, WeeklyReport
+from .models import IndicatorValue, RegionalFigure, Source, WeeklyReport
 from .registry import Indicator, Week
 from .suppression import disclose, is_suppressed
 
@@ -49,7 +49,11 @@ def member_departements(organisation_ids) -> dict[int, str]:
 
 def members(federation, departement: str | None = None) -> list[Organisation]:
     """The federation's members (by name), each with ``departement`` (code or "")."""
-    found = list(Organisation.objects.filter(federation=federation).order_by("name"))
+    found = list(
+        Organisation.objects.filter(federation=federation)
+        .only("pk", "name", "slug", "siren", "federation_id")
+        .order_by("name")
+    )
     codes = member_departements([m.pk for m in found])
     for member in found:
         member.departement = codes.get(member.pk, "")
@@ -82,6 +86,16 @@ def values_for(organisation_ids, week_starts, keys=None) -> list:
     return list(rows.order_by().values_list(*fields, named=True))
 
 
+def week_values(organisation_ids, week: Week) -> list:
+    """The week's rows of these members (named tuples: organisation_id, key, value, base,
+    source — the week is known) in one query on the unique index (organisation, week, key)."""
+    rows = IndicatorValue.objects.filter(
+        organisation_id__in=organisation_ids, week_start=week.start
+    )
+    fields = ("organisation_id", "key", "value", "base", "source")
+    return list(rows.order_by().values_list(*fields, named=True))
+
+
 # Completeness -------------------------------------------------------------------------------
 
 SUBMITTED, COMPUTED, MISSING = "submitted", "computed", "missing"
@@ -99,19 +113,26 @@ class MemberStatus:
         return self.status != MISSING
 
 
-def completeness(federation, week: Week, departement=None, found=None) -> list[MemberStatus]:
+def completeness(
+    federation, week: Week, departement=None, found=None, rows=None
+) -> list[MemberStatus]:
     """Per member: submitted (it sent figures), computed (Relais computed some from its live
-    data) or missing — four queries (two with ``found``, the members), missing members first."""
+    data) or missing — four queries (two with ``found``, the members; one more with ``rows``,
+    the week's values of those members as ``values_for`` reads them), missing members first."""
     found = members(federation, departement) if found is None else found
     ids = [m.pk for m in found]
     counts = defaultdict(lambda: defaultdict(int))
-    for row in (
-        IndicatorValue.objects.filter(organisation_id__in=ids, week_start=week.start)
-        .order_by()
-        .values("organisation_id", "source")
-        .annotate(n=Count("pk"))
-    ):
-        counts[row["organisation_id"]][row["source"]] = row["n"]
+    if rows is not None:
+        for row in rows:
+            counts[row.organisation_id][row.source] += 1
+    else:
+        for row in (
+            IndicatorValue.objects.filter(organisation_id__in=ids, week_start=week.start)
+            .order_by()
+            .values("organisation_id", "source")
+            .annotate(n=Count("pk"))
+        ):
+            counts[row["organisation_id"]][row["source"]] = row["n"]
     reports = {
         r.organisation_id: r
         for r in WeeklyReport.objects.filter(organisation_id__in=ids, week_start=week.start)
@@ -200,6 +221,58 @@ def series(federation, key: str, week: Week, count=12, departement=None, found=N
         if shown is not None:
             cells[row.week_start].append((shown, row.base))
     return [(w, aggregate(indicator, cells.get(w.start, []))) for w in weeks]
+
+
+def stored_regional(federation, week: Week, key: str, departement="", count=12):
+    """From the compact ``RegionalFigure`` table, in one indexed query: the week's regional
+    figures ({key: Regional}) and {week start: value} of ``key`` over the ``count`` weeks
+    ending with ``week``, for the region or one département. A week never rebuilt is absent
+    (the caller computes it from the members' values)."""
+    weeks = [week.previous(n).start for n in range(count)]
+    found = RegionalFigure.objects.filter(
+        Q(week_start=week.start) | Q(key=key),
+        federation=federation,
+        area=departement or "",
+        week_start__in=weeks,
+    ).values_list("week_start", "key", "value", "members", "hidden", "median")
+    current, points = {}, {}
+    for week_start, row_key, value, included, hidden, median in found:
+        if row_key == key:
+            points[week_start] = value
+        indicator = registry.get(row_key)
+        if week_start == week.start and indicator is not None:
+            current[row_key] = Regional(indicator, value, included, hidden, median)
+    return current, points
+
+
+@dataclass
+class Dashboard:
+    members: list
+    rows: list  # the week's values of those members (``week_values``)
+    regional: list  # [Regional] of the week, in the registry's order
+    points: list  # [(Week, regional value or None)] of the chosen indicator, oldest first
+    statuses: list  # [MemberStatus]
+
+
+def dashboard(federation, week: Week, key: str, departement="", count=12) -> Dashboard:
+    """Everything the dashboard shows, in five queries (the members, their départements from
+    the cache, the week's values, the compact regional figures, the week's reports): the
+    regional figures and the chart come from ``RegionalFigure``; weeks it does not hold yet
+    are computed from the members' values (one more query)."""
+    found = members(federation, departement)
+    rows = week_values([m.pk for m in found], week)
+    current, stored = stored_regional(federation, week, key, departement, count)
+    if len(current) == len(registry.INDICATORS):
+        figures = [current[indicator.key] for indicator in registry.indicators()]
+    else:
+        figures = regional(rows)
+    weeks = [week.previous(n) for n in range(count - 1, -1, -1)]
+    if all(w.start in stored for w in weeks):
+        points = [(w, stored[w.start]) for w in weeks]
+    else:
+        points = series(federation, key, week, count, departement, found=found)
+    statuses = completeness(federation, week, found=found, rows=rows)
+    return Dashboard(found, rows, figures, points, statuses)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from django.utils import timezone
 from relais.core import audit
 from relais.core.models import Organisation
 
-from . import registry
-from .models import IndicatorValue, RefreshRun, Source, WeeklyReport
+from . import registry, selectors
+from .models import IndicatorValue, RefreshRun, RegionalFigure, Source, WeeklyReport
 from .registry import Week
 
 # The week before the current one is refreshed too while members may still record its last
@@ -45,11 +45,17 @@ def refresh(*, weeks=None, organisation_ids=None, now=None) -> RefreshResult:
     now = now or timezone.now()
     ids = member_ids() if organisation_ids is None else list(organisation_ids)
     plan = {week: set(ids) for week in weeks} if weeks else incremental_plan(ids, now)
-    run = RefreshRun.objects.create(started_at=now)
+    marks = {
+        key: capability.watermark()
+        for key, capability in registry.CAPABILITIES.items()
+        if capability.watermark is not None
+    }
+    run = RefreshRun.objects.create(started_at=now, marks=marks)
     in_use = {key: cap.in_use(ids) for key, cap in registry.CAPABILITIES.items()}
     rows = 0
     for week, members in sorted(plan.items(), key=lambda item: item[0].start):
         rows += _refresh_week(week, sorted(members), in_use)
+    regional_rebuild([week.start for week in plan], ids)
     RefreshRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), weeks=len(plan), rows=rows
     )
@@ -58,7 +64,9 @@ def refresh(*, weeks=None, organisation_ids=None, now=None) -> RefreshResult:
 
 def incremental_plan(ids, now) -> dict:
     """{Week: member ids}: the current week for every member (and the previous one early in
-    the week), plus the weeks whose source rows changed since the last refresh began."""
+    the week), plus the past weeks whose source rows changed since the last refresh began
+    (a payment dated last week, a back-dated stock movement, a work site stopped on an
+    earlier day…): only those members and weeks."""
     today = timezone.localdate(now)
     current = Week.of(today)
     plan = defaultdict(set)
@@ -72,7 +80,13 @@ def incremental_plan(ids, now) -> dict:
                 continue
             for organisation_id, start in capability.changed(ids, last.started_at):
                 plan[Week(start)].add(organisation_id)
-    return dict(plan)
+        for key, capability in registry.CAPABILITIES.items():
+            mark = (last.marks or {}).get(key)
+            if capability.changed_after is None or mark is None:
+                continue
+            for organisation_id, start in capability.changed_after(ids, mark):
+                plan[Week(start)].add(organisation_id)
+    return {week: members for week, members in plan.items() if week.start <= current.start}
 
 
 def _refresh_week(week: Week, ids: list[int], in_use: dict) -> int:
@@ -107,6 +121,53 @@ def _refresh_week(week: Week, ids: list[int], in_use: dict) -> int:
         ]
         IndicatorValue.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def regional_rebuild(week_starts, organisation_ids=None) -> int:
+    """Rebuild the ``RegionalFigure`` rows of ``week_starts`` (Mondays) for the federations of
+    ``organisation_ids`` (default every federation): the region and each département, from
+    the disclosed cells of the members there (``selectors.regional``, the dashboard's own
+    rule). Two queries per federation plus the writes, in one transaction; returns the rows."""
+    week_starts = sorted(set(week_starts))
+    if not week_starts:
+        return 0
+    federations = Organisation.objects.filter(federation__isnull=False)
+    if organisation_ids is not None:
+        federations = federations.filter(pk__in=list(organisation_ids))
+    written = 0
+    for federation_id in sorted(set(federations.values_list("federation_id", flat=True))):
+        found = selectors.members(federation_id)
+        areas = {"": {m.pk for m in found}}
+        for member in found:
+            if member.departement:
+                areas.setdefault(member.departement, set()).add(member.pk)
+        by_week = defaultdict(list)
+        for row in selectors.values_for(list(areas[""]), week_starts):
+            by_week[row.week_start].append(row)
+        figures = [
+            RegionalFigure(
+                federation_id=federation_id,
+                area=area,
+                week_start=week_start,
+                key=figure.indicator.key,
+                value=figure.value,
+                members=figure.members,
+                hidden=figure.hidden,
+                median=figure.median,
+            )
+            for week_start in week_starts
+            for area, ids in areas.items()
+            for figure in selectors.regional(
+                [r for r in by_week[week_start] if r.organisation_id in ids]
+            )
+        ]
+        with transaction.atomic():
+            RegionalFigure.objects.filter(
+                federation_id=federation_id, week_start__in=week_starts
+            ).delete()
+            RegionalFigure.objects.bulk_create(figures, batch_size=1000)
+        written += len(figures)
+    return written
 
 
 # Submissions --------------------------------------------------------------------------------
@@ -151,6 +212,7 @@ def figures_submit(*, organisation, actor, figures: dict, origin: str) -> Weekly
                 obj=report,
                 changes={"week": Week(week_start).code, "origin": origin, "figures": len(values)},
             )
+        regional_rebuild(list(by_week), [organisation.pk])
     return report
 
 

@@ -19,4 +19,16 @@ action(
     kind=_("kind"),
     version=_("version"),
 )
+action(
+    "federation_template.kept",
+    _("Federation template: own copy kept against a newer version"),
+    kept_against=_("version compared"),
+    adopted=_("version adopted"),
+)
+action(
+    "federation_grid_copy.created",
+    _("Scoring grid copied from the federation's template"),
+    epci=_("EPCI"),
+)
+action("federation_grid_copy.changed", _("Scoring grid copy changed"), fields=_("fields"))
 register_purpose(services.PURPOSE, _("Federation: new template available"))

@@ -41,7 +41,12 @@ def outdated_card(ctx: home.HomeContext) -> home.Card | None:
 
 
 def register() -> None:
-    from . import audit_actions  # noqa: F401  (registers the actions and the purpose)
+    from . import (
+        audit_actions,  # noqa: F401  (registers the actions and the purpose)
+        scoring_grid,
+    )
+
+    scoring_grid.register()  # the grid copy is the member's, kept by the library (ADR 0049)
 
     navigation.register_item(
         "federation",

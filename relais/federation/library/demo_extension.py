@@ -23,6 +23,7 @@ TITLES = {
     "worksites.protocol": "Protocole sanitaire des chantiers (guide OPPBTP)",
     "allocation.letter_reasons": "Motifs types des courriers d'attribution",
     "messaging.broadcast": "Message aux locataires : fermeture des accueils",
+    "allocation.scoring_grid": "Grille de cotation régionale (trame)",
 }
 LOCKDOWN_V2 = (
     "\n5. Vaccination : souhaitez-vous de l'aide pour prendre rendez-vous ?"

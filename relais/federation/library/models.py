@@ -69,6 +69,9 @@ class Adoption(OrganisationOwned):
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The member compared this copy with version ``kept_number`` and kept its own: that version
+    # is no longer announced to it as new (a later one is).
+    kept_number = models.PositiveIntegerField(_("kept against version"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("template adoption")
@@ -81,3 +84,31 @@ class Adoption(OrganisationOwned):
 
     def __str__(self):
         return f"{self.template} v{self.version.number}"
+
+
+class GridCopy(OrganisationOwned):
+    """A member's copy of the federation's scoring grid template, for one EPCI where it has
+    homes (ADR 0049, amended). A cotation grid belongs to the EPCI (adopted by its
+    intercommunal conference, art. L441-2-8 CCH): the copy is the member's working version —
+    what it brings to that conference —, never read by the allocation's cotation.
+    ``criteria`` has the shape of ``allocation.ScoringGrid.criteria`` (docs/scoring.md)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    epci = models.ForeignKey(
+        "housing.Epci",
+        verbose_name=_("EPCI"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    criteria = models.JSONField(_("criteria"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("scoring grid copy")
+        verbose_name_plural = _("scoring grid copies")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} – {self.epci}" if self.epci_id else self.name

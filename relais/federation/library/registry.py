@@ -14,6 +14,9 @@ A capability calls, from its contributions module::
         default=…,    # default() -> content: where a new template starts (the product's own)
         describe=…,   # describe(content) -> [(heading, text)]: the preview members read
         ability=…,    # the member's ability needed to hold the copy (e.g. "outreach.campaigns")
+        choices=…,    # optional: choices(organisation) -> [(value, label)], what the member
+                      # picks when adopting (the EPCI of a scoring grid); adopt then takes
+                      # ``choice=value``
     )
 
 Content is the kind's own structured document (a dict of JSON values); the library stores it
@@ -87,6 +90,7 @@ class Kind:
     describe: Callable
     ability: str
     order: int = 100
+    choices: Callable | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -105,10 +109,11 @@ def register_kind(
     describe,
     ability: str,
     order: int = 100,
+    choices=None,
 ) -> None:
     """Register (or replace, when an app is reloaded) the template kind ``kind``."""
     _KINDS[kind] = Kind(
-        kind, label, export, adopt, edit_url, get, form, default, describe, ability, order
+        kind, label, export, adopt, edit_url, get, form, default, describe, ability, order, choices
     )
 
 

@@ -8,6 +8,7 @@ federation's view of which member adopted which version (organisations, not peop
 from dataclasses import dataclass, field
 
 from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from relais.core.models import Organisation
@@ -36,10 +37,13 @@ class MemberRow:
     template: Template
     kind_label: str
     adopted: int | None  # the latest version this member adopted, None if never
+    # the latest version it adopted or compared its copy with and kept its own
+    seen: int | None = None
 
     @property
     def outdated(self) -> bool:
-        return self.adopted is not None and self.adopted < self.template.latest_number
+        seen = self.seen if self.seen is not None else self.adopted
+        return seen is not None and seen < self.template.latest_number
 
 
 def _with_adopted(organisation):
@@ -47,14 +51,20 @@ def _with_adopted(organisation):
     return (
         templates_for(organisation)
         .filter(latest_number__gt=0)
-        .annotate(adopted=Max("adoptions__version__number", filter=mine))
+        .annotate(
+            adopted=Max("adoptions__version__number", filter=mine),
+            seen=Max(Coalesce("adoptions__kept_number", "adoptions__version__number"), filter=mine),
+        )
     )
 
 
 def member_rows(organisation) -> list[MemberRow]:
     """A row per template of the federation with the latest version ``organisation`` adopted
     (one query)."""
-    return [MemberRow(t, registry.label_of(t.kind), t.adopted) for t in _with_adopted(organisation)]
+    return [
+        MemberRow(t, registry.label_of(t.kind), t.adopted, t.seen)
+        for t in _with_adopted(organisation)
+    ]
 
 
 def outdated_for(organisation) -> list[MemberRow]:
@@ -62,8 +72,8 @@ def outdated_for(organisation) -> list[MemberRow]:
     query, none without a federation)."""
     if organisation.federation_id is None:
         return []
-    rows = _with_adopted(organisation).filter(adopted__lt=F("latest_number"))
-    return [MemberRow(t, registry.label_of(t.kind), t.adopted) for t in rows]
+    rows = _with_adopted(organisation).filter(seen__lt=F("latest_number"))
+    return [MemberRow(t, registry.label_of(t.kind), t.adopted, t.seen) for t in rows]
 
 
 def my_adoptions(organisation, template) -> list[Adoption]:

@@ -132,12 +132,13 @@ def _announce(version: TemplateVersion) -> int:
 
 @transaction.atomic
 def template_adopt(
-    *, organisation, actor, template, expected: int | None = None
+    *, organisation, actor, template, expected: int | None = None, choice: str | None = None
 ) -> tuple[Adoption, bool]:
     """Copy ``template``'s latest version into ``organisation``: (adoption, created).
 
     ``expected`` is how many copies the member had when it asked (the page sends it): if
     another copy was made since (a double click), that copy is returned and nothing is made.
+    ``choice``: for a kind with ``choices`` (a scoring grid's EPCI), one of the member's.
     """
     if template.federation_id is None or template.federation_id != organisation.federation_id:
         raise LibraryError(_("This template is not your federation's."))
@@ -147,7 +148,12 @@ def template_adopt(
     if expected is not None and mine.count() != expected:
         return mine.first(), False
     version = template.versions.get(number=template.latest_number)
-    copy = kind.adopt(organisation, actor, version.content)
+    if kind.choices is not None:
+        if choice not in {str(value) for value, _label in kind.choices(organisation)}:
+            raise LibraryError(_("Choose one of the offered values to adopt this template."))
+        copy = kind.adopt(organisation, actor, version.content, choice=choice)
+    else:
+        copy = kind.adopt(organisation, actor, version.content)
     adoption = Adoption.objects.create(
         organisation=organisation,
         template=template,
@@ -165,3 +171,24 @@ def template_adopt(
         changes={"kind": template.kind, "version": version.number},
     )
     return adoption, True
+
+
+@transaction.atomic
+def adoption_keep(*, organisation, actor, adoption: Adoption) -> Adoption:
+    """The member compared its copy with the template's latest version and keeps its own:
+    that version is no longer announced to it as new (``Adoption.kept_number``); audited."""
+    if adoption.organisation_id != organisation.pk:
+        raise LibraryError(_("This copy is not your organisation's."))
+    adoption = Adoption.objects.select_for_update().get(pk=adoption.pk)
+    latest = Template.objects.values_list("latest_number", flat=True).get(pk=adoption.template_id)
+    if adoption.kept_number != latest:
+        adoption.kept_number = latest
+        adoption.save(update_fields=["kept_number"])
+        audit.record(
+            action="federation_template.kept",
+            organisation=organisation,
+            actor=actor,
+            obj=adoption,
+            changes={"kept_against": latest, "adopted": adoption.version.number},
+        )
+    return adoption

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relais.core.tenancy import require_ability
+from relais.core.tenancy import get_for_request, require_ability
 
-from . import registry, selectors, services
+from . import diff, registry, selectors, services
 from .forms import TemplateForm, VersionForm
+from .models import Adoption
 
 VIEW, PUBLISH, ADOPT = (
     "federation.template_view",
@@ -89,7 +90,11 @@ def library_detail(request, pk):
         context["may_adopt"] = bool(
             latest and request.abilities.get(ADOPT) and request.abilities.get(kind.ability)
         )
-        context["outdated"] = bool(mine and latest and mine[0].version.number < latest.number)
+        seen = max((a.kept_number or a.version.number for a in mine), default=0)
+        context["outdated"] = bool(mine and latest and seen < latest.number)
+        context["choices"] = None
+        if context["may_adopt"] and kind.choices is not None:
+            context["choices"] = kind.choices(request.organisation)
     return render(request, "federation/library/detail.html", context)
 
 
@@ -147,6 +152,7 @@ def library_adopt(request, pk):
             actor=request.user,
             template=template,
             expected=expected,
+            choice=request.POST.get("choice") or None,
         )
     except services.LibraryError as error:
         messages.error(request, error.messages[0])
@@ -159,3 +165,57 @@ def library_adopt(request, pk):
     if copy is None:
         return redirect("federation:library_detail", pk=template.pk)
     return redirect(kind.edit_url(copy))
+
+
+def _member_copy(request, pk, adoption_pk):
+    """(template, kind, adoption, copy) of the current member's adoption, or 404; the member
+    must be able to adopt and to hold the kind's copies."""
+    require_ability(request, ADOPT)
+    template = selectors.get_template(request, pk)
+    kind = _kind_or_404(template.kind)
+    if not request.abilities.get(kind.ability):
+        raise PermissionDenied
+    adoption = get_for_request(
+        request, Adoption.objects.filter(template=template).select_related("version"),
+        pk=adoption_pk,
+    )  # fmt: skip
+    return template, kind, adoption, kind.get(request.organisation, adoption.object_id)
+
+
+@login_required
+def library_compare(request, pk, adoption):
+    """The member's copy (as it edited it) beside the template's latest version, line by line;
+    it takes the new version (a new copy, or the new items of a list) or keeps its own."""
+    template, kind, adoption, copy = _member_copy(request, pk, adoption)
+    latest = template.versions.first()
+    if copy is None or latest is None:
+        raise Http404
+    lines = diff.content_diff(kind, kind.export(copy), latest.content)
+    context = {
+        "template": template,
+        "kind": kind,
+        "adoption": adoption,
+        "copy": copy,
+        "copy_url": kind.edit_url(copy),
+        "latest": latest,
+        "lines": lines,
+        "changes": diff.changes(lines),
+        "copies": Adoption.objects.filter(
+            organisation=request.organisation, template=template
+        ).count(),
+        "kept": adoption.kept_number == latest.number,
+    }
+    return render(request, "federation/library/compare.html", context)
+
+
+@login_required
+@require_POST
+def library_keep(request, pk, adoption):
+    template, _kind, adoption, _copy = _member_copy(request, pk, adoption)
+    services.adoption_keep(organisation=request.organisation, actor=request.user, adoption=adoption)
+    messages.success(
+        request,
+        _("Your copy stays as it is: version %(number)d will not be announced to you again.")
+        % {"number": template.latest_number},
+    )
+    return redirect("federation:library_detail", pk=template.pk)

@@ -1,0 +1,149 @@
+"""Federation indicators, refresh and dashboard: the regional figures are kept in the compact
+``RegionalFigure`` table (same figures as aggregating the members' values), and the
+incremental refresh takes the past weeks late data touched (a payment dated last week, a
+back-dated stock movement, a work site stopped on an earlier day)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from relais.core.models import Federation
+from relais.federation.indicators import selectors, services
+from relais.federation.indicators.models import IndicatorValue, RegionalFigure, Source
+from relais.federation.indicators.registry import Week
+from relais.worksites.models import SiteStatus
+
+from ..factories import MembershipFactory, OrganisationFactory
+from ..worksites.factories import WorkSiteFactory
+
+WEEK = Week.parse("2026-W10")  # 2 to 8 March 2026
+NOW = dt.datetime(2026, 3, 11, 10, tzinfo=dt.UTC)  # a Wednesday of week 11
+
+
+@pytest.fixture
+def region(db):
+    federation = Federation.objects.create(name="USH Centre-Val de Loire", slug="ush-cvl")
+    members = [
+        OrganisationFactory(name=name, federation=federation)
+        for name in ("Tours Habitat", "Orléans Métropole Habitat", "Val de Berry")
+    ]
+    return federation, members
+
+
+def _urgent(member, week, n, source=Source.COMPUTED):
+    IndicatorValue.objects.create(
+        organisation=member, week_start=week.start, key="interventions.urgent", value=n, base=n,
+        source=source,
+    )  # fmt: skip
+
+
+def test_the_dashboard_reads_the_regional_figures_built_at_refresh(
+    region, django_assert_max_num_queries
+):
+    federation, (tours, omh, vdb) = region
+    for week in (WEEK.previous(), WEEK):
+        for member, n in ((tours, 12), (omh, 3), (vdb, 20)):
+            _urgent(member, week, n + (week == WEEK))
+    services.regional_rebuild([WEEK.previous().start, WEEK.start])
+    stored = RegionalFigure.objects.get(
+        federation=federation, area="", week_start=WEEK.start, key="interventions.urgent"
+    )
+    assert (stored.value, stored.members, stored.hidden) == (34, 2, 1)  # 3 is hidden
+    cache.clear()
+    selectors.members(federation)  # the départements in the cache, as after a first view
+    with django_assert_max_num_queries(5):
+        data = selectors.dashboard(federation, WEEK, "interventions.urgent", count=2)
+    rows = selectors.values_for([tours.pk, omh.pk, vdb.pk], [WEEK.start])
+    assert data.regional == selectors.regional(rows)  # same figures as aggregating the values
+    assert data.points == [(WEEK.previous(), 32), (WEEK, 34)]
+    assert data.points == selectors.series(federation, "interventions.urgent", WEEK, count=2)
+    assert {s.status for s in data.statuses} == {selectors.COMPUTED}
+
+
+def test_a_submission_updates_the_regional_figures_and_a_week_not_built_is_computed(region):
+    federation, (tours, omh, vdb) = region
+    for member, n in ((tours, 12), (omh, 8), (vdb, 20)):
+        _urgent(member, WEEK, n)
+    data = selectors.dashboard(federation, WEEK, "interventions.urgent", count=1)
+    assert data.points == [(WEEK, 40)]  # nothing built yet: computed from the values
+    services.figures_submit(
+        organisation=omh,
+        actor=None,
+        figures={(WEEK.start, "interventions.urgent"): (18, 18)},
+        origin="form",
+    )
+    stored = RegionalFigure.objects.get(
+        federation=federation, area="", week_start=WEEK.start, key="interventions.urgent"
+    )
+    assert stored.value == 50
+    data = selectors.dashboard(federation, WEEK, "interventions.urgent", count=1)
+    assert data.points == [(WEEK, 50)]
+    omh_status = next(s for s in data.statuses if s.organisation == omh)
+    assert omh_status.status == selectors.SUBMITTED
+
+
+def _weeks(plan, member):
+    return {week.code for week, members in plan.items() if member.pk in members}
+
+
+def test_a_payment_dated_last_week_refreshes_that_week(region):
+    from relais.rent.models import Payment
+
+    _federation, (tours, omh, _vdb) = region
+    services.refresh(now=NOW)
+    Payment.objects.create(
+        organisation=tours,
+        amount_cents=45_000,
+        received_on=WEEK.start + dt.timedelta(days=2),
+        method="transfer",
+    )
+    plan = services.incremental_plan([tours.pk, omh.pk], NOW + dt.timedelta(hours=1))
+    assert _weeks(plan, tours) == {"2026-W10", "2026-W11"}
+    assert _weeks(plan, omh) == {"2026-W11"}  # only the member the payment touched
+
+
+def test_a_back_dated_stock_movement_refreshes_every_week_since(region):
+    from relais.supplies.models import Item, Movement, MovementKind
+    from relais.supplies.stock.services import items_ensure_defaults
+
+    from ..supplies.fixtures import make_location
+
+    _federation, (tours, omh, _vdb) = region
+    items_ensure_defaults(tours)
+    location = make_location(tours, name="Magasin")
+    item = Item.objects.filter(organisation=tours).first()
+
+    def movement(day):
+        Movement.objects.create(
+            organisation=tours,
+            item=item,
+            location=location,
+            kind=MovementKind.ISSUE,
+            quantity=-5,
+            occurred_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+        )
+
+    movement(WEEK.start - dt.timedelta(days=20))
+    services.refresh(now=NOW)
+    plan = services.incremental_plan([tours.pk, omh.pk], NOW + dt.timedelta(hours=1))
+    assert _weeks(plan, tours) == {"2026-W11"}  # the movement before the run: nothing more
+    movement(WEEK.start - dt.timedelta(days=3))  # recorded now, dated in week 9
+    plan = services.incremental_plan([tours.pk, omh.pk], NOW + dt.timedelta(hours=1))
+    assert _weeks(plan, tours) == {"2026-W09", "2026-W10", "2026-W11"}
+    assert _weeks(plan, omh) == {"2026-W11"}
+
+
+def test_a_work_site_stopped_on_an_earlier_day_refreshes_that_week(region):
+    from relais.worksites.services import site_stop
+
+    _federation, (tours, _omh, _vdb) = region
+    site = WorkSiteFactory(organisation=tours, status=SiteStatus.RUNNING)
+    services.refresh(now=NOW)
+    actor = MembershipFactory(organisation=tours, role="director").user
+    site_stop(actor=actor, site=site, on=WEEK.start + dt.timedelta(days=1))
+    plan = services.incremental_plan([tours.pk], NOW + dt.timedelta(hours=1))
+    assert _weeks(plan, tours) == {"2026-W10", "2026-W11"}
+    services.refresh(now=NOW + dt.timedelta(hours=1))
+    stopped = IndicatorValue.objects.get(organisation=tours, key="worksites.stopped")
+    assert (stopped.week_start, stopped.value) == (WEEK.start, 1)
