@@ -99,7 +99,9 @@ def vacancy_create_view(request):
 
 def _form_page(request, form, title, cancel_url):
     context = {"form": form, "title": title, "cancel_url": cancel_url}
-    return render(request, "allocation/vacancy_form.html", context)
+    return render(
+        request, "allocation/vacancy_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
