@@ -9,7 +9,7 @@ one page's write cannot change the next page's world; the rows of every Relais t
 counted before and after it (one query).
 """
 
-import datetime as dt
+import re
 
 import lxml.html
 import pytest
@@ -17,17 +17,26 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve
 
 from .factories import MembershipFactory, OrganisationFactory
 from .test_authorisation_matrix import MARK, PAGES, _owner_role, _url, _world
 
 # Pages whose empty POST is a legitimate 200, with the reason.
 POST_200 = {}
-# Pages whose refused POST may write a row, with the reason (e.g. a read of sensitive data
-# audited again when the refused form is shown).
-WRITES_ALLOWED = {}
+# Pages whose empty form is a valid answer, so that an empty POST writes, with the reason.
+EMPTY_IS_VALID = {
+    "core:organisation_settings": "every field is optional: no contact, two-factor not required",
+    "allocation:letter_review": "a letter granting a dwelling needs no reason nor wording",
+    "interventions:category_list": "an empty response target means « no target » (hours)",
+    "rent:cash_payers": "the form is one button: tell the cash payers about other channels",
+    "supplies:campaign_needs": "an empty quantity declares no need for the line",
+    "supplies:count_create": "an empty count leaves the item uncounted (note alone recorded)",
+    "supplies:rates": "an empty usage rate is 0 units per person per shift",
+}
 
+# Forms posted to from many pages that are not about input: switching organisation.
+NOT_ACTIONS = {"core:organisation_switch"}
 # What a browser sends for a form left empty: the CSRF token alone (the test client does not
 # check it), so a view binding ``request.POST or None`` sees a bound form, as in real life.
 EMPTY = {"csrfmiddlewaretoken": "token"}
@@ -36,16 +45,17 @@ ERROR_MARKERS = ("invalid-feedback", "alert alert-danger", 'data-testid="import-
 BAD_DATE = "31/02/2026"
 BAD_NUMBER = "12,3,4"
 BAD_AMOUNT = "abc"
-AMOUNT_WORDS = ("amount", "montant", "price", "cents", "total", "rent", "charges", "balance")
+# Name parts of the text inputs that take euros (« rent », « charges_cents », « amount »).
+AMOUNT_WORDS = {"amount", "montant", "price", "cents", "total", "rent", "charges", "benefit", "rls"}
+NUMBER = re.compile(r"^-?[\d\s\u202f\u00a0]+([.,]\d+)?$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{2}/\d{2}/\d{4}$")
 
 
 def _tables():
     return [
         model._meta.db_table
         for model in apps.get_models()
-        if model.__module__.startswith("relais.")
-        and model._meta.managed
-        and not model._meta.proxy
+        if model.__module__.startswith("relais.") and model._meta.managed and not model._meta.proxy
     ]
 
 
@@ -56,16 +66,24 @@ def _counts(tables):
         return cursor.fetchone()
 
 
-def _self_posting_form(html, url):
-    """The page's first POST form whose action is the page itself, or None."""
+def _post_forms(html):
+    """``{action path: form}`` of the page's POST forms ("" for the page itself)."""
     if not html.strip():
-        return None
-    document = lxml.html.document_fromstring(html)
-    for form in document.forms:
-        action = (form.get("action") or "").split("?")[0]
-        if (form.method or "GET").upper() == "POST" and action in ("", url):
-            return form
-    return None
+        return {}
+    forms = {}
+    for form in lxml.html.document_fromstring(html).forms:
+        if (form.method or "GET").upper() == "POST":
+            forms.setdefault((form.get("action") or "").split("?")[0].split("#")[0], form)
+    return forms
+
+
+def _has_fields(form):
+    """False for a button alone (hidden inputs and a submit): posting it is the action."""
+    for element in form.inputs:
+        kind = (element.get("type") or "text").lower() if element.tag == "input" else ""
+        if element.get("name") and kind not in ("hidden", "submit", "button", "image", "reset"):
+            return True
+    return False
 
 
 def _malformed(form):
@@ -81,16 +99,24 @@ def _malformed(form):
             continue
         kind = (element.get("type") or "text").lower()
         mode = (element.get("inputmode") or "").lower()
+        value = (element.get("value") or "").strip()
+        words = set(re.split(r"[^a-z]+", name.lower()))
         if kind == "file":
             data[name] = SimpleUploadedFile("bad.csv", b"\x00\xff;garbage\n1;2;3\n\xfe")
-        elif kind == "date":
+        elif kind == "date" or (kind == "text" and (DATE.match(value) or "date" in words)):
             data[name] = BAD_DATE
         elif kind == "datetime-local":
             data[name] = "2026-02-31T25:61"
-        elif kind == "number" or mode == "numeric":
-            data[name] = BAD_NUMBER
-        elif kind == "text" and (mode == "decimal" or any(w in name for w in AMOUNT_WORDS)):
+        elif kind == "time":
+            data[name] = "25:61"
+        elif kind == "text" and words & AMOUNT_WORDS:
             data[name] = BAD_AMOUNT
+        elif (
+            kind == "number"
+            or mode in ("numeric", "decimal")
+            or (kind == "text" and NUMBER.match(value))
+        ):
+            data[name] = BAD_NUMBER
         else:
             continue
         malformed = True
@@ -116,12 +142,30 @@ def _post(client, url, data, tables):
 def _fault(name, what, status, body, changed):
     if status >= 500:
         return f"{name} ({what}): {status} {body[:200]}"
-    if changed and name not in WRITES_ALLOWED:
+    if changed and not (what == "empty" and name.split(" ")[0] in EMPTY_IS_VALID):
         return f"{name} ({what}): {status} and wrote {changed}"
-    if status == 200 and name not in POST_200:
+    if status == 200 and name.split(" ")[0] not in POST_200:
         shows_errors = any(marker in body for marker in ERROR_MARKERS)
         return f"{name} ({what}): 200{' showing errors' if shows_errors else ''}"
     return None
+
+
+def _check(client, name, url, form, tables):
+    """The faults of an empty and, when ``form`` has dates, numbers or files, a malformed POST."""
+    status, body, changed = _post(client, url, dict(EMPTY), tables)
+    if status == 405:
+        return []
+    if form is None and status == 200 and not any(m in body for m in ERROR_MARKERS):
+        # No form of its own and no error shown: the page ignores POST and answers as to a
+        # GET, including the audited reading of sensitive data.
+        status = 0
+        changed = [table for table in changed if table != AUDIT_TABLE]
+    faults = [_fault(name, "empty", status, body, changed)]
+    if form is not None:
+        data, malformed = _malformed(form)
+        if malformed:
+            faults.append(_fault(name, "malformed", *_post(client, url, data, tables)))
+    return faults
 
 
 @pytest.mark.django_db
@@ -129,33 +173,25 @@ def test_bad_input_is_refused_with_a_4xx_and_changes_nothing():
     organisation = OrganisationFactory(name="Organisation A")
     world = _world(organisation, MARK["a"])
     tables = _tables()
-    clients = {}
-    faults = []
+    clients, faults, actions = {}, [], {}
     for name in sorted(PAGES):
         ability, spec = PAGES[name]
         role = _owner_role(ability)
         if role not in clients:
             clients[role] = Client()
             clients[role].force_login(MembershipFactory(organisation=organisation, role=role).user)
-        client = clients[role]
         url = _url(name, spec, world)
-        page = client.get(url)
-        if page.status_code == 405:
-            continue
-        html = "" if page.streaming else page.content.decode("utf-8", errors="replace")
-        form = _self_posting_form(html, url) if "html" in page.get("Content-Type", "") else None
-        status, body, changed = _post(client, url, dict(EMPTY), tables)
-        if status == 405:
-            continue
-        if form is None and status == 200 and not any(m in body for m in ERROR_MARKERS):
-            # No form of its own and no error shown: the page ignores POST and answers as to
-            # a GET, including the audited reading of sensitive data.
-            status = 0
-            changed = [table for table in changed if table != AUDIT_TABLE]
-        faults.append(_fault(name, "empty", status, body, changed))
-        if form is not None:
-            data, malformed = _malformed(form)
-            if malformed:
-                faults.append(_fault(name, "malformed", *_post(client, url, data, tables)))
+        page = clients[role].get(url)
+        html = page.content.decode() if "html" in page.get("Content-Type", "") else ""
+        forms = _post_forms(html)
+        faults += _check(clients[role], name, url, forms.pop("", forms.pop(url, None)), tables)
+        for action, form in forms.items():
+            if action.startswith("/") and _has_fields(form):
+                actions.setdefault(action, (clients[role], form))
+    # The POST-only actions the pages' forms post to (rent steps, plans, matches…).
+    for action, (client, form) in sorted(actions.items()):
+        match = resolve(action)
+        if match.view_name not in PAGES and match.view_name not in NOT_ACTIONS:
+            faults += _check(client, f"{match.view_name} {action}", action, form, tables)
     faults = [fault for fault in faults if fault]
     assert not faults, "\n".join(faults)
