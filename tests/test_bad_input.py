@@ -9,6 +9,7 @@ one page's write cannot change the next page's world; the rows of every Relais t
 counted before and after it (one query).
 """
 
+import html
 import re
 
 import lxml.html
@@ -20,6 +21,7 @@ from django.test import Client
 from django.urls import resolve
 
 from .factories import MembershipFactory, OrganisationFactory
+from .rent.bank import camt053
 from .test_authorisation_matrix import MARK, PAGES, _owner_role, _url, _world
 
 # Pages whose empty POST is a legitimate 200, with the reason.
@@ -195,3 +197,62 @@ def test_bad_input_is_refused_with_a_4xx_and_changes_nothing():
             faults += _check(client, f"{match.view_name} {action}", action, form, tables)
     faults = [fault for fault in faults if fault]
     assert not faults, "\n".join(faults)
+
+
+# Files with one bad row: refused whole with a 4xx whose message names the row and the field.
+STATEMENT_CSV = "date;montant;libellé\n30/11/2026;330,00;BAIL-A\n{day};{amount};LOYER\n"
+
+
+BAD_FILES = [
+    # (page, field of the upload, file name, content, what the message must say)
+    (
+        "rent:statement_import",
+        "file",
+        "releve.csv",
+        STATEMENT_CSV.format(day="30/11/2026", amount=BAD_NUMBER),
+        ("Ligne 3, montant", BAD_NUMBER),
+    ),
+    (
+        "rent:statement_import",
+        "file",
+        "releve.csv",
+        STATEMENT_CSV.format(day=BAD_DATE, amount="110,00"),
+        ("Ligne 3, date", BAD_DATE),
+    ),
+    (
+        "rent:statement_import",
+        "file",
+        "releve.xml",
+        camt053([("330.00", "BAIL-A", "MARTIN", ""), (BAD_AMOUNT, "LOYER", "DURAND", "")]),
+        ("Écriture n° 2", "montant", BAD_AMOUNT),
+    ),
+    (
+        "federation:submit_csv",
+        "file",
+        "indicateurs.csv",
+        f"week,indicator,value\n2026-W48,rent.collection,95\n2026-W48,rent.arrears,{BAD_AMOUNT}\n",
+        ("Ligne 3, value",),
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, field, filename, content, expected",
+    BAD_FILES,
+    ids=["rent-csv-amount", "rent-csv-date", "rent-camt-amount", "federation-csv-value"],
+)
+def test_a_bad_row_is_named_and_nothing_imported(name, field, filename, content, expected):
+    organisation = OrganisationFactory(name="Organisation A")
+    role = _owner_role(PAGES[name][0])
+    client = Client()
+    client.force_login(MembershipFactory(organisation=organisation, role=role).user)
+    raw = content if isinstance(content, bytes) else content.encode("utf-8")
+    data = {**EMPTY, field: SimpleUploadedFile(filename, raw)}
+    tables = _tables()
+    status, body, changed = _post(client, _url(name, None, {}), data, tables)
+    assert status == 400, body[:500]
+    assert not changed
+    shown = " ".join(re.findall(r"invalid-feedback[^>]*>(.*?)</div>", html.unescape(body), re.S))
+    for text in expected:
+        assert text in shown, (text, shown)
