@@ -1,10 +1,12 @@
 """Bad input is refused: a 4xx (or a redirect), never a 500, never a 200 showing errors, and
-nothing written (the house quality bar, docs/architecture.md "Forms").
+nothing written (the house quality bar, docs/architecture.md "Interface", "Refused input").
 
-Every page of the authorisation matrix (tests/test_authorisation_matrix.py) is posted to by its
-owner role, in one world: once empty, and, when the page holds a form posting to itself, once
-with its own values but every date « 31/02/2026 », every number « 12,3,4 », every amount « abc »
-and every file a few garbage bytes. Each request runs in a savepoint rolled back afterwards, so
+Every page of the authorisation matrix (tests/test_authorisation_matrix.py), and every action
+its forms post to, is posted to by the page's owner role, in one world: once empty (the CSRF
+token alone, as a browser sends a blank form), and, when it is a form, once with its own values
+but every date « 31/02/2026 », every number « 12,3,4 », every amount « abc » and every file a
+few garbage bytes. A page that has no form of its own and answers a POST as a GET (lists,
+exports) passes when it writes nothing but the audited reading a GET writes too. Each request runs in a savepoint rolled back afterwards, so
 one page's write cannot change the next page's world; the rows of every Relais table are
 counted before and after it (one query).
 """
@@ -24,7 +26,8 @@ from .factories import MembershipFactory, OrganisationFactory
 from .rent.bank import camt053
 from .test_authorisation_matrix import MARK, PAGES, _owner_role, _url, _world
 
-# Pages whose empty POST is a legitimate 200, with the reason.
+# Pages whose refused POST is a legitimate 200, with the reason (none today: a search posted
+# by GET or a preview has no POST form of its own, and is recognised as such).
 POST_200 = {}
 # Pages whose empty form is a valid answer, so that an empty POST writes, with the reason.
 EMPTY_IS_VALID = {

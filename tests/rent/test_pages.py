@@ -152,7 +152,7 @@ def test_dashboard_csv_and_settings(accountant_client, leases, organisation):
             "creditor_id": "",
         },
     )
-    assert bad.status_code == 200 and not RentSettings.objects.filter(truce_start_month=2)
+    assert bad.status_code == 400 and not RentSettings.objects.filter(truce_start_month=2)
     accountant_client.post(
         reverse("rent:settings"),
         {
