@@ -6,11 +6,16 @@ its forms post to, is posted to by the page's owner role, in one world: once emp
 token alone, as a browser sends a blank form), and, when it is a form, once with its own values
 but every date « 31/02/2026 », every number « 12,3,4 », every amount « abc » and every file a
 few garbage bytes. A page that has no form of its own and answers a POST as a GET (lists,
-exports) passes when it writes nothing but the audited reading a GET writes too. Each request runs in a savepoint rolled back afterwards, so
-one page's write cannot change the next page's world; the rows of every Relais table are
-counted before and after it (one query).
+exports) passes when it writes nothing but the audited reading a GET writes too. Each request
+runs in a savepoint rolled back afterwards, so one page's write cannot change the next page's
+world; the rows of every Relais table are counted before and after it (one query).
+
+Files with one bad row (bank statements, camt, indicators) are refused whole with a 400 whose
+message names the row and the field; the stock and application imports have their own tests
+(tests/housing/test_import_export.py, tests/allocation/test_applications_import.py).
 """
 
+import datetime as dt
 import html
 import re
 
@@ -23,6 +28,7 @@ from django.test import Client
 from django.urls import resolve
 
 from .factories import MembershipFactory, OrganisationFactory
+from .payables.einvoices import camt054
 from .rent.bank import camt053
 from .test_authorisation_matrix import MARK, PAGES, _owner_role, _url, _world
 
@@ -230,6 +236,15 @@ BAD_FILES = [
         ("Écriture n° 2", "montant", BAD_AMOUNT),
     ),
     (
+        "payables:statement_import",
+        "file",
+        "avis.xml",
+        camt054([("E2E-1", 1000), ("E2E-2", 2000)], booked_on=dt.date(2026, 12, 1)).replace(
+            b">20.00<", b">abc<"
+        ),
+        ("Écriture n° 2", "montant", BAD_AMOUNT),
+    ),
+    (
         "federation:submit_csv",
         "file",
         "indicateurs.csv",
@@ -243,7 +258,7 @@ BAD_FILES = [
 @pytest.mark.parametrize(
     "name, field, filename, content, expected",
     BAD_FILES,
-    ids=["rent-csv-amount", "rent-csv-date", "rent-camt-amount", "federation-csv-value"],
+    ids=["rent-csv-amount", "rent-csv-date", "rent-camt-amount", "payables-camt", "federation-csv"],
 )
 def test_a_bad_row_is_named_and_nothing_imported(name, field, filename, content, expected):
     organisation = OrganisationFactory(name="Organisation A")
