@@ -313,4 +313,9 @@ def vacancy_lease_sign(request, pk):
         "form": form,
         "occupants": occupants,
     }
-    return render(request, "allocation/lease_sign.html", context)
+    return render(
+        request,
+        "allocation/lease_sign.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
