@@ -213,7 +213,12 @@ def vacancy_candidates(request, pk):
         "commissions": selectors.commissions(request.organisation) if form else [],
     }
     template = "allocation/candidate_search.html"
-    return render(request, f"{template}#candidates" if request.htmx else template, context)
+    return render(
+        request,
+        f"{template}#candidates" if request.htmx else template,
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _entries(rows, form, organisation) -> list[dict]:
