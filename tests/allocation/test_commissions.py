@@ -163,7 +163,7 @@ def test_same_name_twice_is_a_form_error(owner_client, organisation):
         reverse("allocation:commission_create"),
         {"name": "CALEOL Sud", "quorum_ratio": "0.5", "remote_duration_hours": "24"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Commission.objects.count() == 1
 
 

@@ -194,7 +194,7 @@ def test_lease_start_and_end(organisation, owner_client):
     assert lease.housing_benefit_cents == 12_000
     # A double submit does not create a second current lease.
     response = owner_client.post(url, {**data, "reference": "BAIL-2"})
-    assert response.status_code == 200 and Lease.objects.count() == 1
+    assert response.status_code == 400 and Lease.objects.count() == 1
     end = reverse("housing:lease_end", args=[lease.pk])
     assert owner_client.post(end, {"end_date": "2026-12-31"}).status_code == 302
     lease.refresh_from_db()

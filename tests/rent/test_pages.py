@@ -61,7 +61,7 @@ def test_statement_import_then_match_by_hand(accountant_client, leases):
         reverse("rent:statement_import"),
         {"file": SimpleUploadedFile("releve.xml", upload, "application/xml")},
     )
-    assert again.status_code == 200 and "déjà été importé" in again.content.decode()
+    assert again.status_code == 400 and "déjà été importé" in again.content.decode()
 
 
 def test_tenant_account_forms(accountant_client, member_factory, leases, organisation):
