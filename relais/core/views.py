@@ -96,7 +96,7 @@ def crisis(request):
         "mode_effects": crisis_rules.effects(crisis_rules.MODE),
         "notice": CrisisNotice.objects.for_organisation(organisation).first(),
     }
-    return render(request, "core/crisis.html", context)
+    return render(request, "core/crisis.html", context, status=400 if form and form.errors else 200)
 
 
 @login_required
@@ -114,7 +114,12 @@ def crisis_notice(request):
         )
         messages.success(request, _("The public crisis notice has been saved."))
         return redirect("core:crisis_notice")
-    return render(request, "core/crisis_notice.html", {"form": form, "notice": notice})
+    return render(
+        request,
+        "core/crisis_notice.html",
+        {"form": form, "notice": notice},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -167,7 +172,12 @@ def agency_edit(request, pk):
         )
         messages.success(request, _("The agency's status has been updated."))
         return redirect("core:agency_list")
-    return render(request, "core/agency_edit.html", {"agency": agency, "form": form})
+    return render(
+        request,
+        "core/agency_edit.html",
+        {"agency": agency, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def public_agencies(request, slug):
@@ -205,7 +215,12 @@ def organisation_settings(request):
         )
         messages.success(request, _("Settings saved."))
         return redirect("core:organisation_settings")
-    return render(request, "core/organisation_settings.html", {"form": form})
+    return render(
+        request,
+        "core/organisation_settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -228,7 +243,12 @@ def profile(request):
             else:
                 form = ApiKeyForm()
     keys = ApiKey.objects.filter(user=request.user).select_related("organisation")
-    return render(request, "core/profile.html", {"form": form, "keys": keys, "new_key": new_key})
+    return render(
+        request,
+        "core/profile.html",
+        {"form": form, "keys": keys, "new_key": new_key},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

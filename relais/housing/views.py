@@ -62,7 +62,10 @@ def _save_form(request, form, *, organisation, entity: str, success_message: str
 
 def _form_page(request, form, *, title, cancel_url):
     return render(
-        request, "housing/form.html", {"form": form, "title": title, "cancel_url": cancel_url}
+        request,
+        "housing/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url},
+        status=400 if form.errors else 200,
     )
 
 

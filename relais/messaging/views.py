@@ -74,7 +74,9 @@ def broadcast_create(request):
             form.add_error(None, error)  # a dict of errors lands on the fields it names
         else:
             return redirect("messaging:broadcast_detail", broadcast.pk)
-    return render(request, "messaging/broadcast_form.html", {"form": form})
+    return render(
+        request, "messaging/broadcast_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -440,4 +440,6 @@ def partner_detail(request, pk):
         "users": partner.users.select_related("membership__user"),
         "open": partner.referrals.exclude(status="closed").count(),
     }
-    return render(request, "outreach/partner_detail.html", context)
+    return render(
+        request, "outreach/partner_detail.html", context, status=400 if form.errors else 200
+    )

@@ -142,8 +142,9 @@ def _csv_lines(data: bytes) -> list[Line]:
         if where[key] is None:
             raise FileError(_("The column “%(column)s” is missing.") % {"column": names[key][0]})
     lines = []
+    columns = (table.header[where["date"]], table.header[where["amount"]])
     for number, row in table.rows:
-        line = _csv_line(number, [_cell(row, where[key]) for key in names])
+        line = _csv_line(number, [_cell(row, where[key]) for key in names], columns)
         if line is not None:
             lines.append(line)
     return lines
@@ -155,17 +156,21 @@ def _cell(row: list, index: int | None) -> str:
     return str(row[index]).strip()
 
 
-def _csv_line(number: int, values: list[str]) -> Line | None:
-    """One CSV row (date, amount, reference, payer) → a credit line; None for a debit."""
+def _csv_line(number: int, values: list[str], columns: tuple[str, str]) -> Line | None:
+    """One CSV row (date, amount, reference, payer) → a credit line; None for a debit.
+    ``columns``: the file's names of the date and amount columns, named by the errors."""
     day, amount, reference, payer = values
     if amount.startswith("-"):
         return None
+    column = columns[1]
     try:
         cents = cells.money(amount)
+        column = columns[0]
         received = cells.date(day)
     except cells.CellError as exc:
         raise FileError(
-            _("Line %(row)s: %(message)s") % {"row": number, "message": exc.message}
+            _("Row %(row)d, %(field)s: %(error)s")
+            % {"row": number, "field": column, "error": exc.message}
         ) from exc
     return Line(cents, received, reference[:300], payer[:140]) if cents else None
 

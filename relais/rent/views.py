@@ -223,7 +223,9 @@ def payment_new(request):
             else:
                 messages.success(request, _("Payment recorded."))
                 return redirect("rent:lease", lease.pk)
-    return render(request, "rent/payment_form.html", {"form": form})
+    return render(
+        request, "rent/payment_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -249,7 +251,9 @@ def statement_import(request):
                 % {"lines": statement.lines, "matched": statement.matched},
             )
             return redirect("rent:unmatched")
-    return render(request, "rent/statement_form.html", {"form": form})
+    return render(
+        request, "rent/statement_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -630,7 +634,7 @@ def lease_terms(request, pk):
         "form": form,
         "show_benefit": show_benefit,
     }
-    return render(request, "rent/terms.html", context)
+    return render(request, "rent/terms.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -646,4 +650,4 @@ def settings_edit(request):
         )
         messages.success(request, _("Settings saved."))
         return redirect("rent:settings")
-    return render(request, "rent/settings.html", {"form": form})
+    return render(request, "rent/settings.html", {"form": form}, status=400 if form.errors else 200)

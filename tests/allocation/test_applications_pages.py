@@ -187,7 +187,7 @@ def test_officer_creates_an_application(officer, organisation, tours):
 def test_form_errors(officer, tours, overrides, field, message):
     _user, client = officer
     response = client.post(reverse("allocation:application_create"), form_data(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert any(message in error for error in response.context["form"].errors[field])
     assert not Application.objects.exists()
 

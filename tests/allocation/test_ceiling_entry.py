@@ -71,7 +71,7 @@ def test_french_typing_is_accepted(operator):
 def test_an_incomplete_or_decreasing_table_changes_nothing(operator):
     data = post_data(PLAI_2024, amount_ile_de_france_4="", amount_paris_limitrophes_2="218805")
     response = operator.post(f"{URL}?year=2024&financing=PLAI", data, HTTP_ACCEPT_LANGUAGE="fr")
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["amount_ile_de_france_4"] == [
         "Reste de l'Île-de-France, catégorie 4 : manquant."

@@ -93,7 +93,7 @@ def test_a_remote_quorum_under_half_is_refused_in_french(organisation, member_fa
     _user, client = member_factory(Role.DIRECTOR)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
     response = client.post(_rules_url(prepared.commission), {**RULES, "quorum_ratio": "0.40"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "au moins la moitié des membres" in response.content.decode()
     assert str(CommissionRules.objects.get(commission=prepared.commission).quorum_ratio) == "0.50"
     assert not AuditEvent.objects.filter(action="commission.rules_saved").exists()

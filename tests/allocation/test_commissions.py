@@ -141,7 +141,7 @@ def test_director_creates_a_commission_and_invites_a_mayor(owner_client, organis
         invite_url,
         {"email": "m@example.org", "first_name": "M", "last_name": "N", "seat": "mayor"},
     )
-    assert refused.status_code == 200 and "commune" in refused.context["form"].errors
+    assert refused.status_code == 400 and "commune" in refused.context["form"].errors
     owner_client.post(
         invite_url,
         {
@@ -163,7 +163,7 @@ def test_same_name_twice_is_a_form_error(owner_client, organisation):
         reverse("allocation:commission_create"),
         {"name": "CALEOL Sud", "quorum_ratio": "0.5", "remote_duration_hours": "24"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Commission.objects.count() == 1
 
 

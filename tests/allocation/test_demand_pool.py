@@ -187,7 +187,7 @@ def test_a_second_registration_through_the_form_names_the_existing_file(
         reverse("allocation:application_create"),
         {"registration_number": "0372026000777", "applicant_last_name": "Autre"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "already registered by Scalis" in body
     assert Application.objects.filter(registration_number="0372026000777").count() == 1

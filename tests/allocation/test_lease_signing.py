@@ -136,13 +136,13 @@ def test_bad_lease_input_is_a_french_message_and_changes_nothing(accepted, offic
     response = client.post(
         url, lease_data(household_reference="", **{"occupant-0-birth_date": "2099-01-01"})
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "reference": ["Another lease has this reference."],
         "household_reference": ["Give the new household's reference, or an existing one."],
     }
     response = client.post(url, lease_data(reference="BAIL-NEW", **{"occupant-0-birth_date": ""}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["occupants"].forms[0].errors == {
         "birth_date": ["This field is required."]
     }

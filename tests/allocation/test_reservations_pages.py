@@ -131,7 +131,7 @@ def test_agreement_form_creates_with_scope(landlord):
         "designation_days": 30,
     }
     response = client.post(reverse("allocation:agreement_create"), data)
-    assert response.status_code == 200 and "99999" in response.content.decode()
+    assert response.status_code == 400 and "99999" in response.content.decode()
     data["commune_codes"] = "37261"
     assert client.post(reverse("allocation:agreement_create"), data).status_code == 302
     made = prefecture.agreements.get()

@@ -277,7 +277,7 @@ def test_fewer_than_three_need_the_exception(organisation, officer_client, ranke
     url = reverse("allocation:vacancy_candidates", args=[vacancy_.pk])
     data = {"candidates": [applications[1].pk], "session": session.pk}
     response = officer_client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "At least three candidates must be examined" in response.content.decode()
     assert response.context["entries"][1]["checked"]
     assert not AgendaItem.objects.exists()

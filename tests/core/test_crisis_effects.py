@@ -155,7 +155,7 @@ def test_a_bad_notice_is_refused_with_a_message_naming_the_line(
 ):
     _user, client = member_factory(Role.DIRECTOR)
     response = client.post(reverse("core:crisis_notice"), {**NOTICE, field: value})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not CrisisNotice.objects.exists()
 

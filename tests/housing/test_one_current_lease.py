@@ -104,7 +104,7 @@ def test_the_lease_form_offers_the_transfer(organisation, tenant, member_factory
     }
 
     refused = client.post(url, data)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "BAIL1" in refused.content.decode()
 
     assert client.post(url, {**data, "transfer": "on"}).status_code == 302

@@ -149,7 +149,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(organisation, owner_client
         reverse("housing:residence_create"),
         {"reference": "TAKEN", "name": "Doublon", "commune": "99999"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "commune" in form.errors
     assert Residence.objects.count() == 1
@@ -162,7 +162,7 @@ def test_duplicate_reference_in_the_same_organisation_is_refused(organisation, o
         reverse("housing:residence_create"),
         {"reference": "TAKEN", "name": "Doublon", "commune": "37261"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert Residence.objects.count() == 1
 
@@ -194,7 +194,7 @@ def test_lease_start_and_end(organisation, owner_client):
     assert lease.housing_benefit_cents == 12_000
     # A double submit does not create a second current lease.
     response = owner_client.post(url, {**data, "reference": "BAIL-2"})
-    assert response.status_code == 200 and Lease.objects.count() == 1
+    assert response.status_code == 400 and Lease.objects.count() == 1
     end = reverse("housing:lease_end", args=[lease.pk])
     assert owner_client.post(end, {"end_date": "2026-12-31"}).status_code == 302
     lease.refresh_from_db()

@@ -28,7 +28,7 @@ def director_client(member_factory):
 
 def test_the_form_names_the_field_in_error_and_saves_nothing(world, director_client):
     answer = director_client.post("/diffusions/nouvelle/", {**FORM, "value": "NOPE"})
-    assert answer.status_code == 200
+    assert answer.status_code == 400
     assert "Aucun immeuble n&#x27;a la référence « NOPE »" in answer.content.decode()
     answer = director_client.post("/diffusions/nouvelle/", {**FORM, "age_band": "vieux"})
     assert "tranche d&#x27;âge" in answer.content.decode()

@@ -61,7 +61,7 @@ def test_statement_import_then_match_by_hand(accountant_client, leases):
         reverse("rent:statement_import"),
         {"file": SimpleUploadedFile("releve.xml", upload, "application/xml")},
     )
-    assert again.status_code == 200 and "déjà été importé" in again.content.decode()
+    assert again.status_code == 400 and "déjà été importé" in again.content.decode()
 
 
 def test_tenant_account_forms(accountant_client, member_factory, leases, organisation):
@@ -152,7 +152,7 @@ def test_dashboard_csv_and_settings(accountant_client, leases, organisation):
             "creditor_id": "",
         },
     )
-    assert bad.status_code == 200 and not RentSettings.objects.filter(truce_start_month=2)
+    assert bad.status_code == 400 and not RentSettings.objects.filter(truce_start_month=2)
     accountant_client.post(
         reverse("rent:settings"),
         {

@@ -130,7 +130,9 @@ def application_edit(request, pk=None):
             messages.success(request, _("Application saved."))
             return redirect("allocation:application_detail", pk=form.instance.pk)
     context = {"form": form, "title": title, "cancel_url": cancel_url}
-    return render(request, "allocation/application_form.html", context)
+    return render(
+        request, "allocation/application_form.html", context, status=400 if form.errors else 200
+    )
 
 
 def _save(request, form, *, created: bool):

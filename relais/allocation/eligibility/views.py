@@ -195,7 +195,12 @@ def income_ceiling_entry(request):
         "zones": form.zone_groups(),
         "complete": len(existing) == len(form.zones) * len(CATEGORIES),
     }
-    return render(request, "allocation/eligibility_ceiling_entry.html", context)
+    return render(
+        request,
+        "allocation/eligibility_ceiling_entry.html",
+        context,
+        status=400 if form.errors else 200,
+    )
 
 
 def _entry_year(value) -> int:

@@ -64,7 +64,12 @@ def _agreement_form(request, agreement):
             return redirect("allocation:agreement_list")
     title = _("Edit the agreement") if agreement.pk else _("New reservation agreement")
     context = {"form": form, "title": title, "cancel_url": reverse("allocation:agreement_list")}
-    return render(request, "allocation/reservations/agreement_form.html", context)
+    return render(
+        request,
+        "allocation/reservations/agreement_form.html",
+        context,
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -99,7 +99,9 @@ def vacancy_create_view(request):
 
 def _form_page(request, form, title, cancel_url):
     context = {"form": form, "title": title, "cancel_url": cancel_url}
-    return render(request, "allocation/vacancy_form.html", context)
+    return render(
+        request, "allocation/vacancy_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -211,7 +213,12 @@ def vacancy_candidates(request, pk):
         "commissions": selectors.commissions(request.organisation) if form else [],
     }
     template = "allocation/candidate_search.html"
-    return render(request, f"{template}#candidates" if request.htmx else template, context)
+    return render(
+        request,
+        f"{template}#candidates" if request.htmx else template,
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _entries(rows, form, organisation) -> list[dict]:
@@ -311,4 +318,9 @@ def vacancy_lease_sign(request, pk):
         "form": form,
         "occupants": occupants,
     }
-    return render(request, "allocation/lease_sign.html", context)
+    return render(
+        request,
+        "allocation/lease_sign.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )

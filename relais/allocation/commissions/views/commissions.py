@@ -57,6 +57,7 @@ def commission_edit(request, pk=None):
         request,
         "allocation/commission_form.html",
         {"form": form, "title": title, "cancel_url": cancel},
+        status=400 if form.errors else 200,
     )
 
 
@@ -103,6 +104,7 @@ def commission_rules(request, pk):
                 "minutes print them."
             ),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -148,6 +150,7 @@ def commission_member_invite(request, pk):
             "cancel_url": reverse("allocation:commission_detail", args=[commission.pk]),
             "communes": True,
         },
+        status=400 if form.errors else 200,
     )
 
 

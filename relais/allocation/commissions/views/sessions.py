@@ -115,6 +115,7 @@ def session_create(request, commission_pk):
             "cancel_url": reverse("allocation:commission_detail", args=[commission.pk]),
             "remote_by_crisis": initial["kind"] == SessionKind.REMOTE,
         },
+        status=400 if form.errors else 200,
     )
 
 
