@@ -4,9 +4,11 @@
     .venv/bin/python bench/imports.py                 # temporary SQLite file
     .venv/bin/python bench/imports.py --rows 100000
     .venv/bin/python bench/imports.py --kind applications
+    .venv/bin/python bench/imports.py --database var/copy.sqlite3   # an already migrated file
 
-Builds a fresh SQLite database in a temporary directory (migrations, one commune, one
-organisation), writes a file of ``--rows`` rows as CSV and as XLSX — dwellings (40 per
+Builds a fresh SQLite database in a temporary directory (migrations; or uses ``--database``,
+an SQLite file already migrated, as the tests pass a copy of theirs), one commune, one
+organisation, writes a file of ``--rows`` rows as CSV and as XLSX — dwellings (40 per
 building, 400 per residence) or applications (``--kind applications``) — then times the
 import service the page and the background task call (``housing_import``,
 ``applications_import``): a first import of the CSV (everything created), the same CSV again
@@ -59,19 +61,25 @@ def parse_args():
         action="store_true",
         help="also import while another organisation writes every 20 ms",
     )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="an SQLite file already migrated (no migrate): the tests pass a copy of theirs",
+    )
     return parser.parse_args()
 
 
-def setup_django(url: str) -> None:
+def setup_django(url: str, migrate: bool = True) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DEBUG"] = "1"
     os.environ["DATABASE_URL"] = url
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
 
 
 def stock_rows(count: int):
@@ -295,7 +303,10 @@ def run(args) -> None:
 def main() -> None:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
-        setup_django(f"sqlite:///{Path(tmp) / 'imports.sqlite3'}")
+        if args.database:
+            setup_django(f"sqlite:///{args.database.resolve()}", migrate=False)
+        else:
+            setup_django(f"sqlite:///{Path(tmp) / 'imports.sqlite3'}")
         run(args)
         from django.db import connections
 

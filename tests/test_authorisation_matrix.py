@@ -29,6 +29,7 @@ from .factories import (
     OrganisationFactory,
     ResidenceFactory,
 )
+from .shared_rows import shared_rows
 
 MARK = {"a": "MARKER-AAA", "b": "MARKER-BBB"}
 
@@ -156,11 +157,22 @@ def _world(organisation, mark):
     return world
 
 
-@pytest.fixture
-def worlds(db):
+def _worlds():
     org_a = OrganisationFactory(name="Organisation A")
     org_b = OrganisationFactory(name="Organisation B")
     return {"a": (org_a, _world(org_a, MARK["a"])), "b": (org_b, _world(org_b, MARK["b"]))}
+
+
+@pytest.fixture(scope="module")
+def _module_worlds(django_db_setup, django_db_blocker):
+    """Built once per module and worker (tests/shared_rows.py): each test writes in a savepoint."""
+    with shared_rows(django_db_blocker, _worlds) as worlds:
+        yield worlds
+
+
+@pytest.fixture
+def worlds(_module_worlds, db):
+    return _module_worlds
 
 
 def _url(name, spec, world):

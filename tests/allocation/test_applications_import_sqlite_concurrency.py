@@ -1,6 +1,7 @@
 """On a file-based SQLite database, another organisation's writes never fail while an
 applications import runs (issue 19 §3): runs ``bench/imports.py --kind applications
---concurrent`` on a small file in a subprocess (as tests/housing does for the stock)."""
+--concurrent`` on a small file in a subprocess, on a copy of the (migrated) test database (as
+tests/housing does for the stock)."""
 
 import os
 import re
@@ -8,10 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from ..sqlite_copy import SQLITE_SUITE_ONLY, copy_test_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_other_organisations_writes_never_fail_during_an_applications_import():
+@SQLITE_SUITE_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_other_organisations_writes_never_fail_during_an_applications_import(tmp_path):
+    copy_test_database(tmp_path / "imports.sqlite3")
     env = {**os.environ, "DEBUG": "1"}
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
@@ -19,6 +27,7 @@ def test_other_organisations_writes_never_fail_during_an_applications_import():
             sys.executable,
             str(ROOT / "bench" / "imports.py"),
             *("--kind", "applications", "--rows", "1500", "--concurrent"),
+            *("--database", str(tmp_path / "imports.sqlite3")),
         ],
         capture_output=True,
         text=True,

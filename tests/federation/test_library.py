@@ -333,3 +333,27 @@ def test_each_copy_is_listed_under_its_current_name_with_its_adoption_date(
     assert first.name in mine
     adopted = Adoption.objects.filter(organisation=other_organisation).first().adopted_at
     assert timezone.localtime(adopted).strftime("%d/%m/%Y") in mine
+
+
+def test_the_adopters_journal_names_the_version_it_adopted(
+    published, organisation, other_organisation
+):
+    """The adoption's ``version`` is a foreign key: the journal must show that row's name, not
+    the row whose primary key happens to equal the version number (another federation's)."""
+    elsewhere = OrganisationFactory(name="Ailleurs")
+    elsewhere.federation = Federation.objects.create(name="Autre fédération", slug="autre")
+    elsewhere.save(update_fields=["federation"])
+    services.template_publish(
+        organisation=elsewhere, actor=None, kind=KIND, title="Script étranger", content=default()
+    )
+    second = services.version_publish(
+        organisation=organisation,
+        actor=None,
+        template=published.template,
+        content=default(),
+        notes="",
+    )
+    services.template_adopt(organisation=other_organisation, actor=None, template=second.template)
+    body = _client(other_organisation, Role.DIRECTOR).get(reverse("core:audit_log")).content
+    assert "canicule v2" in body.decode()
+    assert "Script étranger" not in body.decode()

@@ -168,7 +168,8 @@ def template_adopt(
         organisation=organisation,
         actor=actor,
         obj=adoption,
-        changes={"kind": template.kind, "version": version.number},
+        # ``version`` is the adoption's foreign key: the journal names the row it points to.
+        changes={"kind": template.kind, "version": version.pk},
     )
     return adoption, True
 
