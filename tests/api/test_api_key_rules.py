@@ -79,7 +79,7 @@ def test_the_profile_form_refuses_a_past_date(organisation, member, client):
         reverse("core:profile"), {"name": "Tableur", "expires_on": yesterday.isoformat()}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "La date de fin est passée" in response.content.decode()
     assert not ApiKey.objects.exists()
 
