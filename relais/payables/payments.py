@@ -78,23 +78,29 @@ def _debtor(conf) -> dict:
 
 def build_pain001(config: dict, payments: list[dict], message_id: str) -> tuple[bytes, str]:
     """sepaxml's pain.001.001.03 of ``payments`` (sepaxml's dicts: name, IBAN, BIC?, amount
-    in cents, execution_date, description, endtoend_id) → (XML bytes, PmtInfId); raises
+    in cents, execution_date, description, endtoend_id) → (XML bytes, PmtInfId), the
+    MsgId and PmtInfId being ``message_id`` (≤ 32 characters, SEPA charset); raises
     ``PaymentRunRefused`` when the file does not validate against the XSD."""
     from lxml import etree
     from sepaxml import SepaTransfer
 
     transfer = SepaTransfer(config, schema=SCHEMA, clean=True)
-    transfer.msg_id = message_id
     for payment in payments:
         transfer.add_payment(payment)
-    xml = transfer.export(validate=False)
+    root = etree.fromstring(transfer.export(validate=False))
+    # sepaxml writes its own ids (a 12-hour clock timestamp, a random PmtInfId) when the
+    # header is built: the file carries the run's id Relais shows instead.
+    root.find("{*}CstmrCdtTrfInitn/{*}GrpHdr/{*}MsgId").text = message_id
+    batches = root.findall(".//{*}PmtInf/{*}PmtInfId")
+    for number, node in enumerate(batches, start=1):
+        node.text = message_id if len(batches) == 1 else f"{message_id}-{number}"
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     errors = validate_pain001(xml)
     if errors:
         raise PaymentRunRefused(
             _("The transfer file does not validate: %(errors)s") % {"errors": "; ".join(errors[:3])}
         )
-    root = etree.fromstring(xml)
-    pmt_inf_id = root.findtext(".//{*}PmtInf/{*}PmtInfId") or ""
+    pmt_inf_id = batches[0].text if batches else ""
     return xml, pmt_inf_id
 
 

@@ -65,6 +65,11 @@ def test_run_pays_small_suppliers_first_in_a_valid_pain001(
     e2e = [node.text for node in root.iter("{*}EndToEndId")]
     assert e2e == [f"RLS{second.pk}", f"RLS{first.pk}"]  # the small business first
     assert root.findtext(".//{*}GrpHdr/{*}CtrlSum") == "4200.00"
+    # the file carries the run's id Relais shows (not sepaxml's own, on a 12-hour clock)
+    assert run.message_id.startswith("RELAIS-")
+    assert root.findtext(".//{*}GrpHdr/{*}MsgId") == run.message_id
+    assert root.findtext(".//{*}PmtInf/{*}PmtInfId") == run.message_id
+    assert run.payment_information_id == run.message_id
     assert (run.invoice_count, run.total_cents) == (2, 420_000)
     assert set(Invoice.objects.filter(payment_run=run).values_list("status", flat=True)) == {
         Status.IN_PAYMENT
