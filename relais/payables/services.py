@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from relais.core import audit
@@ -26,7 +26,12 @@ WORK_ORDER_NUMBER = re.compile(r"^BC-(\d{1,12})$", re.IGNORECASE)
 
 
 class InvoiceRefused(ValueError):
-    """The invoice is not recorded; the message says why (duplicate, totals, supplier)."""
+    """The invoice is not recorded; the message says why (duplicate, totals, supplier,
+    dates). ``field`` names the form field at fault, when there is one."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -127,7 +132,40 @@ def totals_messages(problems) -> list[str]:
     ]
 
 
+def _short(day: dt.date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _check_dates(data: NewInvoice, today: dt.date) -> None:
+    """Refuses incoherent dates, naming the field: an invoice dated or received in the
+    future, received before its invoice date, or due before it (the payment deadline runs
+    from the invoice or receipt date, Code de la commande publique R2192-10)."""
+    if data.issue_date > today:
+        raise InvoiceRefused(
+            _("Invoice date: %(date)s is in the future.") % {"date": _short(data.issue_date)},
+            field="issue_date",
+        )
+    if data.received_on > today:
+        raise InvoiceRefused(
+            _("Received on: %(date)s is in the future.") % {"date": _short(data.received_on)},
+            field="received_on",
+        )
+    if data.received_on < data.issue_date:
+        raise InvoiceRefused(
+            _("Received on: %(received)s is before the invoice date (%(issued)s).")
+            % {"received": _short(data.received_on), "issued": _short(data.issue_date)},
+            field="received_on",
+        )
+    if data.stated_due_on and data.stated_due_on < data.issue_date:
+        raise InvoiceRefused(
+            _("Due date on the invoice: %(due)s is before the invoice date (%(issued)s).")
+            % {"due": _short(data.stated_due_on), "issued": _short(data.issue_date)},
+            field="stated_due_on",
+        )
+
+
 def _check(organisation, data: NewInvoice) -> None:
+    _check_dates(data, timezone.localdate())
     problems = rules.totals_problems(
         net_cents=data.net_cents,
         vat_cents=data.vat_cents,

@@ -143,7 +143,7 @@ def invoice_key(request):
                 original_name=upload.name if upload else "",
             )
         except services.InvoiceRefused as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(
                 request, _("Invoice %(number)s recorded.") % {"number": invoice.number}

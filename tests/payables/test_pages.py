@@ -91,6 +91,44 @@ def test_keyed_form_checks_totals_and_records(landlord, people, supplier):
     assert (invoice.gross_cents, invoice.due_on) == (120_000, dt.date(2026, 12, 3))
 
 
+@pytest.mark.parametrize(
+    ("dates", "field", "message"),
+    [
+        (
+            {"issue_date": "2027-11-20"},
+            "issue_date",
+            "Date de la facture : le 20/11/2027 est une date future",
+        ),
+        (
+            {"issue_date": "2026-11-10", "received_on": "2026-11-03"},
+            "received_on",
+            "Reçue le : le 03/11/2026 précède la date de la facture (10/11/2026)",
+        ),
+        (
+            {"stated_due_on": "2026-10-01"},
+            "stated_due_on",
+            "Échéance indiquée sur la facture : le 01/10/2026 précède la date de la facture",
+        ),
+    ],
+)
+def test_keyed_form_refuses_incoherent_dates(landlord, people, supplier, dates, field, message):
+    client = _client(people["accountant"])
+    form = {
+        "supplier": supplier.pk,
+        "number": "K-8",
+        "issue_date": "2026-11-02",
+        "received_on": "2026-11-03",
+        "net_cents": "1 000,00",
+        "vat_cents": "200,00",
+        "gross_cents": "1 200,00",
+        **dates,
+    }
+    refused = client.post(reverse("payables:invoice_key"), form)
+    assert refused.status_code == 400
+    assert message in " ".join(refused.context["form"].errors[field])
+    assert not Invoice.objects.filter(number="K-8").exists()
+
+
 def test_decisions_by_post(landlord, people, supplier):
     invoice = _keyed(landlord, people, supplier)
     assert (
