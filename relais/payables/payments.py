@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.bank.camt import read_statement
+from relais.core.templatetags.relais import euros
+from relais.formats import of_name
 
 from . import delays, rules
 from .models import Invoice, PaymentRun, Status
@@ -218,8 +220,10 @@ def _candidates(organisation, transactions) -> dict[str, list[Invoice]]:
     e2e = {t.end_to_end_id for t in transactions if t.end_to_end_id}
     runs = {t.payment_information_id for t in transactions if t.payment_information_id}
     found: dict[str, list[Invoice]] = {}
-    rows = Invoice.objects.select_for_update(of=("self",)).filter(
-        organisation=organisation, end_to_end_id__in=e2e
+    rows = (
+        Invoice.objects.select_for_update(of=("self",))
+        .filter(organisation=organisation, end_to_end_id__in=e2e)
+        .select_related("supplier")
     )
     for invoice in rows:
         found.setdefault(invoice.end_to_end_id, []).append(invoice)
@@ -233,15 +237,28 @@ def _candidates(organisation, transactions) -> dict[str, list[Invoice]]:
     return found
 
 
-def _match(transaction_, found) -> list[Invoice] | str:
-    """The invoices a debit pays, or why it pays none."""
+def _match(transaction_, found, today: dt.date) -> list[Invoice] | str:
+    """The invoices a debit pays, or why it pays none (a booking date in the future is
+    refused: it would be the payment date the late-payment interest runs to)."""
+    booked_on = transaction_.booking_date or transaction_.value_date
+    if booked_on and booked_on > today:
+        return _("entry %(n)s: booked on %(date)s, a date in the future; not marked paid") % {
+            "n": transaction_.entry_number,
+            "date": formats.date_format(booked_on, "SHORT_DATE_FORMAT"),
+        }
     by_e2e = found.get(transaction_.end_to_end_id) if transaction_.end_to_end_id else None
     if by_e2e:
         invoice = by_e2e[0]
         if invoice.gross_cents != transaction_.amount_cents:
-            return _("entry %(n)s: %(ref)s pays a different amount than the invoice") % {
+            return _(
+                "entry %(n)s: pays %(paid)s for invoice %(number)s %(of_supplier)s, "
+                "which is %(gross)s"
+            ) % {
                 "n": transaction_.entry_number,
-                "ref": transaction_.end_to_end_id,
+                "paid": euros(transaction_.amount_cents),
+                "number": invoice.number,
+                "of_supplier": of_name(invoice.supplier.name),
+                "gross": euros(invoice.gross_cents),
             }
         return [invoice]
     batch = (
@@ -251,7 +268,7 @@ def _match(transaction_, found) -> list[Invoice] | str:
     )
     if batch and sum(i.gross_cents for i in batch) == transaction_.amount_cents:
         return batch
-    return _("entry %(n)s: no invoice in payment matches (%(ref)s)") % {
+    return _("entry %(n)s: no invoice in payment matches (bank reference %(ref)s)") % {
         "n": transaction_.entry_number,
         "ref": transaction_.end_to_end_id or transaction_.payment_information_id or "—",
     }
@@ -265,10 +282,11 @@ def statement_import(*, organisation, actor, data: bytes, filename: str = "") ->
     debits = [t for t in statement.transactions if t.direction == "debit"]
     conf = settings_for(organisation)
     result = StatementResult()
+    today = timezone.localdate()
     with transaction.atomic():
         found = _candidates(organisation, debits)
         for booked in debits:
-            matched = _match(booked, found)
+            matched = _match(booked, found, today)
             if isinstance(matched, str):
                 result.unmatched.append(matched)
                 continue

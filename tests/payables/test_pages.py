@@ -186,6 +186,14 @@ def test_statement_page_refuses_a_file_that_is_not_camt(landlord, people):
         reverse("payables:statement_import"), {"file": SimpleUploadedFile("s.xml", b"<a/>")}
     )
     assert response.status_code == 400
+    garbage = client.post(
+        reverse("payables:statement_import"),
+        {"file": SimpleUploadedFile("s.xml", b"%PDF-1.7 not a statement")},
+    )
+    assert garbage.status_code == 400
+    error = " ".join(garbage.context["form"].errors["file"])
+    assert "pas un XML lisible" in error
+    assert "syntax" not in error and "line 1" not in error
 
 
 def test_lists_and_dashboard_in_bounded_queries(

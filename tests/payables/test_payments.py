@@ -162,6 +162,31 @@ def test_an_amount_that_differs_is_not_marked_paid(landlord, people, supplier):
         actor=people["accountant"],
         data=einvoices.camt054([(f"RLS{invoice.pk}", 100_000)], booked_on=TODAY),
     )
-    assert not result.paid and "different amount" in result.unmatched[0]
+    assert not result.paid
+    # the invoice number staff know, not the transfer's internal reference
+    assert result.unmatched[0].startswith("entry 1: pays 1,000.00")
+    assert "for invoice P-1 of Plomberie Martin, which is 1,200.00" in result.unmatched[0]
+    assert "RLS" not in result.unmatched[0]
     invoice.refresh_from_db()
     assert invoice.status == Status.IN_PAYMENT
+
+
+def test_a_debit_booked_in_the_future_is_refused_not_used_for_interest(landlord, people, supplier):
+    invoice = _approved(landlord, people, supplier, "P-1", 120_000)
+    payments.payment_run_create(
+        organisation=landlord,
+        actor=people["accountant"],
+        execution_date=TODAY,
+        due_by=TODAY + dt.timedelta(days=60),
+    )
+    future = dt.date.today() + dt.timedelta(days=400)
+    result = payments.statement_import(
+        organisation=landlord,
+        actor=people["accountant"],
+        data=einvoices.camt054([(f"RLS{invoice.pk}", 120_000)], booked_on=future),
+    )
+    assert not result.paid
+    assert result.unmatched[0].startswith("entry 1: booked on ")
+    assert "in the future" in result.unmatched[0]
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.interest_cents) == (Status.IN_PAYMENT, 0)

@@ -107,8 +107,11 @@ def _parse(data: bytes):
         return ElementTree.fromstring(data)
     except DefusedXmlException:
         raise StatementError("Le fichier contient des entités XML interdites.") from None
-    except ElementTree.ParseError as exc:
-        raise StatementError(f"Ce fichier n'est pas un XML lisible ({exc}).") from None
+    except ElementTree.ParseError:  # the parser's text is English and means nothing to staff
+        raise StatementError(
+            "Ce fichier n'est pas un XML lisible : déposez le relevé camt.053 "
+            "ou l'avis camt.054 téléchargé de la banque."
+        ) from None
 
 
 def read_statement(data: bytes) -> Statement:
