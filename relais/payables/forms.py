@@ -16,11 +16,13 @@ from relais.core.models import Membership
 from relais.formats.forms import EuroField
 from relais.interventions.contractors.forms import clean_siren
 
-from .models import Budget, Level, PayablesSettings, Supplier
+from .models import Budget, Level, PayablesSettings, Regime, Supplier
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # Invoices and budget lines up to 9 999 999 999,99 € (the shared field's default stops at 10 M€).
 INVOICE_DIGITS = 12
+# The ECB main refinancing rate has never been above 4.75 % (475 bp); 20 % is a typing error.
+MAX_ECB_RATE_BP = 2_000
 
 
 class DateInput(forms.DateInput):
@@ -253,10 +255,22 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["regime"].choices = Regime.choices  # no blank « --------- » radio
         for name in ("technician_limit_cents", "manager_limit_cents"):
             cents = getattr(self.instance, name)
             if cents is not None and not self.is_bound:
-                self.initial[name] = f"{cents / 100:.2f}".replace(".", ",")
+                # « 5 000,00 »: the French grouping, read back by the field
+                grouped = f"{cents / 100:,.2f}"
+                self.initial[name] = grouped.replace(",", " ").replace(".", ",")
+
+    def clean_ecb_rate_bp(self):
+        rate = self.cleaned_data.get("ecb_rate_bp")
+        if rate is not None and not 0 <= rate <= MAX_ECB_RATE_BP:
+            raise forms.ValidationError(
+                _("The ECB rate is in basis points (215 = 2.15 %%): between 0 and %(max)s."),
+                params={"max": f"{MAX_ECB_RATE_BP:,}".replace(",", " ")},
+            )
+        return rate
 
     def clean(self):
         data = super().clean()
@@ -265,9 +279,23 @@ class SettingsForm(forms.ModelForm):
             self.add_error(
                 "manager_limit_cents", _("The managers' limit must be at least the technicians'.")
             )
-        if data.get("deadline_days") is not None and not 1 <= data["deadline_days"] <= 60:
-            self.add_error("deadline_days", _("The law allows at most 60 days."))
+        self._check_deadline(data.get("regime"), data.get("deadline_days"))
         return data
+
+    def _check_deadline(self, regime, days) -> None:
+        """At least 1 day; at most 30 days for a public buyer (Code de la commande publique,
+        R2192-10) and 60 for a company (Code de commerce, L441-10) — DOMAIN.md §3b."""
+        if days is None:
+            return
+        if days < 1:
+            self.add_error("deadline_days", _("The payment deadline is at least 1 day."))
+        elif regime == Regime.PUBLIC and days > 30:
+            self.add_error(
+                "deadline_days",
+                _("A public buyer (OPH) must pay within 30 days at most."),
+            )
+        elif days > 60:
+            self.add_error("deadline_days", _("The law allows at most 60 days."))
 
 
 class BudgetForm(forms.ModelForm):

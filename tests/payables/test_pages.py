@@ -325,3 +325,48 @@ def test_dashboard_names_who_approves_each_level_today(landlord, people, supplie
     }
     table = response.content.decode()
     assert delegated in table
+
+
+SETTINGS = {
+    "regime": "public",
+    "deadline_days": "30",
+    "technician_limit_cents": "5 000,00",
+    "manager_limit_cents": "40 000,00",
+    "ecb_rate_bp": "215",
+    "debtor_name": "Tours Habitat",
+    "debtor_iban": "FR7630004000031234567890143",
+    "debtor_bic": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"deadline_days": "45"}, "deadline_days", "30 jours au plus"),
+        ({"deadline_days": "0"}, "deadline_days", "au moins 1 jour"),
+        ({"ecb_rate_bp": "99999999999"}, "ecb_rate_bp", "entre 0 et 2 000"),
+        ({"ecb_rate_bp": "2001"}, "ecb_rate_bp", "entre 0 et 2 000"),
+    ],
+)
+def test_settings_refuse_deadlines_and_rates_out_of_law(landlord, people, typed, field, message):
+    client = _client(people["director"])
+    refused = client.post(reverse("payables:settings"), {**SETTINGS, **typed})
+    assert refused.status_code == 400
+    errors = " ".join(refused.context["form"].errors[field])
+    assert message in errors
+    assert "60 jours" not in errors and "9223372036854775807" not in errors
+    assert PayablesSettings.objects.get(organisation=landlord).ecb_rate_bp == 215
+
+
+def test_settings_page_lists_only_the_two_regimes_and_groups_thousands(landlord, people):
+    PayablesSettings.objects.filter(organisation=landlord).update(technician_limit_cents=500_000)
+    page = _client(people["director"]).get(reverse("payables:settings"))
+    html = page.content.decode()
+    assert "---------" not in html
+    assert [value for value, _label in page.context["form"].fields["regime"].choices] == [
+        "public",
+        "commercial",
+    ]
+    assert 'value="5 000,00"' in html
+    saved = _client(people["director"]).post(reverse("payables:settings"), SETTINGS)
+    assert saved.status_code == 302  # the grouped amount reads back
