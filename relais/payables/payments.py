@@ -184,6 +184,30 @@ def payment_run_create(
     return run
 
 
+@dataclass
+class LateInRun:
+    invoice: Invoice
+    late: rules.LatePayment
+
+
+def paid_late(run: PaymentRun, invoices, conf) -> list[LateInRun]:
+    """The run's ``invoices`` due before its execution date, with the interest and the 40 €
+    indemnity the delay will cost (Code de commerce L441-10 / commande publique R2192-31);
+    ``conf`` is the organisation's ``PayablesSettings``."""
+    found = []
+    for invoice in invoices:
+        late = rules.late_payment(
+            gross_cents=invoice.gross_cents,
+            due_on=invoice.due_on,
+            paid_on=run.execution_date,
+            regime=conf.regime,
+            ecb_rate_bp=conf.ecb_rate_bp,
+        )
+        if late.days > 0:
+            found.append(LateInRun(invoice, late))
+    return found
+
+
 def payable_in(run: PaymentRun):
     return (
         Invoice.objects.filter(payment_run=run)

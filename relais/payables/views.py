@@ -400,10 +400,17 @@ def payment_run_list(request):
 @login_required
 def payment_run_detail(request, pk):
     run = get_for_request(request, PaymentRun.objects.defer("xml"), ability="payables.pay", pk=pk)
+    invoices = list(payments.payable_in(run))
+    late = payments.paid_late(run, invoices, selectors.settings_for(request.organisation))
     return render(
         request,
         "payables/payment_run_detail.html",
-        {"run": run, "invoices": payments.payable_in(run)},
+        {
+            "run": run,
+            "invoices": invoices,
+            "late": late,
+            "late_total_cents": sum(row.late.total_cents for row in late),
+        },
     )
 
 

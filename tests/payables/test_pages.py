@@ -370,3 +370,29 @@ def test_settings_page_lists_only_the_two_regimes_and_groups_thousands(landlord,
     assert 'value="5 000,00"' in html
     saved = _client(people["director"]).post(reverse("payables:settings"), SETTINGS)
     assert saved.status_code == 302  # the grouped amount reads back
+
+
+def test_run_detail_warns_of_invoices_paid_after_their_due_date(landlord, people, supplier):
+    invoice = _keyed(landlord, people, supplier, number="K-LATE", gross=120_000)  # due 3/12
+    while invoice.status == Status.PENDING:
+        invoice = approvals.invoice_approve(
+            organisation=landlord, actor=people[invoice.next_level], invoice=invoice
+        )
+    on_time = _keyed(landlord, people, supplier, number="K-OK", gross=120_000)
+    Invoice.objects.filter(pk=on_time.pk).update(
+        status=Status.APPROVED, next_level="", due_on=dt.date(2027, 2, 1)
+    )
+    run = payments.payment_run_create(
+        organisation=landlord,
+        actor=people["accountant"],
+        execution_date=dt.date(2026, 12, 13),  # ten days after K-LATE's due date
+        due_by=dt.date(2027, 2, 1),
+    )
+    page = _client(people["accountant"]).get(reverse("payables:payment_run_detail", args=[run.pk]))
+    html = page.content.decode()
+    assert [row.invoice.number for row in page.context["late"]] == ["K-LATE"]
+    late = page.context["late"][0].late
+    assert (late.days, late.indemnity_cents) == (10, 4_000)
+    assert 'data-testid="paid-late"' in html
+    assert "K-LATE (Plomberie Martin), échéance le 03/12/2026 : 10 jours de retard" in html
+    assert "40,00" in html
