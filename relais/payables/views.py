@@ -194,7 +194,16 @@ def invoice_approve(request, pk):
     except approvals.ApprovalRefused as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Invoice %(number)s approved.") % {"number": invoice.number})
+        if invoice.status == Status.PENDING and invoice.next_level:
+            messages.success(
+                request,
+                _("Step approved for invoice %(number)s, awaiting the %(level)s level's approval.")
+                % {"number": invoice.number, "level": invoice.get_next_level_display()},
+            )
+        else:
+            messages.success(
+                request, _("Invoice %(number)s approved.") % {"number": invoice.number}
+            )
     return redirect("payables:invoice_detail", pk=pk)
 
 

@@ -396,3 +396,21 @@ def test_run_detail_warns_of_invoices_paid_after_their_due_date(landlord, people
     assert 'data-testid="paid-late"' in html
     assert "K-LATE (Plomberie Martin), échéance le 03/12/2026 : 10 jours de retard" in html
     assert "40,00" in html
+
+
+def test_a_first_level_approval_says_the_invoice_awaits_the_next(landlord, people, supplier):
+    invoice = _keyed(landlord, people, supplier, number="K-2L", gross=700_000)  # two levels
+    assert invoice.levels == ["technician", "manager"]
+    first = _client(people["technician"]).post(
+        reverse("payables:invoice_approve", args=[invoice.pk]), follow=True
+    )
+    html = first.content.decode()
+    assert (
+        "Étape approuvée pour la facture K-2L, en attente de l’approbation niveau Responsable"
+        in html
+    )
+    assert "Facture K-2L approuvée" not in html
+    last = _client(people["manager"]).post(
+        reverse("payables:invoice_approve", args=[invoice.pk]), follow=True
+    )
+    assert "Facture K-2L approuvée" in last.content.decode()
