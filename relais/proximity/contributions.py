@@ -6,13 +6,14 @@ situation report's figure ``proximity.rounds_done`` and the listener of declared
 Cards:
 - caretaker: today's passages, with how many steps remain (two queries);
 - manager: today's missed passages — the in-app alert of a missed round (two queries) — and
-  today's coverage so far (one query).
+  today's coverage so far and the passages left with nobody today and tomorrow (one
+  query).
 """
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from relais.continuity import report
 from relais.continuity.listeners import register_declaration_listener
@@ -87,20 +88,54 @@ def missed_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def unassigned_rows(counts: dict) -> list[home.CardRow]:
+    """A line per day (today, tomorrow) that has passages with nobody assigned, linking to
+    the replacements page (``counts``: ``selectors.unassigned_counts``)."""
+    wording = {
+        "today": lambda n: ngettext(
+            "%(count)d passage without a caretaker today",
+            "%(count)d passages without a caretaker today",
+            n,
+        ),
+        "tomorrow": lambda n: ngettext(
+            "%(count)d passage without a caretaker tomorrow",
+            "%(count)d passages without a caretaker tomorrow",
+            n,
+        ),
+    }
+    return [
+        home.CardRow(
+            wording[day](counts[day]) % {"count": counts[day]},
+            _("Record a replacement"),
+            url=reverse("proximity:replacement_list"),
+            tone="danger",
+        )
+        for day in ("today", "tomorrow")
+        if counts[day]
+    ]
+
+
 def coverage_card(ctx: home.HomeContext) -> home.Card:
-    figures = selectors.coverage_by_day(ctx.organisation, ctx.today, ctx.today)
-    row = figures[0] if figures else {"planned": 0, "done": 0, "missed": 0}
-    text = ""
+    figures = selectors.home_figures(ctx.organisation, ctx.today, timezone.now())
+    row = figures["today"]
+    rows = unassigned_rows({day: figures[day]["unassigned"] for day in figures})
     if row["planned"]:
-        text = _("%(done)d of %(planned)d passages done today (%(missed)d missed).") % row
+        rows.append(
+            home.CardRow(
+                _("%(done)d of %(planned)d passages done today (%(missed)d missed).") % row,
+                url=reverse("proximity:coverage"),
+            )
+        )
     return home.Card(
         key="proximity.coverage",
         title=_("Rounds coverage"),
         count=None,
-        text=text,
+        # The empty state only when nothing is planned today (rows then hold the figures).
         empty=_("Once rounds are planned, today's passages done and planned will show here."),
         url=reverse("proximity:coverage"),
         link_label=_("Coverage by day, building and caretaker"),
+        rows=rows,
+        hidden=0,
     )
 
 

@@ -50,6 +50,36 @@ def missed_on(organisation, day: dt.date):
     )
 
 
+def home_figures(organisation, today: dt.date, now: dt.datetime) -> dict:
+    """The manager's card in one grouped query: ``{"today": {planned, done, missed,
+    unassigned}, "tomorrow": {unassigned}}`` — ``unassigned``: passages still planned, not yet
+    past their end time, with nobody assigned (an absence without a replacement)."""
+    tomorrow = today + dt.timedelta(days=1)
+    rows = {
+        row["day"]: row
+        for row in RoundOccurrence.objects.filter(
+            organisation=organisation, day__gte=today, day__lte=tomorrow
+        )
+        .order_by()
+        .values("day")
+        .annotate(
+            **_counts(),
+            unassigned=Count(
+                "id",
+                filter=Q(status=OccurrenceStatus.PLANNED, assignee__isnull=True, due_at__gt=now),
+            ),
+        )
+    }
+    nothing = {"planned": 0, "done": 0, "missed": 0, "unassigned": 0}
+    return {"today": rows.get(today, nothing), "tomorrow": rows.get(tomorrow, nothing)}
+
+
+def unassigned_counts(organisation, today: dt.date, now: dt.datetime) -> dict:
+    """{"today": n, "tomorrow": n}: passages with nobody assigned (see ``home_figures``)."""
+    figures = home_figures(organisation, today, now)
+    return {day: row["unassigned"] for day, row in figures.items()}
+
+
 def open_remarks(organisation):
     return (
         StepRemark.objects.filter(organisation=organisation, handled_at__isnull=True)

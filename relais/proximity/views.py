@@ -31,7 +31,7 @@ from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Building
 from relais.interventions.dashboard import charts
 
-from . import notice, selectors, services
+from . import contributions, notice, selectors, services
 from .forms import (
     CaretakerForm,
     CollectionForm,
@@ -315,6 +315,9 @@ def supervision(request):
             return redirect("proximity:building", pk=found)
     context = {
         "missed": selectors.missed_on(organisation, timezone.localdate())[:100],
+        "unassigned": contributions.unassigned_rows(
+            selectors.unassigned_counts(organisation, timezone.localdate(), timezone.now())
+        ),
         "remarks": selectors.open_remarks(organisation)[:100],
         "reference": reference,
         "not_found": bool(reference),

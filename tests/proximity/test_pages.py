@@ -214,3 +214,54 @@ def test_coverage_covers_the_crisis_so_far_by_default(organisation, caretaker):
     )
     response = _client(manager).get(reverse("proximity:coverage"))
     assert response.context["start"] == timezone.localdate() - timezone.timedelta(days=40)
+
+
+def test_the_manager_is_told_of_passages_left_with_nobody(organisation, building, caretaker):
+    """The caretaker (no usual replacement) declared sick tomorrow: the manager's coverage
+    card and the supervision page say how many passages have nobody, with the link to record
+    a replacement; once recorded, the line goes."""
+    from relais.continuity import services as continuity
+    from relais.continuity.models import StaffMember
+    from relais.core.models import Membership
+    from relais.proximity.models import Replacement
+
+    make_round(organisation, building, passages=2, interval_minutes=240, window_minutes=120)
+    generation.generate_ahead(1)
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    sick = StaffMember.objects.create(
+        organisation=organisation,
+        membership=Membership.objects.get(user=caretaker, organisation=organisation),
+    )
+    continuity.day_declare(
+        organisation=organisation, actor=None, staff=sick, day=tomorrow, status="sick"
+    )
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    link = reverse("proximity:replacement_list")
+    home = client.get(reverse("core:home")).content.decode()
+    assert "2 passages sans gardien demain" in home
+    assert f'href="{link}"' in home
+    page = client.get(reverse("proximity:supervision")).content.decode()
+    assert "2 passages sans gardien demain" in page
+    services.replacement_create(
+        organisation=organisation,
+        actor=None,
+        replacement=Replacement(
+            absent=caretaker, replacement=manager, starts_on=tomorrow, ends_on=tomorrow
+        ),
+    )
+    assert "sans gardien" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_coverage_card_shows_its_empty_state_only_when_nothing_is_planned(
+    organisation, building, caretaker
+):
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    empty = "Dès que des tournées sont planifiées"
+    assert empty in client.get(reverse("core:home")).content.decode()
+    make_round(organisation, building)
+    generation.generate_ahead(0)
+    home = client.get(reverse("core:home")).content.decode()
+    assert empty not in home
+    assert "0 passage" in home
