@@ -46,7 +46,7 @@ def today_card(ctx: home.HomeContext) -> home.Card:
                     "total": len(steps),
                 },
                 url=reverse("proximity:today"),
-                tone="danger" if occurrence.status == OccurrenceStatus.MISSED else "",
+                tone="danger" if occurrence.is_missed else "",
             )
         )
     return home.Card(

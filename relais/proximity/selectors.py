@@ -1,7 +1,8 @@
 """Reads for the rounds' pages, home cards and the public building page.
 
 Coverage (issue 9 §4) counts passages (occurrences): planned = every passage of the days,
-done = those whose every step was ticked, missed = not done by their end time. Each figure
+done = those whose every step was ticked, missed = not done by their end time (read at
+read time: marked by the periodic task, or still planned past the end time). Each figure
 is one grouped query on ``proximity_roundoccurrence`` (indexed by organisation, day, status).
 """
 
@@ -24,6 +25,7 @@ from .models import (
     RoundStep,
     RoundTemplate,
     StepRemark,
+    missed_q,
 )
 
 # How far ahead the calendar pages show the next collections (days).
@@ -42,9 +44,7 @@ def rounds_of(user, organisation, day: dt.date):
 
 def missed_on(organisation, day: dt.date):
     return (
-        RoundOccurrence.objects.filter(
-            organisation=organisation, day=day, status=OccurrenceStatus.MISSED
-        )
+        RoundOccurrence.objects.filter(missed_q(), organisation=organisation, day=day)
         .select_related("building", "assignee")
         .order_by("due_at", "id")
     )
@@ -156,7 +156,7 @@ def _counts():
     return {
         "planned": Count("id"),
         "done": Count("id", filter=Q(status=OccurrenceStatus.DONE)),
-        "missed": Count("id", filter=Q(status=OccurrenceStatus.MISSED)),
+        "missed": Count("id", filter=missed_q()),
     }
 
 

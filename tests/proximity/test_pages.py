@@ -265,3 +265,28 @@ def test_the_coverage_card_shows_its_empty_state_only_when_nothing_is_planned(
     home = client.get(reverse("core:home")).content.decode()
     assert empty not in home
     assert "0 passage" in home
+
+
+def test_a_passage_past_its_end_time_is_missed_before_the_task_runs(
+    organisation, building, caretaker, today_round
+):
+    """The periodic task has not run: a passage still planned past its end time counts as
+    missed on the manager's cards, the supervision page and the caretaker's list."""
+    past = timezone.now() - timezone.timedelta(minutes=5)
+    RoundOccurrence.objects.filter(pk=today_round.pk).update(
+        starts_at=past - timezone.timedelta(hours=1), due_at=past
+    )
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    response = client.get(reverse("core:home"))
+    cards = {card.key: card for card in response.context["cards"]}
+    assert cards["proximity.missed"].count == 1
+    assert "(1 manqué" in response.content.decode()
+    page = client.get(reverse("proximity:supervision"))
+    assert list(page.context["missed"]) == [today_round]
+    mine = _client(caretaker).get(reverse("proximity:today")).content.decode()
+    assert "text-bg-danger" in mine
+    later = timezone.now() + timezone.timedelta(hours=1)
+    RoundOccurrence.objects.filter(pk=today_round.pk).update(due_at=later)
+    mine = _client(caretaker).get(reverse("proximity:today")).content.decode()
+    assert "text-bg-danger" not in mine
