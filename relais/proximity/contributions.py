@@ -28,6 +28,23 @@ def _time(value) -> str:
     return f"{timezone.localtime(value):%H:%M}"
 
 
+def passages_sentence(done: int, planned: int, missed: int, *, today: bool = False) -> str:
+    """« 1 passage fait sur 22 prévus aujourd'hui (21 manqués). » — each number with its own
+    plural (French: 0 and 1 singular)."""
+    parts = {
+        "done": ngettext("%(count)d passage done", "%(count)d passages done", done)
+        % {"count": done},
+        "planned": (
+            ngettext("of %(count)d planned today", "of %(count)d planned today", planned)
+            if today
+            else ngettext("of %(count)d planned", "of %(count)d planned", planned)
+        )
+        % {"count": planned},
+        "missed": ngettext("%(count)d missed", "%(count)d missed", missed) % {"count": missed},
+    }
+    return _("%(done)s %(planned)s (%(missed)s).") % parts
+
+
 def today_card(ctx: home.HomeContext) -> home.Card:
     rounds = list(selectors.rounds_of(ctx.user, ctx.organisation, ctx.today))
     left = [r for r in rounds if r.status != OccurrenceStatus.DONE]
@@ -38,13 +55,13 @@ def today_card(ctx: home.HomeContext) -> home.Card:
         rows.append(
             home.CardRow(
                 f"{occurrence.get_kind_display()} – {occurrence.building.address}",
-                _("%(start)s–%(end)s · %(left)d of %(total)d steps left")
-                % {
-                    "start": _time(occurrence.starts_at),
-                    "end": _time(occurrence.due_at),
-                    "left": remaining,
-                    "total": len(steps),
-                },
+                f"{_time(occurrence.starts_at)}–{_time(occurrence.due_at)} · "
+                + ngettext(
+                    "%(left)d step left of %(total)d",
+                    "%(left)d steps left of %(total)d",
+                    remaining,
+                )
+                % {"left": remaining, "total": len(steps)},
                 url=reverse("proximity:today"),
                 tone="danger" if occurrence.is_missed else "",
             )
@@ -122,7 +139,7 @@ def coverage_card(ctx: home.HomeContext) -> home.Card:
     if row["planned"]:
         rows.append(
             home.CardRow(
-                _("%(done)d of %(planned)d passages done today (%(missed)d missed).") % row,
+                passages_sentence(row["done"], row["planned"], row["missed"], today=True),
                 url=reverse("proximity:coverage"),
             )
         )

@@ -383,6 +383,10 @@ def coverage(request):
         "people": selectors.coverage_by_person(organisation, start, end),
         "totals": {key: sum(row[key] for row in days) for key in ("planned", "done", "missed")},
     }
+    totals = context["totals"]
+    context["totals_text"] = contributions.passages_sentence(
+        totals["done"], totals["planned"], totals["missed"]
+    )
     return render(request, "proximity/coverage.html", context)
 
 

@@ -1,6 +1,7 @@
 """The rounds' pages: the caretaker's ticks and remarks, the manager's supervision, the
 notice PDF, the public building page, coverage and its export, the home cards."""
 
+import html
 import io
 import shutil
 import subprocess
@@ -290,3 +291,22 @@ def test_a_passage_past_its_end_time_is_missed_before_the_task_runs(
     RoundOccurrence.objects.filter(pk=today_round.pk).update(due_at=later)
     mine = _client(caretaker).get(reverse("proximity:today")).content.decode()
     assert "text-bg-danger" not in mine
+
+
+def test_the_figures_agree_in_number_in_french(organisation, building, caretaker, today_round):
+    """No « (s) »: each number takes its own plural (0 and 1 singular in French)."""
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    late = timezone.now() - timezone.timedelta(minutes=1)
+    RoundOccurrence.objects.filter(pk=today_round.pk).update(due_at=late)
+    home = html.unescape(_client(manager).get(reverse("core:home")).content.decode())
+    assert "0 passage fait sur 1 prévu aujourd'hui (1 manqué)." in home
+    coverage = _client(manager).get(reverse("proximity:coverage")).content.decode()
+    assert "0 passage fait sur 1 prévu (1 manqué)." in coverage
+    mine = _client(caretaker).get(reverse("core:home")).content.decode()
+    assert "7 étapes restantes sur 7" in mine
+    BuildingCaretaker.objects.all().delete()
+    RoundOccurrence.objects.update(assignee=None)
+    page = html.unescape(_client(manager).get(reverse("proximity:supervision")).content.decode())
+    assert "sans gardien" in page
+    for text in (home, coverage, mine, page):
+        assert "(s)" not in text and "personne d'affecté" not in text
