@@ -310,3 +310,24 @@ def test_the_figures_agree_in_number_in_french(organisation, building, caretaker
     assert "sans gardien" in page
     for text in (home, coverage, mine, page):
         assert "(s)" not in text and "personne d'affecté" not in text
+
+
+def test_an_empty_remark_is_refused_next_to_its_step(caretaker, today_round):
+    """The error is shown next to that step's remark field, naming the step, the box open;
+    the form posts to ``…#step-<id>`` so the page comes back at that step; nothing sent."""
+    steps = list(today_round.steps.order_by("position"))
+    step = steps[3]
+    response = _client(caretaker).post(
+        reverse("proximity:step_remark", args=[step.pk]), {"text": "  ", "key": "r" * 20}
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    action = reverse("proximity:step_remark", args=[step.pk])
+    assert f'action="{action}#step-{step.pk}"' in page
+    item = page[page.index(f'id="step-{step.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert f"Remarque sur « {step.label} » : " in item or f"Remarque sur “{step.label}”" in item
+    assert 'data-testid="remark-error"' in item
+    assert 'relais-step-remark" open>' in item
+    assert 'data-testid="remark-error"' not in page.replace(item, "")
+    assert StepRemark.objects.count() == 0
