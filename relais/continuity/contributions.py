@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
@@ -80,7 +80,8 @@ def below_card(ctx: home.HomeContext) -> home.Card | None:
         rows=[
             home.CardRow(
                 activity.name,
-                _("%(n)s missing") % {"n": cover.shortfall},
+                ngettext("%(n)s missing", "%(n)s missing", cover.shortfall)
+                % {"n": cover.shortfall},
                 url=reverse("continuity:coverage"),
                 tone="warning",
             )

@@ -6,13 +6,14 @@ situation report's figure ``proximity.rounds_done`` and the listener of declared
 Cards:
 - caretaker: today's passages, with how many steps remain (two queries);
 - manager: today's missed passages — the in-app alert of a missed round (two queries) — and
-  today's coverage so far (one query).
+  today's coverage so far and the passages left with nobody today and tomorrow (one
+  query).
 """
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from relais.continuity import report
 from relais.continuity.listeners import register_declaration_listener
@@ -27,6 +28,23 @@ def _time(value) -> str:
     return f"{timezone.localtime(value):%H:%M}"
 
 
+def passages_sentence(done: int, planned: int, missed: int, *, today: bool = False) -> str:
+    """« 1 passage fait sur 22 prévus aujourd'hui (21 manqués). » — each number with its own
+    plural (French: 0 and 1 singular)."""
+    parts = {
+        "done": ngettext("%(count)d passage done", "%(count)d passages done", done)
+        % {"count": done},
+        "planned": (
+            ngettext("of %(count)d planned today", "of %(count)d planned today", planned)
+            if today
+            else ngettext("of %(count)d planned", "of %(count)d planned", planned)
+        )
+        % {"count": planned},
+        "missed": ngettext("%(count)d missed", "%(count)d missed", missed) % {"count": missed},
+    }
+    return _("%(done)s %(planned)s (%(missed)s).") % parts
+
+
 def today_card(ctx: home.HomeContext) -> home.Card:
     rounds = list(selectors.rounds_of(ctx.user, ctx.organisation, ctx.today))
     left = [r for r in rounds if r.status != OccurrenceStatus.DONE]
@@ -37,15 +55,15 @@ def today_card(ctx: home.HomeContext) -> home.Card:
         rows.append(
             home.CardRow(
                 f"{occurrence.get_kind_display()} – {occurrence.building.address}",
-                _("%(start)s–%(end)s · %(left)d of %(total)d steps left")
-                % {
-                    "start": _time(occurrence.starts_at),
-                    "end": _time(occurrence.due_at),
-                    "left": remaining,
-                    "total": len(steps),
-                },
+                f"{_time(occurrence.starts_at)}–{_time(occurrence.due_at)} · "
+                + ngettext(
+                    "%(left)d step left of %(total)d",
+                    "%(left)d steps left of %(total)d",
+                    remaining,
+                )
+                % {"left": remaining, "total": len(steps)},
                 url=reverse("proximity:today"),
-                tone="danger" if occurrence.status == OccurrenceStatus.MISSED else "",
+                tone="danger" if occurrence.is_missed else "",
             )
         )
     return home.Card(
@@ -87,20 +105,54 @@ def missed_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def unassigned_rows(counts: dict) -> list[home.CardRow]:
+    """A line per day (today, tomorrow) that has passages with nobody assigned, linking to
+    the replacements page (``counts``: ``selectors.unassigned_counts``)."""
+    wording = {
+        "today": lambda n: ngettext(
+            "%(count)d passage without a caretaker today",
+            "%(count)d passages without a caretaker today",
+            n,
+        ),
+        "tomorrow": lambda n: ngettext(
+            "%(count)d passage without a caretaker tomorrow",
+            "%(count)d passages without a caretaker tomorrow",
+            n,
+        ),
+    }
+    return [
+        home.CardRow(
+            wording[day](counts[day]) % {"count": counts[day]},
+            _("Record a replacement"),
+            url=reverse("proximity:replacement_list"),
+            tone="danger",
+        )
+        for day in ("today", "tomorrow")
+        if counts[day]
+    ]
+
+
 def coverage_card(ctx: home.HomeContext) -> home.Card:
-    figures = selectors.coverage_by_day(ctx.organisation, ctx.today, ctx.today)
-    row = figures[0] if figures else {"planned": 0, "done": 0, "missed": 0}
-    text = ""
+    figures = selectors.home_figures(ctx.organisation, ctx.today, timezone.now())
+    row = figures["today"]
+    rows = unassigned_rows({day: figures[day]["unassigned"] for day in figures})
     if row["planned"]:
-        text = _("%(done)d of %(planned)d passages done today (%(missed)d missed).") % row
+        rows.append(
+            home.CardRow(
+                passages_sentence(row["done"], row["planned"], row["missed"], today=True),
+                url=reverse("proximity:coverage"),
+            )
+        )
     return home.Card(
         key="proximity.coverage",
         title=_("Rounds coverage"),
         count=None,
-        text=text,
+        # The empty state only when nothing is planned today (rows then hold the figures).
         empty=_("Once rounds are planned, today's passages done and planned will show here."),
         url=reverse("proximity:coverage"),
         link_label=_("Coverage by day, building and caretaker"),
+        rows=rows,
+        hidden=0,
     )
 
 

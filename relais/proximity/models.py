@@ -23,6 +23,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import OrganisationOwned
@@ -236,6 +237,21 @@ class RoundOccurrence(OrganisationOwned):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.day:%d/%m} #{self.passage + 1}"
+
+    @property
+    def is_missed(self) -> bool:
+        """Missed: marked so by the periodic task, or still planned past its end time (read
+        time, so a page between two runs of the task shows it)."""
+        if self.status == OccurrenceStatus.MISSED:
+            return True
+        return self.status == OccurrenceStatus.PLANNED and self.due_at < timezone.now()
+
+
+def missed_q(now: dt.datetime | None = None) -> Q:
+    """The passages missed at ``now`` (see ``RoundOccurrence.is_missed``), for a filter."""
+    return Q(status=OccurrenceStatus.MISSED) | Q(
+        status=OccurrenceStatus.PLANNED, due_at__lt=now or timezone.now()
+    )
 
 
 class RoundStep(OrganisationOwned):

@@ -1,7 +1,8 @@
 """Reads for the rounds' pages, home cards and the public building page.
 
 Coverage (issue 9 §4) counts passages (occurrences): planned = every passage of the days,
-done = those whose every step was ticked, missed = not done by their end time. Each figure
+done = those whose every step was ticked, missed = not done by their end time (read at
+read time: marked by the periodic task, or still planned past the end time). Each figure
 is one grouped query on ``proximity_roundoccurrence`` (indexed by organisation, day, status).
 """
 
@@ -24,6 +25,7 @@ from .models import (
     RoundStep,
     RoundTemplate,
     StepRemark,
+    missed_q,
 )
 
 # How far ahead the calendar pages show the next collections (days).
@@ -42,12 +44,40 @@ def rounds_of(user, organisation, day: dt.date):
 
 def missed_on(organisation, day: dt.date):
     return (
-        RoundOccurrence.objects.filter(
-            organisation=organisation, day=day, status=OccurrenceStatus.MISSED
-        )
+        RoundOccurrence.objects.filter(missed_q(), organisation=organisation, day=day)
         .select_related("building", "assignee")
         .order_by("due_at", "id")
     )
+
+
+def home_figures(organisation, today: dt.date, now: dt.datetime) -> dict:
+    """The manager's card in one grouped query: ``{"today": {planned, done, missed,
+    unassigned}, "tomorrow": {unassigned}}`` — ``unassigned``: passages still planned, not yet
+    past their end time, with nobody assigned (an absence without a replacement)."""
+    tomorrow = today + dt.timedelta(days=1)
+    rows = {
+        row["day"]: row
+        for row in RoundOccurrence.objects.filter(
+            organisation=organisation, day__gte=today, day__lte=tomorrow
+        )
+        .order_by()
+        .values("day")
+        .annotate(
+            **_counts(),
+            unassigned=Count(
+                "id",
+                filter=Q(status=OccurrenceStatus.PLANNED, assignee__isnull=True, due_at__gt=now),
+            ),
+        )
+    }
+    nothing = {"planned": 0, "done": 0, "missed": 0, "unassigned": 0}
+    return {"today": rows.get(today, nothing), "tomorrow": rows.get(tomorrow, nothing)}
+
+
+def unassigned_counts(organisation, today: dt.date, now: dt.datetime) -> dict:
+    """{"today": n, "tomorrow": n}: passages with nobody assigned (see ``home_figures``)."""
+    figures = home_figures(organisation, today, now)
+    return {day: row["unassigned"] for day, row in figures.items()}
 
 
 def open_remarks(organisation):
@@ -126,7 +156,7 @@ def _counts():
     return {
         "planned": Count("id"),
         "done": Count("id", filter=Q(status=OccurrenceStatus.DONE)),
-        "missed": Count("id", filter=Q(status=OccurrenceStatus.MISSED)),
+        "missed": Count("id", filter=missed_q()),
     }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from relais.interventions.models import Category, RequestSource
 from relais.interventions.requests.services import NewRequest, request_create
 
 from . import generation
+from .assignment import assignee_for
 from .models import (
     BuildingCaretaker,
     CollectionStream,
@@ -118,12 +119,17 @@ def caretaker_set(*, organisation, actor, building, caretaker, backup=None) -> B
         building=building,
         defaults={"organisation": organisation, "caretaker": caretaker, "backup": backup},
     )
+    moved = _hand_over_building(organisation, building)
     audit.record(
         action="building_caretaker.set",
         organisation=organisation,
         actor=actor,
         obj=building,
-        changes={"caretaker": caretaker.pk, "backup": backup.pk if backup else None},
+        changes={
+            "caretaker": caretaker.pk,
+            "backup": backup.pk if backup else None,
+            "moved": moved,
+        },
     )
     return row
 
@@ -163,6 +169,30 @@ def collection_delete(*, organisation, actor, stream: CollectionStream) -> None:
     stream.delete()
 
 
+def _not_started(organisation):
+    """The organisation's passages still planned with no step ticked."""
+    ticked = RoundStep.objects.filter(occurrence=OuterRef("pk"), done_at__isnull=False)
+    return RoundOccurrence.objects.filter(
+        organisation=organisation, status=OccurrenceStatus.PLANNED
+    ).exclude(Exists(ticked))
+
+
+def _hand_over_building(organisation, building) -> int:
+    """Give ``building``'s passages not started (today or later) to whoever ``assignment``
+    names now (its caretaker or usual replacement just changed); returns how many moved."""
+    moved = 0
+    passages = _not_started(organisation).filter(building=building, day__gte=timezone.localdate())
+    for day in passages.order_by("day").values_list("day", flat=True).distinct():
+        assignee = assignee_for(building, day)
+        rows = passages.filter(day=day)
+        if assignee is None:
+            rows = rows.filter(assignee__isnull=False)
+        else:
+            rows = rows.exclude(assignee=assignee)
+        moved += rows.update(assignee=assignee)
+    return moved
+
+
 @transaction.atomic
 def replacement_create(*, organisation, actor, replacement: Replacement) -> Replacement:
     """Record that ``replacement.replacement`` stands in for ``replacement.absent``; the
@@ -170,13 +200,18 @@ def replacement_create(*, organisation, actor, replacement: Replacement) -> Repl
     replacement.organisation = organisation
     replacement.created_by = actor
     replacement.save()
-    moved = RoundOccurrence.objects.filter(
-        organisation=organisation,
-        assignee=replacement.absent,
-        day__gte=replacement.starts_on,
-        day__lte=replacement.ends_on,
-        status=OccurrenceStatus.PLANNED,
-    ).update(assignee=replacement.replacement)
+    absent_buildings = BuildingCaretaker.objects.filter(
+        organisation=organisation, caretaker=replacement.absent
+    ).values("building_id")
+    moved = (
+        _not_started(organisation)
+        .filter(day__gte=replacement.starts_on, day__lte=replacement.ends_on)
+        .filter(
+            Q(assignee=replacement.absent)
+            | Q(assignee__isnull=True, building_id__in=absent_buildings)
+        )
+        .update(assignee=replacement.replacement)
+    )
     audit.record(
         action="replacement.created",
         organisation=organisation,

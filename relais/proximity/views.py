@@ -31,7 +31,7 @@ from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Building
 from relais.interventions.dashboard import charts
 
-from . import notice, selectors, services
+from . import contributions, notice, selectors, services
 from .forms import (
     CaretakerForm,
     CollectionForm,
@@ -58,15 +58,30 @@ def _key() -> str:
 def today(request):
     """The logged-in caretaker's passages of today, each step a big button."""
     require_ability(request, "round.do")
+    return _today_page(request)
+
+
+def _today_page(request, refused=None, status=200):
+    """The checklist; ``refused``: a (step, RemarkForm) whose remark was refused, shown
+    open at that step with its errors and the text typed kept (answered with ``status``)."""
     day = timezone.localdate()
     rounds = list(selectors.rounds_of(request.user, request.organisation, day))
+    shown = False
     for occurrence in rounds:
         for step in occurrence.steps.all():
             step.key = _key()
             step.remark_key = _key()
+            step.remark_errors, step.remark_text = [], ""
+            if refused is not None and step.pk == refused[0].pk:
+                step.remark_errors = [e for errors in refused[1].errors.values() for e in errors]
+                step.remark_text = refused[1].data.get("text", "")
+                shown = True
+    if refused is not None and not shown:  # a step of another day: said at the top
+        for errors in refused[1].errors.values():
+            messages.error(request, " ".join(errors))
     groups = remark_category_groups(request.organisation)
     context = {"rounds": rounds, "day": day, "category_groups": groups}
-    return render(request, "proximity/today.html", context)
+    return render(request, "proximity/today.html", context, status=status)
 
 
 def _step_for(request, pk):
@@ -115,9 +130,8 @@ def step_remark(request, pk):
     step = _step_for(request, pk)
     form = RemarkForm(request.POST, request.FILES, organisation=request.organisation)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("proximity:today")
+        # The form's action ends with #step-<id>: the page comes back at that step.
+        return _today_page(request, refused=(step, form), status=400)
     remark = services.remark_add(
         organisation=request.organisation,
         actor=request.user,
@@ -315,6 +329,9 @@ def supervision(request):
             return redirect("proximity:building", pk=found)
     context = {
         "missed": selectors.missed_on(organisation, timezone.localdate())[:100],
+        "unassigned": contributions.unassigned_rows(
+            selectors.unassigned_counts(organisation, timezone.localdate(), timezone.now())
+        ),
         "remarks": selectors.open_remarks(organisation)[:100],
         "reference": reference,
         "not_found": bool(reference),
@@ -380,6 +397,10 @@ def coverage(request):
         "people": selectors.coverage_by_person(organisation, start, end),
         "totals": {key: sum(row[key] for row in days) for key in ("planned", "done", "missed")},
     }
+    totals = context["totals"]
+    context["totals_text"] = contributions.passages_sentence(
+        totals["done"], totals["planned"], totals["missed"]
+    )
     return render(request, "proximity/coverage.html", context)
 
 

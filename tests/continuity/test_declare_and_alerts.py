@@ -127,6 +127,10 @@ def test_home_cards(organisation):
     below = found["continuity.below_minimum"]
     assert below.count == 10  # the template's activities: nobody of their roles
     assert "Relation locataires" not in [row.label for row in below.rows]
+    assert any(row.detail.endswith("manquants") for row in below.rows)
+    for row in below.rows:  # « 2 manquants », never « 2 manquant »
+        n = int(row.detail.split()[0])
+        assert row.detail == (f"{n} manquants" if n > 1 else f"{n} manquant")
     director = MembershipFactory(organisation=organisation, role=Role.DIRECTOR).user
     assert "continuity.latest_report" not in cards(director)
     services.report_build(organisation=organisation, day=timezone.localdate())

@@ -155,3 +155,77 @@ def test_a_declaration_rolled_back_hands_nothing_over(organisation, building, pe
         _declare(organisation, caretaker, day, "sick")
         raise RuntimeError("the request failed after the declaration")
     assert RoundOccurrence.objects.get(day=day).assignee == caretaker.membership.user
+
+
+@pytest.fixture
+def alone(organisation, building):
+    """Thierry Roux looks after the building with no usual replacement; Marc Petit is free."""
+    caretaker = staff(organisation, Role.CARETAKER, first="Thierry", last="Roux")
+    services.caretaker_set(
+        organisation=organisation,
+        actor=None,
+        building=building,
+        caretaker=caretaker.membership.user,
+    )
+    make_round(organisation, building, passages=2, interval_minutes=240, window_minutes=120)
+    marc = staff(organisation, Role.CARETAKER, first="Marc", last="Petit").membership.user
+    return caretaker, marc
+
+
+def _replace(organisation, absent, by, first, last):
+    services.replacement_create(
+        organisation=organisation,
+        actor=None,
+        replacement=Replacement(absent=absent, replacement=by, starts_on=first, ends_on=last),
+    )
+
+
+def test_a_replacement_after_the_absence_takes_the_passages_left_with_nobody(
+    organisation, building, alone
+):
+    """Sick with no usual replacement, the caretaker's passages went to nobody; the dated
+    replacement recorded next takes those and the next day's (still his)."""
+    caretaker, marc = alone
+    first = timezone.localdate() + dt.timedelta(days=1)
+    second = first + dt.timedelta(days=1)
+    generation.generate_ahead(2)
+    _declare(organisation, caretaker, first, "sick")
+    assert set(RoundOccurrence.objects.filter(day=first).values_list("assignee", flat=True)) == {
+        None
+    }
+    _replace(organisation, caretaker.membership.user, marc, first, second)
+    by_day = RoundOccurrence.objects.filter(day__in=[first, second])
+    assert by_day.count() == 4
+    assert set(by_day.values_list("assignee", flat=True)) == {marc.pk}
+
+
+def test_an_absence_after_the_replacement_keeps_the_replacement(organisation, building, alone):
+    caretaker, marc = alone
+    first = timezone.localdate() + dt.timedelta(days=1)
+    generation.generate_ahead(1)
+    _replace(organisation, caretaker.membership.user, marc, first, first)
+    _declare(organisation, caretaker, first, "sick")
+    assert set(RoundOccurrence.objects.filter(day=first).values_list("assignee", flat=True)) == {
+        marc.pk
+    }
+
+
+def test_setting_a_usual_replacement_takes_the_passages_left_with_nobody(
+    organisation, building, alone
+):
+    caretaker, marc = alone
+    first = timezone.localdate() + dt.timedelta(days=1)
+    generation.generate_ahead(1)
+    _declare(organisation, caretaker, first, "sick")
+    started = RoundOccurrence.objects.filter(day=first).order_by("starts_at").last()
+    RoundStep.objects.filter(occurrence=started, position=0).update(done_at=timezone.now())
+    services.caretaker_set(
+        organisation=organisation,
+        actor=None,
+        building=building,
+        caretaker=caretaker.membership.user,
+        backup=marc,
+    )
+    assignees = dict(RoundOccurrence.objects.filter(day=first).values_list("pk", "assignee"))
+    assert assignees.pop(started.pk) is None  # already started: left alone
+    assert set(assignees.values()) == {marc.pk}

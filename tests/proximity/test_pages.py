@@ -1,6 +1,7 @@
 """The rounds' pages: the caretaker's ticks and remarks, the manager's supervision, the
 notice PDF, the public building page, coverage and its export, the home cards."""
 
+import html
 import io
 import shutil
 import subprocess
@@ -214,3 +215,119 @@ def test_coverage_covers_the_crisis_so_far_by_default(organisation, caretaker):
     )
     response = _client(manager).get(reverse("proximity:coverage"))
     assert response.context["start"] == timezone.localdate() - timezone.timedelta(days=40)
+
+
+def test_the_manager_is_told_of_passages_left_with_nobody(organisation, building, caretaker):
+    """The caretaker (no usual replacement) declared sick tomorrow: the manager's coverage
+    card and the supervision page say how many passages have nobody, with the link to record
+    a replacement; once recorded, the line goes."""
+    from relais.continuity import services as continuity
+    from relais.continuity.models import StaffMember
+    from relais.core.models import Membership
+    from relais.proximity.models import Replacement
+
+    make_round(organisation, building, passages=2, interval_minutes=240, window_minutes=120)
+    generation.generate_ahead(1)
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    sick = StaffMember.objects.create(
+        organisation=organisation,
+        membership=Membership.objects.get(user=caretaker, organisation=organisation),
+    )
+    continuity.day_declare(
+        organisation=organisation, actor=None, staff=sick, day=tomorrow, status="sick"
+    )
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    link = reverse("proximity:replacement_list")
+    home = client.get(reverse("core:home")).content.decode()
+    assert "2 passages sans gardien demain" in home
+    assert f'href="{link}"' in home
+    page = client.get(reverse("proximity:supervision")).content.decode()
+    assert "2 passages sans gardien demain" in page
+    services.replacement_create(
+        organisation=organisation,
+        actor=None,
+        replacement=Replacement(
+            absent=caretaker, replacement=manager, starts_on=tomorrow, ends_on=tomorrow
+        ),
+    )
+    assert "sans gardien" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_coverage_card_shows_its_empty_state_only_when_nothing_is_planned(
+    organisation, building, caretaker
+):
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    empty = "Dès que des tournées sont planifiées"
+    assert empty in client.get(reverse("core:home")).content.decode()
+    make_round(organisation, building)
+    generation.generate_ahead(0)
+    home = client.get(reverse("core:home")).content.decode()
+    assert empty not in home
+    assert "0 passage" in home
+
+
+def test_a_passage_past_its_end_time_is_missed_before_the_task_runs(
+    organisation, building, caretaker, today_round
+):
+    """The periodic task has not run: a passage still planned past its end time counts as
+    missed on the manager's cards, the supervision page and the caretaker's list."""
+    past = timezone.now() - timezone.timedelta(minutes=5)
+    RoundOccurrence.objects.filter(pk=today_round.pk).update(
+        starts_at=past - timezone.timedelta(hours=1), due_at=past
+    )
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    client = _client(manager)
+    response = client.get(reverse("core:home"))
+    cards = {card.key: card for card in response.context["cards"]}
+    assert cards["proximity.missed"].count == 1
+    assert "(1 manqué" in response.content.decode()
+    page = client.get(reverse("proximity:supervision"))
+    assert list(page.context["missed"]) == [today_round]
+    mine = _client(caretaker).get(reverse("proximity:today")).content.decode()
+    assert "text-bg-danger" in mine
+    later = timezone.now() + timezone.timedelta(hours=1)
+    RoundOccurrence.objects.filter(pk=today_round.pk).update(due_at=later)
+    mine = _client(caretaker).get(reverse("proximity:today")).content.decode()
+    assert "text-bg-danger" not in mine
+
+
+def test_the_figures_agree_in_number_in_french(organisation, building, caretaker, today_round):
+    """No « (s) »: each number takes its own plural (0 and 1 singular in French)."""
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    late = timezone.now() - timezone.timedelta(minutes=1)
+    RoundOccurrence.objects.filter(pk=today_round.pk).update(due_at=late)
+    home = html.unescape(_client(manager).get(reverse("core:home")).content.decode())
+    assert "0 passage fait sur 1 prévu aujourd'hui (1 manqué)." in home
+    coverage = _client(manager).get(reverse("proximity:coverage")).content.decode()
+    assert "0 passage fait sur 1 prévu (1 manqué)." in coverage
+    mine = _client(caretaker).get(reverse("core:home")).content.decode()
+    assert "7 étapes restantes sur 7" in mine
+    BuildingCaretaker.objects.all().delete()
+    RoundOccurrence.objects.update(assignee=None)
+    page = html.unescape(_client(manager).get(reverse("proximity:supervision")).content.decode())
+    assert "sans gardien" in page
+    for text in (home, coverage, mine, page):
+        assert "(s)" not in text and "personne d'affecté" not in text
+
+
+def test_an_empty_remark_is_refused_next_to_its_step(caretaker, today_round):
+    """The error is shown next to that step's remark field, naming the step, the box open;
+    the form posts to ``…#step-<id>`` so the page comes back at that step; nothing sent."""
+    steps = list(today_round.steps.order_by("position"))
+    step = steps[3]
+    response = _client(caretaker).post(
+        reverse("proximity:step_remark", args=[step.pk]), {"text": "  ", "key": "r" * 20}
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    action = reverse("proximity:step_remark", args=[step.pk])
+    assert f'action="{action}#step-{step.pk}"' in page
+    item = page[page.index(f'id="step-{step.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert f"Remarque sur « {step.label} » : " in item or f"Remarque sur “{step.label}”" in item
+    assert 'data-testid="remark-error"' in item
+    assert 'relais-step-remark" open>' in item
+    assert 'data-testid="remark-error"' not in page.replace(item, "")
+    assert StepRemark.objects.count() == 0

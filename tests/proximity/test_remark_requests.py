@@ -108,7 +108,8 @@ def test_a_category_of_another_organisation_is_refused(caretaker, step, other_or
     ensure_defaults(other_organisation)
     foreign = Category.objects.for_organisation(other_organisation).get(code="lifts")
     response = _remark(_client(caretaker), step, "f" * 16, category=foreign.pk)
-    assert response.status_code == 302
+    assert response.status_code == 400  # shown at the step (a refused form is a 4xx)
+    assert 'data-testid="remark-error"' in response.content.decode()
     assert not InterventionRequest.objects.exists() and not StepRemark.objects.exists()
 
 
