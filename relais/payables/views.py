@@ -164,17 +164,18 @@ def invoice_detail(request, pk):
     invoice = _get_invoice(request, pk)
     held = _held_levels(request) if request.abilities.get("payables.approve") else {}
     approvals_done = list(invoice.approvals.select_related("actor", "on_behalf_of"))
-    can_decide = (
-        invoice.status == Status.PENDING
-        and invoice.next_level in held
-        and all(a.actor_id != request.user.pk for a in approvals_done)
-    )
+    holds_level = invoice.status == Status.PENDING and invoice.next_level in held
+    decided_before = any(a.actor_id == request.user.pk for a in approvals_done)
+    can_decide = holds_level and not decided_before
     context = {
         "invoice": invoice,
         "lines": invoice.lines.all(),
         "approvals": approvals_done,
         "levels": [(level, Level(level).label) for level in invoice.levels],
         "can_decide": can_decide,
+        # Four eyes: holding the awaited level (in one's role or by delegation) is not enough
+        # for whoever approved an earlier level; the page says so instead of hiding the buttons.
+        "second_person_needed": holds_level and decided_before,
         "on_behalf_of": held.get(invoice.next_level) if can_decide else None,
         "reject_form": RejectForm(),
         "late": invoice.status not in (Status.PAID, Status.REJECTED)

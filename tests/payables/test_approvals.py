@@ -184,3 +184,35 @@ def test_above_the_managers_limit_the_director_decides_last(landlord, people, su
             organisation=landlord, actor=people[who], invoice=invoice
         )
     assert invoice.status == Status.APPROVED
+
+
+def test_the_page_says_why_a_delegate_who_approved_the_first_level_cannot_decide(
+    landlord, people, supplier
+):
+    """The trial's case: the manager delegates to the technician who approved the first level;
+    the page says a second person must decide instead of silently hiding the buttons."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    invoice = _invoice(landlord, people, supplier)
+    approvals.invoice_approve(
+        organisation=landlord, actor=people["technician"], invoice=invoice, today=today
+    )
+    approvals.delegation_create(
+        organisation=landlord,
+        actor=people["manager"],
+        delegator=people["manager"],
+        delegate=people["technician"],
+        starts_on=today,
+        ends_on=today,
+    )
+    client = Client()
+    client.force_login(people["technician"])
+    body = client.get(reverse("payables:invoice_detail", args=[invoice.pk])).content.decode()
+    assert 'data-testid="second-person"' in body
+    assert reverse("payables:invoice_approve", args=[invoice.pk]) not in body
+    client.force_login(people["technician2"])
+    body = client.get(reverse("payables:invoice_detail", args=[invoice.pk])).content.decode()
+    assert 'data-testid="second-person"' not in body
