@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 from schwifty import IBAN
 
+from relais.core.models import Organisation
 from relais.interventions.models import Contractor, WorkOrder
 
 from . import delays, rules
@@ -138,7 +139,10 @@ def _seed_landlord(organisation_id: int, rng, scale: str, today: dt.date) -> dic
             "technician_limit_cents": rules.DEFAULT_TECHNICIAN_LIMIT_CENTS,
             "manager_limit_cents": rules.DEFAULT_MANAGER_LIMIT_CENTS,
             "ecb_rate_bp": rules.DEFAULT_ECB_RATE_BP,
-            "debtor_name": "Compte fournisseurs",
+            # The payer a supplier's bank shows: the landlord itself.
+            "debtor_name": Organisation.objects.values_list("name", flat=True).get(
+                pk=organisation_id
+            )[:70],
             "debtor_iban": demo_iban(organisation_id + 90_000_000),
         },
     )

@@ -30,3 +30,12 @@ def test_seed_and_reset(landlord, work_order):
     assert not Invoice.objects.filter(organisation=landlord).exists()
     assert not Supplier.objects.filter(organisation=landlord).exists()
     assert not SupplierPaidMonth.objects.filter(organisation=landlord).exists()
+
+
+def test_the_demos_payer_is_the_landlord(landlord, work_order):
+    """A supplier's bank shows the payer's name: the landlord's, not an account label."""
+    from relais.payables.models import PayablesSettings
+
+    PayablesSettings.objects.filter(organisation=landlord).delete()
+    PayablesDemo().seed(organisation_ids=[landlord.pk], scale="tiny", seed=1, writer=BulkWriter())
+    assert PayablesSettings.objects.get(organisation=landlord).debtor_name == landlord.name
