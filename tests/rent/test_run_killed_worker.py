@@ -15,19 +15,16 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from relais.housing.models import Dwelling, Household, Lease
 
 from ..factories import BuildingFactory
+from ..sqlite_copy import SQLITE_SUITE_ONLY, copy_test_database
 from .conftest import MONTH
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASES = 600
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "sqlite").split(":")[0] not in {"sqlite", ""},
-    reason="copies the SQLite test database for the worker processes",
-)
+pytestmark = SQLITE_SUITE_ONLY
 
 
 def _world(organisation):
@@ -86,10 +83,7 @@ def _calls(path):
 def test_kill_9_in_the_middle_then_resume(organisation, tmp_path):
     _world(organisation)
     path = tmp_path / "killed.sqlite3"
-    target = sqlite3.connect(path)
-    connection.ensure_connection()
-    connection.connection.backup(target)
-    target.close()
+    copy_test_database(path)
     env = {
         **os.environ,
         "DEBUG": "1",
