@@ -55,8 +55,8 @@ def setup(events: int) -> str:
 
 def seed(events: int, dwellings: int) -> float:
     from django.core.management import call_command
+    from django.db import transaction
 
-    from relais.core.models import Federation, Organisation
     from relais.interventions.models import InterventionRequest
 
     start = time.perf_counter()
@@ -64,6 +64,14 @@ def seed(events: int, dwellings: int) -> float:
     call_command("createcachetable", verbosity=0)
     if InterventionRequest.objects.exists():
         return 0.0
+    with transaction.atomic():  # a failed seed leaves the migrated database empty
+        _seed_all(events, dwellings)
+    return time.perf_counter() - start
+
+
+def _seed_all(events: int, dwellings: int) -> None:
+    from relais.core.models import Federation, Organisation
+
     federation = Federation.objects.create(name="USH Centre-Val de Loire", slug="ush-cvl")
     members = [
         Organisation.objects.create(
@@ -74,7 +82,6 @@ def seed(events: int, dwellings: int) -> float:
     _seed_buildings(members, dwellings)
     written = seed_events(members, events, random.Random(18))
     print("seeded: " + ", ".join(f"{kind} {count:,}" for kind, count in written.items()))
-    return time.perf_counter() - start
 
 
 def _seed_buildings(members, dwellings):
@@ -255,9 +262,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--dwellings", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--seed-only", action="store_true", help="seed, time nothing")
     args = parser.parse_args()
     vendor = setup(args.events)
     seconds = seed(args.events, args.dwellings)
+    if args.seed_only:
+        print(f"seeded {args.events:,} events on {vendor} in {seconds:.1f} s")
+        return
     from relais.core.models import Federation
     from relais.federation.indicators import services
     from relais.federation.indicators.registry import Week
