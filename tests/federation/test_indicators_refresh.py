@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from relais.core.models import Federation
-from relais.federation.indicators import selectors, services
+from relais.federation.indicators import registry, selectors, services
 from relais.federation.indicators.models import IndicatorValue, RegionalFigure, Source
 from relais.federation.indicators.registry import Week
 from relais.worksites.models import SiteStatus
@@ -17,6 +20,9 @@ from relais.worksites.models import SiteStatus
 from ..factories import MembershipFactory, OrganisationFactory
 from ..worksites.factories import WorkSiteFactory
 
+# The dashboard page's queries: the session, the user, the membership and organisation, the
+# federation, the crisis banner and menu (the app's shell), and the dashboard's own four.
+PAGE_QUERIES = 12
 WEEK = Week.parse("2026-W10")  # 2 to 8 March 2026
 NOW = dt.datetime(2026, 3, 11, 10, tzinfo=dt.UTC)  # a Wednesday of week 11
 
@@ -52,10 +58,14 @@ def test_the_dashboard_reads_the_regional_figures_built_at_refresh(
     assert (stored.value, stored.members, stored.hidden) == (34, 2, 1)  # 3 is hidden
     cache.clear()
     selectors.members(federation)  # the départements in the cache, as after a first view
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         data = selectors.dashboard(federation, WEEK, "interventions.urgent", count=2)
     rows = selectors.values_for([tours.pk, omh.pk, vdb.pk], [WEEK.start])
     assert data.regional == selectors.regional(rows)  # same figures as aggregating the values
+    indicator = registry.get("interventions.urgent")
+    # the cells grouped in SQL are the ones read figure by figure
+    assert data.cells == selectors.member_table(data.members, rows, indicator)
+    assert [(c.value, c.suppressed) for c in data.cells] == [(None, True), (13, False), (21, False)]
     assert data.points == [(WEEK.previous(), 32), (WEEK, 34)]
     assert data.points == selectors.series(federation, "interventions.urgent", WEEK, count=2)
     assert {s.status for s in data.statuses} == {selectors.COMPUTED}
@@ -79,8 +89,42 @@ def test_a_submission_updates_the_regional_figures_and_a_week_not_built_is_compu
     assert stored.value == 50
     data = selectors.dashboard(federation, WEEK, "interventions.urgent", count=1)
     assert data.points == [(WEEK, 50)]
-    omh_status = next(s for s in data.statuses if s.organisation == omh)
+    omh_status = next(s for s in data.statuses if s.organisation.pk == omh.pk)
     assert omh_status.status == selectors.SUBMITTED
+
+
+def test_the_dashboard_page_reads_as_many_queries_whatever_the_members_and_weeks(
+    region, client, django_assert_max_num_queries
+):
+    """The page's queries do not grow with the members nor the weeks of the chart: the
+    members with their reports, the cached départements, the week's figures grouped per
+    member, the kept regional figures (plus the session, user and menu's own)."""
+    from relais.core.roles import Role
+
+    federation, (tours, omh, vdb) = region
+    client.force_login(MembershipFactory(organisation=tours, role=Role.FEDERATION_ANALYST).user)
+    url = reverse("federation:dashboard")
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"semaine": WEEK.code}).status_code == 200
+        return len(queries)
+
+    for week in (WEEK.previous(), WEEK):
+        for member, n in ((tours, 12), (omh, 3), (vdb, 20)):
+            _urgent(member, week, n)
+    services.regional_rebuild([WEEK.previous().start, WEEK.start])
+    page()  # the départements into the cache
+    few = page()
+    for n in range(4):
+        member = OrganisationFactory(name=f"Membre {n}", federation=federation)
+        for week in (WEEK.previous(2), WEEK.previous(), WEEK):
+            _urgent(member, week, 7 + n)
+    services.regional_rebuild([WEEK.previous(2).start, WEEK.previous().start, WEEK.start])
+    page()
+    assert page() == few
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        page()
 
 
 def _weeks(plan, member):

@@ -55,14 +55,13 @@ def dashboard(request):
     }
     if federation is not None:
         data = selectors.dashboard(federation, week, indicator.key, departement)
-        departements = selectors.departements(federation)
         context |= {
             "departement": departement,
-            "departements": departements,
-            "area": dict(departements).get(departement) if departement else None,
+            "departements": data.departements,
+            "area": dict(data.departements).get(departement) if departement else None,
             "median_min": selectors.MEDIAN_MIN_MEMBERS,
             "regional": data.regional,
-            "cells": selectors.member_table(data.members, data.rows, indicator),
+            "cells": data.cells,
             "chart": weekly_chart(indicator.unit, data.points),
             "weeks": [week.previous(n) for n in range(8)],
             "missing": sum(1 for s in data.statuses if not s.reported),

@@ -10,12 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from relais.core.models import Organisation
 
-from . import registry
-from .models import IndicatorValue, RegionalFigure, Source, WeeklyReport
+from . import board, registry
+from .models import IndicatorValue, Source, WeeklyReport
 from .registry import Indicator, Week
 from .suppression import disclose, is_suppressed
 
@@ -23,13 +23,14 @@ DEPARTEMENTS_CACHE_SECONDS = 3600
 MEDIAN_MIN_MEMBERS = 3  # a median of fewer members would be one member's figure
 
 
-def member_departements(organisation_ids) -> dict[int, str]:
-    """{organisation id: code of the département holding most of its buildings} (one grouped
-    query, cached an hour: members do not move)."""
-    from relais.housing.models import Building
+def _departements_cached(organisation_ids) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """({organisation id: code of the département holding most of its buildings}, [(code,
+    « Loiret (45) »)] of those départements by code): two queries, kept an hour in the cache
+    (members do not move) — one cache read after."""
+    from relais.housing.models import Building, Departement
 
     ids = sorted(organisation_ids)
-    key = "federation:departements:" + ",".join(map(str, ids))
+    key = "federation:departements:v2:" + ",".join(map(str, ids))
     found = cache.get(key)
     if found is None:
         counts = (
@@ -42,32 +43,44 @@ def member_departements(organisation_ids) -> dict[int, str]:
         for organisation_id, code, n in counts:
             if code and (organisation_id not in best or n > best[organisation_id][0]):
                 best[organisation_id] = (n, code)
-        found = {org: code for org, (_n, code) in best.items()}
+        codes = {org: code for org, (_n, code) in best.items()}
+        labels = [
+            (d.code, str(d))
+            for d in Departement.objects.filter(code__in=set(codes.values())).order_by("code")
+        ]
+        found = (codes, labels)
         cache.set(key, found, DEPARTEMENTS_CACHE_SECONDS)
     return found
 
 
-def members(federation, departement: str | None = None) -> list[Organisation]:
-    """The federation's members (by name), each with ``departement`` (code or "")."""
+def member_departements(organisation_ids) -> dict[int, str]:
+    """{organisation id: code of the département holding most of its buildings} (cached)."""
+    return _departements_cached(organisation_ids)[0]
+
+
+def _members(federation, departement: str | None):
+    """(members by name, each with ``departement``; the départements of every member)."""
     found = list(
         Organisation.objects.filter(federation=federation)
         .only("pk", "name", "slug", "siren", "federation_id")
         .order_by("name")
     )
-    codes = member_departements([m.pk for m in found])
+    codes, labels = _departements_cached([m.pk for m in found])
     for member in found:
         member.departement = codes.get(member.pk, "")
     if departement:
         found = [m for m in found if m.departement == departement]
-    return found
+    return found, labels
+
+
+def members(federation, departement: str | None = None) -> list[Organisation]:
+    """The federation's members (by name), each with ``departement`` (code or "")."""
+    return _members(federation, departement)[0]
 
 
 def departements(federation) -> list[tuple[str, str]]:
     """(code, « Loiret (45) ») of the départements of the federation's members."""
-    from relais.housing.models import Departement
-
-    codes = set(member_departements(members_ids(federation)).values())
-    return [(d.code, str(d)) for d in Departement.objects.filter(code__in=codes).order_by("code")]
+    return _members(federation, None)[1]
 
 
 def members_ids(federation) -> list[int]:
@@ -141,16 +154,26 @@ def completeness(
     for member in found:
         by_source = counts.get(member.pk, {})
         report = reports.get(member.pk)
-        if by_source.get(Source.SUBMITTED) or (report and report.submitted_at):
-            status = SUBMITTED
-        elif by_source.get(Source.COMPUTED):
-            status = COMPUTED
-        else:
-            status = MISSING
+        status = _status(
+            by_source.get(Source.SUBMITTED, 0),
+            by_source.get(Source.COMPUTED, 0),
+            bool(report and report.submitted_at),
+        )
         result.append(MemberStatus(member, status, sum(by_source.values()), report))
+    return _missing_first(result)
+
+
+def _status(submitted: int, computed: int, report_sent: bool) -> str:
+    """SUBMITTED when the member sent figures (or its report), COMPUTED when Relais computed
+    some, else MISSING."""
+    if submitted or report_sent:
+        return SUBMITTED
+    return COMPUTED if computed else MISSING
+
+
+def _missing_first(statuses: list[MemberStatus]) -> list[MemberStatus]:
     order = {MISSING: 0, SUBMITTED: 1, COMPUTED: 1}
-    result.sort(key=lambda s: (order[s.status], s.organisation.name))
-    return result
+    return sorted(statuses, key=lambda s: (order[s.status], s.organisation.name))
 
 
 # Regional figures ---------------------------------------------------------------------------
@@ -223,58 +246,6 @@ def series(federation, key: str, week: Week, count=12, departement=None, found=N
     return [(w, aggregate(indicator, cells.get(w.start, []))) for w in weeks]
 
 
-def stored_regional(federation, week: Week, key: str, departement="", count=12):
-    """From the compact ``RegionalFigure`` table, in one indexed query: the week's regional
-    figures ({key: Regional}) and {week start: value} of ``key`` over the ``count`` weeks
-    ending with ``week``, for the region or one département. A week never rebuilt is absent
-    (the caller computes it from the members' values)."""
-    weeks = [week.previous(n).start for n in range(count)]
-    found = RegionalFigure.objects.filter(
-        Q(week_start=week.start) | Q(key=key),
-        federation=federation,
-        area=departement or "",
-        week_start__in=weeks,
-    ).values_list("week_start", "key", "value", "members", "hidden", "median")
-    current, points = {}, {}
-    for week_start, row_key, value, included, hidden, median in found:
-        if row_key == key:
-            points[week_start] = value
-        indicator = registry.get(row_key)
-        if week_start == week.start and indicator is not None:
-            current[row_key] = Regional(indicator, value, included, hidden, median)
-    return current, points
-
-
-@dataclass
-class Dashboard:
-    members: list
-    rows: list  # the week's values of those members (``week_values``)
-    regional: list  # [Regional] of the week, in the registry's order
-    points: list  # [(Week, regional value or None)] of the chosen indicator, oldest first
-    statuses: list  # [MemberStatus]
-
-
-def dashboard(federation, week: Week, key: str, departement="", count=12) -> Dashboard:
-    """Everything the dashboard shows, in five queries (the members, their départements from
-    the cache, the week's values, the compact regional figures, the week's reports): the
-    regional figures and the chart come from ``RegionalFigure``; weeks it does not hold yet
-    are computed from the members' values (one more query)."""
-    found = members(federation, departement)
-    rows = week_values([m.pk for m in found], week)
-    current, stored = stored_regional(federation, week, key, departement, count)
-    if len(current) == len(registry.INDICATORS):
-        figures = [current[indicator.key] for indicator in registry.indicators()]
-    else:
-        figures = regional(rows)
-    weeks = [week.previous(n) for n in range(count - 1, -1, -1)]
-    if all(w.start in stored for w in weeks):
-        points = [(w, stored[w.start]) for w in weeks]
-    else:
-        points = series(federation, key, week, count, departement, found=found)
-    statuses = completeness(federation, week, found=found, rows=rows)
-    return Dashboard(found, rows, figures, points, statuses)
-
-
 @dataclass
 class MemberCell:
     organisation: Organisation
@@ -282,6 +253,56 @@ class MemberCell:
     suppressed: bool = False
     source: str = ""
     values: dict = field(default_factory=dict)
+
+
+@dataclass
+class Dashboard:
+    members: list  # the members shown, by name, each with ``departement``
+    departements: list  # [(code, « Loiret (45) »)] of every member's département (the filter)
+    cells: list  # [MemberCell] of the chosen indicator, one per member shown
+    regional: list  # [Regional] of the week, in the registry's order
+    points: list  # [(Week, regional value or None)] of the chosen indicator, oldest first
+    statuses: list  # [MemberStatus], missing first
+
+
+def dashboard(federation, week: Week, key: str, departement="", count=12) -> Dashboard:
+    """Everything the dashboard page shows, in three queries: the members with their week
+    grouped in SQL (``board.MEMBERS_WEEK``), their départements (one cache read), the kept
+    regional figures of the week and of the chart (``board.REGIONAL``). Weeks that table does
+    not hold yet are computed from the members' values (one or two more queries)."""
+    indicator = registry.get(key)
+    bound = board.params(federation.pk, week.start, key, departement or "", count)
+    weeks_of = board.members_week(bound)
+    codes, labels = _departements_cached([w.member.pk for w in weeks_of])
+    cells, statuses, found = [], [], []
+    for row in weeks_of:
+        member = row.member
+        member.departement = codes.get(member.pk, "")
+        if departement and member.departement != departement:
+            continue
+        found.append(member)
+        suppressed = is_suppressed(indicator, row.value, row.base)
+        cells.append(MemberCell(member, None if suppressed else row.value, suppressed, row.source))
+        status = _status(row.submitted, row.figures - row.submitted, row.report_sent)
+        statuses.append(MemberStatus(member, status, row.figures))
+    weeks = [week.previous(n) for n in range(count - 1, -1, -1)]
+    current, stored = {}, {}
+    rows = board.regional_rows(bound, [w.start for w in weeks])
+    for week_start, row_key, value, included, hidden, median in rows:
+        if row_key == key:
+            stored[week_start] = value
+        figure = registry.get(row_key)
+        if week_start == week.start and figure is not None:
+            current[row_key] = Regional(figure, value, included, hidden, median)
+    if len(current) == len(registry.INDICATORS):
+        figures = [current[i.key] for i in registry.indicators()]
+    else:
+        figures = regional(week_values([m.pk for m in found], week))
+    if all(w.start in stored for w in weeks):
+        points = [(w, stored[w.start]) for w in weeks]
+    else:
+        points = series(federation, key, week, count, departement, found=found)
+    return Dashboard(found, labels, cells, figures, points, _missing_first(statuses))
 
 
 def member_table(found: list[Organisation], rows, indicator: Indicator) -> list[MemberCell]:
