@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from relais.core.models import Federation
 from relais.federation.indicators import registry, selectors, services
@@ -191,3 +192,47 @@ def test_a_work_site_stopped_on_an_earlier_day_refreshes_that_week(region):
     services.refresh(now=NOW + dt.timedelta(hours=1))
     stopped = IndicatorValue.objects.get(organisation=tours, key="worksites.stopped")
     assert (stopped.week_start, stopped.value) == (WEEK.start, 1)
+
+
+def test_a_rent_run_for_a_past_month_refreshes_that_months_weeks(
+    region, django_capture_on_commit_callbacks
+):
+    from relais.rent.models import RentCall
+    from relais.rent.run import rent_run_start
+
+    from ..factories import BuildingFactory, LeaseFactory
+
+    _federation, (tours, omh, _vdb) = region
+    today = timezone.localdate()
+    month = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)  # two months back
+    week = Week.of(month + dt.timedelta(days=(7 - month.weekday()) % 7))  # its first Monday
+    building = BuildingFactory(residence__organisation=tours)
+    for reference in ("BAIL-1", "BAIL-2"):
+        LeaseFactory(
+            dwelling__building=building,
+            reference=reference,
+            start_date=dt.date(2020, 1, 1),
+            rent_cents=45_000,
+            charges_cents=8_000,
+            housing_benefit_cents=0,
+        )
+    services.refresh()
+    assert not IndicatorValue.objects.filter(key="rent.collection").exists()  # no call yet
+    accountant = MembershipFactory(organisation=tours, role="accountant").user
+    with django_capture_on_commit_callbacks(execute=True):
+        rent_run_start(organisation=tours, actor=accountant, month=month)  # late: a past month
+    plan = services.incremental_plan([tours.pk, omh.pk], timezone.now())
+    assert week.code in _weeks(plan, tours)
+    assert _weeks(plan, omh) == {Week.of(today).code} | (
+        {Week.of(today).previous().code} if today.weekday() < services.LATE_DAYS else set()
+    )
+    services.refresh()
+    collected = IndicatorValue.objects.get(
+        organisation=tours, week_start=week.start, key="rent.collection"
+    )
+    assert (collected.value, collected.base) == (0, 2)  # two calls, nothing paid yet
+    arrears = IndicatorValue.objects.get(
+        organisation=tours, week_start=week.start, key="rent.arrears"
+    )
+    called = RentCall.objects.filter(organisation=tours, month=month)
+    assert called.count() == 2 and arrears.value == sum(c.amount_cents for c in called) > 0

@@ -402,17 +402,28 @@ def arrears(ids, week: Week):
 
 
 def rent_changed(ids, since):
-    """Payments recorded since ``since``: the weeks they are dated in and every later one
-    (the month's collection rate and the arrears, running totals, include them)."""
+    """Payments recorded since ``since`` — from the week they are dated in — and rent runs
+    that wrote calls since (claimed, a batch or finished: ``heartbeat_at``/``finished_at``)
+    — from the week of their month's first day —, each to the current week: the month's
+    collection rate and the arrears, running totals, include them. A run for a past month
+    thus refreshes that month's weeks. Two grouped queries."""
     from django.db.models import Min
 
-    from relais.rent.models import Payment
+    from relais.rent.models import Payment, RentRun
 
-    rows = (
+    rows = list(
         Payment.objects.filter(organisation_id__in=ids, created_at__gte=since)
         .order_by()
         .values_list("organisation_id")
         .annotate(first=Min("received_on"))
+    )
+    rows += (
+        RentRun.objects.filter(
+            Q(heartbeat_at__gte=since) | Q(finished_at__gte=since), organisation_id__in=ids
+        )
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(first=Min("month"))
     )
     return _weeks_from(rows)
 
