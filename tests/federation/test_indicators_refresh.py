@@ -21,9 +21,9 @@ from relais.worksites.models import SiteStatus
 from ..factories import MembershipFactory, OrganisationFactory
 from ..worksites.factories import WorkSiteFactory
 
-# The dashboard page's queries: the session, the user, the membership and organisation, the
-# federation, the crisis banner and menu (the app's shell), and the dashboard's own four.
-PAGE_QUERIES = 12
+# The dashboard page's queries: five of the app's shell (session, user, membership and
+# organisation, crisis state) and the dashboard's own three (ADR 0052).
+PAGE_QUERIES = 8
 WEEK = Week.parse("2026-W10")  # 2 to 8 March 2026
 NOW = dt.datetime(2026, 3, 11, 10, tzinfo=dt.UTC)  # a Wednesday of week 11
 
@@ -98,8 +98,8 @@ def test_the_dashboard_page_reads_as_many_queries_whatever_the_members_and_weeks
     region, client, django_assert_max_num_queries
 ):
     """The page's queries do not grow with the members nor the weeks of the chart: the
-    members with their reports, the cached départements, the week's figures grouped per
-    member, the kept regional figures (plus the session, user and menu's own)."""
+    members with their week grouped per member, the cached départements, the kept regional
+    figures (plus the app's shell)."""
     from relais.core.roles import Role
 
     federation, (tours, omh, vdb) = region
@@ -236,3 +236,19 @@ def test_a_rent_run_for_a_past_month_refreshes_that_months_weeks(
     )
     called = RentCall.objects.filter(organisation=tours, month=month)
     assert called.count() == 2 and arrears.value == sum(c.amount_cents for c in called) > 0
+
+
+def test_a_lease_signed_on_an_earlier_day_refreshes_that_week(region):
+    from relais.allocation.vacancies.services import vacancy_transition
+
+    from ..allocation.factories import VacancyFactory
+
+    _federation, (tours, omh, _vdb) = region
+    vacancy = VacancyFactory(status="allocated", dwelling__building__residence__organisation=tours)
+    services.refresh()
+    signed = Week.of(timezone.localdate()).previous(3)
+    actor = MembershipFactory(organisation=tours, role="director").user
+    vacancy_transition(vacancy=vacancy, actor=actor, to="let", on=signed.start)
+    plan = services.incremental_plan([tours.pk, omh.pk], timezone.now())
+    assert signed.code in _weeks(plan, tours)
+    assert signed.code not in _weeks(plan, omh)
