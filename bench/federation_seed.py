@@ -424,10 +424,29 @@ def _movements(member, count, salt) -> int:
 
 
 def _calls(member, households, count, salt) -> int:
-    """The register (its people in the first households), one campaign, calls over them
-    (6 in 9 fine, one needing help, two unanswered)."""
+    """Calls over the register's people (6 in 9 fine, one needing help, two unanswered)."""
+    from relais.outreach.models import Call
+
+    people, follow, campaign = _register(member, households)
+    outcomes = ["fine"] * 6 + ["needs", "no_answer", "no_answer"]
+    return _insert(
+        Call,
+        f"{_series(count)} JOIN bench_hour h ON h.k = {_hash(1, salt, HOURS)}",
+        {
+            "organisation_id": str(member.pk),
+            "follow_id": f"({follow} + n.i %% {people})",
+            "campaign_id": str(campaign.pk),
+            "called_at": "h.v",
+            "outcome": _pick(4, salt, outcomes),
+        },
+    )
+
+
+def _register(member, households):
+    """The register (its people in the first households) followed by one campaign; returns
+    (people, first follow id, campaign)."""
     from relais.housing.models import Occupant
-    from relais.outreach.models import Call, Campaign, Follow, RegisterEntry
+    from relais.outreach.models import Campaign, Follow, RegisterEntry
 
     _count, first_household = households
     people = min(REGISTER_PER_MEMBER, _count)
@@ -478,19 +497,7 @@ def _calls(member, households, count, salt) -> int:
             "next_due_on": _param(timezone.localdate()),
         },
     )
-    follow = _ids(Follow, member, people)
-    outcomes = ["fine"] * 6 + ["needs", "no_answer", "no_answer"]
-    return _insert(
-        Call,
-        f"{_series(count)} JOIN bench_hour h ON h.k = {_hash(1, salt, HOURS)}",
-        {
-            "organisation_id": org,
-            "follow_id": f"({follow} + n.i %% {people})",
-            "campaign_id": str(campaign.pk),
-            "called_at": "h.v",
-            "outcome": _pick(4, salt, outcomes),
-        },
-    )
+    return people, _ids(Follow, member, people), campaign
 
 
 def _requests(member, count, salt) -> int:
