@@ -21,8 +21,10 @@ from relais.worksites.models import SiteStatus
 from ..factories import MembershipFactory, OrganisationFactory
 from ..worksites.factories import WorkSiteFactory
 
-# The dashboard page's queries: five of the app's shell (session, user, membership and
-# organisation, crisis state) and the dashboard's own three (ADR 0052).
+# The dashboard page's queries: five of the app's shell (session, user, membership,
+# federation, crisis state) and the dashboard's (ADR 0052): its two reads and, since the
+# chart's twelve weeks are not all kept here, the series from the values (the tests' cache
+# is in memory: the départements cost no query).
 PAGE_QUERIES = 8
 WEEK = Week.parse("2026-W10")  # 2 to 8 March 2026
 NOW = dt.datetime(2026, 3, 11, 10, tzinfo=dt.UTC)  # a Wednesday of week 11
