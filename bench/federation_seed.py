@@ -233,7 +233,7 @@ def _staff(member, count, rng) -> int:
 def _movements(member, count, rng) -> int:
     """Receipts and daily issues of the member's protective equipment at its warehouse."""
     from relais.supplies.models import Item, Location, LocationKind, Movement, MovementKind
-    from relais.supplies.stock.services import items_ensure_defaults
+    from relais.supplies.stock.services import balances_rebuild, items_ensure_defaults
 
     items_ensure_defaults(member)
     location = Location.objects.create(
@@ -255,6 +255,7 @@ def _movements(member, count, rng) -> int:
             )
         )
     Movement.objects.bulk_create(rows, batch_size=5000)
+    balances_rebuild([member.pk])  # the stock kept beside them (ADR 0053)
     return len(rows)
 
 

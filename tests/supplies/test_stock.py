@@ -133,9 +133,9 @@ def test_days_of_cover_from_declared_headcount(organisation, django_assert_max_n
     masks = _masks(organisation)
     _receive(organisation, location, masks, 30)
     make_location(organisation, name="Loge", caretakers=1)
-    # Locations, items, rates, headcounts, staff declared on site (continuity), the
-    # checkpoints' movement id, the sums (ADR 0044 addendum).
-    with django_assert_max_num_queries(7):
+    # The locations, the items, one aggregate query over the kept balances and the use
+    # (ADR 0044, ADR 0053).
+    with django_assert_max_num_queries(3):
         rows = selectors.cover(organisation, day=None)
     cells = {(row.location.name, cell.item.kind): cell for row in rows for cell in row.cells}
     cell = cells[("Agence Centre", ItemKind.SURGICAL_MASK)]
