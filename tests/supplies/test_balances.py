@@ -61,12 +61,12 @@ def _churn(organisation, locations, items, rng, moves):
 
 
 def _kept(organisation) -> dict[tuple[int, int], int]:
-    return dict(
-        ((loc, item), units)
+    return {
+        (loc, item): units
         for loc, item, units in StockBalance.objects.filter(organisation=organisation).values_list(
             "location_id", "item_id", "units"
         )
-    )
+    }
 
 
 def _assert_kept(organisation):
@@ -85,9 +85,7 @@ def test_the_balance_is_the_sum_after_every_kind_of_movement(organisation):
     _assert_kept(organisation)
     services.movement_issue(**common, location=agency, item=masks, quantity=15)
     _assert_kept(organisation)
-    services.movement_transfer(
-        **common, location=agency, destination=van, item=masks, quantity=5
-    )
+    services.movement_transfer(**common, location=agency, destination=van, item=masks, quantity=5)
     _assert_kept(organisation)
     services.count_record(**common, location=agency, counted={masks: 12, gel: 3})
     _assert_kept(organisation)

@@ -14,7 +14,7 @@ from relais.continuity import services as continuity
 from relais.core.roles import Role
 from relais.supplies import rules, staffing
 from relais.supplies.models import Item, ItemKind, Location, LocationKind
-from relais.supplies.stock import selectors, services
+from relais.supplies.stock import selectors
 
 from ..continuity.factories import staff
 from ..factories import AgencyFactory, OrganisationFactory
