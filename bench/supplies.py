@@ -183,7 +183,8 @@ def _bare_cover(org: int | None, day: dt.date, *, kept: bool):
     stock = (
         "SELECT location_id, item_id, units, 0 AS hundredths FROM supplies_stockbalance"
         if kept
-        else "SELECT location_id, item_id, quantity, 0 AS hundredths FROM supplies_movement"
+        else "SELECT location_id, item_id, quantity AS units, 0 AS hundredths "
+        "FROM supplies_movement"
     )
     cover = (
         "SELECT location_id, item_id, stock, hundredths, CASE WHEN hundredths > 0 THEN "
