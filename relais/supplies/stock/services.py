@@ -212,6 +212,8 @@ def count_record(
     """An inventory count at ``location``: ``counted`` is {item: units on the shelf}. Each item
     counted gets a count movement whose quantity is the difference with the books (zero when
     they agree), so the stock afterwards is exactly what was counted."""
+    if location.organisation_id != organisation.pk:
+        raise StockError(_("This item or location does not belong to your organisation."))
     counted = {item: units for item, units in counted.items() if units is not None}
     for item, units in counted.items():
         _check(organisation, location, item, 1)
