@@ -1,7 +1,7 @@
 """The kept stock balances (ADR 0053): after every kind of movement — receipt, issue,
 transfer, count, receipt against a purchase order, pooled share received — the balance of
 each location and item is the live sum of its movements; the balance is what the pages read;
-the bulk loaders rebuild it set-based."""
+the bulk loaders rebuild it set-based; the region-wide cover and the situation report read it."""
 
 import datetime as dt
 import random
@@ -185,3 +185,44 @@ def test_movements_loaded_in_bulk_get_their_balances_from_the_rebuild(organisati
     _assert_kept(organisation)
     _assert_kept(neighbour)
     assert services.balances_rebuild([]) == 0
+
+
+def test_the_situation_report_shows_the_shortest_days_of_cover(organisation):
+    from relais.continuity import report
+
+    day = timezone.localdate()
+    figure = {row["key"]: row["value"] for row in report.compute_all(organisation, day)}
+    assert figure["supplies.days_of_cover"] is None  # no stock location: not in use
+    location = make_location(organisation, caretakers=2)  # 2 masks each a day: 4 a day
+    masks = Item.objects.get(organisation=organisation, kind="surgical_mask")
+    services.movement_receive(
+        organisation=organisation, actor=None, location=location, item=masks, quantity=30
+    )
+    rows = selectors.overall(selectors.cover(organisation, day))
+    expected = min(cell.days for cell in rows if cell.days is not None)
+    figure = {row["key"]: row["value"] for row in report.compute_all(organisation, day)}
+    assert next(cell.days for cell in rows if cell.item == masks) == 7  # 30 // 4
+    assert figure["supplies.days_of_cover"] == expected <= 7
+
+
+def test_the_region_wide_cover_is_each_landlords_cover(organisation):
+    rng = random.Random(5)
+    neighbour = OrganisationFactory()
+    for org, prefix in ((organisation, "Lieu"), (neighbour, "Autre")):
+        locations = [make_location(org, name=f"{prefix} {n}") for n in range(3)]
+        items = list(Item.objects.filter(organisation=org).order_by("pk"))[:3]
+        _churn(org, locations, items, rng, 30)
+    bare = OrganisationFactory()
+    day = timezone.localdate()
+
+    def shape(rows):
+        return [
+            (row.location.pk, [(c.item.pk, c.stock, c.per_day, c.days, c.below) for c in row.cells])
+            for row in rows
+        ]
+
+    many = selectors.cover_many([organisation, neighbour, bare], day)
+    for org in (organisation, neighbour, bare):
+        assert shape(many[org.pk]) == shape(selectors.cover(org, day))
+        assert shape(many[org.pk]) == shape(selectors.cover(org, day, kept=False))
+    assert many[bare.pk] == []
