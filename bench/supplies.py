@@ -149,20 +149,10 @@ def _movements(movements, locations, items, rng, now) -> None:
     writer.finish()
 
 
-def _bare_cover(org: int | None, day: dt.date, *, kept: bool):
-    """What ``cover`` reads, as bare SQL written here, for one landlord (``org``) or all at
-    once (None): per location and item with a stock row or a use its stock (the kept balance,
-    or the sum of every movement when not ``kept``), daily use in hundredths (the staff
-    declared on site at an agency that has any, the declared headcount elsewhere, × the rates)
-    and whole days of cover, then the locations and the items. Same rows, same result as the
-    selector (checked by ``_same``)."""
-    from django.db import connection
-
-    def where(alias=""):
-        return "" if org is None else f" AND {alias}organisation_id = %s"
-
-    mine = [] if org is None else [org]
-    today = connection.ops.adapt_datefield_value(day)
+def _bare_people(where) -> str:
+    """People on site per location and role, as bare SQL: the staff declared on site at an
+    agency location whose agency has any (two date parameters), the declared headcount
+    elsewhere; ``where(alias)`` narrows to one landlord."""
     declared = (
         "SELECT d.organisation_id, s.agency_id, m.role, COUNT(*) AS people FROM "
         "continuity_declaration d JOIN continuity_staffmember s ON s.id = d.staff_id "
@@ -170,7 +160,7 @@ def _bare_cover(org: int | None, day: dt.date, *, kept: bool):
         f"AND d.status = 'on_site' AND s.agency_id IS NOT NULL AND m.is_active{where('d.')} "
         "GROUP BY d.organisation_id, s.agency_id, m.role"
     )
-    people = (
+    return (
         "SELECT h.organisation_id, h.location_id, h.role, h.people FROM supplies_headcount h "
         "JOIN supplies_location l ON l.id = h.location_id LEFT JOIN (SELECT DISTINCT "
         f"organisation_id, agency_id FROM ({declared}) a) x ON l.kind = 'agency' "
@@ -180,6 +170,22 @@ def _bare_cover(org: int | None, day: dt.date, *, kept: bool):
         "a.organisation_id = l.organisation_id AND a.agency_id = l.agency_id "
         f"WHERE l.kind = 'agency'{where('l.')}"
     )
+
+
+def _bare_cover(org: int | None, day: dt.date, *, kept: bool):
+    """What ``cover`` reads, as bare SQL written here, for one landlord (``org``) or all at
+    once (None): per location and item with a stock row or a use its stock (the kept balance,
+    or the sum of every movement when not ``kept``), daily use in hundredths (people on site,
+    ``_bare_people``, × the rates) and whole days of cover, then the locations and the items.
+    Same rows, same result as the selector (checked by ``_same``)."""
+    from django.db import connection
+
+    def where(alias=""):
+        return "" if org is None else f" AND {alias}organisation_id = %s"
+
+    mine = [] if org is None else [org]
+    today = connection.ops.adapt_datefield_value(day)
+    people = _bare_people(where)
     stock = (
         "SELECT location_id, item_id, units, 0 AS hundredths FROM supplies_stockbalance"
         if kept
