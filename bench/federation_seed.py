@@ -394,9 +394,9 @@ def _staff(member, count, salt) -> int:
 
 def _movements(member, count, salt) -> int:
     """Receipts (one in 20, 200 to 400 units) and daily issues (1 to 10) of the member's
-    protective equipment at its warehouse."""
+    protective equipment at its warehouse, and the stock kept beside them (ADR 0053)."""
     from relais.supplies.models import Item, Location, LocationKind, Movement
-    from relais.supplies.stock.services import items_ensure_defaults
+    from relais.supplies.stock.services import balances_rebuild, items_ensure_defaults
 
     items_ensure_defaults(member)
     location = Location.objects.create(
@@ -406,7 +406,7 @@ def _movements(member, count, salt) -> int:
         Item.objects.filter(organisation=member).order_by("pk").values_list("pk", flat=True)
     )
     item = " ".join(f"WHEN {k} THEN {pk}" for k, pk in enumerate(items))
-    return _insert(
+    inserted = _insert(
         Movement,
         f"{_series(count)} JOIN bench_hour h ON h.k = {_hash(1, salt, HOURS)}",
         {
@@ -421,6 +421,8 @@ def _movements(member, count, salt) -> int:
             "occurred_at": "h.v",
         },
     )
+    balances_rebuild([member.pk])
+    return inserted
 
 
 def _calls(member, households, count, salt) -> int:

@@ -208,7 +208,6 @@ RELAIS_SCHEDULE = [
     ("relais.payables.tasks.release_held_invoices", 3600),
     ("relais.outreach.tasks.build_call_lists", 3600),
     ("relais.outreach.tasks.purge_outreach_data", 86400),
-    ("relais.supplies.stock.tasks.checkpoints_rebuild_all", 86400),
     ("relais.federation.indicators.tasks.refresh_indicators", 3600),
     ("relais.federation.indicators.tasks.weekly_indicators", 86400),
 ]

@@ -1,7 +1,7 @@
 """What supplies adds to core's registries (called from ``SuppliesConfig.ready()``):
 
 - menu (group "management"): stock, purchase orders, pooled orders;
-- manager: the locations with an item below their days-of-cover threshold (four queries,
+- manager: the locations with an item below their days-of-cover threshold (three queries,
   ``stock.selectors.locations_below``);
 - federation analyst: the federation's open pooled orders, and the members that have not
   declared their needs in them (three queries each);

@@ -3,9 +3,10 @@ a purchase order and an open pooled order of the federation.
 
 Registered with ``relais.housing.demo.extensions`` from ``SuppliesConfig.ready``. Locations:
 each agency, a caretakers' room per agency and a vehicle per agency (at ``region`` scale
-35 landlords hold about 500 locations). Movements are written set-based (``BulkWriter``): a
-receipt every fortnight and an issue per working day of each item used at a location, so
-that a few locations run low and show on the manager's home card.
+35 landlords hold about 500 locations). Movements are written set-based (``BulkWriter``), then
+their stock balances (``balances_rebuild``, one grouped insert): a receipt every fortnight and
+an issue per working day of each item used at a location, so that a few locations run low and
+show on the manager's home card.
 """
 
 import datetime as dt
@@ -33,9 +34,10 @@ from .models import (
     PurchaseOrder,
     PurchaseOrderLine,
     Share,
+    StockBalance,
     UsageRate,
 )
-from .stock.services import items_ensure_defaults
+from .stock.services import balances_rebuild, items_ensure_defaults
 
 WEEKS = 8
 PEOPLE = {
@@ -71,11 +73,13 @@ class SuppliesDemo:
         for organisation_id in organisation_ids:
             counts[organisation_id] = _seed_landlord(organisation_id, movements, writer, rng, now)
         writer.finish()
+        balances_rebuild(organisation_ids)  # the stock kept, set-based (ADR 0053)
         _campaign(organisation_ids, now)
         return counts
 
     def reset(self, organisation_ids):
         federations = Organisation.objects.filter(pk__in=organisation_ids).values("federation_id")
+        StockBalance.objects.filter(organisation_id__in=organisation_ids)._raw_delete("default")
         Movement.objects.filter(organisation_id__in=organisation_ids)._raw_delete("default")
         for model in (Share, Need, PurchaseOrderLine, PurchaseOrder, Headcount, UsageRate):
             model.objects.filter(organisation_id__in=organisation_ids).delete()

@@ -1,9 +1,9 @@
 """Protective equipment: items, stock locations, movements, orders and pooled regional orders.
 
-The stock of an item at a location is the sum of its movements' ``quantity`` (signed units):
-no row holds a balance, and movements are never updated or deleted (ADR 0044). An inventory
-count is itself a movement whose ``quantity`` is the difference found and ``counted`` the units
-counted.
+The stock of an item at a location is the sum of its movements' ``quantity`` (signed units),
+and movements are never updated or deleted (ADR 0044). That sum is kept in ``StockBalance``,
+written with each movement in its transaction (ADR 0053). An inventory count is itself a
+movement whose ``quantity`` is the difference found and ``counted`` the units counted.
 
 A pooled campaign belongs to a federation, not to one landlord: the federation's analysts
 (members of any of its organisations with the role ``federation_analyst``) run it; each
@@ -221,29 +221,29 @@ class Movement(OrganisationOwned):
         raise TypeError("stock movements are append-only: record a new movement instead")
 
 
-class StockCheckpoint(OrganisationOwned):
-    """The stock of one item at one location summed over the organisation's movements up to
-    ``through_id`` (the largest movement id of the organisation when it was built): a derived
-    cache, never typed in. The stock is ``units`` + the movements of id > ``through_id``
-    (``stock.selectors.stock_sums``). All of an organisation's rows are rebuilt together, with
-    one ``through_id``, by ``stock.services.checkpoints_rebuild`` (nightly, and after an
-    inventory count); deleting them changes no figure, only the time to read it (ADR 0044)."""
+class StockBalance(OrganisationOwned):
+    """The stock of one item at one location: the sum of its movements' ``quantity``, kept.
+
+    A derived row, never typed in nor edited by hand: the movement services add each
+    movement's ``quantity`` to it (``UPDATE … SET units = units + q`` as an upsert) in the
+    transaction that inserts the movement, and an issue, a transfer or a count locks it
+    before reading the stock it checks. Built from the movements set-based by the migration
+    ``0005_stock_balance`` and by the bulk loaders (``stock.services.balances_rebuild``);
+    tested equal to ``SUM(quantity)`` after every kind of movement (ADR 0053)."""
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
-    units = models.IntegerField()
-    through_id = models.BigIntegerField()
-    built_at = models.DateTimeField()
+    units = models.IntegerField(_("units in stock"))
 
     class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "location", "item"], name="supplies_checkpoint_one"
-            )
+            models.UniqueConstraint(fields=["location", "item"], name="supplies_balance_one")
         ]
 
     def __str__(self):
-        return f"{self.location_id}/{self.item_id}: {self.units} through #{self.through_id}"
+        return f"{self.location_id}/{self.item_id}: {self.units}"
 
 
 # Purchase orders --------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Days of cover computed in the database (``stock.tallies``) are exactly the previous
 definition — Python over ``staffing.headcounts``, the usage rates, the sum of every movement,
 ``rules.daily_use`` and ``rules.days_of_cover`` — on a small world with receipts, issues,
-transfers, counts, checkpoints, movements after them, staff declared on site in continuity,
-fractional rates, an inactive location and an organisation next door (ADR 0044)."""
+transfers, counts, the kept stock balances, staff declared on site in continuity, fractional
+rates, an inactive location and an organisation next door (ADR 0044, ADR 0053)."""
 
 import datetime as dt
 import random
@@ -14,12 +14,12 @@ from relais.continuity import services as continuity
 from relais.core.roles import Role
 from relais.supplies import rules, staffing
 from relais.supplies.models import Item, ItemKind, Location, LocationKind
-from relais.supplies.stock import selectors, services
+from relais.supplies.stock import selectors
 
 from ..continuity.factories import staff
 from ..factories import AgencyFactory, OrganisationFactory
 from .fixtures import make_location
-from .test_checkpoints import _churn
+from .test_balances import _churn
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 12, 1)
@@ -82,8 +82,7 @@ def _declare(organisation, agency, statuses):
 def test_the_cover_computed_in_sql_is_the_previous_definition(organisation):
     rng = random.Random(44)
     agency, locations, items = _world(organisation, rng, "A")
-    services.checkpoints_rebuild(organisation=organisation)
-    _churn(organisation, locations[:3], items, rng, 25)  # after the checkpoints
+    _churn(organisation, locations[:3], items, rng, 25)
     _declare(
         organisation,
         agency,
@@ -91,13 +90,13 @@ def test_the_cover_computed_in_sql_is_the_previous_definition(organisation):
         + [(Role.TECHNICIAN, "on_site"), (Role.CARETAKER, "sick")],
     )
     neighbour = OrganisationFactory()
-    other_agency, _, _ = _world(neighbour, rng, "B")  # no checkpoints there
+    other_agency, _, _ = _world(neighbour, rng, "B")
     empty = OrganisationFactory()
     for org in (organisation, neighbour, empty):
         for day in (DAY, DAY + dt.timedelta(days=1), None):
             expected = _previous(org, day)
             assert _shape(selectors.cover(org, day)) == expected
-            assert _shape(selectors.cover(org, day, checkpoints=False)) == expected
+            assert _shape(selectors.cover(org, day, kept=False)) == expected
     # The declared staff replaced the agency location's headcount, not the caretakers' room's.
     centre = dict(_shape(selectors.cover(organisation, DAY)))[locations[0].pk]
     masks = Item.objects.get(organisation=organisation, kind=ItemKind.SURGICAL_MASK)
@@ -114,7 +113,6 @@ def test_the_cover_computed_in_sql_is_the_previous_definition(organisation):
 def test_alerts_and_overall_figures_are_the_previous_ones(organisation):
     rng = random.Random(7)
     agency, locations, items = _world(organisation, rng, "A")
-    services.checkpoints_rebuild(organisation=organisation)
     _declare(organisation, agency, [(Role.CARETAKER, "on_site")])
     previous = _previous(organisation, DAY)
     by_pk = {location.pk: location for location in locations}

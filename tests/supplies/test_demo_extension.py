@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from relais.housing.demo import seed_demo
 from relais.supplies.models import Campaign, Location, Movement, Need
-from relais.supplies.stock.selectors import cover, locations_below
+from relais.supplies.stock.selectors import cover, locations_below, movement_sums, stock_sums
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +31,9 @@ def test_the_demo_has_stock_cover_alerts_and_a_pooled_order_and_resets():
     before = (Location.objects.count(), Movement.objects.count(), Campaign.objects.count())
     seed_demo(scale="tiny", seed=3, reset=True)
     assert (Location.objects.count(), Movement.objects.count(), Campaign.objects.count()) == before
+    # The movements written set-based got their kept balances (ADR 0053).
+    landlords = {
+        location.organisation_id: location.organisation for location in Location.objects.all()
+    }
+    for landlord in landlords.values():
+        assert stock_sums(landlord) == movement_sums(landlord) != {}

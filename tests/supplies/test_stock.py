@@ -133,12 +133,34 @@ def test_days_of_cover_from_declared_headcount(organisation, django_assert_max_n
     masks = _masks(organisation)
     _receive(organisation, location, masks, 30)
     make_location(organisation, name="Loge", caretakers=1)
-    # Locations, items, rates, headcounts, staff declared on site (continuity), the
-    # checkpoints' movement id, the sums (ADR 0044 addendum).
-    with django_assert_max_num_queries(7):
+    # The locations, the items, one aggregate query over the kept balances and the use
+    # (ADR 0044, ADR 0053).
+    with django_assert_max_num_queries(3):
         rows = selectors.cover(organisation, day=None)
     cells = {(row.location.name, cell.item.kind): cell for row in rows for cell in row.cells}
     cell = cells[("Agence Centre", ItemKind.SURGICAL_MASK)]
     assert (cell.stock, cell.per_day, cell.days, cell.below) == (30, 4, 7, False)
     assert cells[("Loge", ItemKind.SURGICAL_MASK)].days == 0
     assert cells[("Agence Centre", ItemKind.FFP2_MASK)].days is None  # no technician there
+
+
+def test_no_stock_moves_at_another_organisations_location(organisation, other_organisation):
+    mine = make_location(organisation)
+    theirs = make_location(other_organisation, name="Ailleurs")
+    masks = _masks(organisation)
+    _receive(organisation, mine, masks, 10)
+    with pytest.raises(StockError):
+        services.count_record(
+            organisation=organisation, actor=None, location=theirs, counted={masks: 3}
+        )
+    with pytest.raises(StockError):
+        services.movement_transfer(
+            organisation=organisation,
+            actor=None,
+            location=mine,
+            destination=theirs,
+            item=masks,
+            quantity=2,
+        )
+    assert services.stock_of(mine, masks) == 10
+    assert Movement.objects.filter(organisation=organisation).count() == 1

@@ -1,9 +1,10 @@
 """Reads for the stock pages, the home card and the bench: stock and days of cover.
 
-``cover(organisation, day)`` answers for every location of a landlord in four queries (the
-locations, the items, the checkpoints' movement id and one aggregate query computing each
-cell's stock, daily use and days of cover in the database, ``tallies.cover_rows``), whatever
-the number of movements (ADR 0044); Python only puts the rows under their location and item.
+``cover(organisation, day)`` answers for every location of a landlord in three queries (the
+locations, the items and one aggregate query computing each cell's stock, daily use and days
+of cover in the database, ``tallies.cover_rows``), reading the kept stock balances, so
+whatever the number of movements (ADR 0044, ADR 0053); Python only puts the rows under their
+location and item.
 """
 
 import datetime as dt
@@ -86,20 +87,18 @@ class LocationCover:
 
 
 def stock_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
-    """{(location id, item id): units} of the landlord: its checkpoints plus the movements
-    after them (ADR 0044), or the sum of every movement when it has no checkpoint yet; either
-    way the sum of every movement (``movement_sums``, tested). Two queries: the checkpoints'
-    movement id, then one grouped ``UNION ALL`` (``tallies.stock_sql``)."""
-    ids = [organisation.pk]
-    sql, params = tallies.stock_sql(ids, tallies.checkpoint_marks(ids), location_ids)
+    """{(location id, item id): units} of the landlord, read from the kept balances (ADR 0053):
+    the sum of every movement (``movement_sums``, tested after every kind of movement). One
+    query (``tallies.stock_sql``); a pair that never had a movement has no key."""
+    sql, params = tallies.stock_sql([organisation.pk], location_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(location_id, item_id): units for location_id, item_id, units in cursor}
 
 
 def movement_sums(organisation, location_ids=None) -> dict[tuple[int, int], int]:
-    """{(location id, item id): units}: the sum of every movement, without checkpoints (what
-    the checkpoints are verified against)."""
+    """{(location id, item id): units}: the sum of every movement (the truth the kept balances
+    are tested against)."""
     rows = Movement.objects.filter(organisation=organisation)
     if location_ids is not None:
         rows = rows.filter(location_id__in=location_ids)
@@ -118,25 +117,26 @@ def rates_by_item(organisation) -> dict[int, dict[str, Decimal]]:
 
 
 def cover(
-    organisation, day: dt.date | None, locations=None, *, checkpoints: bool = True
+    organisation, day: dt.date | None, locations=None, *, kept: bool = True
 ) -> list[LocationCover]:
     """Stock and days of cover of every item at each active location (or ``locations``),
-    computed in the database (``tallies.cover_rows``): four queries (three with ``locations``
+    computed in the database (``tallies.cover_rows``): three queries (two with ``locations``
     given). Rows name each location as a ``Place`` (the ``Location`` given in ``locations``).
-    ``checkpoints=False`` sums every movement (the former way, for the bench)."""
+    ``kept=False`` sums every movement instead of reading the balances (the former way, for
+    the bench and the tests)."""
     if locations is None:
         locations = _places([organisation.pk])
         chosen = None
     else:
         chosen = [location.pk for location in locations]
     items = tallies.items([organisation.pk])
-    rows = tallies.cover_rows([organisation.pk], day, location_ids=chosen, checkpoints=checkpoints)
+    rows = tallies.cover_rows([organisation.pk], day, location_ids=chosen, kept=kept)
     return _rows(locations, items, rows)
 
 
 def locations_below(organisation, day: dt.date) -> list[LocationCover]:
     """The active locations with staff declared on site where an item lasts fewer days than
-    their threshold, shortest cover first; four queries."""
+    their threshold, shortest cover first; three queries."""
     locations = _places([organisation.pk], staffed_only=True)
     items = tallies.items([organisation.pk])
     rows = tallies.cover_rows([organisation.pk], day)
@@ -147,7 +147,7 @@ def locations_below(organisation, day: dt.date) -> list[LocationCover]:
 
 def cover_many(organisations, day: dt.date | None) -> dict[int, list[LocationCover]]:
     """{organisation id: ``cover(organisation, day)``} for many organisations at once (the
-    region's figures: the federation, the bench), in four queries whatever their number."""
+    region's figures: the federation, the bench), in three queries whatever their number."""
     ids = [organisation.pk for organisation in organisations]
     locations = _places(ids)
     items = tallies.items(ids)

@@ -1,14 +1,18 @@
 """Writes on stock: the landlord's items and locations, and movements (receipts, issues,
-transfers, counts). Every movement is a new row; the stock is their sum (ADR 0044).
+transfers, counts). Every movement is a new row; the stock is their sum (ADR 0044), kept per
+location and item in ``StockBalance`` by the same transaction (ADR 0053).
 
-Two writers at one location are serialised by locking the location row (``FOR NO KEY
-UPDATE``) before the stock is read, so an issue can never take the stock below zero between
-the check and the insert. Transfers lock both locations in ascending id order.
+Every movement adds its ``quantity`` to its balance row with one atomic upsert
+(``INSERT … ON CONFLICT DO UPDATE SET units = units + excluded.units``), never a value
+computed in Python. An issue, a transfer or a count first locks the balance rows it reads
+(``SELECT … FOR UPDATE``, created at zero if missing), always in ascending (location id,
+item id) order, so that two issues at once can never take the stock below zero between the
+check and the insert, and two writers never wait on each other in a cycle.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +26,12 @@ from ..models import (
     Location,
     Movement,
     MovementKind,
-    StockCheckpoint,
+    StockBalance,
     UsageRate,
 )
 
-REBUILD_TASK = "relais.supplies.stock.tasks.checkpoints_rebuild_task"
+BALANCE = StockBalance._meta.db_table
+MOVEMENT = Movement._meta.db_table
 
 
 class StockError(ValidationError):
@@ -56,27 +61,45 @@ def items_ensure_defaults(organisation) -> dict[str, Item]:
     return items
 
 
-def _lock(organisation, *locations) -> None:
-    ids = sorted({location.pk for location in locations})
-    locked = list(
-        Location.objects.select_for_update(of=("self",), no_key=True)
-        .filter(organisation=organisation, pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+def _hold(organisation, pairs) -> dict[tuple[int, int], int]:
+    """Lock the balance rows of ``pairs`` [(location, item)] (created at zero when missing)
+    in ascending (location id, item id) order, the order every writer locks in;
+    {(location id, item id): units in stock}. On SQLite the write transaction runs alone."""
+    keys = sorted({(location.pk, item.pk) for location, item in pairs})
+    if not keys:
+        return {}
+    StockBalance.objects.bulk_create(
+        [
+            StockBalance(organisation=organisation, location_id=loc, item_id=item, units=0)
+            for loc, item in keys
+        ],
+        ignore_conflicts=True,
     )
-    if locked != ids:
-        raise StockError(_("This location does not belong to your organisation."))
+    chosen = Q()
+    for loc, item in keys:
+        chosen |= Q(location_id=loc, item_id=item)
+    rows = (
+        StockBalance.objects.select_for_update()
+        .filter(chosen)
+        .order_by("location_id", "item_id")
+        .values_list("location_id", "item_id", "units")
+    )
+    return {(loc, item): units for loc, item, units in rows}
 
 
 def stock_of(location, item) -> int:
-    """Units of ``item`` at ``location``: the sum of its movements."""
-    total = Movement.objects.filter(
-        organisation_id=location.organisation_id, location=location, item=item
-    ).aggregate(total=Sum("quantity"))["total"]
-    return total or 0
+    """Units of ``item`` at ``location``: its kept balance, the sum of its movements."""
+    units = (
+        StockBalance.objects.filter(location=location, item=item)
+        .values_list("units", flat=True)
+        .first()
+    )
+    return units or 0
 
 
 def _movement(organisation, actor, location, item, kind, quantity, when, **extra) -> Movement:
+    """Insert the movement and add its quantity to its balance row (one upsert, in the
+    caller's transaction)."""
     movement = Movement(
         organisation=organisation,
         item=item,
@@ -88,6 +111,13 @@ def _movement(organisation, actor, location, item, kind, quantity, when, **extra
         **extra,
     )
     movement.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {BALANCE} (organisation_id, location_id, item_id, units) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (location_id, item_id) "
+            f"DO UPDATE SET units = {BALANCE}.units + excluded.units",
+            [organisation.pk, location.pk, item.pk, quantity],
+        )
     return movement
 
 
@@ -105,7 +135,6 @@ def movement_receive(
     """Record ``quantity`` units received at ``location`` (``links``: ``order_line`` or
     ``share`` the receipt is against); audited."""
     _check(organisation, location, item, quantity)
-    _lock(organisation, location)
     movement = _movement(
         organisation,
         actor,
@@ -128,8 +157,8 @@ def movement_issue(
     """Record ``quantity`` units given to staff from ``location``; refused (StockError) when
     the stock there is smaller: only a count may say the shelf holds less than the books."""
     _check(organisation, location, item, quantity)
-    _lock(organisation, location)
-    _ensure_enough(location, item, quantity)
+    held = _hold(organisation, [(location, item)])
+    _ensure_enough(location, item, quantity, held[location.pk, item.pk])
     movement = _movement(
         organisation, actor, location, item, MovementKind.ISSUE, -quantity, when, note=note
     )
@@ -144,10 +173,11 @@ def movement_transfer(
     """Move ``quantity`` units from ``location`` to ``destination``: two movements (the one out
     is returned), the stock at ``location`` never below zero."""
     _check(organisation, location, item, quantity)
+    _check(organisation, destination, item, quantity)
     if destination.pk == location.pk:
         raise StockError(_("Choose another location to transfer to."))
-    _lock(organisation, location, destination)
-    _ensure_enough(location, item, quantity)
+    held = _hold(organisation, [(location, item), (destination, item)])
+    _ensure_enough(location, item, quantity, held[location.pk, item.pk])
     when = when or timezone.now()
     out = _movement(
         organisation,
@@ -182,17 +212,18 @@ def count_record(
     """An inventory count at ``location``: ``counted`` is {item: units on the shelf}. Each item
     counted gets a count movement whose quantity is the difference with the books (zero when
     they agree), so the stock afterwards is exactly what was counted."""
-    _lock(organisation, location)
-    when = when or timezone.now()
-    made = []
+    if location.organisation_id != organisation.pk:
+        raise StockError(_("This item or location does not belong to your organisation."))
+    counted = {item: units for item, units in counted.items() if units is not None}
     for item, units in counted.items():
-        if units is None:
-            continue
+        _check(organisation, location, item, 1)
         if units < 0:
             raise StockError(_("A count cannot be negative."))
-        if item.organisation_id != organisation.pk:
-            raise StockError(_("This item does not belong to your organisation."))
-        difference = units - stock_of(location, item)
+    held = _hold(organisation, [(location, item) for item in counted])
+    when = when or timezone.now()
+    made = []
+    for item, units in sorted(counted.items(), key=lambda pair: pair[0].pk):
+        difference = units - held[location.pk, item.pk]
         made.append(
             _movement(
                 organisation,
@@ -206,7 +237,6 @@ def count_record(
                 counted=units,
             )
         )
-    transaction.on_commit(lambda: _enqueue_rebuild(organisation.pk))
     audit.record(
         action="stock.counted",
         organisation=organisation,
@@ -220,8 +250,7 @@ def count_record(
     return made
 
 
-def _ensure_enough(location, item, quantity):
-    available = stock_of(location, item)
+def _ensure_enough(location, item, quantity, available):
     if available < quantity:
         raise StockError(
             _(
@@ -288,41 +317,22 @@ def rates_save(*, organisation, actor, rates: dict[tuple[Item, str], object]) ->
     )
 
 
-def _enqueue_rebuild(organisation_id: int) -> None:
-    from relais.core.enqueue import enqueue
-
-    enqueue(REBUILD_TASK, organisation_id)
-
-
-@write_transaction
-def checkpoints_rebuild(*, organisation) -> int:
-    """Rebuild the organisation's stock checkpoints from its movements (ADR 0044): one row per
-    location and item holding the sum of every movement up to the organisation's largest
-    movement id. Every location of the organisation is locked first (ascending ids, the
-    order transfers lock in), so no movement of it is being written meanwhile and none can
-    later appear with a smaller id. A derived cache, not a change of stock: not audited.
-    Returns the number of rows written."""
-    _lock(organisation, *Location.objects.for_organisation(organisation).order_by("pk"))
-    movements = Movement.objects.filter(organisation=organisation).order_by()
-    through = movements.aggregate(last=Max("id"))["last"]
-    StockCheckpoint.objects.filter(organisation=organisation).delete()
-    if through is None:
+def balances_rebuild(organisation_ids) -> int:
+    """Rewrite the stock balances of ``organisation_ids`` from their movements, set-based
+    (``DELETE`` then ``INSERT … SELECT SUM(quantity) … GROUP BY``): for the bulk loaders that
+    write movements without the services (the demo, the benches' seeds), while nobody else
+    writes stock. A derived row, not a change of stock: not audited. Returns the rows
+    written."""
+    ids = [int(pk) for pk in organisation_ids]
+    if not ids:
         return 0
-    now = timezone.now()
-    sums = (
-        movements.filter(id__lte=through)
-        .values_list("location_id", "item_id")
-        .annotate(units=Sum("quantity"))
-    )
-    made = StockCheckpoint.objects.bulk_create(
-        StockCheckpoint(
-            organisation=organisation,
-            location_id=location_id,
-            item_id=item_id,
-            units=units,
-            through_id=through,
-            built_at=now,
+    marks = ", ".join(["%s"] * len(ids))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {BALANCE} WHERE organisation_id IN ({marks})", ids)
+        cursor.execute(
+            f"INSERT INTO {BALANCE} (organisation_id, location_id, item_id, units) "
+            f"SELECT organisation_id, location_id, item_id, SUM(quantity) FROM {MOVEMENT} "
+            f"WHERE organisation_id IN ({marks}) GROUP BY organisation_id, location_id, item_id",
+            ids,
         )
-        for location_id, item_id, units in sums
-    )
-    return len(made)
+        return cursor.rowcount

@@ -1,12 +1,12 @@
 """Stock and days of cover computed in the database: one hand-written aggregate query per
 read (ADR 0044, second addendum), the same SQL on SQLite and PostgreSQL.
 
-Each (location, item) pair with a movement or someone using the item gives one row
+Each (location, item) pair with a stock row or someone using the item gives one row
 ``(location id, item id, stock, use, days)`` (``cover_rows``); the selectors put them under
 their location and item, a pair without a row having no stock and no use:
 
-- ``stock``: units, the checkpoint plus the movements after it (or the sum of every movement
-  of an organisation without checkpoints, or when ``checkpoints=False``);
+- ``stock``: units, the kept balance of the pair (``StockBalance``, ADR 0053), or the sum of
+  every movement when ``kept=False`` (what the balances are tested against);
 - ``use``: units used a day in **hundredths** (Σ people on site of a role × units per person
   per shift of that role, rates having two decimals), so that the division is exact integer
   arithmetic: ``days = ⌊max(stock, 0) × 100 ÷ use⌋``, None when nothing is used there
@@ -22,9 +22,9 @@ import datetime as dt
 from django.db import connection
 
 from .. import staffing
-from ..models import Headcount, Item, Location, Movement, StockCheckpoint, UsageRate
+from ..models import Headcount, Item, Location, Movement, StockBalance, UsageRate
 
-CHECKPOINT = StockCheckpoint._meta.db_table
+BALANCE = StockBalance._meta.db_table
 LOCATION = Location._meta.db_table
 ITEM = Item._meta.db_table
 HEADCOUNT = Headcount._meta.db_table
@@ -71,70 +71,43 @@ def items(organisation_ids) -> list[Item]:
     return [Item.from_db(connection.alias, ITEM_FIELDS, row) for row in _fetch(sql, ids)]
 
 
-def checkpoint_marks(organisation_ids: list[int]) -> dict[int, int]:
-    """{organisation id: movement id its checkpoints run through}, for those that have
-    checkpoints (one query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT organisation_id, MAX(through_id) FROM {CHECKPOINT} "
-            f"WHERE organisation_id IN ({_marks(organisation_ids)}) GROUP BY organisation_id",
-            organisation_ids,
-        )
-        return dict(cursor.fetchall())
-
-
-def _stock_parts(organisation_ids, through, location_ids, extra="") -> tuple[list[str], list]:
-    """The ``SELECT location_id, item_id, units{extra}`` of ``stock_sql`` before their sum."""
+def _stock_parts(organisation_ids, location_ids, *, kept: bool, extra="") -> tuple[str, list]:
+    """The ``SELECT location_id, item_id, units{extra}`` of ``stock_sql`` before their sum:
+    the kept balances (one row per location and item, ADR 0053), or every movement when
+    ``kept`` is False (the plain sum the balances are tested against)."""
     only, ids = "", []
     if location_ids is not None:
         ids = [int(pk) for pk in location_ids] or [0]
         only = f" AND location_id IN ({_marks(ids)})"
-    parts, params = [], []
-    if through:
-        kept = list(through)
-        # The movements after the checkpoints are the newest rows: read by primary key from
-        # the smallest ``through`` on, ``+organisation_id`` keeping the planner off the
-        # organisation's index (which would read all its history).
-        parts.append(
-            f"SELECT location_id, item_id, units{extra} FROM {CHECKPOINT} "
-            f"WHERE organisation_id IN ({_marks(kept)}){only} UNION ALL "
-            f"SELECT location_id, item_id, quantity{extra} FROM {MOVEMENT} m JOIN "
-            f"(SELECT organisation_id AS org, MAX(through_id) AS through FROM {CHECKPOINT} "
-            f"WHERE organisation_id IN ({_marks(kept)}) GROUP BY organisation_id) k "
-            f"ON k.org = +m.organisation_id WHERE m.id > %s AND m.id > k.through{only}"
-        )
-        params += [*kept, *ids, *kept, min(through.values()), *ids]
-    rest = [pk for pk in organisation_ids if pk not in through]
-    if rest:
-        parts.append(
-            f"SELECT location_id, item_id, quantity AS units{extra} FROM {MOVEMENT} "
-            f"WHERE organisation_id IN ({_marks(rest)}){only}"
-        )
-        params += [*rest, *ids]
-    return parts, params
+    if kept:
+        sql = f"SELECT location_id, item_id, units{extra} FROM {BALANCE} "
+    else:
+        sql = f"SELECT location_id, item_id, quantity AS units{extra} FROM {MOVEMENT} "
+    sql += f"WHERE organisation_id IN ({_marks(organisation_ids)}){only}"
+    return sql, [*organisation_ids, *ids]
 
 
-def stock_sql(organisation_ids, through: dict[int, int], location_ids=None) -> tuple[str, list]:
-    """A ``SELECT location_id, item_id, units`` of every location's stock (``stock_sums``):
-    the checkpoints and the movements after them for the organisations in ``through``, the sum
-    of every movement for the others; and its parameters."""
-    parts, params = _stock_parts(organisation_ids, through, location_ids)
-    union = " UNION ALL ".join(parts)
-    sql = f"SELECT location_id, item_id, SUM(units) AS units FROM ({union}) s "
+def stock_sql(organisation_ids, location_ids=None, *, kept: bool = True) -> tuple[str, list]:
+    """A ``SELECT location_id, item_id, units`` of every location's stock (``stock_sums``),
+    from the kept balances (or the sum of every movement when ``kept`` is False); and its
+    parameters."""
+    ids = [int(pk) for pk in organisation_ids] or [0]
+    part, params = _stock_parts(ids, location_ids, kept=kept)
+    sql = f"SELECT location_id, item_id, SUM(units) AS units FROM ({part}) s "
     return sql + "GROUP BY location_id, item_id", params
 
 
 def cover_rows(
-    organisation_ids, day: dt.date | None, *, location_ids=None, checkpoints: bool = True
+    organisation_ids, day: dt.date | None, *, location_ids=None, kept: bool = True
 ) -> list[tuple]:
     """[(location id, item id, stock, use in hundredths a day, days or None)] of the locations
-    of ``organisation_ids`` (of ``location_ids`` when given) that have a movement or staff
-    using the item; a pair without a row has no stock and no use. Two queries: the
-    checkpoints' movement ids, then one ``GROUP BY`` over the stock rows and the use rows
-    (people on site × rates, ``staffing.on_site_sql``) together."""
+    of ``organisation_ids`` (of ``location_ids`` when given) that have a stock row or staff
+    using the item; a pair without a row has no stock and no use. One query: a ``GROUP BY``
+    over the stock rows (the kept balances, or every movement when ``kept`` is False) and the
+    use rows (people on site × rates, ``staffing.on_site_sql``) together."""
     ids = [int(pk) for pk in organisation_ids] or [0]
-    through = checkpoint_marks(ids) if checkpoints else {}
-    parts, params = _stock_parts(ids, through, location_ids, extra=", 0 AS hundredths")
+    stock, params = _stock_parts(ids, location_ids, kept=kept, extra=", 0 AS hundredths")
+    parts = [stock]
     on_site, on_site_params = staffing.on_site_sql(ids, day)
     only = ""
     if location_ids is not None:
