@@ -88,10 +88,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_ranking, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='rankedwish',
-            index=models.Index(fields=['commune', '-score', 'first_applied_on', 'application', 'persons', 'is_couple', 'typology_mask', 'max_rent_cents', 'needs_accessible', 'household_category', 'extra_persons', 'reference_income', 'income_n2_year'], name='ranked_wish_commune'),
+            index=models.Index(fields=['commune', '-score', 'first_applied_on', 'application', 'persons', 'is_couple', 'typology_mask', 'max_rent_cents', 'needs_accessible', 'household_category', 'extra_persons', 'reference_income', 'income_n2_year'], name='ranked_wish_commune', condition=models.Q(('commune__isnull', False))),
         ),
         migrations.AddIndex(
             model_name='rankedwish',
-            index=models.Index(fields=['epci', '-score', 'first_applied_on', 'application', 'persons', 'is_couple', 'typology_mask', 'max_rent_cents', 'needs_accessible', 'household_category', 'extra_persons', 'reference_income', 'income_n2_year'], name='ranked_wish_epci'),
+            index=models.Index(fields=['epci', '-score', 'first_applied_on', 'application', 'persons', 'is_couple', 'typology_mask', 'max_rent_cents', 'needs_accessible', 'household_category', 'extra_persons', 'reference_income', 'income_n2_year'], name='ranked_wish_epci', condition=models.Q(('epci__isnull', False))),
         ),
     ]

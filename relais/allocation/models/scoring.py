@@ -100,9 +100,11 @@ RANKED_FACTS = (
 def _ranking_index(place: str, name: str) -> models.Index:
     """One place's applications in ranking order, every filtered column in the key: the
     search walks it and stops at its LIMIT without reading a table row (an index-only scan on
-    PostgreSQL, a covering index on SQLite)."""
+    PostgreSQL, a covering index on SQLite). Partial: a row is of a commune or of an EPCI."""
     return models.Index(
-        fields=[place, "-score", "first_applied_on", "application", *RANKED_FACTS], name=name
+        fields=[place, "-score", "first_applied_on", "application", *RANKED_FACTS],
+        name=name,
+        condition=models.Q(**{f"{place}__isnull": False}),
     )
 
 

@@ -30,7 +30,7 @@ from ..models import (
     FewCandidatesReason,
     RankedWish,
 )
-from ..scoring.services import labelled
+from ..scoring.services import criterion_label
 
 MIN_CANDIDATES = 3  # CCH L441-2: at least three applications examined per dwelling
 # Household size (persons) that fits each typology: T1 one person; T2 one or two; T3 two to
@@ -262,12 +262,19 @@ def search_candidates(vacancy, *, year: int | None = None, limit: int = 50) -> l
     """
     ctx = search_context(vacancy, year)
     reasons = _Reasons(ctx)
+    labels: dict[str, str] = {}  # explanation code → its sentence, translated once per search
+
+    def label(code: str) -> str:
+        if code not in labels:
+            labels[code] = criterion_label(code)
+        return labels[code]
+
     rows = [
         CandidateRow(
             rank=rank,
             application=application,
             reasons=reasons.of(application),
-            score_lines=labelled(application.score_explanation or []),
+            score_lines=[(label(code), points) for code, points in application.score_explanation],
         )
         for rank, application in enumerate(_applicants(ctx, limit=limit), start=1)
     ]
