@@ -4,8 +4,10 @@ Every filter and the ranking run in ONE SQL query (docs/decisions/0009): eligibi
 income ≤ the ceiling of the application's category for the dwelling's financing and zone), fit
 (household size vs typology, wished commune or EPCI, wished typology, maximum rent,
 accessibility) and the order (the score stored for the dwelling's EPCI, on that EPCI's grid,
-then seniority of the application: docs/decisions/0033). The reasons shown to the officer are
-built afterwards, in Python, for the ``limit`` rows returned only.
+then seniority of the application: docs/decisions/0033), as walks of the candidate ranking of
+the commune and of its EPCI that stop at the LIMIT (``RankedWish``: docs/decisions/0051). The
+reasons shown to the officer are built afterwards, in Python, for the ``limit`` rows returned
+only.
 """
 
 import json
