@@ -2,7 +2,8 @@
 """Benchmark of the candidate search: ``search_candidates`` against the bare SQL query.
 
     .venv/bin/python bench/allocation_ranking.py                     # 100,000 applications
-    DATABASE_URL=postgres://… .venv/bin/python bench/allocation_ranking.py --national
+    DATABASE_URL=postgres://… .venv/bin/python bench/allocation_ranking.py --national --keep
+    .venv/bin/python bench/allocation_ranking.py --seeded postgres://…/relais_bench_ranking_…
 
 Builds a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server of
 ``DATABASE_URL``, dropped at the end), loads the communes and the income ceilings, inserts the
@@ -12,8 +13,10 @@ hundred vacancies of that landlord over the communes of Centre-Val de Loire (eac
 with one score per wished EPCI, ADR 0033; about one in twelve with an out-of-date N-2 income,
 which the search flags). Then, for ~200
 random vacancies, it times ``search_candidates`` (the service the vacancy page calls: eligibility,
-fit, ranking and the explanation of the top 50) and a hand-written SQL query with the same
-filters, order and LIMIT 50 through a bare cursor, and prints the p95 of each and their ratio.
+fit, ranking and the explanation of the top 50) and a hand-written SQL query doing the same work
+on the same tables (the walks of the candidate ranking, ADR 0051) through a bare cursor, and
+prints the p95 of each and their ratio; and, as a reference, the query before ADR 0051 over the
+raw tables. All three must return the same applications in the same order.
 Targets: p95 ≤ 25 ms at 100,000 applications, ≤ 60 ms at 2,500,000 (``--national``, PostgreSQL).
 On PostgreSQL the applications are drawn by the server, set-based (``allocation_ranking_pg``).
 """
@@ -52,14 +55,22 @@ def parse_args():
     parser.add_argument("--vacancies", type=int, default=300, help="vacancies created")
     parser.add_argument("--runs", type=int, default=200, help="vacancies searched")
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL database seeded (name printed)"
+    )
+    parser.add_argument(
+        "--seeded",
+        metavar="URL",
+        help="measure on a database an earlier run seeded and kept (migrated first, not reseeded)",
+    )
     args = parser.parse_args()
     args.count = args.applications or (NATIONAL if args.national else REGIONAL)
     return args
 
 
 @contextlib.contextmanager
-def fresh_database():
-    """Yields the DATABASE_URL of an empty database, removed afterwards."""
+def fresh_database(keep: bool = False):
+    """Yields the DATABASE_URL of an empty database, removed afterwards unless ``keep``."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
@@ -70,14 +81,18 @@ def fresh_database():
     name = f"relais_bench_ranking_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(base, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
     try:
-        yield urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+        yield url
     finally:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if keep:
+            print(f"kept: {url} (measure it again with --seeded {url})")
+        else:
+            with psycopg.connect(base, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def setup_django(url: str) -> None:
@@ -357,6 +372,7 @@ def insert_applications(rng, pools: list[tuple[int, int, Places]], income_year: 
     from django.db import connection, transaction
 
     from relais.allocation.models import Application, ApplicationScore
+    from relais.allocation.scoring.ranking import ranking_fill
 
     given = ("id", "income_n2_year", *application_values(rng, 0, 0, "").keys())
     apps = RowWriter(connection, Application, given)
@@ -398,6 +414,7 @@ def insert_applications(rng, pools: list[tuple[int, int, Places]], income_year: 
                     )
         for writer in (apps, communes, epcis, scores):
             writer.flush()
+        ranking_fill()  # the candidate ranking (ADR 0051), as the demo fills it
     reset_sequences()
     return pk
 
@@ -428,13 +445,14 @@ def reset_sequences() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    from relais.allocation.models import Application, ApplicationScore
+    from relais.allocation.models import Application, ApplicationScore, RankedWish
 
     models = [
         Application,
         Application.wished_communes.through,
         Application.wished_epcis.through,
         ApplicationScore,
+        RankedWish,
     ]
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
@@ -444,6 +462,41 @@ def reset_sequences() -> None:
 
 # Measures --------------------------------------------------------------------------------
 
+# The search by hand (ADR 0051): the best 50 eligible, fitting applications wishing the commune,
+# and those wishing its EPCI as a whole, each a walk on the ranking's index of that place; the
+# union joined to the applications (and to their score in the EPCI for its explanation), with
+# the ceiling and the two wish flags the list shows.
+WALK_SQL = """SELECT * FROM (
+    SELECT w.application_id, w.score, w.first_applied_on FROM allocation_rankedwish w
+    WHERE w.{place}_id = %({place})s AND w.persons BETWEEN %(smallest)s AND %(largest)s
+      AND (w.typology_mask = 0 OR (w.typology_mask & %(bit)s) <> 0)
+      AND (w.max_rent_cents IS NULL OR w.max_rent_cents >= %(cost)s)
+      AND w.reference_income <= {ceiling}{accessible}
+    ORDER BY w.score DESC, w.first_applied_on, w.application_id LIMIT 50) {place}"""
+CEILING_SQL = """CASE {t}.household_category
+        WHEN 1 THEN %(c1)s WHEN 2 THEN %(c2)s WHEN 3 THEN %(c3)s
+        WHEN 4 THEN %(c4)s WHEN 5 THEN %(c5)s WHEN 6 THEN %(c6)s END
+      + {t}.extra_persons * %(c7)s"""
+RANKED_SQL = """
+SELECT a.id, a.registration_number, a.applicant_first_name, a.applicant_last_name, a.persons,
+       a.household_category, a.extra_persons, a.reference_income, a.monthly_resources_cents,
+       a.max_rent_cents, a.typology_mask, a.needs_accessible, r.score, {explanation},
+       r.first_applied_on, {ceiling},
+       (SELECT c.application_id FROM allocation_application_wished_communes c
+        WHERE c.application_id = a.id AND c.commune_id = %(commune)s LIMIT 1) IS NOT NULL,
+       (SELECT e.application_id FROM allocation_application_wished_epcis e
+        WHERE e.application_id = a.id AND e.epci_id = %(epci)s LIMIT 1) IS NOT NULL
+FROM ({walks}) r JOIN allocation_application a ON a.id = r.application_id{join}
+ORDER BY r.score DESC, r.first_applied_on, r.application_id
+LIMIT 50
+"""
+SCORE_JOIN = (
+    " JOIN allocation_applicationscore s"
+    " ON s.application_id = r.application_id AND s.epci_id = %(epci)s"
+)
+
+# The reference: the query before ADR 0051, over the raw tables (the EPCI's scores joined to
+# the applications, the wishers listed or probed), printed so that the gain shows.
 BARE_SQL = """
 SELECT a.id, a.registration_number, a.applicant_first_name, a.applicant_last_name, a.persons,
        a.household_category, a.extra_persons, a.reference_income, a.monthly_resources_cents,
@@ -454,10 +507,7 @@ WHERE {scope} AND a.status = 'active'
   AND (a.typology_mask = 0 OR (a.typology_mask & %(bit)s) <> 0)
   AND (a.max_rent_cents IS NULL OR a.max_rent_cents >= %(cost)s)
   AND (%(accessible)s OR NOT a.needs_accessible)
-  AND a.reference_income <= CASE a.household_category
-        WHEN 1 THEN %(c1)s WHEN 2 THEN %(c2)s WHEN 3 THEN %(c3)s
-        WHEN 4 THEN %(c4)s WHEN 5 THEN %(c5)s WHEN 6 THEN %(c6)s END
-      + a.extra_persons * %(c7)s
+  AND a.reference_income <= {ceiling}
   AND {wish}
 ORDER BY {order}
 LIMIT 50
@@ -479,6 +529,7 @@ WITHOUT_EPCI = {
     "order": "a.score DESC, a.first_applied_on, a.id",
     "key": "a.id",
 }
+MANY_WISHERS = 2_000  # the threshold of the old query's two shapes (ADR 0009)
 FEW_WISHERS_SQL = """{key} IN (
     SELECT application_id FROM allocation_application_wished_communes WHERE commune_id = %(commune)s
     UNION ALL
@@ -495,10 +546,10 @@ TABLE_SQL = """SELECT category, ceiling_eur FROM allocation_incomeceiling
 WHERE year = %s AND financing = %s AND zone = %s"""
 
 
-def bare_search(cursor, vacancy, year: int) -> list[tuple]:
-    """The same search by hand: the ceiling table, the wishers probe, then the query."""
+def _params(cursor, vacancy, year: int) -> dict:
+    """The ceiling table (one query, as the service) and the vacancy's filter values."""
     from relais.allocation.models import TYPOLOGY_BITS
-    from relais.allocation.vacancies.candidates import MANY_WISHERS, OCCUPANCY
+    from relais.allocation.vacancies.candidates import OCCUPANCY
 
     dwelling = vacancy.dwelling
     commune = dwelling.building.commune
@@ -507,14 +558,9 @@ def bare_search(cursor, vacancy, year: int) -> list[tuple]:
     table = {f"c{category}": amount for category, amount in cursor.fetchall()}
     if pls:
         table = {key: (amount * 130 + 50) // 100 for key, amount in table.items()}
-    many = False
-    for kind, code in (("commune", commune.code), ("epci", commune.epci_id)):
-        cursor.execute(PROBE_SQL.format(table=kind), [code, MANY_WISHERS - 1])
-        many = many or bool(cursor.fetchall())
     smallest, largest = OCCUPANCY[dwelling.typology]
-    params = {
+    return {
         **table,
-        "organisation": vacancy.organisation_id,
         "smallest": smallest,
         "largest": largest,
         "bit": TYPOLOGY_BITS[dwelling.typology],
@@ -523,9 +569,40 @@ def bare_search(cursor, vacancy, year: int) -> list[tuple]:
         "commune": commune.code,
         "epci": commune.epci_id or "",
     }
+
+
+def bare_search(cursor, vacancy, year: int) -> list[tuple]:
+    """The search by hand, as the service runs it: the ceiling table, then the walks."""
+    params = _params(cursor, vacancy, year)
+    epci = vacancy.dwelling.building.commune.epci_id
+    accessible = "" if vacancy.dwelling.accessible else " AND NOT w.needs_accessible"
+    walk = {"ceiling": CEILING_SQL.format(t="w"), "accessible": accessible}
+    walks = WALK_SQL.format(place="commune", **walk)
+    if epci:
+        walks += " UNION " + WALK_SQL.format(place="epci", **walk)
+    sql = RANKED_SQL.format(
+        walks=walks,
+        explanation="s.explanation" if epci else "a.score_explanation",
+        ceiling=CEILING_SQL.format(t="a"),
+        join=SCORE_JOIN if epci else "",
+    )
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def raw_search(cursor, vacancy, year: int) -> list[tuple]:
+    """The reference: the search before ADR 0051 over the raw tables (the ceiling table, the
+    wishers probe, then the query in the shape the probe chose)."""
+    params = _params(cursor, vacancy, year)
+    commune = vacancy.dwelling.building.commune
+    many = False
+    for kind, code in (("commune", commune.code), ("epci", commune.epci_id)):
+        cursor.execute(PROBE_SQL.format(table=kind), [code, MANY_WISHERS - 1])
+        many = many or bool(cursor.fetchall())
     shape = IN_EPCI if commune.epci_id else WITHOUT_EPCI
     wish = (MANY_WISHERS_SQL if many else FEW_WISHERS_SQL).format(key=shape["key"])
-    cursor.execute(BARE_SQL.format(wish=wish, **shape), params)
+    ceiling = CEILING_SQL.format(t="a")
+    cursor.execute(BARE_SQL.format(wish=wish, ceiling=ceiling, **shape), params)
     return cursor.fetchall()
 
 
@@ -534,8 +611,10 @@ def p95(samples: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
-def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> tuple[list, list, list]:
-    """Times of the service and of the bare query (ms), interleaved, and result sizes."""
+def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> dict[str, list]:
+    """Times (ms) of the service, of the bare query and of the raw-tables reference,
+    interleaved, and the result sizes. Each search must return the same applications in the
+    same order by all three, or the run fails."""
     from django.db import connection
 
     from relais.allocation.models import Vacancy
@@ -547,20 +626,27 @@ def measure(rng, vacancy_ids: list[int], runs: int, year: int) -> tuple[list, li
     ).in_bulk(set(chosen))
     for pk in chosen[:10]:  # warm the caches and the connection
         search_candidates(vacancies[pk], year=year)
-    service, bare, sizes = [], [], []
+    times: dict[str, list] = {"service": [], "bare": [], "raw": [], "sizes": []}
     with connection.cursor() as cursor:
-        for pk in chosen:
-            vacancy = vacancies[pk]
-            started = time.perf_counter()
-            rows = search_candidates(vacancy, year=year)
-            service.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            bare_rows = bare_search(cursor, vacancy, year)
-            bare.append((time.perf_counter() - started) * 1000)
-            if [r.application.pk for r in rows] != [r[0] for r in bare_rows]:
-                raise AssertionError(f"vacancy {pk}: the service and the bare query disagree")
-            sizes.append(len(rows))
-    return service, bare, sizes
+        searches = {
+            "service": lambda v: [r.application.pk for r in search_candidates(v, year=year)],
+            "bare": lambda v: [r[0] for r in bare_search(cursor, v, year)],
+            "raw": lambda v: [r[0] for r in raw_search(cursor, v, year)],
+        }
+        order = list(searches)
+        for n, pk in enumerate(chosen):
+            # Whoever runs first on a vacancy reads its pages into the cache for the others:
+            # the three take turns.
+            found = {}
+            for name in order[n % 3 :] + order[: n % 3]:
+                started = time.perf_counter()
+                found[name] = searches[name](vacancies[pk])
+                times[name].append((time.perf_counter() - started) * 1000)
+            for name in ("bare", "raw"):
+                if found[name] != found["service"]:
+                    raise AssertionError(f"vacancy {pk}: the service and the {name} query disagree")
+            times["sizes"].append(len(found["service"]))
+    return times
 
 
 def landlords(args, regions: dict[str, list]) -> list[tuple]:
@@ -598,7 +684,6 @@ def landlords(args, regions: dict[str, list]) -> list[tuple]:
 
 def run(args) -> None:
     from django.core.management import call_command
-    from django.db import connection
 
     rng = random.Random(args.seed)
     call_command("migrate", verbosity=0)
@@ -614,18 +699,47 @@ def run(args) -> None:
         f"searched, the rest by {len(pools) - 1} others: one shared pool) in "
         f"{time.perf_counter() - started:.0f} s"
     )
-    service, bare, sizes = measure(rng, vacancy_ids, args.runs, year)
-    vendor = connection.vendor
-    target = TARGET_MS.get(args.count)
-    line = (
-        f"ranking {args.count:,} apps ({vendor}): p95 {p95(service):.1f} ms; "
-        f"bare SQL p95 {p95(bare):.1f} ms; ratio {p95(service) / p95(bare):.1f}"
+    report(args, measure(rng, vacancy_ids, args.runs, year), year, len(set(vacancy_ids)))
+
+
+def run_seeded(args) -> None:
+    """Measure on a database seeded by an earlier run (``--keep``, or a restored dump of one):
+    migrated to the current code first; its VACUUM ANALYZE sets the visibility map the
+    index-only walks need, as the seeding does."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from relais.allocation.models import Application, Vacancy
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    args.count = Application.objects.filter(status="active").count()
+    vacancy_ids = list(
+        Vacancy.objects.filter(organisation__slug="vlh").values_list("pk", flat=True)
     )
-    if target:
-        line += f"; target p95 ≤ {target} ms: {'met' if p95(service) <= target else 'NOT met'}"
-    print(line)
+    year = ceiling_year()
+    rng = random.Random(args.seed)
+    report(args, measure(rng, vacancy_ids, args.runs, year), year, len(vacancy_ids))
+
+
+def report(args, times: dict[str, list], year: int, vacancies: int) -> None:
+    from django.db import connection
+
+    service, bare, raw, sizes = (times[k] for k in ("service", "bare", "raw", "sizes"))
+    vendor = connection.vendor
+    target = TARGET_MS[NATIONAL if args.count > REGIONAL else REGIONAL]
     print(
-        f"{len(sizes)} searches over {len(set(vacancy_ids))} vacancies (ceilings {year}); "
+        f"ranking {args.count:,} apps ({vendor}): p95 {p95(service):.1f} ms; "
+        f"bare SQL p95 {p95(bare):.1f} ms; ratio {p95(service) / p95(bare):.1f}; "
+        f"target p95 ≤ {target} ms: {'met' if p95(service) <= target else 'NOT met'}"
+    )
+    print(
+        f"reference: the query before ADR 0051 over the raw tables (scores joined to the "
+        f"applications, wishers probed) p95 {p95(raw):.1f} ms, same rows"
+    )
+    print(
+        f"{len(sizes)} searches over {vacancies} vacancies (ceilings {year}); "
         f"candidates returned: median {sorted(sizes)[len(sizes) // 2]}, "
         f"fewer than 50 for {sum(size < 50 for size in sizes)}"
     )
@@ -633,7 +747,11 @@ def run(args) -> None:
 
 def main() -> None:
     args = parse_args()
-    with fresh_database() as url:
+    if args.seeded:
+        setup_django(args.seeded)
+        run_seeded(args)
+        return
+    with fresh_database(keep=args.keep) as url:
         setup_django(url)
         run(args)
         from django.db import connections

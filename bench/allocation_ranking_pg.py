@@ -8,7 +8,8 @@ The draws follow the same laws as the Python path of the benchmark (``_household
 income (log-normal), maximum rent, waiting time (exponential, 24 months mean), DALO and eviction
 priorities, a home commune weighted by population^1.1 in the pool's region, 0–2 other communes
 of its département weighted by population, the home's EPCI one time in three, one score per
-wished EPCI. ``setseed`` makes a run repeatable.
+wished EPCI. The candidate ranking (``RankedWish``, ADR 0051) is then filled from them, as the
+demo fills it. ``setseed`` makes a run repeatable.
 """
 
 import contextlib
@@ -262,6 +263,7 @@ LOADED_TABLES = (
     "allocation_application_wished_communes",
     "allocation_application_wished_epcis",
     "allocation_applicationscore",
+    "allocation_rankedwish",
 )
 SECONDARY_INDEXES = """
 SELECT i.indexname, i.indexdef FROM pg_indexes i
@@ -302,6 +304,7 @@ def insert_applications(pools, *, income_year: int, today, seed: int, weights, t
 
     from relais.allocation.eligibility.household import household_category
     from relais.allocation.models import TYPOLOGY_BITS, Application, ApplicationScore
+    from relais.allocation.scoring.ranking import ranking_fill
 
     pool_rows, homes, near, categories = _reference_rows(
         pools, household_category, TYPOLOGY_BITS, typologies
@@ -346,6 +349,7 @@ def insert_applications(pools, *, income_year: int, today, seed: int, weights, t
             cursor.execute(WISHED_COMMUNES)
             cursor.execute(WISHED_EPCIS)
             cursor.execute(score_sql, score_defaults)
+            ranking_fill()  # the candidate ranking (ADR 0051), from the rows just drawn
         cursor.execute("DROP TABLE bench_app, bench_wish, bench_pool, bench_home, bench_near")
         cursor.execute("DROP TABLE bench_category")
     return written

@@ -29,6 +29,7 @@ from .models import (
     Letter,
     LetterReason,
     Position,
+    RankedWish,
     RenewalReminder,
     Seat,
     Session,
@@ -104,6 +105,7 @@ class AllocationDemo:
         many_to_many = [
             (Application.wished_communes.through, "application_id", Application),
             (Application.wished_epcis.through, "application_id", Application),
+            (RankedWish, "application_id", Application),
             (Commission.communes.through, "commission_id", Commission),
             (Letter.reasons.through, "letter_id", Letter),
         ]

@@ -6,6 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from relais.allocation.models import TYPOLOGY_BITS, ApplicationScore
+from relais.allocation.scoring.ranking import ranking_write
 from relais.housing.models import Zone
 
 from ..factories import CommuneFactory, DepartementFactory, DwellingFactory, EpciFactory
@@ -48,6 +49,7 @@ def applicant(organisation, *, wishes=None, epcis=(), **fields):
     application.wished_communes.add(*communes)
     application.wished_epcis.add(*epcis)
     scores_in_epcis(application, {c.epci_id for c in communes if c.epci_id} | set(epcis))
+    ranking_write([application.pk])
     return application
 
 
@@ -66,6 +68,7 @@ def scores_in_epcis(application, epcis, score=None):
                 "first_applied_on": application.first_applied_on,
             },
         )
+    ranking_write([application.pk])  # as score_applications does (ADR 0051)
 
 
 def applied(months_ago: int) -> dt.date:

@@ -15,6 +15,7 @@ from relais.allocation.scoring.services import waiting_months
 from relais.housing.models import Dwelling
 
 from ..factories import BuildingFactory, CommuneFactory, DwellingFactory, OrganisationFactory
+from .test_ranking import in_step
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def test_seed_writes_scored_applications_per_dwelling(landlords):
     assert len(queries) < 60  # set-based: no query per application
     applications = Application.objects.all()
     assert applications.count() == 2_400
+    assert len(in_step()) >= 2_400  # the candidate ranking filled with them (ADR 0051)
     assert set(applications.values_list("status", flat=True)) == {"active"}
     assert not applications.filter(scored_with__isnull=True).exists()
     assert applications.values("score").distinct().count() > 20

@@ -1,7 +1,7 @@
 """Candidate search: eligibility, each fit rule, the ranking, tenancy, the proposal rule.
 
-Every search test runs twice: once starting from the wishers of the commune (few wishers), once
-walking the applications in score order (many wishers), the two shapes of the one query.
+The search walks the candidate ranking (``RankedWish``, ADR 0051): the factories write it as the
+services do (``ranking_write``).
 """
 
 import pytest
@@ -16,7 +16,6 @@ from relais.allocation.models import (
     CommuneAbcZone,
     FewCandidatesReason,
 )
-from relais.allocation.vacancies import candidates
 from relais.allocation.vacancies.candidates import search_candidates, validate_proposal
 
 from ..factories import CommuneFactory, EpciFactory
@@ -32,12 +31,6 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(params=["few_wishers", "many_wishers"], autouse=True)
-def query_shape(request, monkeypatch):
-    monkeypatch.setattr(candidates, "MANY_WISHERS", 1 if request.param == "many_wishers" else 10**6)
-    return request.param
 
 
 @pytest.fixture
@@ -250,11 +243,11 @@ def test_query_count_does_not_depend_on_the_number_of_applications(
     organisation, open_vacancy, django_assert_num_queries
 ):
     applicant(organisation)
-    with django_assert_num_queries(3):  # ceiling table, wishers probe, the search
+    with django_assert_num_queries(2):  # the ceiling table, the search
         assert len(search_candidates(open_vacancy, year=YEAR)) == 1
     for _ in range(60):
         applicant(organisation)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert len(search_candidates(open_vacancy, year=YEAR)) == 50
 
 

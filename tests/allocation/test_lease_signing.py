@@ -16,6 +16,7 @@ from relais.allocation.models import (
     Letter,
     LetterKind,
     OfferAnswer,
+    RankedWish,
     VacancyStatus,
 )
 from relais.allocation.vacancies.selectors import timeline
@@ -26,6 +27,7 @@ from relais.housing.models import Household, Lease
 from ..factories import DwellingFactory, LeaseFactory
 from .factories import AgendaItemFactory, SessionFactory
 from .factories_letters import closed_session, send_all
+from .test_ranking import in_step
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,8 @@ def test_lease_signed_creates_the_household_and_strikes_the_application_off(acce
         lease,
     )
     assert application.struck_off_on == timezone.localdate()
+    assert not RankedWish.objects.filter(application=application).exists()
+    in_step()  # the candidate ranking follows (ADR 0051)
     kinds = list(application.events.values_list("kind", "actor"))
     assert kinds[-2:] == [("allocated", None), ("housed", user.pk)]
     assert AuditEvent.objects.filter(action="application.housed").count() == 1

@@ -15,6 +15,7 @@ from relais.allocation.models import (
     ItemStatus,
     VacancyStatus,
 )
+from relais.allocation.scoring.ranking import ranking_write
 
 from .factories import SessionFactory
 from .factories_commissions import board
@@ -86,6 +87,7 @@ def test_too_few_only_when_the_search_finds_fewer_than_three(organisation, draft
         add(draft, home, [first, second], FewCandidatesReason.TOO_FEW)
     third.status = ApplicationStatus.CANCELLED
     third.save(update_fields=["status"])
+    ranking_write([third.pk])  # as the services that change a status do (ADR 0051)
     item = add(draft, home, [first, second], FewCandidatesReason.TOO_FEW)
     assert item.few_candidates_justification.startswith("Recherche de candidats du ")
     assert item.few_candidates_justification.endswith(

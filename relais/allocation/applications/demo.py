@@ -36,6 +36,7 @@ from ..models import (
     HousingSituation,
 )
 from ..scoring import services as scoring
+from ..scoring.ranking import ranking_fill
 from . import lifecycle
 from .pool import territory_fill
 from .services import Document, search_text
@@ -156,6 +157,7 @@ def seed_applications(
         counts[organisation_id] = wanted
     writer.finish()
     territory_fill(ids)  # the shared pool's territories (ADR 0046), set-based
+    ranking_fill(ids)  # the candidate ranking (ADR 0051), set-based
     return counts
 
 

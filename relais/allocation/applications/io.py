@@ -50,6 +50,7 @@ from ..models import (
     registration_number_validator,
 )
 from ..scoring import services as scoring
+from ..scoring.ranking import ranking_write
 from .lifecycle import renewal_check
 from .pool import territory_write
 from .services import Document, derive
@@ -504,6 +505,12 @@ class ApplicationImporter(Importer):
                 ids = [item.application.pk for item in batch]
                 scored = scoring.scored(Application.objects.filter(pk__in=ids))
                 scoring.score_applications(scored, on=today, grids=grids)
+                # The others leave the candidate ranking (the scored ones were rewritten).
+                ranking_write(
+                    item.application.pk
+                    for item in batch
+                    if item.application.status not in scoring.SCORED_STATUSES
+                )
             done = batch[-1].position
         if count.created:
             count.fields.update(Application._meta.get_field(name).name for name in self._given())
@@ -667,6 +674,7 @@ def rescore_after_undo(application_ids: list[int]) -> None:
     not in the journal. Ids of applications the undo deleted are simply not found."""
     for chunk in chunks(application_ids):
         scoring.score_applications(scoring.scored(Application.objects.filter(pk__in=chunk)))
+        ranking_write(chunk)  # the unscored ones too: their rows go (ADR 0051)
         territory_write(chunk)
 
 

@@ -42,6 +42,7 @@ from ..models import (
     RenewalReminder,
     StrikeOffReason,
 )
+from ..scoring.ranking import ranking_write
 from ..scoring.services import months_before
 
 # An application waiting for a dwelling; an allocated one waits for its lease.
@@ -217,6 +218,7 @@ def applications_strike_off(*, organisation, today: dt.date) -> int:
         struck_off_reason=StrikeOffReason.NOT_RENEWED,
         updated_at=timezone.now(),
     )
+    ranking_write(ids)  # out of the candidate ranking (ADR 0051)
     events = [(pk, ends, "", ApplicationStatus.STRUCK_OFF) for pk, ends, _number in rows]
     _events_bulk(
         organisation,

@@ -25,6 +25,7 @@ from relais.core.transactions import write_transaction
 from ..eligibility import household
 from ..models import Application, ApplicationEventKind, ApplicationStatus
 from ..scoring import services as scoring
+from ..scoring.ranking import ranking_write
 from . import pool
 from .lifecycle import event_add, validity_end
 
@@ -163,6 +164,8 @@ def _save(application, *, actor, before: dict, wished_communes, wished_epcis) ->
     if application.status in scoring.SCORED_STATUSES:
         scoring.score_applications(Application.objects.filter(pk=application.pk))
         application.refresh_from_db(fields=scoring.SCORE_FIELDS)
+    else:
+        ranking_write([application.pk])  # out of the candidate ranking (ADR 0051)
     if created:
         event_add(
             application,
@@ -234,6 +237,8 @@ def application_set_status(
         if status in scoring.SCORED_STATUSES:
             scoring.score_applications(Application.objects.filter(pk=stored.pk))
             stored.refresh_from_db(fields=scoring.SCORE_FIELDS)
+        else:
+            ranking_write([stored.pk])  # out of the candidate ranking (ADR 0051)
         audit.record(
             action="application.status_changed",
             organisation=stored.organisation,

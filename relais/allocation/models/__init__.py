@@ -63,7 +63,7 @@ from .reservations import (
     ReservationHolder,
     VacancyAssignment,
 )
-from .scoring import ApplicationScore, ScoringGrid
+from .scoring import RANKED_FACTS, ApplicationScore, RankedWish, ScoringGrid
 from .vacancies import QuartileThreshold, Vacancy, VacancyStatus
 
 __all__ = [
@@ -81,6 +81,8 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationEventKind",
     "ApplicationScore",
+    "RANKED_FACTS",
+    "RankedWish",
     "ApplicationQuerySet",
     "ApplicationStatus",
     "ApplicationTerritory",

@@ -276,26 +276,6 @@ class Application(OrganisationOwned):
                 fields=["organisation", "-score", "first_applied_on", "id"],
                 name="application_list",
             ),
-            # Candidate search (vacancies helper, docs/decisions/0009): the organisation's
-            # active applications in ranking order, with every column the filters read, so
-            # the walk in score order never touches the table.
-            models.Index(
-                fields=[
-                    "organisation",
-                    "status",
-                    "-score",
-                    "first_applied_on",
-                    "id",
-                    "persons",
-                    "typology_mask",
-                    "max_rent_cents",
-                    "needs_accessible",
-                    "household_category",
-                    "extra_persons",
-                    "reference_income",
-                ],
-                name="application_candidates",
-            ),
         ]
 
     def __str__(self):

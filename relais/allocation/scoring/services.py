@@ -42,6 +42,7 @@ from ..models import (
     PriorityCriterion,
     ScoringGrid,
 )
+from .ranking import ranking_write
 
 DEFAULT_GRID_FILE = Path(__file__).resolve().parent.parent / "data" / "default_scoring_grid.json"
 BATCH_SIZE = 2000
@@ -462,7 +463,8 @@ def score_applications(queryset, *, on: dt.date | None = None, grids: "Grids | N
     Applications are read in batches of BATCH_SIZE (one query for their facts, two for their
     wishes, one for their stored EPCI scores), scored in memory (once per distinct grid), and
     only what changed is written: one ``executemany`` per table and batch, one insert of the
-    new EPCI scores, one delete of those no longer wished. ``scored_at`` is when a stored score
+    new EPCI scores, one delete of those no longer wished; then the batch's candidate ranking
+    is rewritten (``ranking.ranking_write``, ADR 0051). ``scored_at`` is when a stored score
     last changed. ``grids``: those valid ``on``, for a caller that scores in several calls.
     Returns the number of applications whose scores changed.
     """
@@ -481,6 +483,7 @@ def score_applications(queryset, *, on: dt.date | None = None, grids: "Grids | N
         update_rows(ApplicationScore, EPCI_SCORE_FIELDS, out.changed_scores)
         if out.gone_scores:
             ApplicationScore.objects.filter(pk__in=out.gone_scores).delete()
+        ranking_write([row["pk"] for row in batch])
         changed += len(out.changed)
     return changed
 

@@ -4,8 +4,10 @@ Every filter and the ranking run in ONE SQL query (docs/decisions/0009): eligibi
 income ≤ the ceiling of the application's category for the dwelling's financing and zone), fit
 (household size vs typology, wished commune or EPCI, wished typology, maximum rent,
 accessibility) and the order (the score stored for the dwelling's EPCI, on that EPCI's grid,
-then seniority of the application: docs/decisions/0033). The reasons shown to the officer are
-built afterwards, in Python, for the ``limit`` rows returned only.
+then seniority of the application: docs/decisions/0033), as walks of the candidate ranking of
+the commune and of its EPCI that stop at the LIMIT (``RankedWish``: docs/decisions/0051). The
+reasons shown to the officer are built afterwards, in Python, for the ``limit`` rows returned
+only.
 """
 
 import json
@@ -27,10 +29,10 @@ from ..models import (
     TYPOLOGY_BITS,
     Application,
     ApplicationScore,
-    ApplicationStatus,
     FewCandidatesReason,
+    RankedWish,
 )
-from ..scoring.services import labelled
+from ..scoring.services import criterion_label
 
 MIN_CANDIDATES = 3  # CCH L441-2: at least three applications examined per dwelling
 # Household size (persons) that fits each typology: T1 one person; T2 one or two; T3 two to
@@ -43,11 +45,9 @@ OCCUPANCY = {
     Typology.T5: (4, 7),
     Typology.T6: (5, 20),
 }
-RANKED = "a.score DESC, a.first_applied_on, a.id"
-RANKED_BY_EPCI = "s.score DESC, s.first_applied_on, s.application_id"
-# Above this many applications wishing the commune (or its EPCI), walking the organisation's
-# applications in score order beats starting from the wishers (measured: docs/decisions/0009).
-MANY_WISHERS = 2_000
+# The walk of each wished place's ranking (``RankedWish``, docs/decisions/0051), then the merge.
+RANKED = "a.score DESC, a.first_applied_on, a.application_id"
+MERGED = "r.score DESC, r.first_applied_on, r.application_id"
 
 WishedCommune = Application.wished_communes.through
 WishedEpci = Application.wished_epcis.through
@@ -133,72 +133,66 @@ def search_context(vacancy, year: int | None = None) -> SearchContext:
     )
 
 
-def _many_wishers(commune) -> bool:
-    """Do ``MANY_WISHERS`` applications (of any organisation) wish the commune or its EPCI?
-
-    Answered from the wish tables' indexes with ``LIMIT 1 OFFSET MANY_WISHERS - 1``: at most
-    that many index entries are read, however big the tables are.
-    """
-    sql = (
-        f"SELECT EXISTS (SELECT 1 FROM {_table(WishedCommune)} WHERE commune_id = %s"
-        " LIMIT 1 OFFSET %s)"
-        f" OR EXISTS (SELECT 1 FROM {_table(WishedEpci)} WHERE epci_id = %s LIMIT 1 OFFSET %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [commune.code, MANY_WISHERS - 1, commune.epci_id, MANY_WISHERS - 1])
-        return bool(cursor.fetchone()[0])
-
-
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _wish_lookups(commune) -> list[tuple[str, list]]:
-    """Does row ``a`` wish the commune, its EPCI: scalar look-ups on the wish tables' indexes,
-    ``(SELECT … LIMIT 1) IS NOT NULL`` rather than ``EXISTS``, which PostgreSQL turns into a
-    hash of every wisher of the commune built before the first row (ADR 0009)."""
-    lookups = [
-        (
-            f"(SELECT w.application_id FROM {_table(WishedCommune)} w"
-            " WHERE w.application_id = a.id AND w.commune_id = %s LIMIT 1) IS NOT NULL",
-            [commune.code],
-        )
-    ]
-    if commune.epci_id:
-        lookups.append(
-            (
-                f"(SELECT e.application_id FROM {_table(WishedEpci)} e"
-                " WHERE e.application_id = a.id AND e.epci_id = %s LIMIT 1) IS NOT NULL",
-                [commune.epci_id],
-            )
-        )
-    return lookups
-
-
 def _wish_flags(commune) -> tuple[str, list]:
-    """The two flags ``wishes_commune, wishes_epci`` of row ``a`` (the reasons need them)."""
-    lookups = _wish_lookups(commune)
-    sql = ", ".join(lookup for lookup, _params in lookups)
-    return (sql if commune.epci_id else f"{sql}, 1 = 0"), [p for _s, ps in lookups for p in ps]
-
-
-def _wish_filter(commune, key: str) -> tuple[str, list]:
-    """Wished commune OR wished EPCI, in the shape that suits how many wish them.
-
-    Few wishers: start from them (``key IN (wishers of the commune UNION ALL of the EPCI)``).
-    Many: walk the applications in ranking order and look each one's wishes up; enough fit
-    soon and the LIMIT stops the walk. Neither database tells the two cases apart from its
-    statistics (docs/decisions/0009).
-    """
-    if _many_wishers(commune):
-        lookups = _wish_lookups(commune)
-        sql = " OR ".join(lookup for lookup, _params in lookups)
-        return f"({sql})", [p for _s, ps in lookups for p in ps]
-    wishers = f"SELECT application_id FROM {_table(WishedCommune)} WHERE commune_id = %s"
+    """The two flags ``wishes_commune, wishes_epci`` of the application ``a`` (the reasons need
+    them): scalar look-ups on the wish tables' unique (application, place) indexes, for the
+    rows returned only."""
+    sql = (
+        f"(SELECT w.application_id FROM {_table(WishedCommune)} w"
+        " WHERE w.application_id = a.id AND w.commune_id = %s LIMIT 1) IS NOT NULL"
+    )
     if not commune.epci_id:
-        return f"{key} IN ({wishers})", [commune.code]
-    epci_wishers = f"SELECT application_id FROM {_table(WishedEpci)} WHERE epci_id = %s"
-    return f"{key} IN ({wishers} UNION ALL {epci_wishers})", [commune.code, commune.epci_id]
+        return f"{sql}, 1 = 0", [commune.code]
+    sql += (
+        f", (SELECT e.application_id FROM {_table(WishedEpci)} e"
+        " WHERE e.application_id = a.id AND e.epci_id = %s LIMIT 1) IS NOT NULL"
+    )
+    return sql, [commune.code, commune.epci_id]
+
+
+def _walks(ctx: SearchContext, *, limit: int, income_year: int | None) -> tuple[str, list]:
+    """The best ``limit`` eligible, fitting applications wishing the commune, and those wishing
+    its EPCI as a whole: one walk each on ``RankedWish``'s index of that place, in ranking
+    order, every filtered column in the index (it stops at its LIMIT without reading the
+    table); merged without duplicates (a file wishing both has the same score in both)."""
+    dwelling = ctx.vacancy.dwelling
+    commune = dwelling.building.commune
+    ceiling, ceiling_params = ctx.ceiling  # on ``a``: the ranking row carries the columns
+    smallest, largest = ctx.occupancy
+    conditions = [
+        "a.persons BETWEEN %s AND %s",
+        "(a.typology_mask = 0 OR (a.typology_mask & %s) <> 0)",
+        "(a.max_rent_cents IS NULL OR a.max_rent_cents >= %s)",
+        f"a.reference_income <= {ceiling}",
+    ]
+    params = [
+        smallest,
+        largest,
+        TYPOLOGY_BITS[dwelling.typology],
+        ctx.rent_and_charges_cents,
+        *ceiling_params,
+    ]
+    if not dwelling.accessible:
+        conditions.append("NOT a.needs_accessible")
+    if income_year is not None:
+        conditions.append("a.income_n2_year = %s")
+        params.append(income_year)
+    places = [("commune", commune.code)]
+    if commune.epci_id:
+        places.append(("epci", commune.epci_id))
+    walks, walk_params = [], []
+    for place, key in places:
+        walks.append(
+            "SELECT * FROM (SELECT a.application_id, a.score, a.first_applied_on"
+            f" FROM {_table(RankedWish)} a WHERE a.{place}_id = %s AND {' AND '.join(conditions)}"
+            f" ORDER BY {RANKED} LIMIT %s) {place}"
+        )
+        walk_params += [key, *params, limit]
+    return " UNION ".join(walks), walk_params
 
 
 def ranked_sql(ctx: SearchContext, *, limit: int, income_year: int | None = None):
@@ -206,60 +200,31 @@ def ranked_sql(ctx: SearchContext, *, limit: int, income_year: int | None = None
     order, best first.
 
     The pool is shared (docs/decisions/0046): every active application wishing the commune or
-    its EPCI, whichever landlord registered it. In a commune of an EPCI the walk is over the
-    scores **in that EPCI** (``ApplicationScore``, index ``application_score_pool``), so the
-    ranking uses the EPCI's grid and only applications wishing the EPCI are visited; elsewhere
-    over the applications and their main score. ``income_year`` keeps only the files whose N-2
-    income is of that year. Plain SQL: the ORM would spend longer compiling it than the
-    database answering (ADR 0033).
+    its EPCI, whichever landlord registered it, ranked on its score in the EPCI (its grid, ADR
+    0033) or, in a commune without an EPCI, on its main score. The walks (``_walks``) find the
+    ``limit`` best on the ranking's indexes; only those rows are joined to their application
+    (the columns shown) and, in an EPCI, to their score there (the explanation).
+    ``income_year`` keeps only the files whose N-2 income is of that year. Plain SQL: the ORM
+    would spend longer compiling it than the database answering (ADR 0033).
     """
-    dwelling = ctx.vacancy.dwelling
-    commune = dwelling.building.commune
+    commune = ctx.vacancy.dwelling.building.commune
     ceiling, ceiling_params = ctx.ceiling
     flags, flag_params = _wish_flags(commune)
+    walks, walk_params = _walks(ctx, limit=limit, income_year=income_year)
+    source = f"({walks}) r JOIN {_table(Application)} a ON a.id = r.application_id"
+    explanation, join_params = "a.score_explanation", []
     if commune.epci_id:
-        source = (
-            f"{_table(ApplicationScore)} s JOIN {_table(Application)} a ON a.id = s.application_id"
+        source += (
+            f" JOIN {_table(ApplicationScore)} s"
+            " ON s.application_id = r.application_id AND s.epci_id = %s"
         )
-        scope, scope_params = "s.epci_id = %s", [commune.epci_id]
-        score, order = "s.score, s.explanation, s.first_applied_on", RANKED_BY_EPCI
-        key = "s.application_id"
-    else:
-        source, scope, scope_params = f"{_table(Application)} a", "1 = 1", []
-        score, order, key = "a.score, a.score_explanation, a.first_applied_on", RANKED, "a.id"
-    wish, wish_params = _wish_filter(commune, key)
-    smallest, largest = ctx.occupancy
-    conditions = [
-        scope,
-        "a.status = %s",
-        "a.persons BETWEEN %s AND %s",
-        "(a.typology_mask = 0 OR (a.typology_mask & %s) <> 0)",
-        "(a.max_rent_cents IS NULL OR a.max_rent_cents >= %s)",
-        f"a.reference_income <= {ceiling}",
-        wish,
-    ]
-    params = [
-        *ceiling_params,
-        *flag_params,
-        *scope_params,
-        ApplicationStatus.ACTIVE,
-        smallest,
-        largest,
-        TYPOLOGY_BITS[dwelling.typology],
-        ctx.rent_and_charges_cents,
-        *ceiling_params,
-        *wish_params,
-    ]
-    if not dwelling.accessible:
-        conditions.append("NOT a.needs_accessible")
-    if income_year is not None:
-        conditions.append("a.income_n2_year = %s")
-        params.append(income_year)
+        explanation, join_params = "s.explanation", [commune.epci_id]
+    score = f"r.score, {explanation}, r.first_applied_on"
     sql = (
         f"SELECT {SELECTED.format(score=score)}, {ceiling}, {flags} FROM {source}"
-        f" WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s"
+        f" ORDER BY {MERGED} LIMIT %s"
     )
-    return sql, [*params, limit]
+    return sql, [*ceiling_params, *flag_params, *walk_params, *join_params, limit]
 
 
 def _applicants(ctx: SearchContext, *, limit: int, income_year: int | None = None):
@@ -292,19 +257,26 @@ def proposable_count(vacancy, year: int, income_year: int, *, up_to: int) -> int
 def search_candidates(vacancy, *, year: int | None = None, limit: int = 50) -> list[CandidateRow]:
     """The ``limit`` best candidates for ``vacancy``, with the reasons they fit.
 
-    ``vacancy`` needs ``dwelling__building__commune__epci`` selected. Three queries: the
-    ceiling table, the wishers probe, the search (``ranked_sql``). Python then writes the
+    ``vacancy`` needs ``dwelling__building__commune__epci`` selected. Two queries: the
+    ceiling table, the search (``ranked_sql``). Python then writes the
     reasons and effort rates of the rows returned only. Raises ``EligibilityError`` when the
     dwelling's financing or the year has no ceiling table.
     """
     ctx = search_context(vacancy, year)
     reasons = _Reasons(ctx)
+    labels: dict[str, str] = {}  # explanation code → its sentence, translated once per search
+
+    def label(code: str) -> str:
+        if code not in labels:
+            labels[code] = criterion_label(code)
+        return labels[code]
+
     rows = [
         CandidateRow(
             rank=rank,
             application=application,
             reasons=reasons.of(application),
-            score_lines=labelled(application.score_explanation or []),
+            score_lines=[(label(code), points) for code, points in application.score_explanation],
         )
         for rank, application in enumerate(_applicants(ctx, limit=limit), start=1)
     ]

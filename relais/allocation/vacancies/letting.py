@@ -33,6 +33,7 @@ from ..models import (
     Vacancy,
     VacancyStatus,
 )
+from ..scoring.ranking import ranking_write
 from .services import vacancy_transition
 
 
@@ -172,6 +173,7 @@ def _housed(application: Application, lease, *, actor, on: dt.date) -> None:
     application.save(
         update_fields=["status", "struck_off_on", "struck_off_reason", "lease", "updated_at"]
     )
+    ranking_write([application.pk])  # out of the candidate ranking (ADR 0051)
     event_add(
         application,
         ApplicationEventKind.HOUSED,
