@@ -233,7 +233,7 @@ def test_the_command_runs_the_sweep(organisation):
     _past_due(due.session)
     out = StringIO()
     call_command("close_due_sessions", stdout=out)
-    assert f"closed 1 session(s) [{due.session.pk}]" in out.getvalue()
+    assert f"closed 1 session [{due.session.pk}]" in out.getvalue()
 
 
 def test_the_close_draws_up_the_minutes_and_the_letters(

@@ -14,6 +14,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit, links
 from relais.core.transactions import write_transaction
@@ -115,7 +116,12 @@ def _due_on(agreement, on: dt.date) -> dt.date:
 def _rule_note(chosen: rules.Standing | None) -> str:
     if chosen is None:
         return _("Landlord's own flow: no agreement is half a vacancy behind its share.")
-    note = _("%(behind)s vacancies behind the pro-rata target of %(share)s %% (%(flow)s ready).")
+    # French agrees the noun from 2 on (« 1,5 logement de retard »): the count is the floor.
+    note = ngettext(
+        "%(behind)s vacancy behind the pro-rata target of %(share)s %% (%(flow)s ready).",
+        "%(behind)s vacancies behind the pro-rata target of %(share)s %% (%(flow)s ready).",
+        int(chosen.behind),
+    )
     return note % {
         "behind": f"{float(chosen.behind):.1f}".replace(".", ","),
         "share": chosen.share_percent,
