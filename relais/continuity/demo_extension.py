@@ -12,8 +12,8 @@ import random
 
 from django.utils import timezone
 
-from relais.core.models import Membership
-from relais.core.roles import OUTSIDE_ROLES
+from relais.core.models import Agency, Membership
+from relais.core.roles import OUTSIDE_ROLES, Role
 
 from . import services
 from .models import (
@@ -47,6 +47,32 @@ RESET_ORDER = (
     PlanVersion,
     Plan,
 )
+
+
+# The team a person of each role works in (demo data, in French like the demo's names). The
+# directory shows it next to the agency, so it must not repeat the role.
+TEAMS = {
+    Role.DIRECTOR: "Direction générale",
+    Role.MANAGER: "Gestion locative",
+    Role.ALLOCATION_OFFICER: "Service des attributions",
+    Role.CUSTOMER_OFFICER: "Relation clientèle",
+    Role.CARETAKER: "Équipe de proximité",
+    Role.TECHNICIAN: "Patrimoine et maintenance",
+    Role.ACCOUNTANT: "Comptabilité",
+    Role.OUTREACH_CALLER: "Accompagnement social",
+    Role.READ_ONLY: "Contrôle de gestion",
+    Role.HR_OFFICER: "Ressources humaines",
+}
+HEAD_OFFICE_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT, Role.READ_ONLY, Role.HR_OFFICER})
+
+
+def _agency_id(membership, agencies: list[int], index: int) -> int | None:
+    """Head-office roles sit in the first agency (the seat), the others in turn in each."""
+    if not agencies:
+        return None
+    if membership.role in HEAD_OFFICE_ROLES:
+        return agencies[0]
+    return agencies[index % len(agencies)]
 
 
 def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration]:
@@ -92,15 +118,21 @@ class ContinuityDemo:
                 continue
             organisation = memberships[0].organisation
             services.plan_adopt(organisation=organisation, actor=None)
+            agencies = list(
+                Agency.objects.filter(organisation_id=organisation_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             staff = StaffMember.objects.bulk_create(
                 StaffMember(
                     organisation_id=organisation_id,
                     membership=m,
-                    team=m.get_role_display(),
+                    team=TEAMS.get(m.role, ""),
+                    agency_id=_agency_id(m, agencies, index),
                     can_drive=rng.random() < 0.5,
                     first_aid=rng.random() < 0.2,
                 )
-                for m in memberships
+                for index, m in enumerate(memberships)
             )
             rows = declarations(staff, today - dt.timedelta(days=DAYS - 1), DAYS - 1, rng, now)
             Declaration.objects.bulk_create(rows)
