@@ -7,13 +7,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siren, siret
 
 from relais.core.models import Membership
-from relais.formats.forms import EuroField
+from relais.formats.forms import EuroField, IbanField
 from relais.interventions.contractors.forms import clean_siren
 
 from .models import Budget, Level, PayablesSettings, Regime, Supplier
@@ -36,7 +34,7 @@ class SupplierForm(forms.ModelForm):
     # Typed with spaces ("552 100 554 00013"), stored compact.
     siren = forms.CharField(label=_("SIREN"), max_length=20)
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
-    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    iban = IbanField(label=_("IBAN"))
 
     class Meta:
         model = Supplier
@@ -81,12 +79,6 @@ class SupplierForm(forms.ModelForm):
                     _("“%(value)s” is not a SIRET number (14 digits)."), params={"value": value}
                 ) from None
         return value
-
-    def clean_iban(self):
-        try:
-            return IBAN(self.cleaned_data["iban"]).compact
-        except SchwiftyException:
-            raise forms.ValidationError(_("This IBAN is not valid (check its key).")) from None
 
     def clean(self):
         data = super().clean()
@@ -236,6 +228,10 @@ class StatementForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
+    # Typed with spaces or not, stored compact, shown in groups of four.
+    debtor_iban = IbanField(
+        label=PayablesSettings._meta.get_field("debtor_iban").verbose_name, required=False
+    )
     technician_limit_cents = EuroField(label=_("Technicians approve up to (€)"))
     manager_limit_cents = EuroField(label=_("Managers approve up to (€)"))
 
