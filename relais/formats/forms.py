@@ -7,7 +7,7 @@
   amount is refused with a message naming the field (« Total TTC (€) : « 12,345 » a plus de
   deux décimales (centimes). »).
 
-Both read text by the imports' rule (``relais.housing.io.cells.french_decimal``: Babel's
+Both read text by the imports' rule (``relais.formats.numbers.french_decimal``: Babel's
 strict ``fr_FR`` parsing, groups by a space, a no-break or a narrow no-break space, a lone
 « 48.25 » read as a decimal point, « 18.000 » refused as ambiguous), so a number typed in a
 form and the same number in an imported spreadsheet read alike.
@@ -19,7 +19,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relais.formats.banking import iban_compact, iban_display
-from relais.housing.io.cells import CellError, french_decimal
+from relais.formats.numbers import NumberError, french_decimal
 
 
 class FrenchDecimalField(forms.DecimalField):
@@ -34,7 +34,7 @@ class FrenchDecimalField(forms.DecimalField):
             # which refuses « 18.000 » (18 or 18,000?) instead of guessing.
             try:
                 value = french_decimal(value)
-            except CellError as exc:
+            except NumberError as exc:
                 raise forms.ValidationError(exc.message, code="invalid") from None
         return super().to_python(value)
 

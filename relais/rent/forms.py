@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relais.formats import numbers
 from relais.formats.forms import IbanField
-from relais.housing.io import cells
 
 from .models import Method, RentSettings, StepKind
 from .notices import month_fr
@@ -22,8 +22,8 @@ class EurosField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return cells.money(value)
-        except cells.CellError as exc:
+            return numbers.money(value)
+        except numbers.NumberError as exc:
             raise forms.ValidationError(exc.message) from exc
 
 

@@ -118,3 +118,24 @@ def test_an_iban_is_shown_in_groups_of_four_and_stored_compact():
     assert field.clean(" fr76 3000 6000 0112 3456 7890 189 ") == IBAN_COMPACT
     with pytest.raises(ValidationError):
         field.clean("FR76 3000 6000 0112 3456 7890 188")  # a wrong key
+
+
+def test_formats_depends_on_no_domain_app():
+    """``relais.formats`` is shared by every app: it imports Django and libraries, never an app
+    (the French number parser once lived in ``relais.housing``)."""
+    import ast
+    from pathlib import Path
+
+    import relais.formats
+
+    imported = set()
+    for path in Path(relais.formats.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert {name for name in imported if name.startswith("relais.")} <= {
+        "relais.formats.banking",
+        "relais.formats.numbers",
+    }
