@@ -1,6 +1,6 @@
 """Continuity's part of ``seed_demo``: each landlord adopts the plan template, every demo
 account is in the staff directory, and the last fortnight's days are declared (about 60 %
-on site, 25 % telework, the rest absent for various reasons).
+on site, 25 % telework but never a caretaker, the rest absent for various reasons).
 
 Registered with ``relais.housing.demo.extensions`` from ``ContinuityConfig.ready``. The
 volumes are those of the demo accounts (a few dozen people), so plain ``bulk_create`` is
@@ -63,6 +63,9 @@ TEAMS = {
     Role.READ_ONLY: "Contrôle de gestion",
     Role.HR_OFFICER: "Ressources humaines",
 }
+# A caretaker's work is the buildings' rounds, which proximity's demo marks done on most
+# weekdays: never declared teleworking (a day drawn "telework" is a day on site).
+ON_SITE_ROLES = frozenset({Role.CARETAKER})
 HEAD_OFFICE_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT, Role.READ_ONLY, Role.HR_OFFICER})
 
 
@@ -76,7 +79,8 @@ def _agency_id(membership, agencies: list[int], index: int) -> int | None:
 
 
 def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration]:
-    """``days`` declared days from ``first`` for each of ``staff`` (weekdays only)."""
+    """``days`` declared days from ``first`` for each of ``staff`` (weekdays only); a
+    caretaker is never declared teleworking (``ON_SITE_ROLES``)."""
     statuses = [s for s, _w in WEIGHTS]
     weights = [w for _s, w in WEIGHTS]
     rows = []
@@ -86,6 +90,8 @@ def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration
             continue
         for person in staff:
             status = rng.choices(statuses, weights)[0]
+            if status == DayStatus.TELEWORK and person.membership.role in ON_SITE_ROLES:
+                status = DayStatus.ON_SITE
             rows.append(
                 Declaration(
                     organisation_id=person.organisation_id,
