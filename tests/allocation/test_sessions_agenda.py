@@ -5,7 +5,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django_tasks import default_task_backend
@@ -23,6 +22,7 @@ from relais.allocation.models import (
     VacancyStatus,
 )
 from relais.core.models import AuditEvent
+from relais.core.outbox.models import OutboxMessage
 from relais.core.services import crisis_mode_change
 
 from .factories import ApplicationFactory, CommissionFactory, SessionFactory, VacancyFactory
@@ -138,14 +138,19 @@ def test_agenda_item_remove_frees_the_vacancy_and_the_applications(organisation)
     assert {a.status for a in type(applications[0]).objects.all()} == {ApplicationStatus.ACTIVE}
 
 
-def test_session_open_tells_the_members(organisation, django_capture_on_commit_callbacks):
+def test_session_open_tells_the_members(
+    organisation, smtp_server, django_capture_on_commit_callbacks
+):
     prepared = board(organisation, status=SessionStatus.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         sessions.session_open(session=prepared.session, actor=None)
     prepared.session.refresh_from_db()
     assert prepared.session.status == SessionStatus.OPEN
-    assert len(mail.outbox) == 5
-    assert f"/mes-seances/{prepared.session.pk}/" in mail.outbox[0].body
+    notices = OutboxMessage.objects.filter(purpose="allocation.session_notice")
+    assert notices.count() == 5 and {m.status for m in notices} == {"sent"}
+    assert len(smtp_server.messages) == 5
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert f"/mes-seances/{prepared.session.pk}/" in text
     with pytest.raises(ValidationError, match="already open"):
         sessions.session_open(session=prepared.session, actor=None)
 
@@ -157,8 +162,8 @@ def test_opening_queues_the_close_for_the_closing_time(
     prepared = board(organisation, status=SessionStatus.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         sessions.session_open(session=prepared.session, actor=None)
-    (queued,) = default_task_backend.results
-    assert queued.task.name == "close_session"
+    # Beside the members' notices, delivered by the outbox's own tasks.
+    (queued,) = [r for r in default_task_backend.results if r.task.name == "close_session"]
     assert queued.args == [prepared.session.pk]
     assert queued.task.run_after == prepared.session.closes_at
 

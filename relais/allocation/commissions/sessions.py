@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
+from relais.core.outbox import queue_message
 from relais.core.selectors import current_crisis_state
 from relais.core.transactions import write_transaction
 from relais.housing.models import Dwelling
@@ -384,20 +384,20 @@ def session_open(*, session: Session, actor) -> Session:
                 "casting_vote": session.casting_vote,
             },
         )
+        session_notice_send(session)  # queued in the outbox with the opening itself
         transaction.on_commit(lambda: _after_open(session))
     return session
 
 
 def _after_open(session: Session) -> None:
-    """E-mail the members; queue the close for the closing time when the backend can wait."""
-    session_notice_send(session)
+    """Queue the close for the closing time when the backend can wait."""
     if session.kind == SessionKind.REMOTE:
         enqueue(CLOSE_SESSION, session.pk, run_after=session.closes_at)
 
 
 def session_notice_send(session: Session, *, member_ids=None) -> None:
-    """E-mail the session notice (with the link to vote) to the active members, or to
-    ``member_ids`` only (members seated after the opening)."""
+    """Queue in the outbox the session notice (with the link to vote) to the active members,
+    or to ``member_ids`` only (members seated after the opening); once per member."""
     members = CommissionMember.objects.filter(
         commission=session.commission, is_active=True
     ).select_related("user")
@@ -409,10 +409,17 @@ def session_notice_send(session: Session, *, member_ids=None) -> None:
     subject = _("Relais: commission session open until %(closes_at)s") % {
         "closes_at": timezone.localtime(session.closes_at).strftime("%d/%m/%Y %H:%M")
     }
-    send_mass_mail(
-        [(subject, message, None, [m.user.email]) for m in members if m.user.email],
-        fail_silently=False,
-    )
+    for member in members:
+        if member.user.email:
+            queue_message(
+                organisation=session.organisation,
+                channel="email",
+                to=member.user.email,
+                subject=subject,
+                body=message,
+                purpose="allocation.session_notice",
+                dedupe_key=f"allocation.session_notice:{session.pk}:{member.pk}",
+            )
 
 
 # During the session ---------------------------------------------------------------------------
