@@ -439,7 +439,7 @@ def assignment_to_agenda(*, assignment, session, actor):
     """Put the vacancy on a draft session's agenda with the designated candidates in their
     rank order (the commission's own checks apply: eligibility, three candidates or a
     justified exception). Returns the agenda item."""
-    from ..commissions.sessions import agenda_item_add
+    from ..commissions.agenda import agenda_item_add
 
     designations = list(assignment.designations.select_related("application").order_by("rank"))
     if not designations:
