@@ -14,6 +14,7 @@ from relais.core.models import Membership
 from relais.formats.forms import EuroField, IbanField
 from relais.interventions.contractors.forms import clean_siren
 
+from . import rules
 from .models import Budget, Level, PayablesSettings, Regime, Supplier
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -202,13 +203,20 @@ class DelegationForm(forms.Form):
 
 class PaymentRunForm(forms.Form):
     due_by = forms.DateField(label=_("Pay the invoices due by"), widget=DateInput())
-    execution_date = forms.DateField(label=_("Execution date at the bank"), widget=DateInput())
+    execution_date = forms.DateField(
+        label=_("Execution date at the bank"),
+        widget=DateInput(),
+        help_text=_(
+            "By default the next TARGET2 business day: banks execute no transfer on weekends, "
+            "1 January, Good Friday, Easter Monday, 1 May, 25 and 26 December."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["due_by"].initial = today + dt.timedelta(days=7)
-        self.fields["execution_date"].initial = today + dt.timedelta(days=1)
+        self.fields["execution_date"].initial = rules.next_target2_business_day(today)
 
     def clean_execution_date(self):
         value = self.cleaned_data["execution_date"]
