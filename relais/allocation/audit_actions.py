@@ -187,4 +187,17 @@ sensitive(
 
 # What the outbox page calls the messages allocation queues.
 register_purpose("allocation.renewal_reminder", _("Renewal reminder of an application"))
+
+
+def _offer_attachments(message):
+    from .letters.sending import offer_attachments
+
+    return offer_attachments(message)
+
+
+register_purpose(
+    "allocation.offer_letter", _("Offer of a dwelling"), attachments=_offer_attachments
+)
+register_purpose("allocation.commission_invitation", _("Invitation to sit on a commission"))
+register_purpose("allocation.session_notice", _("Notice of a commission session"))
 from .reservations import audit_actions as _reservations  # noqa: E402, F401

@@ -296,7 +296,11 @@ def _session_row(session, seat, items) -> home.CardRow:
     if seat.seat == Seat.ADVISORY:
         progress = _("advisory seat, no vote")
     else:
-        progress = _("position taken on %(done)d of %(total)d items") % {
+        progress = ngettext(
+            "position taken on %(done)d item of %(total)d",
+            "position taken on %(done)d items of %(total)d",
+            done,
+        ) % {
             "done": done,
             "total": len(items),
         }

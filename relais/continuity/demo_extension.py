@@ -1,6 +1,6 @@
 """Continuity's part of ``seed_demo``: each landlord adopts the plan template, every demo
 account is in the staff directory, and the last fortnight's days are declared (about 60 %
-on site, 25 % telework, the rest absent for various reasons).
+on site, 25 % telework but never a caretaker, the rest absent for various reasons).
 
 Registered with ``relais.housing.demo.extensions`` from ``ContinuityConfig.ready``. The
 volumes are those of the demo accounts (a few dozen people), so plain ``bulk_create`` is
@@ -12,8 +12,8 @@ import random
 
 from django.utils import timezone
 
-from relais.core.models import Membership
-from relais.core.roles import OUTSIDE_ROLES
+from relais.core.models import Agency, Membership
+from relais.core.roles import OUTSIDE_ROLES, Role
 
 from . import services
 from .models import (
@@ -49,8 +49,38 @@ RESET_ORDER = (
 )
 
 
+# The team a person of each role works in (demo data, in French like the demo's names). The
+# directory shows it next to the agency, so it must not repeat the role.
+TEAMS = {
+    Role.DIRECTOR: "Direction générale",
+    Role.MANAGER: "Gestion locative",
+    Role.ALLOCATION_OFFICER: "Service des attributions",
+    Role.CUSTOMER_OFFICER: "Relation clientèle",
+    Role.CARETAKER: "Équipe de proximité",
+    Role.TECHNICIAN: "Patrimoine et maintenance",
+    Role.ACCOUNTANT: "Comptabilité",
+    Role.OUTREACH_CALLER: "Accompagnement social",
+    Role.READ_ONLY: "Contrôle de gestion",
+    Role.HR_OFFICER: "Ressources humaines",
+}
+# A caretaker's work is the buildings' rounds, which proximity's demo marks done on most
+# weekdays: never declared teleworking (a day drawn "telework" is a day on site).
+ON_SITE_ROLES = frozenset({Role.CARETAKER})
+HEAD_OFFICE_ROLES = frozenset({Role.DIRECTOR, Role.ACCOUNTANT, Role.READ_ONLY, Role.HR_OFFICER})
+
+
+def _agency_id(membership, agencies: list[int], index: int) -> int | None:
+    """Head-office roles sit in the first agency (the seat), the others in turn in each."""
+    if not agencies:
+        return None
+    if membership.role in HEAD_OFFICE_ROLES:
+        return agencies[0]
+    return agencies[index % len(agencies)]
+
+
 def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration]:
-    """``days`` declared days from ``first`` for each of ``staff`` (weekdays only)."""
+    """``days`` declared days from ``first`` for each of ``staff`` (weekdays only); a
+    caretaker is never declared teleworking (``ON_SITE_ROLES``)."""
     statuses = [s for s, _w in WEIGHTS]
     weights = [w for _s, w in WEIGHTS]
     rows = []
@@ -60,6 +90,8 @@ def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration
             continue
         for person in staff:
             status = rng.choices(statuses, weights)[0]
+            if status == DayStatus.TELEWORK and person.membership.role in ON_SITE_ROLES:
+                status = DayStatus.ON_SITE
             rows.append(
                 Declaration(
                     organisation_id=person.organisation_id,
@@ -92,15 +124,21 @@ class ContinuityDemo:
                 continue
             organisation = memberships[0].organisation
             services.plan_adopt(organisation=organisation, actor=None)
+            agencies = list(
+                Agency.objects.filter(organisation_id=organisation_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             staff = StaffMember.objects.bulk_create(
                 StaffMember(
                     organisation_id=organisation_id,
                     membership=m,
-                    team=m.get_role_display(),
+                    team=TEAMS.get(m.role, ""),
+                    agency_id=_agency_id(m, agencies, index),
                     can_drive=rng.random() < 0.5,
                     first_aid=rng.random() < 0.2,
                 )
-                for m in memberships
+                for index, m in enumerate(memberships)
             )
             rows = declarations(staff, today - dt.timedelta(days=DAYS - 1), DAYS - 1, rng, now)
             Declaration.objects.bulk_create(rows)

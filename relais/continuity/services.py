@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit
 from relais.core.enqueue import enqueue
@@ -317,6 +318,16 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _shortfall_line(role: str, available: int, minimum: int) -> str:
+    """« Gardien : 1 disponible sur 2 nécessaires »: each count agrees with its own noun."""
+    return _("%(role)s: %(available)s of %(needed)s") % {
+        "role": role,
+        "available": ngettext("%(count)s available", "%(count)s available", available)
+        % {"count": available},
+        "needed": ngettext("%(count)s needed", "%(count)s needed", minimum) % {"count": minimum},
+    }
+
+
 def coverage_alerts(*, organisation, day: dt.date, certain_only: bool) -> int:
     """E-mail each activity's owner once per day when it is below its minimum staffing on
     ``day`` (``certain_only``: only when the undeclared staff could not fill the gap). Only
@@ -331,12 +342,7 @@ def coverage_alerts(*, organisation, day: dt.date, certain_only: bool) -> int:
             if not activity.owner_email:
                 continue
             lines = [
-                _("%(role)s: %(available)s available of %(minimum)s needed")
-                % {
-                    "role": Role(n.need.role).label,
-                    "available": n.available,
-                    "minimum": n.need.minimum,
-                }
+                _shortfall_line(Role(n.need.role).label, n.available, n.need.minimum)
                 for n in cover.needs
                 if n.shortfall
             ]

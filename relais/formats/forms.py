@@ -1,11 +1,13 @@
 """Form fields for numbers and amounts typed the French way, shared by every app.
 
 - ``FrenchDecimalField``: « 1 234,56 », « 92,5 », « 1 234,56 € » → ``Decimal``.
+- ``IbanField``: an IBAN typed with or without spaces, validated and cleaned to its compact
+  form; shown back in groups of four (« FR76 3000 6000 … »).
 - ``EuroField``: the same, in euros, cleaned to integer cents (« 1 234,56 » → 123456); a bad
   amount is refused with a message naming the field (« Total TTC (€) : « 12,345 » a plus de
   deux décimales (centimes). »).
 
-Both read text by the imports' rule (``relais.housing.io.cells.french_decimal``: Babel's
+Both read text by the imports' rule (``relais.formats.numbers.french_decimal``: Babel's
 strict ``fr_FR`` parsing, groups by a space, a no-break or a narrow no-break space, a lone
 « 48.25 » read as a decimal point, « 18.000 » refused as ambiguous), so a number typed in a
 form and the same number in an imported spreadsheet read alike.
@@ -16,7 +18,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relais.housing.io.cells import CellError, french_decimal
+from relais.formats.banking import iban_compact, iban_display
+from relais.formats.numbers import NumberError, french_decimal
 
 
 class FrenchDecimalField(forms.DecimalField):
@@ -31,9 +34,31 @@ class FrenchDecimalField(forms.DecimalField):
             # which refuses « 18.000 » (18 or 18,000?) instead of guessing.
             try:
                 value = french_decimal(value)
-            except CellError as exc:
+            except NumberError as exc:
                 raise forms.ValidationError(exc.message, code="invalid") from None
         return super().to_python(value)
+
+
+class IbanField(forms.CharField):
+    """An IBAN: typed with spaces or not, cleaned compact, shown in groups of four."""
+
+    default_error_messages = {"invalid": _("This IBAN is not valid (check its key).")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 42)  # 34 characters and their group spaces
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return iban_display(value) if isinstance(value, str) else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return iban_compact(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class EuroField(FrenchDecimalField):

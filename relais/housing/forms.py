@@ -14,8 +14,8 @@ from relais.core.search import compact
 # Shared by every app (relais.formats.forms), still imported from here by allocation.
 from relais.formats.forms import EuroField as EuroField
 from relais.formats.forms import FrenchDecimalField as FrenchDecimalField
+from relais.formats.numbers import NumberError, french_decimal
 
-from .io.cells import CellError, french_decimal
 from .models import Building, Commune, Dwelling, Household, Lease, Occupant, Residence
 
 INSEE_CODE = re.compile(r"^\d[\dAaBb]\d{3}$")  # 2A/2B: Corsica
@@ -72,8 +72,9 @@ class CommuneField(forms.CharField):
 
 class FrenchIntegerField(forms.IntegerField):
     """A whole number typed the French way (« 18 000 »); « 18.000 » is refused as ambiguous
-    where Django's own field would read 18 (the imports' rule, ``cells.french_decimal``).
-    A text input: a number input would not take the spaces."""
+    where Django's own field would read 18 (the imports' rule,
+    ``relais.formats.numbers.french_decimal``). A text input: a number input would not take
+    the spaces."""
 
     widget = forms.TextInput
 
@@ -84,7 +85,7 @@ class FrenchIntegerField(forms.IntegerField):
         if isinstance(value, str) and value.strip():
             try:
                 number = french_decimal(value)
-            except CellError as exc:
+            except NumberError as exc:
                 raise forms.ValidationError(exc.message, code="invalid") from None
             if number != number.to_integral_value():
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")

@@ -7,15 +7,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siren, siret
 
 from relais.core.models import Membership
-from relais.formats.forms import EuroField
+from relais.formats.forms import EuroField, IbanField
 from relais.interventions.contractors.forms import clean_siren
 
+from . import rules
 from .models import Budget, Level, PayablesSettings, Regime, Supplier
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -36,7 +35,7 @@ class SupplierForm(forms.ModelForm):
     # Typed with spaces ("552 100 554 00013"), stored compact.
     siren = forms.CharField(label=_("SIREN"), max_length=20)
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False)
-    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    iban = IbanField(label=_("IBAN"))
 
     class Meta:
         model = Supplier
@@ -81,12 +80,6 @@ class SupplierForm(forms.ModelForm):
                     _("“%(value)s” is not a SIRET number (14 digits)."), params={"value": value}
                 ) from None
         return value
-
-    def clean_iban(self):
-        try:
-            return IBAN(self.cleaned_data["iban"]).compact
-        except SchwiftyException:
-            raise forms.ValidationError(_("This IBAN is not valid (check its key).")) from None
 
     def clean(self):
         data = super().clean()
@@ -210,13 +203,20 @@ class DelegationForm(forms.Form):
 
 class PaymentRunForm(forms.Form):
     due_by = forms.DateField(label=_("Pay the invoices due by"), widget=DateInput())
-    execution_date = forms.DateField(label=_("Execution date at the bank"), widget=DateInput())
+    execution_date = forms.DateField(
+        label=_("Execution date at the bank"),
+        widget=DateInput(),
+        help_text=_(
+            "By default the next TARGET2 business day: banks execute no transfer on weekends, "
+            "1 January, Good Friday, Easter Monday, 1 May, 25 and 26 December."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["due_by"].initial = today + dt.timedelta(days=7)
-        self.fields["execution_date"].initial = today + dt.timedelta(days=1)
+        self.fields["execution_date"].initial = rules.next_target2_business_day(today)
 
     def clean_execution_date(self):
         value = self.cleaned_data["execution_date"]
@@ -236,6 +236,10 @@ class StatementForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
+    # Typed with spaces or not, stored compact, shown in groups of four.
+    debtor_iban = IbanField(
+        label=PayablesSettings._meta.get_field("debtor_iban").verbose_name, required=False
+    )
     technician_limit_cents = EuroField(label=_("Technicians approve up to (€)"))
     manager_limit_cents = EuroField(label=_("Managers approve up to (€)"))
 

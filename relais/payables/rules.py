@@ -1,5 +1,6 @@
 """Pure rules of payables: the legal payment date, late-payment interest and indemnity, the
-approval levels an amount needs, and the totals an invoice must add up to.
+approval levels an amount needs, the totals an invoice must add up to, and the TARGET2
+business day a transfer can be executed on.
 
 No Django request, no database: tested with tables of cases (tests/payables/test_rules.py).
 Money is integer cents, rates basis points (1 % = 100), durations days.
@@ -7,6 +8,9 @@ Money is integer cents, rates basis points (1 % = 100), durations days.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
 
 # Defaults per regime (DOMAIN.md §3b):
 # - public buyers (OPH): 30 days from receipt of the invoice (Code de la commande publique,
@@ -125,3 +129,27 @@ def totals_problems(
             if abs(expected - row.vat_cents) > VAT_TOLERANCE_CENTS:
                 problems.append(("rate", expected, row.vat_cents))
     return problems
+
+
+# SEPA credit transfers settle on TARGET2 business days: not Saturdays, Sundays, nor the
+# TARGET2 closing days (1 January, Good Friday, Easter Monday, 1 May, 25 and 26 December; ECB,
+# "TARGET2 closing days"), the ``holidays`` library's ECB calendar ("XECB").
+SATURDAY = 5
+
+
+@lru_cache(maxsize=32)
+def _target2_closed(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.financial_holidays("XECB", years=year))
+
+
+def is_target2_business_day(day: dt.date) -> bool:
+    return day.weekday() < SATURDAY and day not in _target2_closed(day.year)
+
+
+def next_target2_business_day(after: dt.date) -> dt.date:
+    """The first TARGET2 business day strictly after ``after``: Friday → Monday, 24 December
+    2026 (Thursday) → 28 December (25 and 26 are closed), Thursday before Easter → Tuesday."""
+    day = after + dt.timedelta(days=1)
+    while not is_target2_business_day(day):
+        day += dt.timedelta(days=1)
+    return day

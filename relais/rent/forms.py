@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relais.housing.io import cells
+from relais.formats import numbers
+from relais.formats.forms import IbanField
 
 from .models import Method, RentSettings, StepKind
 from .notices import month_fr
@@ -21,8 +22,8 @@ class EurosField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            return cells.money(value)
-        except cells.CellError as exc:
+            return numbers.money(value)
+        except numbers.NumberError as exc:
             raise forms.ValidationError(exc.message) from exc
 
 
@@ -111,11 +112,16 @@ class MandateForm(forms.Form):
         label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     debtor_name = forms.CharField(label=_("Account holder"), max_length=70)
-    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    iban = IbanField(label=_("IBAN"))
     bic = forms.CharField(label=_("BIC"), max_length=11)
 
 
 class SettingsForm(forms.ModelForm):
+    # Typed with spaces or not, stored compact, shown in groups of four.
+    creditor_iban = IbanField(
+        label=RentSettings._meta.get_field("creditor_iban").verbose_name, required=False
+    )
+
     class Meta:
         model = RentSettings
         fields = [

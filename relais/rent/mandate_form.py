@@ -17,10 +17,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import IBAN
 
 from relais.core.models import Agency
 from relais.core.pdf import compile_typst, fr_date
+from relais.formats.banking import iban_display
 
 from .models import RentSettings
 
@@ -51,7 +51,7 @@ def _creditor(organisation) -> dict:
         "creditor_name": found.creditor_name,
         "creditor_id": found.creditor_id,
         # Where a tenant sends a transfer (the letter's "par virement" line); "" if not set.
-        "creditor_iban": IBAN(found.creditor_iban).formatted if found.creditor_iban else "",
+        "creditor_iban": iban_display(found.creditor_iban),
         "creditor_bic": found.creditor_bic,
         "creditor_address": address,
         "creditor_contact": contact,

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit, links
 from relais.core.models import Organisation
@@ -274,7 +275,11 @@ def restart_sign(*, actor, site: WorkSite, on: dt.date | None = None) -> WorkSit
     open_items = list(site.checklist.filter(mandatory=True, done_on__isnull=True).order_by("order"))
     if open_items:
         raise RestartRefused(
-            _("The restart needs every mandatory measure done: %(count)d still open.")
+            ngettext(
+                "The restart needs every mandatory measure done: %(count)d still open.",
+                "The restart needs every mandatory measure done: %(count)d still open.",
+                len(open_items),
+            )
             % {"count": len(open_items)},
             open_items,
         )

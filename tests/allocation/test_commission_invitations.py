@@ -9,13 +9,13 @@ only what they typed.
 import html
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from relais.allocation.commissions import services
 from relais.allocation.models import CommissionInvitation, CommissionMember, Seat
 from relais.core.models import AuditEvent, Membership
+from relais.core.outbox.models import OutboxMessage
 from relais.core.roles import Role
 from relais.housing.forms import CommuneField
 
@@ -48,7 +48,12 @@ def invite(owner_client, commission, **extra):
 
 
 def test_the_inviter_sees_only_what_they_typed(
-    owner_client, commission, existing, organisation, django_capture_on_commit_callbacks
+    owner_client,
+    commission,
+    existing,
+    organisation,
+    smtp_server,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(owner_client, commission)
@@ -58,10 +63,14 @@ def test_the_inviter_sees_only_what_they_typed(
     assert "Jeanne" not in body and "Durand" not in body and "jdurand" not in body
     assert not Membership.objects.filter(user=existing, organisation=organisation).exists()
     assert not CommissionMember.objects.exists()
-    (message,) = mail.outbox
-    assert message.to == ["jeanne.durand@scalis.fr"]
+    # Through the outbox (recorded, retried, on the messages page) to the SMTP server.
+    (queued,) = OutboxMessage.objects.all()
+    assert (queued.purpose, queued.status) == ("allocation.commission_invitation", "sent")
+    (message,) = smtp_server.messages
+    assert message["To"] == "jeanne.durand@scalis.fr"
+    text = message.get_body(("plain",)).get_content()
     answer = reverse("allocation:invitation_answer", args=[CommissionInvitation.objects.get().pk])
-    assert answer in message.body and "password" not in message.body
+    assert answer in text and "password" not in text
 
 
 def test_the_person_accepts_and_only_then_sits(commission, existing, organisation, owner_client):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from relais.allocation.commissions import minutes, remarks, sessions
+from relais.allocation.commissions import closing, minutes, positions, remarks
 from relais.allocation.models import (
     CommissionRules,
     DeclarationKind,
@@ -141,7 +141,7 @@ def test_members_exchange_in_writing_on_an_item_and_positions_stay_secret(organi
     client.post(url, {"text": "Le candidat 2 travaille à deux rues du logement."})  # again
     assert ItemRemark.objects.count() == 1  # a double submit keeps one remark
     assert AuditEvent.objects.filter(action="vote.remark_posted").count() == 1
-    sessions.position_record(
+    positions.position_record(
         session=prepared.session,
         member=prepared.tenant,
         candidate=prepared.candidates()[1],
@@ -162,7 +162,7 @@ def test_the_exchange_is_refused_where_the_member_does_not_take_part(organisatio
     joue = seat(prepared.commission, Seat.MAYOR, commune=CommuneFactory(code="37122"))
     with pytest.raises(ValidationError, match="do not take part"):
         _post(prepared, joue, "Remarque")
-    sessions.declaration_record(
+    positions.declaration_record(
         session=prepared.session,
         member=prepared.landlord,
         item=prepared.items[0],
@@ -200,7 +200,7 @@ def test_the_minutes_print_the_rules_and_the_exchange(organisation):
     _post(prepared, prepared.president, "Noté, merci.")
     for member in prepared.voters:
         for candidate, rank in zip(prepared.candidates(), (1, 2, 3), strict=True):
-            sessions.position_record(
+            positions.position_record(
                 session=prepared.session,
                 member=member,
                 candidate=candidate,
@@ -209,7 +209,7 @@ def test_the_minutes_print_the_rules_and_the_exchange(organisation):
             )
     prepared.session.closes_at = timezone.now() - dt.timedelta(seconds=1)
     prepared.session.save(update_fields=["closes_at"])
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     prepared.session.refresh_from_db()
     text = pdf_text(minutes.minutes_render(prepared.session))
     assert "Règle de décision (règlement intérieur) : une position doit recueillir plus de la " in (
@@ -236,12 +236,12 @@ def test_under_the_majority_rule_two_one_one_is_postponed_and_the_minutes_say_wh
         prepared.mayor: {"choice": "inadmissible", "reason": "Titre de séjour expiré"},
     }
     for member, position in first.items():
-        sessions.position_record(
+        positions.position_record(
             session=prepared.session, member=member, candidate=prepared.candidates()[0], **position
         )
     prepared.session.closes_at = timezone.now() - dt.timedelta(seconds=1)
     prepared.session.save(update_fields=["closes_at"])
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     item = prepared.items[0]
     item.refresh_from_db()
     assert (item.status, item.participants, item.voting_members) == ("postponed", 4, 4)

@@ -155,7 +155,7 @@ def test_an_application_of_another_landlord_outside_the_pool_cannot_be_proposed(
 ):
     from django.core.exceptions import ValidationError
 
-    from relais.allocation.commissions.sessions import agenda_item_add
+    from relais.allocation.commissions.agenda import agenda_item_add
 
     ceilings(dt.date.today().year)
     vacancy_ = vacancy(organisation)

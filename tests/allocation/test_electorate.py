@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from relais.allocation.commissions import electorate, services, sessions
+from relais.allocation.commissions import agenda, closing, electorate, positions, services, sessions
 from relais.allocation.models import (
     AgendaItem,
     CastingVote,
@@ -49,7 +49,7 @@ def vote(prepared, member, choices, item=0):
             kwargs = {"choice": "attribution", "rank": choice}
         else:
             kwargs = {"choice": "non_attribution", "reason": choice}
-        sessions.position_record(
+        positions.position_record(
             session=prepared.session, member=member, candidate=candidate, **kwargs
         )
 
@@ -58,7 +58,7 @@ def close(prepared):
     session = prepared.session
     session.closes_at = timezone.now() - dt.timedelta(seconds=1)
     session.save(update_fields=["closes_at"])
-    return sessions.session_close(session_id=session.pk)
+    return closing.session_close(session_id=session.pk)
 
 
 def opened(organisation, **kwargs):
@@ -93,7 +93,7 @@ def test_the_mayor_of_joue_les_tours_cannot_vote_on_a_tours_dwelling(organisatio
     assert not Position.objects.filter(member=joue).exists()
     for kind in ("conflict", "send_back"):  # nor declares on it
         with pytest.raises(ValidationError, match="outside the territory of your seat"):
-            sessions.declaration_record(
+            positions.declaration_record(
                 session=prepared.session,
                 member=joue,
                 item=prepared.items[0],
@@ -101,7 +101,7 @@ def test_the_mayor_of_joue_les_tours_cannot_vote_on_a_tours_dwelling(organisatio
                 reason="Motif",
             )
     # An advisory member follows every item: they may declare a conflict or send it back.
-    sessions.declaration_record(
+    positions.declaration_record(
         session=prepared.session, member=prepared.advisory, item=prepared.items[0], kind="conflict"
     )
 
@@ -255,7 +255,7 @@ def test_a_remote_session_cannot_open_without_the_rules_providing_for_it(organis
     prepared.session.refresh_from_db()
     assert prepared.session.status == SessionStatus.DRAFT
     with pytest.raises(ValidationError, match="do not provide for remote sessions"):
-        sessions.session_create(
+        agenda.session_create(
             commission=prepared.commission, actor=None, opens_at=timezone.now(), kind="remote"
         )
 

@@ -171,7 +171,7 @@ def test_commission_member_sees_open_sessions_and_where_they_took_a_position(org
     assert card.count == 1
     row = card.rows[0]
     assert row.label == "CALEOL Tours"
-    assert "position prise sur 2 point(s) sur 3" in row.detail
+    assert "position prise sur 2 points sur 3" in row.detail
     assert [done for _text, done in row.items] == [True, True, False]
     assert row.url == reverse("allocation:vote", args=[seated.session.pk])
     assert "clôture le" in row.detail

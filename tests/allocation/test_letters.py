@@ -24,6 +24,8 @@ from relais.allocation.models import (
 )
 from relais.core.audit import verify_all
 from relais.core.models import AuditEvent
+from relais.core.outbox.models import OutboxMessage, OutboxStatus
+from relais.core.outbox.purposes import purpose_label
 
 from .factories import AgendaItemFactory, CandidateFactory
 from .factories_letters import closed_session, pdf_text, review, send_all
@@ -131,30 +133,36 @@ def test_conditional_letter_carries_the_document_and_its_deadline(outcome):
     assert "rang n° 3" in conditional
 
 
-def test_offer_is_emailed_with_the_pdf_when_the_applicant_has_an_address(
-    outcome, django_capture_on_commit_callbacks
+def test_offer_is_emailed_with_the_pdf_through_the_outbox(
+    outcome, smtp_server, django_capture_on_commit_callbacks
 ):
     letters.letters_after_close(outcome.session)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         send_all(outcome.session)
-    assert len(callbacks) == 1  # only the offer, only to the applicant with an e-mail
+        send_all(outcome.session)  # sent twice: one e-mail
     offer = _offer(outcome.first)
-    [message] = mail.outbox
-    assert message.to == ["joelle.lefevre@example.org"]
-    assert outcome.first.application.registration_number in message.body
-    [(filename, content, mimetype)] = message.attachments
-    assert (
-        filename == f"proposition-de-logement-{outcome.first.application.registration_number}.pdf"
-    )
-    assert mimetype == "application/pdf" and content == bytes(offer.pdf)
+    # Only the offer, only to the applicant with an e-mail: recorded in the outbox, sent.
+    [queued] = OutboxMessage.objects.all()
+    assert (queued.purpose, queued.status) == ("allocation.offer_letter", OutboxStatus.SENT)
+    assert purpose_label(queued.purpose) == "Proposition de logement"
+    [message] = smtp_server.messages
+    assert message["To"] == "joelle.lefevre@example.org"
+    number = outcome.first.application.registration_number
+    assert number in message.get_body(("plain",)).get_content()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == f"proposition-de-logement-{number}.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == bytes(offer.pdf)
     assert AuditEvent.objects.filter(action="letter.emailed", object_id=str(offer.pk)).exists()
 
 
-def test_no_email_before_the_transaction_commits(outcome, django_capture_on_commit_callbacks):
+def test_no_email_before_the_transaction_commits(
+    outcome, smtp_server, django_capture_on_commit_callbacks
+):
     letters.letters_after_close(outcome.session)
     with django_capture_on_commit_callbacks(execute=False):
         send_all(outcome.session)
-    assert mail.outbox == []
+    assert smtp_server.messages == []
 
 
 def test_refusal_passes_the_offer_to_the_next_ranked(outcome):

@@ -39,7 +39,7 @@ def test_minutes_list_members_participation_items_decisions_and_tallies(outcome)
     assert "3 allée des Peupliers, 37000 Tours" in text
     assert "T3, 65,50 m²" in text and "PLUS" in text
     assert "1 234,56 € hors charges, 90,50 € de provisions pour charges, soit 1 325,06 €" in text
-    assert "3 membre(s) sur 4 à voix délibérative" in text
+    assert "3 membres sur 4 à voix délibérative" in text
     assert "Cécile Maire a déclaré un conflit d’intérêts" in text
     # Each candidate: decision, rank, reasons and tally.
     for candidate, decision in (

@@ -320,3 +320,17 @@ def test_a_number_typed_with_spaces_dots_or_dashes_is_found(landlord, prefecture
     services.designate(assignment=assignment, actor=None, wanted=[(dashed.replace("-", "."), None)])
     designated = assignment.designations.order_by("rank").values_list("application", flat=True)
     assert list(designated) == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize(
+    ("flow", "assigned", "noun"),
+    [(4, 1, "1,0 logement de retard"), (10, 3, "2,0 logements de retard")],
+)
+def test_the_rule_note_agrees_the_vacancies_behind(flow, assigned, noun):
+    from django.utils import translation
+
+    from relais.allocation.reservations import rules
+    from relais.allocation.reservations.services import _rule_note
+
+    with translation.override("fr"):
+        assert _rule_note(rules.Standing(1, 50, flow, assigned)).startswith(noun)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from relais.allocation.applications.services import application_create, application_update
-from relais.allocation.commissions import sessions
+from relais.allocation.commissions import agenda
 from relais.allocation.models import Application, ApplicationScore, ScoringGrid, SessionStatus
 from relais.allocation.scoring import services as scoring
 from relais.allocation.vacancies.candidates import search_candidates
@@ -155,8 +155,6 @@ def test_the_score_at_proposal_is_the_one_in_the_dwelling_s_epci(organisation, p
         scores_in_epcis(application, [amboise.epci], score=score)
     elsewhere = ApplicationFactory(organisation=organisation, score=7)  # no Amboise score
     ids = [scored_there[0].pk, scored_there[1].pk, elsewhere.pk]
-    item = sessions.agenda_item_add(
-        session=session, vacancy=vacancy, actor=None, application_ids=ids
-    )
+    item = agenda.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
     ranked = item.candidates.order_by("proposed_rank")
     assert [c.score_at_proposal for c in ranked] == [31, 12, 7]

@@ -5,12 +5,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django_tasks import default_task_backend
 
-from relais.allocation.commissions import sessions
+from relais.allocation.commissions import agenda, positions, sessions
 from relais.allocation.models import (
     AgendaItem,
     ApplicationStatus,
@@ -23,6 +22,7 @@ from relais.allocation.models import (
     VacancyStatus,
 )
 from relais.core.models import AuditEvent
+from relais.core.outbox.models import OutboxMessage
 from relais.core.services import crisis_mode_change
 
 from .factories import ApplicationFactory, CommissionFactory, SessionFactory, VacancyFactory
@@ -47,7 +47,7 @@ def _applications(organisation, count, **extra):
 def test_new_sessions_are_remote_in_crisis_with_remote_commissions(organisation):
     commission = CommissionFactory(organisation=organisation, remote_duration_hours=48)
     opens_at = timezone.now()
-    in_person = sessions.session_create(commission=commission, actor=None, opens_at=opens_at)
+    in_person = agenda.session_create(commission=commission, actor=None, opens_at=opens_at)
     assert in_person.kind == SessionKind.IN_PERSON
     assert in_person.closes_at - opens_at == dt.timedelta(hours=sessions.IN_PERSON_HOURS)
     crisis_mode_change(
@@ -56,7 +56,7 @@ def test_new_sessions_are_remote_in_crisis_with_remote_commissions(organisation)
         mode="crisis",
         switches={"remote_commissions": True},
     )
-    remote = sessions.session_create(commission=commission, actor=None, opens_at=opens_at)
+    remote = agenda.session_create(commission=commission, actor=None, opens_at=opens_at)
     assert remote.kind == SessionKind.REMOTE
     assert remote.closes_at - opens_at == dt.timedelta(hours=48)
     assert remote.quorum_ratio == commission.rules.quorum_ratio
@@ -70,9 +70,7 @@ def test_agenda_item_add_ranks_candidates_and_moves_statuses(organisation):
         ApplicationFactory(organisation=organisation, score=score) for score in (12, 40, 7)
     ]
     ids = [applications[1].pk, applications[0].pk, applications[2].pk]
-    item = sessions.agenda_item_add(
-        session=session, vacancy=vacancy, actor=None, application_ids=ids
-    )
+    item = agenda.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
     ranked = list(item.candidates.order_by("proposed_rank"))
     assert [c.application_id for c in ranked] == ids
     assert [c.score_at_proposal for c in ranked] == [40, 12, 7]
@@ -84,7 +82,7 @@ def test_agenda_item_add_ranks_candidates_and_moves_statuses(organisation):
     event = AuditEvent.objects.get(action="agenda_item.added")
     assert event.changes["candidates"] == [applications[i].registration_number for i in (1, 0, 2)]
     with pytest.raises(ValidationError, match="not ready"):
-        sessions.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
+        agenda.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
 
 
 def test_fewer_than_three_candidates_needs_a_recorded_exception(organisation):
@@ -92,9 +90,9 @@ def test_fewer_than_three_candidates_needs_a_recorded_exception(organisation):
     vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
     ids = [a.pk for a in _applications(organisation, 2)]
     with pytest.raises(ValidationError, match="three candidates"):
-        sessions.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
+        agenda.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
     assert not AgendaItem.objects.exists()
-    item = sessions.agenda_item_add(
+    item = agenda.agenda_item_add(
         session=session,
         vacancy=vacancy,
         actor=None,
@@ -112,40 +110,43 @@ def test_agenda_refuses_closed_applications_and_open_sessions(organisation):
     ]
     ids = [a.pk for a in applications]
     with pytest.raises(ValidationError, match="no longer active"):
-        sessions.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
+        agenda.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=ids)
     session.status = SessionStatus.OPEN
     session.save()
     fresh = [a.pk for a in _applications(organisation, 3)]
     with pytest.raises(ValidationError, match="in preparation"):
-        sessions.agenda_item_add(
-            session=session, vacancy=vacancy, actor=None, application_ids=fresh
-        )
+        agenda.agenda_item_add(session=session, vacancy=vacancy, actor=None, application_ids=fresh)
 
 
 def test_agenda_item_remove_frees_the_vacancy_and_the_applications(organisation):
     session = SessionFactory(commission__organisation=organisation, status=SessionStatus.DRAFT)
     vacancy = VacancyFactory(dwelling__building__residence__organisation=organisation)
     applications = _applications(organisation, 3)
-    item = sessions.agenda_item_add(
+    item = agenda.agenda_item_add(
         session=session,
         vacancy=vacancy,
         actor=None,
         application_ids=[a.pk for a in applications],
     )
-    sessions.agenda_item_remove(item=item, actor=None)
+    agenda.agenda_item_remove(item=item, actor=None)
     vacancy.refresh_from_db()
     assert vacancy.status == VacancyStatus.READY
     assert {a.status for a in type(applications[0]).objects.all()} == {ApplicationStatus.ACTIVE}
 
 
-def test_session_open_tells_the_members(organisation, django_capture_on_commit_callbacks):
+def test_session_open_tells_the_members(
+    organisation, smtp_server, django_capture_on_commit_callbacks
+):
     prepared = board(organisation, status=SessionStatus.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         sessions.session_open(session=prepared.session, actor=None)
     prepared.session.refresh_from_db()
     assert prepared.session.status == SessionStatus.OPEN
-    assert len(mail.outbox) == 5
-    assert f"/mes-seances/{prepared.session.pk}/" in mail.outbox[0].body
+    notices = OutboxMessage.objects.filter(purpose="allocation.session_notice")
+    assert notices.count() == 5 and {m.status for m in notices} == {"sent"}
+    assert len(smtp_server.messages) == 5
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert f"/mes-seances/{prepared.session.pk}/" in text
     with pytest.raises(ValidationError, match="already open"):
         sessions.session_open(session=prepared.session, actor=None)
 
@@ -157,8 +158,8 @@ def test_opening_queues_the_close_for_the_closing_time(
     prepared = board(organisation, status=SessionStatus.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         sessions.session_open(session=prepared.session, actor=None)
-    (queued,) = default_task_backend.results
-    assert queued.task.name == "close_session"
+    # Beside the members' notices, delivered by the outbox's own tasks.
+    (queued,) = [r for r in default_task_backend.results if r.task.name == "close_session"]
     assert queued.args == [prepared.session.pk]
     assert queued.task.run_after == prepared.session.closes_at
 
@@ -173,7 +174,7 @@ def test_session_open_needs_an_agenda(organisation):
 
 
 def _record(prepared, member, candidate, choice="attribution", rank=1, reason=""):
-    return sessions.position_record(
+    return positions.position_record(
         session=prepared.session,
         member=member,
         candidate=candidate,
@@ -245,7 +246,7 @@ def test_a_conflict_withdraws_the_members_positions_on_the_item(organisation):
     mine, elsewhere = prepared.candidates(0)[0], prepared.candidates(1)[0]
     _record(prepared, prepared.mayor, mine)
     _record(prepared, prepared.mayor, elsewhere)
-    sessions.declaration_record(
+    positions.declaration_record(
         session=prepared.session,
         member=prepared.mayor,
         item=prepared.items[0],
@@ -254,7 +255,7 @@ def test_a_conflict_withdraws_the_members_positions_on_the_item(organisation):
     assert list(Position.objects.values_list("candidate_id", flat=True)) == [elsewhere.pk]
     with pytest.raises(ValidationError, match="conflict of interest"):
         _record(prepared, prepared.mayor, mine)
-    sessions.declaration_withdraw(
+    positions.declaration_withdraw(
         session=prepared.session,
         member=prepared.mayor,
         item=prepared.items[0],
@@ -269,7 +270,7 @@ def test_send_back_needs_a_reason_and_a_remote_session(organisation):
     item = prepared.items[0]
 
     def send_back(member, reason, target=prepared):
-        return sessions.declaration_record(
+        return positions.declaration_record(
             session=target.session,
             member=member,
             item=target.items[0],
@@ -292,7 +293,7 @@ def test_effort_rates_are_estimated_once_when_candidates_go_on_the_agenda(
 ):
     """The benefit estimate (openfisca when installed) runs in one batch per agenda item and is
     stored; the members' pages read it instead of simulating on every view."""
-    real = sessions.effort_rates
+    real = agenda.effort_rates
     batches = []
 
     def counting(candidates, **kwargs):
@@ -300,7 +301,7 @@ def test_effort_rates_are_estimated_once_when_candidates_go_on_the_agenda(
         batches.append(len(candidates))
         return real(candidates, **kwargs)
 
-    monkeypatch.setattr(sessions, "effort_rates", counting)
+    monkeypatch.setattr(agenda, "effort_rates", counting)
     session = SessionFactory(commission__organisation=organisation, status=SessionStatus.DRAFT)
     vacancy = VacancyFactory(
         dwelling__building__residence__organisation=organisation,
@@ -308,7 +309,7 @@ def test_effort_rates_are_estimated_once_when_candidates_go_on_the_agenda(
         charges_cents=10_000,
     )
     applications = _applications(organisation, 3, monthly_resources_cents=200_000)
-    item = sessions.agenda_item_add(
+    item = agenda.agenda_item_add(
         session=session, vacancy=vacancy, actor=None, application_ids=[a.pk for a in applications]
     )
     assert batches == [3]
@@ -343,7 +344,7 @@ def test_a_member_cannot_give_the_same_rank_to_two_candidates_of_an_item(organis
 )
 def test_a_24_hour_remote_session_lasts_24_elapsed_hours(organisation, opens_at, closes_at):
     commission = CommissionFactory(organisation=organisation, remote_duration_hours=24)
-    session = sessions.session_create(
+    session = agenda.session_create(
         commission=commission, actor=None, opens_at=opens_at, kind=SessionKind.REMOTE
     )
     session.refresh_from_db()

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from relais.allocation.commissions import sessions, tasks
+from relais.allocation.commissions import agenda, closing, positions, tasks
 from relais.allocation.letters import sending
 from relais.allocation.models import (
     AgendaItem,
@@ -48,7 +48,7 @@ def _vote(prepared, member, choices, item=0):
             kwargs = {"choice": "inadmissible", "reason": choice[1:]}
         else:
             kwargs = {"choice": "non_attribution", "reason": choice}
-        sessions.position_record(
+        positions.position_record(
             session=prepared.session, member=member, candidate=candidate, **kwargs
         )
 
@@ -59,7 +59,7 @@ def _past_due(session):
 
 
 def _declare(prepared, member, kind, item=0, reason="Dossier à revoir"):
-    sessions.declaration_record(
+    positions.declaration_record(
         session=prepared.session,
         member=member,
         item=prepared.items[item],
@@ -73,11 +73,11 @@ def test_the_close_happens_once_and_stores_the_decisions(organisation):
     for member in prepared.voters[:3]:
         _vote(prepared, member, [1, 2, "Typologie inadaptée"])
     session = prepared.session
-    assert sessions.session_close(session_id=session.pk) is None  # not due yet
+    assert closing.session_close(session_id=session.pk) is None  # not due yet
     _past_due(session)
-    closed = sessions.session_close(session_id=session.pk)
+    closed = closing.session_close(session_id=session.pk)
     assert closed.status == SessionStatus.CLOSED and closed.closed_at is not None
-    assert sessions.session_close(session_id=session.pk) is None
+    assert closing.session_close(session_id=session.pk) is None
     assert AuditEvent.objects.filter(action="session.closed").count() == 1
     event = AuditEvent.objects.get(action="session.closed")
     assert event.changes["positions_counted"] == 9
@@ -108,7 +108,7 @@ def test_a_missing_tax_notice_gives_a_conditional_attribution(organisation):
     for member in prepared.voters:
         _vote(prepared, member, [1, "Non", "!Plafond dépassé"])
     _past_due(prepared.session)
-    closed = sessions.session_close(session_id=prepared.session.pk)
+    closed = closing.session_close(session_id=prepared.session.pk)
     first, second, third = prepared.candidates()
     assert (first.decision, first.decided_rank) == (DecisionType.CONDITIONAL, 1)
     assert first.missing_document == "Avis d'imposition N-2"  # French, as printed in letters
@@ -128,7 +128,7 @@ def test_the_mayor_of_the_dwellings_commune_settles_a_tie(organisation):
     _vote(prepared, prepared.tenant, ["Non", 1, "Non"])
     _vote(prepared, prepared.mayor, ["Sur-occupation", 1, "Non"])
     _past_due(prepared.session)
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     first, second, _third = prepared.candidates()
     assert first.decision == DecisionType.NON_ATTRIBUTION
     assert first.tally["casting_vote"] is True
@@ -139,7 +139,7 @@ def test_no_quorum_postpones_and_frees_the_vacancy(organisation):
     prepared = board(organisation)
     _vote(prepared, prepared.tenant, [1, 2, 3])
     _past_due(prepared.session)
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     item = AgendaItem.objects.select_related("vacancy").get(pk=prepared.items[0].pk)
     assert (item.status, item.participants, item.voting_members) == (ItemStatus.POSTPONED, 1, 4)
     assert item.vacancy.status == VacancyStatus.READY
@@ -153,7 +153,7 @@ def test_a_conflicted_member_leaves_the_items_count(organisation):
     for member in (prepared.president, prepared.tenant):
         _vote(prepared, member, [1, 2, 3])
     _past_due(prepared.session)
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     item = AgendaItem.objects.get(pk=prepared.items[0].pk)
     assert (item.status, item.participants, item.voting_members) == (ItemStatus.DECIDED, 2, 3)
 
@@ -170,7 +170,7 @@ def test_sent_back_item_goes_to_the_next_in_person_session(organisation):
         opens_at=timezone.now() + dt.timedelta(days=7),
     )
     _past_due(prepared.session)
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     sent_back = AgendaItem.objects.get(pk=prepared.items[1].pk)
     assert sent_back.status == ItemStatus.SENT_BACK
     assert {c.decision for c in sent_back.candidates.all()} == {""}
@@ -182,16 +182,16 @@ def test_sent_back_item_goes_to_the_next_in_person_session(organisation):
     carried.vacancy.refresh_from_db()
     assert carried.vacancy.status == VacancyStatus.ON_AGENDA
     assert {c.application.status for c in carried.candidates.all()} == {ApplicationStatus.PROPOSED}
-    assert not sessions.sent_back_waiting(prepared.commission).exists()
+    assert not agenda.sent_back_waiting(prepared.commission).exists()
 
 
 def test_sent_back_without_an_in_person_session_waits_for_the_next_one(organisation):
     prepared = board(organisation)
     _declare(prepared, prepared.tenant, DeclarationKind.SEND_BACK)
     _past_due(prepared.session)
-    sessions.session_close(session_id=prepared.session.pk)
-    assert list(sessions.sent_back_waiting(prepared.commission)) == [prepared.items[0]]
-    next_one = sessions.session_create(
+    closing.session_close(session_id=prepared.session.pk)
+    assert list(agenda.sent_back_waiting(prepared.commission)) == [prepared.items[0]]
+    next_one = agenda.session_create(
         commission=prepared.commission,
         actor=None,
         kind=SessionKind.IN_PERSON,
@@ -199,14 +199,14 @@ def test_sent_back_without_an_in_person_session_waits_for_the_next_one(organisat
     )
     assert next_one.items.get().vacancy_id == prepared.items[0].vacancy_id
     assert next_one.items.get().candidates.count() == 3
-    assert not sessions.sent_back_waiting(prepared.commission).exists()
+    assert not agenda.sent_back_waiting(prepared.commission).exists()
 
 
 def test_an_in_person_session_is_closed_by_the_officer_at_any_time(organisation):
     prepared = board(organisation, kind=SessionKind.IN_PERSON)
     for member in prepared.voters:
         _vote(prepared, member, [1, 2, 3])
-    assert sessions.session_close(session_id=prepared.session.pk, actor=None) is not None
+    assert closing.session_close(session_id=prepared.session.pk, actor=None) is not None
     assert {c.decided_rank for c in prepared.candidates()} == {1, 2, 3}
 
 
@@ -233,7 +233,7 @@ def test_the_command_runs_the_sweep(organisation):
     _past_due(due.session)
     out = StringIO()
     call_command("close_due_sessions", stdout=out)
-    assert f"closed 1 session(s) [{due.session.pk}]" in out.getvalue()
+    assert f"closed 1 session [{due.session.pk}]" in out.getvalue()
 
 
 def test_the_close_draws_up_the_minutes_and_the_letters(
@@ -244,7 +244,7 @@ def test_the_close_draws_up_the_minutes_and_the_letters(
         _vote(prepared, member, [1, 2, "Typologie inadaptée"])
     _past_due(prepared.session)
     with django_capture_on_commit_callbacks(execute=True):
-        sessions.session_close(session_id=prepared.session.pk)
+        closing.session_close(session_id=prepared.session.pk)
     prepared.session.refresh_from_db()
     assert bytes(prepared.session.minutes_pdf).startswith(b"%PDF")
     kinds = set(Letter.objects.values_list("candidate__proposed_rank", "kind"))

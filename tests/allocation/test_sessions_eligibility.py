@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from relais.allocation.commissions import sessions
+from relais.allocation.commissions import agenda, closing, positions
 from relais.allocation.models import (
     Application,
     ApplicationStatus,
@@ -37,7 +37,7 @@ def draft(organisation):
 
 
 def add(session, home, applications, reason=""):
-    return sessions.agenda_item_add(
+    return agenda.agenda_item_add(
         session=session,
         vacancy=home,
         actor=None,
@@ -109,13 +109,13 @@ def _close(prepared):
     session = prepared.session
     session.closes_at = timezone.now() - dt.timedelta(seconds=1)
     session.save(update_fields=["closes_at"])
-    sessions.session_close(session_id=session.pk)
+    closing.session_close(session_id=session.pk)
 
 
 def _attribute_all(prepared):
     for member in prepared.voters[:3]:
         for rank, candidate in enumerate(prepared.candidates(), start=1):
-            sessions.position_record(
+            positions.position_record(
                 session=prepared.session,
                 member=member,
                 candidate=candidate,

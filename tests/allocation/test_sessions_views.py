@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.allocation.commissions import sessions
+from relais.allocation.commissions import agenda, closing, positions
 from relais.allocation.models import (
     AgendaItem,
     Position,
@@ -84,7 +84,7 @@ def test_without_javascript_the_form_posts_and_comes_back_to_the_item(organisati
 def test_the_vote_page_shows_one_item_and_only_my_own_positions(organisation):
     prepared = board(organisation, items=2)
     first = prepared.candidates(0)[0]
-    sessions.position_record(
+    positions.position_record(
         session=prepared.session,
         member=prepared.tenant,
         candidate=first,
@@ -127,7 +127,7 @@ def test_opening_a_past_due_session_closes_it_and_shows_the_decisions(organisati
     prepared = board(organisation)
     for member in prepared.voters:
         for rank, candidate in enumerate(prepared.candidates(), start=1):
-            sessions.position_record(
+            positions.position_record(
                 session=prepared.session,
                 member=member,
                 candidate=candidate,
@@ -150,7 +150,7 @@ def test_opening_a_past_due_session_closes_it_and_shows_the_decisions(organisati
 
 def test_staff_see_participation_not_positions_then_the_tally(organisation, member_factory):
     prepared = board(organisation)
-    sessions.position_record(
+    positions.position_record(
         session=prepared.session,
         member=prepared.tenant,
         candidate=prepared.candidates()[0],
@@ -192,7 +192,7 @@ def test_the_officer_prepares_and_opens_a_session(organisation, member_factory):
     assert f"{candidates_url}?session={session.pk}" in picker.content.decode()
     # The candidates are ticked on the vacancy's page (tests/allocation/test_agenda_picker.py).
     applications = [ApplicationFactory(organisation=organisation) for _ in "abc"]
-    sessions.agenda_item_add(
+    agenda.agenda_item_add(
         session=session,
         vacancy=vacancy,
         actor=None,
@@ -227,7 +227,7 @@ def test_pages_have_a_bounded_number_of_queries(
 
 def test_items_sent_back_wait_on_the_commissions_page(organisation, member_factory):
     prepared = board(organisation, mark="Peupliers")
-    sessions.declaration_record(
+    positions.declaration_record(
         session=prepared.session,
         member=prepared.tenant,
         item=prepared.items[0],
@@ -235,7 +235,7 @@ def test_items_sent_back_wait_on_the_commissions_page(organisation, member_facto
         reason="À voir en séance",
     )
     _past_due(prepared.session)
-    sessions.session_close(session_id=prepared.session.pk)
+    closing.session_close(session_id=prepared.session.pk)
     _user, client = member_factory()
     body = client.get(reverse("allocation:commission_list")).content.decode()
     assert 'data-testid="sent-back"' in body
@@ -279,11 +279,11 @@ def test_a_member_with_a_conflict_is_not_counted_among_those_expected_to_vote(
     """Issue 7 §1: "3 members of 4 have taken a position" counted a conflicted member."""
     prepared = board(organisation, items=2)
     first_item = prepared.items[0]
-    sessions.declaration_record(
+    positions.declaration_record(
         session=prepared.session, member=prepared.mayor, item=first_item, kind="conflict"
     )
     for member in (prepared.president, prepared.tenant, prepared.landlord):
-        sessions.position_record(
+        positions.position_record(
             session=prepared.session,
             member=member,
             candidate=prepared.candidates(0)[0],

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from relais.allocation.commissions import sessions
+from relais.allocation.commissions import closing, positions
 from relais.allocation.models import Candidate, Position, Session, SessionKind, SessionStatus
 from relais.core.models import AuditEvent
 
@@ -76,7 +76,7 @@ class Voter(threading.Thread):
                     else ("non_attribution", None)
                 )
                 try:
-                    sessions.position_record(
+                    positions.position_record(
                         session=self.prepared.session,
                         member=self.member,
                         candidate=candidate,
@@ -104,7 +104,7 @@ class Closer(threading.Thread):
     def run(self):
         try:
             self.go.wait()
-            self.result = sessions.session_close(session_id=self.session_id)
+            self.result = closing.session_close(session_id=self.session_id)
         except BaseException as error:
             self.errors.append(error)
         finally:
@@ -172,7 +172,7 @@ def test_every_position_recorded_before_the_close_is_counted_exactly_once(kind):
 
     late = prepared.candidates()[0]
     with pytest.raises(ValidationError):
-        sessions.position_record(
+        positions.position_record(
             session=session, member=prepared.tenant, candidate=late, choice="attribution", rank=1
         )
     assert Position.objects.count() == len(rows)

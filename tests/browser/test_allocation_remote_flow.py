@@ -315,7 +315,7 @@ def _minutes_read_right(page, world, shots) -> None:
         "Marc Delorme Maire ou son représentant (Tours) A pris part point n° 1",
         f"Point n° 1 — logement {ref_a}",
         "12 rue des Tanneurs",
-        "2 membre(s) sur 2 à voix délibérative",
+        "2 membres sur 2 à voix délibérative",
         "Marc Delorme a déclaré un conflit d’intérêts",
         "Attribution avec classement, rang 1",
         "Attribution sous condition suspensive, rang 2",

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from relais.allocation.commissions import sessions
+from relais.allocation.commissions import agenda, sessions
 from relais.allocation.models import Commission, Seat, Session
 from relais.core.roles import Role
 
@@ -30,11 +30,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _open_session(world) -> Session:
     commission = Commission.objects.get(organisation=world.organisation, name=COMMISSION)
-    session = sessions.session_create(
+    session = agenda.session_create(
         commission=commission, actor=world.officer, opens_at=timezone.now(), kind="remote"
     )
     for letter in ("A", "B"):
-        sessions.agenda_item_add(
+        agenda.agenda_item_add(
             session=session,
             vacancy=world.vacancies[letter],
             actor=world.officer,

@@ -3,9 +3,10 @@ minimum staffing while the plan is active; the home cards."""
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.continuity import services
 from relais.continuity.models import Declaration, Plan
@@ -97,7 +98,7 @@ def test_the_owner_is_alerted_once_when_the_shortfall_is_certain(
     message = smtp_server.messages[0]
     assert message["Subject"].strip() == "Sous l’effectif minimum : Ordures ménagères"
     body = message.get_payload()[0].get_payload(decode=True).decode()
-    assert " : 1 disponible(s) sur 2 nécessaire(s)" in body
+    assert " : 1 disponible sur 2 nécessaires" in body
     assert "/continuite/couverture/" in body
 
 
@@ -163,3 +164,18 @@ def test_the_managers_cards_cost_four_queries_whatever_the_team(
         staff(organisation, Role.TECHNICIAN, last=f"Tech{index}", manager=manager)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("core:home"))
+
+
+@pytest.mark.parametrize(
+    ("available", "minimum", "line"),
+    [
+        (0, 1, "Gardien : 0 disponible sur 1 nécessaire"),
+        (1, 2, "Gardien : 1 disponible sur 2 nécessaires"),
+        (2, 3, "Gardien : 2 disponibles sur 3 nécessaires"),
+    ],
+)
+def test_a_shortfall_line_agrees_each_count_with_its_noun(available, minimum, line):
+    from relais.continuity.services import _shortfall_line
+
+    with translation.override("fr"):
+        assert _shortfall_line("Gardien", available, minimum) == line

@@ -2,6 +2,7 @@
 a fortnight of declared days, and the reset."""
 
 import pytest
+from django.utils import translation
 
 from relais.continuity.models import Declaration, Plan, StaffMember
 from relais.housing.demo import seed_demo
@@ -15,6 +16,11 @@ def test_the_demo_has_a_plan_staff_and_declared_days_and_resets():
     staff = StaffMember.objects.all()
     assert staff.count() >= 10
     assert not staff.filter(membership__role__in=["commission_member", "social_partner"])
+    # The directory's « Équipe et agence » column: a team that is not the role again, an agency.
+    with translation.override("fr"):
+        for person in staff.select_related("membership", "agency"):
+            assert person.team and person.team != person.membership.get_role_display()
+            assert person.agency.organisation_id == person.organisation_id
     days = Declaration.objects.all()
     assert days.count() >= staff.count() * 5
     assert {"on_site", "telework"} <= set(days.values_list("status", flat=True))

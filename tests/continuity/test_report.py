@@ -4,10 +4,13 @@ others, a PDF and an e-mail to each director (once a day)."""
 import subprocess
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.continuity import report, services
 from relais.continuity.models import SituationReport
+from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.interventions.categories.services import ensure_defaults
 from relais.interventions.models import Category, RequestSource
@@ -113,6 +116,11 @@ def test_the_report_is_printed_and_emailed_to_each_director_once(
     assert "Personnel sur site" in text
     assert "Non utilisé" in text or "non utilisé" in text
     assert "Anne" not in text and "Durand" not in text  # figures only, no names
+    director = Membership.objects.get(user__username="claire").user
+    client = Client()
+    client.force_login(director)
+    page = client.get(reverse("continuity:report_detail", args=[found.pk])).content.decode()
+    assert "envoyé à 2 directeurs." in page
 
 
 def test_the_morning_task_builds_each_report_once(organisation, settings):

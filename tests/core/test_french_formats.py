@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
@@ -95,3 +96,46 @@ def test_messages_naming_an_organisation_elide():
     assert referral == "Un signalement d’Habitat 37"
     with translation.override("en"):
         assert of_name("Tours Habitat", "from") == "from Tours Habitat"
+
+
+IBAN_COMPACT = "FR7630006000011234567890189"
+IBAN_GROUPED = "FR76 3000 6000 0112 3456 7890 189"
+
+
+def test_an_iban_is_shown_in_groups_of_four_and_stored_compact():
+    from relais.formats.banking import iban_display
+    from relais.formats.forms import IbanField
+
+    assert iban_display(IBAN_COMPACT) == IBAN_GROUPED
+    assert iban_display("fr76 3000 6000 0112 3456 7890 188") == IBAN_GROUPED[:-1] + "8"
+    assert iban_display("") == iban_display(None) == ""
+    rendered = Template("{% load relais %}{{ value|iban }}").render(
+        Context({"value": IBAN_COMPACT})
+    )
+    assert rendered == IBAN_GROUPED
+    field = IbanField(label="IBAN")
+    assert field.prepare_value(IBAN_COMPACT) == IBAN_GROUPED
+    assert field.clean(" fr76 3000 6000 0112 3456 7890 189 ") == IBAN_COMPACT
+    with pytest.raises(ValidationError):
+        field.clean("FR76 3000 6000 0112 3456 7890 188")  # a wrong key
+
+
+def test_formats_depends_on_no_domain_app():
+    """``relais.formats`` is shared by every app: it imports Django and libraries, never an app
+    (the French number parser once lived in ``relais.housing``)."""
+    import ast
+    from pathlib import Path
+
+    import relais.formats
+
+    imported = set()
+    for path in Path(relais.formats.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert {name for name in imported if name.startswith("relais.")} <= {
+        "relais.formats.banking",
+        "relais.formats.numbers",
+    }

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from relais.formats import numbers
 from relais.housing.io import cells
 from relais.housing.io.readers import FileError, decode
 from relais.housing.models import Dwelling, Occupant
@@ -134,19 +135,19 @@ def test_spreadsheet_numbers_are_taken_as_shown_never_rounded(organisation, tour
     ],
 )
 def test_french_numbers(text, expected):
-    assert cells.french_decimal(text) == expected
+    assert numbers.french_decimal(text) == expected
 
 
 @pytest.mark.parametrize("text", ["18.000", "1.234.567", "1.234,56", "1 234.567"])
 def test_an_ambiguous_dot_is_refused(text):
-    with pytest.raises(cells.CellError, match="ambiguous"):
-        cells.french_decimal(text)
+    with pytest.raises(numbers.NumberError, match="ambiguous"):
+        numbers.french_decimal(text)
 
 
 @pytest.mark.parametrize("text", ["12 34,5", "1,2,3", "1e5", "douze", "١٢"])
 def test_malformed_numbers_are_refused(text):
-    with pytest.raises(cells.CellError):
-        cells.french_decimal(text)
+    with pytest.raises(numbers.NumberError):
+        numbers.french_decimal(text)
 
 
 def test_an_income_of_18_000_with_a_dot_is_never_18_euros(organisation, tours):

@@ -293,6 +293,23 @@ def test_supplier_form_checks_siren_siret_iban_and_contractor(landlord, people, 
         "FR7630006000011234567890189",
     )
     assert supplier.contractor == work_order.contractor
+    edit = client.get(reverse("payables:supplier_edit", args=[supplier.pk])).content.decode()
+    assert 'value="FR76 3000 6000 0112 3456 7890 189"' in edit  # shown grouped, stored compact
+
+
+def test_ibans_are_shown_in_groups_of_four(landlord, people, supplier):
+    invoice = _keyed(landlord, people, supplier)
+    type(invoice).objects.filter(pk=invoice.pk).update(invoice_iban="FR7630004000031234567890143")
+    client = _client(people["director"])
+    page = client.get(reverse("payables:invoice_detail", args=[invoice.pk])).content.decode()
+    assert "FR76 3000 6000 0112 3456 7890 189" in page  # the supplier's, on file
+    assert "la facture indique FR76 3000 4000 0312 3456 7890 143" in page
+    settings = client.get(reverse("payables:settings")).content.decode()
+    assert 'value="FR76 3000 4000 0312 3456 7890 143"' in settings
+    typed = {**SETTINGS, "debtor_iban": "fr76 3000 4000 0312 3456 7890 143"}
+    assert client.post(reverse("payables:settings"), typed).status_code == 302
+    conf = PayablesSettings.objects.get(organisation=landlord)
+    assert conf.debtor_iban == "FR7630004000031234567890143"
 
 
 def test_dashboard_names_who_approves_each_level_today(landlord, people, supplier):

@@ -110,3 +110,29 @@ def test_totals_consistent_and_each_mismatch_named():
     assert ("rate", 20_000, 10_000) in rules.totals_problems(
         net_cents=100_000, vat_cents=10_000, gross_cents=110_000, vat_rows=wrong_rate
     )
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 2)),  # Tuesday → Wednesday
+        (dt.date(2026, 12, 4), dt.date(2026, 12, 7)),  # Friday → Monday
+        (dt.date(2026, 12, 24), dt.date(2026, 12, 28)),  # 25 and 26 December closed
+        (dt.date(2026, 12, 31), dt.date(2027, 1, 4)),  # 1 January closed, then the weekend
+        (dt.date(2026, 4, 2), dt.date(2026, 4, 7)),  # Good Friday and Easter Monday closed
+        (dt.date(2026, 4, 30), dt.date(2026, 5, 4)),  # 1 May closed, then the weekend
+        (dt.date(2026, 7, 13), dt.date(2026, 7, 14)),  # a French holiday, TARGET2 open
+    ],
+)
+def test_next_target2_business_day(after, expected):
+    assert rules.next_target2_business_day(after) == expected
+
+
+def test_a_payment_run_defaults_to_the_next_target2_business_day(monkeypatch):
+    from django.utils import timezone
+
+    from relais.payables.forms import PaymentRunForm
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 12, 24))
+    form = PaymentRunForm()
+    assert form.fields["execution_date"].initial == dt.date(2026, 12, 28)

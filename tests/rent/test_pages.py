@@ -161,12 +161,15 @@ def test_dashboard_csv_and_settings(accountant_client, leases, organisation):
             "truce_end_day": "10",
             "truce_end_month": "7",
             "creditor_name": "Tours Habitat",
-            "creditor_iban": "",
+            "creditor_iban": "fr76 3000 6000 0112 3456 7890 189",
             "creditor_bic": "",
             "creditor_id": "",
         },
     )
-    assert RentSettings.objects.get().truce_end_month == 7
+    saved = RentSettings.objects.get()
+    assert (saved.truce_end_month, saved.creditor_iban) == (7, "FR7630006000011234567890189")
+    page = accountant_client.get(reverse("rent:settings")).content.decode()
+    assert 'value="FR76 3000 6000 0112 3456 7890 189"' in page
 
 
 def test_accountant_home_cards(accountant_client, organisation, leases):

@@ -59,6 +59,7 @@ def test_restart_refused_while_a_mandatory_measure_is_open(organisation, member_
     with pytest.raises(services.RestartRefused) as refused:
         services.restart_sign(actor=director, site=site)
     assert [item.pk for item in refused.value.open_items] == [masks.pk]
+    assert str(refused.value).endswith(" : 1 encore ouverte.")
     site.refresh_from_db()
     assert site.status == SiteStatus.STOPPED and site.restarted_on is None
     services.checklist_answer(actor=director, item=masks, done_on=TODAY, note="", upload=png())
@@ -184,3 +185,11 @@ def test_a_site_starts_and_completes(organisation):
     services.site_complete(actor=None, site=site, on=TODAY)
     site.refresh_from_db()
     assert (site.status, site.actual_end) == (SiteStatus.COMPLETED, TODAY)
+
+
+def test_the_refusal_counts_its_open_measures_in_the_plural(organisation, member_factory):
+    director, _client = member_factory(Role.DIRECTOR)
+    site = WorkSiteFactory(organisation=organisation, status=SiteStatus.STOPPED)
+    with pytest.raises(services.RestartRefused) as refused:
+        services.restart_sign(actor=director, site=site)
+    assert str(refused.value).endswith(" : 11 encore ouvertes.")

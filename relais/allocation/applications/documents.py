@@ -3,7 +3,7 @@
 One source for every page that shows them — the staff file and the commission member's view
 of a candidate — so the two can never disagree (they once did: "missing documents: none" for
 the member against eight missing on the staff file, because the member's page listed only the
-suspensive-condition list of ``commissions.sessions.SUSPENSIVE_DOCUMENTS``).
+suspensive-condition list of ``commissions.closing.SUSPENSIVE_DOCUMENTS``).
 """
 
 from dataclasses import dataclass

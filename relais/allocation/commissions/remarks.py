@@ -24,7 +24,7 @@ from ..models import (
     SessionKind,
 )
 from .electorate import covers, place_of
-from .sessions import lock_open
+from .positions import lock_open
 
 MAX_LENGTH = 2000
 

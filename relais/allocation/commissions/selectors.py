@@ -29,7 +29,7 @@ from ..models import (
 from ..scoring import services as scoring
 from ..scoring.selectors import scores_in_epci
 from . import electorate
-from .sessions import sent_back_waiting
+from .agenda import sent_back_waiting
 
 SEAT_ORDER = {seat: index for index, seat in enumerate(Seat.values)}
 

@@ -13,7 +13,6 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 from relais.core.enqueue import enqueue
 from relais.core.models import Membership
+from relais.core.outbox import queue_message
 from relais.core.roles import Role
 from relais.core.services import membership_grant
 
@@ -202,7 +202,7 @@ def commission_member_invite(
                 "new_account": created,
             },
         )
-        transaction.on_commit(lambda: _send_invitation(invitation, new_account=created))
+        _send_invitation(invitation, new_account=created)
     return invitation
 
 
@@ -279,6 +279,7 @@ def password_set_url(user) -> str:
 
 
 def _send_invitation(invitation: CommissionInvitation, *, new_account: bool) -> None:
+    """Queue the invitation's e-mail through the outbox (delivered after the commit)."""
     user = invitation.user
     site = settings.SITE_URL.rstrip("/")
     context = {
@@ -290,11 +291,14 @@ def _send_invitation(invitation: CommissionInvitation, *, new_account: bool) -> 
         "answer_url": site + reverse("allocation:invitation_answer", args=[invitation.pk]),
         "username": user.get_username(),
     }
-    send_mail(
+    queue_message(
+        organisation=invitation.organisation,
+        channel="email",
+        to=invitation.email,
         subject=_("Relais: a seat on the commission %(name)s") % {"name": invitation.commission},
-        message=render_to_string("allocation/commission_invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("allocation/commission_invitation_email.txt", context),
+        purpose="allocation.commission_invitation",
+        dedupe_key=f"allocation.commission_invitation:{invitation.pk}",
     )
 
 

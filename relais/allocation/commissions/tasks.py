@@ -1,7 +1,7 @@
 """Tasks of the commission sessions: thin, they take ids and call ``sessions``.
 
 django-tasks has no scheduler. A remote session is closed on time three ways, each harmless
-when another got there first (``sessions.session_close`` claims the row exactly once):
+when another got there first (``closing.session_close`` claims the row exactly once):
 
 - opening the session queues ``close_session`` to run at the closing time (database backend);
 - ``close_due_sessions`` sweeps every open remote session past its closing time: run it every
@@ -16,7 +16,7 @@ from django_tasks import task
 
 from ..letters.services import letters_after_close
 from ..models import Session, SessionKind, SessionStatus
-from . import sessions
+from . import closing, sessions
 from .minutes import minutes_generate
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def close_due_sessions() -> list[int]:
     closed = []
     for session_id in due_session_ids():
         try:
-            if sessions.session_close(session_id=session_id) is not None:
+            if closing.session_close(session_id=session_id) is not None:
                 closed.append(session_id)
         except Exception:  # one broken session must not keep the others open
             logger.exception(
@@ -48,7 +48,7 @@ def close_due_sessions() -> list[int]:
 @task()
 def close_session(session_id: int) -> bool:
     """Close one session (queued for its closing time); False when already closed."""
-    return sessions.session_close(session_id=session_id) is not None
+    return closing.session_close(session_id=session_id) is not None
 
 
 @task()

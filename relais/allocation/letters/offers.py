@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 
 from .. import pdf
-from ..commissions.sessions import SUSPENSIVE_DOCUMENTS
+from ..commissions.closing import SUSPENSIVE_DOCUMENTS
 from ..models import (
     Candidate,
     DecisionType,

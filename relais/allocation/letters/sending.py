@@ -16,14 +16,13 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from relais.core import audit
-from relais.core.enqueue import enqueue
+from relais.core.outbox import queue_message
 from relais.core.phones import national, parse_phone
 
 from .. import pdf
@@ -40,8 +39,8 @@ from ..models import (
 from ..models.letters import REASON_REQUIRED
 from .services import _candidates, offer_due_on
 
-# Queued on commit, by path: ``tasks`` imports this module (see relais.core.enqueue).
-SEND_LETTER_EMAIL = "relais.allocation.letters.tasks.send_letter_email"
+# The outbox purpose of an offer's e-mail (registered in ``allocation.audit_actions``).
+OFFER_PURPOSE = "allocation.offer_letter"
 WORDING_MAX = 1500
 FILE_NAMES = {
     LetterKind.OFFER: "proposition-de-logement",
@@ -251,8 +250,7 @@ def letter_send(*, letter: Letter, actor) -> Letter:
             changes={"kind": locked.kind, "answer_due_on": due, "sha256": pdf.sha256(content)},
         )
         if locked.kind == LetterKind.OFFER and locked.candidate.application.email:
-            letter_id = locked.pk
-            transaction.on_commit(lambda: enqueue(SEND_LETTER_EMAIL, letter_id))
+            _offer_email_queue(locked)
     return locked
 
 
@@ -274,14 +272,10 @@ def letters_send_reviewed(*, session: Session, actor) -> tuple[int, list[str]]:
     return sent, problems
 
 
-def letter_email_send(letter_id: int) -> None:
-    """E-mail a sent offer to the applicant with its PDF attached (a task, after commit)."""
-    letter = Letter.objects.select_related(
-        "organisation", "candidate__application", "candidate__item__vacancy__dwelling"
-    ).get(pk=letter_id)
+def _offer_email_queue(letter: Letter) -> None:
+    """Queue, through the outbox, the e-mail of a sent offer to the applicant (its PDF is
+    attached at delivery by ``offer_attachments``); once per letter (``dedupe_key``)."""
     application = letter.candidate.application
-    if not application.email or not letter.is_sent:
-        return
     with translation.override("fr"):
         subject = _("%(landlord)s: offer of a dwelling") % {"landlord": letter.organisation.name}
         body = _(
@@ -294,12 +288,28 @@ def letter_email_send(letter_id: int) -> None:
             "number": application.registration_number,
             "landlord": letter.organisation.name,
         }
-    message = EmailMessage(subject=subject, body=body, to=[application.email])
-    message.attach(letter_filename(letter), bytes(letter.pdf), "application/pdf")
-    message.send()
+    message = queue_message(
+        organisation=letter.organisation,
+        channel="email",
+        to=application.email,
+        subject=subject,
+        body=body,
+        purpose=OFFER_PURPOSE,
+        dedupe_key=f"{OFFER_PURPOSE}:{letter.pk}",
+    )
     audit.record(
         action="letter.emailed",
         organisation=letter.organisation,
         obj=letter,
-        changes={"to": application.email},
+        changes={"to": application.email, "message": message.pk},
     )
+
+
+def offer_attachments(message) -> list[tuple[str, bytes, str]]:
+    """The outbox's hook for ``OFFER_PURPOSE``: the sent offer's PDF, found from the message's
+    ``dedupe_key`` (``"allocation.offer_letter:<letter id>"``)."""
+    letter_id = int(message.dedupe_key.rpartition(":")[2])
+    letter = Letter.objects.select_related("candidate__application").get(
+        pk=letter_id, organisation_id=message.organisation_id
+    )
+    return [(letter_filename(letter), bytes(letter.pdf), "application/pdf")]

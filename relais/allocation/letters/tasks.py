@@ -7,7 +7,7 @@ session when opened.
 
 from django_tasks import task
 
-from . import offers, sending
+from . import offers
 from . import services as letters
 
 
@@ -16,8 +16,3 @@ def lapse_offers() -> int:
     """Offers unanswered after their due date, and conditional attributions past their
     deadline without the document, lapse; the offer passes to the next ranked candidate."""
     return letters.offers_lapse() + offers.conditions_lapse()
-
-
-@task()
-def send_letter_email(letter_id: int) -> None:
-    sending.letter_email_send(letter_id)

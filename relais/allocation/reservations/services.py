@@ -14,6 +14,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit, links
 from relais.core.transactions import write_transaction
@@ -115,7 +116,12 @@ def _due_on(agreement, on: dt.date) -> dt.date:
 def _rule_note(chosen: rules.Standing | None) -> str:
     if chosen is None:
         return _("Landlord's own flow: no agreement is half a vacancy behind its share.")
-    note = _("%(behind)s vacancies behind the pro-rata target of %(share)s %% (%(flow)s ready).")
+    # French agrees the noun from 2 on (« 1,5 logement de retard »): the count is the floor.
+    note = ngettext(
+        "%(behind)s vacancy behind the pro-rata target of %(share)s %% (%(flow)s ready).",
+        "%(behind)s vacancies behind the pro-rata target of %(share)s %% (%(flow)s ready).",
+        int(chosen.behind),
+    )
     return note % {
         "behind": f"{float(chosen.behind):.1f}".replace(".", ","),
         "share": chosen.share_percent,
@@ -433,7 +439,7 @@ def assignment_to_agenda(*, assignment, session, actor):
     """Put the vacancy on a draft session's agenda with the designated candidates in their
     rank order (the commission's own checks apply: eligibility, three candidates or a
     justified exception). Returns the agenda item."""
-    from ..commissions.sessions import agenda_item_add
+    from ..commissions.agenda import agenda_item_add
 
     designations = list(assignment.designations.select_related("application").order_by("rank"))
     if not designations:

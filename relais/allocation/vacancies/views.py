@@ -18,7 +18,7 @@ from relais.core.models import Organisation
 from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
-from ..commissions.sessions import agenda_item_add
+from ..commissions.agenda import agenda_item_add
 from ..eligibility.ceilings import EligibilityError
 from ..models import Vacancy, VacancyStatus
 from . import selectors

@@ -35,6 +35,7 @@ from relais.core.enqueue import enqueue
 
 from . import sms
 from .models import OutboxChannel, OutboxError, OutboxMessage, OutboxStatus
+from .purposes import attachments_for
 from .services import BATCH_TASK, DELIVER_TASK
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ def _send_email(message: OutboxMessage) -> None:
     )
     html = render_to_string("core/outbox_email.html", {"message": message, "body": body})
     email.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments_for(message):
+        email.attach(filename, content, mimetype)
     try:
         email.send()
     except smtplib.SMTPRecipientsRefused as error:

@@ -7,17 +7,34 @@ Capabilities register their purposes at import time, next to their audit actions
 
 A message queued with a code nobody registered is still sent; the staff page shows it as
 "Other message" (never the raw code).
+
+A purpose may attach files to its e-mails: ``attachments(message)`` returns a list of
+``(filename, content bytes, MIME type)``, read when the e-mail is delivered (each attempt), so
+the outbox stores no file — the capability keeps it, found again from the message (its
+``dedupe_key``, say ``"allocation.offer_letter:12"``).
 """
+
+from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
 PURPOSES: dict[str, str] = {}
+ATTACHMENTS: dict[str, Callable] = {}
 UNKNOWN_PURPOSE = _("Other message")
 
 
-def register_purpose(code: str, label) -> None:
-    """Register (or relabel, when a module is reloaded) the purpose ``code``."""
+def register_purpose(code: str, label, *, attachments: Callable | None = None) -> None:
+    """Register (or relabel, when a module is reloaded) the purpose ``code``; ``attachments``
+    (message → [(filename, bytes, MIME type)]) adds files to its e-mails."""
     PURPOSES[code] = label
+    if attachments is not None:
+        ATTACHMENTS[code] = attachments
+
+
+def attachments_for(message) -> list[tuple[str, bytes, str]]:
+    """The files to attach to ``message`` (an ``OutboxMessage``), by its purpose's hook."""
+    hook = ATTACHMENTS.get(message.purpose)
+    return list(hook(message)) if hook is not None else []
 
 
 def purpose_label(code: str) -> str:

@@ -12,6 +12,14 @@ def euros(cents) -> str:
     return f"{number_format(int(cents) / 100, decimal_pos=2, force_grouping=True)}\u00a0€"
 
 
+@register.filter
+def iban(value) -> str:
+    """A stored IBAN in groups of four: « FR76 3000 6000 0112 3456 7890 189 »."""
+    from relais.formats.banking import iban_display
+
+    return iban_display(value)
+
+
 @register.simple_tag(takes_context=True)
 def query_replace(context, **changes) -> str:
     """The current query string with some parameters replaced (keeps filters on paging)."""

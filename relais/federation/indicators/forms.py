@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.formats.forms import FrenchDecimalField
-from relais.housing.io.cells import CellError, french_decimal
+from relais.formats.numbers import NumberError, french_decimal
 
 from . import registry
 from .registry import Week
@@ -43,7 +43,7 @@ def _number(text: str) -> float:
     ValueError."""
     try:
         return float(french_decimal(text))
-    except CellError as error:
+    except NumberError as error:
         raise ValueError(text) from error
 
 

@@ -45,7 +45,7 @@ ACCOUNTS = (
     _tours("ccas", "Aurélie", "Martin", Role.SOCIAL_PARTNER),
     _tours("federation", "Bruno", "Leclerc", Role.FEDERATION_ANALYST),
     Account(
-        "multi", "Hélène", "Garnier", ((TOURS_HABITAT, Role.DIRECTOR), (SCALIS, Role.DIRECTOR))
+        "multi", "Étienne", "Bouchard", ((TOURS_HABITAT, Role.DIRECTOR), (SCALIS, Role.DIRECTOR))
     ),
     Account("scalis", "Marc", "Lebrun", ((SCALIS, Role.DIRECTOR),)),
 )

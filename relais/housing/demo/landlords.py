@@ -110,7 +110,7 @@ def write_agencies(table, landlord: Landlord, places: Places, rng) -> None:
                 landlord.id,
                 f"Agence {_of(place.name)}" if index else f"Siège – {place.name}",
                 f"{between(rng, 1, 60)} {street}",
-                place.postcodes[0],
+                place.postcode,
                 place.name,
                 f"02 61 91 {below(rng, 100):02d} {below(rng, 100):02d}",
                 f"agence.{slugify(place.name)}@{landlord.slug}.example",

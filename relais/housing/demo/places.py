@@ -21,6 +21,13 @@ class Place:
     population: int
 
     @property
+    def postcode(self) -> str:
+        """The commune's principal postcode (the first of the geographic data's, « 37000 » for
+        Tours): every demo address in the commune carries it, buildings, agencies and
+        applicants alike, so neighbours never differ."""
+        return self.postcodes[0]
+
+    @property
     def size(self) -> str:
         if self.population >= CITY:
             return "city"

@@ -86,7 +86,9 @@ def seed_demo(*, scale="small", seed=DEFAULT_SEED, reset=False, writer=None) -> 
     with transaction.atomic():
         if foreign := foreign_usernames():
             raise DemoError(
-                f"user(s) {', '.join(foreign)} exist and were not created by the demo; "
+                f"{'user' if len(foreign) == 1 else 'users'} {', '.join(foreign)} "
+                f"{'exists and was' if len(foreign) == 1 else 'exist and were'} "
+                "not created by the demo; "
                 "seed the demo into another database"
             )
         existing = demo_organisations()

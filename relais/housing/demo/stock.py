@@ -145,7 +145,7 @@ class StockGenerator:
         residence_id, reference, address, residence_name = building
         floors, doors, count = shape
         pk, has_lift = table.new_id(), floors >= 4
-        postcode = pick(rng, place.postcodes)
+        postcode = place.postcode
         table.append(
             (pk, self.landlord.id, residence_id, reference, address, postcode, place.code)
             + (in_qpv, floors, has_lift)

@@ -11,23 +11,17 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from relais.core.phones import parse_phone
+from relais.formats import numbers
+from relais.formats.numbers import NumberError, number_text
 
 # Exported text that a spreadsheet would read as a formula gets a leading apostrophe
 # (CSV injection); the apostrophe is dropped again on import, so the round trip is exact.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_LOCALE = "fr_FR"
-GROUP = get_group_symbol(NUMBER_LOCALE)  # narrow no-break space (CLDR)
-SPACES = (" ", "\u00a0", "\u202f")
-FRENCH_NUMBER_RE = re.compile(rf"[+-]?[0-9][0-9{GROUP}]*(,[0-9]+)?")
-# Excel shows (and computes with) 15 significant digits: 0.1 + 0.2 is shown 0,3.
-SIGNIFICANT_DIGITS = 15
-MAX_CENTS = 2_147_483_647  # PositiveIntegerField
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 REFERENCE_MAX_LENGTH = 30
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -48,7 +42,7 @@ def shown(value, limit: int = 40) -> str:
         text = as_text(value)
     except CellError:
         text = str(value)
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+    return numbers.cut(text, limit)
 
 
 def as_text(value) -> str:
@@ -65,7 +59,10 @@ def as_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return number_text(value)
+        try:
+            return number_text(value)
+        except NumberError as error:
+            raise CellError(error.message) from None
     if isinstance(value, dt.datetime):
         if value.time() != dt.time():
             raise CellError(
@@ -86,17 +83,6 @@ def as_text(value) -> str:
 def _unprefixed(text: str) -> str:
     if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
         return text[1:]
-    return text
-
-
-def number_text(value: float) -> str:
-    """A spreadsheet number as the spreadsheet shows it (15 significant digits)."""
-    text = format(value, f".{SIGNIFICANT_DIGITS}g")
-    if "e" in text or "n" in text:  # 1e+20, inf, nan
-        raise CellError(
-            _("The number %(value)s is too large or too small to be read exactly.")
-            % {"value": text}
-        )
     return text
 
 
@@ -172,59 +158,20 @@ def integer(minimum: int, maximum: int):
     return parse
 
 
-def french_decimal(value) -> Decimal:
-    """A number as a French spreadsheet shows it → Decimal, by one rule for every column.
-
-    Text follows Babel's strict number parsing for ``fr_FR``: a decimal comma, groups of three
-    digits separated by a space, a no-break or a narrow no-break space (« 1 234,56 »,
-    « 1234,56 »), an optional « € ». A dot is not a French separator: it is read as a decimal
-    point only where it cannot be anything else (« 48.25 »); « 18.000 » (18 or 18,000?) and
-    « 1.234.567 » are refused (Babel would read the first as 18). Spreadsheet numbers are taken
-    as shown (15 significant digits). Raises :class:`CellError`.
-    """
-    if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not a number.") % {"value": shown(value)})
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(number_text(value))
-    text = as_text(value).removesuffix("€").strip()
-    for space in SPACES:
-        text = text.replace(space, GROUP)
-    if "." in text:
-        text = _decimal_dot(text, value)
+def _number(parse, value):
+    """``parse`` (a ``relais.formats.numbers`` reader) of the cell: text as the spreadsheet
+    shows it (``as_text``), typed numbers as they are; its refusal as a :class:`CellError`."""
+    if not isinstance(value, bool | int | float | Decimal):
+        value = as_text(value)
     try:
-        if not FRENCH_NUMBER_RE.fullmatch(text):
-            raise NumberFormatError(text)
-        return parse_decimal(text, locale=NUMBER_LOCALE, strict=True)
-    except NumberFormatError:
-        raise CellError(
-            _("“%(value)s” is not a number (for example 1 234,56).") % {"value": shown(value)}
-        ) from None
-
-
-def _decimal_dot(text: str, value) -> str:
-    """« 48.25 » → « 48,25 »: a lone dot that can only be a decimal point is read as one.
-
-    Refused as ambiguous: a dot followed by exactly three digits (« 18.000 »: 18 or 18,000?),
-    several dots (« 1.234.567 »), a dot with a comma (« 1.234,56 »).
-    """
-    whole, _dot, decimals = text.partition(".")
-    if "," in text or "." in decimals or len(decimals) == 3:
-        raise CellError(
-            _(
-                "“%(value)s” is ambiguous: in French the decimal separator is a comma and a dot "
-                "is not a thousands separator. Write 18000 or 18 000 for eighteen thousand, "
-                "18,5 for eighteen and a half."
-            )
-            % {"value": shown(value)}
-        )
-    return f"{whole},{decimals}"
+        return parse(value)
+    except NumberError as error:
+        raise CellError(error.message) from None
 
 
 def decimal(*, places: int, max_digits: int, minimum: Decimal):
     def parse(value) -> Decimal:
-        result = french_decimal(value)
+        result = _number(numbers.french_decimal, value)
         if result != round(result, places):
             raise CellError(
                 _("“%(value)s” has more than %(places)s decimals.")
@@ -241,21 +188,9 @@ def decimal(*, places: int, max_digits: int, minimum: Decimal):
 
 
 def money(value) -> int:
-    """Euros → integer cents: "1 234,56", "1234,56", "450 €" and spreadsheet numbers; never
-    rounded (a third decimal is an error)."""
-    amount = french_decimal(value)
-    if amount != round(amount, 2):
-        raise CellError(
-            _("“%(value)s” has more than %(places)s decimals.")
-            % {"value": shown(value), "places": 2}
-        )
-    cents = int(amount * 100)
-    if not 0 <= cents <= MAX_CENTS:
-        raise CellError(
-            _("“%(value)s” is not an amount in euros (for example 1 234,56).")
-            % {"value": shown(value)}
-        )
-    return cents
+    """Euros → integer cents (``relais.formats.numbers.money``): "1 234,56", "450 €" and
+    spreadsheet numbers; never rounded (a third decimal is an error)."""
+    return _number(numbers.money, value)
 
 
 def date(value) -> dt.date:

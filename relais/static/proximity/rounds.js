@@ -47,8 +47,8 @@
   function pendingText(count) {
     if (!count) { return ""; }
     return document.documentElement.lang === "fr"
-      ? "Hors connexion : " + count + " étape(s) seront envoyées au retour du réseau."
-      : "Offline: " + count + " step(s) will be sent when the network returns.";
+      ? "Hors connexion : " + count + (count > 1 ? " étapes seront envoyées" : " étape sera envoyée") + " au retour du réseau."
+      : "Offline: " + count + (count > 1 ? " steps" : " step") + " will be sent when the network returns.";
   }
 
   var sending = false;

@@ -34,7 +34,8 @@ from ...models import (
     SessionKind,
     SessionStatus,
 )
-from .. import electorate, remarks, selectors
+from .. import agenda, closing, electorate, remarks, selectors
+from .. import positions as position_services
 from .. import sessions as services
 from ..forms import DeclarationForm, PositionForm, SessionForm
 from ..services import rules_of
@@ -65,7 +66,7 @@ def require_mfa(view):
 
 def _close_due(rows) -> None:
     for session in rows:
-        services.close_if_due(session)
+        closing.close_if_due(session)
 
 
 # Staff: prepare, open, close, read the results ----------------------------------------------
@@ -91,7 +92,7 @@ def session_create(request, commission_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            session = services.session_create(
+            session = agenda.session_create(
                 commission=commission,
                 actor=request.user,
                 kind=data["kind"],
@@ -124,7 +125,7 @@ def session_detail(request, pk):
     session = get_for_request(
         request, Session.objects.select_related("commission"), ability=ABILITY, pk=pk
     )
-    services.close_if_due(session)
+    closing.close_if_due(session)
     items = list(selectors.agenda(session))
     counts = selectors.item_counts(session, items)
     for item in items:
@@ -175,7 +176,7 @@ def session_item_remove(request, pk):
     return _staff_action(
         request,
         item.session,
-        lambda: services.agenda_item_remove(item=item, actor=request.user),
+        lambda: agenda.agenda_item_remove(item=item, actor=request.user),
         _("The vacancy is off the agenda."),
     )
 
@@ -199,7 +200,7 @@ def session_close(request, pk):
     session = get_for_request(request, Session.objects, ability=ABILITY, pk=pk)
 
     def close():
-        if services.session_close(session_id=session.pk, actor=request.user) is None:
+        if closing.session_close(session_id=session.pk, actor=request.user) is None:
             raise ValidationError(_("This session cannot be closed now."))
 
     return _staff_action(request, session, close, _("The session is closed."))
@@ -221,7 +222,7 @@ def _seat(request, pk):
         if seats.exists():
             raise Http404
         raise PermissionDenied
-    return services.close_if_due(session), member
+    return closing.close_if_due(session), member
 
 
 @login_required
@@ -377,7 +378,7 @@ def vote_position(request, pk, candidate_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.position_record(
+            position_services.position_record(
                 session=session,
                 member=member,
                 candidate=candidate,
@@ -434,9 +435,11 @@ def vote_declaration(request, pk, item_pk):
     kind, reason = form.cleaned_data["kind"], form.cleaned_data["reason"]
     try:
         if form.cleaned_data["withdraw"]:
-            services.declaration_withdraw(session=session, member=member, item=item, kind=kind)
+            position_services.declaration_withdraw(
+                session=session, member=member, item=item, kind=kind
+            )
         else:
-            services.declaration_record(
+            position_services.declaration_record(
                 session=session, member=member, item=item, kind=kind, reason=reason
             )
     except ValidationError as error:

@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"queued {result.id}")
             else:
                 closed = close_due_sessions.call()
-                self.stdout.write(f"closed {len(closed)} session(s) {closed}")
+                noun = "session" if len(closed) == 1 else "sessions"
+                self.stdout.write(f"closed {len(closed)} {noun} {closed}")
             if not loop:
                 return
             time.sleep(max(interval, 1))

@@ -21,7 +21,6 @@ class Command(BaseCommand):
         if problems:
             for problem in problems[:100]:
                 self.stderr.write(str(problem))
-            raise CommandError(
-                f"audit trail corrupted: {len(problems)} problem(s) in {count} events"
-            )
+            noun = "problem" if len(problems) == 1 else "problems"
+            raise CommandError(f"audit trail corrupted: {len(problems)} {noun} in {count} events")
         self.stdout.write(self.style.SUCCESS(f"audit trail intact: {count} events verified"))

@@ -34,4 +34,5 @@ class Command(BaseCommand):
                 applied += 1
                 if delete and isinstance(box, mailbox.Maildir):
                     box.remove(key)
-        self.stdout.write(f"{applied} bounce(s) or delivery report(s) applied")
+        reports = "bounce or delivery report" if applied == 1 else "bounces or delivery reports"
+        self.stdout.write(f"{applied} {reports} applied")
