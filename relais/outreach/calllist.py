@@ -1,9 +1,9 @@
-"""The day's call list: one selection of the people due, the sharing in memory, one insert
-(ADR 0039).
+"""The day's call list: one selection of the people due, the sharing in memory, one row per
+caller and day (ADR 0039 §4, ADR 0050).
 
 Who is due: the followed people of the organisation's active campaigns (started, not ended)
-whose ``next_due_on`` is today or past, not yet on today's list. How they are shared among the
-callers on duty (``caller_ids``; :func:`share`):
+whose ``next_due_on`` is today or past, not yet on a sheet of the day. How they are shared
+among the callers on duty (``caller_ids``; :func:`share`):
 
 0. the callers on duty are those of the weekly rota for the day, less the absent
    (``callers_on_duty``);
@@ -13,21 +13,26 @@ callers on duty (``caller_ids``; :func:`share`):
 3. the others fill the remaining room of each caller in turn (callers by id, people by due
    date then id).
 
-So loads differ by at most one person per caller above the cap, and nobody is counted twice
-(``(follow, day)`` is unique; the insert ignores rows already there, so a second run, or two
-concurrent runs, add nothing). Positions number each caller's people, the oldest due first.
+So loads differ by at most one person per caller above the cap. Each caller's people go to
+their ``CallSheet`` of the day (``[follow id, …]`` in the order to call them): a new sheet, or
+appended to the one a first run of the day wrote. The person's state of the day (attempts,
+retry time, done) is written only when a call is made, on the follow and the call row
+(``selectors.my_list_rows`` reads it back), so a list of 13,000 people is some thirty rows
+(``bench/outreach.py``).
 
-Sharing in SQL was tried twice: one ``INSERT … WITH … SELECT`` with window functions (rank
-per last caller, the callers' cumulative room, a range join, positions) costs 10 to 14 times
-the bare selection of the people due on SQLite and 7 on PostgreSQL (``bench/outreach.py``,
-20,000 people), where the same sharing over the selected rows costs a few milliseconds in
-Python. The list goes back in one statement whatever its size: one JSON object of each
-caller's people (``json_each`` on both databases), the organisation and campaign read from the
-follow, so the only per-person work is the database's own (ADR 0039 §4).
+Nobody is listed twice a day: a build reads the day's sheets and lists only people on none of
+them, and builds of one organisation run one at a time (PostgreSQL: a transaction-scoped
+advisory lock taken first; SQLite: ``transaction_mode = IMMEDIATE``, the write lock taken at
+``BEGIN``), so a second run, or two at once, add nothing; ``(caller, day)`` is unique besides.
+A run killed before its commit leaves nothing: the sheets are written in the service's one
+transaction.
+
+Sharing in SQL was tried twice: one ``INSERT … WITH … SELECT`` with window functions costs 10
+to 14 times the bare selection of the people due on SQLite and 7 on PostgreSQL, where the same
+sharing over the selected rows costs a few milliseconds in Python.
 """
 
 import datetime as dt
-import json
 import math
 
 from django.db import connection
@@ -35,7 +40,7 @@ from django.db import connection
 from relais.core.models import Membership
 from relais.core.roles import Role
 
-from .models import RotaSlot
+from .models import CallSheet, RotaSlot
 
 DUE_SQL = """
 SELECT f.id, f.entry_id FROM outreach_follow f JOIN outreach_campaign c ON c.id = f.campaign_id
@@ -43,40 +48,14 @@ WHERE f.organisation_id = %(org)s AND c.status = 'active'
   AND c.starts_on <= %(day)s AND (c.ends_on IS NULL OR c.ends_on >= %(day)s)
   AND f.state = 'followed' AND f.next_due_on <= %(day)s
 """
-# The people due not yet on the day's list, the oldest due first: (follow, last caller).
-_DUE_NOT_LISTED = """
-SELECT f.id, f.caller_id FROM outreach_follow f
-JOIN outreach_campaign c ON c.id = f.campaign_id
-WHERE f.organisation_id = %(org)s AND c.status = 'active'
-  AND c.starts_on <= %(day)s AND (c.ends_on IS NULL OR c.ends_on >= %(day)s)
-  AND f.state = 'followed' AND f.next_due_on <= %(day)s
-  AND NOT EXISTS (SELECT 1 FROM outreach_listitem li WHERE li.follow_id = f.id AND li.day = %(day)s)
-ORDER BY f.next_due_on, f.id
-"""
-# The shared list goes back as one JSON object ``{"caller": [follow, …]}`` (each caller's
-# people in position order): the position is the index in the array, the organisation and
-# campaign are read from the follow itself (its primary key), so nothing per person is
-# computed twice and a follow of another organisation cannot be listed.
-_COLUMNS = "(organisation_id, follow_id, campaign_id, day, caller_id, position, attempts)"
-_INSERT = {
-    "sqlite": f"""
-INSERT INTO outreach_listitem {_COLUMNS}
-SELECT f.organisation_id, f.id, f.campaign_id, %(day)s, CAST(c.key AS integer), p.key + 1, 0
-FROM json_each(%(sheets)s) AS c JOIN json_each(c.value) AS p
-JOIN outreach_follow f ON f.id = p.value
-WHERE f.organisation_id = %(org)s
-ON CONFLICT (follow_id, day) DO NOTHING
-""",
-    "postgresql": f"""
-INSERT INTO outreach_listitem {_COLUMNS}
-SELECT f.organisation_id, f.id, f.campaign_id, %(day)s, c.key::bigint, p.position, 0
-FROM json_each(%(sheets)s::json) AS c
-CROSS JOIN LATERAL json_array_elements_text(c.value) WITH ORDINALITY AS p(follow, position)
-JOIN outreach_follow f ON f.id = p.follow::bigint
-WHERE f.organisation_id = %(org)s
-ON CONFLICT (follow_id, day) DO NOTHING
-""",
-}
+# The people due, the oldest due first: (follow, last caller). Those already on a sheet of the
+# day are left out in memory (``build``: the day's sheets are read first, under the lock).
+_DUE_IN_ORDER = DUE_SQL.replace("SELECT f.id, f.entry_id", "SELECT f.id, f.caller_id") + (
+    "ORDER BY f.next_due_on, f.id"
+)
+# Key of the PostgreSQL advisory lock serialising the builds of one organisation (with its id):
+# the issue number and "list".
+_LOCK_CLASS = 10_0001
 
 
 def share(due: list[tuple[int, int | None]], caller_ids: list[int]) -> dict[int, list[int]]:
@@ -127,19 +106,41 @@ def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
     return [pk for pk in ids if (pk, day) not in absent]
 
 
+def _lock(organisation_id: int) -> None:
+    """One build at a time per organisation, until the transaction ends (on SQLite the
+    ``IMMEDIATE`` transaction already holds the database's write lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, organisation_id])
+
+
 def build(*, organisation_id: int, day: dt.date, caller_ids: list[int]) -> int:
-    """Insert ``day``'s call list; returns the number of people added (0 without callers).
-    Two statements whatever the number of people: the selection, then one insert that
-    ignores the people already listed (a second run, or two at once, add nothing; the
-    insert being one statement, a run killed before its commit leaves nothing behind)."""
+    """Write ``day``'s call list; returns the number of people added (0 without callers).
+    Run inside a transaction (``services.list_build``). Three statements for a first run
+    (the lock, the day's sheets, the selection) and one insert of a row per caller; a later
+    run of the day appends the people newly due to the callers' sheets (one update each)."""
     ids = [int(pk) for pk in caller_ids]
     if not ids:
         return 0
+    _lock(organisation_id)
+    sheets = {
+        caller: (pk, follows)
+        for pk, caller, follows in CallSheet.objects.filter(
+            organisation_id=organisation_id, day=day
+        ).values_list("pk", "caller_id", "follows")
+    }
+    listed = {follow for _pk, follows in sheets.values() for follow in follows}
     with connection.cursor() as cursor:
-        cursor.execute(_DUE_NOT_LISTED, {"org": organisation_id, "day": day})
-        sheets = share(cursor.fetchall(), ids)
-        if not sheets:
-            return 0
-        sql = _INSERT["postgresql" if connection.vendor == "postgresql" else "sqlite"]
-        cursor.execute(sql, {"org": organisation_id, "day": day, "sheets": json.dumps(sheets)})
-        return max(cursor.rowcount, 0)
+        cursor.execute(_DUE_IN_ORDER, {"org": organisation_id, "day": day})
+        due = [row for row in cursor.fetchall() if row[0] not in listed]
+    shared = share(due, ids)
+    CallSheet.objects.bulk_create(
+        CallSheet(organisation_id=organisation_id, caller_id=caller, day=day, follows=follows)
+        for caller, follows in shared.items()
+        if caller not in sheets
+    )
+    for caller, follows in shared.items():
+        if caller in sheets:
+            pk, before = sheets[caller]
+            CallSheet.objects.filter(pk=pk).update(follows=[*before, *follows])
+    return sum(len(follows) for follows in shared.values())
