@@ -70,7 +70,7 @@ _SHEET_LINES = {
     "sqlite": "FROM outreach_callsheet s JOIN json_each(s.follows) p "
     "JOIN outreach_follow f ON f.id = p.value",
     "postgresql": "FROM outreach_callsheet s CROSS JOIN LATERAL "
-    "jsonb_array_elements_text(s.follows) WITH ORDINALITY AS p(value, key) "
+    "json_array_elements_text(s.follows) WITH ORDINALITY AS p(value, key) "
     "JOIN outreach_follow f ON f.id = p.value::bigint",
 }
 _MY_LIST = """
@@ -156,7 +156,7 @@ _ON_A_SHEET = {
     "sqlite": "SELECT s.caller_id FROM outreach_callsheet s JOIN json_each(s.follows) p "
     "WHERE s.organisation_id = %s AND s.day = %s AND p.value = %s",
     "postgresql": "SELECT s.caller_id FROM outreach_callsheet s "
-    "WHERE s.organisation_id = %s AND s.day = %s AND s.follows @> to_jsonb(%s::bigint)",
+    "WHERE s.organisation_id = %s AND s.day = %s AND s.follows::jsonb @> to_jsonb(%s::bigint)",
 }
 
 

@@ -3,10 +3,13 @@ people in order, in place of one ``ListItem`` per person. The existing lines are
 (each caller's lines of a day, by position, become their sheet; lines whose follow or caller
 no longer exists, which the old table's missing constraints allowed, are dropped). The
 per-person state of the day lives on the follow and the day's calls, so nothing else moves.
-A person's calls are indexed by ``(follow, called_at)``, which also serves the follow's key."""
+A person's calls are indexed by ``(follow, called_at)``, which also serves the follow's key;
+the people due are read in list order from the index ``follow_due_order``."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+import relais.outreach.models
 
 
 def lines_to_sheets(apps, schema_editor):
@@ -74,7 +77,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("day", models.DateField()),
-                ("follows", models.JSONField(default=list)),
+                ("follows", relais.outreach.models.FollowIdsField(default=list)),
                 (
                     "caller",
                     models.ForeignKey(
@@ -103,6 +106,13 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.AddIndex(
+            model_name="follow",
+            index=models.Index(
+                fields=["organisation", "state", "next_due_on", "id", "campaign", "caller"],
+                name="follow_due_order",
+            ),
         ),
         migrations.AddIndex(
             model_name="call",
