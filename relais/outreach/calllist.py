@@ -114,11 +114,31 @@ def _lock(organisation_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, organisation_id])
 
 
+def _insert(organisation_id: int, day: dt.date, sheets: dict[int, list[int]]) -> None:
+    """The new sheets in one statement (``{caller: [follow, …]}``)."""
+    if not sheets:
+        return
+    field = CallSheet._meta.get_field("follows")
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(sheets))
+    params = [
+        value
+        for caller, follows in sheets.items()
+        for value in (organisation_id, caller, day, field.get_prep_value(follows))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO outreach_callsheet (organisation_id, caller_id, day, follows) "
+            f"VALUES {values}",
+            params,
+        )
+
+
 def build(*, organisation_id: int, day: dt.date, caller_ids: list[int]) -> int:
     """Write ``day``'s call list; returns the number of people added (0 without callers).
     Run inside a transaction (``services.list_build``). Three statements for a first run
     (the lock, the day's sheets, the selection) and one insert of a row per caller; a later
-    run of the day appends the people newly due to the callers' sheets (one update each)."""
+    run of the day appends the people newly due to the callers' sheets (one update each).
+    The sheets' foreign keys are the database's (organisation, caller)."""
     ids = [int(pk) for pk in caller_ids]
     if not ids:
         return 0
@@ -134,11 +154,7 @@ def build(*, organisation_id: int, day: dt.date, caller_ids: list[int]) -> int:
         cursor.execute(_DUE_IN_ORDER, {"org": organisation_id, "day": day})
         due = [row for row in cursor.fetchall() if row[0] not in listed]
     shared = share(due, ids)
-    CallSheet.objects.bulk_create(
-        CallSheet(organisation_id=organisation_id, caller_id=caller, day=day, follows=follows)
-        for caller, follows in shared.items()
-        if caller not in sheets
-    )
+    _insert(organisation_id, day, {c: f for c, f in shared.items() if c not in sheets})
     for caller, follows in shared.items():
         if caller in sheets:
             pk, before = sheets[caller]
