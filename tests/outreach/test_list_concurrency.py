@@ -3,11 +3,13 @@ serialises every writer): nobody is listed twice, whether both build the first l
 day or both append the people newly due, each with other callers on duty."""
 
 import threading
+import time
+from unittest import mock
 
 import pytest
 from django.db import connection, connections
 
-from relais.outreach import services
+from relais.outreach import calllist, services
 from relais.outreach.models import Follow
 
 from .fixtures import caller, campaign, listed, person
@@ -21,8 +23,15 @@ def _postgres_only():
         pytest.skip("concurrent writers are only interleaved on PostgreSQL")
 
 
+def _slow_share(due, caller_ids, share=calllist.share):
+    """``share`` after a pause: each build holds what it read while the other reads too."""
+    time.sleep(0.3)
+    return share(due, caller_ids)
+
+
 def _race(organisation, *caller_sets):
-    """Build the list once per caller set, in threads released together: (added, errors)."""
+    """Build the list once per caller set, in threads released together, each pausing
+    between its reads and its writes: (added, errors)."""
     barrier = threading.Barrier(len(caller_sets))
     added, errors = [], []
 
@@ -36,10 +45,11 @@ def _race(organisation, *caller_sets):
             connections.close_all()
 
     threads = [threading.Thread(target=run, args=(ids,)) for ids in caller_sets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with mock.patch.object(calllist, "share", _slow_share):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return added, errors
 
 
