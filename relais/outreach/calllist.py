@@ -36,6 +36,7 @@ import datetime as dt
 import math
 
 from django.db import connection
+from django.db.models import Exists, Q
 
 from relais.core.models import Membership
 from relais.core.roles import Role
@@ -87,7 +88,7 @@ def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
     the active callers with a rota slot on its weekday (every active caller while the
     organisation has no rota), less those absent that day in continuity's staff
     availability (``relais.continuity.selectors.absent_members``). Without ``day``: every
-    active caller. Three queries at most."""
+    active caller. Two queries."""
     from relais.continuity.selectors import absent_members
 
     callers = Membership.objects.filter(
@@ -95,12 +96,10 @@ def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
     ).order_by("pk")
     if day is None:
         return list(callers.values_list("pk", flat=True))
-    if RotaSlot.objects.filter(organisation=organisation).exists():
-        callers = callers.filter(
-            pk__in=RotaSlot.objects.filter(organisation=organisation, weekday=day.weekday()).values(
-                "caller_id"
-            )
-        )
+    slots = RotaSlot.objects.filter(organisation=organisation)
+    callers = callers.filter(
+        ~Exists(slots) | Q(pk__in=slots.filter(weekday=day.weekday()).values("caller_id"))
+    )
     ids = list(callers.values_list("pk", flat=True))
     absent = absent_members(organisation, [day], ids)
     return [pk for pk in ids if (pk, day) not in absent]
