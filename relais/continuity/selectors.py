@@ -232,6 +232,14 @@ def is_absent(user, day: dt.date, organisation=None) -> bool:
     return found.exclude(status__in=AVAILABLE_STATUSES).exists()
 
 
+def absences(organisation, day: dt.date):
+    """The declarations of ``organisation`` saying someone is absent on ``day``, as
+    ``is_absent`` decides it: a queryset to filter in a subquery (``staff__membership_id``),
+    so a reader leaves the absent out in its own query. No query by itself."""
+    found = Declaration.objects.filter(organisation=organisation, day=day)
+    return found.exclude(status__in=AVAILABLE_STATUSES)
+
+
 def absent_members(organisation, days: list[dt.date], membership_ids) -> set[tuple[int, dt.date]]:
     """{(membership id, day)} of those of ``membership_ids`` absent on one of ``days`` in
     ``organisation``, as ``is_absent`` decides it for one person and day. One query."""

@@ -33,10 +33,13 @@ sharing over the selected rows costs a few milliseconds in Python.
 """
 
 import datetime as dt
+import json
 import math
+import re
 
 from django.db import connection
-from django.db.models import Exists, Q
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
+from django.db.models import Exists, OuterRef, Q
 
 from relais.core.models import Membership
 from relais.core.roles import Role
@@ -54,6 +57,10 @@ WHERE f.organisation_id = %(org)s AND c.status = 'active'
 _DUE_IN_ORDER = DUE_SQL.replace("SELECT f.id, f.entry_id", "SELECT f.id, f.caller_id") + (
     "ORDER BY f.next_due_on, f.id"
 )
+_SHEETS_SQL = (
+    "SELECT id, caller_id, follows FROM outreach_callsheet WHERE organisation_id = %s AND day = %s"
+)
+_NAMED = re.compile(r"%\((\w+)\)s")
 # Key of the PostgreSQL advisory lock serialising the builds of one organisation (with its id):
 # the issue number and "list".
 _LOCK_CLASS = 10_0001
@@ -69,48 +76,86 @@ def share(due: list[tuple[int, int | None]], caller_ids: list[int]) -> dict[int,
         return {}
     cap = math.ceil(len(due) / len(callers))
     loads = dict.fromkeys(callers, 0)
-    chosen: list[int | None] = []
-    for _follow, last in due:
-        if last in loads and loads[last] < cap:
-            loads[last] += 1
-            chosen.append(last)
-        else:
-            chosen.append(None)
-    free = iter([pk for pk in callers for _slot in range(cap - loads[pk])])
     sheets: dict[int, list[int]] = {pk: [] for pk in callers}
-    for (follow, _last), caller in zip(due, chosen, strict=True):
-        sheets[caller if caller is not None else next(free)].append(follow)
+    # First pass: the sheet each person keeps (their last caller's, while it has room), or
+    # None; the second fills the rest in order, so each sheet stays in due order.
+    kept: list[list[int] | None] = []
+    keep = kept.append
+    for _follow, last in due:
+        if loads.get(last, cap) < cap:
+            loads[last] += 1
+            keep(sheets[last])
+        else:
+            keep(None)
+    free = iter([sheets[pk] for pk in callers for _slot in range(cap - loads[pk])])
+    for (follow, _last), sheet in zip(due, kept, strict=True):
+        (sheet if sheet is not None else next(free)).append(follow)
     return {pk: follows for pk, follows in sheets.items() if follows}
+
+
+def _on_duty(organisation, day: dt.date):
+    """The queryset of ``callers_on_duty`` for ``day`` (ids, ascending): one statement."""
+    from relais.continuity.selectors import absences
+
+    slots = RotaSlot.objects.filter(organisation=organisation)
+    absent = absences(organisation, day).filter(staff__membership_id=OuterRef("pk"))
+    return (
+        Membership.objects.filter(
+            organisation=organisation, role=Role.OUTREACH_CALLER, is_active=True
+        )
+        .filter(~Exists(slots) | Q(pk__in=slots.filter(weekday=day.weekday()).values("caller_id")))
+        .exclude(Exists(absent))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def callers_on_duty(organisation, day: dt.date | None = None) -> list[int]:
     """Membership ids, ascending, of the organisation's outreach callers on duty on ``day``:
     the active callers with a rota slot on its weekday (every active caller while the
     organisation has no rota), less those absent that day in continuity's staff
-    availability (``relais.continuity.selectors.absent_members``). Without ``day``: every
-    active caller. Two queries."""
-    from relais.continuity.selectors import absent_members
-
-    callers = Membership.objects.filter(
-        organisation=organisation, role=Role.OUTREACH_CALLER, is_active=True
-    ).order_by("pk")
+    availability (``relais.continuity.selectors.absences``). Without ``day``: every
+    active caller. One query."""
     if day is None:
-        return list(callers.values_list("pk", flat=True))
-    slots = RotaSlot.objects.filter(organisation=organisation)
-    callers = callers.filter(
-        ~Exists(slots) | Q(pk__in=slots.filter(weekday=day.weekday()).values("caller_id"))
+        callers = Membership.objects.filter(
+            organisation=organisation, role=Role.OUTREACH_CALLER, is_active=True
+        )
+        return list(callers.order_by("pk").values_list("pk", flat=True))
+    return list(_on_duty(organisation, day))
+
+
+def _positional(sql: str, named: dict) -> tuple[str, list]:
+    """``sql`` with ``%(name)s`` placeholders as ``%s`` and its parameters in order."""
+    return _NAMED.sub("%s", sql), [named[name] for name in _NAMED.findall(sql)]
+
+
+def _read_together(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of each ``(sql, params)``, run in order. On PostgreSQL with psycopg's
+    client-side binding (Django's default) they go in one round trip, one simple-query
+    message: each statement still takes its own snapshot under READ COMMITTED, so what a
+    statement after the lock reads includes what the lock waited for. Elsewhere (SQLite, in
+    process) one ``execute`` each."""
+    together = (
+        connection.vendor == "postgresql"
+        and is_psycopg3
+        and not connection.settings_dict["OPTIONS"].get("server_side_binding")
     )
-    ids = list(callers.values_list("pk", flat=True))
-    absent = absent_members(organisation, [day], ids)
-    return [pk for pk in ids if (pk, day) not in absent]
-
-
-def _lock(organisation_id: int) -> None:
-    """One build at a time per organisation, until the transaction ends (on SQLite the
-    ``IMMEDIATE`` transaction already holds the database's write lock)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, organisation_id])
+    results = []
+    with connection.cursor() as cursor:
+        if together:
+            cursor.execute(
+                ";\n".join(sql for sql, _params in statements),
+                [value for _sql, params in statements for value in params],
+            )
+            for index in range(len(statements)):
+                if index:
+                    cursor.nextset()
+                results.append(cursor.fetchall())
+            return results
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall())
+    return results
 
 
 def _insert(organisation_id: int, day: dt.date, sheets: dict[int, list[int]]) -> None:
@@ -132,30 +177,43 @@ def _insert(organisation_id: int, day: dt.date, sheets: dict[int, list[int]]) ->
         )
 
 
-def build(*, organisation_id: int, day: dt.date, caller_ids: list[int]) -> int:
-    """Write ``day``'s call list; returns the number of people added (0 without callers).
-    Run inside a transaction (``services.list_build``). Three statements for a first run
-    (the lock, the day's sheets, the selection) and one insert of a row per caller; a later
-    run of the day appends the people newly due to the callers' sheets (one update each).
-    The sheets' foreign keys are the database's (organisation, caller)."""
-    ids = [int(pk) for pk in caller_ids]
+def build(*, organisation, day: dt.date, caller_ids: list[int] | None = None) -> tuple[int, int]:
+    """Write ``day``'s call list, shared among ``caller_ids`` (None: ``callers_on_duty``);
+    returns (people added, callers shared among); nothing without callers. Run inside a
+    transaction (``services.list_build``).
+
+    One round trip on PostgreSQL reads everything, in this order: the per-organisation lock
+    (``pg_advisory_xact_lock``, held to the commit; on SQLite the ``IMMEDIATE`` transaction
+    holds the write lock from ``BEGIN``), the callers on duty, the day's sheets and the
+    people due. Then one insert of a row per caller for a first run; a later run of the day
+    appends the people newly due to the callers' sheets (one update each). The sheets'
+    foreign keys are the database's (organisation, caller)."""
+    org = organisation.pk
+    statements = []
+    if connection.vendor == "postgresql":
+        statements.append(("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, org]))
+    if caller_ids is None:
+        sql, params = _on_duty(organisation, day).query.sql_with_params()
+        statements.append((sql, list(params)))
+    statements.append((_SHEETS_SQL, [org, day]))
+    statements.append(_positional(_DUE_IN_ORDER, {"org": org, "day": day}))
+    *read, sheet_rows, due_rows = _read_together(statements)
+    given = caller_ids is not None
+    ids = [int(pk) for pk in caller_ids] if given else [pk for (pk,) in read[-1]]
     if not ids:
-        return 0
-    _lock(organisation_id)
-    sheets = {
-        caller: (pk, follows)
-        for pk, caller, follows in CallSheet.objects.filter(
-            organisation_id=organisation_id, day=day
-        ).values_list("pk", "caller_id", "follows")
-    }
+        return 0, 0
+    sheets = {caller: (pk, _ids(follows)) for pk, caller, follows in sheet_rows}
     listed = {follow for _pk, follows in sheets.values() for follow in follows}
-    with connection.cursor() as cursor:
-        cursor.execute(_DUE_IN_ORDER, {"org": organisation_id, "day": day})
-        due = [row for row in cursor.fetchall() if row[0] not in listed]
+    due = [row for row in due_rows if row[0] not in listed] if listed else due_rows
     shared = share(due, ids)
-    _insert(organisation_id, day, {c: f for c, f in shared.items() if c not in sheets})
+    _insert(org, day, {c: f for c, f in shared.items() if c not in sheets})
     for caller, follows in shared.items():
         if caller in sheets:
             pk, before = sheets[caller]
             CallSheet.objects.filter(pk=pk).update(follows=[*before, *follows])
-    return sum(len(follows) for follows in shared.values())
+    return sum(len(follows) for follows in shared.values()), len(ids)
+
+
+def _ids(follows) -> list[int]:
+    """A sheet's ``follows`` read by a bare cursor (psycopg decodes ``json``; SQLite: text)."""
+    return follows if isinstance(follows, list) else json.loads(follows)

@@ -335,15 +335,14 @@ def rota_save(*, organisation, actor, slots: dict[int, set[int]]) -> int:
 def list_build(*, organisation, day: dt.date | None = None, caller_ids=None) -> int:
     """Build ``day``'s call list (see ``calllist``); idempotent. Returns people added."""
     day = day or _today()
-    ids = calllist.callers_on_duty(organisation, day) if caller_ids is None else list(caller_ids)
-    added = calllist.build(organisation_id=organisation.pk, day=day, caller_ids=ids)
+    added, callers = calllist.build(organisation=organisation, day=day, caller_ids=caller_ids)
     if added:
         audit.record(
             action="call_list.built",
             organisation=organisation,
             actor=None,
             object_repr=day.isoformat(),
-            changes={"people": added, "callers": len(ids)},
+            changes={"people": added, "callers": callers},
         )
     return added
 
