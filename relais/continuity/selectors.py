@@ -5,7 +5,8 @@ days by role, agency and status; the directory by role and agency) and one for t
 ``bench/continuity.py`` times them against the bare SQL at 5,000 staff.
 
 Other capabilities read ``on_site_count`` (supplies: days of cover), ``is_absent``
-(proximity: a caretaker to replace) and ``absent_members`` (outreach: the callers' rota).
+(proximity: a caretaker to replace), ``absent_members`` (outreach: the callers' rota) and
+``absences`` (outreach: the callers on duty, in one query).
 """
 
 import datetime as dt
