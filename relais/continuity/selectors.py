@@ -5,8 +5,7 @@ days by role, agency and status; the directory by role and agency) and one for t
 ``bench/continuity.py`` times them against the bare SQL at 5,000 staff.
 
 Other capabilities read ``on_site_count`` (supplies: days of cover), ``is_absent``
-(proximity: a caretaker to replace), ``absent_members`` (outreach: the callers' rota) and
-``absences`` (outreach: the callers on duty, in one query).
+(proximity: a caretaker to replace) and ``absent_members`` (outreach: the callers' rota).
 """
 
 import datetime as dt
@@ -231,14 +230,6 @@ def is_absent(user, day: dt.date, organisation=None) -> bool:
     if organisation is not None:
         found = found.filter(organisation=organisation)
     return found.exclude(status__in=AVAILABLE_STATUSES).exists()
-
-
-def absences(organisation, day: dt.date):
-    """The declarations of ``organisation`` saying someone is absent on ``day``, as
-    ``is_absent`` decides it: a queryset to filter in a subquery (``staff__membership_id``),
-    so a reader leaves the absent out in its own query. No query by itself."""
-    found = Declaration.objects.filter(organisation=organisation, day=day)
-    return found.exclude(status__in=AVAILABLE_STATUSES)
 
 
 def absent_members(organisation, days: list[dt.date], membership_ids) -> set[tuple[int, dt.date]]:
