@@ -2,7 +2,8 @@
 field group), home cards, quick links, the ``outreach_active`` switch's lines on ``/crise/``
 and its listener, the outbox purpose and the broadcast segment of the register.
 
-Cards (a count and a slice each: two queries, or one for the director's coverage):
+Cards (a count and a slice each: two queries, or one for the caller's list and the
+director's coverage):
 - outreach caller: today's list (people left to call, the next ones);
 - social-services partner: the new referrals sent to its body;
 - director: coverage and escalations (visits awaited, referrals open).
@@ -25,24 +26,26 @@ SWITCH = "outreach_active"
 
 
 def today_card(ctx: home.HomeContext) -> home.Card:
-    items = selectors.my_list(ctx.organisation, ctx.membership, ctx.today).filter(
-        done_at__isnull=True
-    )
+    left = [
+        row
+        for row in selectors.my_list_rows(ctx.organisation, ctx.membership, ctx.today)
+        if row.done_at is None
+    ]
     rows = [
         home.CardRow(
-            str(item.follow.entry.occupant),
-            item.campaign.name
-            if item.not_before is None
+            row.person,
+            row.campaign_name
+            if row.not_before is None
             else _("call again from %(time)s")
-            % {"time": timezone.localtime(item.not_before).strftime("%H:%M")},
-            url=reverse("outreach:call", args=[item.pk]),
+            % {"time": timezone.localtime(row.not_before).strftime("%H:%M")},
+            url=reverse("outreach:call", args=[row.pk]),
         )
-        for item in items[: home.ROWS]
+        for row in left[: home.ROWS]
     ]
     return home.Card(
         key="outreach.today",
         title=_("Today's calls"),
-        count=items.count(),
+        count=len(left),
         empty=_("The people you are to call today will appear here each morning."),
         url=reverse("outreach:today"),
         link_label=_("My call list"),

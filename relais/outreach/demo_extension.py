@@ -22,9 +22,9 @@ from relais.core.roles import Role
 from .forms import DEFAULT_SCRIPT
 from .models import (
     Call,
+    CallSheet,
     Campaign,
     Follow,
-    ListItem,
     Need,
     Partner,
     PartnerUser,
@@ -35,7 +35,7 @@ from .models import (
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 SHARE_REGISTERED = 0.25
 CADENCE, WEEKS = 7, 3
-RESET_ORDER = (ListItem, Referral, Need, Call, Follow, Campaign, RegisterEntry, PartnerUser)
+RESET_ORDER = (CallSheet, Referral, Need, Call, Follow, Campaign, RegisterEntry, PartnerUser)
 
 
 def _elderly(organisation_id, born_before):

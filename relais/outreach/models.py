@@ -6,6 +6,8 @@ Shapes: dates are Europe/Paris days, times aware datetimes; ``cadence_days`` in 
 (``outreach.view_health``; every opening audited).
 """
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -215,6 +217,29 @@ class FollowState(models.TextChoices):
     STOPPED = "stopped", _("No longer called")
 
 
+class FollowIdsField(models.Field):
+    """``[follow id, …]`` stored as JSON text: PostgreSQL's ``json`` (checked, then kept as
+    written; ``jsonb`` converts every number, which doubled the cost of writing the day's
+    list in ``bench/outreach.py``), SQLite's text (read by its JSON functions)."""
+
+    description = "A list of ids, as JSON"
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes ``json`` itself; SQLite gives the text.
+        return value if value is None or isinstance(value, list) else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return json.dumps([int(pk) for pk in value], separators=(",", ":"))
+
+
 class Follow(OrganisationOwned):
     """One person followed by one campaign: when they are due, by whom, how it goes."""
 
@@ -236,62 +261,37 @@ class Follow(OrganisationOwned):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "entry"], name="follow_once_per_campaign")
         ]
-        indexes = [models.Index(fields=["campaign", "state", "next_due_on"])]
+        indexes = [
+            models.Index(fields=["campaign", "state", "next_due_on"]),
+            # The day's list reads the people due in this order, from the index alone
+            # (``calllist``): no sort of the 13,000 rows of ``bench/outreach.py``.
+            models.Index(
+                fields=["organisation", "state", "next_due_on", "id", "campaign", "caller"],
+                name="follow_due_order",
+            ),
+        ]
 
 
-class ListItem(OrganisationOwned):
-    """A line of a day's call list: whom a caller calls today (``not_before``: a retry).
+class CallSheet(OrganisationOwned):
+    """A caller's call list of one day: ``follows`` = ``[follow id, …]`` in the order they are
+    to be called (ADR 0050). One row per caller and day, however many people it holds; the
+    per-person state of the day is not stored here but read from what a call writes: the
+    follow (due date, state, failures in a row) and the day's calls (attempts, the retry
+    time after a "no answer"; ``selectors.my_list_rows``). A person is on at most one sheet
+    a day: ``calllist.build`` appends only people on no sheet of the day, one build at a
+    time per organisation (a PostgreSQL advisory lock; SQLite's ``BEGIN IMMEDIATE``)."""
 
-    The table written most (one row per person due, every morning; ADR 0039 §4), so it
-    carries only the indexes its reads use: ``(follow, day)`` unique (the idempotent insert,
-    "not yet listed", a person's or, through the follows, a campaign's lines) and
-    ``(caller, day)`` (the caller's list, and the membership's PROTECT check). Its
-    foreign keys are checked by the ORM, not by the database: ``organisation`` and
-    ``campaign`` are copies of the follow's, ``caller`` one of the callers on duty just read,
-    and the only writer (``calllist.build``) takes ``follow`` from the follows it selects;
-    deleting a follow, campaign or membership goes through the ORM, whose collector still
-    cascades (follow, campaign) or protects (caller, organisation). On PostgreSQL the four
-    deferred constraint triggers cost more than the insert itself (``bench/outreach.py``)."""
-
-    organisation = models.ForeignKey(
-        "core.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    follow = models.ForeignKey(
-        Follow,
-        on_delete=models.CASCADE,
-        related_name="list_items",
-        db_index=False,
-        db_constraint=False,
-    )
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
+    caller = models.ForeignKey(
+        "core.Membership", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     day = models.DateField()
-    caller = models.ForeignKey(
-        "core.Membership",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    position = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    not_before = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    follows = FollowIdsField(default=list)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["follow", "day"], name="list_item_once_a_day")
+            models.UniqueConstraint(fields=["caller", "day"], name="call_sheet_once_a_day")
         ]
-        indexes = [models.Index(fields=["caller", "day"], name="list_item_caller_day")]
+        indexes = [models.Index(fields=["organisation", "day"], name="call_sheet_org_day")]
 
 
 class Outcome(models.TextChoices):
@@ -308,9 +308,12 @@ FAILED_OUTCOMES = (Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
 
 
 class Call(OrganisationOwned):
-    """One call attempt and its outcome."""
+    """One call attempt and its outcome; a person's calls of the day give their state on the
+    day's list (attempts, the retry time after a "no answer")."""
 
-    follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="calls")
+    follow = models.ForeignKey(
+        Follow, on_delete=models.CASCADE, related_name="calls", db_index=False
+    )
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     caller = models.ForeignKey(
         "core.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -327,7 +330,11 @@ class Call(OrganisationOwned):
                 fields=["follow", "key"], condition=~Q(key=""), name="call_once_per_key"
             )
         ]
-        indexes = [models.Index(fields=["campaign", "called_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "called_at"]),
+            # A person's calls of a day (the caller's list: attempts, retry time).
+            models.Index(fields=["follow", "called_at"], name="call_follow_day"),
+        ]
 
 
 class NeedKind(models.TextChoices):

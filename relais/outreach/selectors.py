@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from relais.core.models import Membership
@@ -20,7 +20,6 @@ from .models import (
     Escalation,
     Follow,
     FollowState,
-    ListItem,
     Need,
     Referral,
     ReferralStatus,
@@ -57,40 +56,57 @@ def candidates(organisation, today: dt.date):
     )
 
 
-def my_list(organisation, membership, day: dt.date):
-    """Today's lines of a caller: those to call now first (by position), then the retries
-    (the home card; the page reads ``my_list_rows``)."""
-    return (
-        ListItem.objects.for_organisation(organisation)
-        .filter(caller=membership, day=day)
-        .select_related("follow__entry__occupant", "follow__entry__household", "campaign")
-        # NULLs first on every database (PostgreSQL sorts them last by default): the lines
-        # not done and without a retry time come first, as on the page (``_MY_LIST``).
-        .order_by(
-            F("done_at").asc(nulls_first=True),
-            F("not_before").asc(nulls_first=True),
-            "position",
-            "pk",
-        )
-    )
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the Europe/Paris ``day`` as aware datetimes."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
 
 
+# A caller's sheet of the day, one line per person in sheet order, with what decides the
+# person's state: still due (followed, campaign active, due date reached), the day's calls
+# (how many, the last one's time). Two scalar subqueries per line on ``call_follow_day``.
+_SHEET_LINES = {
+    "sqlite": "FROM outreach_callsheet s JOIN json_each(s.follows) p "
+    "JOIN outreach_follow f ON f.id = p.value",
+    "postgresql": "FROM outreach_callsheet s CROSS JOIN LATERAL "
+    "json_array_elements_text(s.follows) WITH ORDINALITY AS p(value, key) "
+    "JOIN outreach_follow f ON f.id = p.value::bigint",
+}
 _MY_LIST = """
-SELECT li.id, o.first_name, o.last_name, c.name, li.not_before, li.done_at
-FROM outreach_listitem li
-JOIN outreach_follow f ON f.id = li.follow_id
+SELECT f.id, o.first_name, o.last_name, c.name,
+  CASE WHEN f.state = 'followed' AND c.status = 'active' AND f.next_due_on <= %(day)s
+       THEN 1 ELSE 0 END,
+  (SELECT COUNT(*) FROM outreach_call k
+   WHERE k.follow_id = f.id AND k.called_at >= %(start)s AND k.called_at < %(end)s),
+  (SELECT MAX(k.called_at) FROM outreach_call k
+   WHERE k.follow_id = f.id AND k.called_at >= %(start)s AND k.called_at < %(end)s)
+{lines}
 JOIN outreach_registerentry e ON e.id = f.entry_id
 JOIN housing_occupant o ON o.id = e.occupant_id
-JOIN outreach_campaign c ON c.id = li.campaign_id
-WHERE li.organisation_id = %s AND li.caller_id = %s AND li.day = %s
-ORDER BY li.done_at IS NOT NULL, li.done_at, li.not_before IS NOT NULL, li.not_before,
-         li.position, li.id
+JOIN outreach_campaign c ON c.id = f.campaign_id
+WHERE s.organisation_id = %(org)s AND s.caller_id = %(caller)s AND s.day = %(day)s
+ORDER BY p.key
 """
+
+
+def my_list_sql() -> str:
+    """The caller's list query for this database (``%(org)s, %(caller)s, %(day)s, %(start)s,
+    %(end)s``)."""
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    return _MY_LIST.format(lines=_SHEET_LINES[vendor])
+
+
+def my_list_params(organisation, membership, day: dt.date) -> dict:
+    start, end = (connection.ops.adapt_datetimefield_value(t) for t in day_bounds(day))
+    return {"org": organisation.pk, "caller": membership.pk, "day": day, "start": start,
+            "end": end}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class CallRow:
-    """A line of the caller's list as the page shows it (times aware, UTC)."""
+    """A line of the caller's list as the page shows it (times aware, UTC); ``pk`` is the
+    follow's (the call screen's address)."""
 
     pk: int
     person: str
@@ -108,16 +124,49 @@ def _aware(value) -> dt.datetime | None:
     return value
 
 
+def _line_state(due, attempts, last) -> tuple[bool, dt.datetime | None, dt.datetime | None]:
+    """(shown, not_before, done_at) of a person of the sheet, from what the calls wrote:
+    still due and not called today → to call; still due and called (a "no answer") → again
+    ``rules.RETRY_LATER`` after the last call; no longer due and called → done; no longer due
+    and not called (left the register, campaign closed, seen by a caretaker) → not shown."""
+    last = _aware(last)
+    if due:
+        return True, (last + rules.RETRY_LATER if attempts else None), None
+    return bool(attempts), None, last
+
+
 def my_list_rows(organisation, membership, day: dt.date) -> list[CallRow]:
-    """The caller's page: the same lines and order as ``my_list`` (those to call now first,
-    by position, then the retries, then those done), read by one hand-written query
-    without building five models per line (``bench/outreach.py``)."""
+    """The caller's sheet of ``day`` (the page and the home card): those to call now first
+    (in sheet order), then the retries by time, then those done. One query."""
     with connection.cursor() as cursor:
-        cursor.execute(_MY_LIST, [organisation.pk, membership.pk, day])
-        return [
-            CallRow(pk, f"{first} {last}", campaign, _aware(not_before), _aware(done_at))
-            for pk, first, last, campaign, not_before, done_at in cursor.fetchall()
-        ]
+        cursor.execute(my_list_sql(), my_list_params(organisation, membership, day))
+        rows = []
+        for pk, first, last_name, campaign, due, attempts, last in cursor.fetchall():
+            shown, not_before, done_at = _line_state(due, attempts, last)
+            if shown:
+                rows.append(CallRow(pk, f"{first} {last_name}", campaign, not_before, done_at))
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(
+        rows,
+        key=lambda r: (r.done_at is not None, r.done_at or never, r.not_before or never),
+    )
+
+
+_ON_A_SHEET = {
+    "sqlite": "SELECT s.caller_id FROM outreach_callsheet s JOIN json_each(s.follows) p "
+    "WHERE s.organisation_id = %s AND s.day = %s AND p.value = %s",
+    "postgresql": "SELECT s.caller_id FROM outreach_callsheet s "
+    "WHERE s.organisation_id = %s AND s.day = %s AND s.follows::jsonb @> to_jsonb(%s::bigint)",
+}
+
+
+def sheet_caller(organisation, follow_id: int, day: dt.date) -> int | None:
+    """The membership id of the caller whose sheet of ``day`` holds the follow, or None."""
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(_ON_A_SHEET[vendor], [organisation.pk, day, follow_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def next_item(items, now):

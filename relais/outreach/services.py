@@ -19,10 +19,11 @@ from relais.core.transactions import write_transaction
 from relais.formats import of_name
 from relais.housing.models import Lease
 
-from . import calllist, links, notify, rules
+from . import calllist, links, notify, rules, selectors
 from .models import (
     FAILED_OUTCOMES,
     Call,
+    CallSheet,
     Campaign,
     CampaignStatus,
     ConsentBy,
@@ -30,7 +31,6 @@ from .models import (
     Escalation,
     Follow,
     FollowState,
-    ListItem,
     Need,
     Outcome,
     Partner,
@@ -145,8 +145,8 @@ def entry_leave(*, organisation, actor, entry, reason: str) -> RegisterEntry:
         return entry
     entry.status, entry.left_at, entry.left_reason = EntryStatus.LEFT, timezone.now(), reason
     entry.save(update_fields=["status", "left_at", "left_reason"])
+    # Stopped, the person leaves the day's list unless already called (selectors._line_state).
     Follow.objects.filter(entry=entry).update(state=FollowState.STOPPED)
-    ListItem.objects.filter(follow__entry=entry, done_at__isnull=True).delete()
     audit.record(
         action="register_entry.left",
         organisation=organisation,
@@ -262,8 +262,8 @@ def campaign_close(*, organisation, actor, campaign) -> Campaign:
     if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.PURGED):
         return campaign
     campaign.status, campaign.closed_at = CampaignStatus.CLOSED, timezone.now()
+    # Its people not yet called leave the day's list (selectors._line_state).
     campaign.save(update_fields=["status", "closed_at"])
-    ListItem.objects.filter(follow__campaign=campaign, done_at__isnull=True).delete()
     audit.record(action="campaign.closed", organisation=organisation, actor=actor, obj=campaign)
     return campaign
 
@@ -335,15 +335,14 @@ def rota_save(*, organisation, actor, slots: dict[int, set[int]]) -> int:
 def list_build(*, organisation, day: dt.date | None = None, caller_ids=None) -> int:
     """Build ``day``'s call list (see ``calllist``); idempotent. Returns people added."""
     day = day or _today()
-    ids = calllist.callers_on_duty(organisation, day) if caller_ids is None else list(caller_ids)
-    added = calllist.build(organisation_id=organisation.pk, day=day, caller_ids=ids)
+    added, callers = calllist.build(organisation=organisation, day=day, caller_ids=caller_ids)
     if added:
         audit.record(
             action="call_list.built",
             organisation=organisation,
             actor=None,
             object_repr=day.isoformat(),
-            changes={"people": added, "callers": len(ids)},
+            changes={"people": added, "callers": callers},
         )
     return added
 
@@ -372,51 +371,58 @@ def _reached(follow, campaign, now, *, hospital=False) -> None:
         follow.escalation, follow.escalated_at = Escalation.NONE, None
 
 
-def _failed(follow, item, now) -> bool:
-    """Count a failed attempt; True when the case escalates (a caretaker's visit)."""
+def _failed(follow, attempts_today: int, now) -> bool:
+    """Count a failed attempt (``attempts_today`` includes it); True when the case escalates
+    (a caretaker's visit). A first failure of the day leaves the person due today: the list
+    shows them again ``rules.RETRY_LATER`` after this call."""
     follow.failed_attempts += 1
     step = rules.after_failed_attempt(
-        failed_in_a_row=follow.failed_attempts, attempts_today=item.attempts
+        failed_in_a_row=follow.failed_attempts, attempts_today=attempts_today
     )
     if step.escalate:
         if follow.escalation == Escalation.NONE:
             follow.escalation, follow.escalated_at = Escalation.VISIT, now
         follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
         return True
-    if step.later_today:
-        item.not_before, item.done_at = now + rules.RETRY_LATER, None
-    else:
+    if not step.later_today:
         follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
     return False
 
 
-def _lock_for_call(organisation, item, key: str):
-    """(locked list line, locked follow, the call already recorded with ``key`` or None)."""
-    item = (
-        ListItem.objects.select_for_update()
-        .select_related("campaign")
-        .get(pk=item.pk, organisation=organisation)
+def _still_due(follow, day: dt.date) -> bool:
+    return (
+        follow.state == FollowState.FOLLOWED
+        and follow.campaign.status == CampaignStatus.ACTIVE
+        and follow.next_due_on <= day
     )
-    follow = Follow.objects.select_for_update().select_related("entry").get(pk=item.follow_id)
+
+
+def _lock_for_call(organisation, follow, key: str, day: dt.date):
+    """(locked follow, the call already recorded with ``key`` or None). Refused when the
+    person is on no call list of ``day``, or no longer to be called today."""
+    follow = (
+        Follow.objects.select_for_update()
+        .select_related("entry", "campaign")
+        .get(pk=follow.pk, organisation=organisation)
+    )
     earlier = Call.objects.filter(follow=follow, key=key).first() if key else None
-    if earlier is None and item.done_at is not None:
+    if earlier is None and selectors.sheet_caller(organisation, follow.pk, day) is None:
+        raise Refused(_("This person is not on today's call list."))
+    if earlier is None and not _still_due(follow, day):
         raise Refused(_("This call is already recorded."))
-    return item, follow, earlier
+    return follow, earlier
 
 
-def _apply_outcome(follow, item, outcome: str, now) -> bool:
-    """Move the list line and the follow on after a call; True when the case escalates."""
-    item.attempts += 1
-    item.done_at, item.not_before = now, None
+def _apply_outcome(follow, outcome: str, attempts_today: int, now) -> bool:
+    """Move the follow on after a call; True when the case escalates."""
     escalated = False
     if outcome in FAILED_OUTCOMES:
-        escalated = _failed(follow, item, now)
+        escalated = _failed(follow, attempts_today, now)
     elif outcome == Outcome.DECEASED:
         follow.state = FollowState.STOPPED
     else:
-        _reached(follow, item.campaign, now, hospital=outcome == Outcome.HOSPITAL)
+        _reached(follow, follow.campaign, now, hospital=outcome == Outcome.HOSPITAL)
     follow.save()
-    item.save(update_fields=["attempts", "done_at", "not_before"])
     return escalated
 
 
@@ -426,29 +432,35 @@ def call_record(
     organisation,
     actor,
     membership,
-    item: ListItem,
+    follow: Follow,
     outcome: str,
     note: str = "",
     needs: list[tuple[str, str]] = (),
     refer_to: Partner | None = None,
     key: str = "",
 ) -> CallResult:
-    """Record a call of ``item`` (a line of today's list) by ``membership``'s caller.
+    """Record a call of ``follow`` (a person on a call list of today) by ``membership``'s
+    caller. The person's state on the list is what this writes: the follow (due date,
+    failures in a row, escalation) and the call row (attempts of the day, retry time).
 
     ``needs``: [(NeedKind, detail)] for "reached with needs"; ``refer_to`` sends them to a
     partner (a referral). A ``key`` already used for this person returns the first call
     (a double submit records nothing twice).
     """
-    item, follow, earlier = _lock_for_call(organisation, item, key)
+    now = timezone.now()
+    follow, earlier = _lock_for_call(organisation, follow, key, timezone.localdate(now))
     if earlier is not None:
         return CallResult(earlier, replayed=True)
     if outcome == Outcome.NEEDS and not needs:
         raise Refused(_("Tick at least one need, or choose “reached and fine”."))
-    now = timezone.now()
+    start, end = selectors.day_bounds(timezone.localdate(now))
+    earlier_today = Call.objects.filter(
+        follow=follow, called_at__gte=start, called_at__lt=end
+    ).count()
     call = Call.objects.create(
         organisation=organisation,
         follow=follow,
-        campaign=item.campaign,
+        campaign=follow.campaign,
         caller=membership,
         called_at=now,
         outcome=outcome,
@@ -456,7 +468,7 @@ def call_record(
         key=key,
     )
     follow.caller = membership
-    escalated = _apply_outcome(follow, item, outcome, now)
+    escalated = _apply_outcome(follow, outcome, earlier_today + 1, now)
     Need.objects.bulk_create(
         Need(organisation=organisation, follow=follow, call=call, kind=kind, note=detail[:300])
         for kind, detail in needs
@@ -667,6 +679,22 @@ def referral_feedback(*, referral, actor, text: str, close: bool = False) -> Ref
 # Retention ------------------------------------------------------------------------------------
 
 
+def _drop_from_sheets(campaign, follow_ids: set[int]) -> None:
+    """Take the campaign's people off the call lists of its days (from its start to its
+    close; lists are built only for those), deleting the lists left empty."""
+    sheets = CallSheet.objects.select_for_update().filter(
+        organisation_id=campaign.organisation_id,
+        day__gte=campaign.starts_on,
+        day__lte=timezone.localdate(campaign.closed_at),
+    )
+    for pk, follows in sheets.values_list("pk", "follows"):
+        kept = [follow for follow in follows if follow not in follow_ids]
+        if not kept:
+            CallSheet.objects.filter(pk=pk).delete()
+        elif len(kept) < len(follows):
+            CallSheet.objects.filter(pk=pk).update(follows=kept)
+
+
 @write_transaction
 def campaign_purge(*, campaign: Campaign) -> dict:
     """Delete the campaign's personal data (follows, calls, needs, referrals, lists), keeping
@@ -685,7 +713,7 @@ def campaign_purge(*, campaign: Campaign) -> dict:
         "referrals": Referral.objects.filter(follow__campaign=campaign).count(),
         "escalations": follows.exclude(escalation="").count(),
     }
-    ListItem.objects.filter(follow__campaign=campaign).delete()
+    _drop_from_sheets(campaign, set(follows.values_list("pk", flat=True)))
     Referral.objects.filter(follow__campaign=campaign).delete()
     follows.delete()  # calls and needs cascade
     campaign.counts, campaign.status, campaign.purged_at = counts, "purged", timezone.now()

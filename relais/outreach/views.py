@@ -20,7 +20,6 @@ from .models import (
     Campaign,
     CampaignStatus,
     Follow,
-    ListItem,
     Need,
     Partner,
     Referral,
@@ -249,25 +248,26 @@ def today(request):
 
 @login_required
 def call(request, pk):
-    item = get_for_request(
+    """The call screen of a person on a call list of today (``pk``: their follow)."""
+    follow = get_for_request(
         request,
-        ListItem.objects.select_related(
-            "campaign", "follow__entry__occupant", "follow__entry__household", "caller__user"
-        ),
+        Follow.objects.select_related("campaign", "entry__occupant", "entry__household"),
         "outreach.view",
         pk=pk,
     )
+    if selectors.sheet_caller(request.organisation, follow.pk, timezone.localdate()) is None:
+        raise Http404("not on today's call list")
     form = forms.with_key(forms.CallForm(organisation=request.organisation))
     if request.method == "POST":
         form = forms.CallForm(request.POST, organisation=request.organisation)
         if form.is_valid():
-            response = _record(request, item, form)
+            response = _record(request, follow, form)
             if response is not None:
                 return response
-    entry = item.follow.entry
+    entry = follow.entry
     form.fields["refer_to"].initial = services.partner_for(entry)
     context = {
-        "item": item,
+        "follow": follow,
         "entry": entry,
         "form": form,
         "calls": selectors.history(entry),
@@ -281,7 +281,7 @@ def _phones(entry) -> list[str]:
     return [*phones, *([entry.other_phone] if entry.other_phone else [])]
 
 
-def _record(request, item, form):
+def _record(request, follow, form):
     data = form.cleaned_data
     needs = [(kind, data["need_detail"]) for kind in data["needs"]]
     try:
@@ -289,7 +289,7 @@ def _record(request, item, form):
             organisation=request.organisation,
             actor=request.user,
             membership=request.membership,
-            item=item,
+            follow=follow,
             outcome=data["outcome"],
             note=data["note"],
             needs=needs,

@@ -5,8 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from relais.core.roles import Role
-from relais.outreach import services
-from relais.outreach.models import Partner
+from relais.outreach import selectors, services
+from relais.outreach.models import CallSheet, Follow, Partner
 
 from ..factories import LeaseFactory, MembershipFactory, OccupantFactory
 
@@ -59,3 +59,19 @@ def ccas(organisation, entry, name="CCAS de Tours", email="ccas@tours.example"):
 
 def days(n):
     return dt.timedelta(days=n)
+
+
+def sheets(**filters) -> dict[int, list[int]]:
+    """{caller membership id: [follow id, …]} of the call sheets matching ``filters``."""
+    return dict(CallSheet.objects.filter(**filters).values_list("caller_id", "follows"))
+
+
+def listed(**filters) -> list[int]:
+    """Every follow id on the call sheets matching ``filters`` (a person twice: twice)."""
+    return [pk for follows in sheets(**filters).values() for pk in follows]
+
+
+def to_call(organisation, membership):
+    """The follow of the first person of ``membership``'s list today not yet done."""
+    rows = selectors.my_list_rows(organisation, membership, timezone.localdate())
+    return Follow.objects.get(pk=next(row.pk for row in rows if row.done_at is None))

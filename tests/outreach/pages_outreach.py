@@ -9,7 +9,7 @@ from django.utils import timezone
 from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.outreach import services
-from relais.outreach.models import Follow, ListItem, Partner
+from relais.outreach.models import Follow, Partner
 
 PAGES = {
     "outreach:register": ("outreach.view", None),
@@ -21,7 +21,7 @@ PAGES = {
     "outreach:rota": ("outreach.rota", None),
     "outreach:campaign_edit": ("outreach.campaigns", {"pk": "outreach_campaign"}),
     "outreach:today": ("outreach.view", None),
-    "outreach:call": ("outreach.view", {"pk": "list_item"}),
+    "outreach:call": ("outreach.view", {"pk": "follow"}),
     "outreach:needs": ("outreach.view", None),
     "outreach:visits": ("outreach.visit", None),
     "outreach:visit": ("outreach.visit", {"pk": "follow"}),
@@ -77,7 +77,6 @@ def world(organisation, mark, base) -> dict:
     return {
         "outreach_occupant": occupant,
         "register_entry": entry,
-        "list_item": ListItem.objects.get(follow=follow),
         "follow": follow,
         "referral": referral,
         "partner": partner,

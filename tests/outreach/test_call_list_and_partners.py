@@ -1,8 +1,6 @@
 """The day's call list is balanced across the callers on duty and keeps each person's
 caller; a partner sees only its own referrals, and nothing else of the landlord."""
 
-from collections import Counter
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,10 +8,10 @@ from django.utils import timezone
 
 from relais.core.roles import Role
 from relais.outreach import links, services
-from relais.outreach.models import Follow, ListItem, PartnerUser
+from relais.outreach.models import CallSheet, Follow, PartnerUser
 
 from ..factories import MembershipFactory
-from .fixtures import caller, campaign, ccas, person
+from .fixtures import caller, campaign, ccas, listed, person, sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +26,15 @@ def test_list_is_balanced_and_keeps_the_same_caller(organisation):
     Follow.objects.filter(pk__in=Follow.objects.order_by("pk").values("pk")[:4]).update(caller=a)
     added = services.list_build(organisation=organisation, caller_ids=[a.pk, b.pk, c.pk])
     assert added == 10
-    loads = Counter(ListItem.objects.values_list("caller_id", flat=True))
-    assert sorted(loads.values()) == [2, 4, 4]
-    kept = ListItem.objects.filter(follow__caller=a).values_list("caller_id", flat=True)
-    assert set(kept) == {a.pk}
-    # A second run adds nobody; positions are 1..n per caller.
+    built = sheets()
+    assert sorted(len(follows) for follows in built.values()) == [2, 4, 4]
+    assert set(built[a.pk]) == set(Follow.objects.filter(caller=a).values_list("pk", flat=True))
+    # One row per caller and day, each caller's people the oldest due first (then by id).
+    assert CallSheet.objects.count() == 3
+    assert all(follows == sorted(follows) for follows in built.values())
+    # A second run adds nobody, whoever is on duty.
     assert services.list_build(organisation=organisation, caller_ids=[a.pk, b.pk]) == 0
-    for membership in (a, b, c):
-        positions = ListItem.objects.filter(caller=membership).values_list("position", flat=True)
-        assert sorted(positions) == list(range(1, loads[membership.pk] + 1))
+    assert sheets() == built
 
 
 def test_a_caller_off_duty_loses_their_people_to_the_others(organisation):
@@ -46,7 +44,7 @@ def test_a_caller_off_duty_loses_their_people_to_the_others(organisation):
     a, b = caller(organisation, "a"), caller(organisation, "b")
     Follow.objects.update(caller=a)
     services.list_build(organisation=organisation, caller_ids=[b.pk])
-    assert set(ListItem.objects.values_list("caller_id", flat=True)) == {b.pk}
+    assert set(sheets()) == {b.pk}
 
 
 def test_nobody_due_before_the_cadence(organisation):
@@ -54,10 +52,10 @@ def test_nobody_due_before_the_cadence(organisation):
     campaign(organisation, cadence=7)
     lea = caller(organisation, "lea")
     services.list_build(organisation=organisation)
-    item = ListItem.objects.get()
     services.call_record(
-        organisation=organisation, actor=None, membership=lea, item=item, outcome="fine"
-    )
+        organisation=organisation, actor=None, membership=lea, follow=Follow.objects.get(),
+        outcome="fine",
+    )  # fmt: skip
     tomorrow = timezone.localdate() + timezone.timedelta(days=1)
     assert services.list_build(organisation=organisation, day=tomorrow) == 0
 
@@ -147,35 +145,82 @@ def test_a_run_killed_before_its_commit_leaves_nothing_and_the_next_builds_it_al
         person(organisation, name=f"P{index}")
     campaign(organisation, cadence=1)
     a, b = caller(organisation, "a"), caller(organisation, "b")
+    # Killed between writing the sheets and the commit (the audit event comes last).
+    with (
+        mock.patch.object(services.audit, "record", side_effect=KeyboardInterrupt),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        services.list_build(organisation=organisation)
+    assert not CallSheet.objects.exists()
     with (
         mock.patch.object(calllist, "share", side_effect=KeyboardInterrupt),
         pytest.raises(KeyboardInterrupt),
     ):
         services.list_build(organisation=organisation)
-    assert not ListItem.objects.exists()
+    assert not CallSheet.objects.exists()
     assert services.list_build(organisation=organisation) == 4
-    # Someone registered since joins the list at the next run; nobody else is listed twice.
+    assert {pk: len(f) for pk, f in sheets().items()} == {a.pk: 2, b.pk: 2}
+
+
+def test_nobody_is_listed_twice_a_day_across_rebuilds(organisation):
+    """A rebuild after new people became due appends them, never anyone already listed:
+    neither those waiting for a retry, nor those done, nor those on an absent caller's list."""
+    for index in range(4):
+        person(organisation, name=f"P{index}")
+    campaign(organisation, cadence=1)
+    a, b = caller(organisation, "a"), caller(organisation, "b")
+    assert services.list_build(organisation=organisation) == 4
+    first, second = (Follow.objects.get(pk=pk) for pk in sheets()[a.pk])
+    services.call_record(
+        organisation=organisation, actor=None, membership=a, follow=first, outcome="no_answer"
+    )  # due again later today
+    services.call_record(
+        organisation=organisation, actor=None, membership=a, follow=second, outcome="fine"
+    )
     person(organisation, name="Later")
-    assert services.list_build(organisation=organisation) == 1
-    assert ListItem.objects.count() == 5
-    assert Counter(ListItem.objects.values_list("caller_id", flat=True)) == {a.pk: 3, b.pk: 2}
+    # Only b on duty now: a's retry stays with a, the newcomer goes to b's list.
+    assert services.list_build(organisation=organisation, caller_ids=[b.pk]) == 1
+    assert services.list_build(organisation=organisation, caller_ids=[a.pk, b.pk]) == 0
+    assert sorted(listed()) == sorted(Follow.objects.values_list("pk", flat=True))
+    assert {pk: len(f) for pk, f in sheets().items()} == {a.pk: 2, b.pk: 3}
+    assert CallSheet.objects.count() == 2
+    # The next day is a new list: everyone due is listed once again.
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    assert services.list_build(organisation=organisation, day=tomorrow) == 5
+    assert len(set(listed(day=tomorrow))) == len(listed(day=tomorrow)) == 5
 
 
-def test_the_list_lines_follow_their_person_and_protect_their_caller(organisation):
-    """The list's foreign keys are kept by the ORM (ADR 0039 §4): deleting a follow takes
-    its lines, a caller with lines cannot be deleted, closing a campaign drops its lines
-    not yet done."""
+def test_the_sheets_have_real_foreign_keys_and_protect_their_caller(organisation):
+    """Organisation and caller are database foreign keys (ADR 0050); a caller with a list
+    cannot be deleted; purging a campaign takes its people off the lists (and the empty
+    lists away); a person who left or whose campaign closed leaves the list if not called."""
+    from django.db import IntegrityError, connection, transaction
     from django.db.models import ProtectedError
 
+    foreign = {
+        tuple(c["columns"]): c["foreign_key"]
+        for c in connection.introspection.get_constraints(
+            connection.cursor(), "outreach_callsheet"
+        ).values()
+        if c["foreign_key"]
+    }
+    assert foreign == {
+        ("caller_id",): ("core_membership", "id"),
+        ("organisation_id",): ("core_organisation", "id"),
+    }
     for index in range(2):
         person(organisation, name=f"P{index}")
     found = campaign(organisation, cadence=1)
     lea = caller(organisation, "lea")
     services.list_build(organisation=organisation)
-    first, second = ListItem.objects.order_by("position")
     with pytest.raises(ProtectedError):
         lea.delete()
-    first.follow.delete()
-    assert list(ListItem.objects.all()) == [second]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CallSheet.objects.create(
+            organisation=organisation, caller_id=lea.pk + 1000, day=timezone.localdate()
+        )
+        connection.check_constraints(table_names=["outreach_callsheet"])
     services.campaign_close(organisation=organisation, actor=None, campaign=found)
-    assert not ListItem.objects.exists()
+    assert services.selectors.my_list_rows(organisation, lea, timezone.localdate()) == []
+    services.campaign_purge(campaign=found)
+    assert not CallSheet.objects.exists()

@@ -7,19 +7,19 @@ import pytest
 from django.utils import timezone
 
 from relais.core.models import AuditEvent
-from relais.outreach import rules, services
+from relais.outreach import rules, selectors, services
 from relais.outreach.models import (
     Call,
+    CallSheet,
     Campaign,
     Follow,
-    ListItem,
     Need,
     Referral,
     RegisterEntry,
 )
 
 from ..factories import LeaseFactory, OccupantFactory
-from .fixtures import caller, campaign, ccas, person
+from .fixtures import caller, campaign, ccas, person, to_call
 
 pytestmark = pytest.mark.django_db
 
@@ -68,19 +68,19 @@ def test_nobody_enters_the_register_without_a_recorded_consent(organisation):
 def test_leaving_stops_the_calls(organisation):
     entry = person(organisation)
     campaign(organisation)
-    services.list_build(organisation=organisation, caller_ids=[caller(organisation, "lea").pk])
+    lea = caller(organisation, "lea")
+    services.list_build(organisation=organisation, caller_ids=[lea.pk])
     services.entry_leave(organisation=organisation, actor=None, entry=entry, reason="ne veut plus")
     assert Follow.objects.get().state == "stopped"
-    assert not ListItem.objects.exists()
+    assert selectors.my_list_rows(organisation, lea, timezone.localdate()) == []
 
 
-def _call(organisation, membership, outcome, item=None, **kwargs):
-    item = item or ListItem.objects.filter(done_at__isnull=True).order_by("pk").first()
+def _call(organisation, membership, outcome, follow=None, **kwargs):
     return services.call_record(
         organisation=organisation,
         actor=membership.user,
         membership=membership,
-        item=item,
+        follow=follow or to_call(organisation, membership),
         outcome=outcome,
         **kwargs,
     )
@@ -96,13 +96,14 @@ def test_no_answer_retried_later_then_next_day_then_escalated_after_three(
     day = timezone.localdate()
     services.list_build(organisation=organisation, day=day)
     first = _call(organisation, lea, "no_answer")
-    item = ListItem.objects.get()
-    assert item.done_at is None and item.not_before >= first.call.called_at + rules.RETRY_LATER
+    (row,) = selectors.my_list_rows(organisation, lea, day)
+    assert row.done_at is None and row.not_before == first.call.called_at + rules.RETRY_LATER
     assert not first.escalated
     second = _call(organisation, lea, "no_answer")  # later that day
     follow = Follow.objects.get()
     assert (follow.next_due_on, follow.escalation) == (day + dt.timedelta(days=1), "")
-    assert ListItem.objects.get().done_at is not None and not second.escalated
+    (row,) = selectors.my_list_rows(organisation, lea, day)
+    assert row.done_at == second.call.called_at and not second.escalated
     time_machine.move_to(timezone.now() + dt.timedelta(days=1))
     services.list_build(organisation=organisation)
     third = _call(organisation, lea, "wrong_number")
@@ -148,8 +149,8 @@ def test_needs_become_a_referral_with_the_minimum_and_its_consent(organisation):
         note="Vit seule, fatiguée",
         key="k1",
     )
-    item = ListItem.objects.get()
-    again = _call(organisation, lea, "needs", item=item, needs=[("groceries", "")], key="k1")
+    follow = Follow.objects.get()
+    again = _call(organisation, lea, "needs", follow=follow, needs=[("groceries", "")], key="k1")
     assert again.replayed and Call.objects.count() == 1
     referral = result.referral
     assert referral.needs == "Courses, Médicaments"
@@ -195,7 +196,7 @@ def test_purge_after_retention_keeps_only_anonymous_counts(organisation, time_ma
         "referrals": 1,
         "escalations": 0,
     }
-    for model in (Follow, Call, Need, Referral, ListItem):
+    for model in (Follow, Call, Need, Referral, CallSheet):
         assert not model.objects.exists(), model
     assert RegisterEntry.objects.filter(pk=entry.pk).exists()  # the register itself stays
     assert Campaign.objects.get().name == "Canicule"

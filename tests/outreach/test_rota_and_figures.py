@@ -3,7 +3,6 @@ less those declared absent in continuity), balanced, the same caller kept where 
 and outreach's figures in the situation report."""
 
 import datetime as dt
-from collections import Counter
 
 import pytest
 from django.test import Client
@@ -15,11 +14,11 @@ from relais.continuity import services as continuity
 from relais.continuity.models import StaffMember
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
-from relais.outreach import calllist, figures, services
-from relais.outreach.models import Follow, ListItem, RotaSlot
+from relais.outreach import calllist, figures, rules, services
+from relais.outreach.models import Follow, RotaSlot
 
 from ..factories import MembershipFactory
-from .fixtures import caller, campaign, ccas, person
+from .fixtures import caller, campaign, ccas, person, sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +86,10 @@ def test_the_morning_list_goes_to_the_callers_on_duty_balanced_and_kept(organisa
     Follow.objects.filter(pk__in=follows[:3]).update(caller=a)
     Follow.objects.filter(pk__in=follows[3:6]).update(caller=off)
     assert services.list_build(organisation=organisation) == 9
-    loads = Counter(ListItem.objects.values_list("caller_id", flat=True))
-    assert set(loads) == {a.pk, b.pk}  # neither the absent nor the one off the rota
-    assert sorted(loads.values()) == [4, 5]
-    kept = ListItem.objects.filter(follow__pk__in=follows[:3])
-    assert set(kept.values_list("caller_id", flat=True)) == {a.pk}
+    built = sheets()
+    assert set(built) == {a.pk, b.pk}  # neither the absent nor the one off the rota
+    assert sorted(len(people) for people in built.values()) == [4, 5]
+    assert set(follows[:3]) <= set(built[a.pk])
 
 
 def test_rota_page_saves_and_shows_the_week(organisation):
@@ -123,13 +121,12 @@ def test_outreach_figures_in_the_situation_report(organisation):
     campaign(organisation, cadence=1)
     lea = caller(organisation, "lea")
     services.list_build(organisation=organisation)
-    item = ListItem.objects.get()
     partner = ccas(organisation, entry)
     services.call_record(
         organisation=organisation,
         actor=None,
         membership=lea,
-        item=item,
+        follow=Follow.objects.get(),
         outcome="needs",
         needs=[("groceries", "")],
         refer_to=partner,
@@ -160,7 +157,7 @@ def test_share_balances_and_keeps_the_last_caller(due, callers, expected):
     assert calllist.share(due, callers) == expected
 
 
-def test_the_callers_page_reads_the_same_lines_as_the_orm(organisation):
+def test_the_callers_page_shows_who_to_call_then_the_retries_then_those_done(organisation):
     from relais.outreach import selectors
 
     for index in range(4):
@@ -168,23 +165,36 @@ def test_the_callers_page_reads_the_same_lines_as_the_orm(organisation):
     campaign(organisation, cadence=1)
     lea = caller(organisation, "lea")
     services.list_build(organisation=organisation)
-    first, second = ListItem.objects.order_by("position")[:2]
-    services.call_record(
-        organisation=organisation, actor=None, membership=lea, item=first, outcome="fine"
-    )
-    services.call_record(
-        organisation=organisation, actor=None, membership=lea, item=second, outcome="no_answer"
-    )
     today = timezone.localdate()
-    expected = list(selectors.my_list(organisation, lea, today))
+    sheet = sheets()[lea.pk]
+    first, second = (Follow.objects.get(pk=pk) for pk in sheet[:2])
+    done = services.call_record(
+        organisation=organisation, actor=None, membership=lea, follow=first, outcome="fine"
+    )
+    retry = services.call_record(
+        organisation=organisation, actor=None, membership=lea, follow=second, outcome="no_answer"
+    )
     rows = selectors.my_list_rows(organisation, lea, today)
-    assert [r.pk for r in rows] == [i.pk for i in expected]
-    assert [(r.person, r.campaign_name, r.not_before, r.done_at) for r in rows] == [
-        (str(i.follow.entry.occupant), i.campaign.name, i.not_before, i.done_at) for i in expected
+    assert [r.pk for r in rows] == [*sheet[2:], second.pk, first.pk]
+    assert [(r.not_before, r.done_at) for r in rows] == [
+        (None, None),
+        (None, None),
+        (retry.call.called_at + rules.RETRY_LATER, None),
+        (None, done.call.called_at),
     ]
-    assert rows[-1].done_at is not None and rows[-2].not_before is not None
+    assert rows[0].person == str(Follow.objects.get(pk=sheet[2]).entry.occupant)
+    assert rows[0].campaign_name == "Canicule"
     client = Client()
     client.force_login(lea.user)
     page = client.get(reverse("outreach:today"))
     assert page.context["next"].pk == rows[0].pk
     assert page.context["left"] == 3
+    # The call screen is addressed by the person's follow, only while on a list of today.
+    assert client.get(reverse("outreach:call", args=[sheet[2]])).status_code == 200
+    other = person(organisation, name="Unlisted")
+    unlisted = Follow.objects.get(entry=other)
+    assert client.get(reverse("outreach:call", args=[unlisted.pk])).status_code == 404
+    with pytest.raises(services.Refused):
+        services.call_record(
+            organisation=organisation, actor=None, membership=lea, follow=unlisted, outcome="fine"
+        )
