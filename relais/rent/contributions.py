@@ -19,6 +19,7 @@ from . import rules, selectors
 from .collection import PURPOSE_REMINDER, on_dunning_switch
 from .figures import collection_rate
 from .notices import money_fr
+from .services import mandate_attachments
 
 SWITCH = "dunning_suspended"
 PURPOSE_NOTICE = "rent.notice"
@@ -127,7 +128,11 @@ def register() -> None:
     )
     register_purpose(PURPOSE_NOTICE, gettext_lazy("Rent notice"))
     register_purpose(PURPOSE_REMINDER, gettext_lazy("Rent reminder"))
-    register_purpose(PURPOSE_CHANNELS, gettext_lazy("Other ways to pay the rent"))
+    register_purpose(
+        PURPOSE_CHANNELS,
+        gettext_lazy("Other ways to pay the rent"),
+        attachments=mandate_attachments,
+    )
     crisis.register_effect(
         SWITCH,
         gettext_lazy(

@@ -36,6 +36,18 @@ def mandate_reference(lease, day: dt.date) -> str:
     return base[: 35 - len(suffix)] + suffix
 
 
+def creditor_ready(organisation) -> bool:
+    """Whether the creditor's name and SEPA identifier are set (a form can be printed)."""
+    return RentSettings.objects.filter(
+        organisation=organisation, creditor_name__gt="", creditor_id__gt=""
+    ).exists()
+
+
+def filename(lease) -> str:
+    """``mandat-sepa-<lease reference>.pdf`` (a ``/`` of the reference becomes ``-``)."""
+    return f"mandat-sepa-{lease.reference.replace('/', '-')}.pdf"
+
+
 def _creditor(organisation) -> dict:
     found = RentSettings.objects.filter(organisation=organisation).first()
     if found is None or not found.creditor_id or not found.creditor_name:

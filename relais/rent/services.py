@@ -10,15 +10,17 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from relais.core import audit
-from relais.core.outbox import notify_household, queue_message
+from relais.core.outbox import household_channel, notify_household, queue_message
 from relais.formats import of_name
-from relais.housing.models import Channel, Occupant
+from relais.housing.models import Channel, Lease, Occupant
 
+from . import mandate_form
 from .models import Mandate, RentCall, RentSettings
 from .notices import money_fr, month_fr
 
 PURPOSE_NOTICE = "rent.notice"
 PURPOSE_CHANNELS = "rent.channels"
+CHANNELS_KEY = "rent-channels-"  # + the lease id: the dedupe key of a channels message
 
 
 def _queue_notice(organisation, holder, call) -> None:
@@ -72,25 +74,41 @@ def notices_email(*, organisation, actor, month: dt.date) -> int:
     return len(seen)
 
 
+def _channels_body(lease, *, form_attached: bool) -> str:
+    if form_attached:
+        text = _(
+            "Hello,\n\nOur offices are closed to the public for now. You can pay your "
+            "rent by bank transfer with the reference %(lease)s, by card, or by direct "
+            "debit: the mandate form, filled in with your details, is attached to this "
+            "e-mail; sign it, add your IBAN and send it back to us.\n"
+        )
+    else:
+        text = _(
+            "Hello,\n\nOur offices are closed to the public for now. You can pay your "
+            "rent by bank transfer with the reference %(lease)s, by card, or by direct "
+            "debit: reply to this message and we will send you the mandate form.\n"
+        )
+    return text % {"lease": lease.reference}
+
+
 def channels_offer(*, organisation, actor, leases) -> dict:
     """Tell cash payers how else they can pay (transfer with their reference, card, direct
-    debit with the mandate form at the agency or by post). Returns {"sent", "to_write"}: the
-    households reached by e-mail or SMS, and those to send a letter to."""
+    debit). An e-mail carries the household's pre-filled SEPA mandate form (attached at
+    delivery by ``mandate_attachments``) once the creditor is set up; a text message asks
+    them to reply for it. Returns {"sent", "to_write"}: the households reached by e-mail or
+    SMS, and those to send a letter to."""
     sent, to_write = 0, []
+    form_ready = mandate_form.creditor_ready(organisation)
     with transaction.atomic():
         for lease in leases:
+            channel = household_channel(lease.household)
             message = notify_household(
                 organisation=organisation,
                 household=lease.household,
                 subject=_("Paying your rent while our offices are closed"),
-                body=_(
-                    "Hello,\n\nOur offices are closed to the public for now. You can pay your "
-                    "rent by bank transfer with the reference %(lease)s, by card, or by direct "
-                    "debit: reply to this message and we will send you the mandate form.\n"
-                )
-                % {"lease": lease.reference},
+                body=_channels_body(lease, form_attached=form_ready and channel == "email"),
                 purpose=PURPOSE_CHANNELS,
-                dedupe_key=f"rent-channels-{lease.pk}",
+                dedupe_key=f"{CHANNELS_KEY}{lease.pk}",
             )
             if message is None:
                 to_write.append(lease)
@@ -103,6 +121,21 @@ def channels_offer(*, organisation, actor, leases) -> dict:
             changes={"households": sent + len(to_write)},
         )
     return {"sent": sent, "to_write": to_write}
+
+
+def mandate_attachments(message) -> list[tuple[str, bytes, str]]:
+    """The outbox's hook for ``PURPOSE_CHANNELS``: the household's SEPA mandate form (PDF,
+    reference pre-filled), its lease found from the message's ``dedupe_key``
+    (``"rent-channels-<lease id>"``); nothing while the creditor is not set up."""
+    lease_id = int(message.dedupe_key.removeprefix(CHANNELS_KEY))
+    lease = mandate_form.leases_for_print(Lease.objects).get(
+        pk=lease_id, organisation_id=message.organisation_id
+    )
+    try:
+        pdf = mandate_form.render(message.organisation, [lease])
+    except ValidationError:
+        return []
+    return [(mandate_form.filename(lease), pdf, "application/pdf")]
 
 
 def mandate_create(*, organisation, actor, lease, reference, signed_on, debtor_name, iban, bic):

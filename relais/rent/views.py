@@ -480,7 +480,7 @@ def cash_payer_mandate(request, pk):
     lease = get_for_request(request, mandate_form.leases_for_print(Lease.objects), pk=pk)
     return _mandate_pdf(
         request, [lease], with_letter=bool(request.GET.get("courrier")),
-        filename=f"mandat-sepa-{lease.reference.replace('/', '-')}.pdf",
+        filename=mandate_form.filename(lease),
     )  # fmt: skip
 
 

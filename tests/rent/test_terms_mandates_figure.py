@@ -157,6 +157,44 @@ def test_the_letters_batch_is_for_households_without_e_mail_or_mobile(cash_payer
     assert len(PdfReader(io.BytesIO(forms)).pages) == 2  # both cash payers' forms
 
 
+def test_the_e_mail_to_a_cash_payer_carries_the_pre_filled_mandate_form(
+    cash_payers, member_factory, smtp_server, django_capture_on_commit_callbacks
+):
+    _user, client = member_factory(Role.ACCOUNTANT)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/loyers/especes/")
+    # BAIL-A by e-mail, with its form; BAIL-B (no e-mail, no mobile) is left for a letter.
+    [message] = smtp_server.messages
+    assert message["To"] == "bail-a@example.fr"
+    text = message.get_body(("plain",)).get_content()
+    assert "le mandat de prélèvement, prérempli à votre nom, est joint à ce courriel" in text
+    assert "répondez" not in text
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "mandat-sepa-BAIL-A.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    pdf = attachment.get_content()
+    assert pdf.startswith(b"%PDF")
+    form = _pdf_text(pdf)
+    assert "FR12ZZZ123456" in form  # the landlord's creditor identifier (ICS)
+    assert f"BAIL-A-{timezone.localdate():%Y%m%d}" in form  # the household's mandate reference
+    assert cash_payers["BAIL-A"].household.name in form
+
+
+def test_without_a_creditor_the_e_mail_offers_to_send_the_form(
+    organisation, leases, member_factory, smtp_server, django_capture_on_commit_callbacks
+):
+    Payment.objects.create(
+        organisation=organisation, lease=leases["BAIL-A"], amount_cents=1, method="cash",
+        received_on=timezone.localdate(),
+    )  # fmt: skip
+    _user, client = member_factory(Role.ACCOUNTANT)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/loyers/especes/")
+    [message] = smtp_server.messages
+    assert "répondez à ce message" in message.get_body(("plain",)).get_content()
+    assert list(message.iter_attachments()) == []
+
+
 def test_without_a_creditor_identifier_no_form_is_printed(organisation, leases, member_factory):
     Payment.objects.create(
         organisation=organisation, lease=leases["BAIL-A"], amount_cents=1, method="cash",

@@ -18,6 +18,7 @@ from importlib import import_module
 _EXPORTS = {
     "queue_message": "services",
     "notify_household": "services",
+    "household_channel": "services",
     "register_purpose": "purposes",
     "OutboxMessage": "models",
     "OutboxStatus": "models",

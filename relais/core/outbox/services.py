@@ -141,6 +141,13 @@ def _holders_addresses(household) -> list[tuple[str, str]]:
     return candidates
 
 
+def household_channel(household) -> str | None:
+    """The channel :func:`notify_household` would use for ``household`` ("email" or "sms"),
+    None when it has no usable address: lets a caller word its message for that channel."""
+    candidates = _holders_addresses(household)
+    return candidates[0][0] if candidates else None
+
+
 def notify_household(
     *, organisation, household, subject: str, body: str, purpose: str, dedupe_key=None
 ) -> OutboxMessage | None:
