@@ -2,6 +2,12 @@
 landlord's settings, and a year of invoices for completed work orders (a share of
 ``INVOICES_PER_WORK_ORDER``): the old ones paid (some late, with their interest), the recent
 ones approved, awaiting approval or held. Written with ``bulk_create`` (set-based).
+
+Each approved or paid invoice carries the approvals of its levels, each by a member holding
+the level's role (so never one person twice: four eyes); an invoice whose level nobody
+holds waits at that level. A few approved invoices are then paid as a bank statement's
+import pays them (``payments.mark_paid`` / ``save_paid``), so the per-supplier payment delay
+has figures even at the tiny scale, where no invoice is old enough to have been paid.
 """
 
 import datetime as dt
@@ -10,12 +16,13 @@ import random
 from django.utils import timezone
 from schwifty import IBAN
 
-from relais.core.models import Organisation
+from relais.core.models import Membership, Organisation
 from relais.interventions.models import Contractor, WorkOrder
 
-from . import delays, rules
+from . import delays, payments, rules
 from .models import (
     Approval,
+    Decision,
     Delegation,
     Invoice,
     InvoiceLine,
@@ -28,6 +35,7 @@ from .models import (
 
 # Share of completed work orders invoiced in the demo, by scale.
 SHARE = {"tiny": 1.0, "small": 1.0, "region": 0.5}
+PAID_BY_STATEMENT = 4  # approved invoices paid through the statement import's path
 RESET_ORDER = (
     Approval,
     InvoiceLine,
@@ -158,6 +166,74 @@ def _seed_landlord(organisation_id: int, rng, scale: str, today: dt.date) -> dic
         invoices.append(
             _invoice(organisation_id, supplier, work_order, f"F{work_order.pk:08d}", rng, today)
         )
+    approvers = _approvers(organisation_id)
+    planned = [_plan_approvals(invoice, approvers) for invoice in invoices]
     Invoice.objects.bulk_create(invoices, batch_size=2000)
+    Approval.objects.bulk_create(
+        [
+            Approval(
+                organisation_id=organisation_id,
+                invoice_id=invoice.pk,
+                level=level,
+                decision=Decision.APPROVED,
+                actor_id=actor_id,
+                at=at,
+            )
+            for invoice, plan in zip(invoices, planned, strict=True)
+            for level, actor_id, at in plan
+        ],
+        batch_size=5000,
+    )
     delays.rebuild(organisation_id)  # the dashboard's summary of the invoices created paid
+    _pay_a_few(organisation_id, invoices, rng, today)
     return {"suppliers": len(suppliers), "invoices": len(invoices)}
+
+
+def _approvers(organisation_id: int) -> dict[str, list[int]]:
+    """Active members' user ids by approval level (their role), in id order."""
+    found: dict[str, list[int]] = {level: [] for level in rules.LEVELS}
+    rows = Membership.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=rules.LEVELS
+    ).order_by("user_id")
+    for role, user_id in rows.values_list("role", "user_id"):
+        found[role].append(user_id)
+    return found
+
+
+def _plan_approvals(invoice: Invoice, approvers) -> list[tuple[str, int, dt.datetime]]:
+    """(level, user id, at) of an approved or paid invoice's approvals, one level a day after
+    receipt (10:00, Europe/Paris); an invoice at a level nobody holds is set back to wait
+    there (nothing planned). Pending invoices get none."""
+    if invoice.status not in (Status.APPROVED, Status.PAID):
+        return []
+    plan, used = [], set()
+    for step, level in enumerate(invoice.levels, start=1):
+        holders = [u for u in approvers[level] if u not in used]
+        if not holders:
+            invoice.status, invoice.next_level = Status.PENDING, level
+            invoice.paid_on = invoice.delay_days = None
+            invoice.late_days = invoice.interest_cents = invoice.indemnity_cents = 0
+            return []
+        actor_id = holders[invoice.work_order_id % len(holders)]
+        used.add(actor_id)
+        day = invoice.received_on + dt.timedelta(days=step)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+        plan.append((level, actor_id, at))
+    return plan
+
+
+def _pay_a_few(organisation_id: int, invoices: list[Invoice], rng, today: dt.date) -> None:
+    """Pays the oldest half of the approved invoices (``PAID_BY_STATEMENT`` at most), 21 to 40
+    days after receipt and never after today, as a bank statement's import does."""
+    approved = sorted(
+        (i for i in invoices if i.status == Status.APPROVED), key=lambda i: (i.received_on, i.pk)
+    )
+    approved = approved[: min(PAID_BY_STATEMENT, (len(approved) + 1) // 2)]  # some left to pay
+    if not approved:
+        return
+    organisation = Organisation.objects.get(pk=organisation_id)
+    conf = PayablesSettings.objects.get(organisation_id=organisation_id)
+    for invoice in approved:
+        paid_on = invoice.received_on + dt.timedelta(days=rng.randint(21, 40))
+        payments.mark_paid(invoice, min(paid_on, today), conf)
+    payments.save_paid(organisation, approved)

@@ -223,7 +223,9 @@ class StatementResult:
     unmatched: list[str] = field(default_factory=list)  # sentences for people
 
 
-def _mark_paid(invoice: Invoice, paid_on: dt.date, conf) -> None:
+def mark_paid(invoice: Invoice, paid_on: dt.date, conf) -> None:
+    """Sets the invoice paid on ``paid_on`` with its delay (days from receipt) and the late
+    interest and indemnity owed under ``conf`` (in memory: ``save_paid`` writes)."""
     late = rules.late_payment(
         gross_cents=invoice.gross_cents,
         due_on=invoice.due_on,
@@ -298,6 +300,17 @@ def _match(transaction_, found, today: dt.date) -> list[Invoice] | str:
     }
 
 
+def save_paid(organisation, invoices: list[Invoice]) -> None:
+    """Writes invoices set paid by ``mark_paid`` and adds them to the per-supplier delay
+    summary (``SupplierPaidMonth``), in the caller's transaction."""
+    Invoice.objects.bulk_update(
+        invoices,
+        ["status", "paid_on", "delay_days", "late_days", "interest_cents", "indemnity_cents"],
+        batch_size=1000,
+    )
+    delays.record_paid(organisation, invoices)
+
+
 def statement_import(*, organisation, actor, data: bytes, filename: str = "") -> StatementResult:
     """Marks paid the invoices whose credit transfer the statement shows booked (debits
     only), with the delay's interest and indemnity; importing the same file again changes
@@ -318,18 +331,13 @@ def statement_import(*, organisation, actor, data: bytes, filename: str = "") ->
                 if invoice.status == Status.PAID:
                     result.already_paid += 1
                 elif invoice.status == Status.IN_PAYMENT:
-                    _mark_paid(
+                    mark_paid(
                         invoice,
                         booked.booking_date or booked.value_date or timezone.localdate(),
                         conf,
                     )
                     result.paid.append(invoice)
-        Invoice.objects.bulk_update(
-            result.paid,
-            ["status", "paid_on", "delay_days", "late_days", "interest_cents", "indemnity_cents"],
-            batch_size=1000,
-        )
-        delays.record_paid(organisation, result.paid)
+        save_paid(organisation, result.paid)
         audit.record(
             action="bank_statement.imported",
             organisation=organisation,
