@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 
 
 def enqueue(task_path: str, *args, run_after=None, **kwargs):
-    """Queue ``task_path`` (e.g. ``"relais.allocation.letters.tasks.send_letter_email"``).
+    """Queue ``task_path`` (e.g. ``"relais.allocation.commissions.tasks.session_after_close"``).
 
     ``run_after`` (an aware datetime) defers the task when the backend can defer, and is
     ignored otherwise (the caller keeps a fallback, such as a periodic sweep). Returns the
