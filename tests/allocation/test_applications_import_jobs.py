@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from relais.allocation.applications.io import applications_import
 from relais.allocation.models import Application, ApplicationScore
 from relais.allocation.scoring import services as scoring
+from relais.core import audit
 from relais.core.models import AuditEvent
 from relais.core.roles import Role
 from relais.housing.io import jobs, writing
@@ -171,7 +172,7 @@ def test_a_dead_worker_is_undone_by_the_recovery(organisation, monkeypatch):
     def die(*args, **kwargs):
         raise SystemExit  # nothing after this runs: not the undo, not the job's end
 
-    monkeypatch.setattr(AuditEvent.objects, "create", die)
+    monkeypatch.setattr(audit, "_append", die)
     monkeypatch.setattr("relais.housing.io.service.undo", lambda job: None)
     with pytest.raises(SystemExit):
         run(organisation, file_rows, job=job)
