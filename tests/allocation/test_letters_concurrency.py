@@ -6,10 +6,9 @@ exactly once and pass on exactly once; each letter is sent once.
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from relais.allocation.letters import sending
@@ -18,31 +17,10 @@ from relais.allocation.models import Letter, LetterKind, LetterStatus, OfferAnsw
 from relais.core.audit import verify_all
 from relais.core.models import AuditEvent
 
+from ..concurrency import race
 from .factories_letters import closed_session, review, send_all
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("ceilings_loaded")]
-
-
-def _race(*calls):
-    """Run the calls in threads released together; returns the exceptions raised."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # collected and asserted on by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.fixture
@@ -53,7 +31,7 @@ def outcome(organisation):
 
 
 def test_letters_written_twice_at_once_exist_once(outcome):
-    errors = _race(*[lambda: letters.letters_after_close(outcome.session)] * 3)
+    errors = race(*[lambda: letters.letters_after_close(outcome.session)] * 3)
     assert errors == []
     assert Letter.objects.count() == 5
     assert AuditEvent.objects.filter(action="letter.created").count() == 5
@@ -68,7 +46,7 @@ def test_two_officers_sending_the_same_letters_send_each_once(outcome):
     def send_all_reviewed():
         sending.letters_send_reviewed(session=outcome.session, actor=None)
 
-    errors = _race(
+    errors = race(
         send_all_reviewed, send_all_reviewed, lambda: sending.letter_send(letter=offer, actor=None)
     )
     assert errors == []
@@ -87,7 +65,7 @@ def test_refusal_double_click_and_lapse_pass_the_offer_once(outcome):
     def refuse():
         letters.offer_answer(letter=offer, actor=officer, answer=OfferAnswer.REFUSED)
 
-    errors = _race(refuse, refuse, lambda: letters.offers_lapse(today=later))
+    errors = race(refuse, refuse, lambda: letters.offers_lapse(today=later))
     assert errors == []
     offer.refresh_from_db()
     assert offer.answer in (OfferAnswer.REFUSED, OfferAnswer.LAPSED)

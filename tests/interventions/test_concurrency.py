@@ -2,38 +2,16 @@
 phone desk creating requests at once get distinct tracking numbers; the same form submitted
 twice at once makes one request."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from relais.core.audit import verify_all
 from relais.interventions.models import InterventionRequest, RequestSource
 from relais.interventions.requests import services
 
+from ..concurrency import race
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls):
-    """Run the calls in threads released together; returns the exceptions raised."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # collected and asserted on by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +38,7 @@ def _create(organisation, lease, category, key=""):
 
 def test_requests_created_at_once_get_distinct_numbers(organisation, lease, categories):
     calls = [_create(organisation, lease, categories["water_leak"]) for _ in range(6)]
-    assert _race(*calls) == []
+    assert race(*calls) == []
     numbers = sorted(InterventionRequest.objects.values_list("tracking_number", flat=True))
     assert len(numbers) == 6 and numbers[-1].endswith("-000006")
     assert verify_all()[1] == []
@@ -68,5 +46,5 @@ def test_requests_created_at_once_get_distinct_numbers(organisation, lease, cate
 
 def test_a_form_submitted_twice_at_once_makes_one_request(organisation, lease, categories):
     calls = [_create(organisation, lease, categories["water_leak"], key="same") for _ in range(3)]
-    assert _race(*calls) == []
+    assert race(*calls) == []
     assert InterventionRequest.objects.count() == 1

@@ -3,16 +3,16 @@ transaction at a time). The balance row is locked before the stock is read, so t
 at once never take it below zero; receipts add up; transfers both ways do not deadlock; the
 balance stays the sum of the movements (ADR 0053)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from relais.supplies.models import Item, ItemKind
 from relais.supplies.stock import selectors, services
 from relais.supplies.stock.services import StockError
 
+from ..concurrency import race
 from .fixtures import make_location
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,28 +35,6 @@ def slow_check(monkeypatch):
         return check(*args)
 
     monkeypatch.setattr(services, "_ensure_enough", slowly)
-
-
-def _race(*calls):
-    """Run the calls in threads released together; returns the exceptions raised."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # collected and asserted on by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def _world(organisation):
@@ -87,7 +65,7 @@ def test_two_issues_at_once_never_take_the_stock_below_zero(organisation, slow_c
             quantity=7,
         )
 
-    errors = _race(issue, transfer)
+    errors = race(issue, transfer)
     assert len(errors) == 1 and isinstance(errors[0], StockError), errors
     assert services.stock_of(agency, masks) == 3
     assert selectors.stock_sums(organisation) == selectors.movement_sums(organisation)
@@ -115,7 +93,7 @@ def test_receipts_and_transfers_both_ways_at_once_add_up(organisation, slow_chec
             quantity=4,
         )
 
-    assert _race(receive, receive, transfer(agency, van), transfer(van, agency)) == []
+    assert race(receive, receive, transfer(agency, van), transfer(van, agency)) == []
     assert services.stock_of(agency, masks) == 30
     assert services.stock_of(van, masks) == 20
     assert selectors.stock_sums(organisation) == selectors.movement_sums(organisation)
