@@ -84,6 +84,24 @@ class LocationForm(forms.ModelForm):
             field.initial = headcount.get(role, 0)
             self.fields[f"people_{role}"] = field
 
+    def clean_is_active(self):
+        """A location still holding stock cannot be switched off: its stock would drop out of
+        the totals and the transfer menus (transfer it or count it to zero first)."""
+        active = self.cleaned_data.get("is_active")
+        if not active and self.instance.pk and self.instance.is_active:
+            from relais.supplies.stock.selectors import stock_sums
+
+            held = stock_sums(self.instance.organisation, [self.instance.pk])
+            if any(units > 0 for units in held.values()):
+                raise forms.ValidationError(
+                    _(
+                        "This location still holds stock: transfer it elsewhere or count it "
+                        "to zero first."
+                    ),
+                    code="holds_stock",
+                )
+        return active
+
     def headcount(self) -> dict[str, int]:
         return {role: self.cleaned_data.get(f"people_{role}") or 0 for role in SITE_ROLES}
 

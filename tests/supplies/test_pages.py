@@ -138,3 +138,53 @@ def test_manager_card_lists_locations_below_their_threshold(organisation, member
         "Agence Nord",
         "Masques chirurgicaux : 3 jours",
     )
+
+
+def test_a_location_holding_stock_cannot_be_switched_off(organisation, member_factory):
+    """Trial: switching off a location with stock silently dropped its stock from the totals;
+    it is refused, and a location switched off once empty stays listed « hors service »."""
+    _user, client = member_factory(Role.MANAGER)
+    location = make_location(organisation, name="Loge Rabelais")
+    movement_receive(
+        organisation=organisation,
+        actor=None,
+        location=location,
+        item=_masks(organisation),
+        quantity=5,
+    )
+    form = {"name": "Loge Rabelais", "kind": "agency", "threshold_days": "7"}
+    url = reverse("supplies:location_edit", args=[location.pk])
+    response = client.post(url, form)
+    assert response.status_code == 400
+    assert "transférez-le ailleurs ou comptez-le à zéro" in response.content.decode()
+    location.refresh_from_db()
+    assert location.is_active
+    from relais.supplies.stock.services import count_record
+
+    count_record(
+        organisation=organisation,
+        actor=None,
+        location=location,
+        counted={_masks(organisation): 0},
+    )
+    assert client.post(url, form).status_code == 302
+    location.refresh_from_db()
+    assert not location.is_active
+    page = client.get(reverse("supplies:stock")).content.decode()
+    assert "Loge Rabelais" in page and "hors service" in page
+    detail = client.get(reverse("supplies:location_detail", args=[location.pk])).content.decode()
+    assert "Ce lieu est hors service" in detail
+
+
+def test_the_location_chart_shows_its_most_issued_item(organisation, member_factory):
+    """Trial: the chart defaulted to surgical masks, never issued there."""
+    from relais.supplies.stock.services import movement_issue
+
+    _user, client = member_factory(Role.MANAGER)
+    location = make_location(organisation)
+    gel = Item.objects.get(organisation=organisation, kind=ItemKind.GEL)
+    movement_receive(organisation=organisation, actor=None, location=location, item=gel, quantity=9)
+    movement_issue(organisation=organisation, actor=None, location=location, item=gel, quantity=4)
+    page = client.get(reverse("supplies:location_detail", args=[location.pk])).content.decode()
+    assert f'value="{ItemKind.GEL}" selected' in page
+    assert f"{gel} remis au personnel, par semaine" in page

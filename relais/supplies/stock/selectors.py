@@ -224,6 +224,22 @@ def weekly_issues(organisation, item, location=None, weeks: int = 8, today=None)
     ]
 
 
+def most_issued(location) -> int | None:
+    """The id of the item most issued at ``location`` (units, every issue), None if nothing
+    was ever issued there; one query."""
+    row = (
+        Movement.objects.filter(
+            organisation_id=location.organisation_id, location=location, kind=MovementKind.ISSUE
+        )
+        .order_by()
+        .values("item_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("units", "item_id")
+        .first()
+    )
+    return row["item_id"] if row else None
+
+
 def recent_movements(location, limit: int = 30):
     return list(
         Movement.objects.filter(organisation_id=location.organisation_id, location=location)
