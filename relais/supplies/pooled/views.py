@@ -104,6 +104,9 @@ def campaign_needs(request, pk):
 def campaign_order(request, pk):
     require_ability(request, "supplies.campaign_run")
     campaign = selectors.get_campaign(request, pk)
+    if not request.POST.get("confirm") and services.accepts_needs(campaign, timezone.localdate()):
+        # Members may still declare needs: a confirmation step first (no script: CSP).
+        return render(request, "supplies/campaign_order_confirm.html", {"campaign": campaign})
     try:
         services.campaign_order(
             organisation=request.organisation, actor=request.user, campaign=campaign
