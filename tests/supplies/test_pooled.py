@@ -114,9 +114,9 @@ def test_the_federation_sees_every_member_a_member_only_itself(
     _declare(other_organisation, campaign, {masks.pk: 8765})
     url = reverse("supplies:campaign_detail", args=[campaign.pk])
     analyst = _client(organisation, Role.FEDERATION_ANALYST).get(url).content.decode()
-    assert "4321" in analyst and "8765" in analyst
+    assert "4\u202f321" in analyst and "8\u202f765" in analyst
     member = _client(other_organisation, Role.MANAGER).get(url).content.decode()
-    assert "8765" in member and "4321" not in member and organisation.name not in member
+    assert "8\u202f765" in member and "4\u202f321" not in member and organisation.name not in member
     stranger = OrganisationFactory(federation=None)
     assert _client(stranger, Role.DIRECTOR).get(url).status_code == 404
     stranger_analyst = _client(stranger, Role.FEDERATION_ANALYST)

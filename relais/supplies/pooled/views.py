@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relais.core.tenancy import require_ability
+from relais.formats import quantity
 
 from ..forms import CampaignForm, LineQuantitiesForm, ReceiveForm
 from ..models import CampaignStatus, Share
@@ -164,7 +166,11 @@ def share_receive(request, pk):
         else:
             messages.success(
                 request,
-                _("%(units)d units received into %(location)s.")
-                % {"units": share.quantity, "location": form.cleaned_data["location"]},
+                ngettext(
+                    "%(units)s unit received into %(location)s.",
+                    "%(units)s units received into %(location)s.",
+                    share.quantity,
+                )
+                % {"units": quantity(share.quantity), "location": form.cleaned_data["location"]},
             )
     return redirect("supplies:campaign_detail", pk=share.line.campaign_id)
