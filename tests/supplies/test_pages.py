@@ -46,8 +46,14 @@ def test_issue_beyond_the_stock_is_refused_with_a_message(organisation, member_f
     url = reverse("supplies:movement_create", args=[location.pk])
     response = client.post(url, {"kind": "issue", "item": masks.pk, "quantity": "6"})
     assert response.status_code == 400
-    assert "Il ne reste que 5" in response.content.decode()
+    assert "Il ne reste que 5 unités de Masques chirurgicaux à Agence Centre" in (
+        response.content.decode()
+    )
     assert Movement.objects.count() == 1
+    gel = Item.objects.get(organisation=organisation, kind=ItemKind.GEL)
+    response = client.post(url, {"kind": "issue", "item": gel.pk, "quantity": "1"})
+    assert "Il ne reste plus de Gel hydroalcoolique à Agence Centre" in response.content.decode()
+    assert "que 0" not in response.content.decode()
     response = client.post(url, {"kind": "transfer", "item": masks.pk, "quantity": "2"})
     assert response.status_code == 400  # no destination
     response = client.post(url, {"kind": "issue", "item": masks.pk, "quantity": "abc"})
