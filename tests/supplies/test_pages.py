@@ -194,3 +194,30 @@ def test_the_location_chart_shows_its_most_issued_item(organisation, member_fact
     page = client.get(reverse("supplies:location_detail", args=[location.pk])).content.decode()
     assert f'value="{ItemKind.GEL}" selected' in page
     assert f"{gel} remis au personnel, par semaine" in page
+
+
+def test_a_receipt_with_a_destination_is_refused_on_that_field(organisation, member_factory):
+    """Trial: a receipt with « Vers (transferts) » filled silently ignored the destination."""
+    location = make_location(organisation)
+    other = make_location(organisation, name="Véhicule 2")
+    masks = _masks(organisation)
+    _user, client = member_factory(Role.MANAGER)
+    url = reverse("supplies:movement_create", args=[location.pk])
+    data = {"kind": "receipt", "item": masks.pk, "quantity": "10", "destination": other.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Seul un transfert va vers un autre lieu" in response.content.decode()
+    assert response.context["form"].errors["destination"]
+    assert Movement.objects.count() == 0
+
+
+def test_the_count_page_shows_the_recorded_stock(organisation, member_factory):
+    location = make_location(organisation)
+    masks = _masks(organisation)
+    movement_receive(
+        organisation=organisation, actor=None, location=location, item=masks, quantity=1600
+    )
+    _user, client = member_factory(Role.MANAGER)
+    page = client.get(reverse("supplies:count_create", args=[location.pk])).content.decode()
+    assert "Stock enregistré : 1\u202f600" in page
+    assert "Stock enregistré : 0" in page  # the other items

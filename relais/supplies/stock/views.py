@@ -110,7 +110,9 @@ def movement_create(request, pk):
 def count_create(request, pk):
     location = get_for_request(request, Location.objects.all(), ability="supplies.count", pk=pk)
     items = Item.objects.for_organisation(request.organisation)
-    form = CountForm(request.POST or None, items=items)
+    held = selectors.stock_sums(request.organisation, [location.pk])
+    recorded = {item_id: units for (_loc, item_id), units in held.items()}
+    form = CountForm(request.POST or None, items=items, recorded=recorded)
     if request.method == "POST" and form.is_valid():
         try:
             services.count_record(
