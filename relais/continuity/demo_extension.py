@@ -105,6 +105,22 @@ def declarations(staff, first: dt.date, days: int, rng, now) -> list[Declaration
     return rows
 
 
+def _line_manager(membership, memberships) -> int | None:
+    """The user id of ``membership``'s line manager: the director for the managers (and the
+    head-office roles), the first manager for everyone else (so ``/continuite/equipe/`` lists
+    people for a manager); None for the director, or when nobody holds the role."""
+
+    def first(role):
+        found = [m.user_id for m in memberships if m.role == role and m.pk != membership.pk]
+        return found[0] if found else None
+
+    if membership.role == Role.DIRECTOR:
+        return None
+    if membership.role == Role.MANAGER or membership.role in HEAD_OFFICE_ROLES:
+        return first(Role.DIRECTOR)
+    return first(Role.MANAGER) or first(Role.DIRECTOR)
+
+
 class ContinuityDemo:
     name = "continuity"
 
@@ -135,6 +151,7 @@ class ContinuityDemo:
                     membership=m,
                     team=TEAMS.get(m.role, ""),
                     agency_id=_agency_id(m, agencies, index),
+                    manager_id=_line_manager(m, memberships),
                     can_drive=rng.random() < 0.5,
                     first_aid=rng.random() < 0.2,
                 )

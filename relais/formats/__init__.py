@@ -4,6 +4,8 @@ and ``en/``, read by Django through ``FORMAT_MODULE_PATH``).
 - ``long_date(value, "DATE_FORMAT")``: a date written in words, with the French ordinal
   « 1er » on the first of the month (« 1er décembre 2026 », « mardi 1er décembre 2026 »;
   Imprimerie nationale, *Lexique des règles typographiques*, « Dates »).
+- ``quantity(value)``: a whole number of units or days with its thousands grouped: « 21 500 »
+  in French (a narrow no-break space, as money), « 21,500 » in English (Babel, CLDR).
 - ``of_name(text)``: « de mai 2026 » / « d’avril 2026 » / « d’Action Logement Services »
   (elision before a vowel or a mute h), « of … » in English.
 """
@@ -12,6 +14,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from babel.numbers import format_decimal
 from django.utils import dateformat, formats, timezone, translation
 
 _DAY_NUMBER = re.compile(r"(?<!\\)j")
@@ -61,3 +64,18 @@ def of_name(text, english: str = "of") -> str:
     if not _is_french():
         return f"{english} {text}"
     return f"d’{text}" if elides(text) else f"de {text}"
+
+
+def quantity(value) -> str:
+    """A whole quantity (units, days) grouped by thousands in the current language (Babel):
+    21500 → « 21 500 » in French, the group a narrow no-break space (U+202F) as in money
+    (``relais/formats/fr/formats.py``); "" for None, other text as it is."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if _is_french():
+        return format_decimal(number, locale="fr_FR").replace("\u00a0", "\u202f")
+    return format_decimal(number, locale="en")

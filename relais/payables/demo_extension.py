@@ -12,6 +12,7 @@ has figures even at the tiny scale, where no invoice is old enough to have been 
 
 import datetime as dt
 import random
+import re
 
 from django.utils import timezone
 from schwifty import IBAN
@@ -69,19 +70,52 @@ class PayablesDemo:
             model.objects.filter(organisation_id__in=organisation_ids).delete()
 
 
+# Invented company names (fictional, any likeness is chance) in place of the contractors'
+# placeholder suffix (« Plomberie A0 » → « Plomberie Tourangelle SARL »).
+PLACEHOLDER = re.compile(r"\s+[A-Z]\d+$")
+FIRMS = (
+    "Tourangelle SARL",
+    "du Val de Loire",
+    "Martin et Fils",
+    "Ligérienne SAS",
+    "des Deux Rives",
+    "Berthelot SARL",
+    "du Cher",
+    "Rabelais Services",
+    "Chinonaise",
+    "Vouvrillonne SAS",
+    "Besnard Frères",
+    "de la Gâtine",
+    "Lemoine et Cie",
+)
+TOWNS = ("Amboise", "Joué-lès-Tours", "Loches", "Chinon", "Saint-Cyr-sur-Loire")
+
+
+def supplier_name(contractor_name: str, index: int) -> str:
+    """A realistic invented company name for the demo's ``index``-th contractor of a landlord:
+    its trade and a fictional firm (a town after the first combinations, to stay distinct);
+    a name without the placeholder suffix is kept."""
+    trade, found = PLACEHOLDER.subn("", contractor_name)
+    if not found:
+        return contractor_name
+    name = f"{trade} {FIRMS[index % len(FIRMS)]}"
+    rounds = index // (len(FIRMS) * 6)
+    return f"{name} – {TOWNS[(rounds - 1) % len(TOWNS)]} {rounds}" if rounds else name
+
+
 def _suppliers(organisation_id: int, rng) -> dict[int, Supplier]:
     contractors = list(Contractor.objects.filter(organisation_id=organisation_id).order_by("id"))
     suppliers = [
         Supplier(
             organisation_id=organisation_id,
-            name=c.name,
+            name=supplier_name(c.name, index),
             siren=c.siren,
             iban=demo_iban(c.pk),
             small_business=rng.random() < 0.6,
             contractor=c,
             email=c.email,
         )
-        for c in contractors
+        for index, c in enumerate(contractors)
     ]
     Supplier.objects.bulk_create(suppliers, batch_size=1000)
     return {s.contractor_id: s for s in Supplier.objects.filter(organisation_id=organisation_id)}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Agency
 from relais.core.roles import Role
+from relais.formats import quantity
 
 from .defaults import SITE_ROLES
 from .models import Item, ItemKind, Location
@@ -51,6 +52,11 @@ class MovementForm(forms.Form):
         data = super().clean()
         if data.get("kind") == "transfer" and not data.get("destination"):
             self.add_error("destination", _("Choose the location the units go to."))
+        elif data.get("kind") in ("receipt", "issue") and data.get("destination"):
+            self.add_error(
+                "destination",
+                _("Only a transfer goes to another location: empty this field or choose Transfer."),
+            )
         return data
 
 
@@ -59,11 +65,17 @@ class CountForm(forms.Form):
 
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, recorded=None, **kwargs):
+        """``recorded``: {item id: units in stock now}, shown as each field's help."""
         super().__init__(*args, **kwargs)
         self.items = list(items)
+        recorded = recorded or {}
         for item in self.items:
-            self.fields[f"item_{item.pk}"] = _units(f"{item} ({item.get_unit_display()})")
+            field = _units(f"{item} ({item.get_unit_display()})")
+            field.help_text = _("Recorded stock now: %(units)s") % {
+                "units": quantity(recorded.get(item.pk, 0))
+            }
+            self.fields[f"item_{item.pk}"] = field
 
     def counted(self) -> dict:
         return {item: self.cleaned_data.get(f"item_{item.pk}") for item in self.items}
@@ -83,6 +95,24 @@ class LocationForm(forms.ModelForm):
             field = _units(_("%(role)s on site per day") % {"role": Role(role).label})
             field.initial = headcount.get(role, 0)
             self.fields[f"people_{role}"] = field
+
+    def clean_is_active(self):
+        """A location still holding stock cannot be switched off: its stock would drop out of
+        the totals and the transfer menus (transfer it or count it to zero first)."""
+        active = self.cleaned_data.get("is_active")
+        if not active and self.instance.pk and self.instance.is_active:
+            from relais.supplies.stock.selectors import stock_sums
+
+            held = stock_sums(self.instance.organisation, [self.instance.pk])
+            if any(units > 0 for units in held.values()):
+                raise forms.ValidationError(
+                    _(
+                        "This location still holds stock: transfer it elsewhere or count it "
+                        "to zero first."
+                    ),
+                    code="holds_stock",
+                )
+        return active
 
     def headcount(self) -> dict[str, int]:
         return {role: self.cleaned_data.get(f"people_{role}") or 0 for role in SITE_ROLES}

@@ -3,7 +3,7 @@ home cards, and what the "construction sites stopped" switch does."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from relais.core import crisis, home, navigation
 from relais.core.roles import Role
@@ -13,7 +13,13 @@ from . import selectors, services
 
 
 def _progress(site) -> str:
-    return _("%(done)d of %(total)d mandatory measures done") % {
+    # The count is the number before the noun (« 0 mesure obligatoire faite sur 11 »).
+    text = ngettext(
+        "%(done)d of %(total)d mandatory measure done",
+        "%(done)d of %(total)d mandatory measures done",
+        site.mandatory_done,
+    )
+    return text % {
         "done": site.mandatory_done,
         "total": site.mandatory_total,
     }

@@ -72,6 +72,10 @@ def test_pooled_mask_order_short_delivery_received_into_an_agency(new_page, tmp_
     expect(analyst.get_by_test_id("unanswered")).to_contain_text("Chaque membre a répondu")
     analyst.screenshot(path=str(shots / "supplies-campaign-needs.png"), full_page=True)
     analyst.locator(f"form[action$='/groupees/{campaign.pk}/commander/'] button").click()
+    # Before the needs deadline, a confirmation step (no script: CSP).
+    expect(analyst.get_by_test_id("confirm-order")).to_be_visible()
+    analyst.get_by_test_id("confirm-order").locator("button[type=submit]").click()
+    expect(analyst.locator("main")).to_contain_text("Commandée")
     analyst.goto(f"/fournitures/groupees/{campaign.pk}/livraison/")
     analyst.locator(f"input[name=line_{line.pk}]").fill("600")  # short: 1,500 asked
     analyst.locator("main form button[type=submit]").click()

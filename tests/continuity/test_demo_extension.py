@@ -21,6 +21,13 @@ def test_the_demo_has_a_plan_staff_and_declared_days_and_resets():
         for person in staff.select_related("membership", "agency"):
             assert person.team and person.team != person.membership.get_role_display()
             assert person.agency.organisation_id == person.organisation_id
+    # Line managers: a manager's team page (« /continuite/equipe/ ») lists people.
+    from relais.continuity.selectors import team_of
+
+    manager = staff.filter(membership__role="manager").select_related("membership").first()
+    team = team_of(manager.organisation, manager.membership.user)
+    assert team.exists() and not team.filter(membership__role="director")
+    assert not staff.filter(membership__role="director", manager__isnull=False)
     days = Declaration.objects.all()
     assert days.count() >= staff.count() * 5
     assert {"on_site", "telework"} <= set(days.values_list("status", flat=True))

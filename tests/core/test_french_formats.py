@@ -139,3 +139,32 @@ def test_formats_depends_on_no_domain_app():
         "relais.formats.banking",
         "relais.formats.numbers",
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "french", "english"),
+    [
+        (2000, "2\u202f000", "2,000"),
+        (21500, "21\u202f500", "21,500"),
+        (-3010, "-3\u202f010", "-3,010"),
+        (0, "0", "0"),
+        (None, "", ""),
+    ],
+)
+def test_quantities_are_grouped_by_thousands(value, french, english):
+    """Supplies quantities (« 21 500 / 21 500 livrés ») grouped like money (narrow no-break
+    space in French)."""
+    from relais.formats import quantity
+
+    with translation.override("fr"):
+        assert quantity(value) == french
+        rendered = Template("{% load supplies_numbers %}{{ n|days_of_cover }}").render(
+            Context({"n": 3010})
+        )
+        assert rendered == "3\u202f010 jours"
+        assert (
+            Template("{% load supplies_numbers %}{{ n|days_of_cover }}").render(Context({"n": 0}))
+            == "0 jour"
+        )
+    with translation.override("en"):
+        assert quantity(value) == english

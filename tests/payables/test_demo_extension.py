@@ -39,3 +39,16 @@ def test_the_demos_payer_is_the_landlord(landlord, work_order):
     PayablesSettings.objects.filter(organisation=landlord).delete()
     PayablesDemo().seed(organisation_ids=[landlord.pk], scale="tiny", seed=1, writer=BulkWriter())
     assert PayablesSettings.objects.get(organisation=landlord).debtor_name == landlord.name
+
+
+def test_demo_suppliers_have_realistic_company_names():
+    """Trial: « Plomberie A0 », « Électricité A1 » looked like placeholders."""
+    from relais.payables.demo_extension import supplier_name
+
+    assert supplier_name("Plomberie A0", 0) == "Plomberie Tourangelle SARL"
+    assert supplier_name("Électricité A1", 1) == "Électricité du Val de Loire"
+    from relais.interventions.demo_extension import TRADES
+
+    names = {supplier_name(f"{TRADES[i % len(TRADES)]} A{i}", i) for i in range(500)}
+    assert len(names) == 500
+    assert supplier_name("Plomberie Martin", 3) == "Plomberie Martin"

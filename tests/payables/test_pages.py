@@ -431,3 +431,22 @@ def test_a_first_level_approval_says_the_invoice_awaits_the_next(landlord, peopl
         reverse("payables:invoice_approve", args=[invoice.pk]), follow=True
     )
     assert "Facture K-2L approuvée" in last.content.decode()
+
+
+def test_one_day_late_is_written_in_the_singular(landlord, people, supplier):
+    """Trial: « 1 jours de retard » on a payment run paid a day after the due date."""
+    invoice = _keyed(landlord, people, supplier, number="K-ONE", gross=120_000)  # due 3/12
+    while invoice.status == Status.PENDING:
+        invoice = approvals.invoice_approve(
+            organisation=landlord, actor=people[invoice.next_level], invoice=invoice
+        )
+    run = payments.payment_run_create(
+        organisation=landlord,
+        actor=people["accountant"],
+        execution_date=dt.date(2026, 12, 4),  # one day after K-ONE's due date
+        due_by=dt.date(2027, 2, 1),
+    )
+    page = _client(people["accountant"]).get(reverse("payables:payment_run_detail", args=[run.pk]))
+    html = page.content.decode()
+    assert "échéance le 03/12/2026 : 1 jour de retard," in html
+    assert "1 jours" not in html

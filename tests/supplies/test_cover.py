@@ -148,3 +148,34 @@ def test_alerts_and_overall_figures_are_the_previous_ones(organisation):
 )
 def test_whole_days_in_hundredths_are_the_days_of_cover(stock, use):
     assert rules.whole_days(stock, use) == rules.days_of_cover(stock, Decimal(use) / 100)
+
+
+def test_the_overall_badge_is_red_below_the_locations_threshold(organisation):
+    """An item lasting 0 days overall, or fewer days than the threshold of the locations
+    using it, is below the threshold in « Ensemble » as in « Lieux » (trial: green « 0 jour »)."""
+    location = make_location(organisation, caretakers=2)  # 2 surgical masks a day each
+    location.threshold_days = 7
+    location.save(update_fields=["threshold_days"])
+    masks = Item.objects.get(organisation=organisation, kind=ItemKind.SURGICAL_MASK)
+    rows = selectors.cover(organisation, DAY)
+    cell = next(c for c in selectors.overall(rows) if c.item == masks)
+    assert (cell.days, cell.below) == (0, True)
+    from relais.supplies.stock import services
+
+    services.movement_receive(
+        organisation=organisation, actor=None, location=location, item=masks, quantity=40
+    )
+    rows = selectors.cover(organisation, DAY)
+    cell = next(c for c in selectors.overall(rows) if c.item == masks)
+    assert (cell.days, cell.below) == (10, False)
+    services.movement_issue(
+        organisation=organisation, actor=None, location=location, item=masks, quantity=16
+    )
+    cell = next(c for c in selectors.overall(selectors.cover(organisation, DAY)) if c.item == masks)
+    assert (cell.days, cell.below) == (6, True)
+    assert (
+        cell.below
+        == selectors.cover(organisation, DAY)[0]
+        .cells[[c.item for c in rows[0].cells].index(masks)]
+        .below
+    )

@@ -46,8 +46,14 @@ def test_issue_beyond_the_stock_is_refused_with_a_message(organisation, member_f
     url = reverse("supplies:movement_create", args=[location.pk])
     response = client.post(url, {"kind": "issue", "item": masks.pk, "quantity": "6"})
     assert response.status_code == 400
-    assert "Il ne reste que 5" in response.content.decode()
+    assert "Il ne reste que 5 unités de Masques chirurgicaux à Agence Centre" in (
+        response.content.decode()
+    )
     assert Movement.objects.count() == 1
+    gel = Item.objects.get(organisation=organisation, kind=ItemKind.GEL)
+    response = client.post(url, {"kind": "issue", "item": gel.pk, "quantity": "1"})
+    assert "Il ne reste plus de Gel hydroalcoolique à Agence Centre" in response.content.decode()
+    assert "que 0" not in response.content.decode()
     response = client.post(url, {"kind": "transfer", "item": masks.pk, "quantity": "2"})
     assert response.status_code == 400  # no destination
     response = client.post(url, {"kind": "issue", "item": masks.pk, "quantity": "abc"})
@@ -138,3 +144,80 @@ def test_manager_card_lists_locations_below_their_threshold(organisation, member
         "Agence Nord",
         "Masques chirurgicaux : 3 jours",
     )
+
+
+def test_a_location_holding_stock_cannot_be_switched_off(organisation, member_factory):
+    """Trial: switching off a location with stock silently dropped its stock from the totals;
+    it is refused, and a location switched off once empty stays listed « hors service »."""
+    _user, client = member_factory(Role.MANAGER)
+    location = make_location(organisation, name="Loge Rabelais")
+    movement_receive(
+        organisation=organisation,
+        actor=None,
+        location=location,
+        item=_masks(organisation),
+        quantity=5,
+    )
+    form = {"name": "Loge Rabelais", "kind": "agency", "threshold_days": "7"}
+    url = reverse("supplies:location_edit", args=[location.pk])
+    response = client.post(url, form)
+    assert response.status_code == 400
+    assert "transférez-le ailleurs ou comptez-le à zéro" in response.content.decode()
+    location.refresh_from_db()
+    assert location.is_active
+    from relais.supplies.stock.services import count_record
+
+    count_record(
+        organisation=organisation,
+        actor=None,
+        location=location,
+        counted={_masks(organisation): 0},
+    )
+    assert client.post(url, form).status_code == 302
+    location.refresh_from_db()
+    assert not location.is_active
+    page = client.get(reverse("supplies:stock")).content.decode()
+    assert "Loge Rabelais" in page and "hors service" in page
+    detail = client.get(reverse("supplies:location_detail", args=[location.pk])).content.decode()
+    assert "Ce lieu est hors service" in detail
+
+
+def test_the_location_chart_shows_its_most_issued_item(organisation, member_factory):
+    """Trial: the chart defaulted to surgical masks, never issued there."""
+    from relais.supplies.stock.services import movement_issue
+
+    _user, client = member_factory(Role.MANAGER)
+    location = make_location(organisation)
+    gel = Item.objects.get(organisation=organisation, kind=ItemKind.GEL)
+    movement_receive(organisation=organisation, actor=None, location=location, item=gel, quantity=9)
+    movement_issue(organisation=organisation, actor=None, location=location, item=gel, quantity=4)
+    page = client.get(reverse("supplies:location_detail", args=[location.pk])).content.decode()
+    assert f'value="{ItemKind.GEL}" selected' in page
+    assert f"{gel} remis au personnel, par semaine" in page
+
+
+def test_a_receipt_with_a_destination_is_refused_on_that_field(organisation, member_factory):
+    """Trial: a receipt with « Vers (transferts) » filled silently ignored the destination."""
+    location = make_location(organisation)
+    other = make_location(organisation, name="Véhicule 2")
+    masks = _masks(organisation)
+    _user, client = member_factory(Role.MANAGER)
+    url = reverse("supplies:movement_create", args=[location.pk])
+    data = {"kind": "receipt", "item": masks.pk, "quantity": "10", "destination": other.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Seul un transfert va vers un autre lieu" in response.content.decode()
+    assert response.context["form"].errors["destination"]
+    assert Movement.objects.count() == 0
+
+
+def test_the_count_page_shows_the_recorded_stock(organisation, member_factory):
+    location = make_location(organisation)
+    masks = _masks(organisation)
+    movement_receive(
+        organisation=organisation, actor=None, location=location, item=masks, quantity=1600
+    )
+    _user, client = member_factory(Role.MANAGER)
+    page = client.get(reverse("supplies:count_create", args=[location.pk])).content.decode()
+    assert "Stock enregistré : 1\u202f600" in page
+    assert "Stock enregistré : 0" in page  # the other items

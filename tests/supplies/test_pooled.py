@@ -114,9 +114,9 @@ def test_the_federation_sees_every_member_a_member_only_itself(
     _declare(other_organisation, campaign, {masks.pk: 8765})
     url = reverse("supplies:campaign_detail", args=[campaign.pk])
     analyst = _client(organisation, Role.FEDERATION_ANALYST).get(url).content.decode()
-    assert "4321" in analyst and "8765" in analyst
+    assert "4\u202f321" in analyst and "8\u202f765" in analyst
     member = _client(other_organisation, Role.MANAGER).get(url).content.decode()
-    assert "8765" in member and "4321" not in member and organisation.name not in member
+    assert "8\u202f765" in member and "4\u202f321" not in member and organisation.name not in member
     stranger = OrganisationFactory(federation=None)
     assert _client(stranger, Role.DIRECTOR).get(url).status_code == 404
     stranger_analyst = _client(stranger, Role.FEDERATION_ANALYST)
@@ -147,3 +147,35 @@ def test_analyst_home_cards(region, organisation, other_organisation):
     assert cards["supplies.open_campaigns"].count == 1
     unanswered = cards["supplies.unanswered"]
     assert [row.label for row in unanswered.rows] == [other_organisation.name]
+
+
+def test_a_delivery_beyond_the_order_is_refused(region, organisation, other_organisation):
+    """Trial: 341 delivered for 340 ordered was accepted, the extra unit going to nobody."""
+    campaign, masks, gel = region
+    _declare(organisation, campaign, {masks.pk: 240})
+    _declare(other_organisation, campaign, {masks.pk: 100})
+    services.campaign_order(organisation=organisation, actor=None, campaign=campaign)
+    client = _client(organisation, Role.FEDERATION_ANALYST)
+    url = reverse("supplies:campaign_delivery", args=[campaign.pk])
+    response = client.post(url, {f"line_{masks.pk}": "341", f"line_{gel.pk}": "0"})
+    assert response.status_code == 400
+    assert "plus d’unités que commandé (340)" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.ORDERED and Share.objects.count() == 0
+    response = client.post(url, {f"line_{masks.pk}": "340", f"line_{gel.pk}": "0"})
+    assert response.status_code == 302
+    assert sorted(Share.objects.values_list("quantity", flat=True)) == [100, 240]
+
+
+def test_placing_the_order_before_the_deadline_asks_for_confirmation(region, organisation):
+    campaign, masks, _gel = region
+    client = _client(organisation, Role.FEDERATION_ANALYST)
+    url = reverse("supplies:campaign_order", args=[campaign.pk])
+    response = client.post(url)
+    assert response.status_code == 200
+    assert 'name="confirm"' in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.OPEN
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.ORDERED

@@ -166,3 +166,23 @@ def test_a_changed_answer_with_the_same_form_keeps_the_last_one(client, site, li
     answer(client, token, company, key=key, symptoms="yes")
     entry = GateEntry.objects.get()
     assert (entry.no_symptoms, entry.admitted) == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("done", "expected"),
+    [
+        (0, "0 mesure obligatoire faite sur 11"),
+        (1, "1 mesure obligatoire faite sur 11"),
+        (2, "2 mesures obligatoires faites sur 11"),
+    ],
+)
+def test_the_home_card_progress_agrees_with_its_count(done, expected):
+    """Trial: « 0 mesures obligatoires faites sur 11 » (French: 0 and 1 take the singular)."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from relais.worksites.contributions import _progress
+
+    with translation.override("fr"):
+        assert _progress(SimpleNamespace(mandatory_done=done, mandatory_total=11)) == expected

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core.tenancy import get_for_request, require_ability
+from relais.formats import quantity
 
 from ..forms import PurchaseOrderForm, ReceiveForm
 from ..models import PurchaseOrder
@@ -74,7 +76,8 @@ def order_detail(request, pk):
         except StockError as problem:
             error = problem.messages[0]
         else:
-            messages.success(request, _("%(units)d units received.") % {"units": units})
+            text = ngettext("%(units)s unit received.", "%(units)s units received.", units)
+            messages.success(request, text % {"units": quantity(units)})
             return redirect("supplies:order_detail", pk=order.pk)
     context = {
         "order": order,

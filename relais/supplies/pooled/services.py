@@ -119,7 +119,8 @@ def campaign_order(*, organisation, actor, campaign) -> None:
 def campaign_deliver(*, organisation, actor, campaign, delivered: dict[int, int]) -> list[Share]:
     """Record the units delivered per line ({line id: units}) and allocate them: each member's
     share pro rata of its needs in whole units (largest remainder), adding up to the delivery
-    (or to the needs when the delivery covers them). Happens once."""
+    (or to the needs when the delivery covers them). Happens once; more units than ordered
+    (the sum of the needs) on a line is refused."""
     claimed = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.ORDERED).update(
         status=CampaignStatus.DELIVERED, delivered_at=timezone.now()
     )
@@ -133,6 +134,15 @@ def campaign_deliver(*, organisation, actor, campaign, delivered: dict[int, int]
         "line_id", "organisation_id", "quantity"
     ):
         needs.setdefault(line_id, {})[org_id] = units
+    for line in lines:
+        ordered = sum(needs.get(line.pk, {}).values())
+        if delivered[line.pk] > ordered:
+            # As purchase-order receipts (``orders.services.order_receive``): a surplus would
+            # be shared to nobody.
+            raise CampaignError(
+                _("%(item)s: more units than ordered (%(ordered)d).")
+                % {"item": line.get_kind_display(), "ordered": ordered}
+            )
     shares = []
     for line in lines:
         line.delivered = delivered[line.pk]

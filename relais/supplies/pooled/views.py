@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relais.core.tenancy import require_ability
+from relais.formats import quantity
 
 from ..forms import CampaignForm, LineQuantitiesForm, ReceiveForm
 from ..models import CampaignStatus, Share
@@ -104,6 +106,9 @@ def campaign_needs(request, pk):
 def campaign_order(request, pk):
     require_ability(request, "supplies.campaign_run")
     campaign = selectors.get_campaign(request, pk)
+    if not request.POST.get("confirm") and services.accepts_needs(campaign, timezone.localdate()):
+        # Members may still declare needs: a confirmation step first (no script: CSP).
+        return render(request, "supplies/campaign_order_confirm.html", {"campaign": campaign})
     try:
         services.campaign_order(
             organisation=request.organisation, actor=request.user, campaign=campaign
@@ -161,7 +166,11 @@ def share_receive(request, pk):
         else:
             messages.success(
                 request,
-                _("%(units)d units received into %(location)s.")
-                % {"units": share.quantity, "location": form.cleaned_data["location"]},
+                ngettext(
+                    "%(units)s unit received into %(location)s.",
+                    "%(units)s units received into %(location)s.",
+                    share.quantity,
+                )
+                % {"units": quantity(share.quantity), "location": form.cleaned_data["location"]},
             )
     return redirect("supplies:campaign_detail", pk=share.line.campaign_id)

@@ -178,9 +178,12 @@ def _rows(locations, items, rows) -> list[LocationCover]:
 
 
 def overall(rows: list[LocationCover]) -> list[Cell]:
-    """Each item over every location: total stock, total use a day, days of cover."""
+    """Each item over every location: total stock, total use a day, days of cover, and below
+    the threshold by the locations' rule (``rules.below_threshold``) with the strictest
+    (largest) threshold of the locations using the item."""
     stock: dict[int, int] = {}
     use: dict[int, int] = {}
+    threshold: dict[int, int] = {}
     items: dict[int, Item] = {}
     for row in rows:
         for cell in row.cells:
@@ -188,10 +191,14 @@ def overall(rows: list[LocationCover]) -> list[Cell]:
             items[pk] = cell.item
             stock[pk] = stock.get(pk, 0) + cell.stock
             use[pk] = use.get(pk, 0) + cell.use
-    return [
-        Cell(item, stock[pk], use[pk], rules.whole_days(stock[pk], use[pk]), False)
-        for pk, item in items.items()
-    ]
+            if cell.use > 0:
+                threshold[pk] = max(threshold.get(pk, 0), row.location.threshold_days)
+    cells = []
+    for pk, item in items.items():
+        days = rules.whole_days(stock[pk], use[pk])
+        below = rules.below_threshold(days, threshold.get(pk, 0))
+        cells.append(Cell(item, stock[pk], use[pk], days, below))
+    return cells
 
 
 def weekly_issues(organisation, item, location=None, weeks: int = 8, today=None):
@@ -215,6 +222,22 @@ def weekly_issues(organisation, item, location=None, weeks: int = 8, today=None)
         (first + dt.timedelta(weeks=n), found.get(first + dt.timedelta(weeks=n), 0))
         for n in range(weeks)
     ]
+
+
+def most_issued(location) -> int | None:
+    """The id of the item most issued at ``location`` (units, every issue), None if nothing
+    was ever issued there; one query."""
+    row = (
+        Movement.objects.filter(
+            organisation_id=location.organisation_id, location=location, kind=MovementKind.ISSUE
+        )
+        .order_by()
+        .values("item_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("units", "item_id")
+        .first()
+    )
+    return row["item_id"] if row else None
 
 
 def recent_movements(location, limit: int = 30):

@@ -15,9 +15,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit
 from relais.core.transactions import write_transaction
+from relais.formats import quantity as grouped
 
 from .. import defaults
 from ..models import (
@@ -27,6 +29,7 @@ from ..models import (
     Movement,
     MovementKind,
     StockBalance,
+    Unit,
     UsageRate,
 )
 
@@ -250,15 +253,40 @@ def count_record(
     return made
 
 
+def units_of(item, count: int) -> str:
+    """``count`` in the item's unit, grouped and agreed: « 132 unités », « 1 paire »,
+    « 3 flacons »."""
+    shown = {"n": grouped(count)}
+    if item.unit == Unit.PAIR:
+        return ngettext("%(n)s pair", "%(n)s pairs", count) % shown
+    if item.unit == Unit.BOTTLE:
+        return ngettext("%(n)s bottle", "%(n)s bottles", count) % shown
+    if item.unit == Unit.CAN:
+        return ngettext("%(n)s can", "%(n)s cans", count) % shown
+    return ngettext("%(n)s unit", "%(n)s units", count) % shown
+
+
 def _ensure_enough(location, item, quantity, available):
-    if available < quantity:
+    """Refuse taking ``quantity`` units when only ``available`` are there: « Il ne reste plus
+    de … » when nothing is left, « Il ne reste que 132 unités de … » otherwise."""
+    if available >= quantity:
+        return
+    names = {"item": item, "location": location}
+    if available <= 0:
         raise StockError(
             _(
-                "Only %(available)d left of %(item)s at %(location)s: record an inventory count "
-                "if the shelf holds more."
+                "None left of %(item)s at %(location)s: record an inventory count if the shelf "
+                "holds some."
             )
-            % {"available": available, "item": item, "location": location}
+            % names
         )
+    raise StockError(
+        _(
+            "Only %(amount)s of %(item)s left at %(location)s: record an inventory count if "
+            "the shelf holds more."
+        )
+        % {"amount": units_of(item, available), **names}
+    )
 
 
 def _audit(organisation, actor, movement, action, **extra):

@@ -16,7 +16,12 @@ from ..models import Item, ItemKind, Location
 from . import selectors, services
 
 
-def _chosen_item(request, items):
+def _chosen_item(request, items, default=None):
+    """The item asked for (``?item=kind``), else ``default`` (an item id), else surgical masks."""
+    if not request.GET.get("item") and default is not None:
+        found = next((i for i in items if i.pk == default), None)
+        if found is not None:
+            return found
     wanted = request.GET.get("item") or ItemKind.SURGICAL_MASK
     return next((i for i in items if i.kind == wanted), items[0] if items else None)
 
@@ -33,6 +38,7 @@ def stock(request):
     context = {
         "rows": rows,
         "overall": selectors.overall(rows),
+        "switched_off": Location.objects.for_organisation(organisation).filter(is_active=False),
         "items": items,
         "item": item,
         "cover_chart": cover_chart,
@@ -49,7 +55,7 @@ def location_detail(request, pk):
     organisation = request.organisation
     items = list(Item.objects.for_organisation(organisation))
     (row,) = selectors.cover(organisation, timezone.localdate(), locations=[location])
-    item = _chosen_item(request, items)
+    item = _chosen_item(request, items, default=selectors.most_issued(location))
     weekly = (
         charts.weekly_chart(selectors.weekly_issues(organisation, item, location)) if item else []
     )
@@ -104,7 +110,9 @@ def movement_create(request, pk):
 def count_create(request, pk):
     location = get_for_request(request, Location.objects.all(), ability="supplies.count", pk=pk)
     items = Item.objects.for_organisation(request.organisation)
-    form = CountForm(request.POST or None, items=items)
+    held = selectors.stock_sums(request.organisation, [location.pk])
+    recorded = {item_id: units for (_loc, item_id), units in held.items()}
+    form = CountForm(request.POST or None, items=items, recorded=recorded)
     if request.method == "POST" and form.is_valid():
         try:
             services.count_record(
