@@ -1,7 +1,6 @@
 """How a figure reads, by unit: « 12 », « 87,5 % », « 12,3 jours », « 1 234,56 € »."""
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from relais.core.templatetags.relais import euros
