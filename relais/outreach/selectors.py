@@ -128,7 +128,8 @@ def _line_state(due, attempts, last) -> tuple[bool, dt.datetime | None, dt.datet
     """(shown, not_before, done_at) of a person of the sheet, from what the calls wrote:
     still due and not called today → to call; still due and called (a "no answer") → again
     at ``rules.retry_at`` the last call (calling hours); no longer due and called → done; no
-    longer due and not called (left the register, campaign closed, seen by a caretaker) → not shown."""
+    longer due and not called (left the register, campaign closed, seen by a caretaker)
+    → not shown."""
     last = _aware(last)
     if due:
         return True, (rules.retry_at(last) if attempts else None), None
