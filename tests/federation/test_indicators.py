@@ -396,3 +396,46 @@ def test_days_read_with_the_french_plural():
         assert figure_text("days", 0) == "0,0 jour"
         assert figure_text("days", 1.5) == "1,5 jour"
         assert figure_text("days", 33) == "33,0 jours"
+
+
+def test_completeness_says_every_member_reported_when_none_is_missing(region):
+    federation, members = region
+    for member in members:
+        IndicatorValue.objects.create(
+            organisation=member,
+            week_start=WEEK.start,
+            key="outreach.calls",
+            value=10,
+            base=10,
+            source=Source.COMPUTED,
+        )
+    with translation.override("fr"):
+        response = _client(members[0], Role.FEDERATION_ANALYST).get(
+            reverse("federation:completeness") + f"?semaine={WEEK.code}"
+        )
+    body = response.content.decode()
+    assert "Tous les membres ont transmis leurs chiffres." in body
+    assert "0 membre" not in body
+
+
+def test_the_member_home_card_says_one_thing_figures_or_what_is_missing(region):
+    from django.utils import timezone
+
+    _federation, (tours, *_rest) = region
+    last = Week.of(timezone.localdate()).previous()
+    client = _client(tours, Role.DIRECTOR)
+
+    def card():
+        with translation.override("fr"):
+            response = client.get(reverse("core:home"))
+        found = {c.key: c for c in response.context["cards"]}["federation.my_figures"]
+        return found, response.content.decode()
+
+    empty, body = card()
+    assert empty.count == 0 and not empty.text and "transmettez" in empty.empty
+    IndicatorValue.objects.create(
+        organisation=tours, week_start=last.start, key="outreach.calls", value=3, base=3
+    )
+    full, body = card()
+    assert full.count == 1 and "1 chiffre pour la semaine" in full.empty
+    assert "Aucun chiffre" not in body
