@@ -71,3 +71,13 @@ def retry_at(last: dt.datetime) -> dt.datetime:
     if when.time() < CALL_FROM:  # early morning, or past midnight after a late call
         return dt.datetime.combine(when.date(), CALL_FROM, tzinfo=PARIS)
     return when
+
+
+def ccas_name(commune: str) -> str:
+    """« CCAS de Tours », « CCAS d'Orléans »: a CCAS is named by its commune (élision before
+    a vowel or a mute h), never by its INSEE code."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if commune.startswith(article):
+            return f"CCAS {contracted}{commune[len(article) :]}"
+    article = "d'" if commune[:1].lower() in "aeiouyhàâéèêîôûœ" else "de "
+    return f"CCAS {article}{commune}"

@@ -24,3 +24,12 @@ def test_a_referral_is_a_demande_and_every_status_is_feminine():
     assert labels == ["Nouvelle, en attente du partenaire", "Acceptée", "Fermée"]
     for name in ("referral_detail.html", "partner_home.html"):
         assert '"Status" context "referral"' in (TEMPLATES / name).read_text()
+
+
+def test_a_ccas_is_named_by_its_commune():
+    from relais.outreach.rules import ccas_name
+
+    assert ccas_name("Tours") == "CCAS de Tours"
+    assert ccas_name("Orléans") == "CCAS d'Orléans"
+    assert ccas_name("Le Mans") == "CCAS du Mans"
+    assert ccas_name("Les Ponts-de-Cé") == "CCAS des Ponts-de-Cé"
