@@ -439,3 +439,17 @@ def test_the_member_home_card_says_one_thing_figures_or_what_is_missing(region):
     full, body = card()
     assert full.count == 1 and "1 chiffre pour la semaine" in full.empty
     assert "Aucun chiffre" not in body
+
+
+def test_the_csv_writes_cents_and_counts_as_integers(region):
+    federation, (tours, *_rest) = region
+    IndicatorValue.objects.create(
+        organisation=tours,
+        week_start=WEEK.start,
+        key="rent.arrears",
+        value=1008738.0,
+        base=40,
+        source=Source.COMPUTED,
+    )
+    text = exports.to_csv(exports.member_rows(federation, WEEK))
+    assert ",1008738," in text and "1008738.0" not in text
