@@ -21,11 +21,6 @@ def _within_calling_hours(monkeypatch):
     """Every outreach test runs at 10:00 (Europe/Paris) today, the clock ticking from there: a
     "no answer" is then retried the same day whatever the hour the suite runs (retries fall
     within calling hours, ``rules.retry_at``; the boundary has its own tests)."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
+    from .fixtures import move_into_calling_hours
 
-    real = timezone.now
-    started = real()
-    paris = ZoneInfo("Europe/Paris")
-    anchor = dt.datetime.combine(started.astimezone(paris).date(), dt.time(10), tzinfo=paris)
-    monkeypatch.setattr(timezone, "now", lambda: anchor + (real() - started))
+    move_into_calling_hours(monkeypatch)
