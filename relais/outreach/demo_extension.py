@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from relais.core.models import Membership
 from relais.core.roles import Role
+from relais.housing.models import Commune
 
 from .forms import DEFAULT_SCRIPT
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     Referral,
     RegisterEntry,
 )
+from .rules import ccas_name
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 SHARE_REGISTERED = 0.25
@@ -119,10 +121,13 @@ def _seed_landlord(organisation_id, t, writer, rng, now) -> dict[str, int]:
         ).values_list("pk", flat=True)
     )
     partners = {}
-    for commune_id in sorted({p[3] for p in people}):
+    codes = sorted({p[3] for p in people})
+    names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
+    for commune_id in codes:
         partners[commune_id] = pk = t["partner"].new_id()
         t["partner"].append(
-            (pk, organisation_id, f"CCAS {commune_id}", "ccas", commune_id,
+            (pk, organisation_id, ccas_name(names.get(commune_id, commune_id)), "ccas",
+             commune_id,
              f"ccas-{commune_id}@relais-demo.example", "")
         )  # fmt: skip
     start = today - dt.timedelta(days=CADENCE * WEEKS)
@@ -187,13 +192,27 @@ def _person(t, writer, rng, now, org, campaign, callers, partners, index, person
 
 
 def _link_demo_partner(organisation_ids) -> None:
-    """Link each demo social-partner membership to its landlord's first CCAS."""
+    """Link each demo social-partner membership to the CCAS of the commune where most of its
+    landlord's register lives (Tours for Tours Habitat): the people at the top of the caller's
+    list are then that CCAS's, and a referral from the demo call reaches the demo account."""
+    from django.db.models import Count, OuterRef, Subquery
+
     for membership in Membership.objects.filter(
         organisation_id__in=organisation_ids, role=Role.SOCIAL_PARTNER
     ):
+        people = (
+            RegisterEntry.objects.filter(
+                organisation_id=membership.organisation_id, commune_id=OuterRef("commune_id")
+            )
+            .order_by()
+            .values("commune_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         partner = (
             Partner.objects.filter(organisation_id=membership.organisation_id)
-            .order_by("pk")
+            .annotate(people=Subquery(people))
+            .order_by("-people", "pk")
             .first()
         )
         if partner is not None:

@@ -7,6 +7,7 @@ aged 60 or more and recognised unfit for work; disabled adults. Living alone agg
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 AGE_ELDERLY = 65
 AGE_UNFIT = 60
@@ -14,6 +15,12 @@ AGE_UNFIT = 60
 ESCALATE_AFTER = 3
 # A first "no answer" of the day comes back this much later the same day.
 RETRY_LATER = dt.timedelta(hours=2)
+# Calling hours (Europe/Paris): a retry is never offered outside them — nobody should be
+# rung at night, and vulnerable people are hardest to reach and most alarmed by late calls.
+# A retry that would fall after CALL_UNTIL moves to the next day at CALL_FROM.
+CALL_FROM = dt.time(9, 0)
+CALL_UNTIL = dt.time(19, 0)
+PARIS = ZoneInfo("Europe/Paris")
 # Someone in hospital is called again after this many days (or the cadence, if longer).
 HOSPITAL_RECALL_DAYS = 7
 
@@ -52,3 +59,25 @@ def after_failed_attempt(*, failed_in_a_row: int, attempts_today: int) -> Failed
     if failed_in_a_row >= ESCALATE_AFTER:
         return FailedStep(escalate=True, later_today=False)
     return FailedStep(escalate=False, later_today=attempts_today < 2)
+
+
+def retry_at(last: dt.datetime) -> dt.datetime:
+    """When to call again after a "no answer" at ``last`` (aware): ``RETRY_LATER`` later,
+    within calling hours of Europe/Paris — before ``CALL_FROM`` → that day at ``CALL_FROM``,
+    after ``CALL_UNTIL`` → the next day at ``CALL_FROM``. Returns an aware Paris datetime."""
+    when = (last + RETRY_LATER).astimezone(PARIS)
+    if when.time() > CALL_UNTIL:
+        return dt.datetime.combine(when.date() + dt.timedelta(days=1), CALL_FROM, tzinfo=PARIS)
+    if when.time() < CALL_FROM:  # early morning, or past midnight after a late call
+        return dt.datetime.combine(when.date(), CALL_FROM, tzinfo=PARIS)
+    return when
+
+
+def ccas_name(commune: str) -> str:
+    """« CCAS de Tours », « CCAS d'Orléans »: a CCAS is named by its commune (élision before
+    a vowel or a mute h), never by its INSEE code."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if commune.startswith(article):
+            return f"CCAS {contracted}{commune[len(article) :]}"
+    article = "d'" if commune[:1].lower() in "aeiouyhàâéèêîôûœ" else "de "
+    return f"CCAS {article}{commune}"

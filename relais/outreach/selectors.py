@@ -127,11 +127,12 @@ def _aware(value) -> dt.datetime | None:
 def _line_state(due, attempts, last) -> tuple[bool, dt.datetime | None, dt.datetime | None]:
     """(shown, not_before, done_at) of a person of the sheet, from what the calls wrote:
     still due and not called today → to call; still due and called (a "no answer") → again
-    ``rules.RETRY_LATER`` after the last call; no longer due and called → done; no longer due
-    and not called (left the register, campaign closed, seen by a caretaker) → not shown."""
+    at ``rules.retry_at`` the last call (calling hours); no longer due and called → done; no
+    longer due and not called (left the register, campaign closed, seen by a caretaker)
+    → not shown."""
     last = _aware(last)
     if due:
-        return True, (last + rules.RETRY_LATER if attempts else None), None
+        return True, (rules.retry_at(last) if attempts else None), None
     return bool(attempts), None, last
 
 

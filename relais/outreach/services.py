@@ -374,7 +374,8 @@ def _reached(follow, campaign, now, *, hospital=False) -> None:
 def _failed(follow, attempts_today: int, now) -> bool:
     """Count a failed attempt (``attempts_today`` includes it); True when the case escalates
     (a caretaker's visit). A first failure of the day leaves the person due today: the list
-    shows them again ``rules.RETRY_LATER`` after this call."""
+    shows them again at ``rules.retry_at`` this call — the next day when that falls outside
+    today's calling hours."""
     follow.failed_attempts += 1
     step = rules.after_failed_attempt(
         failed_in_a_row=follow.failed_attempts, attempts_today=attempts_today
@@ -384,8 +385,9 @@ def _failed(follow, attempts_today: int, now) -> bool:
             follow.escalation, follow.escalated_at = Escalation.VISIT, now
         follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
         return True
-    if not step.later_today:
-        follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
+    today = timezone.localdate(now)
+    if not step.later_today or rules.retry_at(now).date() > today:
+        follow.next_due_on = today + dt.timedelta(days=1)
     return False
 
 

@@ -17,7 +17,7 @@ from relais.outreach import services
 from relais.outreach.models import Follow, PartnerUser, Referral
 
 from ..factories import LeaseFactory, MembershipFactory, OrganisationFactory
-from ..outreach.fixtures import caller, campaign, ccas, person
+from ..outreach.fixtures import caller, campaign, ccas, move_into_calling_hours, person
 from .test_foundation_flow import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +36,7 @@ def _no_sideways_scroll(page):
 @pytest.fixture
 def day_list(monkeypatch):
     monkeypatch.setattr("relais.outreach.notify.send_referral_link", lambda *a: True)
+    move_into_calling_hours(monkeypatch)  # a retry the same day, whatever the hour
     organisation = OrganisationFactory(name="Tours Habitat", slug="tours-habitat")
     lease = LeaseFactory(dwelling__building__residence__organisation=organisation)
     first = person(organisation, name="Absente", lease=lease)

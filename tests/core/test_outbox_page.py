@@ -159,3 +159,13 @@ def test_failed_messages_show_on_the_home_of_those_who_can_send_them_again(
     ]
     keys = [card.key for card in technician.get(home).context["cards"]]
     assert "core.failed_messages" not in keys
+
+
+def test_the_page_is_titled_messages_sent_not_only_to_tenants(organisation, owner_client):
+    """It lists staff notices (commission notices) too: « Messages envoyés »."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        page = owner_client.get(URL).content.decode()
+    assert "<title>Messages envoyés" in page or "Messages envoyés</h1>" in page
+    assert "Messages aux locataires" not in page.split("<main", 1)[-1]

@@ -71,7 +71,8 @@ def test_refresh_computes_every_member_at_once_and_not_in_use_is_no_row(region):
         for v in IndicatorValue.objects.filter(week_start=WEEK.start)
     }
     assert values[(tours.pk, "worksites.stopped")] == 3
-    assert (omh.pk, "worksites.stopped") not in values  # in use, but nothing that week: no row
+    # in use (a row of an earlier week), nothing that week: a count of 0, not "not in use"
+    assert values[(omh.pk, "worksites.stopped")] == 0
     assert not any(org == vdb.pk for org, _key in values)  # not in use: no row at all
     assert result.rows == len(values)
     services.refresh(weeks=[WEEK])  # again: same rows, nothing doubled
@@ -313,7 +314,7 @@ def test_the_analyst_home_lists_members_that_have_not_reported(region):
     assert Organisation.objects.count() == 4
 
 
-def test_days_of_cover_is_the_shortest_item_cover_at_the_end_of_the_week(region):
+def test_days_of_cover_is_the_median_item_cover_at_the_end_of_the_week(region):
     from django.utils import timezone
 
     from relais.supplies.models import Item, Movement, MovementKind
@@ -355,5 +356,100 @@ def test_days_of_cover_is_the_shortest_item_cover_at_the_end_of_the_week(region)
     services.refresh(weeks=[WEEK])
     cover = IndicatorValue.objects.get(organisation=tours, key="supplies.cover")
     # gloves: 44 left, 56 issued in 28 days = 2 a day → 22 days (masks: 280 / 10 = 28 days);
-    # the receipt after the week is not counted.
-    assert cover.value == 22.0
+    # the receipt after the week is not counted; the median of 22 and 28 days (one item run
+    # low does not make the whole stock read 22 days).
+    assert cover.value == 25.0
+
+
+def test_a_capability_used_in_earlier_weeks_is_not_shown_not_in_use(region, monkeypatch):
+    """The trial: Tours Habitat has urgent requests and late work orders, none this week; its
+    page said « non utilisé ». A count is 0, a rate with nothing measured says so."""
+    import dataclasses
+
+    _federation, (tours, *_rest) = region
+    _stop_sites(tours, 1, day=WEEK.start - dt.timedelta(days=30))
+    used = registry.CAPABILITIES["interventions"]
+    monkeypatch.setitem(
+        registry.CAPABILITIES,
+        "interventions",
+        dataclasses.replace(used, in_use=lambda ids: {tours.pk} & set(ids)),
+    )
+    services.refresh(weeks=[WEEK])
+    with translation.override("fr"):
+        response = _client(tours, Role.DIRECTOR).get(
+            reverse("federation:my_figures") + f"?semaine={WEEK.code}"
+        )
+    rows = {r.indicator.key: r for r in response.context["rows"]}
+    assert rows["worksites.stopped"].value == 0
+    assert rows["interventions.urgent"].value == 0
+    assert rows["interventions.sla"].value is None and rows["interventions.sla"].in_use
+    assert not rows["rent.arrears"].in_use
+    body = response.content.decode()
+    assert "rien à mesurer cette semaine" in body
+    assert 'data-testid="median-note"' in body
+
+
+def test_days_read_with_the_french_plural():
+    from relais.federation.indicators.display import figure_text
+
+    with translation.override("fr"):
+        assert figure_text("days", 0) == "0,0 jour"
+        assert figure_text("days", 1.5) == "1,5 jour"
+        assert figure_text("days", 33) == "33,0 jours"
+
+
+def test_completeness_says_every_member_reported_when_none_is_missing(region):
+    federation, members = region
+    for member in members:
+        IndicatorValue.objects.create(
+            organisation=member,
+            week_start=WEEK.start,
+            key="outreach.calls",
+            value=10,
+            base=10,
+            source=Source.COMPUTED,
+        )
+    with translation.override("fr"):
+        response = _client(members[0], Role.FEDERATION_ANALYST).get(
+            reverse("federation:completeness") + f"?semaine={WEEK.code}"
+        )
+    body = response.content.decode()
+    assert "Tous les membres ont transmis leurs chiffres." in body
+    assert "0 membre" not in body
+
+
+def test_the_member_home_card_says_one_thing_figures_or_what_is_missing(region):
+    from django.utils import timezone
+
+    _federation, (tours, *_rest) = region
+    last = Week.of(timezone.localdate()).previous()
+    client = _client(tours, Role.DIRECTOR)
+
+    def card():
+        with translation.override("fr"):
+            response = client.get(reverse("core:home"))
+        found = {c.key: c for c in response.context["cards"]}["federation.my_figures"]
+        return found, response.content.decode()
+
+    empty, body = card()
+    assert empty.count == 0 and not empty.text and "transmettez" in empty.empty
+    IndicatorValue.objects.create(
+        organisation=tours, week_start=last.start, key="outreach.calls", value=3, base=3
+    )
+    full, body = card()
+    assert full.count == 1 and "1 chiffre pour la semaine" in full.empty
+    assert "Aucun chiffre" not in body
+
+
+def test_the_csv_writes_cents_and_counts_as_integers(region):
+    federation, (tours, *_rest) = region
+    IndicatorValue.objects.create(
+        organisation=tours,
+        week_start=WEEK.start,
+        key="rent.arrears",
+        value=1008738.0,
+        base=40,
+        source=Source.COMPUTED,
+    )
+    text = exports.to_csv(exports.member_rows(federation, WEEK))
+    assert ",1008738," in text and "1008738.0" not in text

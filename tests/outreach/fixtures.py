@@ -75,3 +75,17 @@ def to_call(organisation, membership):
     """The follow of the first person of ``membership``'s list today not yet done."""
     rows = selectors.my_list_rows(organisation, membership, timezone.localdate())
     return Follow.objects.get(pk=next(row.pk for row in rows if row.done_at is None))
+
+
+def move_into_calling_hours(monkeypatch) -> None:
+    """Django's clock at 10:00 (Europe/Paris) today, ticking from there."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    real = timezone.now
+    started = real()
+    paris = ZoneInfo("Europe/Paris")
+    anchor = dt.datetime.combine(started.astimezone(paris).date(), dt.time(10), tzinfo=paris)
+    monkeypatch.setattr(timezone, "now", lambda: anchor + (real() - started))

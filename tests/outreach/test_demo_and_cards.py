@@ -9,7 +9,15 @@ from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.housing.demo import seed_demo
 from relais.outreach import services
-from relais.outreach.models import Call, Campaign, Follow, PartnerUser, RegisterEntry
+from relais.outreach.models import (
+    Call,
+    Campaign,
+    Follow,
+    Partner,
+    PartnerUser,
+    RegisterEntry,
+)
+from relais.outreach.rules import ccas_name
 
 from .fixtures import caller, campaign, ccas, person
 
@@ -25,7 +33,14 @@ def test_the_demo_has_a_register_calls_and_a_linked_partner_and_resets():
     assert Call.objects.count() >= 2 * entries.count()
     assert set(Call.objects.values_list("outcome", flat=True)) >= {"fine", "needs"}
     partner_member = Membership.objects.get(user__username="ccas")
-    assert PartnerUser.objects.filter(membership=partner_member).exists()
+    linked = PartnerUser.objects.get(membership=partner_member).partner
+    # Named by its commune, never « CCAS 37261 »; the commune most of the register lives in.
+    assert linked.name == ccas_name(linked.commune.name)
+    assert not Partner.objects.filter(name__regex=r"^CCAS [0-9]").exists()
+    communes = entries.filter(organisation=partner_member.organisation).values_list(
+        "commune_id", flat=True
+    )
+    assert linked.commune_id == max(set(communes), key=list(communes).count)
     # The caller's list can be built on the demo.
     organisation = partner_member.organisation
     assert services.list_build(organisation=organisation) >= 0

@@ -120,6 +120,7 @@ def my_figures(request):
         "weeks": [default_week().previous(n) for n in range(-1, 8)],
         "rows": selectors.own_against_median(organisation, week),
         "has_federation": organisation.federation_id is not None,
+        "median_min": selectors.MEDIAN_MIN_MEMBERS,
         "form": FiguresForm(initial={"week": week.code}),
         "csv_form": CsvForm(),
     }

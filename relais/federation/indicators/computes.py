@@ -8,6 +8,7 @@ computed then; past weeks keep the snapshot stored at the time.
 """
 
 import datetime as dt
+from statistics import median
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.lookups import LessThanOrEqual
@@ -303,8 +304,10 @@ def first_quartile_share(ids, week: Week):
 
 
 def days_of_cover(ids, week: Week):
-    """The shortest cover among the items used: stock at the end of the week divided by the
-    daily use over the four weeks before (two grouped queries: the stock read from the
+    """The median cover of the items used (days): for each item issued at the member, stock at
+    the end of the week divided by the daily use over the four weeks before; the member's
+    figure is the median over its items, so one item run out does not make the whole stock
+    read « 0 day » (ADR 0048) (two grouped queries: the stock read from the
     covering index ``supplies_mv_stock`` — no date filter while the week is not over —, the
     issues from ``supplies_mv_kind``)."""
     from relais.supplies.models import Movement, MovementKind
@@ -330,14 +333,14 @@ def days_of_cover(ids, week: Week):
         .values_list("organisation_id", "item_id")
         .annotate(total=Sum("quantity"))
     )
-    shortest: dict[int, float] = {}
+    covers: dict[int, list[float]] = {}
     for organisation_id, item, total in issued:
         daily = -(total or 0) / COVER_WINDOW_DAYS
         if daily <= 0:
             continue
-        days = round(max(units.get((organisation_id, item), 0), 0) / daily, 1)
-        shortest[organisation_id] = min(days, shortest.get(organisation_id, days))
-    return {org: Figure(days) for org, days in shortest.items()}
+        days = max(units.get((organisation_id, item), 0), 0) / daily
+        covers.setdefault(organisation_id, []).append(days)
+    return {org: Figure(round(median(days), 1)) for org, days in covers.items()}
 
 
 def supplies_watermark() -> int:

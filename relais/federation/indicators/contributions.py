@@ -87,20 +87,26 @@ def member_card(ctx):
     figures = IndicatorValue.objects.filter(
         organisation=ctx.organisation, week_start=week.start
     ).count()
+    day = week.start.strftime("%d/%m/%Y")
+    # One sentence, never both: the figures there are, or what to do when there is none (the
+    # card shows ``empty`` when it has no rows).
+    if figures:
+        sentence = ngettext(
+            "%(n)d figure for the week of %(day)s.",
+            "%(n)d figures for the week of %(day)s.",
+            figures,
+        ) % {"n": figures, "day": day}
+    else:
+        sentence = _("No figure for the week of %(day)s: send the figures you keep elsewhere.") % {
+            "day": day
+        }
     return home.Card(
         key="federation.my_figures",
         title=_("Figures for the federation"),
         count=figures,
-        empty=_("No figure for the week of %(day)s: send the figures you keep elsewhere.")
-        % {"day": week.start.strftime("%d/%m/%Y")},
+        empty=sentence,
         url=reverse("federation:my_figures") + f"?semaine={week.code}",
         link_label=_("My figures against the region"),
-        text=ngettext(
-            "%(n)d figure for the week of %(day)s.",
-            "%(n)d figures for the week of %(day)s.",
-            figures,
-        )
-        % {"n": figures, "day": week.start.strftime("%d/%m/%Y")},
     )
 
 

@@ -325,21 +325,29 @@ class OwnRow:
     value: float | None  # the member's own figure (not suppressed: it is its own)
     source: str
     median: float | None  # the region's median of the disclosed figures
+    in_use: bool = True  # the member has rows of the indicator's capability (any week)
 
 
 def own_against_median(organisation, week: Week) -> list[OwnRow]:
     """The member's figures of ``week`` beside the region's median — no other member named
-    (two queries)."""
+    (two queries, plus one EXISTS per capability: a capability without a figure this week is
+    "not in use" only if the member has no row of it at all)."""
     ids = members_ids(organisation.federation) if organisation.federation_id else []
     rows = values_for(ids or [organisation.pk], [week.start])
     regional_rows = {r.indicator.key: r for r in regional(rows)}
     own = {row.key: row for row in rows if row.organisation_id == organisation.pk}
+    used = {
+        key
+        for key, capability in registry.CAPABILITIES.items()
+        if organisation.pk in capability.in_use([organisation.pk])
+    }
     return [
         OwnRow(
             indicator,
             own[indicator.key].value if indicator.key in own else None,
             own[indicator.key].source if indicator.key in own else "",
             regional_rows[indicator.key].median,
+            indicator.capability in used,
         )
         for indicator in registry.indicators()
     ]

@@ -17,7 +17,7 @@ from relais.core.models import Organisation
 
 from . import registry, selectors
 from .models import IndicatorValue, RefreshRun, RegionalFigure, Source, WeeklyReport
-from .registry import Week
+from .registry import Figure, Week
 
 # The week before the current one is refreshed too while members may still record its last
 # days (Monday and Tuesday).
@@ -95,7 +95,12 @@ def _refresh_week(week: Week, ids: list[int], in_use: dict) -> int:
         users = [pk for pk in ids if pk in in_use.get(indicator.capability, ())]
         if not users:
             continue
-        for organisation_id, figure in indicator.compute(users, week).items():
+        computed = indicator.compute(users, week)
+        if indicator.unit == "count":
+            # A member using the capability with nothing this week counts 0, not "not in use"
+            # (in use: any row of the capability, of any week — ADR 0048).
+            computed = {pk: computed.get(pk) or Figure(0, 0) for pk in users}
+        for organisation_id, figure in computed.items():
             if figure is not None:
                 figures.append((organisation_id, indicator.key, figure))
     with transaction.atomic():

@@ -34,6 +34,13 @@ REGIONAL_FIELDS = (
 )
 
 
+def _number(unit: str, value):
+    """Cents and counts are whole numbers: written ``1008738``, never ``1008738.0``."""
+    if value is None or unit not in ("cents", "count"):
+        return value
+    return int(round(value))
+
+
 def member_rows(federation, week) -> list[dict]:
     found = selectors.members(federation)
     names = {m.pk: m for m in found}
@@ -56,7 +63,7 @@ def member_rows(federation, week) -> list[dict]:
                 "departement": member.departement,
                 "indicator": indicator.key,
                 "unit": indicator.unit,
-                "value": None if hidden else value.value,
+                "value": None if hidden else _number(indicator.unit, value.value),
                 "suppressed": hidden,
                 "source": value.source,
             }
@@ -71,10 +78,10 @@ def regional_rows(federation, week) -> list[dict]:
             "week": week.code,
             "indicator": r.indicator.key,
             "unit": r.indicator.unit,
-            "value": r.value,
+            "value": _number(r.indicator.unit, r.value),
             "members": r.members,
             "suppressed_members": r.hidden,
-            "median": r.median,
+            "median": _number(r.indicator.unit, r.median),
         }
         for r in selectors.regional(values)
     ]
