@@ -19,6 +19,7 @@ from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
 from ..commissions.agenda import agenda_item_add
+from ..eligibility.benefits import HIGH_EFFORT_RATE
 from ..eligibility.ceilings import EligibilityError
 from ..models import Vacancy, VacancyStatus
 from ..reservations.services import open_reservation
@@ -212,6 +213,7 @@ def vacancy_candidates(request, pk):
         "error": error,
         "form": form,
         "reservation": reservation,
+        "high_effort": int(HIGH_EFFORT_RATE * 100),
         "entries": _entries(rows, form, request.organisation, reservation),
         "sessions": list(form.fields["session"].queryset) if form else [],
         "commissions": selectors.commissions(request.organisation) if form else [],
