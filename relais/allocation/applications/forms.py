@@ -217,10 +217,11 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
             self.initial.setdefault("priority_criteria", self.instance.priority_criteria)
             self.initial.setdefault("documents_received", self.instance.documents_received)
 
-    def _name_wished_communes(self, codes: list[str]) -> None:
+    def _name_wished_communes(self, codes: list) -> None:
         """The stored wishes by name under the codes field: « Now: Tours (37261), … »."""
         if not codes:
             return
+        codes = [getattr(code, "pk", code) for code in codes]  # communes or their codes
         names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
         listed = ", ".join(f"{names.get(code, '?')} ({code})" for code in codes)
         field = self.fields["wished_communes"]
