@@ -322,13 +322,27 @@ def _session_row(session, seat, items) -> home.CardRow:
 
 
 def _has_seat_menu(request) -> bool:
-    """ "My sessions" is for staff and commission members, not the other outside roles."""
+    """ "My sessions" is for the people who sit on a commission: the commission member role,
+    those who manage commissions (``commission.manage``), and anyone else only with an active
+    seat (an accountant or HR officer without one does not see it). At most one query, kept
+    on the request."""
     membership = getattr(request, "membership", None)
-    return membership is not None and membership.role not in {
+    if membership is None or membership.role in {
         Role.SOCIAL_PARTNER,
         Role.FEDERATION_ANALYST,
         Role.RESERVATION_HOLDER,
-    }
+    }:
+        return False
+    abilities = getattr(request, "abilities", {})
+    if membership.role == Role.COMMISSION_MEMBER or abilities.get("commission.manage"):
+        return True
+    if not hasattr(request, "_relais_sits_on_commission"):
+        from .models import CommissionMember
+
+        request._relais_sits_on_commission = CommissionMember.objects.filter(
+            user_id=request.user.pk, is_active=True
+        ).exists()
+    return request._relais_sits_on_commission
 
 
 def register_menu() -> None:

@@ -134,11 +134,13 @@ def _demo_vacancies(organisation_ids, rng) -> dict[int, int]:
         .with_current_lease()
         .filter(occupied=False)
         .order_by("organisation_id", "reference")
-        .values_list("pk", "organisation_id")
+        .values_list("pk", "organisation_id", "financing", "building__commune_id")
     )
+    searchable = _searchable(today.year)
     per_organisation: dict[int, list[int]] = {}
-    for pk, organisation_id in vacant:
-        per_organisation.setdefault(organisation_id, []).append(pk)
+    for pk, organisation_id, financing, commune_id in vacant:
+        if searchable(financing, commune_id):
+            per_organisation.setdefault(organisation_id, []).append(pk)
     rows = []
     for organisation_id, dwellings in per_organisation.items():
         for pk in dwellings[:VACANCIES_PER_LANDLORD]:
@@ -163,6 +165,29 @@ def _demo_vacancies(organisation_ids, rng) -> dict[int, int]:
     for row in rows:
         counts[row.organisation_id] = counts.get(row.organisation_id, 0) + 1
     return counts
+
+
+def _searchable(year: int):
+    """A test ``(financing, commune id) -> bool``: the demo loads a ceiling table for that
+    dwelling this year, so its candidates can be searched (the data has no PLAI table for
+    every year). Cached per financing and commune: one query per commune met."""
+    cache: dict[tuple[str, int], bool] = {}
+
+    def check(financing: str, commune_id: int) -> bool:
+        key = (financing, commune_id)
+        if key not in cache:
+            try:
+                commune = Commune.objects.get(pk=commune_id)
+                eligibility.ceiling_table(
+                    year, financing, eligibility.ceiling_zone(financing, commune)
+                )
+            except eligibility.EligibilityError:
+                cache[key] = False
+            else:
+                cache[key] = True
+        return cache[key]
+
+    return check
 
 
 def _in(ids) -> str:

@@ -66,6 +66,8 @@ def test_seeded_content_is_plausible(landlords):
     assert all(Document.IDENTITY in a.documents_received for a in rows)
     assert all(a.dependants < a.persons and a.typology_mask for a in rows)
     assert len({a.registration_number for a in rows}) == len(rows)
+    # The disability criterion only where a member has a disability.
+    assert all(a.has_disabled_member for a in rows if "disability" in a.priority_criteria)
 
 
 def test_dalo_households_have_their_decision_date_and_incomes_their_tax_year(landlords):

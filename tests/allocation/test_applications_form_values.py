@@ -87,3 +87,16 @@ def test_members_under_14_and_urban_renewal_are_recorded(client):
     assert response.status_code == 302, response.context["form"].errors
     application = Application.objects.get()
     assert (application.members_under_14, application.urban_renewal_rehousing) == (2, True)
+
+
+def test_the_edit_form_names_the_wished_communes(client):
+    """The codes field says which communes the stored codes are, by name."""
+    response = client.post(
+        reverse("allocation:application_create"), form_data(wished_communes="37122")
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    application = Application.objects.get()
+    page = client.get(reverse("allocation:application_edit", args=[application.pk]))
+    html = page.content.decode()
+    helptext = html[html.index('id="id_wished_communes_helptext"') :][:300]
+    assert "Now: " in helptext and "(37122)." in helptext

@@ -250,3 +250,16 @@ def test_grid_pages(member_factory, other_organisation, organisation, tours):
     outsider = member_factory(Role.DIRECTOR, other_organisation)[1].get(url)
     assert outsider.status_code == 200 and "Active: 1" not in outsider.content.decode()
     assert Client().get(url).status_code == 302
+
+
+def test_the_file_shows_the_phone_nationally_and_long_criteria_wrap(applications, member_factory):
+    """The applicant's phone as on household pages, and priority badges that wrap at 390 px."""
+    application = applications[-2]
+    Application.objects.filter(pk=application.pk).update(
+        phone="+33648230799", priority_criteria=["dalo", "disability"], has_disabled_member=True
+    )
+    _user, client = member_factory(Role.DIRECTOR)
+    body = client.get(reverse("allocation:application_detail", args=[application.pk]))
+    html = body.content.decode()
+    assert ">06 48 23 07 99</a>" in html and 'href="tel:+33648230799"' in html
+    assert html.count('class="badge text-bg-warning me-1 text-wrap text-start"') == 2

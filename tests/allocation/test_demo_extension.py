@@ -14,6 +14,8 @@ from relais.allocation.models import (
     Vacancy,
     VacancyStatus,
 )
+from relais.allocation.reservations.services import open_reservation
+from relais.allocation.vacancies.candidates import search_candidates, search_context
 from relais.housing.demo import seed_demo
 from relais.housing.models import Lease
 
@@ -31,6 +33,16 @@ def test_the_demo_has_applications_vacancies_and_a_commission():
     assert not Application.objects.filter(expires_on__gt=plus_years(today, 1)).exists()
     vacancies = Vacancy.objects.all()
     assert vacancies.filter(status=VacancyStatus.READY).exists()
+    # Every vacancy's candidates can be searched (a ceiling table for its financing), and at
+    # least one ready vacancy is not reserved for a holder and has candidates.
+    for vacancy in vacancies.select_related("dwelling__building__commune"):
+        search_context(vacancy)
+    free = [
+        v
+        for v in vacancies.filter(status=VacancyStatus.READY)
+        if open_reservation(v) is None and search_candidates(v)
+    ]
+    assert free, "a ready vacancy, free of any reservation, with candidates"
     let = Lease.objects.filter(end_date__isnull=True, dwelling__vacancies__in=vacancies)
     assert not let.exists(), "only vacant dwellings are being re-let"
     seats = dict(CommissionMember.objects.values_list("user__username", "seat"))

@@ -163,3 +163,17 @@ def test_operators_get_the_entry_links(client, organisation):
 def test_ceilings_page_query_count(owner_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         page(owner_client, CEILINGS)
+
+
+def test_the_breadcrumb_links_allocations_only_for_those_who_may_open_them(
+    member_factory, owner_client
+):
+    """A caretaker simulates eligibility but may not open the applications: no link to them."""
+    _user, caretaker = member_factory(Role.CARETAKER)
+    applications = reverse("allocation:application_list")
+    html = page(caretaker, SIMULATOR)
+    assert 'class="breadcrumb mb-1"' in html
+    assert f'href="{applications}"' not in html[html.index('class="breadcrumb mb-1"') :][:400]
+    assert caretaker.get(applications).status_code == 403
+    own = page(owner_client, SIMULATOR)
+    assert f'<a href="{applications}">' in own[own.index('class="breadcrumb mb-1"') :][:400]

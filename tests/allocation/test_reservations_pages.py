@@ -158,3 +158,32 @@ def test_without_a_draft_session_the_page_links_to_planning_one(landlord):
     session.save()
     page = officer.get(url).content.decode()
     assert 'name="session"' in page and "Aucune séance en préparation" not in page
+
+
+def test_the_reservation_shows_before_proposing_and_only_designated_can_be_ticked(landlord):
+    """The vacancy page and the candidate search say who holds the vacancy and until when, and
+    the candidates it did not designate offer no box to tick."""
+    ceilings(timezone.localdate().year)
+    prefecture = holder("Action Logement Services", email="al@example.fr")
+    vacancy, assignment = reserved_vacancy(landlord, agreement(landlord, prefecture))
+    token = services.link_send(assignment=assignment, actor=None)
+    designated, other = applicant(landlord), applicant(landlord)
+    link = reverse("allocation:reservation_link", args=[token])
+    Client().post(link, {"number_1": designated.registration_number})
+    session = SessionFactory(commission=CommissionFactory(organisation=landlord))
+    session.closes_at = timezone.now() + dt.timedelta(days=2)
+    session.save()
+    officer = _officer(landlord)
+    due = assignment.designation_due_on.strftime("%d/%m/%Y")
+    notice = f"Réservé à Action Logement Services jusqu’au {due}"
+    detail = officer.get(reverse("allocation:vacancy_detail", args=[vacancy.pk])).content.decode()
+    assert notice in detail and "seuls les candidats qu’il désigne" in detail
+    page = officer.get(reverse("allocation:vacancy_candidates", args=[vacancy.pk]))
+    html = page.content.decode()
+    assert notice in html
+    assert f'id="pick-{designated.pk}"' in html
+    assert f'id="pick-{other.pk}"' not in html and 'data-testid="not-designated"' in html
+    assignment.released_on = timezone.localdate()
+    assignment.save(update_fields=["released_on"])
+    html = officer.get(reverse("allocation:vacancy_candidates", args=[vacancy.pk])).content.decode()
+    assert notice not in html and f'id="pick-{other.pk}"' in html

@@ -139,3 +139,25 @@ def test_staff_actions_are_post_only_and_need_the_ability(organisation, other_or
     assert _client(prepared.president.user).post(url).status_code == 403
     assert outsider.post(url).status_code == 404
     assert director.post(url).status_code == 302
+
+
+def test_my_sessions_is_in_the_menu_only_of_those_who_sit_or_manage(organisation, member_factory):
+    """An accountant or HR officer sees « My sessions » only once seated on a commission."""
+    from relais.allocation.models import CommissionMember
+
+    from .factories import CommissionFactory
+
+    user, client = member_factory(Role.ACCOUNTANT)
+    _hr, hr_client = member_factory(Role.HR_OFFICER)
+    _director, director_client = member_factory(Role.DIRECTOR)
+    url = reverse("allocation:my_sessions")
+    assert url not in client.get("/").content.decode()
+    assert url not in hr_client.get("/").content.decode()
+    assert url in director_client.get("/").content.decode()
+    CommissionMember.objects.create(
+        organisation=organisation,
+        commission=CommissionFactory(organisation=organisation),
+        user=user,
+        seat="landlord",
+    )
+    assert url in client.get("/").content.decode()

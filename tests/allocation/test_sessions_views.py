@@ -296,3 +296,25 @@ def test_a_member_with_a_conflict_is_not_counted_among_those_expected_to_vote(
     body = client.get(url).content.decode()
     assert "3 of 3 members have taken position" in body  # item 1: the mayor abstains
     assert "0 of 4 members have taken position" in body  # item 2: everybody is expected
+
+
+def test_an_open_session_before_its_start_says_from_when_positions_count(
+    organisation, member_factory
+):
+    """Opened early (the notice goes out), a remote session takes positions from its start
+    time only (positions.lock_open): the member is told from when; the new-session form
+    suggests a start to come."""
+    prepared = board(organisation)
+    starts = timezone.localtime() + dt.timedelta(days=1)
+    Session.objects.filter(pk=prepared.session.pk).update(
+        kind=SessionKind.REMOTE, opens_at=starts, closes_at=starts + dt.timedelta(hours=24)
+    )
+    page = _client(prepared.tenant.user).get(_vote_url(prepared)).content.decode()
+    expected = f"Positions are recorded from {starts:%d/%m} at {starts:%H:%M}."
+    assert expected in page and 'data-testid="not-started"' in page
+    Session.objects.filter(pk=prepared.session.pk).update(opens_at=timezone.now())
+    page = _client(prepared.tenant.user).get(_vote_url(prepared)).content.decode()
+    assert 'data-testid="not-started"' not in page
+    _user, client = member_factory()
+    form = client.get(reverse("allocation:session_create", args=[prepared.commission.pk]))
+    assert form.context["form"].initial["opens_at"] > timezone.now()

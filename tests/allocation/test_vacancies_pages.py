@@ -328,3 +328,22 @@ def test_candidates_of_another_landlord_only_when_they_wish_the_commune(
     body = response.content.decode()
     assert theirs.registration_number in body and "Registered by Scalis" in body
     assert elsewhere.registration_number not in body
+
+
+def test_a_high_effort_rate_is_flagged_and_the_stacked_label_keeps_its_space(
+    organisation, officer_client
+):
+    """Above a third of the resources (``benefits.HIGH_EFFORT_RATE``) the rate carries a
+    warning; the header's words stay apart when the table stacks at 390 px."""
+    ceilings(dt.date.today().year)
+    vacancy_ = vacancy(organisation)
+    cost = vacancy_.dwelling.rent_cents + vacancy_.charges_cents
+    bearable = applicant(organisation, score=50, monthly_resources_cents=cost * 5)
+    heavy = applicant(organisation, score=40, monthly_resources_cents=cost * 2)
+    response = officer_client.get(reverse("allocation:vacancy_candidates", args=[vacancy_.pk]))
+    entries = response.context["entries"]
+    flags = {e["row"].application.pk: e["row"].effort.high for e in entries}
+    assert flags == {bearable.pk: False, heavy.pk: True}
+    body = response.content.decode()
+    assert body.count('data-testid="high-effort"') == 1 and "above 33 %" in body
+    assert 'Effort rate <span class="d-block small fw-normal">' in body

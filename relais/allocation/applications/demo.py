@@ -249,7 +249,7 @@ class ApplicationGenerator:
         situation = SITUATIONS[draw(rng, SITUATION_CUM)]
         cost = int(resources * (0.22 + rng.random() * 0.3)) if situation in TENANTS else None
         first, last = self._names(ages[0])
-        priorities = _priorities(rng, situation, dependants)
+        priorities = _priorities(rng, situation, dependants, disabled)
         births = [self._date(self._birth(age)) for age in ages]
         dalo_on = _dalo_decision(rng, applied, on) if "dalo" in priorities else None
         number = f"{home_code[:2]:0>3}{applied.year % 100:02d}{organisation_id:04d}{index + 1:06d}"
@@ -376,12 +376,17 @@ def _incomes(rng, category: int, extra: int) -> tuple[int, int | None, int | Non
     return n2, n1, last_12
 
 
-def _priorities(rng, situation: str, dependants: int) -> list[str]:
+def _priorities(rng, situation: str, dependants: int, disabled: bool) -> list[str]:
+    """The priority criteria (L441-1 CCH) of an application: consistent with the household
+    (the disability criterion only where a member has a disability, overcrowding with a child
+    only with dependants)."""
     if rng.random() >= PRIORITY_SHARE:
         return []
     criteria = ["dalo"] if rng.random() < 0.5 else []
     extra = pick(rng, OTHER_PRIORITIES)
-    if extra == "overcrowding_child" and not dependants:
+    if (extra == "overcrowding_child" and not dependants) or (
+        extra == "disability" and not disabled
+    ):
         extra = "badly_housed"
     if situation in (HousingSituation.HOMELESS, HousingSituation.HOSTED):
         extra = "no_housing"

@@ -211,10 +211,22 @@ class ApplicationForm(MoneyFormMixin, forms.ModelForm):
             self.initial["phone"] = national(stored_phone)  # not the stored E.164 text
         if self.instance.pk:
             self.initial.setdefault("wished_communes", list(wishes[0]))
+            self._name_wished_communes(list(wishes[0]))
             self.initial.setdefault("wished_epcis", list(wishes[1]))
             self.initial.setdefault("typologies", self.instance.wished_typologies)
             self.initial.setdefault("priority_criteria", self.instance.priority_criteria)
             self.initial.setdefault("documents_received", self.instance.documents_received)
+
+    def _name_wished_communes(self, codes: list) -> None:
+        """The stored wishes by name under the codes field: « Now: Tours (37261), … »."""
+        if not codes:
+            return
+        codes = [getattr(code, "pk", code) for code in codes]  # communes or their codes
+        names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
+        listed = ", ".join(f"{names.get(code, '?')} ({code})" for code in codes)
+        field = self.fields["wished_communes"]
+        now = _("Now: %(communes)s.") % {"communes": listed}
+        field.help_text = f"{field.help_text} {now}"
 
     def sections(self):
         """(legend, bound fields) groups, in the order the form shows them."""

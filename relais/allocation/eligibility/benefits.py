@@ -27,6 +27,10 @@ ADULT_DEFAULT_BIRTH_YEARS_AGO = 40
 DEPENDANT_BIRTH_YEARS_AGO = 10
 EFFORT_PLACES = Decimal("0.0001")
 PERCENT = Decimal("0.1")
+# Above a third of the resources the effort rate is flagged to the officer: the usual
+# threshold of allocation commissions (no legal ceiling; the rate itself is the one of the
+# arrêté of 10 March 2011 taken under article R441-3-1 CCH).
+HIGH_EFFORT_RATE = Decimal("0.33")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class EffortRate:
     @property
     def benefit_estimated(self) -> bool:
         return self.benefit_cents is not None
+
+    @property
+    def high(self) -> bool:
+        """Above ``HIGH_EFFORT_RATE`` (or no resources at all to bear the cost)."""
+        return self.effort_rate is not None and self.effort_rate > HIGH_EFFORT_RATE
 
     @property
     def effort_percent(self) -> Decimal | None:

@@ -7,6 +7,7 @@ messages to the holder leave after commit through the outbox (``notify``).
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -462,26 +463,48 @@ def assignment_to_agenda(*, assignment, session, actor):
     return item
 
 
-def check_proposal(vacancy, application_ids) -> None:
-    """Before a holder's deadline, only its designated candidates go on the agenda for a
-    vacancy of its flow; afterwards (or once handed back) the landlord proposes its own.
-    Raises ``ValidationError`` naming the holder and the deadline."""
+@dataclass(frozen=True)
+class OpenReservation:
+    """A vacancy still reserved for a holder: its name, the last day it may designate, and
+    the applications it designated (ids)."""
+
+    holder: str
+    due_on: dt.date | None
+    designated: frozenset
+
+
+def open_reservation(vacancy) -> OpenReservation | None:
+    """The holder's reservation of the vacancy while it may still designate (before the end
+    of its due day, not handed back), else None. Two queries at most."""
     assignment = (
         VacancyAssignment.objects.filter(vacancy_id=vacancy.pk, agreement__isnull=False)
         .select_related("agreement__holder__organisation")
         .first()
     )
     if assignment is None or not assignment.designation_open(timezone.localdate()):
+        return None
+    return OpenReservation(
+        holder=assignment.agreement.holder.organisation.name,
+        due_on=assignment.designation_due_on,
+        designated=frozenset(assignment.designations.values_list("application_id", flat=True)),
+    )
+
+
+def check_proposal(vacancy, application_ids) -> None:
+    """Before a holder's deadline, only its designated candidates go on the agenda for a
+    vacancy of its flow; afterwards (or once handed back) the landlord proposes its own.
+    Raises ``ValidationError`` naming the holder and the deadline."""
+    reservation = open_reservation(vacancy)
+    if reservation is None:
         return
-    designated = set(assignment.designations.values_list("application_id", flat=True))
-    if set(application_ids) - designated:
+    if set(application_ids) - reservation.designated:
         raise ValidationError(
             _(
                 "This vacancy is reserved for %(holder)s until %(due)s: only the candidates "
                 "it designates can be proposed before then."
             )
             % {
-                "holder": assignment.agreement.holder.organisation.name,
-                "due": assignment.designation_due_on.strftime("%d/%m/%Y"),
+                "holder": reservation.holder,
+                "due": reservation.due_on.strftime("%d/%m/%Y") if reservation.due_on else "—",
             }
         )

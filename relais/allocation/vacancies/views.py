@@ -19,8 +19,10 @@ from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 
 from ..commissions.agenda import agenda_item_add
+from ..eligibility.benefits import HIGH_EFFORT_RATE
 from ..eligibility.ceilings import EligibilityError
 from ..models import Vacancy, VacancyStatus
+from ..reservations.services import open_reservation
 from . import selectors
 from .candidates import search_candidates
 from .fairness import fairness
@@ -118,6 +120,7 @@ def vacancy_detail(request, pk):
         "transition_form": TransitionForm(),
         "decided": vacancy.status in DECIDED,
         "offer": accepted_offer(vacancy) if vacancy.status in DECIDED else None,
+        "reservation": None if vacancy.status in DECIDED else open_reservation(vacancy),
     }
     return render(request, "allocation/vacancy_detail.html", context)
 
@@ -204,11 +207,14 @@ def vacancy_candidates(request, pk):
             return redirect("allocation:session_detail", pk=form.cleaned_data["session"].pk)
     elif request.method == "POST":
         messages.error(request, _("This vacancy has no candidate to propose now."))
+    reservation = open_reservation(vacancy)
     context = {
         "vacancy": vacancy,
         "error": error,
         "form": form,
-        "entries": _entries(rows, form, request.organisation),
+        "reservation": reservation,
+        "high_effort": int(HIGH_EFFORT_RATE * 100),
+        "entries": _entries(rows, form, request.organisation, reservation),
         "sessions": list(form.fields["session"].queryset) if form else [],
         "commissions": selectors.commissions(request.organisation) if form else [],
     }
@@ -221,9 +227,10 @@ def vacancy_candidates(request, pk):
     )
 
 
-def _entries(rows, form, organisation) -> list[dict]:
+def _entries(rows, form, organisation, reservation=None) -> list[dict]:
     """Each row with what the officer ticked and typed, to show the form back after an error,
-    and the landlord that registered it when it is another one (the shared pool)."""
+    the landlord that registered it when it is another one (the shared pool), and whether it
+    may be proposed (while a holder's reservation is open, only its designated candidates)."""
     picked = set(form["candidates"].value() or []) if form is not None and form.is_bound else set()
     others = {row.application.organisation_id for row in rows} - {organisation.pk}
     names = dict(Organisation.objects.filter(pk__in=others).values_list("pk", "name"))
@@ -233,6 +240,7 @@ def _entries(rows, form, organisation) -> list[dict]:
             "registered_by": names.get(row.application.organisation_id, ""),
             "checked": str(row.application.pk) in picked,
             "rank": form.data.get(f"rank_{row.application.pk}", "") if form is not None else "",
+            "proposable": reservation is None or row.application.pk in reservation.designated,
         }
         for row in rows
     ]

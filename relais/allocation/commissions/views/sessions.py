@@ -6,6 +6,7 @@ commission is a 404 for them, as it would be for another organisation; staff wit
 get a 403. Outside members must have set up two-factor authentication (``require_mfa``).
 """
 
+from datetime import timedelta
 from functools import wraps
 
 from allauth.mfa.models import Authenticator
@@ -85,7 +86,10 @@ def session_create(request, commission_pk):
     commission = get_for_request(request, Commission.objects, ability=ABILITY, pk=commission_pk)
     initial = {
         "kind": services.default_kind(request.organisation, rules_of(commission)),
-        "opens_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
+        # The next full hour: a start already past would open the session to positions at
+        # once, before the members had the notice.
+        "opens_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        + timedelta(hours=1),
     }
     form = SessionForm(request.POST or None, initial=initial)
     vacancy = selectors.vacancy_from_query(request.organisation, request.GET.get("vacancy"))
@@ -309,6 +313,11 @@ def vote(request, pk):
         and session.status == SessionStatus.OPEN
         and _in_hours(session),
         "can_vote": can_vote,
+        # Open early (the notice goes out at once) but positions wait for the start time
+        # (positions.lock_open): the member is told from when.
+        "not_started": session.status == SessionStatus.OPEN
+        and session.kind == SessionKind.REMOTE
+        and timezone.now() < session.opens_at,
         **_exchange(session, member, item, in_electorate and not conflicted),
     }
     return render(request, "allocation/vote.html", context)
