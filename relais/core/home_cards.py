@@ -176,7 +176,7 @@ def register() -> None:
     )
     home.register_link("core:crisis", gettext_lazy("Crisis mode"), ability=None, order=61)
     home.register_link(
-        "core:outbox_list", gettext_lazy("Messages to tenants"), ability="outbox.view", order=62
+        "core:outbox_list", gettext_lazy("Messages sent"), ability="outbox.view", order=62
     )
     home.register_link(
         "core:organisation_settings",

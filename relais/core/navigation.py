@@ -104,7 +104,7 @@ def register_core_items() -> None:
         order=10,
     )
     register_item(
-        "crisis", _("Messages to tenants"), "core:outbox_list", ability="outbox.view", order=80
+        "crisis", _("Messages sent"), "core:outbox_list", ability="outbox.view", order=80
     )
     register_item(
         "admin",

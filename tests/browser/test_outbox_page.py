@@ -48,7 +48,7 @@ def test_a_customer_officer_sends_a_failed_message_again(new_page, smtp_server, 
     for width in (1280, 390):
         page = new_page(width=width, height=844)
         _login(page, "conseillere")
-        page.get_by_role("link", name="Messages aux locataires").click()
+        page.get_by_role("link", name="Messages envoyés").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Messages envoyés")
         expect(page.get_by_test_id("outbox-row")).to_have_count(2)
         scroll = page.evaluate("document.documentElement.scrollWidth")
