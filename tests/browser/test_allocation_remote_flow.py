@@ -110,6 +110,9 @@ def _prepare(page, world) -> Session:
     page.get_by_role("link", name=COMMISSION).click()
     page.get_by_role("link", name=tr("New session")).click()
     page.get_by_label(field("Kind")).select_option("remote")
+    # The form suggests the next full hour; this session starts now, so members vote at once.
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    page.get_by_label(field("Opens at")).fill(now.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name=tr("Save"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(COMMISSION)
     session = Session.objects.get()

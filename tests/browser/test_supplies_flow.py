@@ -35,7 +35,8 @@ def _members_declare(new_page, campaign, line):
         member.goto(f"/fournitures/groupees/{campaign.pk}/besoins/")
         member.locator(f"input[name=line_{line.pk}]").fill(units)
         member.locator("main form button[type=submit]").click()
-        expect(member.get_by_test_id("mine")).to_contain_text(units)
+        grouped = f"{int(units):,}".replace(",", "\u202f")  # « 1 000 »: relais.formats.quantity
+        expect(member.get_by_test_id("mine")).to_contain_text(grouped)
 
 
 def _no_sideways_scroll(page):
