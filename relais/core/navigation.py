@@ -103,9 +103,7 @@ def register_core_items() -> None:
         show=lambda request: getattr(request, "organisation", None) is not None,
         order=10,
     )
-    register_item(
-        "crisis", _("Messages sent"), "core:outbox_list", ability="outbox.view", order=80
-    )
+    register_item("crisis", _("Messages sent"), "core:outbox_list", ability="outbox.view", order=80)
     register_item(
         "admin",
         _("Organisation settings"),
