@@ -13,6 +13,14 @@ def euros(cents) -> str:
 
 
 @register.filter
+def quantity(value) -> str:
+    """A whole quantity grouped by thousands: 21500 → « 21 500 » (``relais.formats.quantity``)."""
+    from relais.formats import quantity as grouped
+
+    return grouped(value)
+
+
+@register.filter
 def iban(value) -> str:
     """A stored IBAN in groups of four: « FR76 3000 6000 0112 3456 7890 189 »."""
     from relais.formats.banking import iban_display

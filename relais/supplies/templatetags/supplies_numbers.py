@@ -1,6 +1,6 @@
-"""Quantities on the supplies pages: ``{{ units|quantity }}`` (« 21 500 ») and
-``{{ days|days_of_cover }}`` (« 3 010 jours », « 0 jour »: French takes the singular for 0
-and 1). See ``relais.formats.quantity``."""
+"""Days of cover on the supplies pages: ``{{ days|days_of_cover }}`` (« 3 010 jours », « 0 jour »:
+French takes the singular for 0 and 1). Quantities use the shared ``quantity`` filter of the
+``relais`` library (``relais.formats.quantity``)."""
 
 from django import template
 from django.utils.translation import ngettext
@@ -8,11 +8,6 @@ from django.utils.translation import ngettext
 from relais import formats
 
 register = template.Library()
-
-
-@register.filter
-def quantity(value) -> str:
-    return formats.quantity(value)
 
 
 @register.filter
