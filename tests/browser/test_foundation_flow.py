@@ -70,6 +70,25 @@ def test_login_switch_find_dwelling_open_household_and_crisis(new_page, tmp_path
     page.screenshot(path=str(tmp_path / "crisis.png"), full_page=True)
 
 
+def test_a_mode_picked_before_the_form_script_runs_still_ticks_its_switches(new_page):
+    """CI once clicked « Crise » before the deferred crisis.js had bound its listener: the
+    switches stayed unticked. Hold the script back until the mode is picked to replay that."""
+    MembershipFactory(user=UserFactory(username="directrice"), role=Role.DIRECTOR)
+    page = new_page()
+    _login(page, "directrice")
+    held = []
+    page.route("**/crisis*.js", lambda route: held.append(route))
+    page.goto("/crise/", wait_until="commit")
+    page.get_by_label("Crise", exact=True).check()
+    expect(page.get_by_label("Accueil du public fermé")).not_to_be_checked()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    expect(page.get_by_label("Accueil du public fermé")).to_be_checked()
+
+
 def test_phone_layout_has_a_menu_button(new_page):
     MembershipFactory(user=UserFactory(username="gardien"), role=Role.CARETAKER)
     page = new_page(width=390, height=844)

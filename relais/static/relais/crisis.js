@@ -6,13 +6,17 @@ document.addEventListener("DOMContentLoaded", () => {
   const defaults = JSON.parse(data.textContent);
   // Every switch of the form: capabilities add switches, the script need not know them.
   const switches = Array.from(form.querySelectorAll("input[type=checkbox]"), (box) => box.name);
-  form.querySelectorAll("input[name=mode]").forEach((radio) => {
-    radio.addEventListener("change", () => {
-      const on = defaults[radio.value] || [];
-      switches.forEach((name) => {
-        const box = form.querySelector(`input[name=${name}]`);
-        if (box) box.checked = on.includes(name);
-      });
+  const tick = (mode) => {
+    const on = defaults[mode] || [];
+    switches.forEach((name) => {
+      const box = form.querySelector(`input[name=${name}]`);
+      if (box) box.checked = on.includes(name);
     });
-  });
+  };
+  const radios = form.querySelectorAll("input[name=mode]");
+  radios.forEach((radio) => radio.addEventListener("change", () => tick(radio.value)));
+  // A mode picked before this deferred script ran (a slow phone, a quick hand) fired its change
+  // event with no listener yet: tick its switches now, as the listener would have.
+  const picked = Array.from(radios).find((radio) => radio.checked && !radio.defaultChecked);
+  if (picked) tick(picked.value);
 });
