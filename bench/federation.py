@@ -225,7 +225,7 @@ BARE_REFRESH = (
     "SELECT organisation_id, COUNT(DISTINCT day), SUM(CASE WHEN status = 'on_site' THEN 1 "
     "ELSE 0 END) FROM continuity_declaration WHERE day >= %(monday)s AND day < %(next)s "
     "GROUP BY organisation_id",
-    "SELECT organisation_id, item_id, SUM(quantity) FROM supplies_movement "
+    "SELECT organisation_id, item_id, SUM(units) FROM supplies_stockbalance "
     "GROUP BY organisation_id, item_id",
     "SELECT organisation_id, item_id, SUM(quantity) FROM supplies_movement "
     "WHERE kind = 'issue' AND occurred_at >= %(window)s AND occurred_at < %(end)s "

@@ -361,6 +361,36 @@ def test_days_of_cover_is_the_median_item_cover_at_the_end_of_the_week(region):
     assert cover.value == 25.0
 
 
+def test_days_of_cover_of_the_week_in_progress_reads_the_stock_kept_now(region):
+    """The week not over counts every unit in stock now, through the movement services."""
+    from django.utils import timezone
+
+    from relais.supplies.models import Item
+    from relais.supplies.stock import services as stock
+
+    from ..factories import UserFactory
+    from ..supplies.fixtures import make_location
+
+    _federation, (tours, *_rest) = region
+    stock.items_ensure_defaults(tours)
+    actor = UserFactory()
+    location = make_location(tours, name="Magasin")
+    masks = Item.objects.filter(organisation=tours).order_by("pk").first()
+    now = timezone.now()
+    when = now - dt.timedelta(days=10)
+    kept = {"organisation": tours, "actor": actor, "location": location, "item": masks}
+    stock.movement_receive(**kept, quantity=700, when=when - dt.timedelta(days=1))
+    stock.movement_issue(**kept, quantity=280, when=when)
+    stock.movement_receive(**kept, quantity=140, when=now - dt.timedelta(minutes=1))
+    week = Week.of(timezone.localdate())
+    services.refresh(weeks=[week])
+    cover = IndicatorValue.objects.get(
+        organisation=tours, key="supplies.cover", week_start=week.start
+    )
+    # 700 − 280 + 140 = 560 in stock; 280 issued over 28 days = 10 a day → 56 days.
+    assert cover.value == 56.0
+
+
 def test_a_capability_used_in_earlier_weeks_is_not_shown_not_in_use(region, monkeypatch):
     """The trial: Tours Habitat has urgent requests and late work orders, none this week; its
     page said « non utilisé ». A count is 0, a rate with nothing measured says so."""

@@ -307,20 +307,23 @@ def days_of_cover(ids, week: Week):
     """The median cover of the items used (days): for each item issued at the member, stock at
     the end of the week divided by the daily use over the four weeks before; the member's
     figure is the median over its items, so one item run out does not make the whole stock
-    read « 0 day » (ADR 0048) (two grouped queries: the stock read from the
-    covering index ``supplies_mv_stock`` — no date filter while the week is not over —, the
-    issues from ``supplies_mv_kind``)."""
-    from relais.supplies.models import Movement, MovementKind
+    read « 0 day » (ADR 0048) (two grouped queries: the stock of a week not over is the kept
+    balances (ADR 0053), of a past week the movements before its end, read from the covering
+    index ``supplies_mv_stock``; the issues from ``supplies_mv_kind``)."""
+    from relais.supplies.models import Movement, MovementKind, StockBalance
 
     _start, end = week.bounds()
-    stock = Movement.objects.filter(organisation_id__in=ids)
     if end <= timezone.now():
-        stock = stock.filter(occurred_at__lt=end)
+        stock = Movement.objects.filter(organisation_id__in=ids, occurred_at__lt=end)
+        column = "quantity"
+    else:
+        stock = StockBalance.objects.filter(organisation_id__in=ids)
+        column = "units"
     units = {
         (org, item): total
         for org, item, total in stock.order_by()
         .values_list("organisation_id", "item_id")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=Sum(column))
     }
     issued = (
         Movement.objects.filter(
