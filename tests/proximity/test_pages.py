@@ -1,6 +1,7 @@
 """The rounds' pages: the caretaker's ticks and remarks, the manager's supervision, the
 notice PDF, the public building page, coverage and its export, the home cards."""
 
+import datetime as dt
 import html
 import io
 import shutil
@@ -210,11 +211,13 @@ def test_coverage_covers_the_crisis_so_far_by_default(organisation, caretaker):
 
     manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
     change = CrisisModeChange.objects.create(organisation=organisation, mode=CrisisMode.CRISIS)
-    CrisisModeChange.objects.filter(pk=change.pk).update(
-        changed_at=timezone.now() - timezone.timedelta(days=40)
-    )
+    # At noon, Paris time: 40 days before 23:30 in December is 00:30 the next day in summer
+    # time (CI once ran at 22:30 UTC).
+    began = timezone.localdate() - timezone.timedelta(days=40)
+    noon = timezone.make_aware(dt.datetime.combine(began, dt.time(12)))
+    CrisisModeChange.objects.filter(pk=change.pk).update(changed_at=noon)
     response = _client(manager).get(reverse("proximity:coverage"))
-    assert response.context["start"] == timezone.localdate() - timezone.timedelta(days=40)
+    assert response.context["start"] == began
 
 
 def test_the_manager_is_told_of_passages_left_with_nobody(organisation, building, caretaker):
