@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from relais.core import audit
 from relais.core.transactions import write_transaction
+from relais.formats import quantity
 
 from ..models import PurchaseOrder, PurchaseOrderLine
 from ..stock.services import StockError, items_ensure_defaults, movement_receive
@@ -81,8 +82,8 @@ def order_receive(*, organisation, actor, order, location, quantities: dict[int,
             raise StockError(_("This line is not on the order."))
         if (received.get(line_id) or 0) + units > line.quantity:
             raise StockError(
-                _("%(item)s: more units than ordered (%(ordered)d).")
-                % {"item": line.item, "ordered": line.quantity}
+                _("%(item)s: more units than ordered (%(ordered)s).")
+                % {"item": line.item, "ordered": quantity(line.quantity)}
             )
         movement_receive(
             organisation=organisation,

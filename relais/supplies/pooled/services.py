@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from relais.core import audit
 from relais.core.models import Organisation
 from relais.core.transactions import write_transaction
+from relais.formats import quantity
 
 from .. import rules
 from ..models import Campaign, CampaignLine, CampaignStatus, Need, Share
@@ -140,8 +141,8 @@ def campaign_deliver(*, organisation, actor, campaign, delivered: dict[int, int]
             # As purchase-order receipts (``orders.services.order_receive``): a surplus would
             # be shared to nobody.
             raise CampaignError(
-                _("%(item)s: more units than ordered (%(ordered)d).")
-                % {"item": line.get_kind_display(), "ordered": ordered}
+                _("%(item)s: more units than ordered (%(ordered)s).")
+                % {"item": line.get_kind_display(), "ordered": quantity(ordered)}
             )
     shares = []
     for line in lines:
