@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Count, Exists, OuterRef
@@ -346,7 +346,10 @@ def copy_current_stops(sites) -> int:
         .values_list(*COPIED)
     )
     db = router.db_for_write(Stoppage)
-    select, params = source.query.sql_with_params()
+    try:
+        select, params = source.query.sql_with_params()
+    except EmptyResultSet:  # no site at all (``pk__in=[]``): nothing to write
+        return 0
     table, quote = Stoppage._meta.db_table, connections[db].ops.quote_name
     columns = ", ".join(quote(Stoppage._meta.get_field(name).column) for name in COPIED_TO)
     with connections[db].cursor() as cursor:
