@@ -81,9 +81,7 @@ def test_a_site_never_has_two_open_stops(organisation):
     assert Stoppage.objects.filter(site=site, restarted_on__isnull=True).count() == 1
 
 
-def test_the_switch_opens_one_row_per_site_it_stops_in_one_statement(
-    organisation, member_factory
-):
+def test_the_switch_opens_one_row_per_site_it_stops_in_one_statement(organisation, member_factory):
     director, _client = member_factory(Role.DIRECTOR)
     running = [WorkSiteFactory(organisation=organisation) for _ in range(3)]
     restarted = WorkSiteFactory(organisation=organisation)
