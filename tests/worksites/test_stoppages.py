@@ -56,6 +56,7 @@ def test_a_site_stopped_again_keeps_its_first_stop_and_restart(organisation, mem
 
 def test_a_stop_before_the_last_restart_is_refused(organisation, member_factory):
     director, _client = member_factory(Role.DIRECTOR)
+    _manager, client = member_factory(Role.MANAGER)
     site = WorkSiteFactory(organisation=organisation)
     services.site_stop(actor=director, site=site, on=FIRST_STOP)
     with pytest.raises(services.RestartRefused):  # a restart dated before its stop
@@ -64,6 +65,12 @@ def test_a_stop_before_the_last_restart_is_refused(organisation, member_factory)
     with pytest.raises(ValidationError) as refused:
         services.site_stop(actor=director, site=site, on=RESTART - dt.timedelta(days=1))
     assert "stopped_on" in refused.value.message_dict
+    page = client.post(
+        reverse("worksites:site_stop", args=[site.pk]),
+        {"stopped_on": RESTART - dt.timedelta(days=1), "note": ""},
+        follow=True,
+    ).content.decode()
+    assert "Le chantier a repris le 10 mars 2026 : il ne peut pas s’arrêter avant." in page
     assert _history(site) == [(FIRST_STOP, RESTART, director.pk)]
 
 
