@@ -202,7 +202,8 @@ def measure_dashboard(federation, week, runs):
 
 
 # The bare SQL of the refresh: each seeded indicator's grouped aggregation over the current
-# week (bounds as ISO strings, as Django binds them on SQLite and PostgreSQL alike).
+# week (bounds as ISO strings, as Django binds them on SQLite and PostgreSQL alike), and the
+# work sites' two counts over their history of stops, as the product reads it (not seeded).
 BARE_REFRESH = (
     "SELECT organisation_id, COUNT(*) FROM interventions_interventionrequest "
     "WHERE reported_at >= %(start)s AND reported_at < %(end)s "
@@ -230,6 +231,10 @@ BARE_REFRESH = (
     "SELECT organisation_id, item_id, SUM(quantity) FROM supplies_movement "
     "WHERE kind = 'issue' AND occurred_at >= %(window)s AND occurred_at < %(end)s "
     "GROUP BY organisation_id, item_id",
+    "SELECT organisation_id, COUNT(DISTINCT site_id) FROM worksites_stoppage "
+    "WHERE stopped_on >= %(monday)s AND stopped_on < %(next)s GROUP BY organisation_id",
+    "SELECT organisation_id, COUNT(DISTINCT site_id) FROM worksites_stoppage "
+    "WHERE restarted_on >= %(monday)s AND restarted_on < %(next)s GROUP BY organisation_id",
 )
 
 

@@ -1,6 +1,7 @@
 """Demo work sites: a few per landlord at every scale — running, stopped in the crisis, one
 preparing its restart with part of its protocol done, one restarted — with their companies
-and checklists (a few hundred rows at region scale: written through the ORM)."""
+and checklists (a few hundred rows at region scale: written through the ORM), and the
+history of their stops (one ``INSERT … SELECT`` for every landlord)."""
 
 import datetime as dt
 import random
@@ -10,7 +11,16 @@ from django.utils import timezone
 from relais.housing.models import Residence
 
 from . import services
-from .models import ChecklistItem, GateEntry, GateLink, SiteCompany, SiteKind, SiteStatus, WorkSite
+from .models import (
+    ChecklistItem,
+    GateEntry,
+    GateLink,
+    SiteCompany,
+    SiteKind,
+    SiteStatus,
+    Stoppage,
+    WorkSite,
+)
 
 SITES_PER_LANDLORD = {"tiny": 4, "small": 6, "region": 6}
 COMPANIES = [
@@ -47,10 +57,12 @@ class WorksitesDemo:
             for position, residence in enumerate(residences):
                 _seed_site(residence, position, rng, today)
             counts[organisation_id] = {"work sites": len(residences)}
+        # The sites written stopped or restarted get their stop in their history at once.
+        services.copy_current_stops(WorkSite.objects.filter(organisation_id__in=organisation_ids))
         return counts
 
     def reset(self, organisation_ids):
-        for model in (GateEntry, GateLink, ChecklistItem, SiteCompany, WorkSite):
+        for model in (GateEntry, GateLink, ChecklistItem, SiteCompany, Stoppage, WorkSite):
             model.objects.filter(organisation_id__in=organisation_ids).delete()
 
 

@@ -4,7 +4,8 @@ A ``WorkSite`` has its companies (``SiteCompany``) with their COVID referents, a
 (``ChecklistItem``, copied from the organisation's ``ProtocolItemTemplate`` when the site is
 created) and gate links (``GateLink``) through which people entering record a health
 self-check (``GateEntry``). The restart is the director's signature, refused while a
-mandatory item of the checklist is open.
+mandatory item of the checklist is open. Each stop and its restart is kept as a
+``Stoppage`` row (ADR 0054).
 """
 
 from django.conf import settings
@@ -101,6 +102,48 @@ class WorkSite(OrganisationOwned):
 
     def __str__(self):
         return f"{self.reference} – {self.name}"
+
+
+class Stoppage(OrganisationOwned):
+    """One stop of a site and the restart that ended it: the site's history of stops (ADR
+    0054). ``restarted_on`` stays empty while the site is stopped — at most one such open row
+    per site; the signature is the director's who signed the restart (``restart_sign``).
+    ``WorkSite.stopped_on``/``restarted_on`` are a copy of the latest row, written with it."""
+
+    site = models.ForeignKey(
+        WorkSite, on_delete=models.CASCADE, related_name="stoppages", verbose_name=_("work site")
+    )
+    stopped_on = models.DateField(_("stopped on"))
+    restarted_on = models.DateField(_("restarted on"), null=True, blank=True)
+    restart_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("restart signed by"),
+    )
+    restart_signed_at = models.DateTimeField(_("restart signed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stop of a work site")
+        verbose_name_plural = _("stops of work sites")
+        ordering = ["-stopped_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site"],
+                condition=models.Q(restarted_on__isnull=True),
+                name="stoppage_one_open_per_site",
+            )
+        ]
+        indexes = [
+            # The federation's weekly counts (``indicators.computes.sites``).
+            models.Index(fields=["organisation", "stopped_on"], name="stoppage_stopped"),
+            models.Index(fields=["organisation", "restarted_on"], name="stoppage_restarted"),
+        ]
+
+    def __str__(self):
+        return f"{self.site_id}: {self.stopped_on} → {self.restarted_on or '…'}"
 
 
 class SiteCompany(OrganisationOwned):

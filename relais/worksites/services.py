@@ -1,15 +1,18 @@
 """Every write of work sites: sites, companies, the checklist and its evidence, stopping and
 the signed restart, gate links and the gate's self-checks. Each in a transaction, audited.
+
+A stop opens a ``Stoppage`` row and the signed restart closes it, beside the site's current
+``stopped_on``/``restarted_on`` (ADR 0054).
 """
 
 import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +20,7 @@ from django.utils.translation import ngettext
 from relais.core import audit, links
 from relais.core.models import Organisation
 from relais.core.transactions import write_transaction
+from relais.formats import long_date
 from relais.interventions.requests import photos
 
 from .models import (
@@ -28,12 +32,17 @@ from .models import (
     GateLink,
     ProtocolItemTemplate,
     SiteStatus,
+    Stoppage,
     WorkSite,
 )
 from .protocol import DEFAULT_MEASURES
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 GATE_LINK_DAYS = 31  # a month: a new poster each month, and a lost one stops working
+# The columns ``copy_current_stops`` reads from a site and writes into its history row.
+SIGNATURE = ("stopped_on", "restarted_on", "restart_signed_by", "restart_signed_at")
+COPIED = ("organisation", "pk", *SIGNATURE)
+COPIED_TO = ("organisation", "site", *SIGNATURE)
 
 
 class RestartRefused(Exception):
@@ -126,18 +135,26 @@ def site_stop(*, actor, site: WorkSite, on: dt.date, note: str = "") -> WorkSite
     site = _locked(site)
     if site.status not in (*ACTIVE_STATUSES, SiteStatus.PREPARING):
         raise RestartRefused(_("This site is not running: it cannot be stopped."))
+    if site.restarted_on and on < site.restarted_on:
+        raise ValidationError(
+            {
+                "stopped_on": _("The site restarted on %(day)s: it cannot stop before.")
+                % {"day": long_date(site.restarted_on)}
+            }
+        )
     previous = site.status
     site.status, site.stopped_on = SiteStatus.STOPPED, on
     site.save(update_fields=["status", "stopped_on"])
     _reopen_protocol(WorkSite.objects.filter(pk=site.pk))
+    Stoppage.objects.create(organisation=site.organisation, site=site, stopped_on=on)
     _record("worksite.stopped", site, actor, {"status": [previous, site.status], "note": note})
     return site
 
 
 def _reopen_protocol(sites) -> None:
     """A stopped site restarts under a protocol checked again: its measures reopen (their
-    evidence stays on file, to be confirmed) and its last restart's signature is cleared (the
-    audit trail keeps it)."""
+    evidence stays on file, to be confirmed) and its last restart's signature is cleared from
+    the site (its ``Stoppage`` row and the audit trail keep it)."""
     ChecklistItem.objects.filter(site__in=sites).update(done_on=None)
     sites.update(restarted_on=None, restart_signed_by=None, restart_signed_at=None)
 
@@ -173,14 +190,16 @@ def site_complete(*, actor, site: WorkSite, on: dt.date) -> WorkSite:
 
 def stop_all_running(*, organisation, actor, on: bool) -> None:
     """The "construction sites stopped" switch: on, every running site stops today (one
-    UPDATE, one audit event); off, stopped sites go to "preparing restart" — each restarts
-    only with its checklist done and the director's signature."""
+    UPDATE, one INSERT of their history rows, one audit event); off, stopped sites go to
+    "preparing restart" — each restarts only with its checklist done and the director's
+    signature."""
     sites = WorkSite.objects.for_organisation(organisation)
     today = timezone.localdate()
     if on:
         running = list(sites.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
         count = sites.filter(pk__in=running).update(status=SiteStatus.STOPPED, stopped_on=today)
         _reopen_protocol(sites.filter(pk__in=running))
+        copy_current_stops(sites.filter(pk__in=running))
         action = "worksite.stopped_by_switch"
     else:
         count = sites.filter(status=SiteStatus.STOPPED).update(status=SiteStatus.PREPARING_RESTART)
@@ -283,9 +302,16 @@ def restart_sign(*, actor, site: WorkSite, on: dt.date | None = None) -> WorkSit
             % {"count": len(open_items)},
             open_items,
         )
-    site.status, site.restarted_on = SiteStatus.RESTARTED, on or timezone.localdate()
+    on = on or timezone.localdate()
+    if site.stopped_on and on < site.stopped_on:
+        raise RestartRefused(
+            _("The site stopped on %(day)s: it cannot restart before.")
+            % {"day": long_date(site.stopped_on)}
+        )
+    site.status, site.restarted_on = SiteStatus.RESTARTED, on
     site.restart_signed_by, site.restart_signed_at = actor, timezone.now()
     site.save(update_fields=["status", "restarted_on", "restart_signed_by", "restart_signed_at"])
+    _close_stoppage(site)
     _record(
         "worksite.restart_signed",
         site,
@@ -293,6 +319,42 @@ def restart_sign(*, actor, site: WorkSite, on: dt.date | None = None) -> WorkSit
         {"restarted_on": site.restarted_on, "stopped_on": site.stopped_on},
     )
     return site
+
+
+def _close_stoppage(site: WorkSite) -> None:
+    """Close the site's open ``Stoppage`` row with its restart and signature. A site stopped
+    without a row (written with its dates directly) gets its stop and restart as one row."""
+    closed = Stoppage.objects.filter(site=site, restarted_on__isnull=True).update(
+        restarted_on=site.restarted_on,
+        restart_signed_by=site.restart_signed_by,
+        restart_signed_at=site.restart_signed_at,
+    )
+    if not closed and site.stopped_on:
+        copy_current_stops(WorkSite.objects.filter(pk=site.pk))
+
+
+def copy_current_stops(sites) -> int:
+    """Copy the current stop of each site of ``sites`` (a ``WorkSite`` queryset) that has a
+    stop date and no open ``Stoppage`` row into the history: its ``stopped_on``,
+    ``restarted_on`` (empty: an open row) and the restart's signature. One ``INSERT …
+    SELECT`` whatever the number of sites (the crisis switch, the demo); returns the rows
+    written."""
+    source = (
+        sites.filter(stopped_on__isnull=False)
+        .exclude(Exists(Stoppage.objects.filter(site=OuterRef("pk"), restarted_on__isnull=True)))
+        .order_by()
+        .values_list(*COPIED)
+    )
+    db = router.db_for_write(Stoppage)
+    try:
+        select, params = source.query.sql_with_params()
+    except EmptyResultSet:  # no site at all (``pk__in=[]``): nothing to write
+        return 0
+    table, quote = Stoppage._meta.db_table, connections[db].ops.quote_name
+    columns = ", ".join(quote(Stoppage._meta.get_field(name).column) for name in COPIED_TO)
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(table)} ({columns}) {select}", params)
+        return cursor.rowcount
 
 
 @write_transaction

@@ -90,6 +90,7 @@ def site_detail(request, pk):
         "mandatory_open": sum(1 for i in checklist if i.mandatory and not i.is_done),
         "mandatory_total": sum(1 for i in checklist if i.mandatory),
         "links": site.gate_links.order_by("-created_at")[:5],
+        "stoppages": site.stoppages.select_related("restart_signed_by"),
         "now": timezone.now(),
         "can_edit": can_edit,
         "can_sign": request.abilities.get("worksite.sign_restart"),

@@ -197,6 +197,50 @@ def test_a_work_site_stopped_on_an_earlier_day_refreshes_that_week(region):
     assert {(s.week_start, s.value) for s in stopped if s.value} == {(WEEK.start, 1)}
 
 
+def test_a_restart_still_counts_in_its_week_after_the_site_stops_again(region):
+    """ADR 0054: the week of a site's first restart, recomputed after a second stop, still
+    counts it; the second stop marks the weeks of the whole history for the refresh."""
+    from relais.worksites.services import restart_sign, site_stop
+
+    _federation, (tours, _omh, _vdb) = region
+    director = MembershipFactory(organisation=tours, role="director").user
+    site = WorkSiteFactory(organisation=tours, status=SiteStatus.RUNNING)
+    site_stop(actor=director, site=site, on=WEEK.previous().start)  # week 9
+    site.checklist.update(done_on=WEEK.start)
+    restart_sign(actor=director, site=site, on=WEEK.start + dt.timedelta(days=1))  # week 10
+    services.refresh(now=NOW)
+    site_stop(actor=director, site=site, on=WEEK.end)  # week 11, a Monday
+    plan = services.incremental_plan([tours.pk], NOW + dt.timedelta(hours=1))
+    assert _weeks(plan, tours) == {"2026-W09", "2026-W10", "2026-W11"}
+    services.refresh(weeks=[WEEK.previous(), WEEK, Week(WEEK.end)])
+    values = {
+        (v.key, v.week_start): v.value
+        for v in IndicatorValue.objects.filter(organisation=tours, key__startswith="worksites.")
+    }
+    assert values[("worksites.restarted", WEEK.start)] == 1
+    assert values[("worksites.stopped", WEEK.previous().start)] == 1
+    assert values[("worksites.stopped", WEEK.end)] == 1
+    assert values[("worksites.stopped", WEEK.start)] == 0
+
+
+def test_a_site_stopped_twice_in_a_week_counts_once(region):
+    from relais.worksites.services import restart_sign, site_stop
+
+    _federation, (tours, _omh, _vdb) = region
+    director = MembershipFactory(organisation=tours, role="director").user
+    site = WorkSiteFactory(organisation=tours, status=SiteStatus.RUNNING)
+    site_stop(actor=director, site=site, on=WEEK.start)
+    site.checklist.update(done_on=WEEK.start)
+    restart_sign(actor=director, site=site, on=WEEK.start + dt.timedelta(days=1))
+    site_stop(actor=director, site=site, on=WEEK.start + dt.timedelta(days=2))
+    WorkSiteFactory(organisation=tours, status=SiteStatus.STOPPED, stopped_on=WEEK.start)
+    services.refresh(weeks=[WEEK])
+    stopped = IndicatorValue.objects.get(
+        organisation=tours, key="worksites.stopped", week_start=WEEK.start
+    )
+    assert stopped.value == 2  # two sites, three stops
+
+
 def test_a_rent_run_for_a_past_month_refreshes_that_months_weeks(
     region, django_capture_on_commit_callbacks
 ):

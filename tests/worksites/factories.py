@@ -22,9 +22,12 @@ class WorkSiteFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        """Through the service, so that the site gets its checklist."""
+        """Through the service, so that the site gets its checklist; a site written stopped
+        (``stopped_on``) gets its stop in its history, as the demo's do."""
         site = model_class(*args, **kwargs)
-        return services.site_create(organisation=site.organisation, actor=None, site=site)
+        services.site_create(organisation=site.organisation, actor=None, site=site)
+        services.copy_current_stops(model_class.objects.filter(pk=site.pk))
+        return site
 
 
 class SiteCompanyFactory(factory.django.DjangoModelFactory):

@@ -470,13 +470,14 @@ def continuity_changed(ids, since):
 
 def worksites_changed(ids, since):
     """Sites stopped or restarted since ``since`` (audit log), possibly on an earlier day:
-    the weeks of their stop and restart dates."""
-    from relais.worksites.models import WorkSite
+    the weeks of every stop and restart of their history (``Stoppage``, ADR 0054) — a new stop
+    no longer hides the restart before it."""
+    from relais.worksites.models import Stoppage
 
     changed = _audited(ids, since, ["worksite.stopped", "worksite.restart_signed"])
     if not changed:
         return set()
-    rows = WorkSite.objects.filter(pk__in=list(changed)).values_list(
+    rows = Stoppage.objects.filter(site_id__in=list(changed)).values_list(
         "organisation_id", "stopped_on", "restarted_on"
     )
     return _weeks_of(
@@ -485,15 +486,18 @@ def worksites_changed(ids, since):
 
 
 def sites(field):
+    """Sites stopped (``field`` ``"stopped_on"``) or restarted (``"restarted_on"``) in the
+    week, from their history of stops (ADR 0054): a site counts once however many times."""
+
     def compute(ids, week: Week):
-        from relais.worksites.models import WorkSite
+        from relais.worksites.models import Stoppage
 
         rows = _grouped(
-            WorkSite.objects.filter(
+            Stoppage.objects.filter(
                 organisation_id__in=ids,
                 **{f"{field}__gte": week.start, f"{field}__lt": week.end},
             ),
-            n=Count("pk"),
+            n=Count("site_id", distinct=True),
         )
         return {r["organisation_id"]: Figure(r["n"], r["n"]) for r in rows}
 
