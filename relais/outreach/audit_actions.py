@@ -11,8 +11,13 @@ action(
     _("Person entered on the vulnerable tenants register"),
     source=Detail(_("source"), dict(EntrySource.choices)),
     consent_by=Detail(_("consent given by"), dict(ConsentBy.choices)),
+    signal_reason=_("reason of the signal"),
 )
-action("register_entry.left", _("Person left the vulnerable tenants register"), reason=_("reason"))
+action(
+    "register_entry.left",
+    _("Person left the vulnerable tenants register"),
+    reason=Detail(_("reason"), {Outcome.DECEASED.value: Outcome.DECEASED.label}),
+)
 action("register_entry.health_viewed", _("Health note of the register opened"))
 action("register_entry.health_changed", _("Health note of the register changed"))
 action("campaign.created", _("Call campaign created"))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit
 from relais.core.models import Membership
@@ -66,14 +67,46 @@ class Consent:
 
 
 def _check_consent(consent: Consent) -> None:
+    """Dated, not in the future, at most ``forms.CONSENT_MAX_AGE_YEARS`` (5) years old, a
+    third party named."""
+    from .forms import CONSENT_MAX_AGE_YEARS, years_before
+
     if consent.on is None:
         raise Refused(_("Record the date of the consent: nobody enters the register without it."))
     if consent.on > _today():
         raise Refused(_("The consent cannot be dated in the future."))
+    if consent.on < years_before(_today(), CONSENT_MAX_AGE_YEARS):
+        raise Refused(_("A consent more than five years old is not valid: record it again today."))
     if consent.by == ConsentBy.THIRD_PARTY and not consent.third_party_name.strip():
         raise Refused(_("Name the third party who asked for the registration."))
     if consent.by not in ConsentBy.values:
         raise Refused(_("Say who gave the consent."))
+
+
+def _check_minor(occupant, source: str, signal_reason: str) -> None:
+    """Under 18, only on a signal (staff, caretaker, relative) with its reason."""
+    from .forms import ADULT_AGE, SIGNAL_SOURCES
+
+    if rules.age_on(occupant.birth_date, _today()) >= ADULT_AGE:
+        return
+    if source not in SIGNAL_SOURCES or not signal_reason.strip():
+        raise Refused(
+            _("A person under 18 enters the register only on a signal (staff, caretaker or "
+              "relative) with its reason.")
+        )  # fmt: skip
+
+
+def _phone_national(raw: str) -> str:
+    """A French number in the national writing (« 06 12 34 56 78 »; another country
+    « +44 20 … »), "" for none; refused when no region of the French plan reads it."""
+    from relais.core.phones import national, parse_phone
+
+    if not (raw or "").strip():
+        return ""
+    number = parse_phone(raw)
+    if number is None:
+        raise Refused(_("Enter a valid phone number (for example 06 12 34 56 78 or +44 20 …)."))
+    return national(number)
 
 
 def _place(occupant):
@@ -100,12 +133,17 @@ def entry_register(
     unfit_for_work: bool = False,
     other_phone: str = "",
     health_note: str = "",
+    signal_reason: str = "",
 ) -> RegisterEntry:
     """Enter ``occupant`` on the register, with the consent it rests on. Also added to the
-    active campaigns whose scope covers them (due today)."""
+    active campaigns whose scope covers them (due today). ``other_phone``: any French
+    writing, stored « 06 12 34 56 78 »; ``signal_reason``: why staff, a caretaker or a
+    relative signalled the person, required under 18 (kept in the audit event)."""
     if occupant.organisation_id != organisation.pk:
         raise ValueError("occupant of another organisation")
     _check_consent(consent)
+    _check_minor(occupant, source, signal_reason)
+    other_phone = _phone_national(other_phone)
     if RegisterEntry.objects.filter(occupant=occupant, status=EntryStatus.ACTIVE).exists():
         raise Refused(_("This person is already on the register."))
     building_id, commune_id = _place(occupant)
@@ -130,7 +168,8 @@ def entry_register(
         organisation=organisation,
         actor=actor,
         obj=entry,
-        changes={"source": source, "consent_by": consent.by},
+        changes={"source": source, "consent_by": consent.by}
+        | ({"signal_reason": signal_reason.strip()} if signal_reason.strip() else {}),
     )
     for campaign in Campaign.objects.filter(organisation=organisation, status="active"):
         _follow_in_scope(campaign, RegisterEntry.objects.filter(pk=entry.pk))
@@ -229,7 +268,7 @@ def campaign_update(*, organisation, actor, campaign, **fields) -> Campaign:
         organisation=organisation,
         actor=actor,
         obj=campaign,
-        changes={"fields": ", ".join(changed)},
+        changes={"fields": changed},  # field names, shown by their labels
     )
     return campaign
 
@@ -268,21 +307,39 @@ def campaign_close(*, organisation, actor, campaign) -> Campaign:
     return campaign
 
 
-def on_outreach_switch(*, organisation, actor, on: bool) -> None:
+def on_outreach_switch(*, organisation, actor, on: bool) -> str:
     """Listener of the ``outreach_active`` switch: on, the campaigns marked "start with the
-    switch" start; off, the active ones started by it close."""
+    switch" start; off, the active ones marked so close. Returns what it did, in French, for
+    ``/crise/`` ("" when nothing: no campaign marked)."""
     if on:
+        started = people = 0
         for campaign in Campaign.objects.filter(
             organisation=organisation, status=CampaignStatus.DRAFT, start_with_switch=True
         ):
-            campaign_start(
+            people += campaign_start(
                 organisation=organisation, actor=actor, campaign=campaign, via_switch=True
             )
-    else:
-        for campaign in Campaign.objects.filter(
-            organisation=organisation, status=CampaignStatus.ACTIVE, start_with_switch=True
-        ):
-            campaign_close(organisation=organisation, actor=actor, campaign=campaign)
+            started += 1
+        if not started:
+            return ""
+        return ngettext(
+            "%(n)d call campaign started: %(people)d people followed.",
+            "%(n)d call campaigns started: %(people)d people followed.",
+            started,
+        ) % {"n": started, "people": people}
+    closed = []
+    for campaign in Campaign.objects.filter(
+        organisation=organisation, status=CampaignStatus.ACTIVE, start_with_switch=True
+    ):
+        campaign_close(organisation=organisation, actor=actor, campaign=campaign)
+        closed.append(campaign.name)
+    if not closed:
+        return ""
+    return ngettext(
+        "%(n)d call campaign closed: %(names)s.",
+        "%(n)d call campaigns closed: %(names)s.",
+        len(closed),
+    ) % {"n": len(closed), "names": ", ".join(_("“%(name)s”") % {"name": name} for name in closed)}
 
 
 def rota_save(*, organisation, actor, slots: dict[int, set[int]]) -> int:
@@ -661,7 +718,14 @@ def referral_accept(*, referral, actor) -> Referral:
 
 @write_transaction
 def referral_feedback(*, referral, actor, text: str, close: bool = False) -> Referral:
-    """Add the partner's feedback (appended, dated); ``close`` closes the referral."""
+    """Add the partner's feedback (appended, dated; at most ``forms.FEEDBACK_MAX`` = 2,000
+    characters); ``close`` closes the referral. Empty feedback without closing is refused."""
+    from .forms import FEEDBACK_MAX
+
+    if not text.strip() and not close:
+        raise Refused(_("Write your feedback, or tick “close the referral”."))
+    if len(text.strip()) > FEEDBACK_MAX:
+        raise Refused(_("At most 2,000 characters."))
 
     def apply(r):
         if r.status == ReferralStatus.CLOSED:
