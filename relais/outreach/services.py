@@ -323,8 +323,8 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> str:
         if not started:
             return ""
         return ngettext(
-            "%(n)d call campaign started: %(people)d people followed.",
-            "%(n)d call campaigns started: %(people)d people followed.",
+            "%(n)d call campaign started (people followed: %(people)d).",
+            "%(n)d call campaigns started (people followed: %(people)d).",
             started,
         ) % {"n": started, "people": people}
     closed = []

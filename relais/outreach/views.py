@@ -122,7 +122,7 @@ def entry_detail(request, pk):
         "left_reason": selectors.left_reason_label(entry.left_reason),
         "age": rules.age_on(entry.occupant.birth_date, timezone.localdate()),
         "address": services._address(entry),
-        "phones": [o.phone for o in entry.household.occupants.all() if o.phone],
+        "phones": [o.phone.as_e164 for o in entry.household.occupants.all() if o.phone],
     }
     return render(request, "outreach/entry_detail.html", context)
 
