@@ -45,9 +45,7 @@ def test_the_reason_of_a_death_reads_in_french(organisation, member_factory):
     assert "(déménage)" in page
 
 
-def test_the_other_phone_is_a_french_number_stored_and_shown_as_one(
-    organisation, member_factory
-):
+def test_the_other_phone_is_a_french_number_stored_and_shown_as_one(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
     occupant = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
     response = _enrol(client, occupant, other_phone="abc <script>x</script>")
@@ -109,7 +107,7 @@ def test_the_candidates_page_finds_any_occupant_without_accents(organisation, me
     _occupant(organisation, last_name="Ancienne", birth_date=dt.date(1935, 1, 1))
     url = reverse("outreach:candidates")
     page = client.get(url).content.decode()
-    assert "<th scope=\"col\">Âge</th>" in page and "Ancienneté" not in page
+    assert '<th scope="col">Âge</th>' in page and "Ancienneté" not in page
     assert "Ancienne" in page and "Lefèvre" not in page
     found = client.get(url, {"q": "helene LEFEVRE"}).content.decode()
     assert reverse("outreach:entry_create", args=[young.pk]) in found
@@ -127,8 +125,10 @@ def test_the_entry_page_shows_phone_address_and_age(organisation, member_factory
 
 
 def _campaign_form(organisation, **data):
-    fields = {"name": "Canicule", "kind": "heatwave", "cadence_days": "2", "script": "Santé",
-              "starts_on": timezone.localdate().isoformat(), "retention_days": "90", **data}  # fmt: skip
+    fields = {
+        "name": "Canicule", "kind": "heatwave", "cadence_days": "2", "script": "Santé",
+        "starts_on": timezone.localdate().isoformat(), "retention_days": "90", **data,
+    }  # fmt: skip
     return CampaignForm(fields, organisation=organisation)
 
 
