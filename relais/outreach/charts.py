@@ -2,18 +2,22 @@
 a table too. Colours are SVG presentation attributes (not inline styles).
 
 Geometry in SVG user units: the plot sits right of the y axis' labels (``LEFT``) and above
-the x axis' dates (``BOTTOM``); gridlines at 0, 50 and 100 %, a date under the first bar
-and every seventh one after it (a week), so 28 days read at a glance at 390 px too.
+the x axis' dates (``BOTTOM``); gridlines at 0, 50 and 100 %, a date from the first bar
+and every seventh one after it (a week), and the last day's at the right end, so 28 days
+read at a glance at 390 px too.
 """
 
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT, GAP = 560, 200, 2
-LEFT, TOP, BOTTOM = 44, 8, 24
+WIDTH, HEIGHT, GAP = 400, 180, 1
+LEFT, RIGHT, TOP, BOTTOM = 42, 4, 8, 22
 FILL, AXIS, GRID = "#1f5f8b", "#495057", "#ced4da"
 TICKS = (0, 50, 100)
 DATE_EVERY = 7
+
+
+FONT = 13  # user units: about 12 px on a 390 px phone, the page keeps the chart ≤ 540 px
 
 
 def _y(share: float) -> float:
@@ -25,20 +29,28 @@ def _axes(by_day: list, bar: float) -> str:
     ticks = format_html_join(
         "",
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>'
-        '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">{} %</text>',
+        '<text x="{}" y="{}" text-anchor="end" font-size="{}" fill="{}">{} %</text>',
         (
-            (LEFT, f"{_y(t):.1f}", WIDTH, f"{_y(t):.1f}", GRID if t else AXIS,
-             LEFT - 6, f"{_y(t) + 4:.1f}", AXIS, t)
+            (LEFT, f"{_y(t):.1f}", WIDTH - RIGHT, f"{_y(t):.1f}", GRID if t else AXIS,
+             LEFT - 4, f"{_y(t) + 4:.1f}", FONT, AXIS, t)
             for t in TICKS
         ),
     )  # fmt: skip
     dates = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
+        '<text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}">{}</text>',
         (
-            (f"{LEFT + i * bar + bar / 2:.1f}", HEIGHT - 6, AXIS, day.strftime("%d/%m"))
+            (
+                f"{LEFT + i * bar + (bar if last else 0):.1f}",
+                HEIGHT - 5,
+                "end" if last else "start",
+                FONT,
+                AXIS,
+                day.strftime("%d/%m"),
+            )
             for i, (day, _share) in enumerate(by_day)
-            if i % DATE_EVERY == 0 or i == len(by_day) - 1
+            for last in [i == len(by_day) - 1]
+            if i % DATE_EVERY == 0 and i < len(by_day) - 3 or last
         ),
     )
     return format_html(
@@ -58,7 +70,7 @@ def coverage_svg(by_day: list) -> str:
     in per cent and the dates under the bars."""
     if not by_day:
         return ""
-    bar = (WIDTH - LEFT) / len(by_day)
+    bar = (WIDTH - LEFT - RIGHT) / len(by_day)
     bars = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} : {} %</title></rect>',
