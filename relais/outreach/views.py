@@ -16,7 +16,7 @@ from relais.core.pagination import ListPaginator
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Occupant
 
-from . import charts, forms, rules, selectors, services
+from . import charts, forms, partner_services, rules, selectors, services
 from .models import (
     Campaign,
     CampaignStatus,
@@ -453,7 +453,9 @@ def partner_create(request):
     require_ability(request, "outreach.partners")
     form = forms.PartnerForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        services.partner_save(organisation=request.organisation, actor=request.user, form=form)
+        partner_services.partner_save(
+            organisation=request.organisation, actor=request.user, form=form
+        )
         messages.success(request, _("Partner added."))
         return redirect("outreach:partner_list")
     status = 400 if request.method == "POST" else 200
@@ -467,7 +469,7 @@ def partner_detail(request, pk):
     )
     form = forms.PartnerUserForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        services.partner_user_add(
+        partner_services.partner_user_add(
             organisation=request.organisation,
             actor=request.user,
             partner=partner,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from relais.core import services as core_services
 from relais.core.selectors import current_crisis_state
-from relais.outreach import selectors, services
+from relais.outreach import partner_services, selectors, services
 from relais.outreach.models import Call, Campaign, Follow, Referral, RegisterEntry
 
 from .fixtures import caller, campaign, ccas, person
@@ -147,7 +147,7 @@ def test_feedback_is_refused_empty_or_too_long(organisation, member_factory):
     referral.refresh_from_db()
     assert referral.status == "closed" and len(referral.feedback) > 2000 - 1
     with pytest.raises(services.Refused):
-        services.referral_feedback(referral=referral, actor=None, text="")
+        partner_services.referral_feedback(referral=referral, actor=None, text="")
 
 
 def test_the_referral_message_reads_right_for_any_body():
