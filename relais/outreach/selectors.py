@@ -1,6 +1,5 @@
 """Reads of outreach for pages and home cards (bounded queries)."""
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -313,6 +312,30 @@ def _spans(organisation, start: dt.date, today: dt.date) -> dict[int, list]:
     return spans
 
 
+def _count_person(spans: list, calls: list[dt.date], start: dt.date, followed, covered) -> None:
+    """Add one person to ``followed[i]`` / ``covered[i]`` (day ``start + i``): followed on a
+    day one of their ``spans`` holds, covered when their last reached call on or before it is
+    less than the shortest cadence of those spans old. Day numbers as ordinals (speed: the
+    region's 20,000 people × 28 days)."""
+    days, first = len(followed), start.toordinal()
+    shortest: list[int | None] = [None] * days
+    for begin, end, cadence in spans:
+        for i in range(
+            max(begin.toordinal() - first, 0), min(end.toordinal() - first, days - 1) + 1
+        ):
+            shortest[i] = cadence if shortest[i] is None else min(shortest[i], cadence)
+    ordinals = [call.toordinal() - first for call in calls]
+    last, at = None, 0
+    for i in range(days):
+        while at < len(ordinals) and ordinals[at] <= i:
+            last, at = ordinals[at], at + 1
+        if shortest[i] is None:
+            continue
+        followed[i] += 1
+        if last is not None and i - last < shortest[i]:
+            covered[i] += 1
+
+
 def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[dt.date, int]]:
     """[(day, share in % of the people followed THAT day who were reached within their
     cadence)], oldest first; 0 on a day nobody was followed. A past day keeps its value
@@ -336,20 +359,9 @@ def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[
     for entry_id, called_at in calls.iterator(chunk_size=10000):
         if entry_id in spans:
             reached.setdefault(entry_id, []).append(timezone.localdate(called_at))
-    followed = [0] * days
-    covered = [0] * days
+    followed, covered = [0] * days, [0] * days
     for entry_id, person_spans in spans.items():
-        calls_on = sorted(reached.get(entry_id, ()))
-        for index in range(days):
-            day = start + dt.timedelta(days=index)
-            cadences = [c for a, b, c in person_spans if a <= day <= b]
-            if not cadences:
-                continue
-            followed[index] += 1
-            since = day - dt.timedelta(days=min(cadences) - 1)
-            at = bisect.bisect_left(calls_on, since)
-            if at < len(calls_on) and calls_on[at] <= day:
-                covered[index] += 1
+        _count_person(person_spans, sorted(reached.get(entry_id, ())), start, followed, covered)
     return [
         (start + dt.timedelta(days=i), round(100 * covered[i] / followed[i]) if followed[i] else 0)
         for i in range(days)
