@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.pagination import ListPaginator
+from relais.core.phones import parse_phone
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Occupant
 
@@ -123,6 +124,8 @@ def entry_detail(request, pk):
         "age": rules.age_on(entry.occupant.birth_date, timezone.localdate()),
         "address": services._address(entry),
         "phones": [o.phone.as_e164 for o in entry.household.occupants.all() if o.phone],
+        # A number typed before the form checked it is shown as text, never dialled.
+        "other_phone_dialable": parse_phone(entry.other_phone) is not None,
     }
     return render(request, "outreach/entry_detail.html", context)
 

@@ -57,6 +57,10 @@ def test_the_other_phone_is_a_french_number_stored_and_shown_as_one(organisation
     assert entry.other_phone == "06 12 34 56 78"
     page = client.get(response.url).content.decode()
     assert 'href="tel:0612345678">06 12 34 56 78</a>' in page
+    # One typed before the form checked it is shown as text, never offered to dial.
+    RegisterEntry.objects.update(other_phone="abc <b>")
+    page = client.get(response.url).content.decode()
+    assert "abc &lt;b&gt;" in page and "tel:abc" not in page
     # The service refuses it too, whoever calls it.
     with pytest.raises(services.Refused, match="numéro de téléphone valide"):
         services.entry_register(
