@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
 
-from .models import ConsentBy, EntrySource, Outcome
+from .models import ConsentBy, EntrySource, NeedKind, Outcome, Referral
 
 action(
     "register_entry.created",
@@ -47,12 +47,13 @@ action(
     needs=_("needs"),
     escalated=_("escalated"),
 )
-action("need.closed", _("Need closed"), kind=_("need"))
+action("need.closed", _("Need closed"), kind=Detail(_("need"), dict(NeedKind.choices)))
 action("visit.recorded", _("Caretaker's visit recorded"), seen_fine=_("seen, and fine"))
 action(
     "referral.sent",
     _("Referral sent to social services"),
     partner_name=_("partner"),
+    reason=Detail(_("reason"), dict(Referral._meta.get_field("reason").choices)),
     by_link=_("by link (no account)"),
 )
 action("referral.accepted", _("Referral accepted by the partner"))

@@ -169,3 +169,15 @@ def test_campaign_actions_have_french_addresses(organisation, member_factory):
     client.post(close)
     found.refresh_from_db()
     assert found.status == "closed"
+
+
+def test_the_audit_trail_shows_no_raw_code(organisation):
+    from relais.core.audit_trail.display import readable
+    from relais.core.roles import Role, abilities_for_role
+
+    entry = person(organisation)
+    services.entry_leave(organisation=organisation, actor=None, entry=entry, reason="deceased")
+    events = AuditEvent.objects.filter(action="register_entry.left")
+    director = abilities_for_role(Role.DIRECTOR)
+    [row] = readable(list(events), organisation=organisation, abilities=director)
+    assert [(c.label, c.after) for c in row.changes] == [("Motif", "Décédé(e)")]
