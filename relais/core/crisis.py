@@ -49,19 +49,26 @@ def effects(switch: str) -> list[str]:
 def register_switch_listener(switch: str, callback: Callable, *, capability: str) -> None:
     """Call ``callback(organisation=, actor=, on=)`` inside the transaction that turns
     ``switch`` on or off (not when it stays as it was), so a capability acts on the flip (e.g.
-    interventions returning the deferred backlog to triage). One callback per capability."""
+    interventions returning the deferred backlog to triage). One callback per capability.
+    A callback may return a plain-French sentence saying what it did ("2 call campaigns
+    closed."): ``/crise/`` shows it after the change; anything else is ignored."""
     if switch not in CrisisModeChange.SWITCHES:
         raise ValueError(f"unknown crisis switch: {switch}")
     _LISTENERS.setdefault(switch, {})[capability] = callback
 
 
-def switch_flipped(*, organisation, actor, previous: CrisisModeChange, current) -> None:
-    """Run the listeners of each switch that ``current`` changed from ``previous``."""
+def switch_flipped(*, organisation, actor, previous: CrisisModeChange, current) -> list[str]:
+    """Run the listeners of each switch that ``current`` changed from ``previous``; returns
+    the sentences they returned (what they did), in order."""
+    done = []
     for name in CrisisModeChange.SWITCHES:
         on = getattr(current, name)
         if on != getattr(previous, name):
             for callback in _LISTENERS.get(name, {}).values():
-                callback(organisation=organisation, actor=actor, on=on)
+                said = callback(organisation=organisation, actor=actor, on=on)
+                if isinstance(said, str | Promise) and str(said):
+                    done.append(str(said))
+    return done
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,10 @@ ABILITY_ROLES: dict[str, frozenset[str]] = {
     "outreach.campaigns": frozenset({_R.DIRECTOR, _R.MANAGER, _R.OUTREACH_CALLER}),
     # Coverage, open needs by type, escalations, calls per caller: counts only.
     "outreach.dashboard": frozenset({_R.DIRECTOR, _R.MANAGER, _R.OUTREACH_CALLER}),
+    # Following up the dashboard's alerts: the open needs and the referrals to social
+    # services (names, needs, partner; read only for the director). Not the register nor
+    # its health notes, which stay with the outreach roles (``outreach.view``).
+    "outreach.follow_up": frozenset({_R.DIRECTOR, _R.OUTREACH_CALLER}),
     # The social-services partners (CCAS and other bodies) and their users.
     "outreach.partners": frozenset({_R.DIRECTOR, _R.MANAGER, _R.OUTREACH_CALLER}),
     # The caretaker's visit to a person not reached after three calls (name and address).

@@ -31,7 +31,8 @@ def crisis_mode_change(
         )
         # What the capabilities do on a flip writes their rows before the audit chain's head
         # is locked by the first event (lock order, ADR 0024).
-        crisis.switch_flipped(
+        # What the listeners did, for the page ("2 call campaigns closed."); not stored.
+        change.listener_messages = crisis.switch_flipped(
             organisation=organisation, actor=actor, previous=previous, current=change
         )
         audit.record(

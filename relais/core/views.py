@@ -74,7 +74,7 @@ def crisis(request):
         initial = {"mode": state.mode, **{n: getattr(state, n) for n in state.SWITCHES}}
         form = CrisisModeForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            services.crisis_mode_change(
+            change = services.crisis_mode_change(
                 organisation=organisation,
                 actor=request.user,
                 mode=form.cleaned_data["mode"],
@@ -82,6 +82,8 @@ def crisis(request):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, _("The organisation's mode has been changed."))
+            for sentence in change.listener_messages:
+                messages.info(request, sentence)
             return redirect("core:crisis")
     elif request.method == "POST":
         require_ability(request, "crisis.change")

@@ -4,15 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
 
-from .models import ConsentBy, EntrySource, Outcome
+from .models import ConsentBy, EntrySource, NeedKind, Outcome, Referral
 
 action(
     "register_entry.created",
     _("Person entered on the vulnerable tenants register"),
     source=Detail(_("source"), dict(EntrySource.choices)),
     consent_by=Detail(_("consent given by"), dict(ConsentBy.choices)),
+    signal_reason=_("reason of the signal"),
 )
-action("register_entry.left", _("Person left the vulnerable tenants register"), reason=_("reason"))
+action(
+    "register_entry.left",
+    _("Person left the vulnerable tenants register"),
+    reason=Detail(_("reason"), {Outcome.DECEASED.value: Outcome.DECEASED.label}),
+)
 action("register_entry.health_viewed", _("Health note of the register opened"))
 action("register_entry.health_changed", _("Health note of the register changed"))
 action("campaign.created", _("Call campaign created"))
@@ -42,12 +47,13 @@ action(
     needs=_("needs"),
     escalated=_("escalated"),
 )
-action("need.closed", _("Need closed"), kind=_("need"))
+action("need.closed", _("Need closed"), kind=Detail(_("need"), dict(NeedKind.choices)))
 action("visit.recorded", _("Caretaker's visit recorded"), seen_fine=_("seen, and fine"))
 action(
     "referral.sent",
     _("Referral sent to social services"),
     partner_name=_("partner"),
+    reason=Detail(_("reason"), dict(Referral._meta.get_field("reason").choices)),
     by_link=_("by link (no account)"),
 )
 action("referral.accepted", _("Referral accepted by the partner"))

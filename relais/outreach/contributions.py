@@ -110,7 +110,13 @@ def register_menu() -> None:
     entries = [
         (gettext_lazy("My calls"), "outreach:today", "outreach.view", 30),
         (gettext_lazy("Vulnerable tenants register"), "outreach:register", "outreach.view", 31),
-        (gettext_lazy("Outreach needs"), "outreach:needs", "outreach.view", 32),
+        (gettext_lazy("Outreach needs"), "outreach:needs", "outreach.follow_up", 32),
+        (
+            gettext_lazy("Referrals to social services"),
+            "outreach:referrals",
+            "outreach.follow_up",
+            32,
+        ),
         (gettext_lazy("Call campaigns"), "outreach:campaign_list", "outreach.campaigns", 33),
         (gettext_lazy("Caretaker's visits"), "outreach:visits", "outreach.visit", 34),
         (gettext_lazy("Outreach dashboard"), "outreach:dashboard", "outreach.dashboard", 35),

@@ -3,10 +3,13 @@ weeks of calls, at every scale (set-based, ``BulkWriter``).
 
 Volumes: a quarter of the occupants aged 65 or more (with a current lease) are on the
 register with their consent (one in ten through a relative); one CCAS per commune holding
-registered people; one campaign every 7 days started 21 days ago, whose calls are spread over
+registered people; one campaign every 7 days started by hand 21 days ago (not "with the
+switch": the demo's ``outreach_active`` switch is off, and turning it on then off must not
+close it), whose calls are spread over
 the landlord's outreach callers (each person keeps their caller). About 8 % of calls have no
 answer, 12 % find needs (a third referred to the CCAS); the demo CCAS account of Tours
-Habitat is linked to the CCAS of its first commune.
+Habitat is linked to the CCAS of its first commune. Referrals carry the person's name,
+address and phone as ``services.referral_create`` writes them.
 """
 
 import datetime as dt
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from relais.core.models import Membership
 from relais.core.roles import Role
+from relais.core.templatetags.relais import phone_fr
 from relais.housing.models import Commune
 
 from .forms import DEFAULT_SCRIPT
@@ -41,16 +45,27 @@ RESET_ORDER = (CallSheet, Referral, Need, Call, Follow, Campaign, RegisterEntry,
 
 
 def _elderly(organisation_id, born_before):
+    """[(occupant id, household id, building id, commune code, phone, name, address)] of the
+    occupants of a current home born on or before ``born_before``; ``name`` « Jeanne
+    Martin », ``address`` as a referral carries it (« 12 rue …, 37000 Tours (T-0012) »,
+    ``services._address``). One query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT o.id, o.household_id, b.id, b.commune_id, o.phone FROM housing_occupant o "
+            "SELECT o.id, o.household_id, b.id, b.commune_id, o.phone, o.first_name, "
+            "o.last_name, b.address, b.postcode, c.name, d.reference FROM housing_occupant o "
             "JOIN housing_lease l ON l.household_id = o.household_id AND l.end_date IS NULL "
             "JOIN housing_dwelling d ON d.id = l.dwelling_id "
             "JOIN housing_building b ON b.id = d.building_id "
+            "LEFT JOIN housing_commune c ON c.code = b.commune_id "
             "WHERE o.organisation_id = %s AND o.birth_date <= %s ORDER BY o.id",
             [organisation_id, born_before],
         )
-        return cursor.fetchall()
+        return [
+            (pk, household, building, commune, phone, f"{first} {last}".strip(),
+             f"{address}, {postcode} {town or commune} ({reference})")
+            for pk, household, building, commune, phone, first, last, address, postcode, town,
+            reference in cursor.fetchall()
+        ]  # fmt: skip
 
 
 class OutreachDemo:
@@ -134,20 +149,19 @@ def _seed_landlord(organisation_id, t, writer, rng, now) -> dict[str, int]:
     campaign = t["campaign"].new_id()
     t["campaign"].append(
         (campaign, organisation_id, "Confinement – appels hebdomadaires", "lockdown", CADENCE,
-         str(DEFAULT_SCRIPT), None, writer.date(start.toordinal()), True, 90, "active",
+         str(DEFAULT_SCRIPT), None, writer.date(start.toordinal()), False, 90, "active",
          writer.datetime(now - dt.timedelta(days=CADENCE * WEEKS)), "{}")
     )  # fmt: skip
     calls = 0
-    for index, (occupant, household, building, commune, _phone) in enumerate(people):
+    for index, person in enumerate(people):
         calls += _person(
-            t, writer, rng, now, organisation_id, campaign, callers, partners, index,
-            (occupant, household, building, commune),
+            t, writer, rng, now, organisation_id, campaign, callers, partners, index, person
         )  # fmt: skip
     return {"register": len(people), "calls": calls, "partners": len(partners)}
 
 
 def _person(t, writer, rng, now, org, campaign, callers, partners, index, person) -> int:
-    occupant, household, building, commune = person
+    occupant, household, building, commune, phone, name, address = person
     today = timezone.localdate(now)
     third = rng.random() < 0.1
     entry = t["entry"].new_id()
@@ -184,11 +198,20 @@ def _person(t, writer, rng, now, org, campaign, callers, partners, index, person
     )  # fmt: skip
     if index % 40 == 0 and commune in partners:
         t["referral"].append(
-            (t["referral"].new_id(), org, follow, partners[commune], f"Personne {occupant}",
-             "", "", "Courses", "", "Consentement de la personne", "needs", "sent",
+            (t["referral"].new_id(), org, follow, partners[commune], name, address,
+             phone_fr(phone or ""), "Courses", "", _demo_consent(third, today), "needs", "sent",
              writer.datetime(now - dt.timedelta(days=1)), "", "")
         )  # fmt: skip
     return count
+
+
+def _demo_consent(third: bool, today: dt.date) -> str:
+    """The consent line a referral carries (``services._consent_text``, in French): the
+    demo's consents are recorded 30 days ago."""
+    when = (today - dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    if third:
+        return f"Inscrit(e) à la demande d’Un proche (fille) le {when}"
+    return f"Consentement donné par la personne le {when}"
 
 
 def _link_demo_partner(organisation_ids) -> None:

@@ -1,5 +1,6 @@
 """Forms of outreach; every error names its field in French."""
 
+import datetime as dt
 import secrets
 
 from django import forms
@@ -7,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.core.models import Membership
+from relais.core.phones import PhoneField, national
 from relais.core.roles import Role
 from relais.housing.forms import CommuneField
 from relais.housing.models import Building
 
 from .models import (
     Campaign,
+    CampaignKind,
     ConsentBy,
     EntrySource,
     NeedKind,
@@ -42,8 +45,38 @@ def with_key(form):
     return form
 
 
+# A consent older than this is not a consent anyone can vouch for today (the register's
+# consent is renewed at the latest every five years, like the mayor's register's yearly
+# review allows; CASF art. R121-5): refused on the form.
+CONSENT_MAX_AGE_YEARS = 5
+# Adults only, unless someone signalled the person with a reason (a disabled child whose
+# parent is away, a minor living alone): the register is for adults (CASF art. L121-6-1).
+ADULT_AGE = 18
+SIGNAL_SOURCES = ("staff", "caretaker", "relative")
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """``day`` ``years`` years earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class EntryForm(forms.Form):
+    """Enrolment on the register. ``age``: the person's age today (years), to refuse a minor
+    unless signalled with a reason."""
+
     source = forms.ChoiceField(label=_("Who signalled the person"), choices=EntrySource.choices)
+    signal_reason = forms.CharField(
+        label=_("Reason of the signal"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Needed to register someone under 18: only a signal by staff, a caretaker or a "
+            "relative, with its reason, enters a minor on the register."
+        ),
+    )
     consent_by = forms.ChoiceField(
         label=_("Consent given by"), choices=ConsentBy.choices, widget=forms.RadioSelect
     )
@@ -51,19 +84,61 @@ class EntryForm(forms.Form):
         label=_("Consent recorded on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Nobody enters the register without a recorded consent."),
+        help_text=_(
+            "Nobody enters the register without a recorded consent, at most five years old."
+        ),
     )
     third_party_name = forms.CharField(label=_("Third party's name"), required=False)
     third_party_relation = forms.CharField(
         label=_("Third party's relation (son, guardian, doctor…)"), required=False
     )
     unfit_for_work = forms.BooleanField(label=_("Recognised unfit for work"), required=False)
-    other_phone = forms.CharField(label=_("Other phone (relative)"), required=False, max_length=30)
+    other_phone = PhoneField(
+        label=_("Other phone (relative)"),
+        required=False,
+        help_text=_("A French number, for example 06 12 34 56 78."),
+    )
     health_note = forms.CharField(
         label=_("Health note (the minimum useful to the caller)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, age: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.age = age
+
+    def clean_consent_on(self):
+        day = self.cleaned_data["consent_on"]
+        today = timezone.localdate()
+        if day is not None and day > today:
+            raise forms.ValidationError(_("The consent cannot be dated in the future."))
+        if day is not None and day < years_before(today, CONSENT_MAX_AGE_YEARS):
+            raise forms.ValidationError(
+                _("A consent more than five years old is not valid: record it again today.")
+            )
+        return day
+
+    def clean_other_phone(self):
+        """Stored in the national writing (« 06 12 34 56 78 », ``phones.national``): the call
+        screen shows it as it is and dials it without the spaces."""
+        number = self.cleaned_data["other_phone"]
+        return national(number) if number else ""
+
+    def clean(self):
+        data = super().clean()
+        if self.age is not None and self.age < ADULT_AGE:
+            if data.get("source") not in SIGNAL_SOURCES:
+                self.add_error(
+                    "source",
+                    _("A person under 18 enters the register only on a signal (staff, "
+                      "caretaker or relative)."),
+                )  # fmt: skip
+            elif not (data.get("signal_reason") or "").strip():
+                self.add_error(
+                    "signal_reason", _("Give the reason of the signal for a person under 18.")
+                )
+        return data
 
 
 class LeaveForm(forms.Form):
@@ -76,7 +151,19 @@ class HealthNoteForm(forms.Form):
     )
 
 
+CADENCE_MIN, CADENCE_MAX = 1, 60
+_CADENCE_RANGE = _("Between 1 and 60 days.")
+AGE_MAX = 120
+# The issue's cadences (issue 10 §2): every 2 days in a heat-wave alert, every 7 in a
+# lockdown; used when the cadence is left empty.
+KIND_CADENCE = {CampaignKind.HEATWAVE: 2, CampaignKind.LOCKDOWN: 7}
+
+
 class CampaignForm(forms.ModelForm):
+    """A campaign: its name (at most 200 characters), cadence (1–60 days; left empty, 2 for a
+    heat wave and 7 for a lockdown), the minimum age of its scope (0–120), a start at most a
+    year ago (an existing campaign keeps its own)."""
+
     scope_commune = CommuneField(label=_("Only this commune"), required=False, help_text="")
     building_reference = forms.CharField(
         label=_("Only this building (its reference)"), required=False, max_length=30
@@ -100,20 +187,56 @@ class CampaignForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "script": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"cadence_days": _("Every 7 days in a lockdown, every 2 in a heat wave.")}
+        help_texts = {
+            "cadence_days": _(
+                "Between 1 and 60 days. Left empty: every 2 days in a heat-wave alert, every "
+                "7 in a lockdown."
+            )
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["cadence_days"].min_value = 1
+        cadence = self.fields["cadence_days"]
+        cadence.required = False
+        cadence.min_value, cadence.max_value = CADENCE_MIN, CADENCE_MAX
+        cadence.validators = [v for v in cadence.validators if not hasattr(v, "limit_value")]
+        cadence.error_messages["min_value"] = cadence.error_messages["max_value"] = _CADENCE_RANGE
+        cadence.widget.attrs.update(min=CADENCE_MIN, max=CADENCE_MAX)
+        age = self.fields["scope_min_age"]
+        age.max_value = AGE_MAX
+        age.validators = [v for v in age.validators if not hasattr(v, "limit_value")]
+        age.widget.attrs.update(min=0, max=AGE_MAX)
+        self.fields["name"].widget.attrs["maxlength"] = self.fields["name"].max_length
         self.fields["script"].initial = DEFAULT_SCRIPT
         self.fields["starts_on"].initial = timezone.localdate()
 
     def clean_cadence_days(self):
+        """Left empty: the kind's cadence (``KIND_CADENCE``); otherwise 1–60 days."""
         days = self.cleaned_data["cadence_days"]
-        if not 1 <= days <= 60:
-            raise forms.ValidationError(_("Between 1 and 60 days."))
+        if days is None:
+            days = KIND_CADENCE.get(self.cleaned_data.get("kind"))
+            if days is None:
+                raise forms.ValidationError(_CADENCE_RANGE)
+        if not CADENCE_MIN <= days <= CADENCE_MAX:
+            raise forms.ValidationError(_CADENCE_RANGE)
         return days
+
+    def clean_scope_min_age(self):
+        age = self.cleaned_data["scope_min_age"]
+        if age is not None and not 0 <= age <= AGE_MAX:
+            raise forms.ValidationError(_("Between 0 and 120 years."))
+        return age
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if day is None:
+            return day
+        earliest = years_before(timezone.localdate(), 1)
+        unchanged = self.instance.pk and day == self.instance.starts_on
+        if day < earliest and not unchanged:
+            raise forms.ValidationError(_("A campaign starts at most a year ago."))
+        return day
 
     def clean_building_reference(self):
         reference = self.cleaned_data["building_reference"].strip()
@@ -233,11 +356,28 @@ class PartnerUserForm(forms.Form):
         )
 
 
+FEEDBACK_MAX = 2000
+
+
 class FeedbackForm(forms.Form):
+    """A partner's feedback: at most ``FEEDBACK_MAX`` (2,000) characters; empty only to close
+    the referral."""
+
     text = forms.CharField(
-        label=_("Your feedback"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your feedback"),
+        required=False,
+        max_length=FEEDBACK_MAX,
+        help_text=_("At most 2,000 characters."),
+        error_messages={"max_length": _("At most 2,000 characters (you wrote %(show_value)d).")},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     close = forms.BooleanField(label=_("Close the referral (follow-up done)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "text" in data and not data["text"].strip() and not data.get("close"):
+            self.add_error("text", _("Write your feedback, or tick “close the referral”."))
+        return data
 
 
 class RotaForm(forms.Form):

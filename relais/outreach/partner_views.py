@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from relais.core.form_organisation import organisation_check_exempt
 from relais.core.tenancy import require_ability
 
-from . import forms, links, services
+from . import forms, links, partner_services, services
 from .models import PartnerUser, Referral, ReferralStatus
 
 
@@ -71,7 +71,7 @@ def _context(referral, form=None):
 def _act(request, referral, actor):
     """Accept, or add feedback (and close). Returns a response for a refused form."""
     if request.POST.get("step") == "accept":
-        services.referral_accept(referral=referral, actor=actor)
+        partner_services.referral_accept(referral=referral, actor=actor)
         messages.success(request, _("Referral accepted."))
         return None
     form = forms.FeedbackForm(request.POST)
@@ -80,7 +80,7 @@ def _act(request, referral, actor):
             request, "outreach/referral_detail.html", _context(referral, form), status=400
         )
     try:
-        services.referral_feedback(
+        partner_services.referral_feedback(
             referral=referral,
             actor=actor,
             text=form.cleaned_data["text"],

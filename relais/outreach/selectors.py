@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from relais.core.models import Membership
 from relais.core.roles import Role
-from relais.core.search import filter_terms
+from relais.core.search import filter_terms, terms
 from relais.housing.models import Occupant
 
 from . import rules
@@ -21,6 +21,7 @@ from .models import (
     Follow,
     FollowState,
     Need,
+    Outcome,
     Referral,
     ReferralStatus,
     RegisterEntry,
@@ -39,6 +40,13 @@ def register(organisation, *, query: str = "", status: str = EntryStatus.ACTIVE)
     return entries.order_by("occupant__last_name", "occupant__first_name", "pk")
 
 
+def left_reason_label(reason: str) -> str:
+    """The reason a person left the register as read: a code written by a call (« deceased »,
+    ``services.call_record``) in French, the text someone typed as it is."""
+    labels = {Outcome.DECEASED.value: Outcome.DECEASED.label}
+    return str(labels.get(reason, reason))
+
+
 def candidates(organisation, today: dt.date):
     """Occupants of current homes meeting a criterion (65+, or disabled adult), not on the
     register; 60+ unfit for work is declared at registration (no field on file)."""
@@ -53,6 +61,31 @@ def candidates(organisation, today: dt.date):
         .exclude(outreach_entries__status=EntryStatus.ACTIVE)
         .select_related("household")
         .order_by("-lives_alone", "birth_date", "pk")
+    )
+
+
+SEARCH_LIMIT = 20
+
+
+def occupant_search(organisation, query: str) -> list:
+    """Up to ``SEARCH_LIMIT`` occupants of a current home of the organisation, not on the
+    register, whose household's search column (names, reference, phones, folded: accents and
+    case ignored, ``core.search``) holds every term of ``query``; [] for an empty query. To
+    enrol someone signalled who is not a candidate. One query."""
+    if not terms(query):
+        return []
+    found = filter_terms(
+        Occupant.objects.for_organisation(organisation).filter(
+            household__leases__end_date__isnull=True
+        ),
+        query,
+        field="household__search",
+    )
+    return list(
+        found.exclude(outreach_entries__status=EntryStatus.ACTIVE)
+        .select_related("household")
+        .order_by("last_name", "first_name", "pk")
+        .distinct()[:SEARCH_LIMIT]
     )
 
 
@@ -211,6 +244,9 @@ def partner_referrals(organisation, partner):
 # Dashboard ------------------------------------------------------------------------------------
 
 
+REACHED = ("fine", "needs", "refused", "hospital")
+
+
 def _active_follows(organisation):
     return Follow.objects.for_organisation(organisation).filter(
         campaign__status=CampaignStatus.ACTIVE, state=FollowState.FOLLOWED
@@ -218,44 +254,118 @@ def _active_follows(organisation):
 
 
 def coverage_today(organisation, now) -> tuple[int, int]:
-    """(people reached within their campaign's cadence, people followed) — one query."""
+    """(people covered, people followed) now, counting register entries (people), not
+    campaign places: a person in two running campaigns is one person. Followed: on the
+    register with a follow still ``followed`` in a running campaign. Covered: reached (in any
+    of their running campaigns) within the SHORTEST cadence of those campaigns — a call on
+    day d covers d … d + cadence − 1, the strictest cadence the person is owed. One query."""
     today = timezone.localdate(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN f.last_reached_at IS NOT NULL AND "
-            "f.next_due_on > %s THEN 1 ELSE 0 END), 0) FROM outreach_follow f "
-            "JOIN outreach_campaign c ON c.id = f.campaign_id "
-            "WHERE f.organisation_id = %s AND c.status = 'active' AND f.state = 'followed'",
-            [today, organisation.pk],
+    people: dict[int, list] = {}
+    for entry_id, reached_at, cadence in (
+        _active_follows(organisation)
+        .filter(entry__status=EntryStatus.ACTIVE)
+        .values_list("entry_id", "last_reached_at", "campaign__cadence_days")
+        .order_by()
+        .iterator(chunk_size=10000)
+    ):
+        last, shortest = people.get(entry_id, (None, cadence))
+        if reached_at is not None and (last is None or reached_at > last):
+            last = reached_at
+        people[entry_id] = (last, min(shortest, cadence))
+    covered = sum(
+        1
+        for last, cadence in people.values()
+        if last is not None and (today - timezone.localdate(last)).days < cadence
+    )
+    return covered, len(people)
+
+
+def _day(moment) -> dt.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _spans(organisation, start: dt.date, today: dt.date) -> dict[int, list]:
+    """{entry id: [(first day, last day, cadence)]}: the days each person was followed by
+    each campaign — from the later of the campaign's start and the person's entry on the
+    register, to the earlier of the campaign's close and their leaving (today while
+    neither) — keeping only spans that reach ``start``. One query."""
+    rows = (
+        Follow.objects.for_organisation(organisation)
+        .filter(campaign__started_at__isnull=False)
+        .exclude(campaign__closed_at__lt=day_bounds(start)[0])
+        .values_list(
+            "entry_id",
+            "campaign__cadence_days",
+            "campaign__started_at",
+            "campaign__closed_at",
+            "entry__entered_at",
+            "entry__left_at",
         )
-        total, covered = cursor.fetchone()
-    return int(covered), int(total)
+        .order_by()
+    )
+    spans: dict[int, list] = {}
+    for entry_id, cadence, started, closed, entered, left in rows.iterator(chunk_size=10000):
+        first = max(_day(started), _day(entered))
+        last = min(_day(closed) or today, _day(left) or today)
+        if first <= last and last >= start:
+            spans.setdefault(entry_id, []).append((first, last, cadence))
+    return spans
+
+
+def _count_person(spans: list, calls: list[dt.date], start: dt.date, followed, covered) -> None:
+    """Add one person to ``followed[i]`` / ``covered[i]`` (day ``start + i``): followed on a
+    day one of their ``spans`` holds, covered when their last reached call on or before it is
+    less than the shortest cadence of those spans old. Day numbers as ordinals (speed: the
+    region's 20,000 people × 28 days)."""
+    days, first = len(followed), start.toordinal()
+    shortest: list[int | None] = [None] * days
+    for begin, end, cadence in spans:
+        for i in range(
+            max(begin.toordinal() - first, 0), min(end.toordinal() - first, days - 1) + 1
+        ):
+            shortest[i] = cadence if shortest[i] is None else min(shortest[i], cadence)
+    ordinals = [call.toordinal() - first for call in calls]
+    last, at = None, 0
+    for i in range(days):
+        while at < len(ordinals) and ordinals[at] <= i:
+            last, at = ordinals[at], at + 1
+        if shortest[i] is None:
+            continue
+        followed[i] += 1
+        if last is not None and i - last < shortest[i]:
+            covered[i] += 1
 
 
 def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[dt.date, int]]:
-    """[(day, share in % of the followed people reached within the cadence up to that day)],
-    from the calls (one query): a reached call on day d covers d .. d + cadence − 1."""
+    """[(day, share in % of the people followed THAT day who were reached within their
+    cadence)], oldest first; 0 on a day nobody was followed. A past day keeps its value
+    whatever happens later: it counts only the people followed that day (campaigns started
+    on or before it and not closed before it, the person on the register that day), and a
+    reached call (any campaign, closed ones too) on day c covers c … c + cadence − 1, the
+    shortest cadence of the person's campaigns running that day. Two queries."""
     start = today - dt.timedelta(days=days - 1)
+    spans = _spans(organisation, start, today)
     first = start - dt.timedelta(days=60)
+    reached: dict[int, list[dt.date]] = {}
     calls = (
         Call.objects.filter(
             organisation=organisation,
-            outcome__in=["fine", "needs", "refused", "hospital"],
-            called_at__date__gte=first,
-            campaign__status=CampaignStatus.ACTIVE,
+            outcome__in=REACHED,
+            called_at__gte=day_bounds(first)[0],
         )
-        .values_list("follow_id", "called_at", "campaign__cadence_days")
+        .values_list("follow__entry_id", "called_at")
         .order_by()
     )
-    covered: dict[dt.date, set] = {start + dt.timedelta(days=i): set() for i in range(days)}
-    for follow_id, called_at, cadence in calls.iterator(chunk_size=10000):
-        day = timezone.localdate(called_at)
-        for offset in range(cadence):
-            when = day + dt.timedelta(days=offset)
-            if when in covered:
-                covered[when].add(follow_id)
-    total = _active_follows(organisation).count() or 1
-    return [(day, round(100 * len(ids) / total)) for day, ids in covered.items()]
+    for entry_id, called_at in calls.iterator(chunk_size=10000):
+        if entry_id in spans:
+            reached.setdefault(entry_id, []).append(timezone.localdate(called_at))
+    followed, covered = [0] * days, [0] * days
+    for entry_id, person_spans in spans.items():
+        _count_person(person_spans, sorted(reached.get(entry_id, ())), start, followed, covered)
+    return [
+        (start + dt.timedelta(days=i), round(100 * covered[i] / followed[i]) if followed[i] else 0)
+        for i in range(days)
+    ]
 
 
 def needs_by_kind(organisation) -> list[tuple[str, int]]:
@@ -267,10 +377,17 @@ def needs_by_kind(organisation) -> list[tuple[str, int]]:
 
 
 def escalations(organisation) -> dict:
+    """People (not campaign places) of the running campaigns awaiting a caretaker's visit
+    (``visits``) or, unreachable after it, escalated to social services (``referred``); and
+    the referrals not closed yet, for needs or unreachable (``referrals_open``)."""
     follows = _active_follows(organisation)
+
+    def people(escalation):
+        return follows.filter(escalation=escalation).values("entry_id").distinct().count()
+
     return {
-        "visits": follows.filter(escalation=Escalation.VISIT).count(),
-        "referred": follows.filter(escalation=Escalation.REFERRED).count(),
+        "visits": people(Escalation.VISIT),
+        "referred": people(Escalation.REFERRED),
         "referrals_open": Referral.objects.for_organisation(organisation)
         .exclude(status=ReferralStatus.CLOSED)
         .count(),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.core import audit
 from relais.core.models import Membership
@@ -35,9 +36,7 @@ from .models import (
     Outcome,
     Partner,
     PartnerKind,
-    PartnerUser,
     Referral,
-    ReferralStatus,
     RegisterEntry,
     RotaSlot,
     Weekday,
@@ -66,14 +65,46 @@ class Consent:
 
 
 def _check_consent(consent: Consent) -> None:
+    """Dated, not in the future, at most ``forms.CONSENT_MAX_AGE_YEARS`` (5) years old, a
+    third party named."""
+    from .forms import CONSENT_MAX_AGE_YEARS, years_before
+
     if consent.on is None:
         raise Refused(_("Record the date of the consent: nobody enters the register without it."))
     if consent.on > _today():
         raise Refused(_("The consent cannot be dated in the future."))
+    if consent.on < years_before(_today(), CONSENT_MAX_AGE_YEARS):
+        raise Refused(_("A consent more than five years old is not valid: record it again today."))
     if consent.by == ConsentBy.THIRD_PARTY and not consent.third_party_name.strip():
         raise Refused(_("Name the third party who asked for the registration."))
     if consent.by not in ConsentBy.values:
         raise Refused(_("Say who gave the consent."))
+
+
+def _check_minor(occupant, source: str, signal_reason: str) -> None:
+    """Under 18, only on a signal (staff, caretaker, relative) with its reason."""
+    from .forms import ADULT_AGE, SIGNAL_SOURCES
+
+    if rules.age_on(occupant.birth_date, _today()) >= ADULT_AGE:
+        return
+    if source not in SIGNAL_SOURCES or not signal_reason.strip():
+        raise Refused(
+            _("A person under 18 enters the register only on a signal (staff, caretaker or "
+              "relative) with its reason.")
+        )  # fmt: skip
+
+
+def _phone_national(raw: str) -> str:
+    """A French number in the national writing (« 06 12 34 56 78 »; another country
+    « +44 20 … »), "" for none; refused when no region of the French plan reads it."""
+    from relais.core.phones import national, parse_phone
+
+    if not (raw or "").strip():
+        return ""
+    number = parse_phone(raw)
+    if number is None:
+        raise Refused(_("Enter a valid phone number (for example 06 12 34 56 78 or +44 20 …)."))
+    return national(number)
 
 
 def _place(occupant):
@@ -100,12 +131,17 @@ def entry_register(
     unfit_for_work: bool = False,
     other_phone: str = "",
     health_note: str = "",
+    signal_reason: str = "",
 ) -> RegisterEntry:
     """Enter ``occupant`` on the register, with the consent it rests on. Also added to the
-    active campaigns whose scope covers them (due today)."""
+    active campaigns whose scope covers them (due today). ``other_phone``: any French
+    writing, stored « 06 12 34 56 78 »; ``signal_reason``: why staff, a caretaker or a
+    relative signalled the person, required under 18 (kept in the audit event)."""
     if occupant.organisation_id != organisation.pk:
         raise ValueError("occupant of another organisation")
     _check_consent(consent)
+    _check_minor(occupant, source, signal_reason)
+    other_phone = _phone_national(other_phone)
     if RegisterEntry.objects.filter(occupant=occupant, status=EntryStatus.ACTIVE).exists():
         raise Refused(_("This person is already on the register."))
     building_id, commune_id = _place(occupant)
@@ -130,7 +166,8 @@ def entry_register(
         organisation=organisation,
         actor=actor,
         obj=entry,
-        changes={"source": source, "consent_by": consent.by},
+        changes={"source": source, "consent_by": consent.by}
+        | ({"signal_reason": signal_reason.strip()} if signal_reason.strip() else {}),
     )
     for campaign in Campaign.objects.filter(organisation=organisation, status="active"):
         _follow_in_scope(campaign, RegisterEntry.objects.filter(pk=entry.pk))
@@ -229,7 +266,7 @@ def campaign_update(*, organisation, actor, campaign, **fields) -> Campaign:
         organisation=organisation,
         actor=actor,
         obj=campaign,
-        changes={"fields": ", ".join(changed)},
+        changes={"fields": changed},  # field names, shown by their labels
     )
     return campaign
 
@@ -268,21 +305,39 @@ def campaign_close(*, organisation, actor, campaign) -> Campaign:
     return campaign
 
 
-def on_outreach_switch(*, organisation, actor, on: bool) -> None:
+def on_outreach_switch(*, organisation, actor, on: bool) -> str:
     """Listener of the ``outreach_active`` switch: on, the campaigns marked "start with the
-    switch" start; off, the active ones started by it close."""
+    switch" start; off, the active ones marked so close. Returns what it did, in French, for
+    ``/crise/`` ("" when nothing: no campaign marked)."""
     if on:
+        started = people = 0
         for campaign in Campaign.objects.filter(
             organisation=organisation, status=CampaignStatus.DRAFT, start_with_switch=True
         ):
-            campaign_start(
+            people += campaign_start(
                 organisation=organisation, actor=actor, campaign=campaign, via_switch=True
             )
-    else:
-        for campaign in Campaign.objects.filter(
-            organisation=organisation, status=CampaignStatus.ACTIVE, start_with_switch=True
-        ):
-            campaign_close(organisation=organisation, actor=actor, campaign=campaign)
+            started += 1
+        if not started:
+            return ""
+        return ngettext(
+            "%(n)d call campaign started (people followed: %(people)d).",
+            "%(n)d call campaigns started (people followed: %(people)d).",
+            started,
+        ) % {"n": started, "people": people}
+    closed = []
+    for campaign in Campaign.objects.filter(
+        organisation=organisation, status=CampaignStatus.ACTIVE, start_with_switch=True
+    ):
+        campaign_close(organisation=organisation, actor=actor, campaign=campaign)
+        closed.append(campaign.name)
+    if not closed:
+        return ""
+    return ngettext(
+        "%(n)d call campaign closed: %(names)s.",
+        "%(n)d call campaigns closed: %(names)s.",
+        len(closed),
+    ) % {"n": len(closed), "names": ", ".join(_("“%(name)s”") % {"name": name} for name in closed)}
 
 
 def rota_save(*, organisation, actor, slots: dict[int, set[int]]) -> int:
@@ -633,51 +688,6 @@ def referral_create(
     return referral
 
 
-def _referral_step(referral, *, actor, action: str, apply) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    changes = apply(referral)
-    if changes is not None:
-        referral.save()
-        audit.record(
-            action=action,
-            organisation=referral.organisation,
-            actor=actor,
-            obj=referral,
-            changes=changes or None,
-        )
-    return referral
-
-
-@write_transaction
-def referral_accept(*, referral, actor) -> Referral:
-    def apply(r):
-        if r.status != ReferralStatus.SENT:
-            return None
-        r.status, r.accepted_at = ReferralStatus.ACCEPTED, timezone.now()
-        return {}
-
-    return _referral_step(referral, actor=actor, action="referral.accepted", apply=apply)
-
-
-@write_transaction
-def referral_feedback(*, referral, actor, text: str, close: bool = False) -> Referral:
-    """Add the partner's feedback (appended, dated); ``close`` closes the referral."""
-
-    def apply(r):
-        if r.status == ReferralStatus.CLOSED:
-            raise Refused(_("This referral is closed."))
-        stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
-        if text.strip():
-            r.feedback = f"{r.feedback}\n{stamp} – {text.strip()}".strip()
-        if close:
-            r.status, r.closed_at = ReferralStatus.CLOSED, timezone.now()
-            r.accepted_at = r.accepted_at or r.closed_at
-        return {"closed": close}
-
-    action = "referral.closed" if close else "referral.feedback"
-    return _referral_step(referral, actor=actor, action=action, apply=apply)
-
-
 # Retention ------------------------------------------------------------------------------------
 
 
@@ -745,40 +755,3 @@ def purge_due(now: dt.datetime | None = None) -> int:
         Q(status=EntryStatus.LEFT) & Q(left_at__lte=left_before) & Q(follows__isnull=True)
     ).delete()
     return done
-
-
-# Partners -------------------------------------------------------------------------------------
-
-
-@write_transaction
-def partner_save(*, organisation, actor, form) -> Partner:
-    """Save a ``PartnerForm`` (new or changed body)."""
-    created = form.instance.pk is None
-    partner = form.save(commit=False)
-    partner.organisation = organisation
-    partner.save()
-    audit.record(
-        action="partner.created" if created else "partner.changed",
-        organisation=organisation,
-        actor=actor,
-        obj=partner,
-    )
-    return partner
-
-
-@write_transaction
-def partner_user_add(*, organisation, actor, partner, membership) -> PartnerUser:
-    """Link a ``social_partner`` membership to ``partner``: it sees that body's referrals."""
-    if membership.organisation_id != organisation.pk or membership.role != "social_partner":
-        raise Refused(_("Only a member with the social-services partner role can be linked."))
-    link, _created = PartnerUser.objects.update_or_create(
-        membership=membership, defaults={"partner": partner, "organisation": organisation}
-    )
-    audit.record(
-        action="partner.user_linked",
-        organisation=organisation,
-        actor=actor,
-        obj=partner,
-        changes={"member": membership.user.get_full_name() or membership.user.username},
-    )
-    return link

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.pagination import ListPaginator
+from relais.core.phones import parse_phone
 from relais.core.tenancy import get_for_request, require_ability
 from relais.housing.models import Occupant
 
-from . import charts, forms, rules, selectors, services
+from . import charts, forms, partner_services, rules, selectors, services
 from .models import (
     Campaign,
     CampaignStatus,
@@ -23,6 +25,7 @@ from .models import (
     Need,
     Partner,
     Referral,
+    ReferralStatus,
     RegisterEntry,
 )
 
@@ -54,7 +57,12 @@ def candidates(request):
             alone=occupant.lives_alone,
         )
         occupant.age = rules.age_on(occupant.birth_date, today)
-    return render(request, "outreach/candidates.html", {"page": page})
+    query = request.GET.get("q", "").strip()
+    found_people = selectors.occupant_search(request.organisation, query)
+    for occupant in found_people:
+        occupant.age = rules.age_on(occupant.birth_date, today)
+    context = {"page": page, "q": query, "found": found_people}
+    return render(request, "outreach/candidates.html", context)
 
 
 @login_required
@@ -62,7 +70,8 @@ def entry_create(request, occupant_pk):
     occupant = get_for_request(
         request, Occupant.objects.select_related("household"), "outreach.view", pk=occupant_pk
     )
-    form = forms.EntryForm(request.POST or None)
+    age = rules.age_on(occupant.birth_date, timezone.localdate())
+    form = forms.EntryForm(request.POST or None, age=age)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         consent = services.Consent(
@@ -81,6 +90,7 @@ def entry_create(request, occupant_pk):
                 unfit_for_work=data["unfit_for_work"],
                 other_phone=data["other_phone"],
                 health_note=data["health_note"],
+                signal_reason=data["signal_reason"],
             )
         except services.Refused as refused:
             form.add_error(None, str(refused))
@@ -88,7 +98,7 @@ def entry_create(request, occupant_pk):
             messages.success(request, _("%(name)s is on the register.") % {"name": occupant})
             return redirect("outreach:entry_detail", pk=entry.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "occupant": occupant}
+    context = {"form": form, "occupant": occupant, "age": age}
     return render(request, "outreach/entry_form.html", context, status=status)
 
 
@@ -110,6 +120,12 @@ def entry_detail(request, pk):
         "show_health": show_health,
         "calls": selectors.history(entry),
         "leave_form": forms.LeaveForm(),
+        "left_reason": selectors.left_reason_label(entry.left_reason),
+        "age": rules.age_on(entry.occupant.birth_date, timezone.localdate()),
+        "address": services._address(entry),
+        "phones": [o.phone.as_e164 for o in entry.household.occupants.all() if o.phone],
+        # A number typed before the form checked it is shown as text, never dialled.
+        "other_phone_dialable": parse_phone(entry.other_phone) is not None,
     }
     return render(request, "outreach/entry_detail.html", context)
 
@@ -186,9 +202,17 @@ def campaign_edit(request, pk):
 
 @login_required
 @require_POST
-def campaign_action(request, pk, action):
-    if action not in ("start", "close"):
-        raise Http404
+def campaign_start(request, pk):
+    return _campaign_action(request, pk, "start")
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk):
+    return _campaign_action(request, pk, "close")
+
+
+def _campaign_action(request, pk, action):
     campaign = get_for_request(request, Campaign.objects.all(), "outreach.campaigns", pk=pk)
     kwargs = {"organisation": request.organisation, "actor": request.user, "campaign": campaign}
     try:
@@ -315,7 +339,9 @@ def _record(request, follow, form):
 
 @login_required
 def needs(request):
-    require_ability(request, "outreach.view")
+    """The open needs: closed by the outreach roles, read by the director (from the
+    dashboard)."""
+    require_ability(request, "outreach.follow_up")
     found = selectors.open_needs(request.organisation).order_by("opened_at", "pk")
     page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "outreach/needs.html", {"page": page})
@@ -371,9 +397,27 @@ def visit(request, pk):
 
 
 @login_required
+def referrals(request):
+    """The referrals to social services, open ones first (``?status=open`` only those)."""
+    require_ability(request, "outreach.follow_up")
+    status = request.GET.get("status", "")
+    found = Referral.objects.for_organisation(request.organisation).select_related("partner")
+    if status == "open":
+        found = found.exclude(status=ReferralStatus.CLOSED)
+    found = found.order_by(
+        Case(When(status=ReferralStatus.CLOSED, then=1), default=0), "-sent_at", "-pk"
+    )
+    page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outreach/referrals.html", {"page": page, "status": status})
+
+
+@login_required
 def referral_detail(request, pk):
     referral = get_for_request(
-        request, Referral.objects.select_related("partner", "sent_by"), "outreach.view", pk=pk
+        request,
+        Referral.objects.select_related("partner", "sent_by"),
+        "outreach.follow_up",
+        pk=pk,
     )
     return render(request, "outreach/referral_detail.html", {"referral": referral, "staff": True})
 
@@ -412,7 +456,9 @@ def partner_create(request):
     require_ability(request, "outreach.partners")
     form = forms.PartnerForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        services.partner_save(organisation=request.organisation, actor=request.user, form=form)
+        partner_services.partner_save(
+            organisation=request.organisation, actor=request.user, form=form
+        )
         messages.success(request, _("Partner added."))
         return redirect("outreach:partner_list")
     status = 400 if request.method == "POST" else 200
@@ -426,7 +472,7 @@ def partner_detail(request, pk):
     )
     form = forms.PartnerUserForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        services.partner_user_add(
+        partner_services.partner_user_add(
             organisation=request.organisation,
             actor=request.user,
             partner=partner,

@@ -90,7 +90,7 @@ def test_caller_works_the_list_and_the_ccas_closes_the_referral(new_page, day_li
     page.get_by_label("Précision sur les besoins").fill("Plus rien dans le réfrigérateur")
     page.get_by_label("Signaler aux services sociaux").select_option(label="CCAS de Tours")
     page.get_by_role("button", name="Enregistrer l’appel").click()
-    expect(page.get_by_text("Signalement envoyé à CCAS de Tours.")).to_be_visible()
+    expect(page.get_by_text("Signalement envoyé : CCAS de Tours.")).to_be_visible()
     _no_sideways_scroll(page)
     referral = Referral.objects.get(partner__name="CCAS de Tours")
 

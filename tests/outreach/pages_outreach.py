@@ -22,10 +22,11 @@ PAGES = {
     "outreach:campaign_edit": ("outreach.campaigns", {"pk": "outreach_campaign"}),
     "outreach:today": ("outreach.view", None),
     "outreach:call": ("outreach.view", {"pk": "follow"}),
-    "outreach:needs": ("outreach.view", None),
+    "outreach:needs": ("outreach.follow_up", None),
+    "outreach:referrals": ("outreach.follow_up", None),
     "outreach:visits": ("outreach.visit", None),
     "outreach:visit": ("outreach.visit", {"pk": "follow"}),
-    "outreach:referral_detail": ("outreach.view", {"pk": "referral"}),
+    "outreach:referral_detail": ("outreach.follow_up", {"pk": "referral"}),
     "outreach:dashboard": ("outreach.dashboard", None),
     "outreach:partner_list": ("outreach.partners", None),
     "outreach:partner_create": ("outreach.partners", None),
@@ -34,7 +35,8 @@ PAGES = {
 }
 NOT_PAGES = {
     "outreach:entry_leave",
-    "outreach:campaign_action",
+    "outreach:campaign_start",
+    "outreach:campaign_close",
     "outreach:need_close",
     "outreach:partner_referral",
     "outreach:partner_link",

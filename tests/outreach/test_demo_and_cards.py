@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from relais.core.models import Membership
 from relais.core.roles import Role
+from relais.core.services import crisis_mode_change
 from relais.housing.demo import seed_demo
 from relais.outreach import services
 from relais.outreach.models import (
@@ -15,6 +16,7 @@ from relais.outreach.models import (
     Follow,
     Partner,
     PartnerUser,
+    Referral,
     RegisterEntry,
 )
 from relais.outreach.rules import ccas_name
@@ -41,6 +43,23 @@ def test_the_demo_has_a_register_calls_and_a_linked_partner_and_resets():
         "commune_id", flat=True
     )
     assert linked.commune_id == max(set(communes), key=list(communes).count)
+    # Referrals name the tenant and give their address, as the call screen's would.
+    referrals = list(Referral.objects.select_related("follow__entry__occupant"))
+    assert referrals
+    for referral in referrals:
+        assert referral.person_name == str(referral.follow.entry.occupant)
+        assert referral.address == services._address(referral.follow.entry)
+    # The running campaign was started by hand: the crisis switch (off in the demo) does
+    # not claim it, and turning it on then off leaves it running.
+    running = Campaign.objects.get(organisation=partner_member.organisation, status="active")
+    assert not running.start_with_switch
+    for on in (True, False):
+        crisis_mode_change(
+            organisation=running.organisation, actor=None, mode="crisis",
+            switches={"outreach_active": on},
+        )  # fmt: skip
+    running.refresh_from_db()
+    assert running.status == "active"
     # The caller's list can be built on the demo.
     organisation = partner_member.organisation
     assert services.list_build(organisation=organisation) >= 0
