@@ -400,23 +400,30 @@ def _still_due(follow, day: dt.date) -> bool:
 
 
 def _lock_for_call(organisation, follow, key: str, day: dt.date):
-    """(locked follow, the call already recorded with ``key`` or None). Refused when the
-    person is on no call list of ``day``, or no longer to be called today."""
-    follow = (
+    """(the addressed follow, every follow of the person due on ``day`` — locked, in id
+    order —, the call already recorded with ``key`` or None). Refused when the person is
+    on no call list of ``day``, or no longer to be called today."""
+    follow = Follow.objects.select_related("entry").get(pk=follow.pk, organisation=organisation)
+    follows = list(
         Follow.objects.select_for_update()
-        .select_related("entry", "campaign")
-        .get(pk=follow.pk, organisation=organisation)
+        .select_related("campaign")
+        .filter(organisation=organisation, entry_id=follow.entry_id)
+        .order_by("pk")
     )
-    earlier = Call.objects.filter(follow=follow, key=key).first() if key else None
+    earlier = (
+        Call.objects.filter(follow__in=follows, key=key).order_by("pk").first() if key else None
+    )
     if earlier is None and selectors.sheet_caller(organisation, follow.pk, day) is None:
         raise Refused(_("This person is not on today's call list."))
-    if earlier is None and not _still_due(follow, day):
+    due = [f for f in follows if _still_due(f, day)]
+    if earlier is None and not due:
         raise Refused(_("This call is already recorded."))
-    return follow, earlier
+    return follow, due, earlier
 
 
 def _apply_outcome(follow, outcome: str, attempts_today: int, now) -> bool:
-    """Move the follow on after a call; True when the case escalates."""
+    """Move the follow on after a call (by its own campaign's cadence); True when the case
+    escalates."""
     escalated = False
     if outcome in FAILED_OUTCOMES:
         escalated = _failed(follow, attempts_today, now)
@@ -426,6 +433,20 @@ def _apply_outcome(follow, outcome: str, attempts_today: int, now) -> bool:
         _reached(follow, follow.campaign, now, hospital=outcome == Outcome.HOSPITAL)
     follow.save()
     return escalated
+
+
+def _check_needs(outcome: str, needs) -> None:
+    if outcome == Outcome.NEEDS and not needs:
+        raise Refused(_("Tick at least one need, or choose “reached and fine”."))
+    if outcome != Outcome.NEEDS and needs:
+        raise Refused(_("Needs are recorded only with “reached, with needs”."))
+
+
+def _calls_today(entry_id: int, now) -> int:
+    """Calls made to the person today (one per call, whatever the campaigns following)."""
+    start, end = selectors.day_bounds(timezone.localdate(now))
+    calls = Call.objects.filter(follow__entry_id=entry_id, called_at__gte=start, called_at__lt=end)
+    return calls.order_by().values("called_at").distinct().count()
 
 
 @write_transaction
@@ -439,40 +460,49 @@ def call_record(
     note: str = "",
     needs: list[tuple[str, str]] = (),
     refer_to: Partner | None = None,
+    partner_note: str = "",
     key: str = "",
 ) -> CallResult:
-    """Record a call of ``follow`` (a person on a call list of today) by ``membership``'s
-    caller. The person's state on the list is what this writes: the follow (due date,
-    failures in a row, escalation) and the call row (attempts of the day, retry time).
+    """Record a call of the person of ``follow`` (on a call list of today) by
+    ``membership``'s caller. A call is to a PERSON: it counts for every campaign following
+    them whose follow is due today — one call row each, at one time, and each follow moved
+    on by its own campaign's rules (``_apply_outcome``: the next due day by its cadence,
+    failures in a row, escalation; deceased stops them all) —; the person's state on the
+    list is read back from those.
 
-    ``needs``: [(NeedKind, detail)] for "reached with needs"; ``refer_to`` sends them to a
-    partner (a referral). A ``key`` already used for this person returns the first call
-    (a double submit records nothing twice).
+    ``needs``: [(NeedKind, detail)], only and always for "reached with needs" (kept once,
+    on the addressed follow's call); ``refer_to`` sends them to a partner (a referral)
+    with ``partner_note`` — never ``note``, which stays with the landlord. A ``key``
+    already used for this person returns the first call (a double submit of one form
+    records once; every form load has its own key).
     """
     now = timezone.now()
-    follow, earlier = _lock_for_call(organisation, follow, key, timezone.localdate(now))
+    follow, due, earlier = _lock_for_call(organisation, follow, key, timezone.localdate(now))
     if earlier is not None:
         return CallResult(earlier, replayed=True)
-    if outcome == Outcome.NEEDS and not needs:
-        raise Refused(_("Tick at least one need, or choose “reached and fine”."))
-    start, end = selectors.day_bounds(timezone.localdate(now))
-    earlier_today = Call.objects.filter(
-        follow=follow, called_at__gte=start, called_at__lt=end
-    ).count()
-    call = Call.objects.create(
-        organisation=organisation,
-        follow=follow,
-        campaign=follow.campaign,
-        caller=membership,
-        called_at=now,
-        outcome=outcome,
-        note=note.strip(),
-        key=key,
-    )
-    follow.caller = membership
-    escalated = _apply_outcome(follow, outcome, earlier_today + 1, now)
+    _check_needs(outcome, needs)
+    attempts = _calls_today(follow.entry_id, now) + 1
+    made = {
+        f.pk: Call.objects.create(
+            organisation=organisation,
+            follow=f,
+            campaign=f.campaign,
+            caller=membership,
+            called_at=now,
+            outcome=outcome,
+            note=note.strip(),
+            key=key,
+        )
+        for f in due
+    }
+    escalated = False
+    for f in due:
+        f.caller = membership
+        escalated = _apply_outcome(f, outcome, attempts, now) or escalated
+    lead = next((f for f in due if f.pk == follow.pk), due[0])
+    call = made[lead.pk]
     Need.objects.bulk_create(
-        Need(organisation=organisation, follow=follow, call=call, kind=kind, note=detail[:300])
+        Need(organisation=organisation, follow=lead, call=call, kind=kind, note=detail[:300])
         for kind, detail in needs
     )
     audit.record(
@@ -480,19 +510,25 @@ def call_record(
         organisation=organisation,
         actor=actor,
         obj=follow.entry,
-        changes={"outcome": outcome, "needs": len(needs), "escalated": escalated},
+        changes={
+            "outcome": outcome,
+            "needs": len(needs),
+            "escalated": escalated,
+            "campaigns": len(due),
+        },
     )
     if outcome == Outcome.DECEASED:
         entry_leave(organisation=organisation, actor=actor, entry=follow.entry, reason="deceased")
     referral = None
     if refer_to is not None and needs:
+        lead.entry = follow.entry
         referral = referral_create(
             organisation=organisation,
             actor=actor,
-            follow=follow,
+            follow=lead,
             partner=refer_to,
             reason="needs",
-            summary=note,
+            summary=partner_note,
         )
     return CallResult(call, referral=referral, escalated=escalated)
 
@@ -585,20 +621,32 @@ def _address(entry) -> str:
     return f"{building.address}, {place} ({lease.dwelling.reference})"
 
 
+def _need_details(needs) -> list[str]:
+    """One line per distinct detail, with the needs it is about: « Courses, Médicaments :
+    plus rien » once, not once per need (the call form's detail is one for all)."""
+    kinds_by_detail: dict[str, list[str]] = {}
+    for need in needs:
+        if need.note:
+            kinds = kinds_by_detail.setdefault(need.note, [])
+            if str(need.get_kind_display()) not in kinds:
+                kinds.append(str(need.get_kind_display()))
+    return [f"{', '.join(kinds)} : {detail}" for detail, kinds in kinds_by_detail.items()]
+
+
 @write_transaction
 def referral_create(
     *, organisation, actor, follow: Follow, partner: Partner, reason: str, summary: str = ""
 ) -> Referral:
-    """Send the case to ``partner`` with the minimum needed (name, address, phone, open needs,
-    the caller's note) and the consent it rests on. A partner without an account gets a
-    signed, expiring link by e-mail (only its SHA-256 stored)."""
+    """Send the case to ``partner`` with the minimum needed (name, address, phone, the
+    person's open needs and their details, ``summary``: what the caller wrote for the social
+    services, never their own note) and the consent it rests on. A partner without an
+    account gets a signed, expiring link by e-mail (only its SHA-256 stored)."""
     if partner.organisation_id != organisation.pk:
         raise ValueError("partner of another organisation")
     entry = follow.entry
-    needs = Need.objects.filter(follow=follow, closed_at__isnull=True)
+    needs = Need.objects.filter(follow__entry_id=follow.entry_id, closed_at__isnull=True)
     labels = sorted({str(n.get_kind_display()) for n in needs})
-    details = [f"{n.get_kind_display()} : {n.note}" for n in needs if n.note]
-    summary = "\n".join([*details, *([summary.strip()] if summary.strip() else [])])
+    summary = "\n".join([*_need_details(needs), *([summary.strip()] if summary.strip() else [])])
     now = timezone.now()
     referral = Referral(
         organisation=organisation,
