@@ -266,14 +266,20 @@ def open_needs(organisation):
     )
 
 
-def visits(organisation):
-    """People awaiting a caretaker's visit after three failed calls, oldest first."""
-    return (
+def visits(organisation) -> list[Follow]:
+    """People awaiting a caretaker's visit after three failed calls, oldest first: one
+    follow per person (a person followed by several campaigns escalates in each; the visit
+    is recorded for all of them, ``services.visit_record``)."""
+    follows = (
         Follow.objects.for_organisation(organisation)
         .filter(escalation=Escalation.VISIT, state=FollowState.FOLLOWED)
         .select_related("entry__occupant", "entry__household", "campaign")
         .order_by("escalated_at", "pk")
     )
+    people: dict[int, Follow] = {}
+    for follow in follows:
+        people.setdefault(follow.entry_id, follow)
+    return list(people.values())
 
 
 def partner_referrals(organisation, partner):

@@ -558,15 +558,18 @@ def partner_for(entry) -> Partner | None:
 
 @write_transaction
 def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: str = ""):
-    """The caretaker's visit of an escalated case: seen and fine closes the escalation;
-    otherwise the case is referred to the CCAS of the commune (or another body).
-    Returns the referral or None."""
-    follow = (
+    """The caretaker's visit of an escalated case, for every campaign following the person
+    that awaits it: seen and fine closes the escalations (each follow due again by its
+    cadence); otherwise the case is referred, once, to the CCAS of the commune (or another
+    body). Returns the referral or None."""
+    follow = Follow.objects.select_related("entry").get(pk=follow.pk, organisation=organisation)
+    awaiting = list(
         Follow.objects.select_for_update()
-        .select_related("entry", "campaign")
-        .get(pk=follow.pk, organisation=organisation)
+        .select_related("campaign")
+        .filter(organisation=organisation, entry_id=follow.entry_id, escalation=Escalation.VISIT)
+        .order_by("pk")
     )
-    if follow.escalation != Escalation.VISIT:
+    if not awaiting:
         raise Refused(_("No caretaker's visit is awaited for this person."))
     audit.record(
         action="visit.recorded",
@@ -576,21 +579,26 @@ def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: 
         changes={"seen_fine": seen_fine},
     )
     if seen_fine:
-        _reached(follow, follow.campaign, timezone.now())
-        follow.save()
+        for each in awaiting:
+            _reached(each, each.campaign, timezone.now())
+            each.save()
         return None
     partner = partner_for(follow.entry)
     if partner is None:
         raise Refused(_("Add the CCAS of this commune to the partners before referring."))
     note = note or _("Not reached after three calls and a caretaker's visit.")
-    return referral_create(
+    lead = next((f for f in awaiting if f.pk == follow.pk), awaiting[0])
+    lead.entry = follow.entry
+    referral = referral_create(
         organisation=organisation,
         actor=actor,
-        follow=follow,
+        follow=lead,
         partner=partner,
         reason="escalation",
         summary=note,
     )
+    Follow.objects.filter(pk__in=[f.pk for f in awaiting]).update(escalation=Escalation.REFERRED)
+    return referral
 
 
 # Referrals ------------------------------------------------------------------------------------

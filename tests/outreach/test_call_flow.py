@@ -203,3 +203,29 @@ def test_the_call_screen_shows_open_needs_and_the_audited_health_note(organisati
     assert "Diabète Durand" in page
     viewed = AuditEvent.objects.filter(action="register_entry.health_viewed")
     assert viewed.count() == 1 and viewed.get().object_id == str(entry.pk)
+
+
+def test_an_escalated_person_of_two_campaigns_is_one_visit_and_one_referral(organisation):
+    entry = person(organisation)
+    ccas(organisation, entry)
+    campaign(organisation, cadence=7, name="Confinement")
+    campaign(organisation, cadence=2, name="Canicule")
+    lea, _client = _caller_client(organisation)
+    services.list_build(organisation=organisation, caller_ids=[lea.pk])
+    Follow.objects.update(failed_attempts=2)  # two failures in a row already
+    (listed,) = sheets()[lea.pk]
+    result = services.call_record(
+        organisation=organisation,
+        actor=None,
+        membership=lea,
+        follow=Follow.objects.get(pk=listed),
+        outcome="no_answer",
+    )
+    assert result.escalated
+    (visit,) = selectors.visits(organisation)
+    referral = services.visit_record(
+        organisation=organisation, actor=None, follow=visit, seen_fine=False
+    )
+    assert referral.reason == "escalation" and entry.follows.get(pk=listed).referrals.count() == 1
+    escalations = set(Follow.objects.filter(entry=entry).values_list("escalation", flat=True))
+    assert escalations == {"referred"} and selectors.visits(organisation) == []
