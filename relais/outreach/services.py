@@ -19,9 +19,8 @@ from relais.core.transactions import write_transaction
 from relais.formats import of_name
 from relais.housing.models import Lease
 
-from . import calllist, links, notify, rules, selectors
+from . import calllist, follow_moves, links, notify, selectors
 from .models import (
-    FAILED_OUTCOMES,
     Call,
     CallSheet,
     Campaign,
@@ -358,47 +357,6 @@ class CallResult:
     escalated: bool = False
 
 
-def _reached(follow, campaign, now, *, hospital=False) -> None:
-    days = (
-        max(campaign.cadence_days, rules.HOSPITAL_RECALL_DAYS)
-        if hospital
-        else (campaign.cadence_days)
-    )
-    follow.failed_attempts = 0
-    follow.last_reached_at = now
-    follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=days)
-    if follow.escalation == Escalation.VISIT:
-        follow.escalation, follow.escalated_at = Escalation.NONE, None
-
-
-def _failed(follow, attempts_today: int, now) -> bool:
-    """Count a failed attempt (``attempts_today`` includes it); True when the case escalates
-    (a caretaker's visit). A first failure of the day leaves the person due today: the list
-    shows them again at ``rules.retry_at`` this call — the next day when that falls outside
-    today's calling hours."""
-    follow.failed_attempts += 1
-    step = rules.after_failed_attempt(
-        failed_in_a_row=follow.failed_attempts, attempts_today=attempts_today
-    )
-    if step.escalate:
-        if follow.escalation == Escalation.NONE:
-            follow.escalation, follow.escalated_at = Escalation.VISIT, now
-        follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
-        return True
-    today = timezone.localdate(now)
-    if not step.later_today or rules.retry_at(now).date() > today:
-        follow.next_due_on = today + dt.timedelta(days=1)
-    return False
-
-
-def _still_due(follow, day: dt.date) -> bool:
-    return (
-        follow.state == FollowState.FOLLOWED
-        and follow.campaign.status == CampaignStatus.ACTIVE
-        and follow.next_due_on <= day
-    )
-
-
 def _lock_for_call(organisation, follow, key: str, day: dt.date):
     """(the addressed follow, every follow of the person due on ``day`` — locked, in id
     order —, the call already recorded with ``key`` or None). Refused when the person is
@@ -415,24 +373,10 @@ def _lock_for_call(organisation, follow, key: str, day: dt.date):
     )
     if earlier is None and selectors.sheet_caller(organisation, follow.pk, day) is None:
         raise Refused(_("This person is not on today's call list."))
-    due = [f for f in follows if _still_due(f, day)]
+    due = [f for f in follows if follow_moves.still_due(f, day)]
     if earlier is None and not due:
         raise Refused(_("This call is already recorded."))
     return follow, due, earlier
-
-
-def _apply_outcome(follow, outcome: str, attempts_today: int, now) -> bool:
-    """Move the follow on after a call (by its own campaign's cadence); True when the case
-    escalates."""
-    escalated = False
-    if outcome in FAILED_OUTCOMES:
-        escalated = _failed(follow, attempts_today, now)
-    elif outcome == Outcome.DECEASED:
-        follow.state = FollowState.STOPPED
-    else:
-        _reached(follow, follow.campaign, now, hospital=outcome == Outcome.HOSPITAL)
-    follow.save()
-    return escalated
 
 
 def _check_needs(outcome: str, needs) -> None:
@@ -442,11 +386,17 @@ def _check_needs(outcome: str, needs) -> None:
         raise Refused(_("Needs are recorded only with “reached, with needs”."))
 
 
-def _calls_today(entry_id: int, now) -> int:
-    """Calls made to the person today (one per call, whatever the campaigns following)."""
-    start, end = selectors.day_bounds(timezone.localdate(now))
-    calls = Call.objects.filter(follow__entry_id=entry_id, called_at__gte=start, called_at__lt=end)
-    return calls.order_by().values("called_at").distinct().count()
+def _call_row(follow, membership, now, outcome: str, note: str, key: str) -> Call:
+    return Call.objects.create(
+        organisation_id=follow.organisation_id,
+        follow=follow,
+        campaign=follow.campaign,
+        caller=membership,
+        called_at=now,
+        outcome=outcome,
+        note=note.strip(),
+        key=key,
+    )
 
 
 @write_transaction
@@ -463,59 +413,36 @@ def call_record(
     partner_note: str = "",
     key: str = "",
 ) -> CallResult:
-    """Record a call of the person of ``follow`` (on a call list of today) by
-    ``membership``'s caller. A call is to a PERSON: it counts for every campaign following
-    them whose follow is due today — one call row each, at one time, and each follow moved
-    on by its own campaign's rules (``_apply_outcome``: the next due day by its cadence,
-    failures in a row, escalation; deceased stops them all) —; the person's state on the
-    list is read back from those.
-
-    ``needs``: [(NeedKind, detail)], only and always for "reached with needs" (kept once,
-    on the addressed follow's call); ``refer_to`` sends them to a partner (a referral)
-    with ``partner_note`` — never ``note``, which stays with the landlord. A ``key``
-    already used for this person returns the first call (a double submit of one form
-    records once; every form load has its own key).
-    """
+    """Record a call of the person of ``follow`` (on a list of today) by ``membership``. A
+    call is to a PERSON: one call row per follow of theirs due today, at one time, each
+    follow moved on by its own campaign's rules (``follow_moves.apply_outcome``).
+    ``needs``: [(NeedKind, detail)], only and always for "reached with needs", kept once;
+    ``refer_to`` sends them to a partner with ``partner_note`` — never ``note``, which stays
+    with the landlord. A ``key`` already used for this person returns the first call."""
     now = timezone.now()
     follow, due, earlier = _lock_for_call(organisation, follow, key, timezone.localdate(now))
     if earlier is not None:
         return CallResult(earlier, replayed=True)
     _check_needs(outcome, needs)
-    attempts = _calls_today(follow.entry_id, now) + 1
-    made = {
-        f.pk: Call.objects.create(
-            organisation=organisation,
-            follow=f,
-            campaign=f.campaign,
-            caller=membership,
-            called_at=now,
-            outcome=outcome,
-            note=note.strip(),
-            key=key,
-        )
-        for f in due
-    }
+    attempts = follow_moves.calls_today(follow.entry_id, now) + 1
+    made = {f.pk: _call_row(f, membership, now, outcome, note, key) for f in due}
     escalated = False
     for f in due:
         f.caller = membership
-        escalated = _apply_outcome(f, outcome, attempts, now) or escalated
+        escalated = follow_moves.apply_outcome(f, outcome, attempts, now) or escalated
     lead = next((f for f in due if f.pk == follow.pk), due[0])
     call = made[lead.pk]
     Need.objects.bulk_create(
         Need(organisation=organisation, follow=lead, call=call, kind=kind, note=detail[:300])
         for kind, detail in needs
     )
+    changes = {"outcome": outcome, "needs": len(needs), "escalated": escalated}
     audit.record(
         action="call.recorded",
         organisation=organisation,
         actor=actor,
         obj=follow.entry,
-        changes={
-            "outcome": outcome,
-            "needs": len(needs),
-            "escalated": escalated,
-            "campaigns": len(due),
-        },
+        changes=changes,
     )
     if outcome == Outcome.DECEASED:
         entry_leave(organisation=organisation, actor=actor, entry=follow.entry, reason="deceased")
@@ -580,7 +507,7 @@ def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: 
     )
     if seen_fine:
         for each in awaiting:
-            _reached(each, each.campaign, timezone.now())
+            follow_moves.reached(each, each.campaign, timezone.now())
             each.save()
         return None
     partner = partner_for(follow.entry)
