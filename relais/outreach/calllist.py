@@ -2,7 +2,10 @@
 caller and day (ADR 0039 §4, ADR 0050).
 
 Who is due: the followed people of the organisation's active campaigns (started, not ended)
-whose ``next_due_on`` is today or past, not yet on a sheet of the day. How they are shared
+whose ``next_due_on`` is today or past, not yet on a sheet of the day — one line per
+PERSON (register entry): someone followed by several campaigns is listed once, by their
+oldest due follow, and a call moves every follow of theirs due (``services.call_record``).
+How they are shared
 among the callers on duty (``caller_ids``; :func:`share`):
 
 0. the callers on duty are those of the weekly rota for the day, less the absent
@@ -20,12 +23,12 @@ retry time, done) is written only when a call is made, on the follow and the cal
 (``selectors.my_list_rows`` reads it back), so a list of 13,000 people is some thirty rows
 (``bench/outreach.py``).
 
-Nobody is listed twice a day: a build reads the day's sheets and lists only people on none of
-them, and builds of one organisation run one at a time (PostgreSQL: a transaction-scoped
-advisory lock taken first; SQLite: ``transaction_mode = IMMEDIATE``, the write lock taken at
-``BEGIN``), so a second run, or two at once, add nothing; ``(caller, day)`` is unique besides.
-A run killed before its commit leaves nothing: the sheets are written in the service's one
-transaction.
+Nobody is listed twice a day: a build reads the people on the day's sheets (through their
+follows) and lists only people on none of them, and builds of one organisation run one at a
+time (PostgreSQL: a transaction-scoped advisory lock taken first; SQLite:
+``transaction_mode = IMMEDIATE``, the write lock taken at ``BEGIN``), so a second run, or
+two at once, add nothing; ``(caller, day)`` is unique besides. A run killed before its
+commit leaves nothing: the sheets are written in the service's one transaction.
 
 Sharing in SQL was tried twice: one ``INSERT … WITH … SELECT`` with window functions costs 10
 to 14 times the bare selection of the people due on SQLite and 7 on PostgreSQL, where the same
@@ -45,20 +48,29 @@ from relais.core.roles import Role
 
 from .models import CallSheet
 
-DUE_SQL = """
-SELECT f.id, f.entry_id FROM outreach_follow f JOIN outreach_campaign c ON c.id = f.campaign_id
+_DUE_FROM = """
+FROM outreach_follow f JOIN outreach_campaign c ON c.id = f.campaign_id
 WHERE f.organisation_id = %(org)s AND c.status = 'active'
   AND c.starts_on <= %(day)s AND (c.ends_on IS NULL OR c.ends_on >= %(day)s)
   AND f.state = 'followed' AND f.next_due_on <= %(day)s
 """
-# The people due, the oldest due first: (follow, last caller). Those already on a sheet of the
-# day are left out in memory (``build``: the day's sheets are read first, under the lock).
-_DUE_IN_ORDER = DUE_SQL.replace("SELECT f.id, f.entry_id", "SELECT f.id, f.caller_id") + (
-    "ORDER BY f.next_due_on, f.id"
-)
+# The people due: one row per register entry with a follow due (a person followed by two
+# campaigns is one person to call). The bench's baseline.
+DUE_SQL = "SELECT DISTINCT f.entry_id" + _DUE_FROM
+# The follows due, the oldest due first: (follow, last caller, entry). ``build`` keeps the
+# first follow of each person and leaves out the people already on a sheet of the day.
+_DUE_IN_ORDER = "SELECT f.id, f.caller_id, f.entry_id" + _DUE_FROM + "ORDER BY f.next_due_on, f.id"
 _SHEETS_SQL = (
     "SELECT id, caller_id, follows FROM outreach_callsheet WHERE organisation_id = %s AND day = %s"
 )
+# The people (register entries) already on a sheet of the day, through the follows listed.
+_LISTED_PEOPLE_SQL = {
+    "sqlite": "SELECT DISTINCT f.entry_id FROM outreach_callsheet s JOIN json_each(s.follows) p "
+    "JOIN outreach_follow f ON f.id = p.value WHERE s.organisation_id = %s AND s.day = %s",
+    "postgresql": "SELECT DISTINCT f.entry_id FROM outreach_callsheet s CROSS JOIN LATERAL "
+    "json_array_elements_text(s.follows) AS p(value) JOIN outreach_follow f "
+    "ON f.id = p.value::bigint WHERE s.organisation_id = %s AND s.day = %s",
+}
 _NAMED = re.compile(r"%\((\w+)\)s")
 # Key of the PostgreSQL advisory lock serialising the builds of one organisation (with its id):
 # the issue number and "list".
@@ -196,10 +208,10 @@ def build(*, organisation, day: dt.date, caller_ids: list[int] | None = None) ->
 
     One round trip on PostgreSQL reads everything, in this order: the per-organisation lock
     (``pg_advisory_xact_lock``, held to the commit; on SQLite the ``IMMEDIATE`` transaction
-    holds the write lock from ``BEGIN``), the callers on duty, the day's sheets and the
-    people due. Then one insert of a row per caller for a first run; a later run of the day
-    appends the people newly due to the callers' sheets (one update each). The sheets'
-    foreign keys are the database's (organisation, caller)."""
+    holds the write lock from ``BEGIN``), the callers on duty, the day's sheets, the people
+    on them and the follows due (one per person kept). Then one insert of a row per caller
+    for a first run; a later run of the day appends the people newly due to the callers'
+    sheets (one update each). The sheets' foreign keys are the database's (organisation, caller)."""
     org = organisation.pk
     statements = []
     if connection.vendor == "postgresql":
@@ -207,15 +219,16 @@ def build(*, organisation, day: dt.date, caller_ids: list[int] | None = None) ->
     if caller_ids is None:
         statements.append(_on_duty(org, day))
     statements.append((_SHEETS_SQL, [org, day]))
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    statements.append((_LISTED_PEOPLE_SQL[vendor], [org, day]))
     statements.append(_positional(_DUE_IN_ORDER, {"org": org, "day": day}))
-    *read, sheet_rows, due_rows = _read_together(statements)
+    *read, sheet_rows, listed_rows, due_rows = _read_together(statements)
     given = caller_ids is not None
     ids = [int(pk) for pk in caller_ids] if given else [pk for (pk,) in read[-1]]
     if not ids:
         return 0, 0
     sheets = {caller: (pk, _ids(follows)) for pk, caller, follows in sheet_rows}
-    listed = {follow for _pk, follows in sheets.values() for follow in follows}
-    due = [row for row in due_rows if row[0] not in listed] if listed else due_rows
+    due = _one_per_person(due_rows, {entry for (entry,) in listed_rows})
     shared = share(due, ids)
     _insert(org, day, {c: f for c, f in shared.items() if c not in sheets})
     for caller, follows in shared.items():
@@ -223,6 +236,20 @@ def build(*, organisation, day: dt.date, caller_ids: list[int] | None = None) ->
             pk, before = sheets[caller]
             CallSheet.objects.filter(pk=pk).update(follows=[*before, *follows])
     return sum(len(follows) for follows in shared.values()), len(ids)
+
+
+def _one_per_person(due_rows, listed: set[int]) -> list[tuple[int, int | None]]:
+    """``[(follow, last caller)]`` of ``due_rows`` (``(follow, last caller, entry)`` in due
+    order), one per person: the first (oldest due) follow of each entry not in ``listed``
+    (already on a sheet of the day). A call to that person moves every follow of theirs
+    due (``services.call_record``)."""
+    seen = set(listed)
+    due = []
+    for follow, caller, entry in due_rows:
+        if entry not in seen:
+            seen.add(entry)
+            due.append((follow, caller))
+    return due
 
 
 def _ids(follows) -> list[int]:

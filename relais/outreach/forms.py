@@ -264,25 +264,44 @@ class CampaignForm(forms.ModelForm):
 
 
 class CallForm(forms.Form):
+    """The call screen's form. No referral unless the caller picks a partner (one click
+    must not share data); what a referral carries is said on the field, and the caller's
+    ``note`` never goes with it — only ``partner_note``, written for the social services."""
+
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
     )
     needs = forms.MultipleChoiceField(
         label=_("Needs"),
+        help_text=_("Only for a person reached with needs."),
         choices=NeedKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     need_detail = forms.CharField(label=_("Detail of the needs"), required=False, max_length=300)
+    note = forms.CharField(
+        label=_("Note"),
+        help_text=_("Kept with the landlord's call history; never sent to the social services."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     refer_to = forms.ModelChoiceField(
         label=_("Refer to social services"),
-        help_text=_("Only for a person reached with needs."),
+        help_text=_(
+            "Only for a person reached with needs. The partner receives the person's name, "
+            "address and phone, the needs and their detail, the consent the register rests "
+            "on, and the note for the social services below if you write one — nothing else."
+        ),
         queryset=Partner.objects.none(),
         required=False,
         empty_label=_("No referral"),
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    partner_note = forms.CharField(
+        label=_("Note for the social services"),
+        help_text=_("Sent with the referral: only what they need to act."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     key = KeyField()
 
@@ -292,10 +311,22 @@ class CallForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == Outcome.NEEDS and not data.get("needs"):
+        outcome = data.get("outcome")
+        if outcome == Outcome.NEEDS and not data.get("needs"):
             self.add_error("needs", _("Tick at least one need, or choose “reached and fine”."))
-        if data.get("outcome") != Outcome.NEEDS:
-            data["refer_to"] = None  # the partner proposed by default applies to needs only
+        if outcome and outcome != Outcome.NEEDS and data.get("needs"):
+            self.add_error(
+                "needs",
+                _("Needs are recorded only with “reached, with needs”: choose it, or untick them."),
+            )
+        if outcome and outcome != Outcome.NEEDS and data.get("refer_to"):
+            self.add_error(
+                "refer_to", _("A referral is sent only for a person reached with needs.")
+            )
+        if data.get("partner_note", "").strip() and not data.get("refer_to"):
+            self.add_error(
+                "partner_note", _("Choose the social services to send it to, or leave it empty.")
+            )
         return data
 
 

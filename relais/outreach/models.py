@@ -263,11 +263,20 @@ class Follow(OrganisationOwned):
         ]
         indexes = [
             models.Index(fields=["campaign", "state", "next_due_on"]),
-            # The day's list reads the people due in this order, from the index alone
-            # (``calllist``): no sort of the 13,000 rows of ``bench/outreach.py``.
+            # The day's list reads the follows due in this order with their person, from
+            # the index alone (``calllist``): no sort of the 13,000 rows of
+            # ``bench/outreach.py``, no heap read.
             models.Index(
-                fields=["organisation", "state", "next_due_on", "id", "campaign", "caller"],
-                name="follow_due_order",
+                fields=[
+                    "organisation",
+                    "state",
+                    "next_due_on",
+                    "id",
+                    "campaign",
+                    "caller",
+                    "entry",
+                ],
+                name="follow_due_order_person",
             ),
         ]
 

@@ -97,8 +97,11 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 # A caller's sheet of the day, one line per person in sheet order, with what decides the
-# person's state: still due (followed, campaign active, due date reached), the day's calls
-# (how many, the last one's time). Two scalar subqueries per line on ``call_follow_day``.
+# person's state, over ALL their follows (a person followed by several campaigns is one
+# person): the campaigns following them, still due (a follow followed, its campaign active,
+# its due date reached), the day's calls (how many — a call writes one row per follow due,
+# at one time —, the last one's time), the next due day. Scalar subqueries per line on
+# the follow's ``entry`` index and ``call_follow_day``.
 _SHEET_LINES = {
     "sqlite": "FROM outreach_callsheet s JOIN json_each(s.follows) p "
     "JOIN outreach_follow f ON f.id = p.value",
@@ -106,28 +109,53 @@ _SHEET_LINES = {
     "json_array_elements_text(s.follows) WITH ORDINALITY AS p(value, key) "
     "JOIN outreach_follow f ON f.id = p.value::bigint",
 }
+_NAMES = {"sqlite": "group_concat(d.name, char(31))", "postgresql": "string_agg(d.name, chr(31))"}
+_PERSON_STATE = """
+  (SELECT {names} FROM outreach_follow g JOIN outreach_campaign d ON d.id = g.campaign_id
+   WHERE g.entry_id = f.entry_id AND d.status = 'active' AND g.state <> 'stopped'),
+  CASE WHEN EXISTS (SELECT 1 FROM outreach_follow g JOIN outreach_campaign d
+       ON d.id = g.campaign_id WHERE g.entry_id = f.entry_id AND g.state = 'followed'
+       AND d.status = 'active' AND g.next_due_on <= %(day)s) THEN 1 ELSE 0 END,
+  (SELECT COUNT(DISTINCT k.called_at) FROM outreach_follow g
+   JOIN outreach_call k ON k.follow_id = g.id WHERE g.entry_id = f.entry_id
+   AND k.called_at >= %(start)s AND k.called_at < %(end)s),
+  (SELECT MAX(k.called_at) FROM outreach_follow g
+   JOIN outreach_call k ON k.follow_id = g.id WHERE g.entry_id = f.entry_id
+   AND k.called_at >= %(start)s AND k.called_at < %(end)s),
+  (SELECT MIN(g.next_due_on) FROM outreach_follow g JOIN outreach_campaign d
+   ON d.id = g.campaign_id WHERE g.entry_id = f.entry_id AND g.state = 'followed'
+   AND d.status = 'active'),
+  CASE WHEN EXISTS (SELECT 1 FROM outreach_follow g JOIN outreach_call k
+       ON k.follow_id = g.id WHERE g.entry_id = f.entry_id AND k.called_at >= %(start)s
+       AND k.called_at < %(end)s AND k.outcome NOT IN ('no_answer', 'wrong_number'))
+       THEN 1 ELSE 0 END
+"""
 _MY_LIST = """
-SELECT f.id, o.first_name, o.last_name, c.name,
-  CASE WHEN f.state = 'followed' AND c.status = 'active' AND f.next_due_on <= %(day)s
-       THEN 1 ELSE 0 END,
-  (SELECT COUNT(*) FROM outreach_call k
-   WHERE k.follow_id = f.id AND k.called_at >= %(start)s AND k.called_at < %(end)s),
-  (SELECT MAX(k.called_at) FROM outreach_call k
-   WHERE k.follow_id = f.id AND k.called_at >= %(start)s AND k.called_at < %(end)s)
+SELECT f.id, f.entry_id, o.first_name, o.last_name, {state}
 {lines}
 JOIN outreach_registerentry e ON e.id = f.entry_id
 JOIN housing_occupant o ON o.id = e.occupant_id
-JOIN outreach_campaign c ON c.id = f.campaign_id
 WHERE s.organisation_id = %(org)s AND s.caller_id = %(caller)s AND s.day = %(day)s
 ORDER BY p.key
 """
+_ONE_PERSON = """
+SELECT f.id, f.entry_id, o.first_name, o.last_name, {state}
+FROM outreach_follow f
+JOIN outreach_registerentry e ON e.id = f.entry_id
+JOIN housing_occupant o ON o.id = e.occupant_id
+WHERE f.organisation_id = %(org)s AND f.id = %(follow)s
+"""
+
+
+def _vendor() -> str:
+    return "postgresql" if connection.vendor == "postgresql" else "sqlite"
 
 
 def my_list_sql() -> str:
     """The caller's list query for this database (``%(org)s, %(caller)s, %(day)s, %(start)s,
     %(end)s``)."""
-    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
-    return _MY_LIST.format(lines=_SHEET_LINES[vendor])
+    state = _PERSON_STATE.format(names=_NAMES[_vendor()])
+    return _MY_LIST.format(lines=_SHEET_LINES[_vendor()], state=state)
 
 
 def my_list_params(organisation, membership, day: dt.date) -> dict:
@@ -139,13 +167,20 @@ def my_list_params(organisation, membership, day: dt.date) -> dict:
 @dataclass(frozen=True)
 class CallRow:
     """A line of the caller's list as the page shows it (times aware, UTC); ``pk`` is the
-    follow's (the call screen's address)."""
+    follow's on the sheet (the call screen's address), ``campaign_name`` the names of every
+    campaign following the person; ``next_due_on``: the next day they are due (None once
+    no campaign follows them)."""
 
     pk: int
     person: str
     campaign_name: str
     not_before: dt.datetime | None
     done_at: dt.datetime | None
+    next_due_on: dt.date | None = None
+
+    def callable_at(self, now: dt.datetime) -> bool:
+        """To be called now: not done today, and past the retry time of a "no answer"."""
+        return self.done_at is None and (self.not_before is None or self.not_before <= now)
 
 
 def _aware(value) -> dt.datetime | None:
@@ -157,33 +192,61 @@ def _aware(value) -> dt.datetime | None:
     return value
 
 
-def _line_state(due, attempts, last) -> tuple[bool, dt.datetime | None, dt.datetime | None]:
+def _line_state(
+    due, attempts, last, reached=False
+) -> tuple[bool, dt.datetime | None, dt.datetime | None]:
     """(shown, not_before, done_at) of a person of the sheet, from what the calls wrote:
-    still due and not called today → to call; still due and called (a "no answer") → again
-    at ``rules.retry_at`` the last call (calling hours); no longer due and called → done; no
-    longer due and not called (left the register, campaign closed, seen by a caretaker)
-    → not shown."""
+    still due and not called today → to call; still due and called (only "no answer" or a
+    wrong number) → again at ``rules.retry_at`` the last call (calling hours); reached today
+    (even if a campaign started since makes them due: they are called once a day) or no
+    longer due, and called → done; no longer due and not called (left the register,
+    campaign closed, seen by a caretaker) → not shown."""
     last = _aware(last)
-    if due:
+    if due and not reached:
         return True, (rules.retry_at(last) if attempts else None), None
     return bool(attempts), None, last
 
 
+def _row(pk, first, last_name, names, due, attempts, last, next_due, reached) -> CallRow | None:
+    shown, not_before, done_at = _line_state(due, attempts, last, reached)
+    if not shown:
+        return None
+    if isinstance(next_due, str):
+        next_due = dt.date.fromisoformat(next_due)
+    campaigns = ", ".join(sorted((names or "").split("\x1f"))) if names else ""
+    return CallRow(pk, f"{first} {last_name}", campaigns, not_before, done_at, next_due)
+
+
 def my_list_rows(organisation, membership, day: dt.date) -> list[CallRow]:
-    """The caller's sheet of ``day`` (the page and the home card): those to call now first
-    (in sheet order), then the retries by time, then those done. One query."""
+    """The caller's sheet of ``day`` (the page and the home card), one line per person:
+    those to call now first (in sheet order), then the retries by time, then those done.
+    One query."""
     with connection.cursor() as cursor:
         cursor.execute(my_list_sql(), my_list_params(organisation, membership, day))
-        rows = []
-        for pk, first, last_name, campaign, due, attempts, last in cursor.fetchall():
-            shown, not_before, done_at = _line_state(due, attempts, last)
-            if shown:
-                rows.append(CallRow(pk, f"{first} {last_name}", campaign, not_before, done_at))
+        rows, seen = [], set()
+        for pk, entry, *state in cursor.fetchall():
+            row = _row(pk, *state) if entry not in seen else None
+            seen.add(entry)
+            if row is not None:
+                rows.append(row)
     never = dt.datetime.min.replace(tzinfo=dt.UTC)
     return sorted(
         rows,
         key=lambda r: (r.done_at is not None, r.done_at or never, r.not_before or never),
     )
+
+
+def person_row(organisation, follow_id: int, day: dt.date) -> CallRow | None:
+    """The state of the day of the person of ``follow_id`` (any campaign of theirs), as a
+    line of the list shows it; None when they are not to be shown (no longer due and not
+    called today). One query."""
+    start, end = (connection.ops.adapt_datetimefield_value(t) for t in day_bounds(day))
+    sql = _ONE_PERSON.format(state=_PERSON_STATE.format(names=_NAMES[_vendor()]))
+    params = {"org": organisation.pk, "follow": follow_id, "day": day, "start": start, "end": end}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    return None if found is None else _row(found[0], *found[2:])
 
 
 _ON_A_SHEET = {
@@ -212,11 +275,20 @@ def next_item(items, now):
 
 
 def history(entry, limit: int = 10):
-    return list(
+    """The person's last ``limit`` calls, newest first, one per call made: a call to a person
+    followed by several campaigns writes one row per campaign at one time (the needs on one
+    of them), shown once."""
+    found = (
         Call.objects.filter(follow__entry=entry)
         .select_related("caller__user", "campaign")
-        .prefetch_related("needs")[:limit]
+        .prefetch_related("needs")[: limit * 4]
     )
+    made: dict[tuple, Call] = {}  # in order of the first row of each call
+    for call in found:
+        key = (call.called_at, call.caller_id, call.outcome)
+        if key not in made or call.needs.all():  # the row with the needs stands for it
+            made[key] = call
+    return list(made.values())[:limit]
 
 
 def open_needs(organisation):
@@ -227,14 +299,20 @@ def open_needs(organisation):
     )
 
 
-def visits(organisation):
-    """People awaiting a caretaker's visit after three failed calls, oldest first."""
-    return (
+def visits(organisation) -> list[Follow]:
+    """People awaiting a caretaker's visit after three failed calls, oldest first: one
+    follow per person (a person followed by several campaigns escalates in each; the visit
+    is recorded for all of them, ``services.visit_record``)."""
+    follows = (
         Follow.objects.for_organisation(organisation)
         .filter(escalation=Escalation.VISIT, state=FollowState.FOLLOWED)
         .select_related("entry__occupant", "entry__household", "campaign")
         .order_by("escalated_at", "pk")
     )
+    people: dict[int, Follow] = {}
+    for follow in follows:
+        people.setdefault(follow.entry_id, follow)
+    return list(people.values())
 
 
 def partner_referrals(organisation, partner):

@@ -20,9 +20,8 @@ from relais.core.transactions import write_transaction
 from relais.formats import of_name
 from relais.housing.models import Lease
 
-from . import calllist, links, notify, rules, selectors
+from . import calllist, follow_moves, links, notify, selectors
 from .models import (
-    FAILED_OUTCOMES,
     Call,
     CallSheet,
     Campaign,
@@ -413,74 +412,46 @@ class CallResult:
     escalated: bool = False
 
 
-def _reached(follow, campaign, now, *, hospital=False) -> None:
-    days = (
-        max(campaign.cadence_days, rules.HOSPITAL_RECALL_DAYS)
-        if hospital
-        else (campaign.cadence_days)
-    )
-    follow.failed_attempts = 0
-    follow.last_reached_at = now
-    follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=days)
-    if follow.escalation == Escalation.VISIT:
-        follow.escalation, follow.escalated_at = Escalation.NONE, None
-
-
-def _failed(follow, attempts_today: int, now) -> bool:
-    """Count a failed attempt (``attempts_today`` includes it); True when the case escalates
-    (a caretaker's visit). A first failure of the day leaves the person due today: the list
-    shows them again at ``rules.retry_at`` this call — the next day when that falls outside
-    today's calling hours."""
-    follow.failed_attempts += 1
-    step = rules.after_failed_attempt(
-        failed_in_a_row=follow.failed_attempts, attempts_today=attempts_today
-    )
-    if step.escalate:
-        if follow.escalation == Escalation.NONE:
-            follow.escalation, follow.escalated_at = Escalation.VISIT, now
-        follow.next_due_on = timezone.localdate(now) + dt.timedelta(days=1)
-        return True
-    today = timezone.localdate(now)
-    if not step.later_today or rules.retry_at(now).date() > today:
-        follow.next_due_on = today + dt.timedelta(days=1)
-    return False
-
-
-def _still_due(follow, day: dt.date) -> bool:
-    return (
-        follow.state == FollowState.FOLLOWED
-        and follow.campaign.status == CampaignStatus.ACTIVE
-        and follow.next_due_on <= day
-    )
-
-
 def _lock_for_call(organisation, follow, key: str, day: dt.date):
-    """(locked follow, the call already recorded with ``key`` or None). Refused when the
-    person is on no call list of ``day``, or no longer to be called today."""
-    follow = (
+    """(the addressed follow, every follow of the person due on ``day`` — locked, in id
+    order —, the call already recorded with ``key`` or None). Refused when the person is
+    on no call list of ``day``, or no longer to be called today."""
+    follow = Follow.objects.select_related("entry").get(pk=follow.pk, organisation=organisation)
+    follows = list(
         Follow.objects.select_for_update()
-        .select_related("entry", "campaign")
-        .get(pk=follow.pk, organisation=organisation)
+        .select_related("campaign")
+        .filter(organisation=organisation, entry_id=follow.entry_id)
+        .order_by("pk")
     )
-    earlier = Call.objects.filter(follow=follow, key=key).first() if key else None
+    earlier = (
+        Call.objects.filter(follow__in=follows, key=key).order_by("pk").first() if key else None
+    )
     if earlier is None and selectors.sheet_caller(organisation, follow.pk, day) is None:
         raise Refused(_("This person is not on today's call list."))
-    if earlier is None and not _still_due(follow, day):
+    due = [f for f in follows if follow_moves.still_due(f, day)]
+    if earlier is None and not due:
         raise Refused(_("This call is already recorded."))
-    return follow, earlier
+    return follow, due, earlier
 
 
-def _apply_outcome(follow, outcome: str, attempts_today: int, now) -> bool:
-    """Move the follow on after a call; True when the case escalates."""
-    escalated = False
-    if outcome in FAILED_OUTCOMES:
-        escalated = _failed(follow, attempts_today, now)
-    elif outcome == Outcome.DECEASED:
-        follow.state = FollowState.STOPPED
-    else:
-        _reached(follow, follow.campaign, now, hospital=outcome == Outcome.HOSPITAL)
-    follow.save()
-    return escalated
+def _check_needs(outcome: str, needs) -> None:
+    if outcome == Outcome.NEEDS and not needs:
+        raise Refused(_("Tick at least one need, or choose “reached and fine”."))
+    if outcome != Outcome.NEEDS and needs:
+        raise Refused(_("Needs are recorded only with “reached, with needs”."))
+
+
+def _call_row(follow, membership, now, outcome: str, note: str, key: str) -> Call:
+    return Call.objects.create(
+        organisation_id=follow.organisation_id,
+        follow=follow,
+        campaign=follow.campaign,
+        caller=membership,
+        called_at=now,
+        outcome=outcome,
+        note=note.strip(),
+        key=key,
+    )
 
 
 @write_transaction
@@ -494,60 +465,52 @@ def call_record(
     note: str = "",
     needs: list[tuple[str, str]] = (),
     refer_to: Partner | None = None,
+    partner_note: str = "",
     key: str = "",
 ) -> CallResult:
-    """Record a call of ``follow`` (a person on a call list of today) by ``membership``'s
-    caller. The person's state on the list is what this writes: the follow (due date,
-    failures in a row, escalation) and the call row (attempts of the day, retry time).
-
-    ``needs``: [(NeedKind, detail)] for "reached with needs"; ``refer_to`` sends them to a
-    partner (a referral). A ``key`` already used for this person returns the first call
-    (a double submit records nothing twice).
-    """
+    """Record a call of the person of ``follow`` (on a list of today) by ``membership``. A
+    call is to a PERSON: one call row per follow of theirs due today, at one time, each
+    follow moved on by its own campaign's rules (``follow_moves.apply_outcome``).
+    ``needs``: [(NeedKind, detail)], only and always for "reached with needs", kept once;
+    ``refer_to`` sends them to a partner with ``partner_note`` — never ``note``, which stays
+    with the landlord. A ``key`` already used for this person returns the first call."""
     now = timezone.now()
-    follow, earlier = _lock_for_call(organisation, follow, key, timezone.localdate(now))
+    follow, due, earlier = _lock_for_call(organisation, follow, key, timezone.localdate(now))
     if earlier is not None:
         return CallResult(earlier, replayed=True)
-    if outcome == Outcome.NEEDS and not needs:
-        raise Refused(_("Tick at least one need, or choose “reached and fine”."))
-    start, end = selectors.day_bounds(timezone.localdate(now))
-    earlier_today = Call.objects.filter(
-        follow=follow, called_at__gte=start, called_at__lt=end
-    ).count()
-    call = Call.objects.create(
-        organisation=organisation,
-        follow=follow,
-        campaign=follow.campaign,
-        caller=membership,
-        called_at=now,
-        outcome=outcome,
-        note=note.strip(),
-        key=key,
-    )
-    follow.caller = membership
-    escalated = _apply_outcome(follow, outcome, earlier_today + 1, now)
+    _check_needs(outcome, needs)
+    attempts = follow_moves.calls_today(follow.entry_id, now) + 1
+    made = {f.pk: _call_row(f, membership, now, outcome, note, key) for f in due}
+    escalated = False
+    for f in due:
+        f.caller = membership
+        escalated = follow_moves.apply_outcome(f, outcome, attempts, now) or escalated
+    lead = next((f for f in due if f.pk == follow.pk), due[0])
+    call = made[lead.pk]
     Need.objects.bulk_create(
-        Need(organisation=organisation, follow=follow, call=call, kind=kind, note=detail[:300])
+        Need(organisation=organisation, follow=lead, call=call, kind=kind, note=detail[:300])
         for kind, detail in needs
     )
+    changes = {"outcome": outcome, "needs": len(needs), "escalated": escalated}
     audit.record(
         action="call.recorded",
         organisation=organisation,
         actor=actor,
         obj=follow.entry,
-        changes={"outcome": outcome, "needs": len(needs), "escalated": escalated},
+        changes=changes,
     )
     if outcome == Outcome.DECEASED:
         entry_leave(organisation=organisation, actor=actor, entry=follow.entry, reason="deceased")
     referral = None
     if refer_to is not None and needs:
+        lead.entry = follow.entry
         referral = referral_create(
             organisation=organisation,
             actor=actor,
-            follow=follow,
+            follow=lead,
             partner=refer_to,
             reason="needs",
-            summary=note,
+            summary=partner_note,
         )
     return CallResult(call, referral=referral, escalated=escalated)
 
@@ -577,15 +540,18 @@ def partner_for(entry) -> Partner | None:
 
 @write_transaction
 def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: str = ""):
-    """The caretaker's visit of an escalated case: seen and fine closes the escalation;
-    otherwise the case is referred to the CCAS of the commune (or another body).
-    Returns the referral or None."""
-    follow = (
+    """The caretaker's visit of an escalated case, for every campaign following the person
+    that awaits it: seen and fine closes the escalations (each follow due again by its
+    cadence); otherwise the case is referred, once, to the CCAS of the commune (or another
+    body). Returns the referral or None."""
+    follow = Follow.objects.select_related("entry").get(pk=follow.pk, organisation=organisation)
+    awaiting = list(
         Follow.objects.select_for_update()
-        .select_related("entry", "campaign")
-        .get(pk=follow.pk, organisation=organisation)
+        .select_related("campaign")
+        .filter(organisation=organisation, entry_id=follow.entry_id, escalation=Escalation.VISIT)
+        .order_by("pk")
     )
-    if follow.escalation != Escalation.VISIT:
+    if not awaiting:
         raise Refused(_("No caretaker's visit is awaited for this person."))
     audit.record(
         action="visit.recorded",
@@ -595,21 +561,26 @@ def visit_record(*, organisation, actor, follow: Follow, seen_fine: bool, note: 
         changes={"seen_fine": seen_fine},
     )
     if seen_fine:
-        _reached(follow, follow.campaign, timezone.now())
-        follow.save()
+        for each in awaiting:
+            follow_moves.reached(each, each.campaign, timezone.now())
+            each.save()
         return None
     partner = partner_for(follow.entry)
     if partner is None:
         raise Refused(_("Add the CCAS of this commune to the partners before referring."))
     note = note or _("Not reached after three calls and a caretaker's visit.")
-    return referral_create(
+    lead = next((f for f in awaiting if f.pk == follow.pk), awaiting[0])
+    lead.entry = follow.entry
+    referral = referral_create(
         organisation=organisation,
         actor=actor,
-        follow=follow,
+        follow=lead,
         partner=partner,
         reason="escalation",
         summary=note,
     )
+    Follow.objects.filter(pk__in=[f.pk for f in awaiting]).update(escalation=Escalation.REFERRED)
+    return referral
 
 
 # Referrals ------------------------------------------------------------------------------------
@@ -640,20 +611,32 @@ def _address(entry) -> str:
     return f"{building.address}, {place} ({lease.dwelling.reference})"
 
 
+def _need_details(needs) -> list[str]:
+    """One line per distinct detail, with the needs it is about: « Courses, Médicaments :
+    plus rien » once, not once per need (the call form's detail is one for all)."""
+    kinds_by_detail: dict[str, list[str]] = {}
+    for need in needs:
+        if need.note:
+            kinds = kinds_by_detail.setdefault(need.note, [])
+            if str(need.get_kind_display()) not in kinds:
+                kinds.append(str(need.get_kind_display()))
+    return [f"{', '.join(kinds)} : {detail}" for detail, kinds in kinds_by_detail.items()]
+
+
 @write_transaction
 def referral_create(
     *, organisation, actor, follow: Follow, partner: Partner, reason: str, summary: str = ""
 ) -> Referral:
-    """Send the case to ``partner`` with the minimum needed (name, address, phone, open needs,
-    the caller's note) and the consent it rests on. A partner without an account gets a
-    signed, expiring link by e-mail (only its SHA-256 stored)."""
+    """Send the case to ``partner`` with the minimum needed (name, address, phone, the
+    person's open needs and their details, ``summary``: what the caller wrote for the social
+    services, never their own note) and the consent it rests on. A partner without an
+    account gets a signed, expiring link by e-mail (only its SHA-256 stored)."""
     if partner.organisation_id != organisation.pk:
         raise ValueError("partner of another organisation")
     entry = follow.entry
-    needs = Need.objects.filter(follow=follow, closed_at__isnull=True)
+    needs = Need.objects.filter(follow__entry_id=follow.entry_id, closed_at__isnull=True)
     labels = sorted({str(n.get_kind_display()) for n in needs})
-    details = [f"{n.get_kind_display()} : {n.note}" for n in needs if n.note]
-    summary = "\n".join([*details, *([summary.strip()] if summary.strip() else [])])
+    summary = "\n".join([*_need_details(needs), *([summary.strip()] if summary.strip() else [])])
     now = timezone.now()
     referral = Referral(
         organisation=organisation,

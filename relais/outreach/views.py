@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from relais.core.pagination import ListPaginator
@@ -19,6 +21,7 @@ from relais.housing.models import Occupant
 
 from . import charts, forms, partner_services, rules, selectors, services
 from .models import (
+    Call,
     Campaign,
     CampaignStatus,
     Follow,
@@ -261,43 +264,82 @@ def today(request):
     items = selectors.my_list_rows(
         request.organisation, request.membership, timezone.localdate(now)
     )
+    left = sum(1 for i in items if i.done_at is None)
+    if left:
+        left_text = ngettext("%(n)s person left to call.", "%(n)s people left to call.", left) % {
+            "n": left
+        }
+    else:
+        left_text = _("Nobody left to call today.")
     context = {
         "items": items,
         "next": selectors.next_item(items, now),
-        "left": sum(1 for i in items if i.done_at is None),
+        "left": left,
+        "left_text": left_text,
         "now": now,
     }
     return render(request, "outreach/today.html", context)
 
 
+@never_cache  # a page restored from the browser's cache would resend an old form's key
 @login_required
 def call(request, pk):
-    """The call screen of a person on a call list of today (``pk``: their follow)."""
+    """The call screen of a person on a call list of today (``pk``: their follow on the
+    sheet): their phones, open needs, health note (outreach roles, each showing audited),
+    history, the script, and the call form — only while the person is to be called now;
+    otherwise when they come back."""
     follow = get_for_request(
         request,
         Follow.objects.select_related("campaign", "entry__occupant", "entry__household"),
         "outreach.view",
         pk=pk,
     )
-    if selectors.sheet_caller(request.organisation, follow.pk, timezone.localdate()) is None:
+    now = timezone.now()
+    if selectors.sheet_caller(request.organisation, follow.pk, timezone.localdate(now)) is None:
         raise Http404("not on today's call list")
-    form = forms.with_key(forms.CallForm(organisation=request.organisation))
-    if request.method == "POST":
-        form = forms.CallForm(request.POST, organisation=request.organisation)
-        if form.is_valid():
-            response = _record(request, follow, form)
-            if response is not None:
-                return response
+    row = selectors.person_row(request.organisation, follow.pk, timezone.localdate(now))
+    form = None
+    if row is not None and row.callable_at(now):
+        form = forms.with_key(forms.CallForm(organisation=request.organisation))
+        if request.method == "POST":
+            form = forms.CallForm(request.POST, organisation=request.organisation)
+            if form.is_valid():
+                response = _record(request, follow, form)
+                if response is not None:
+                    return response
     entry = follow.entry
-    form.fields["refer_to"].initial = services.partner_for(entry)
+    if form is None and request.method == "POST" and _replayed(entry, request.POST.get("key")):
+        messages.info(request, _("This call was already recorded."))  # a double submit
+        return redirect("outreach:today")
     context = {
         "follow": follow,
         "entry": entry,
+        "row": row,
+        "now": now,
         "form": form,
         "calls": selectors.history(entry),
         "phones": _phones(entry),
+        "open_needs": selectors.open_needs(request.organisation).filter(follow__entry=entry),
+        "health_note": _health_note(request, entry),
     }
-    return render(request, "outreach/call.html", context, status=400 if form.errors else 200)
+    status = 400 if form is not None and form.errors else 200
+    if form is None and request.method == "POST":
+        status = 409  # not to be called now: nothing recorded, the page says when
+    return render(request, "outreach/call.html", context, status=status)
+
+
+def _replayed(entry, key: str | None) -> bool:
+    """A call of the person was already recorded with this form's ``key``."""
+    return bool(key) and Call.objects.filter(follow__entry=entry, key=key).exists()
+
+
+def _health_note(request, entry) -> str:
+    """The person's health note for the outreach roles (``outreach.view_health``), every
+    showing audited as on the register page; "" for the others or when there is none."""
+    if not entry.health_note or not request.abilities.get("outreach.view_health"):
+        return ""
+    services.entry_health_viewed(organisation=request.organisation, actor=request.user, entry=entry)
+    return entry.health_note
 
 
 def _phones(entry) -> list[str]:
@@ -318,12 +360,15 @@ def _record(request, follow, form):
             note=data["note"],
             needs=needs,
             refer_to=data["refer_to"],
+            partner_note=data["partner_note"],
             key=data["key"],
         )
     except services.Refused as refused:
         form.add_error(None, str(refused))
         return None
-    if result.escalated:
+    if result.replayed:
+        messages.info(request, _("This call was already recorded."))
+    elif result.escalated:
         messages.warning(request, _("Three failed attempts: a caretaker's visit is asked for."))
     elif result.referral is not None:
         messages.success(
