@@ -20,7 +20,7 @@ from relais.core.transactions import write_transaction
 from relais.formats import of_name
 from relais.housing.models import Lease
 
-from . import calllist, follow_moves, links, notify, selectors
+from . import calllist, follow_moves, links, notify, rules, selectors
 from .models import (
     Call,
     CallSheet,
