@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from relais.core.models import AuditEvent, CrisisMode, CrisisModeChange
 from relais.core.roles import Role
@@ -99,7 +100,10 @@ def test_a_tick_sent_twice_is_recorded_once(organisation, building, caretaker):
 def test_the_last_step_completes_the_round_at_the_phones_time(organisation, building, caretaker):
     occurrence = _today_round(organisation, building)
     steps = list(occurrence.steps.order_by("position"))
-    offline_time = occurrence.starts_at + dt.timedelta(minutes=20)
+    # The phone's time, queued offline and sent later: 20 minutes ago, but today — never in
+    # the future (CI once ran at 00:25 Paris, before the round's start at 9:00).
+    midnight = dt.datetime.combine(occurrence.day, dt.time(0), tzinfo=PARIS)
+    offline_time = max(midnight, timezone.now() - dt.timedelta(minutes=20)).replace(microsecond=0)
     for index, step in enumerate(steps):
         services.step_tick(
             organisation=organisation,
