@@ -22,6 +22,7 @@ from .models import (
     Outcome,
     Partner,
     PartnerUser,
+    RegisterEntry,
     Weekday,
 )
 
@@ -53,6 +54,7 @@ CONSENT_MAX_AGE_YEARS = 5
 # parent is away, a minor living alone): the register is for adults (CASF art. L121-6-1).
 ADULT_AGE = 18
 SIGNAL_SOURCES = ("staff", "caretaker", "relative")
+SIGNAL_REASON_MAX = 200
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -63,6 +65,18 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _field_max(name: str, model=RegisterEntry) -> int:
+    """The model field's ``max_length``: the form never accepts more than the column holds."""
+    return model._meta.get_field(name).max_length
+
+
+# A health note is the minimum useful to the caller (GDPR art. 5.1.c, minimisation; health
+# data, art. 9): a few lines, not a medical file. The model's TextField has no bound of its own.
+HEALTH_NOTE_MAX = 1000
+# A campaign's call script: read aloud in one call.
+SCRIPT_MAX = 4000
+
+
 class EntryForm(forms.Form):
     """Enrolment on the register. ``age``: the person's age today (years), to refuse a minor
     unless signalled with a reason."""
@@ -71,7 +85,7 @@ class EntryForm(forms.Form):
     signal_reason = forms.CharField(
         label=_("Reason of the signal"),
         required=False,
-        max_length=200,
+        max_length=SIGNAL_REASON_MAX,
         help_text=_(
             "Needed to register someone under 18: only a signal by staff, a caretaker or a "
             "relative, with its reason, enters a minor on the register."
@@ -88,9 +102,13 @@ class EntryForm(forms.Form):
             "Nobody enters the register without a recorded consent, at most five years old."
         ),
     )
-    third_party_name = forms.CharField(label=_("Third party's name"), required=False)
+    third_party_name = forms.CharField(
+        label=_("Third party's name"), required=False, max_length=_field_max("third_party_name")
+    )
     third_party_relation = forms.CharField(
-        label=_("Third party's relation (son, guardian, doctor…)"), required=False
+        label=_("Third party's relation (son, guardian, doctor…)"),
+        required=False,
+        max_length=_field_max("third_party_relation"),
     )
     unfit_for_work = forms.BooleanField(label=_("Recognised unfit for work"), required=False)
     other_phone = PhoneField(
@@ -101,6 +119,8 @@ class EntryForm(forms.Form):
     health_note = forms.CharField(
         label=_("Health note (the minimum useful to the caller)"),
         required=False,
+        max_length=HEALTH_NOTE_MAX,
+        help_text=_("At most 1,000 characters."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -126,8 +146,19 @@ class EntryForm(forms.Form):
         return national(number) if number else ""
 
     def clean(self):
+        """Under 18: a signal with its reason, and the consent of a third party (a parent or
+        legal guardian, who represents the minor: Code civil art. 388-1-1). By the person:
+        the third-party fields are cleared, never stored."""
         data = super().clean()
+        if data.get("consent_by") == ConsentBy.PERSON:
+            data["third_party_name"] = data["third_party_relation"] = ""
         if self.age is not None and self.age < ADULT_AGE:
+            if data.get("consent_by") == ConsentBy.PERSON:
+                self.add_error(
+                    "consent_by",
+                    _("A person under 18 cannot consent alone: a parent or legal guardian "
+                      "gives the consent (a third party)."),
+                )  # fmt: skip
             if data.get("source") not in SIGNAL_SOURCES:
                 self.add_error(
                     "source",
@@ -142,12 +173,15 @@ class EntryForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
+    reason = forms.CharField(label=_("Reason for leaving"), max_length=_field_max("left_reason"))
 
 
 class HealthNoteForm(forms.Form):
     health_note = forms.CharField(
-        label=_("Health note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Health note"),
+        required=False,
+        max_length=HEALTH_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -80,12 +80,18 @@ def _check_consent(consent: Consent) -> None:
         raise Refused(_("Say who gave the consent."))
 
 
-def _check_minor(occupant, source: str, signal_reason: str) -> None:
-    """Under 18, only on a signal (staff, caretaker, relative) with its reason."""
+def _check_minor(occupant, source: str, signal_reason: str, consent_by: str) -> None:
+    """Under 18, only on a signal (staff, caretaker, relative) with its reason, and with a
+    third party's consent (a parent or legal guardian: Code civil art. 388-1-1)."""
     from .forms import ADULT_AGE, SIGNAL_SOURCES
 
     if rules.age_on(occupant.birth_date, _today()) >= ADULT_AGE:
         return
+    if consent_by != ConsentBy.THIRD_PARTY:
+        raise Refused(
+            _("A person under 18 cannot consent alone: a parent or legal guardian gives the "
+              "consent (a third party).")
+        )  # fmt: skip
     if source not in SIGNAL_SOURCES or not signal_reason.strip():
         raise Refused(
             _("A person under 18 enters the register only on a signal (staff, caretaker or "
@@ -139,11 +145,12 @@ def entry_register(
     if occupant.organisation_id != organisation.pk:
         raise ValueError("occupant of another organisation")
     _check_consent(consent)
-    _check_minor(occupant, source, signal_reason)
+    _check_minor(occupant, source, signal_reason, consent.by)
     other_phone = _phone_national(other_phone)
     if RegisterEntry.objects.filter(occupant=occupant, status=EntryStatus.ACTIVE).exists():
         raise Refused(_("This person is already on the register."))
     building_id, commune_id = _place(occupant)
+    by_person = consent.by == ConsentBy.PERSON
     entry = RegisterEntry.objects.create(
         organisation=organisation,
         occupant=occupant,
@@ -153,8 +160,9 @@ def entry_register(
         source=source,
         unfit_for_work=unfit_for_work,
         consent_by=consent.by,
-        third_party_name=consent.third_party_name.strip(),
-        third_party_relation=consent.third_party_relation.strip(),
+        # Consent by the person: no third party stored, whatever was typed.
+        third_party_name="" if by_person else consent.third_party_name.strip(),
+        third_party_relation="" if by_person else consent.third_party_relation.strip(),
         consent_on=consent.on,
         consent_recorded_by=actor,
         other_phone=other_phone,
