@@ -77,6 +77,16 @@ HEALTH_NOTE_MAX = 1000
 SCRIPT_MAX = 4000
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """``day`` ``years`` years later (29 February → 28 February; never past 31/12/9999)."""
+    if day.year + years > dt.date.max.year:
+        return dt.date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class EntryForm(forms.Form):
     """Enrolment on the register. ``age``: the person's age today (years), to refuse a minor
     unless signalled with a reason."""
@@ -186,6 +196,12 @@ class HealthNoteForm(forms.Form):
 
 
 CADENCE_MIN, CADENCE_MAX = 1, 60
+# A campaign answers one crisis (a heat-wave summer, a lockdown): it ends at most two years
+# after its start; a longer follow-up is a new campaign.
+CAMPAIGN_MAX_YEARS = 2
+# Personal data of a closed campaign (calls, needs, referrals) kept at most ten years, 90 days
+# by default (the model's default): ``services.purge_due`` deletes it once past.
+RETENTION_MAX_DAYS = 3650
 _CADENCE_RANGE = _("Between 1 and 60 days.")
 AGE_MAX = 120
 # The issue's cadences (issue 10 §2): every 2 days in a heat-wave alert, every 7 in a
@@ -225,7 +241,12 @@ class CampaignForm(forms.ModelForm):
             "cadence_days": _(
                 "Between 1 and 60 days. Left empty: every 2 days in a heat-wave alert, every "
                 "7 in a lockdown."
-            )
+            ),
+            "ends_on": _("After the start, at most two years after it."),
+            "retention_days": _(
+                "Between 0 and 3,650 days (90 by default): then the calls, needs and referrals "
+                "are deleted, leaving only anonymous counts."
+            ),
         }
 
     def __init__(self, *args, organisation, **kwargs):
@@ -241,6 +262,14 @@ class CampaignForm(forms.ModelForm):
         age.max_value = AGE_MAX
         age.validators = [v for v in age.validators if not hasattr(v, "limit_value")]
         age.widget.attrs.update(min=0, max=AGE_MAX)
+        retention = self.fields["retention_days"]
+        retention.min_value, retention.max_value = 0, RETENTION_MAX_DAYS
+        retention.validators = [
+            v for v in retention.validators if not hasattr(v, "limit_value")
+        ]
+        retention.widget.attrs.update(min=0, max=RETENTION_MAX_DAYS)
+        self.fields["script"].max_length = SCRIPT_MAX
+        self.fields["script"].widget.attrs["maxlength"] = SCRIPT_MAX
         self.fields["name"].widget.attrs["maxlength"] = self.fields["name"].max_length
         self.fields["script"].initial = DEFAULT_SCRIPT
         self.fields["starts_on"].initial = timezone.localdate()
@@ -262,6 +291,18 @@ class CampaignForm(forms.ModelForm):
             raise forms.ValidationError(_("Between 0 and 120 years."))
         return age
 
+    def clean_retention_days(self):
+        days = self.cleaned_data["retention_days"]
+        if days is not None and not 0 <= days <= RETENTION_MAX_DAYS:
+            raise forms.ValidationError(_("Between 0 and 3,650 days."))
+        return days
+
+    def clean_script(self):
+        script = self.cleaned_data["script"]
+        if len(script) > SCRIPT_MAX:
+            raise forms.ValidationError(_("At most 4,000 characters."))
+        return script
+
     def clean_starts_on(self):
         day = self.cleaned_data["starts_on"]
         if day is None:
@@ -270,6 +311,8 @@ class CampaignForm(forms.ModelForm):
         unchanged = self.instance.pk and day == self.instance.starts_on
         if day < earliest and not unchanged:
             raise forms.ValidationError(_("A campaign starts at most a year ago."))
+        if day > _years_after(timezone.localdate(), 1):
+            raise forms.ValidationError(_("A campaign starts at most a year from today."))
         return day
 
     def clean_building_reference(self):
@@ -288,6 +331,10 @@ class CampaignForm(forms.ModelForm):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end comes before the start."))
+        elif starts and ends and ends > _years_after(starts, CAMPAIGN_MAX_YEARS):
+            self.add_error(
+                "ends_on", _("A campaign ends at most two years after its start.")
+            )
         return data
 
     def fields_for_service(self) -> dict:
@@ -375,7 +422,15 @@ class VisitForm(forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
+    """A partner: its name (unique here), kind, commune (a CCAS serves one), e-mail and a
+    French phone, stored « 02 47 60 00 00 » (not any 30 characters)."""
+
     commune = CommuneField(label=_("Commune"), required=False, help_text="")
+    phone = PhoneField(
+        label=_("Phone"),
+        required=False,
+        help_text=_("A French number, for example 02 47 60 00 00."),
+    )
 
     class Meta:
         model = Partner
@@ -393,6 +448,10 @@ class PartnerForm(forms.ModelForm):
         if others.exists():
             raise forms.ValidationError(_("A partner already has this name."))
         return name
+
+    def clean_phone(self):
+        number = self.cleaned_data["phone"]
+        return national(number) if number else ""
 
     def clean(self):
         data = super().clean()

@@ -312,10 +312,24 @@ def campaign_close(*, organisation, actor, campaign) -> Campaign:
     return campaign
 
 
+def no_switch_campaign_sentence(on: bool) -> str:
+    """What ``/crise/`` says when no campaign is tied to the switch (none marked "start with
+    the switch" and ready, on; none running, off)."""
+    if on:
+        return _(
+            "No call campaign starts with this switch: start them from Outreach › Campaigns."
+        )
+    return _(
+        "No call campaign closes with this switch: the running ones go on; close them from "
+        "Outreach › Campaigns."
+    )
+
+
 def on_outreach_switch(*, organisation, actor, on: bool) -> str:
     """Listener of the ``outreach_active`` switch: on, the campaigns marked "start with the
     switch" start; off, the active ones marked so close. Returns what it did, in French, for
-    ``/crise/`` ("" when nothing: no campaign marked)."""
+    ``/crise/`` — or, when no campaign is tied to the switch, that none is and where to start
+    or close them (``no_switch_campaign_sentence``)."""
     if on:
         started = people = 0
         for campaign in Campaign.objects.filter(
@@ -326,7 +340,7 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> str:
             )
             started += 1
         if not started:
-            return ""
+            return no_switch_campaign_sentence(on)
         return ngettext(
             "%(n)d call campaign started (people followed: %(people)d).",
             "%(n)d call campaigns started (people followed: %(people)d).",
@@ -339,7 +353,7 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> str:
         campaign_close(organisation=organisation, actor=actor, campaign=campaign)
         closed.append(campaign.name)
     if not closed:
-        return ""
+        return no_switch_campaign_sentence(on)
     return ngettext(
         "%(n)d call campaign closed: %(names)s.",
         "%(n)d call campaigns closed: %(names)s.",

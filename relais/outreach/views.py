@@ -124,6 +124,7 @@ def entry_detail(request, pk):
         "calls": selectors.history(entry),
         "leave_form": forms.LeaveForm(),
         "left_reason": selectors.left_reason_label(entry.left_reason),
+        "signal_reason": selectors.signal_reason(entry),
         "age": rules.age_on(entry.occupant.birth_date, timezone.localdate()),
         "address": services._address(entry),
         "phones": [o.phone.as_e164 for o in entry.household.occupants.all() if o.phone],

@@ -79,3 +79,18 @@ def test_text_fields_are_bounded_by_the_model_and_third_party_cleared(
     assert (entry.third_party_name, entry.third_party_relation) == ("", "")
     page = client.get(response.url).content.decode()
     assert "Nadia" not in page
+
+
+def test_the_entry_page_shows_the_reason_of_the_signal(organisation, member_factory):
+    _user, client = member_factory("outreach_caller")
+    jules = _occupant(organisation, birth_date=timezone.localdate() - dt.timedelta(days=9 * 366))
+    response = _enrol(
+        client, jules, source="relative", signal_reason="Mère hospitalisée, seul le soir",
+        consent_by="third_party", third_party_name="Paul Arnaud", third_party_relation="père",
+    )  # fmt: skip
+    page = client.get(response.url).content.decode()
+    assert "Motif du signalement" in page
+    assert "Mère hospitalisée, seul le soir" in page
+    adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
+    page = client.get(_enrol(client, adult).url).content.decode()
+    assert "Motif du signalement" not in page
