@@ -11,7 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT, GAP = 400, 180, 1
-LEFT, RIGHT, TOP, BOTTOM = 42, 4, 8, 22
+# LEFT holds « 100 % » right-aligned 4 units before the axis (about 36 units at FONT 13)
+# with room to spare; TOP half the font above the 100 % gridline's label.
+LEFT, RIGHT, TOP, BOTTOM = 52, 4, 10, 22
 FILL, AXIS, GRID = "#1f5f8b", "#495057", "#ced4da"
 TICKS = (0, 50, 100)
 DATE_EVERY = 7
@@ -66,8 +68,9 @@ def _axes(by_day: list, bar: float) -> str:
 
 
 def coverage_svg(by_day: list) -> str:
-    """Bars of ``[(day, percent)]``, 0–100 %, one per day, oldest on the left, with a y axis
-    in per cent and the dates under the bars."""
+    """Bars of ``[(day, percent or None)]``, 0–100 %, one per day, oldest on the left, with a
+    y axis in per cent and the dates under the bars; no bar on a day with None (no campaign
+    ran: the page's table says so)."""
     if not by_day:
         return ""
     bar = (WIDTH - LEFT - RIGHT) / len(by_day)
@@ -85,6 +88,7 @@ def coverage_svg(by_day: list) -> str:
                 share,
             )
             for i, (day, share) in enumerate(by_day)
+            if share is not None
         ),
     )
     return format_html(

@@ -439,9 +439,12 @@ def _count_person(spans: list, calls: list[dt.date], start: dt.date, followed, c
             covered[i] += 1
 
 
-def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[dt.date, int]]:
+def coverage_by_day(
+    organisation, today: dt.date, days: int = 28
+) -> list[tuple[dt.date, int | None]]:
     """[(day, share in % of the people followed THAT day who were reached within their
-    cadence)], oldest first; 0 on a day nobody was followed. A past day keeps its value
+    cadence)], oldest first; None on a day nobody was followed (no campaign ran: not a
+    0 % coverage). A past day keeps its value
     whatever happens later: it counts only the people followed that day (campaigns started
     on or before it and not closed before it, the person on the register that day), and a
     reached call (any campaign, closed ones too) on day c covers c … c + cadence − 1, the
@@ -466,7 +469,10 @@ def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[
     for entry_id, person_spans in spans.items():
         _count_person(person_spans, sorted(reached.get(entry_id, ())), start, followed, covered)
     return [
-        (start + dt.timedelta(days=i), round(100 * covered[i] / followed[i]) if followed[i] else 0)
+        (
+            start + dt.timedelta(days=i),
+            round(100 * covered[i] / followed[i]) if followed[i] else None,
+        )
         for i in range(days)
     ]
 

@@ -55,7 +55,7 @@ def test_starting_a_campaign_today_leaves_yesterday_as_it_was(organisation):
     before = dict(selectors.coverage_by_day(organisation, today))
     yesterday = today - dt.timedelta(days=1)
     assert before[yesterday] == 100
-    assert before[today - dt.timedelta(days=11)] == 0  # nobody followed yet
+    assert before[today - dt.timedelta(days=11)] is None  # nobody followed yet
     # Two campaigns start today, with three newcomers to the register.
     for n in range(3):
         person(organisation, name=f"Nouveau{n}")

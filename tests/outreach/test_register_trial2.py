@@ -94,3 +94,31 @@ def test_the_entry_page_shows_the_reason_of_the_signal(organisation, member_fact
     adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
     page = client.get(_enrol(client, adult).url).content.decode()
     assert "Motif du signalement" not in page
+
+
+def _alone(organisation, household, last_name):
+    lease = LeaseFactory(
+        dwelling__building__residence__organisation=organisation, household__name=household
+    )
+    return OccupantFactory(household=lease.household, last_name=last_name, is_holder=True,
+                           birth_date=dt.date(1940, 5, 1), lives_alone=True)  # fmt: skip
+
+
+def test_a_known_person_is_written_of_in_their_gender(organisation, member_factory):
+    _user, client = member_factory("outreach_caller")
+    moreau = _alone(organisation, "Mme Moreau", "Moreau")
+    _alone(organisation, "M. Petit", "Petit")
+    _alone(organisation, "Famille Roux", "Roux")
+    page = client.get(reverse("outreach:candidates")).content.decode()
+    rows = {
+        name: row
+        for row in page.split("<tr>")
+        for name in ("Moreau", "Petit", "Roux")
+        if f"{name} ·" in row
+    }
+    assert "vit seule" in rows["Moreau"]
+    assert "vit seul</td>" in rows["Petit"]
+    assert "vit seul(e)" in rows["Roux"]  # « Famille Roux »: unknown
+    response = _enrol(client, moreau)
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [f"{moreau} est inscrite au registre."]
