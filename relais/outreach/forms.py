@@ -264,9 +264,7 @@ class CampaignForm(forms.ModelForm):
         age.widget.attrs.update(min=0, max=AGE_MAX)
         retention = self.fields["retention_days"]
         retention.min_value, retention.max_value = 0, RETENTION_MAX_DAYS
-        retention.validators = [
-            v for v in retention.validators if not hasattr(v, "limit_value")
-        ]
+        retention.validators = [v for v in retention.validators if not hasattr(v, "limit_value")]
         retention.widget.attrs.update(min=0, max=RETENTION_MAX_DAYS)
         self.fields["script"].max_length = SCRIPT_MAX
         self.fields["script"].widget.attrs["maxlength"] = SCRIPT_MAX
@@ -332,9 +330,7 @@ class CampaignForm(forms.ModelForm):
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end comes before the start."))
         elif starts and ends and ends > _years_after(starts, CAMPAIGN_MAX_YEARS):
-            self.add_error(
-                "ends_on", _("A campaign ends at most two years after its start.")
-            )
+            self.add_error("ends_on", _("A campaign ends at most two years after its start."))
         return data
 
     def fields_for_service(self) -> dict:

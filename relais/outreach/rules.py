@@ -90,7 +90,7 @@ _MAN = ("m. ", "m ", "monsieur ", "mr ", "mr. ")
 
 
 def sex_of(occupant) -> str:
-    """"f", "m" or "" (unknown): read from the civility of the household's name, for its
+    """ "f", "m" or "" (unknown): read from the civility of the household's name, for its
     holder or a person living alone (the name is theirs; « Famille … » says nothing).
     ``occupant.household`` is read (select it with the occupant)."""
     if not (occupant.is_holder or occupant.lives_alone):

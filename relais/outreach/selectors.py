@@ -484,9 +484,7 @@ def switch_campaigns(organisation) -> tuple[list[str], list[str]]:
     running, ready = [], []
     for name, status in (
         Campaign.objects.for_organisation(organisation)
-        .filter(
-            start_with_switch=True, status__in=[CampaignStatus.ACTIVE, CampaignStatus.DRAFT]
-        )
+        .filter(start_with_switch=True, status__in=[CampaignStatus.ACTIVE, CampaignStatus.DRAFT])
         .order_by("name", "pk")
         .values_list("name", "status")
     ):

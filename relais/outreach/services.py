@@ -316,9 +316,7 @@ def no_switch_campaign_sentence(on: bool) -> str:
     """What ``/crise/`` says when no campaign is tied to the switch (none marked "start with
     the switch" and ready, on; none running, off)."""
     if on:
-        return _(
-            "No call campaign starts with this switch: start them from Outreach › Campaigns."
-        )
+        return _("No call campaign starts with this switch: start them from Outreach › Campaigns.")
     return _(
         "No call campaign closes with this switch: the running ones go on; close them from "
         "Outreach › Campaigns."

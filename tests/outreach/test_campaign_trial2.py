@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from relais.outreach.forms import CampaignForm, PartnerForm
+from relais.outreach.forms import CampaignForm, PartnerForm, _years_after
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,10 @@ def test_the_end_is_after_the_start_and_at_most_two_years_later(organisation):
     for far in ("9999-12-31", "2200-01-01"):
         form = _form(organisation, ends_on=far)
         assert not form.is_valid()
-        assert form.errors["ends_on"] == ["Une campagne se termine au plus deux ans après son début."]
-    in_two_years = today.replace(year=today.year + 2) if (today.month, today.day) != (2, 29) else (
-        today.replace(year=today.year + 2, day=28))  # fmt: skip
+        assert form.errors["ends_on"] == [
+            "Une campagne se termine au plus deux ans après son début."
+        ]
+    in_two_years = _years_after(today, 2)
     assert _form(organisation, ends_on=in_two_years.isoformat()).is_valid()
     late = _form(organisation, ends_on=(in_two_years + dt.timedelta(days=1)).isoformat())
     assert "ends_on" in late.errors

@@ -60,9 +60,7 @@ def test_an_adult_may_still_consent_alone(organisation):
     assert form.is_valid(), form.errors
 
 
-def test_text_fields_are_bounded_by_the_model_and_third_party_cleared(
-    organisation, member_factory
-):
+def test_text_fields_are_bounded_by_the_model_and_third_party_cleared(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
     adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
     response = _enrol(client, adult, third_party_name="N" * 5000)
