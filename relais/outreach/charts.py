@@ -16,6 +16,9 @@ WIDTH, HEIGHT, GAP = 400, 180, 1
 LEFT, RIGHT, TOP, BOTTOM = 52, 4, 10, 22
 FILL, AXIS, GRID = "#1f5f8b", "#495057", "#ced4da"
 TICKS = (0, 50, 100)
+# A day at 0 % still shows a sliver of bar: a campaign ran and nobody was reached in time,
+# unlike a day with no campaign (no bar at all).
+ZERO_BAR = 2
 DATE_EVERY = 7
 
 
@@ -80,9 +83,9 @@ def coverage_svg(by_day: list) -> str:
         (
             (
                 f"{LEFT + i * bar:.1f}",
-                f"{_y(share):.1f}",
+                f"{min(_y(share), _y(0) - ZERO_BAR):.1f}",
                 f"{max(bar - GAP, 1):.1f}",
-                f"{_y(0) - _y(share):.1f}",
+                f"{max(_y(0) - _y(share), ZERO_BAR):.1f}",
                 FILL,
                 day.strftime("%d/%m"),
                 share,

@@ -39,6 +39,9 @@ def test_the_y_axis_labels_fit_inside_the_chart():
     anchors = [float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="end"', svg)]
     assert anchors and min(anchors[:3]) >= 40
     assert svg.count("<rect ") == 1
+    # A day at 0 % with a campaign still shows a sliver, unlike a day with none.
+    zero = str(charts.coverage_svg([(dt.date(2026, 11, 5), None), (dt.date(2026, 11, 6), 0)]))
+    assert zero.count("<rect ") == 1 and 'height="2.0"' in zero
 
 
 def test_every_alert_figure_with_a_list_is_a_link_even_at_zero(organisation, member_factory):
