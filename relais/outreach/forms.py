@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relais.core.models import Membership
 from relais.core.phones import PhoneField, national
@@ -72,7 +73,7 @@ def _field_max(name: str, model=RegisterEntry) -> int:
 
 # A health note is the minimum useful to the caller (GDPR art. 5.1.c, minimisation; health
 # data, art. 9): a few lines, not a medical file. The model's TextField has no bound of its own.
-HEALTH_NOTE_MAX = 1000
+HEALTH_NOTE_MAX = 1000  # also refused by ``services.entry_register``
 # A campaign's call script: read aloud in one call.
 SCRIPT_MAX = 4000
 
@@ -134,9 +135,17 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, age: int | None = None, **kwargs):
+    def __init__(self, *args, age: int | None = None, sex: str = "", **kwargs):
+        """``sex``: "f", "m" or "" (unknown, ``rules.sex_of``), for the labels about the
+        person (« Reconnue inapte au travail »)."""
         super().__init__(*args, **kwargs)
         self.age = age
+        if sex == "f":
+            self.fields["unfit_for_work"].label = pgettext_lazy(
+                "woman", "Recognised unfit for work"
+            )
+        elif sex == "m":
+            self.fields["unfit_for_work"].label = pgettext_lazy("man", "Recognised unfit for work")
 
     def clean_consent_on(self):
         day = self.cleaned_data["consent_on"]

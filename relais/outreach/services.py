@@ -145,6 +145,10 @@ def entry_register(
     if occupant.organisation_id != organisation.pk:
         raise ValueError("occupant of another organisation")
     _check_consent(consent)
+    from .forms import HEALTH_NOTE_MAX  # the minimum useful to the caller
+
+    if len(health_note) > HEALTH_NOTE_MAX:
+        raise Refused(_("At most 1,000 characters."))
     _check_minor(occupant, source, signal_reason, consent.by)
     other_phone = _phone_national(other_phone)
     if RegisterEntry.objects.filter(occupant=occupant, status=EntryStatus.ACTIVE).exists():
@@ -210,6 +214,10 @@ def entry_health_viewed(*, organisation, actor, entry) -> None:
 
 @write_transaction
 def entry_health_note(*, organisation, actor, entry, note: str) -> RegisterEntry:
+    from .forms import HEALTH_NOTE_MAX
+
+    if len(note.strip()) > HEALTH_NOTE_MAX:
+        raise Refused(_("At most 1,000 characters."))
     entry.health_note = note.strip()
     entry.save(update_fields=["health_note"])
     audit.record(

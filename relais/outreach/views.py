@@ -75,7 +75,7 @@ def entry_create(request, occupant_pk):
         request, Occupant.objects.select_related("household"), "outreach.view", pk=occupant_pk
     )
     age = rules.age_on(occupant.birth_date, timezone.localdate())
-    form = forms.EntryForm(request.POST or None, age=age)
+    form = forms.EntryForm(request.POST or None, age=age, sex=rules.sex_of(occupant))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         consent = services.Consent(

@@ -117,6 +117,19 @@ def test_a_known_person_is_written_of_in_their_gender(organisation, member_facto
     assert "vit seule" in rows["Moreau"]
     assert "vit seul</td>" in rows["Petit"]
     assert "vit seul(e)" in rows["Roux"]  # « Famille Roux »: unknown
+    form = client.get(reverse("outreach:entry_create", args=[moreau.pk])).content.decode()
+    assert "Reconnue inapte au travail" in form
     response = _enrol(client, moreau)
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [f"{moreau} est inscrite au registre."]
+
+
+def test_the_service_refuses_a_health_note_past_its_bound(organisation):
+    adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
+    consent = services.Consent(by="person", on=timezone.localdate())
+    with pytest.raises(services.Refused, match="1 000 caractères"):
+        services.entry_register(
+            organisation=organisation, actor=None, occupant=adult, source="staff",
+            consent=consent, health_note="x" * 1001,
+        )  # fmt: skip
+    assert not RegisterEntry.objects.exists()
