@@ -120,7 +120,9 @@ def _on_register(occupant) -> str:
 def entry_detail(request, pk):
     entry = get_for_request(
         request,
-        RegisterEntry.objects.select_related("occupant", "household", "consent_recorded_by"),
+        RegisterEntry.objects.select_related(
+            "occupant__household", "household", "consent_recorded_by"
+        ),
         "outreach.view",
         pk=pk,
     )
@@ -136,6 +138,7 @@ def entry_detail(request, pk):
         "leave_form": forms.LeaveForm(),
         "left_reason": selectors.left_reason_label(entry.left_reason),
         "signal_reason": selectors.signal_reason(entry),
+        "sex": rules.sex_of(entry.occupant),
         "age": rules.age_on(entry.occupant.birth_date, timezone.localdate()),
         "address": services._address(entry),
         "phones": [o.phone.as_e164 for o in entry.household.occupants.all() if o.phone],

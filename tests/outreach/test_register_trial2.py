@@ -122,6 +122,7 @@ def test_a_known_person_is_written_of_in_their_gender(organisation, member_facto
     response = _enrol(client, moreau)
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [f"{moreau} est inscrite au registre."]
+    assert "Signalée par" in client.get(response.url).content.decode()
 
 
 def test_the_service_refuses_a_health_note_past_its_bound(organisation):
