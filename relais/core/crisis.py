@@ -24,15 +24,18 @@ from django.utils.translation import gettext_lazy
 from .models import AgencyStatus, CrisisModeChange
 
 MODE = "mode"
-_EFFECTS: dict[str, list[tuple[str, Promise | str]]] = {}
+# A line is a sentence, or a callable ``(organisation) -> str`` saying what the switch would do
+# to that organisation's data now ("" to say nothing), e.g. the campaigns it would close.
+_EFFECTS: dict[str, list[tuple[str, Promise | str | Callable]]] = {}
 # switch → {capability: callback(organisation=, actor=, on=)}; see ``register_switch_listener``.
 _LISTENERS: dict[str, dict[str, Callable]] = {}
 # url name (taking the organisation's slug) → label; see ``register_public_link``.
 _PUBLIC_LINKS: dict[str, Promise | str] = {}
 
 
-def register_effect(switch: str, text: Promise | str, *, capability: str) -> None:
-    """Register what ``switch`` changes (a lazy translated sentence); idempotent per
+def register_effect(switch: str, text: Promise | str | Callable, *, capability: str) -> None:
+    """Register what ``switch`` changes (a lazy translated sentence, or a callable
+    ``(organisation) -> str`` naming what it would change there now); idempotent per
     (capability, text), so a reloaded app does not list a line twice."""
     if switch != MODE and switch not in CrisisModeChange.SWITCHES:
         raise ValueError(f"unknown crisis switch: {switch}")
@@ -41,9 +44,16 @@ def register_effect(switch: str, text: Promise | str, *, capability: str) -> Non
         lines.append((capability, text))
 
 
-def effects(switch: str) -> list[str]:
-    """The plain-French lines registered for ``switch``, in registration order."""
-    return [str(text) for _capability, text in _EFFECTS.get(switch, [])]
+def effects(switch: str, organisation=None) -> list[str]:
+    """The plain-French lines registered for ``switch``, in registration order; the callable
+    ones only for an ``organisation`` (and when they say something)."""
+    lines = []
+    for _capability, text in _EFFECTS.get(switch, []):
+        if callable(text):
+            text = text(organisation) if organisation is not None else ""
+        if str(text):
+            lines.append(str(text))
+    return lines
 
 
 def register_switch_listener(switch: str, callback: Callable, *, capability: str) -> None:
@@ -79,14 +89,15 @@ class SwitchEffects:
     lines: list[str]
 
 
-def switch_effects(state: CrisisModeChange) -> list[SwitchEffects]:
-    """Each switch with its label, whether it is on in ``state``, and what it changes."""
+def switch_effects(state: CrisisModeChange, organisation=None) -> list[SwitchEffects]:
+    """Each switch with its label, whether it is on in ``state``, and what it changes (for
+    ``organisation``: see ``effects``)."""
     return [
         SwitchEffects(
             name=name,
             label=str(CrisisModeChange._meta.get_field(name).verbose_name),
             on=getattr(state, name),
-            lines=effects(name),
+            lines=effects(name, organisation),
         )
         for name in CrisisModeChange.SWITCHES
     ]

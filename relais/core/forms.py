@@ -27,12 +27,12 @@ class CrisisModeForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = CrisisMode.choices  # no blank "---------" radio
         # Each switch says what it changes, from the registry the capabilities fill.
         for name in CrisisModeChange.SWITCHES:
-            lines = crisis.effects(name)
+            lines = crisis.effects(name, organisation)
             self.fields[name].help_text = " ".join(lines) or _("Nothing in Relais reads it yet.")
 
     def switches(self) -> dict[str, bool]:

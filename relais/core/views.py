@@ -72,7 +72,7 @@ def crisis(request):
     form = None
     if request.abilities["crisis.change"]:
         initial = {"mode": state.mode, **{n: getattr(state, n) for n in state.SWITCHES}}
-        form = CrisisModeForm(request.POST or None, initial=initial)
+        form = CrisisModeForm(request.POST or None, initial=initial, organisation=organisation)
         if request.method == "POST" and form.is_valid():
             change = services.crisis_mode_change(
                 organisation=organisation,
@@ -94,7 +94,7 @@ def crisis(request):
         "form": form,
         "history": history,
         "mode_defaults": mode_defaults,
-        "switch_effects": crisis_rules.switch_effects(state),
+        "switch_effects": crisis_rules.switch_effects(state, organisation),
         "mode_effects": crisis_rules.effects(crisis_rules.MODE),
         "notice": CrisisNotice.objects.for_organisation(organisation).first(),
     }

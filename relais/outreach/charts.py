@@ -11,9 +11,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT, GAP = 400, 180, 1
-LEFT, RIGHT, TOP, BOTTOM = 42, 4, 8, 22
+# LEFT holds « 100 % » right-aligned 4 units before the axis (about 36 units at FONT 13)
+# with room to spare; TOP half the font above the 100 % gridline's label.
+LEFT, RIGHT, TOP, BOTTOM = 52, 4, 10, 22
 FILL, AXIS, GRID = "#1f5f8b", "#495057", "#ced4da"
 TICKS = (0, 50, 100)
+# A day at 0 % still shows a sliver of bar: a campaign ran and nobody was reached in time,
+# unlike a day with no campaign (no bar at all).
+ZERO_BAR = 2
 DATE_EVERY = 7
 
 
@@ -66,8 +71,9 @@ def _axes(by_day: list, bar: float) -> str:
 
 
 def coverage_svg(by_day: list) -> str:
-    """Bars of ``[(day, percent)]``, 0–100 %, one per day, oldest on the left, with a y axis
-    in per cent and the dates under the bars."""
+    """Bars of ``[(day, percent or None)]``, 0–100 %, one per day, oldest on the left, with a
+    y axis in per cent and the dates under the bars; no bar on a day with None (no campaign
+    ran: the page's table says so)."""
     if not by_day:
         return ""
     bar = (WIDTH - LEFT - RIGHT) / len(by_day)
@@ -77,14 +83,15 @@ def coverage_svg(by_day: list) -> str:
         (
             (
                 f"{LEFT + i * bar:.1f}",
-                f"{_y(share):.1f}",
+                f"{min(_y(share), _y(0) - ZERO_BAR):.1f}",
                 f"{max(bar - GAP, 1):.1f}",
-                f"{_y(0) - _y(share):.1f}",
+                f"{max(_y(0) - _y(share), ZERO_BAR):.1f}",
                 FILL,
                 day.strftime("%d/%m"),
                 share,
             )
             for i, (day, share) in enumerate(by_day)
+            if share is not None
         ),
     )
     return format_html(

@@ -12,7 +12,7 @@ director's coverage):
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from relais.core import crisis, home, navigation
 from relais.core.outbox import register_purpose
@@ -106,6 +106,41 @@ def director_card(ctx: home.HomeContext) -> home.Card:
     )
 
 
+def _quoted(names: list[str]) -> str:
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
+def switch_campaigns_effect(organisation) -> str:
+    """The ``outreach_active`` switch's line on ``/crise/`` naming this organisation's
+    campaigns it would close if turned off (for good: a closed campaign cannot be restarted)
+    and start if turned on; or that none is tied to it. One query."""
+    running, ready = selectors.switch_campaigns(organisation)
+    if not running and not ready:
+        return services.no_switch_campaign_sentence(True)
+    said = []
+    if running:
+        said.append(
+            ngettext(
+                "Switched off now, this campaign closes for good (a closed campaign cannot "
+                "be restarted): %(names)s.",
+                "Switched off now, these campaigns close for good (a closed campaign cannot "
+                "be restarted): %(names)s.",
+                len(running),
+            )
+            % {"names": _quoted(running)}
+        )
+    if ready:
+        said.append(
+            ngettext(
+                "Switched on now, this campaign starts: %(names)s.",
+                "Switched on now, these campaigns start: %(names)s.",
+                len(ready),
+            )
+            % {"names": _quoted(ready)}
+        )
+    return " ".join(said)
+
+
 def register_menu() -> None:
     entries = [
         (gettext_lazy("My calls"), "outreach:today", "outreach.view", 30),
@@ -185,6 +220,7 @@ def register() -> None:
         ),
         capability="outreach",
     )
+    crisis.register_effect(SWITCH, switch_campaigns_effect, capability="outreach")
     crisis.register_switch_listener(SWITCH, services.on_outreach_switch, capability="outreach")
     register_purpose(notify.PURPOSE_REFERRAL, gettext_lazy("Referral to social services"))
     federation_template.register()

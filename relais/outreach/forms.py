@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from relais.core.models import Membership
 from relais.core.phones import PhoneField, national
@@ -22,6 +23,7 @@ from .models import (
     Outcome,
     Partner,
     PartnerUser,
+    RegisterEntry,
     Weekday,
 )
 
@@ -53,6 +55,7 @@ CONSENT_MAX_AGE_YEARS = 5
 # parent is away, a minor living alone): the register is for adults (CASF art. L121-6-1).
 ADULT_AGE = 18
 SIGNAL_SOURCES = ("staff", "caretaker", "relative")
+SIGNAL_REASON_MAX = 200
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -63,6 +66,28 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _field_max(name: str, model=RegisterEntry) -> int:
+    """The model field's ``max_length``: the form never accepts more than the column holds."""
+    return model._meta.get_field(name).max_length
+
+
+# A health note is the minimum useful to the caller (GDPR art. 5.1.c, minimisation; health
+# data, art. 9): a few lines, not a medical file. The model's TextField has no bound of its own.
+HEALTH_NOTE_MAX = 1000  # also refused by ``services.entry_register``
+# A campaign's call script: read aloud in one call.
+SCRIPT_MAX = 4000
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """``day`` ``years`` years later (29 February → 28 February; never past 31/12/9999)."""
+    if day.year + years > dt.date.max.year:
+        return dt.date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class EntryForm(forms.Form):
     """Enrolment on the register. ``age``: the person's age today (years), to refuse a minor
     unless signalled with a reason."""
@@ -71,7 +96,7 @@ class EntryForm(forms.Form):
     signal_reason = forms.CharField(
         label=_("Reason of the signal"),
         required=False,
-        max_length=200,
+        max_length=SIGNAL_REASON_MAX,
         help_text=_(
             "Needed to register someone under 18: only a signal by staff, a caretaker or a "
             "relative, with its reason, enters a minor on the register."
@@ -88,9 +113,13 @@ class EntryForm(forms.Form):
             "Nobody enters the register without a recorded consent, at most five years old."
         ),
     )
-    third_party_name = forms.CharField(label=_("Third party's name"), required=False)
+    third_party_name = forms.CharField(
+        label=_("Third party's name"), required=False, max_length=_field_max("third_party_name")
+    )
     third_party_relation = forms.CharField(
-        label=_("Third party's relation (son, guardian, doctor…)"), required=False
+        label=_("Third party's relation (son, guardian, doctor…)"),
+        required=False,
+        max_length=_field_max("third_party_relation"),
     )
     unfit_for_work = forms.BooleanField(label=_("Recognised unfit for work"), required=False)
     other_phone = PhoneField(
@@ -101,12 +130,22 @@ class EntryForm(forms.Form):
     health_note = forms.CharField(
         label=_("Health note (the minimum useful to the caller)"),
         required=False,
+        max_length=HEALTH_NOTE_MAX,
+        help_text=_("At most 1,000 characters."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, age: int | None = None, **kwargs):
+    def __init__(self, *args, age: int | None = None, sex: str = "", **kwargs):
+        """``sex``: "f", "m" or "" (unknown, ``rules.sex_of``), for the labels about the
+        person (« Reconnue inapte au travail »)."""
         super().__init__(*args, **kwargs)
         self.age = age
+        if sex == "f":
+            self.fields["unfit_for_work"].label = pgettext_lazy(
+                "woman", "Recognised unfit for work"
+            )
+        elif sex == "m":
+            self.fields["unfit_for_work"].label = pgettext_lazy("man", "Recognised unfit for work")
 
     def clean_consent_on(self):
         day = self.cleaned_data["consent_on"]
@@ -126,8 +165,19 @@ class EntryForm(forms.Form):
         return national(number) if number else ""
 
     def clean(self):
+        """Under 18: a signal with its reason, and the consent of a third party (a parent or
+        legal guardian, who represents the minor: Code civil art. 388-1-1). By the person:
+        the third-party fields are cleared, never stored."""
         data = super().clean()
+        if data.get("consent_by") == ConsentBy.PERSON:
+            data["third_party_name"] = data["third_party_relation"] = ""
         if self.age is not None and self.age < ADULT_AGE:
+            if data.get("consent_by") == ConsentBy.PERSON:
+                self.add_error(
+                    "consent_by",
+                    _("A person under 18 cannot consent alone: a parent or legal guardian "
+                      "gives the consent (a third party)."),
+                )  # fmt: skip
             if data.get("source") not in SIGNAL_SOURCES:
                 self.add_error(
                     "source",
@@ -142,16 +192,25 @@ class EntryForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
+    reason = forms.CharField(label=_("Reason for leaving"), max_length=_field_max("left_reason"))
 
 
 class HealthNoteForm(forms.Form):
     health_note = forms.CharField(
-        label=_("Health note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Health note"),
+        required=False,
+        max_length=HEALTH_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 CADENCE_MIN, CADENCE_MAX = 1, 60
+# A campaign answers one crisis (a heat-wave summer, a lockdown): it ends at most two years
+# after its start; a longer follow-up is a new campaign.
+CAMPAIGN_MAX_YEARS = 2
+# Personal data of a closed campaign (calls, needs, referrals) kept at most ten years, 90 days
+# by default (the model's default): ``services.purge_due`` deletes it once past.
+RETENTION_MAX_DAYS = 3650
 _CADENCE_RANGE = _("Between 1 and 60 days.")
 AGE_MAX = 120
 # The issue's cadences (issue 10 §2): every 2 days in a heat-wave alert, every 7 in a
@@ -191,7 +250,12 @@ class CampaignForm(forms.ModelForm):
             "cadence_days": _(
                 "Between 1 and 60 days. Left empty: every 2 days in a heat-wave alert, every "
                 "7 in a lockdown."
-            )
+            ),
+            "ends_on": _("After the start, at most two years after it."),
+            "retention_days": _(
+                "Between 0 and 3,650 days (90 by default): then the calls, needs and referrals "
+                "are deleted, leaving only anonymous counts."
+            ),
         }
 
     def __init__(self, *args, organisation, **kwargs):
@@ -207,6 +271,12 @@ class CampaignForm(forms.ModelForm):
         age.max_value = AGE_MAX
         age.validators = [v for v in age.validators if not hasattr(v, "limit_value")]
         age.widget.attrs.update(min=0, max=AGE_MAX)
+        retention = self.fields["retention_days"]
+        retention.min_value, retention.max_value = 0, RETENTION_MAX_DAYS
+        retention.validators = [v for v in retention.validators if not hasattr(v, "limit_value")]
+        retention.widget.attrs.update(min=0, max=RETENTION_MAX_DAYS)
+        self.fields["script"].max_length = SCRIPT_MAX
+        self.fields["script"].widget.attrs["maxlength"] = SCRIPT_MAX
         self.fields["name"].widget.attrs["maxlength"] = self.fields["name"].max_length
         self.fields["script"].initial = DEFAULT_SCRIPT
         self.fields["starts_on"].initial = timezone.localdate()
@@ -228,6 +298,18 @@ class CampaignForm(forms.ModelForm):
             raise forms.ValidationError(_("Between 0 and 120 years."))
         return age
 
+    def clean_retention_days(self):
+        days = self.cleaned_data["retention_days"]
+        if days is not None and not 0 <= days <= RETENTION_MAX_DAYS:
+            raise forms.ValidationError(_("Between 0 and 3,650 days."))
+        return days
+
+    def clean_script(self):
+        script = self.cleaned_data["script"]
+        if len(script) > SCRIPT_MAX:
+            raise forms.ValidationError(_("At most 4,000 characters."))
+        return script
+
     def clean_starts_on(self):
         day = self.cleaned_data["starts_on"]
         if day is None:
@@ -236,6 +318,8 @@ class CampaignForm(forms.ModelForm):
         unchanged = self.instance.pk and day == self.instance.starts_on
         if day < earliest and not unchanged:
             raise forms.ValidationError(_("A campaign starts at most a year ago."))
+        if day > _years_after(timezone.localdate(), 1):
+            raise forms.ValidationError(_("A campaign starts at most a year from today."))
         return day
 
     def clean_building_reference(self):
@@ -254,6 +338,8 @@ class CampaignForm(forms.ModelForm):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end comes before the start."))
+        elif starts and ends and ends > _years_after(starts, CAMPAIGN_MAX_YEARS):
+            self.add_error("ends_on", _("A campaign ends at most two years after its start."))
         return data
 
     def fields_for_service(self) -> dict:
@@ -341,7 +427,15 @@ class VisitForm(forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
+    """A partner: its name (unique here), kind, commune (a CCAS serves one), e-mail and a
+    French phone, stored « 02 47 60 00 00 » (not any 30 characters)."""
+
     commune = CommuneField(label=_("Commune"), required=False, help_text="")
+    phone = PhoneField(
+        label=_("Phone"),
+        required=False,
+        help_text=_("A French number, for example 02 47 60 00 00."),
+    )
 
     class Meta:
         model = Partner
@@ -359,6 +453,10 @@ class PartnerForm(forms.ModelForm):
         if others.exists():
             raise forms.ValidationError(_("A partner already has this name."))
         return name
+
+    def clean_phone(self):
+        number = self.cleaned_data["phone"]
+        return national(number) if number else ""
 
     def clean(self):
         data = super().clean()

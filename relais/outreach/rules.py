@@ -81,3 +81,23 @@ def ccas_name(commune: str) -> str:
             return f"CCAS {contracted}{commune[len(article) :]}"
     article = "d'" if commune[:1].lower() in "aeiouyhàâéèêîôûœ" else "de "
     return f"CCAS {article}{commune}"
+
+
+# The civility heading a household's name (« Mme Moreau », « M. Petit »), the only sign of a
+# person's sex on file (no such field on the occupant).
+_WOMAN = ("mme ", "mme. ", "madame ", "mlle ", "mademoiselle ")
+_MAN = ("m. ", "m ", "monsieur ", "mr ", "mr. ")
+
+
+def sex_of(occupant) -> str:
+    """ "f", "m" or "" (unknown): read from the civility of the household's name, for its
+    holder or a person living alone (the name is theirs; « Famille … » says nothing).
+    ``occupant.household`` is read (select it with the occupant)."""
+    if not (occupant.is_holder or occupant.lives_alone):
+        return ""
+    name = occupant.household.name.strip().lower() + " "
+    if name.startswith(_WOMAN):
+        return "f"
+    if name.startswith(_MAN):
+        return "m"
+    return ""

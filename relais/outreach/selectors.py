@@ -15,6 +15,7 @@ from relais.housing.models import Occupant
 from . import rules
 from .models import (
     Call,
+    Campaign,
     CampaignStatus,
     EntryStatus,
     Escalation,
@@ -45,6 +46,30 @@ def left_reason_label(reason: str) -> str:
     ``services.call_record``) in French, the text someone typed as it is."""
     labels = {Outcome.DECEASED.value: Outcome.DECEASED.label}
     return str(labels.get(reason, reason))
+
+
+def signal_reason(entry) -> str:
+    """Why staff, a caretaker or a relative signalled the person (required under 18), as
+    typed at registration; kept in the entry's creation audit event
+    (``services.entry_register``), "" when none. One query, read through the audit's
+    (organisation, time) index: the event is written in the transaction that creates the
+    entry, so within a day of ``entered_at``."""
+    from relais.core.models import AuditEvent
+
+    window = dt.timedelta(days=1)
+    changes = (
+        AuditEvent.objects.filter(
+            created_at__gte=entry.entered_at - window,
+            created_at__lte=entry.entered_at + window,
+            object_type=RegisterEntry._meta.label_lower,
+            object_id=str(entry.pk),
+            organisation_id=entry.organisation_id,
+            action="register_entry.created",
+        )
+        .values_list("changes", flat=True)
+        .first()
+    )
+    return (changes or {}).get("signal_reason", "")
 
 
 def candidates(organisation, today: dt.date):
@@ -414,9 +439,12 @@ def _count_person(spans: list, calls: list[dt.date], start: dt.date, followed, c
             covered[i] += 1
 
 
-def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[dt.date, int]]:
+def coverage_by_day(
+    organisation, today: dt.date, days: int = 28
+) -> list[tuple[dt.date, int | None]]:
     """[(day, share in % of the people followed THAT day who were reached within their
-    cadence)], oldest first; 0 on a day nobody was followed. A past day keeps its value
+    cadence)], oldest first; None on a day nobody was followed (no campaign ran: not a
+    0 % coverage). A past day keeps its value
     whatever happens later: it counts only the people followed that day (campaigns started
     on or before it and not closed before it, the person on the register that day), and a
     reached call (any campaign, closed ones too) on day c covers c … c + cadence − 1, the
@@ -441,9 +469,27 @@ def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[
     for entry_id, person_spans in spans.items():
         _count_person(person_spans, sorted(reached.get(entry_id, ())), start, followed, covered)
     return [
-        (start + dt.timedelta(days=i), round(100 * covered[i] / followed[i]) if followed[i] else 0)
+        (
+            start + dt.timedelta(days=i),
+            round(100 * covered[i] / followed[i]) if followed[i] else None,
+        )
         for i in range(days)
     ]
+
+
+def switch_campaigns(organisation) -> tuple[list[str], list[str]]:
+    """(names of the running campaigns the ``outreach_active`` switch would close if turned
+    off, names of the ready ones it would start if turned on): those marked "start with the
+    switch". One query."""
+    running, ready = [], []
+    for name, status in (
+        Campaign.objects.for_organisation(organisation)
+        .filter(start_with_switch=True, status__in=[CampaignStatus.ACTIVE, CampaignStatus.DRAFT])
+        .order_by("name", "pk")
+        .values_list("name", "status")
+    ):
+        (running if status == CampaignStatus.ACTIVE else ready).append(name)
+    return running, ready
 
 
 def needs_by_kind(organisation) -> list[tuple[str, int]]:

@@ -80,12 +80,18 @@ def _check_consent(consent: Consent) -> None:
         raise Refused(_("Say who gave the consent."))
 
 
-def _check_minor(occupant, source: str, signal_reason: str) -> None:
-    """Under 18, only on a signal (staff, caretaker, relative) with its reason."""
+def _check_minor(occupant, source: str, signal_reason: str, consent_by: str) -> None:
+    """Under 18, only on a signal (staff, caretaker, relative) with its reason, and with a
+    third party's consent (a parent or legal guardian: Code civil art. 388-1-1)."""
     from .forms import ADULT_AGE, SIGNAL_SOURCES
 
     if rules.age_on(occupant.birth_date, _today()) >= ADULT_AGE:
         return
+    if consent_by != ConsentBy.THIRD_PARTY:
+        raise Refused(
+            _("A person under 18 cannot consent alone: a parent or legal guardian gives the "
+              "consent (a third party).")
+        )  # fmt: skip
     if source not in SIGNAL_SOURCES or not signal_reason.strip():
         raise Refused(
             _("A person under 18 enters the register only on a signal (staff, caretaker or "
@@ -139,11 +145,16 @@ def entry_register(
     if occupant.organisation_id != organisation.pk:
         raise ValueError("occupant of another organisation")
     _check_consent(consent)
-    _check_minor(occupant, source, signal_reason)
+    from .forms import HEALTH_NOTE_MAX  # the minimum useful to the caller
+
+    if len(health_note) > HEALTH_NOTE_MAX:
+        raise Refused(_("At most 1,000 characters."))
+    _check_minor(occupant, source, signal_reason, consent.by)
     other_phone = _phone_national(other_phone)
     if RegisterEntry.objects.filter(occupant=occupant, status=EntryStatus.ACTIVE).exists():
         raise Refused(_("This person is already on the register."))
     building_id, commune_id = _place(occupant)
+    by_person = consent.by == ConsentBy.PERSON
     entry = RegisterEntry.objects.create(
         organisation=organisation,
         occupant=occupant,
@@ -153,8 +164,9 @@ def entry_register(
         source=source,
         unfit_for_work=unfit_for_work,
         consent_by=consent.by,
-        third_party_name=consent.third_party_name.strip(),
-        third_party_relation=consent.third_party_relation.strip(),
+        # Consent by the person: no third party stored, whatever was typed.
+        third_party_name="" if by_person else consent.third_party_name.strip(),
+        third_party_relation="" if by_person else consent.third_party_relation.strip(),
         consent_on=consent.on,
         consent_recorded_by=actor,
         other_phone=other_phone,
@@ -202,6 +214,10 @@ def entry_health_viewed(*, organisation, actor, entry) -> None:
 
 @write_transaction
 def entry_health_note(*, organisation, actor, entry, note: str) -> RegisterEntry:
+    from .forms import HEALTH_NOTE_MAX
+
+    if len(note.strip()) > HEALTH_NOTE_MAX:
+        raise Refused(_("At most 1,000 characters."))
     entry.health_note = note.strip()
     entry.save(update_fields=["health_note"])
     audit.record(
@@ -304,10 +320,22 @@ def campaign_close(*, organisation, actor, campaign) -> Campaign:
     return campaign
 
 
+def no_switch_campaign_sentence(on: bool) -> str:
+    """What ``/crise/`` says when no campaign is tied to the switch (none marked "start with
+    the switch" and ready, on; none running, off)."""
+    if on:
+        return _("No call campaign starts with this switch: start them from Outreach › Campaigns.")
+    return _(
+        "No call campaign closes with this switch: the running ones go on; close them from "
+        "Outreach › Campaigns."
+    )
+
+
 def on_outreach_switch(*, organisation, actor, on: bool) -> str:
     """Listener of the ``outreach_active`` switch: on, the campaigns marked "start with the
     switch" start; off, the active ones marked so close. Returns what it did, in French, for
-    ``/crise/`` ("" when nothing: no campaign marked)."""
+    ``/crise/`` — or, when no campaign is tied to the switch, that none is and where to start
+    or close them (``no_switch_campaign_sentence``)."""
     if on:
         started = people = 0
         for campaign in Campaign.objects.filter(
@@ -318,7 +346,7 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> str:
             )
             started += 1
         if not started:
-            return ""
+            return no_switch_campaign_sentence(on)
         return ngettext(
             "%(n)d call campaign started (people followed: %(people)d).",
             "%(n)d call campaigns started (people followed: %(people)d).",
@@ -331,7 +359,7 @@ def on_outreach_switch(*, organisation, actor, on: bool) -> str:
         campaign_close(organisation=organisation, actor=actor, campaign=campaign)
         closed.append(campaign.name)
     if not closed:
-        return ""
+        return no_switch_campaign_sentence(on)
     return ngettext(
         "%(n)d call campaign closed: %(names)s.",
         "%(n)d call campaigns closed: %(names)s.",

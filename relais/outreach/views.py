@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -60,6 +60,7 @@ def candidates(request):
             alone=occupant.lives_alone,
         )
         occupant.age = rules.age_on(occupant.birth_date, today)
+        occupant.sex = rules.sex_of(occupant)
     query = request.GET.get("q", "").strip()
     found_people = selectors.occupant_search(request.organisation, query)
     for occupant in found_people:
@@ -74,7 +75,7 @@ def entry_create(request, occupant_pk):
         request, Occupant.objects.select_related("household"), "outreach.view", pk=occupant_pk
     )
     age = rules.age_on(occupant.birth_date, timezone.localdate())
-    form = forms.EntryForm(request.POST or None, age=age)
+    form = forms.EntryForm(request.POST or None, age=age, sex=rules.sex_of(occupant))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         consent = services.Consent(
@@ -98,18 +99,30 @@ def entry_create(request, occupant_pk):
         except services.Refused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, _("%(name)s is on the register.") % {"name": occupant})
+            messages.success(request, _on_register(occupant))
             return redirect("outreach:entry_detail", pk=entry.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "occupant": occupant, "age": age}
     return render(request, "outreach/entry_form.html", context, status=status)
 
 
+def _on_register(occupant) -> str:
+    """« Mme Moreau est inscrite au registre. », by the person's sex when known."""
+    sex = rules.sex_of(occupant)
+    if sex == "f":
+        return pgettext("woman", "%(name)s is on the register.") % {"name": occupant}
+    if sex == "m":
+        return pgettext("man", "%(name)s is on the register.") % {"name": occupant}
+    return _("%(name)s is on the register.") % {"name": occupant}
+
+
 @login_required
 def entry_detail(request, pk):
     entry = get_for_request(
         request,
-        RegisterEntry.objects.select_related("occupant", "household", "consent_recorded_by"),
+        RegisterEntry.objects.select_related(
+            "occupant__household", "household", "consent_recorded_by"
+        ),
         "outreach.view",
         pk=pk,
     )
@@ -124,6 +137,8 @@ def entry_detail(request, pk):
         "calls": selectors.history(entry),
         "leave_form": forms.LeaveForm(),
         "left_reason": selectors.left_reason_label(entry.left_reason),
+        "signal_reason": selectors.signal_reason(entry),
+        "sex": rules.sex_of(entry.occupant),
         "age": rules.age_on(entry.occupant.birth_date, timezone.localdate()),
         "address": services._address(entry),
         "phones": [o.phone.as_e164 for o in entry.household.occupants.all() if o.phone],
@@ -482,6 +497,7 @@ def dashboard(request):
         "share": round(100 * covered / followed) if followed else None,
         "by_day": by_day,
         "chart": charts.coverage_svg(by_day),
+        "days_without_campaign": sum(1 for _day, share in by_day if share is None),
         "needs": selectors.needs_by_kind(organisation),
         "escalations": selectors.escalations(organisation),
         "callers": selectors.calls_per_caller(organisation, now - dt.timedelta(days=7)),

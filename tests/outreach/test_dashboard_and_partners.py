@@ -55,7 +55,7 @@ def test_starting_a_campaign_today_leaves_yesterday_as_it_was(organisation):
     before = dict(selectors.coverage_by_day(organisation, today))
     yesterday = today - dt.timedelta(days=1)
     assert before[yesterday] == 100
-    assert before[today - dt.timedelta(days=11)] == 0  # nobody followed yet
+    assert before[today - dt.timedelta(days=11)] is None  # nobody followed yet
     # Two campaigns start today, with three newcomers to the register.
     for n in range(3):
         person(organisation, name=f"Nouveau{n}")
@@ -171,9 +171,12 @@ def test_the_crisis_page_says_which_campaigns_the_switch_closed(organisation, me
     marked.refresh_from_db()
     by_hand.refresh_from_db()
     assert (marked.status, by_hand.status) == ("closed", "active")
-    # A flip with no campaign marked says nothing more than the mode's change.
+    # A flip with no campaign marked says so, and where campaigns start.
     change = core_services.crisis_mode_change(
         organisation=organisation, actor=None, mode="crisis", switches={"outreach_active": True}
     )
-    assert change.listener_messages == []
+    assert change.listener_messages == [
+        "Aucune campagne d’appels ne démarre avec cet interrupteur : démarrez-les depuis "
+        "Suivi › Campagnes."
+    ]
     assert Referral.objects.count() == 0

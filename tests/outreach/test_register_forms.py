@@ -94,7 +94,10 @@ def test_a_child_enters_only_on_a_signal_with_its_reason(organisation, member_fa
     assert "que sur signalement" in refused
     assert "Indiquez le motif du signalement" in _enrol(client, baby).content.decode()
     assert not RegisterEntry.objects.exists()
-    response = _enrol(client, baby, source="relative", signal_reason="Mère hospitalisée")
+    response = _enrol(
+        client, baby, source="relative", signal_reason="Mère hospitalisée",
+        consent_by="third_party", third_party_name="Paul Arnaud", third_party_relation="père",
+    )  # fmt: skip
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="register_entry.created")
     assert event.changes["signal_reason"] == "Mère hospitalisée"
