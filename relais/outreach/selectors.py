@@ -207,12 +207,19 @@ def _line_state(
     return bool(attempts), None, last
 
 
-def _row(pk, first, last_name, names, due, attempts, last, next_due, reached) -> CallRow | None:
+def _row(
+    day, pk, first, last_name, names, due, attempts, last, next_due, reached
+) -> CallRow | None:
+    """The line of ``day``; its next call is never ``day`` for a person reached that day
+    (called once a day): a follow of theirs still due (a campaign started since the call)
+    lists them the next day at the earliest."""
     shown, not_before, done_at = _line_state(due, attempts, last, reached)
     if not shown:
         return None
     if isinstance(next_due, str):
         next_due = dt.date.fromisoformat(next_due)
+    if reached and next_due is not None and next_due <= day:
+        next_due = day + dt.timedelta(days=1)
     campaigns = ", ".join(sorted((names or "").split("\x1f"))) if names else ""
     return CallRow(pk, f"{first} {last_name}", campaigns, not_before, done_at, next_due)
 
@@ -225,7 +232,7 @@ def my_list_rows(organisation, membership, day: dt.date) -> list[CallRow]:
         cursor.execute(my_list_sql(), my_list_params(organisation, membership, day))
         rows, seen = [], set()
         for pk, entry, *state in cursor.fetchall():
-            row = _row(pk, *state) if entry not in seen else None
+            row = _row(day, pk, *state) if entry not in seen else None
             seen.add(entry)
             if row is not None:
                 rows.append(row)
@@ -246,7 +253,7 @@ def person_row(organisation, follow_id: int, day: dt.date) -> CallRow | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
-    return None if found is None else _row(found[0], *found[2:])
+    return None if found is None else _row(day, found[0], *found[2:])
 
 
 _ON_A_SHEET = {

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -226,17 +226,27 @@ def _scope(campaign, entries):
 
 
 def _follow_in_scope(campaign, entries) -> int:
-    """Follow the entries of ``entries`` in the campaign's scope (not yet followed)."""
+    """Follow the entries of ``entries`` in the campaign's scope (not yet followed). A
+    person's first due day respects their last contact under any campaign: reached on day
+    R within the cadence (R + cadence after the start day) → due on R + cadence; otherwise
+    the start day (today, or the campaign's start if later). One query for the entries and
+    their last reach, one bulk insert."""
     today = max(_today(), campaign.starts_on)
-    ids = _scope(campaign, entries).exclude(follows__campaign=campaign).values_list("pk", flat=True)
+    ids = (
+        _scope(campaign, entries)
+        .exclude(follows__campaign=campaign)
+        .annotate(last_reach=Max("follows__last_reached_at"))
+        .values_list("pk", "last_reach")
+    )
+    cadence = dt.timedelta(days=campaign.cadence_days)
     rows = [
         Follow(
             organisation_id=campaign.organisation_id,
             campaign=campaign,
             entry_id=pk,
-            next_due_on=today,
+            next_due_on=max(today, timezone.localdate(last) + cadence) if last else today,
         )
-        for pk in ids.iterator(chunk_size=5000)
+        for pk, last in ids.iterator(chunk_size=5000)
     ]
     Follow.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
