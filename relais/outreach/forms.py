@@ -263,6 +263,10 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+# The call note's bound, in characters (as the note for the social services).
+CALL_NOTE_MAX = 1000
+
+
 class CallForm(forms.Form):
     """The call screen's form. No referral unless the caller picks a partner (one click
     must not share data); what a referral carries is said on the field, and the caller's
@@ -283,6 +287,13 @@ class CallForm(forms.Form):
         label=_("Note"),
         help_text=_("Kept with the landlord's call history; never sent to the social services."),
         required=False,
+        max_length=CALL_NOTE_MAX,
+        error_messages={
+            "max_length": _(
+                "Keep the note to %(limit_value)d characters (it has %(show_value)d): "
+                "the essentials of the call."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     refer_to = forms.ModelChoiceField(

@@ -444,6 +444,16 @@ def _lock_for_call(organisation, follow, key: str, day: dt.date):
     return follow, due, earlier
 
 
+def _check_note(note: str) -> None:
+    from .forms import CALL_NOTE_MAX
+
+    if len(note.strip()) > CALL_NOTE_MAX:
+        raise Refused(
+            _("Keep the note to %(limit)d characters: the essentials of the call.")
+            % {"limit": CALL_NOTE_MAX}
+        )
+
+
 def _check_needs(outcome: str, needs) -> None:
     if outcome == Outcome.NEEDS and not needs:
         raise Refused(_("Tick at least one need, or choose “reached and fine”."))
@@ -489,6 +499,7 @@ def call_record(
     if earlier is not None:
         return CallResult(earlier, replayed=True)
     _check_needs(outcome, needs)
+    _check_note(note)
     attempts = follow_moves.calls_today(follow.entry_id, now) + 1
     made = {f.pk: _call_row(f, membership, now, outcome, note, key) for f in due}
     escalated = False

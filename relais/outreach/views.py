@@ -265,20 +265,34 @@ def today(request):
         request.organisation, request.membership, timezone.localdate(now)
     )
     left = sum(1 for i in items if i.done_at is None)
-    if left:
-        left_text = ngettext("%(n)s person left to call.", "%(n)s people left to call.", left) % {
-            "n": left
-        }
-    else:
-        left_text = _("Nobody left to call today.")
     context = {
         "items": items,
         "next": selectors.next_item(items, now),
         "left": left,
-        "left_text": left_text,
+        "left_text": _left_text(items, now),
         "now": now,
     }
     return render(request, "outreach/today.html", context)
+
+
+def _left_text(items, now) -> str:
+    """« 2 to call now, 1 to call again later. »: who can be called now apart from the
+    retries not yet due (a "no answer" earlier, back at ``not_before``)."""
+    now_count = sum(1 for i in items if i.callable_at(now))
+    later = sum(1 for i in items if i.done_at is None and not i.callable_at(now))
+    if not now_count and not later:
+        return _("Nobody left to call today.")
+    parts = []
+    if now_count:
+        parts.append(
+            ngettext("%(n)s to call now", "%(n)s to call now", now_count) % {"n": now_count}
+        )
+    if later:
+        parts.append(
+            ngettext("%(n)s to call again later", "%(n)s to call again later", later)
+            % {"n": later}
+        )
+    return _("%(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @never_cache  # a page restored from the browser's cache would resend an old form's key
