@@ -355,6 +355,15 @@ class NeedKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class NeedCloseReason(models.TextChoices):
+    """Why a need was closed: met, or the follow-up of the person ended (the need is then
+    no one's work: it leaves the open needs and the director's counts)."""
+
+    MET = "met", _("Met")
+    DECEASED = "deceased", _("Closed: end of the follow-up (death)")
+    LEFT = "left", _("Closed: end of the follow-up (left the register)")
+
+
 class Need(OrganisationOwned):
     follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="needs")
     call = models.ForeignKey(Call, null=True, on_delete=models.SET_NULL, related_name="needs")
@@ -364,6 +373,9 @@ class Need(OrganisationOwned):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=10, choices=NeedCloseReason.choices, blank=True
     )
 
     class Meta:

@@ -453,6 +453,15 @@ def coverage_by_day(organisation, today: dt.date, days: int = 28) -> list[tuple[
     ]
 
 
+def closed_needs(organisation):
+    """The closed needs, with their reason (``Need.close_reason``)."""
+    return (
+        Need.objects.for_organisation(organisation)
+        .filter(closed_at__isnull=False)
+        .select_related("follow__entry__occupant")
+    )
+
+
 def needs_by_kind(organisation) -> list[tuple[str, int]]:
     rows = open_needs(organisation).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
     from .models import NeedKind

@@ -32,6 +32,7 @@ from .models import (
     Follow,
     FollowState,
     Need,
+    NeedCloseReason,
     Outcome,
     Partner,
     PartnerKind,
@@ -183,6 +184,7 @@ def entry_leave(*, organisation, actor, entry, reason: str) -> RegisterEntry:
     entry.save(update_fields=["status", "left_at", "left_reason"])
     # Stopped, the person leaves the day's list unless already called (selectors._line_state).
     Follow.objects.filter(entry=entry).update(state=FollowState.STOPPED)
+    _close_needs_of(organisation, actor, entry, reason)
     audit.record(
         action="register_entry.left",
         organisation=organisation,
@@ -538,18 +540,42 @@ def call_record(
 
 @write_transaction
 def need_close(*, organisation, actor, need: Need) -> Need:
+    """Close a need as met (``NeedCloseReason.MET``)."""
     need = Need.objects.select_for_update().get(pk=need.pk, organisation=organisation)
     if need.closed_at is None:
         need.closed_at, need.closed_by = timezone.now(), actor
-        need.save(update_fields=["closed_at", "closed_by"])
+        need.close_reason = NeedCloseReason.MET
+        need.save(update_fields=["closed_at", "closed_by", "close_reason"])
         audit.record(
             action="need.closed",
             organisation=organisation,
             actor=actor,
             obj=need,
-            changes={"kind": need.kind},
+            changes={"kind": need.kind, "reason": need.close_reason},
         )
     return need
+
+
+def _close_needs_of(organisation, actor, entry, left_reason: str) -> None:
+    """The follow-up of ``entry`` ended (death, or leaving the register): their open needs
+    are closed with that reason, each audited. Inside the caller's transaction."""
+    reason = NeedCloseReason.DECEASED if left_reason == "deceased" else NeedCloseReason.LEFT
+    needs = list(
+        Need.objects.select_for_update().filter(
+            organisation=organisation, follow__entry=entry, closed_at__isnull=True
+        )
+    )
+    now = timezone.now()
+    for need in needs:
+        need.closed_at, need.closed_by, need.close_reason = now, actor, reason
+        audit.record(
+            action="need.closed",
+            organisation=organisation,
+            actor=actor,
+            obj=need,
+            changes={"kind": need.kind, "reason": reason},
+        )
+    Need.objects.bulk_update(needs, ["closed_at", "closed_by", "close_reason"])
 
 
 def partner_for(entry) -> Partner | None:

@@ -401,9 +401,13 @@ def needs(request):
     """The open needs: closed by the outreach roles, read by the director (from the
     dashboard)."""
     require_ability(request, "outreach.follow_up")
-    found = selectors.open_needs(request.organisation).order_by("opened_at", "pk")
+    closed = request.GET.get("status") == "closed"
+    if closed:  # the closed ones, newest first, with why (met, end of the follow-up)
+        found = selectors.closed_needs(request.organisation).order_by("-closed_at", "-pk")
+    else:
+        found = selectors.open_needs(request.organisation).order_by("opened_at", "pk")
     page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outreach/needs.html", {"page": page})
+    return render(request, "outreach/needs.html", {"page": page, "closed": closed})
 
 
 @login_required
