@@ -53,6 +53,11 @@ action(
     kind=Detail(_("need"), dict(NeedKind.choices)),
     reason=Detail(_("reason"), dict(NeedCloseReason.choices)),
 )
+action(
+    "visit.asked",
+    _("Caretaker's visit asked for"),
+    reason=Detail(_("reason"), {"no_phone": _("no phone number on file")}),
+)
 action("visit.recorded", _("Caretaker's visit recorded"), seen_fine=_("seen, and fine"))
 action(
     "referral.sent",

@@ -14,6 +14,7 @@ from relais.housing.forms import CommuneField
 from relais.housing.models import Building
 
 from .models import (
+    NO_PHONE_OUTCOMES,
     Campaign,
     CampaignKind,
     ConsentBy,
@@ -316,9 +317,17 @@ class CallForm(forms.Form):
     )
     key = KeyField()
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, has_phone: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["refer_to"].queryset = Partner.objects.filter(organisation=organisation)
+        if not has_phone:  # no call can happen: only what is known otherwise
+            self.fields["outcome"].choices = [
+                (value, label) for value, label in Outcome.choices if value in NO_PHONE_OUTCOMES
+            ]
+            self.fields["outcome"].help_text = _(
+                "No phone number on file: only what you learnt otherwise (a relative, the "
+                "hospital)."
+            )
 
     def clean(self):
         data = super().clean()

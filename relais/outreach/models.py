@@ -314,6 +314,9 @@ class Outcome(models.TextChoices):
 
 
 FAILED_OUTCOMES = (Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
+# The outcomes known without a call (from a relative, the hospital, the caretaker): the only
+# ones recorded for a person with no phone number on file.
+NO_PHONE_OUTCOMES = (Outcome.HOSPITAL, Outcome.DECEASED)
 
 
 class Call(OrganisationOwned):

@@ -281,6 +281,13 @@ def next_item(items, now):
     return None
 
 
+def phones(entry) -> list[str]:
+    """The person's phone numbers, « 06 12 34 56 78 »: those of the household's occupants,
+    then the register's other phone; empty when none is on file."""
+    found = [o.phone.as_national for o in entry.household.occupants.all() if o.phone]
+    return [*found, *([entry.other_phone] if entry.other_phone else [])]
+
+
 def history(entry, limit: int = 10):
     """The person's last ``limit`` calls, newest first, one per call made: a call to a person
     followed by several campaigns writes one row per campaign at one time (the needs on one

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,8 +22,8 @@ from relais.housing.models import Lease
 
 from . import calllist, follow_moves, links, notify, rules, selectors
 from .models import (
+    NO_PHONE_OUTCOMES,
     Call,
-    CallSheet,
     Campaign,
     CampaignStatus,
     ConsentBy,
@@ -41,7 +41,7 @@ from .models import (
     RotaSlot,
     Weekday,
 )
-
+from .retention import campaign_purge, purge_due  # noqa: F401 (the retention's writes)
 
 class Refused(Exception):
     """A write the rules refuse; ``str()`` is the French message for the person."""
@@ -502,6 +502,8 @@ def call_record(
         return CallResult(earlier, replayed=True)
     _check_needs(outcome, needs)
     _check_note(note)
+    if outcome not in NO_PHONE_OUTCOMES and not selectors.phones(follow.entry):
+        raise Refused(_("No phone number on file: ask for a caretaker's visit instead."))
     attempts = follow_moves.calls_today(follow.entry_id, now) + 1
     made = {f.pk: _call_row(f, membership, now, outcome, note, key) for f in due}
     escalated = False
@@ -583,6 +585,44 @@ def partner_for(entry) -> Partner | None:
     partners = Partner.objects.filter(organisation_id=entry.organisation_id)
     found = partners.filter(kind=PartnerKind.CCAS, commune_id=entry.commune_id).first()
     return found or partners.filter(kind=PartnerKind.OTHER).first()
+
+
+@write_transaction
+def visit_ask(*, organisation, actor, follow: Follow) -> int:
+    """Ask now for a caretaker's visit of the person of ``follow``, who has no phone number
+    on file: every follow of theirs followed by an active campaign is escalated to a visit
+    (as after three failed calls, ``follow_moves.failed``) and those due leave today's list
+    (due again tomorrow, as an escalated case is). Audited; returns the follows escalated
+    (0 when a visit was already asked for)."""
+    follow = Follow.objects.select_related("entry").get(pk=follow.pk, organisation=organisation)
+    if selectors.phones(follow.entry):
+        raise Refused(_("This person has a phone number: call them first."))
+    now = timezone.now()
+    follows = list(
+        Follow.objects.select_for_update()
+        .filter(
+            organisation=organisation,
+            entry_id=follow.entry_id,
+            state=FollowState.FOLLOWED,
+            campaign__status=CampaignStatus.ACTIVE,
+            escalation=Escalation.NONE,
+        )
+        .order_by("pk")
+    )
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    for each in follows:
+        each.escalation, each.escalated_at = Escalation.VISIT, now
+        each.next_due_on = max(each.next_due_on, tomorrow)
+    Follow.objects.bulk_update(follows, ["escalation", "escalated_at", "next_due_on"])
+    if follows:
+        audit.record(
+            action="visit.asked",
+            organisation=organisation,
+            actor=actor,
+            obj=follow.entry,
+            changes={"reason": "no_phone"},
+        )
+    return len(follows)
 
 
 @write_transaction
@@ -691,7 +731,7 @@ def referral_create(
         partner=partner,
         person_name=str(entry.occupant),
         address=_address(entry),
-        phone=entry.occupant.phone.as_national if entry.occupant.phone else entry.other_phone,
+        phone=(selectors.phones(entry) or [""])[0],
         needs=", ".join(labels) or _("Unreachable"),
         summary=summary.strip(),
         consent=_consent_text(entry),
@@ -716,72 +756,3 @@ def referral_create(
     if token is not None:
         transaction.on_commit(lambda: notify.send_referral_link(referral, token))
     return referral
-
-
-# Retention ------------------------------------------------------------------------------------
-
-
-def _drop_from_sheets(campaign, follow_ids: set[int]) -> None:
-    """Take the campaign's people off the call lists of its days (from its start to its
-    close; lists are built only for those), deleting the lists left empty."""
-    sheets = CallSheet.objects.select_for_update().filter(
-        organisation_id=campaign.organisation_id,
-        day__gte=campaign.starts_on,
-        day__lte=timezone.localdate(campaign.closed_at),
-    )
-    for pk, follows in sheets.values_list("pk", "follows"):
-        kept = [follow for follow in follows if follow not in follow_ids]
-        if not kept:
-            CallSheet.objects.filter(pk=pk).delete()
-        elif len(kept) < len(follows):
-            CallSheet.objects.filter(pk=pk).update(follows=kept)
-
-
-@write_transaction
-def campaign_purge(*, campaign: Campaign) -> dict:
-    """Delete the campaign's personal data (follows, calls, needs, referrals, lists), keeping
-    anonymous counts in ``campaign.counts``. Idempotent."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status != CampaignStatus.CLOSED:
-        return campaign.counts
-    follows = Follow.objects.filter(campaign=campaign)
-    counts = {
-        "people": follows.count(),
-        "calls": Call.objects.filter(campaign=campaign).count(),
-        "reached": Call.objects.filter(
-            campaign=campaign, outcome__in=[Outcome.FINE, Outcome.NEEDS]
-        ).count(),
-        "needs": Need.objects.filter(follow__campaign=campaign).count(),
-        "referrals": Referral.objects.filter(follow__campaign=campaign).count(),
-        "escalations": follows.exclude(escalation="").count(),
-    }
-    _drop_from_sheets(campaign, set(follows.values_list("pk", flat=True)))
-    Referral.objects.filter(follow__campaign=campaign).delete()
-    follows.delete()  # calls and needs cascade
-    campaign.counts, campaign.status, campaign.purged_at = counts, "purged", timezone.now()
-    campaign.save(update_fields=["counts", "status", "purged_at"])
-    audit.record(
-        action="campaign.purged", organisation=campaign.organisation, obj=campaign, changes=counts
-    )
-    return counts
-
-
-def purge_due(now: dt.datetime | None = None) -> int:
-    """Purge every closed campaign past its retention, and the register entries that left
-    more than ``OUTREACH_LEFT_RETENTION_DAYS`` ago with no campaign data left. Returns the
-    campaigns purged."""
-    from django.conf import settings
-
-    now = now or timezone.now()
-    done = 0
-    for campaign in Campaign.objects.filter(status=CampaignStatus.CLOSED).only(
-        "pk", "closed_at", "retention_days"
-    ):
-        if campaign.closed_at + dt.timedelta(days=campaign.retention_days) <= now:
-            campaign_purge(campaign=campaign)
-            done += 1
-    left_before = now - dt.timedelta(days=settings.OUTREACH_LEFT_RETENTION_DAYS)
-    RegisterEntry.objects.filter(
-        Q(status=EntryStatus.LEFT) & Q(left_at__lte=left_before) & Q(follows__isnull=True)
-    ).delete()
-    return done

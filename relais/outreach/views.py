@@ -289,8 +289,7 @@ def _left_text(items, now) -> str:
         )
     if later:
         parts.append(
-            ngettext("%(n)s to call again later", "%(n)s to call again later", later)
-            % {"n": later}
+            ngettext("%(n)s to call again later", "%(n)s to call again later", later) % {"n": later}
         )
     return _("%(parts)s.") % {"parts": ", ".join(parts)}
 
@@ -312,11 +311,13 @@ def call(request, pk):
     if selectors.sheet_caller(request.organisation, follow.pk, timezone.localdate(now)) is None:
         raise Http404("not on today's call list")
     row = selectors.person_row(request.organisation, follow.pk, timezone.localdate(now))
+    phones = selectors.phones(follow.entry)
     form = None
     if row is not None and row.callable_at(now):
-        form = forms.with_key(forms.CallForm(organisation=request.organisation))
+        kind = {"organisation": request.organisation, "has_phone": bool(phones)}
+        form = forms.with_key(forms.CallForm(**kind))
         if request.method == "POST":
-            form = forms.CallForm(request.POST, organisation=request.organisation)
+            form = forms.CallForm(request.POST, **kind)
             if form.is_valid():
                 response = _record(request, follow, form)
                 if response is not None:
@@ -332,7 +333,8 @@ def call(request, pk):
         "now": now,
         "form": form,
         "calls": selectors.history(entry),
-        "phones": _phones(entry),
+        "phones": phones,
+        "visit_asked": entry.follows.filter(escalation="visit").exists(),
         "open_needs": selectors.open_needs(request.organisation).filter(follow__entry=entry),
         "health_note": _health_note(request, entry),
     }
@@ -354,11 +356,6 @@ def _health_note(request, entry) -> str:
         return ""
     services.entry_health_viewed(organisation=request.organisation, actor=request.user, entry=entry)
     return entry.health_note
-
-
-def _phones(entry) -> list[str]:
-    phones = [o.phone.as_national for o in entry.household.occupants.all() if o.phone]
-    return [*phones, *([entry.other_phone] if entry.other_phone else [])]
 
 
 def _record(request, follow, form):
@@ -417,6 +414,22 @@ def need_close(request, pk):
     services.need_close(organisation=request.organisation, actor=request.user, need=need)
     messages.success(request, _("Need closed."))
     return redirect("outreach:needs")
+
+
+@login_required
+@require_POST
+def visit_ask(request, pk):
+    """Ask for a caretaker's visit of a person of today's list with no phone number."""
+    follow = get_for_request(
+        request, Follow.objects.select_related("entry"), "outreach.view", pk=pk
+    )
+    try:
+        services.visit_ask(organisation=request.organisation, actor=request.user, follow=follow)
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("outreach:call", pk=follow.pk)
+    messages.success(request, _("A caretaker's visit is asked for."))
+    return redirect("outreach:today")
 
 
 @login_required

@@ -5,8 +5,6 @@ follow-up closes the person's open needs with its reason; a person with no phone
 caretaker's visit, not phone outcomes; the list counts who can be called now apart from the
 retries."""
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 from django.urls import reverse
