@@ -43,6 +43,7 @@ from .models import (
 )
 from .retention import campaign_purge, purge_due  # noqa: F401 (the retention's writes)
 
+
 class Refused(Exception):
     """A write the rules refuse; ``str()`` is the French message for the person."""
 
