@@ -378,7 +378,11 @@ class Need(OrganisationOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     close_reason = models.CharField(
-        _("reason for closing"), max_length=10, choices=NeedCloseReason.choices, blank=True
+        _("reason for closing"),
+        max_length=10,
+        choices=NeedCloseReason.choices,
+        blank=True,
+        db_default="",  # rows written by raw inserts (the demo, the bench): open
     )
 
     class Meta:

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                     ("deceased", "Closed: end of the follow-up (death)"),
                     ("left", "Closed: end of the follow-up (left the register)"),
                 ],
+                db_default="",
                 max_length=10,
                 verbose_name="reason for closing",
             ),
