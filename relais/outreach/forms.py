@@ -328,6 +328,8 @@ class CallForm(forms.Form):
                 "No phone number on file: only what you learnt otherwise (a relative, the "
                 "hospital)."
             )
+            for name in ("needs", "need_detail", "refer_to", "partner_note"):
+                del self.fields[name]  # needs come with a person reached
 
     def clean(self):
         data = super().clean()

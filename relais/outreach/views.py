@@ -360,7 +360,7 @@ def _health_note(request, entry) -> str:
 
 def _record(request, follow, form):
     data = form.cleaned_data
-    needs = [(kind, data["need_detail"]) for kind in data["needs"]]
+    needs = [(kind, data.get("need_detail", "")) for kind in data.get("needs", [])]
     try:
         result = services.call_record(
             organisation=request.organisation,
@@ -370,8 +370,8 @@ def _record(request, follow, form):
             outcome=data["outcome"],
             note=data["note"],
             needs=needs,
-            refer_to=data["refer_to"],
-            partner_note=data["partner_note"],
+            refer_to=data.get("refer_to"),
+            partner_note=data.get("partner_note", ""),
             key=data["key"],
         )
     except services.Refused as refused:

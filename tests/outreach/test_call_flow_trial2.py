@@ -167,3 +167,16 @@ def test_the_list_counts_who_can_be_called_now_apart_from_the_retries(organisati
     with translation.override("fr"):
         text = client.get(reverse("outreach:today")).context["left_text"]
     assert text == "2 à appeler maintenant, 1 à rappeler plus tard."
+
+
+def test_a_person_without_phone_in_hospital_is_recorded_without_needs_fields(organisation):
+    entry = _no_phone(organisation, name="Hopital")
+    campaign(organisation)
+    lea, client = _caller(organisation)
+    services.list_build(organisation=organisation, caller_ids=[lea.pk])
+    url = reverse("outreach:call", args=[Follow.objects.get(entry=entry).pk])
+    form = client.get(url).context["form"]
+    assert "needs" not in form.fields and "refer_to" not in form.fields
+    key = form["key"].value()
+    assert client.post(url, {"outcome": "hospital", "key": key}).status_code == 302
+    assert Call.objects.get().outcome == "hospital"
