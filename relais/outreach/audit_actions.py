@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.core.audit_trail.registry import Detail, action, object_link, sensitive
 
-from .models import ConsentBy, EntrySource, NeedKind, Outcome, Referral
+from .models import ConsentBy, EntrySource, NeedCloseReason, NeedKind, Outcome, Referral
 
 action(
     "register_entry.created",
@@ -47,7 +47,17 @@ action(
     needs=_("needs"),
     escalated=_("escalated"),
 )
-action("need.closed", _("Need closed"), kind=Detail(_("need"), dict(NeedKind.choices)))
+action(
+    "need.closed",
+    _("Need closed"),
+    kind=Detail(_("need"), dict(NeedKind.choices)),
+    reason=Detail(_("reason"), dict(NeedCloseReason.choices)),
+)
+action(
+    "visit.asked",
+    _("Caretaker's visit asked for"),
+    reason=Detail(_("reason"), {"no_phone": _("no phone number on file")}),
+)
 action("visit.recorded", _("Caretaker's visit recorded"), seen_fine=_("seen, and fine"))
 action(
     "referral.sent",

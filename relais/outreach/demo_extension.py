@@ -10,6 +10,12 @@ the landlord's outreach callers (each person keeps their caller). About 8 % of c
 answer, 12 % find needs (a third referred to the CCAS); the demo CCAS account of Tours
 Habitat is linked to the CCAS of its first commune. Referrals carry the person's name,
 address and phone as ``services.referral_create`` writes them.
+
+Phones: a register entry is made with a number to call. A registered person whose household
+has no phone on file gets a landline in the register's "other phone" (« 02 47 … »), except
+the first of each landlord: kept without any number to show how the product handles it — no
+call seeded (nobody could have reached them), due today, where the call screen offers the
+caretaker's visit.
 """
 
 import datetime as dt
@@ -46,12 +52,15 @@ RESET_ORDER = (CallSheet, Referral, Need, Call, Follow, Campaign, RegisterEntry,
 
 def _elderly(organisation_id, born_before):
     """[(occupant id, household id, building id, commune code, phone, name, address)] of the
-    occupants of a current home born on or before ``born_before``; ``name`` « Jeanne
+    occupants of a current home born on or before ``born_before`` (``phone``: theirs, else
+    one of their household's, else ""); ``name`` « Jeanne
     Martin », ``address`` as a referral carries it (« 12 rue …, 37000 Tours (T-0012) »,
     ``services._address``). One query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT o.id, o.household_id, b.id, b.commune_id, o.phone, o.first_name, "
+            "SELECT o.id, o.household_id, b.id, b.commune_id, COALESCE(NULLIF(o.phone, ''), "
+            "(SELECT MAX(x.phone) FROM housing_occupant x WHERE x.household_id = o.household_id"
+            " AND x.phone <> ''), ''), o.first_name, "
             "o.last_name, b.address, b.postcode, c.name, d.reference FROM housing_occupant o "
             "JOIN housing_lease l ON l.household_id = o.household_id AND l.end_date IS NULL "
             "JOIN housing_dwelling d ON d.id = l.dwelling_id "
@@ -152,29 +161,38 @@ def _seed_landlord(organisation_id, t, writer, rng, now) -> dict[str, int]:
          str(DEFAULT_SCRIPT), None, writer.date(start.toordinal()), False, 90, "active",
          writer.datetime(now - dt.timedelta(days=CADENCE * WEEKS)), "{}")
     )  # fmt: skip
-    calls = 0
+    calls, kept_without = 0, False
     for index, person in enumerate(people):
+        other = ""
+        if not person[4]:  # no phone in the household: a landline, but for the first
+            if kept_without:
+                other = f"02 47 {rng.randrange(100):02d} {rng.randrange(100):02d} {index % 100:02d}"
+            kept_without = True
         calls += _person(
-            t, writer, rng, now, organisation_id, campaign, callers, partners, index, person
+            t, writer, rng, now, organisation_id, campaign, callers, partners, index,
+            (*person, other),
         )  # fmt: skip
     return {"register": len(people), "calls": calls, "partners": len(partners)}
 
 
 def _person(t, writer, rng, now, org, campaign, callers, partners, index, person) -> int:
-    occupant, household, building, commune, phone, name, address = person
+    occupant, household, building, commune, phone, name, address, other = person
     today = timezone.localdate(now)
+    reachable = bool(phone or other)
     third = rng.random() < 0.1
     entry = t["entry"].new_id()
     t["entry"].append(
         (entry, org, occupant, household, building, commune, "active", "occupant_data", False,
          "third_party" if third else "person", "Un proche" if third else "",
          "fille" if third else "", writer.date((today - dt.timedelta(days=30)).toordinal()),
-         "", "", writer.datetime(now - dt.timedelta(days=30)), "")
+         other, "", writer.datetime(now - dt.timedelta(days=30)), "")
     )  # fmt: skip
     caller = callers[index % len(callers)] if callers else None
     follow = t["follow"].new_id()
     day = today - dt.timedelta(days=CADENCE * WEEKS - index % CADENCE)
     count, last = 0, None
+    if not reachable:  # nobody could have called them: due today, no call
+        day = today
     while day < today and caller is not None:
         called_at = dt.datetime.combine(day, dt.time(10, rng.randrange(60)), PARIS)
         roll = rng.random()
@@ -196,10 +214,11 @@ def _person(t, writer, rng, now, org, campaign, callers, partners, index, person
         (follow, org, campaign, entry, caller, writer.date(max(day, today).toordinal()),
          "followed", 0, "", writer.datetime(last) if last else None)
     )  # fmt: skip
-    if index % 40 == 0 and commune in partners:
+    if index % 40 == 0 and commune in partners and reachable:
         t["referral"].append(
             (t["referral"].new_id(), org, follow, partners[commune], name, address,
-             phone_fr(phone or ""), "Courses", "", _demo_consent(third, today), "needs", "sent",
+             phone_fr(phone) if phone else other, "Courses", "", _demo_consent(third, today),
+             "needs", "sent",
              writer.datetime(now - dt.timedelta(days=1)), "", "")
         )  # fmt: skip
     return count

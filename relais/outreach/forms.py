@@ -15,6 +15,7 @@ from relais.housing.forms import CommuneField
 from relais.housing.models import Building
 
 from .models import (
+    NO_PHONE_OUTCOMES,
     Campaign,
     CampaignKind,
     ConsentBy,
@@ -349,6 +350,10 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+# The call note's bound, in characters (as the note for the social services).
+CALL_NOTE_MAX = 1000
+
+
 class CallForm(forms.Form):
     """The call screen's form. No referral unless the caller picks a partner (one click
     must not share data); what a referral carries is said on the field, and the caller's
@@ -369,6 +374,13 @@ class CallForm(forms.Form):
         label=_("Note"),
         help_text=_("Kept with the landlord's call history; never sent to the social services."),
         required=False,
+        max_length=CALL_NOTE_MAX,
+        error_messages={
+            "max_length": _(
+                "Keep the note to %(limit_value)d characters (it has %(show_value)d): "
+                "the essentials of the call."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     refer_to = forms.ModelChoiceField(
@@ -391,9 +403,19 @@ class CallForm(forms.Form):
     )
     key = KeyField()
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, has_phone: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["refer_to"].queryset = Partner.objects.filter(organisation=organisation)
+        if not has_phone:  # no call can happen: only what is known otherwise
+            self.fields["outcome"].choices = [
+                (value, label) for value, label in Outcome.choices if value in NO_PHONE_OUTCOMES
+            ]
+            self.fields["outcome"].help_text = _(
+                "No phone number on file: only what you learnt otherwise (a relative, the "
+                "hospital)."
+            )
+            for name in ("needs", "need_detail", "refer_to", "partner_note"):
+                del self.fields[name]  # needs come with a person reached
 
     def clean(self):
         data = super().clean()

@@ -314,6 +314,9 @@ class Outcome(models.TextChoices):
 
 
 FAILED_OUTCOMES = (Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
+# The outcomes known without a call (from a relative, the hospital, the caretaker): the only
+# ones recorded for a person with no phone number on file.
+NO_PHONE_OUTCOMES = (Outcome.HOSPITAL, Outcome.DECEASED)
 
 
 class Call(OrganisationOwned):
@@ -355,6 +358,15 @@ class NeedKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class NeedCloseReason(models.TextChoices):
+    """Why a need was closed: met, or the follow-up of the person ended (the need is then
+    no one's work: it leaves the open needs and the director's counts)."""
+
+    MET = "met", _("Met")
+    DECEASED = "deceased", _("Closed: end of the follow-up (death)")
+    LEFT = "left", _("Closed: end of the follow-up (left the register)")
+
+
 class Need(OrganisationOwned):
     follow = models.ForeignKey(Follow, on_delete=models.CASCADE, related_name="needs")
     call = models.ForeignKey(Call, null=True, on_delete=models.SET_NULL, related_name="needs")
@@ -364,6 +376,13 @@ class Need(OrganisationOwned):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    close_reason = models.CharField(
+        _("reason for closing"),
+        max_length=10,
+        choices=NeedCloseReason.choices,
+        blank=True,
+        db_default="",  # rows written by raw inserts (the demo, the bench): open
     )
 
     class Meta:

@@ -232,12 +232,19 @@ def _line_state(
     return bool(attempts), None, last
 
 
-def _row(pk, first, last_name, names, due, attempts, last, next_due, reached) -> CallRow | None:
+def _row(
+    day, pk, first, last_name, names, due, attempts, last, next_due, reached
+) -> CallRow | None:
+    """The line of ``day``; its next call is never ``day`` for a person reached that day
+    (called once a day): a follow of theirs still due (a campaign started since the call)
+    lists them the next day at the earliest."""
     shown, not_before, done_at = _line_state(due, attempts, last, reached)
     if not shown:
         return None
     if isinstance(next_due, str):
         next_due = dt.date.fromisoformat(next_due)
+    if reached and next_due is not None and next_due <= day:
+        next_due = day + dt.timedelta(days=1)
     campaigns = ", ".join(sorted((names or "").split("\x1f"))) if names else ""
     return CallRow(pk, f"{first} {last_name}", campaigns, not_before, done_at, next_due)
 
@@ -250,7 +257,7 @@ def my_list_rows(organisation, membership, day: dt.date) -> list[CallRow]:
         cursor.execute(my_list_sql(), my_list_params(organisation, membership, day))
         rows, seen = [], set()
         for pk, entry, *state in cursor.fetchall():
-            row = _row(pk, *state) if entry not in seen else None
+            row = _row(day, pk, *state) if entry not in seen else None
             seen.add(entry)
             if row is not None:
                 rows.append(row)
@@ -271,7 +278,7 @@ def person_row(organisation, follow_id: int, day: dt.date) -> CallRow | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
-    return None if found is None else _row(found[0], *found[2:])
+    return None if found is None else _row(day, found[0], *found[2:])
 
 
 _ON_A_SHEET = {
@@ -297,6 +304,13 @@ def next_item(items, now):
         if item.done_at is None and (item.not_before is None or item.not_before <= now):
             return item
     return None
+
+
+def phones(entry) -> list[str]:
+    """The person's phone numbers, « 06 12 34 56 78 »: those of the household's occupants,
+    then the register's other phone; empty when none is on file."""
+    found = [o.phone.as_national for o in entry.household.occupants.all() if o.phone]
+    return [*found, *([entry.other_phone] if entry.other_phone else [])]
 
 
 def history(entry, limit: int = 10):
@@ -490,6 +504,15 @@ def switch_campaigns(organisation) -> tuple[list[str], list[str]]:
     ):
         (running if status == CampaignStatus.ACTIVE else ready).append(name)
     return running, ready
+
+
+def closed_needs(organisation):
+    """The closed needs, with their reason (``Need.close_reason``)."""
+    return (
+        Need.objects.for_organisation(organisation)
+        .filter(closed_at__isnull=False)
+        .select_related("follow__entry__occupant")
+    )
 
 
 def needs_by_kind(organisation) -> list[tuple[str, int]]:

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,8 +22,8 @@ from relais.housing.models import Lease
 
 from . import calllist, follow_moves, links, notify, rules, selectors
 from .models import (
+    NO_PHONE_OUTCOMES,
     Call,
-    CallSheet,
     Campaign,
     CampaignStatus,
     ConsentBy,
@@ -32,6 +32,7 @@ from .models import (
     Follow,
     FollowState,
     Need,
+    NeedCloseReason,
     Outcome,
     Partner,
     PartnerKind,
@@ -40,6 +41,7 @@ from .models import (
     RotaSlot,
     Weekday,
 )
+from .retention import campaign_purge, purge_due  # noqa: F401 (the retention's writes)
 
 
 class Refused(Exception):
@@ -195,6 +197,7 @@ def entry_leave(*, organisation, actor, entry, reason: str) -> RegisterEntry:
     entry.save(update_fields=["status", "left_at", "left_reason"])
     # Stopped, the person leaves the day's list unless already called (selectors._line_state).
     Follow.objects.filter(entry=entry).update(state=FollowState.STOPPED)
+    _close_needs_of(organisation, actor, entry, reason)
     audit.record(
         action="register_entry.left",
         organisation=organisation,
@@ -242,17 +245,27 @@ def _scope(campaign, entries):
 
 
 def _follow_in_scope(campaign, entries) -> int:
-    """Follow the entries of ``entries`` in the campaign's scope (not yet followed)."""
+    """Follow the entries of ``entries`` in the campaign's scope (not yet followed). A
+    person's first due day respects their last contact under any campaign: reached on day
+    R within the cadence (R + cadence after the start day) → due on R + cadence; otherwise
+    the start day (today, or the campaign's start if later). One query for the entries and
+    their last reach, one bulk insert."""
     today = max(_today(), campaign.starts_on)
-    ids = _scope(campaign, entries).exclude(follows__campaign=campaign).values_list("pk", flat=True)
+    ids = (
+        _scope(campaign, entries)
+        .exclude(follows__campaign=campaign)
+        .annotate(last_reach=Max("follows__last_reached_at"))
+        .values_list("pk", "last_reach")
+    )
+    cadence = dt.timedelta(days=campaign.cadence_days)
     rows = [
         Follow(
             organisation_id=campaign.organisation_id,
             campaign=campaign,
             entry_id=pk,
-            next_due_on=today,
+            next_due_on=max(today, timezone.localdate(last) + cadence) if last else today,
         )
-        for pk in ids.iterator(chunk_size=5000)
+        for pk, last in ids.iterator(chunk_size=5000)
     ]
     Follow.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
@@ -462,6 +475,16 @@ def _lock_for_call(organisation, follow, key: str, day: dt.date):
     return follow, due, earlier
 
 
+def _check_note(note: str) -> None:
+    from .forms import CALL_NOTE_MAX
+
+    if len(note.strip()) > CALL_NOTE_MAX:
+        raise Refused(
+            _("Keep the note to %(limit)d characters: the essentials of the call.")
+            % {"limit": CALL_NOTE_MAX}
+        )
+
+
 def _check_needs(outcome: str, needs) -> None:
     if outcome == Outcome.NEEDS and not needs:
         raise Refused(_("Tick at least one need, or choose “reached and fine”."))
@@ -507,6 +530,9 @@ def call_record(
     if earlier is not None:
         return CallResult(earlier, replayed=True)
     _check_needs(outcome, needs)
+    _check_note(note)
+    if outcome not in NO_PHONE_OUTCOMES and not selectors.phones(follow.entry):
+        raise Refused(_("No phone number on file: ask for a caretaker's visit instead."))
     attempts = follow_moves.calls_today(follow.entry_id, now) + 1
     made = {f.pk: _call_row(f, membership, now, outcome, note, key) for f in due}
     escalated = False
@@ -545,18 +571,42 @@ def call_record(
 
 @write_transaction
 def need_close(*, organisation, actor, need: Need) -> Need:
+    """Close a need as met (``NeedCloseReason.MET``)."""
     need = Need.objects.select_for_update().get(pk=need.pk, organisation=organisation)
     if need.closed_at is None:
         need.closed_at, need.closed_by = timezone.now(), actor
-        need.save(update_fields=["closed_at", "closed_by"])
+        need.close_reason = NeedCloseReason.MET
+        need.save(update_fields=["closed_at", "closed_by", "close_reason"])
         audit.record(
             action="need.closed",
             organisation=organisation,
             actor=actor,
             obj=need,
-            changes={"kind": need.kind},
+            changes={"kind": need.kind, "reason": need.close_reason},
         )
     return need
+
+
+def _close_needs_of(organisation, actor, entry, left_reason: str) -> None:
+    """The follow-up of ``entry`` ended (death, or leaving the register): their open needs
+    are closed with that reason, each audited. Inside the caller's transaction."""
+    reason = NeedCloseReason.DECEASED if left_reason == "deceased" else NeedCloseReason.LEFT
+    needs = list(
+        Need.objects.select_for_update().filter(
+            organisation=organisation, follow__entry=entry, closed_at__isnull=True
+        )
+    )
+    now = timezone.now()
+    for need in needs:
+        need.closed_at, need.closed_by, need.close_reason = now, actor, reason
+        audit.record(
+            action="need.closed",
+            organisation=organisation,
+            actor=actor,
+            obj=need,
+            changes={"kind": need.kind, "reason": reason},
+        )
+    Need.objects.bulk_update(needs, ["closed_at", "closed_by", "close_reason"])
 
 
 def partner_for(entry) -> Partner | None:
@@ -564,6 +614,44 @@ def partner_for(entry) -> Partner | None:
     partners = Partner.objects.filter(organisation_id=entry.organisation_id)
     found = partners.filter(kind=PartnerKind.CCAS, commune_id=entry.commune_id).first()
     return found or partners.filter(kind=PartnerKind.OTHER).first()
+
+
+@write_transaction
+def visit_ask(*, organisation, actor, follow: Follow) -> int:
+    """Ask now for a caretaker's visit of the person of ``follow``, who has no phone number
+    on file: every follow of theirs followed by an active campaign is escalated to a visit
+    (as after three failed calls, ``follow_moves.failed``) and those due leave today's list
+    (due again tomorrow, as an escalated case is). Audited; returns the follows escalated
+    (0 when a visit was already asked for)."""
+    follow = Follow.objects.select_related("entry").get(pk=follow.pk, organisation=organisation)
+    if selectors.phones(follow.entry):
+        raise Refused(_("This person has a phone number: call them first."))
+    now = timezone.now()
+    follows = list(
+        Follow.objects.select_for_update()
+        .filter(
+            organisation=organisation,
+            entry_id=follow.entry_id,
+            state=FollowState.FOLLOWED,
+            campaign__status=CampaignStatus.ACTIVE,
+            escalation=Escalation.NONE,
+        )
+        .order_by("pk")
+    )
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    for each in follows:
+        each.escalation, each.escalated_at = Escalation.VISIT, now
+        each.next_due_on = max(each.next_due_on, tomorrow)
+    Follow.objects.bulk_update(follows, ["escalation", "escalated_at", "next_due_on"])
+    if follows:
+        audit.record(
+            action="visit.asked",
+            organisation=organisation,
+            actor=actor,
+            obj=follow.entry,
+            changes={"reason": "no_phone"},
+        )
+    return len(follows)
 
 
 @write_transaction
@@ -672,7 +760,7 @@ def referral_create(
         partner=partner,
         person_name=str(entry.occupant),
         address=_address(entry),
-        phone=entry.occupant.phone.as_national if entry.occupant.phone else entry.other_phone,
+        phone=(selectors.phones(entry) or [""])[0],
         needs=", ".join(labels) or _("Unreachable"),
         summary=summary.strip(),
         consent=_consent_text(entry),
@@ -697,72 +785,3 @@ def referral_create(
     if token is not None:
         transaction.on_commit(lambda: notify.send_referral_link(referral, token))
     return referral
-
-
-# Retention ------------------------------------------------------------------------------------
-
-
-def _drop_from_sheets(campaign, follow_ids: set[int]) -> None:
-    """Take the campaign's people off the call lists of its days (from its start to its
-    close; lists are built only for those), deleting the lists left empty."""
-    sheets = CallSheet.objects.select_for_update().filter(
-        organisation_id=campaign.organisation_id,
-        day__gte=campaign.starts_on,
-        day__lte=timezone.localdate(campaign.closed_at),
-    )
-    for pk, follows in sheets.values_list("pk", "follows"):
-        kept = [follow for follow in follows if follow not in follow_ids]
-        if not kept:
-            CallSheet.objects.filter(pk=pk).delete()
-        elif len(kept) < len(follows):
-            CallSheet.objects.filter(pk=pk).update(follows=kept)
-
-
-@write_transaction
-def campaign_purge(*, campaign: Campaign) -> dict:
-    """Delete the campaign's personal data (follows, calls, needs, referrals, lists), keeping
-    anonymous counts in ``campaign.counts``. Idempotent."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status != CampaignStatus.CLOSED:
-        return campaign.counts
-    follows = Follow.objects.filter(campaign=campaign)
-    counts = {
-        "people": follows.count(),
-        "calls": Call.objects.filter(campaign=campaign).count(),
-        "reached": Call.objects.filter(
-            campaign=campaign, outcome__in=[Outcome.FINE, Outcome.NEEDS]
-        ).count(),
-        "needs": Need.objects.filter(follow__campaign=campaign).count(),
-        "referrals": Referral.objects.filter(follow__campaign=campaign).count(),
-        "escalations": follows.exclude(escalation="").count(),
-    }
-    _drop_from_sheets(campaign, set(follows.values_list("pk", flat=True)))
-    Referral.objects.filter(follow__campaign=campaign).delete()
-    follows.delete()  # calls and needs cascade
-    campaign.counts, campaign.status, campaign.purged_at = counts, "purged", timezone.now()
-    campaign.save(update_fields=["counts", "status", "purged_at"])
-    audit.record(
-        action="campaign.purged", organisation=campaign.organisation, obj=campaign, changes=counts
-    )
-    return counts
-
-
-def purge_due(now: dt.datetime | None = None) -> int:
-    """Purge every closed campaign past its retention, and the register entries that left
-    more than ``OUTREACH_LEFT_RETENTION_DAYS`` ago with no campaign data left. Returns the
-    campaigns purged."""
-    from django.conf import settings
-
-    now = now or timezone.now()
-    done = 0
-    for campaign in Campaign.objects.filter(status=CampaignStatus.CLOSED).only(
-        "pk", "closed_at", "retention_days"
-    ):
-        if campaign.closed_at + dt.timedelta(days=campaign.retention_days) <= now:
-            campaign_purge(campaign=campaign)
-            done += 1
-    left_before = now - dt.timedelta(days=settings.OUTREACH_LEFT_RETENTION_DAYS)
-    RegisterEntry.objects.filter(
-        Q(status=EntryStatus.LEFT) & Q(left_at__lte=left_before) & Q(follows__isnull=True)
-    ).delete()
-    return done

@@ -18,6 +18,7 @@ urlpatterns = [
     path("suivi/permanences/", views.rota, name="rota"),
     path("suivi/appels/", views.today, name="today"),
     path("suivi/appels/<int:pk>/", views.call, name="call"),
+    path("suivi/appels/<int:pk>/visite/", views.visit_ask, name="visit_ask"),
     path("suivi/besoins/", views.needs, name="needs"),
     path("suivi/besoins/<int:pk>/clore/", views.need_close, name="need_close"),
     path("suivi/visites/", views.visits, name="visits"),

@@ -280,20 +280,33 @@ def today(request):
         request.organisation, request.membership, timezone.localdate(now)
     )
     left = sum(1 for i in items if i.done_at is None)
-    if left:
-        left_text = ngettext("%(n)s person left to call.", "%(n)s people left to call.", left) % {
-            "n": left
-        }
-    else:
-        left_text = _("Nobody left to call today.")
     context = {
         "items": items,
         "next": selectors.next_item(items, now),
         "left": left,
-        "left_text": left_text,
+        "left_text": _left_text(items, now),
         "now": now,
     }
     return render(request, "outreach/today.html", context)
+
+
+def _left_text(items, now) -> str:
+    """« 2 to call now, 1 to call again later. »: who can be called now apart from the
+    retries not yet due (a "no answer" earlier, back at ``not_before``)."""
+    now_count = sum(1 for i in items if i.callable_at(now))
+    later = sum(1 for i in items if i.done_at is None and not i.callable_at(now))
+    if not now_count and not later:
+        return _("Nobody left to call today.")
+    parts = []
+    if now_count:
+        parts.append(
+            ngettext("%(n)s to call now", "%(n)s to call now", now_count) % {"n": now_count}
+        )
+    if later:
+        parts.append(
+            ngettext("%(n)s to call again later", "%(n)s to call again later", later) % {"n": later}
+        )
+    return _("%(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @never_cache  # a page restored from the browser's cache would resend an old form's key
@@ -313,11 +326,13 @@ def call(request, pk):
     if selectors.sheet_caller(request.organisation, follow.pk, timezone.localdate(now)) is None:
         raise Http404("not on today's call list")
     row = selectors.person_row(request.organisation, follow.pk, timezone.localdate(now))
+    phones = selectors.phones(follow.entry)
     form = None
     if row is not None and row.callable_at(now):
-        form = forms.with_key(forms.CallForm(organisation=request.organisation))
+        kind = {"organisation": request.organisation, "has_phone": bool(phones)}
+        form = forms.with_key(forms.CallForm(**kind))
         if request.method == "POST":
-            form = forms.CallForm(request.POST, organisation=request.organisation)
+            form = forms.CallForm(request.POST, **kind)
             if form.is_valid():
                 response = _record(request, follow, form)
                 if response is not None:
@@ -333,7 +348,8 @@ def call(request, pk):
         "now": now,
         "form": form,
         "calls": selectors.history(entry),
-        "phones": _phones(entry),
+        "phones": phones,
+        "visit_asked": entry.follows.filter(escalation="visit").exists(),
         "open_needs": selectors.open_needs(request.organisation).filter(follow__entry=entry),
         "health_note": _health_note(request, entry),
     }
@@ -357,14 +373,9 @@ def _health_note(request, entry) -> str:
     return entry.health_note
 
 
-def _phones(entry) -> list[str]:
-    phones = [o.phone.as_national for o in entry.household.occupants.all() if o.phone]
-    return [*phones, *([entry.other_phone] if entry.other_phone else [])]
-
-
 def _record(request, follow, form):
     data = form.cleaned_data
-    needs = [(kind, data["need_detail"]) for kind in data["needs"]]
+    needs = [(kind, data.get("need_detail", "")) for kind in data.get("needs", [])]
     try:
         result = services.call_record(
             organisation=request.organisation,
@@ -374,8 +385,8 @@ def _record(request, follow, form):
             outcome=data["outcome"],
             note=data["note"],
             needs=needs,
-            refer_to=data["refer_to"],
-            partner_note=data["partner_note"],
+            refer_to=data.get("refer_to"),
+            partner_note=data.get("partner_note", ""),
             key=data["key"],
         )
     except services.Refused as refused:
@@ -402,9 +413,13 @@ def needs(request):
     """The open needs: closed by the outreach roles, read by the director (from the
     dashboard)."""
     require_ability(request, "outreach.follow_up")
-    found = selectors.open_needs(request.organisation).order_by("opened_at", "pk")
+    closed = request.GET.get("status") == "closed"
+    if closed:  # the closed ones, newest first, with why (met, end of the follow-up)
+        found = selectors.closed_needs(request.organisation).order_by("-closed_at", "-pk")
+    else:
+        found = selectors.open_needs(request.organisation).order_by("opened_at", "pk")
     page = ListPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outreach/needs.html", {"page": page})
+    return render(request, "outreach/needs.html", {"page": page, "closed": closed})
 
 
 @login_required
@@ -414,6 +429,22 @@ def need_close(request, pk):
     services.need_close(organisation=request.organisation, actor=request.user, need=need)
     messages.success(request, _("Need closed."))
     return redirect("outreach:needs")
+
+
+@login_required
+@require_POST
+def visit_ask(request, pk):
+    """Ask for a caretaker's visit of a person of today's list with no phone number."""
+    follow = get_for_request(
+        request, Follow.objects.select_related("entry"), "outreach.view", pk=pk
+    )
+    try:
+        services.visit_ask(organisation=request.organisation, actor=request.user, follow=follow)
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("outreach:call", pk=follow.pk)
+    messages.success(request, _("A caretaker's visit is asked for."))
+    return redirect("outreach:today")
 
 
 @login_required

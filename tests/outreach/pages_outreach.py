@@ -38,6 +38,7 @@ NOT_PAGES = {
     "outreach:campaign_start",
     "outreach:campaign_close",
     "outreach:need_close",
+    "outreach:visit_ask",
     "outreach:partner_referral",
     "outreach:partner_link",
 }

@@ -112,7 +112,12 @@ def test_a_person_in_three_campaigns_is_one_line_and_one_call_moves_every_follow
     assert len(selectors.history(madeleine)) == 1  # one call made
     # Not back on the list: neither by a rebuild nor by a campaign started since.
     other = campaign(organisation, cadence=3, name="Suivi renforcé")
-    assert Follow.objects.get(entry=madeleine, campaign=other).next_due_on == today
+    # Reached today: due under the new campaign after its cadence, not today.
+    assert Follow.objects.get(entry=madeleine, campaign=other).next_due_on == today + dt.timedelta(
+        3
+    )
+    # A follow left due today (started before that rule) does not list her again either.
+    Follow.objects.filter(entry=madeleine, campaign=other).update(next_due_on=today)
     assert services.list_build(organisation=organisation, caller_ids=[a.pk, b.pk]) == 0
     (line,) = selectors.my_list_rows(organisation, caller, today)
     assert line.done_at is not None

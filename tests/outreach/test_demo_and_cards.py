@@ -9,7 +9,7 @@ from relais.core.models import Membership
 from relais.core.roles import Role
 from relais.core.services import crisis_mode_change
 from relais.housing.demo import seed_demo
-from relais.outreach import services
+from relais.outreach import selectors, services
 from relais.outreach.models import (
     Call,
     Campaign,
@@ -49,6 +49,11 @@ def test_the_demo_has_a_register_calls_and_a_linked_partner_and_resets():
     for referral in referrals:
         assert referral.person_name == str(referral.follow.entry.occupant)
         assert referral.address == services._address(referral.follow.entry)
+    # Every registered person has a phone but at most one per landlord, never "reached".
+    without = [e for e in entries.select_related("household") if not selectors.phones(e)]
+    assert len({e.organisation_id for e in without}) == len(without)
+    assert not Call.objects.filter(follow__entry__in=without).exists()
+    assert all(r.phone for r in referrals)
     # The running campaign was started by hand: the crisis switch (off in the demo) does
     # not claim it, and turning it on then off leaves it running.
     running = Campaign.objects.get(organisation=partner_member.organisation, status="active")
