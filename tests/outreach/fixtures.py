@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.roles import Role
@@ -9,6 +10,20 @@ from relais.outreach import selectors, services
 from relais.outreach.models import CallSheet, Follow, Partner
 
 from ..factories import LeaseFactory, MembershipFactory, OccupantFactory
+
+
+def occupant_of(organisation, **fields):
+    """An occupant of a lease of ``organisation``, not on the register."""
+    lease = LeaseFactory(dwelling__building__residence__organisation=organisation)
+    return OccupantFactory(household=lease.household, **fields)
+
+
+def enrol(client, occupant, **data):
+    """Post the enrolment form for ``occupant`` (a staff signal, the person's consent today,
+    unless ``data`` says otherwise); returns the response."""
+    form = {"source": "staff", "consent_by": "person",
+            "consent_on": timezone.localdate().isoformat(), **data}  # fmt: skip
+    return client.post(reverse("outreach:entry_create", args=[occupant.pk]), form)
 
 
 def person(organisation, name="Martin", lease=None, **occupant):

@@ -14,21 +14,9 @@ from relais.outreach import services
 from relais.outreach.forms import CampaignForm
 from relais.outreach.models import Campaign, RegisterEntry
 
-from ..factories import LeaseFactory, OccupantFactory
-from .fixtures import person
+from .fixtures import enrol, occupant_of, person
 
 pytestmark = pytest.mark.django_db
-
-
-def _occupant(organisation, **fields):
-    lease = LeaseFactory(dwelling__building__residence__organisation=organisation)
-    return OccupantFactory(household=lease.household, **fields)
-
-
-def _enrol(client, occupant, **data):
-    form = {"source": "staff", "consent_by": "person",
-            "consent_on": timezone.localdate().isoformat(), **data}  # fmt: skip
-    return client.post(reverse("outreach:entry_create", args=[occupant.pk]), form)
 
 
 def test_the_reason_of_a_death_reads_in_french(organisation, member_factory):
@@ -47,12 +35,12 @@ def test_the_reason_of_a_death_reads_in_french(organisation, member_factory):
 
 def test_the_other_phone_is_a_french_number_stored_and_shown_as_one(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    occupant = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
-    response = _enrol(client, occupant, other_phone="abc <script>x</script>")
+    occupant = occupant_of(organisation, birth_date=dt.date(1940, 5, 1))
+    response = enrol(client, occupant, other_phone="abc <script>x</script>")
     assert response.status_code == 400
     assert "Saisissez un numéro de téléphone valide" in response.content.decode()
     assert not RegisterEntry.objects.exists()
-    response = _enrol(client, occupant, other_phone="+33612345678")
+    response = enrol(client, occupant, other_phone="+33612345678")
     entry = RegisterEntry.objects.get()
     assert entry.other_phone == "06 12 34 56 78"
     page = client.get(response.url).content.decode()
@@ -64,7 +52,7 @@ def test_the_other_phone_is_a_french_number_stored_and_shown_as_one(organisation
     # The service refuses it too, whoever calls it.
     with pytest.raises(services.Refused, match="numéro de téléphone valide"):
         services.entry_register(
-            organisation=organisation, actor=None, occupant=_occupant(organisation),
+            organisation=organisation, actor=None, occupant=occupant_of(organisation),
             source="staff", consent=services.Consent(by="person", on=timezone.localdate()),
             other_phone="abc",
         )  # fmt: skip
@@ -72,8 +60,8 @@ def test_the_other_phone_is_a_french_number_stored_and_shown_as_one(organisation
 
 def test_a_consent_of_1901_is_refused_on_its_field(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    occupant = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
-    response = _enrol(client, occupant, consent_on="1901-01-01")
+    occupant = occupant_of(organisation, birth_date=dt.date(1940, 5, 1))
+    response = enrol(client, occupant, consent_on="1901-01-01")
     assert response.status_code == 400
     assert "Un consentement de plus de cinq ans n’est plus valable" in response.content.decode()
     five_years_ago = timezone.localdate().replace(year=timezone.localdate().year - 5)
@@ -82,19 +70,19 @@ def test_a_consent_of_1901_is_refused_on_its_field(organisation, member_factory)
             organisation=organisation, actor=None, occupant=occupant, source="staff",
             consent=services.Consent(by="person", on=five_years_ago - dt.timedelta(days=1)),
         )  # fmt: skip
-    assert _enrol(client, occupant, consent_on=five_years_ago.isoformat()).status_code == 302
+    assert enrol(client, occupant, consent_on=five_years_ago.isoformat()).status_code == 302
 
 
 def test_a_child_enters_only_on_a_signal_with_its_reason(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    baby = _occupant(organisation, birth_date=timezone.localdate() - dt.timedelta(days=400))
+    baby = occupant_of(organisation, birth_date=timezone.localdate() - dt.timedelta(days=400))
     page = client.get(reverse("outreach:entry_create", args=[baby.pk])).content.decode()
     assert "1 an." in page and "Moins de 18 ans" in page
-    refused = _enrol(client, baby, source="occupant_data").content.decode()
+    refused = enrol(client, baby, source="occupant_data").content.decode()
     assert "que sur signalement" in refused
-    assert "Indiquez le motif du signalement" in _enrol(client, baby).content.decode()
+    assert "Indiquez le motif du signalement" in enrol(client, baby).content.decode()
     assert not RegisterEntry.objects.exists()
-    response = _enrol(
+    response = enrol(
         client, baby, source="relative", signal_reason="Mère hospitalisée",
         consent_by="third_party", third_party_name="Paul Arnaud", third_party_relation="père",
     )  # fmt: skip
@@ -105,13 +93,13 @@ def test_a_child_enters_only_on_a_signal_with_its_reason(organisation, member_fa
 
 def test_the_candidates_page_finds_any_occupant_without_accents(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    young = _occupant(
+    young = occupant_of(
         organisation, first_name="Hélène", last_name="Lefèvre", birth_date=dt.date(1990, 1, 1)
     )
     from relais.housing.search import refresh_after_save
 
     refresh_after_save(young)  # what the occupant's form does
-    _occupant(organisation, last_name="Ancienne", birth_date=dt.date(1935, 1, 1))
+    occupant_of(organisation, last_name="Ancienne", birth_date=dt.date(1935, 1, 1))
     url = reverse("outreach:candidates")
     page = client.get(url).content.decode()
     assert '<th scope="col">Âge</th>' in page and "Ancienneté" not in page

@@ -12,29 +12,19 @@ from relais.outreach.forms import EntryForm, HealthNoteForm, LeaveForm
 from relais.outreach.models import RegisterEntry
 
 from ..factories import LeaseFactory, OccupantFactory
+from .fixtures import enrol, occupant_of
 
 pytestmark = pytest.mark.django_db
 
 
-def _occupant(organisation, **fields):
-    lease = LeaseFactory(dwelling__building__residence__organisation=organisation)
-    return OccupantFactory(household=lease.household, **fields)
-
-
-def _enrol(client, occupant, **data):
-    form = {"source": "staff", "consent_by": "person",
-            "consent_on": timezone.localdate().isoformat(), **data}  # fmt: skip
-    return client.post(reverse("outreach:entry_create", args=[occupant.pk]), form)
-
-
 def test_a_child_of_nine_cannot_consent_alone(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    jules = _occupant(
+    jules = occupant_of(
         organisation, first_name="Jules", last_name="Arnaud",
         birth_date=timezone.localdate() - dt.timedelta(days=9 * 366),
     )  # fmt: skip
     signal = {"source": "relative", "signal_reason": "Mère hospitalisée"}
-    response = _enrol(client, jules, **signal)
+    response = enrol(client, jules, **signal)
     assert response.status_code == 400
     form = response.context["form"]
     assert "ne peut pas consentir seule" in form.errors["consent_by"][0]
@@ -45,7 +35,7 @@ def test_a_child_of_nine_cannot_consent_alone(organisation, member_factory):
             signal_reason="Mère hospitalisée",
             consent=services.Consent(by="person", on=timezone.localdate()),
         )  # fmt: skip
-    response = _enrol(
+    response = enrol(
         client, jules, consent_by="third_party", third_party_name="Paul Arnaud",
         third_party_relation="père", **signal,
     )  # fmt: skip
@@ -62,17 +52,17 @@ def test_an_adult_may_still_consent_alone(organisation):
 
 def test_text_fields_are_bounded_by_the_model_and_third_party_cleared(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
-    response = _enrol(client, adult, third_party_name="N" * 5000)
+    adult = occupant_of(organisation, birth_date=dt.date(1940, 5, 1))
+    response = enrol(client, adult, third_party_name="N" * 5000)
     assert response.status_code == 400
     assert "third_party_name" in response.context["form"].errors
     for field, limit in (("third_party_relation", 100), ("signal_reason", 200),
                          ("health_note", 1000)):  # fmt: skip
-        assert field in _enrol(client, adult, **{field: "x" * (limit + 1)}).context["form"].errors
+        assert field in enrol(client, adult, **{field: "x" * (limit + 1)}).context["form"].errors
     assert not LeaveForm({"reason": "x" * 201}).is_valid()
     assert not HealthNoteForm({"health_note": "x" * 1001}).is_valid()
     # Consent by the person: a third party typed before choosing is not stored nor shown.
-    response = _enrol(client, adult, third_party_name="Nadia", third_party_relation="fille")
+    response = enrol(client, adult, third_party_name="Nadia", third_party_relation="fille")
     entry = RegisterEntry.objects.get()
     assert (entry.third_party_name, entry.third_party_relation) == ("", "")
     page = client.get(response.url).content.decode()
@@ -81,16 +71,16 @@ def test_text_fields_are_bounded_by_the_model_and_third_party_cleared(organisati
 
 def test_the_entry_page_shows_the_reason_of_the_signal(organisation, member_factory):
     _user, client = member_factory("outreach_caller")
-    jules = _occupant(organisation, birth_date=timezone.localdate() - dt.timedelta(days=9 * 366))
-    response = _enrol(
+    jules = occupant_of(organisation, birth_date=timezone.localdate() - dt.timedelta(days=9 * 366))
+    response = enrol(
         client, jules, source="relative", signal_reason="Mère hospitalisée, seul le soir",
         consent_by="third_party", third_party_name="Paul Arnaud", third_party_relation="père",
     )  # fmt: skip
     page = client.get(response.url).content.decode()
     assert "Motif du signalement" in page
     assert "Mère hospitalisée, seul le soir" in page
-    adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
-    page = client.get(_enrol(client, adult).url).content.decode()
+    adult = occupant_of(organisation, birth_date=dt.date(1940, 5, 1))
+    page = client.get(enrol(client, adult).url).content.decode()
     assert "Motif du signalement" not in page
 
 
@@ -119,14 +109,14 @@ def test_a_known_person_is_written_of_in_their_gender(organisation, member_facto
     assert "vit seul(e)" in rows["Roux"]  # « Famille Roux »: unknown
     form = client.get(reverse("outreach:entry_create", args=[moreau.pk])).content.decode()
     assert "Reconnue inapte au travail" in form
-    response = _enrol(client, moreau)
+    response = enrol(client, moreau)
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [f"{moreau} est inscrite au registre."]
     assert "Signalée par" in client.get(response.url).content.decode()
 
 
 def test_the_service_refuses_a_health_note_past_its_bound(organisation):
-    adult = _occupant(organisation, birth_date=dt.date(1940, 5, 1))
+    adult = occupant_of(organisation, birth_date=dt.date(1940, 5, 1))
     consent = services.Consent(by="person", on=timezone.localdate())
     with pytest.raises(services.Refused, match="1 000 caractères"):
         services.entry_register(
